@@ -1,0 +1,29 @@
+"""Settings read from the environment: where the data and the store live."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DISTRICTS_FILE = "bangkok_districts.geojson"
+SUBDISTRICTS_FILE = "bangkok_subdistricts.geojson"
+POPULATION_FILE = "population_by_district.csv"
+DEFAULT_TRAFFY_FILE = "traffy_sample.csv.gz"
+STORE_FILE = "khetmap.duckdb"
+
+
+def data_dir() -> Path:
+    """Return the data directory: `KHETMAP_DATA_DIR`, else `data/` in the working directory."""
+    return Path(os.environ.get("KHETMAP_DATA_DIR", "data")).expanduser()
+
+
+def store_path() -> Path:
+    """Return the DuckDB store path: `KHETMAP_STORE`, else `khetmap.duckdb` in `data/`.
+
+    The store defaults to the local `data/` folder, not the data directory, so that a
+    read-only shared data directory (as in CI) still works.
+    """
+    explicit = os.environ.get("KHETMAP_STORE")
+    if explicit:
+        return Path(explicit).expanduser()
+    return Path("data") / STORE_FILE

@@ -1,0 +1,25 @@
+"""Domain errors. Each message names the bad value and says what to do."""
+
+
+class KhetmapError(Exception):
+    """Base class for errors shown to a user as one line."""
+
+
+class InputFileError(KhetmapError):
+    """An input file cannot be read as Traffy CSV or Open311 JSON."""
+
+
+class BoundaryFileError(KhetmapError):
+    """A boundary or population file is missing or corrupt."""
+
+
+class FetchError(KhetmapError):
+    """A data file could not be downloaded or failed its checksum."""
+
+
+class StoreError(KhetmapError):
+    """The DuckDB store is missing, locked or not a khetmap store."""
+
+
+class FilterError(KhetmapError):
+    """A filter value (date, category, area) is not valid."""

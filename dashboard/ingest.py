@@ -1,0 +1,332 @@
+"""Ingest raw files into the store in one transaction, accounting for every input row."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dashboard import boundaries, store
+from dashboard.errors import StoreError
+from dashboard.normalise import locate, parse_records
+from dashboard.readers import RAW_COLUMNS, RawTable, read_any
+
+Progress = Callable[[str, float], None]
+
+
+@dataclass
+class Reconciliation:
+    """Where every row read went. `rows_read` equals the sum of the other counts."""
+
+    files: list[str]
+    rows_read: int = 0
+    stored_new: int = 0
+    stored_updated: int = 0
+    stored_unchanged: int = 0
+    merged_duplicates: int = 0
+    quarantined: dict[str, int] = field(default_factory=dict)
+    surrogate_ids: int = 0
+    location_issues: dict[str, int] = field(default_factory=dict)
+    coords_swapped: int = 0
+    encodings: dict[str, str] = field(default_factory=dict)
+    ingest_id: int = 0
+
+    @property
+    def quarantined_total(self) -> int:
+        return sum(self.quarantined.values())
+
+    @property
+    def accounted(self) -> int:
+        """Rows accounted for: stored (new, updated, unchanged) + merged + quarantined."""
+        return (
+            self.stored_new
+            + self.stored_updated
+            + self.stored_unchanged
+            + self.merged_duplicates
+            + self.quarantined_total
+        )
+
+    def report(self) -> str:
+        """Return the reconciliation as aligned text lines."""
+        rows = [
+            ("rows read", self.rows_read),
+            ("  stored: new", self.stored_new),
+            ("  stored: updated", self.stored_updated),
+            ("  stored: unchanged", self.stored_unchanged),
+            ("  merged duplicates (same ticket_id)", self.merged_duplicates),
+            ("  quarantined", self.quarantined_total),
+        ]
+        rows += [(f"    {reason}", count) for reason, count in sorted(self.quarantined.items())]
+        rows.append(("  accounted for", self.accounted))
+        lines = [f"{label:<40}{count:>12,}" for label, count in rows]
+        verdict = "OK" if self.accounted == self.rows_read else "MISMATCH"
+        lines.append(f"{'reconciliation':<40}{verdict:>12}")
+        lines.append(f"{'tickets with a surrogate id (no ticket_id)':<40}{self.surrogate_ids:>12,}")
+        lines.append(f"{'coordinates swapped back (lat,lon)':<40}{self.coords_swapped:>12,}")
+        lines += [
+            f"{'no usable location: ' + issue:<40}{count:>12,}"
+            for issue, count in sorted(self.location_issues.items())
+        ]
+        return "\n".join(lines)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "files": self.files,
+            "rows_read": self.rows_read,
+            "stored_new": self.stored_new,
+            "stored_updated": self.stored_updated,
+            "stored_unchanged": self.stored_unchanged,
+            "merged_duplicates": self.merged_duplicates,
+            "quarantined": self.quarantined,
+            "surrogate_ids": self.surrogate_ids,
+            "location_issues": self.location_issues,
+            "coords_swapped": self.coords_swapped,
+        }
+
+
+def ingest_files(
+    *,
+    paths: Sequence[Path],
+    store_path: Path,
+    data_dir: Path | None = None,
+    progress: Progress | None = None,
+) -> Reconciliation:
+    """Read, validate, locate and upsert `paths` into the store at `store_path`.
+
+    All files are read and checked before the store is touched; the write is one
+    transaction, so a failure leaves the store as it was.
+    """
+    report = _report(progress)
+    districts = boundaries.load_districts(data_dir=data_dir)
+    subdistricts = boundaries.load_subdistricts(data_dir=data_dir)
+    result = Reconciliation(files=[str(path) for path in paths])
+    parse_con = duckdb.connect()
+    parse_con.execute("SET TimeZone = 'UTC'")
+    staged: list[pa.Table] = []
+    quarantined: list[pa.Table] = []
+    for order, path in enumerate(paths):
+        report(f"reading {path.name}", order / max(len(paths), 1))
+        raw = read_any(path)
+        result.rows_read += raw.records_read
+        result.encodings[str(path)] = raw.encoding
+        good, bad = _prepare(parse_con, raw, order, districts, subdistricts)
+        staged.append(good)
+        quarantined.append(bad)
+    parse_con.close()
+    report("writing the store", 0.9)
+    with store.open_store(store_path) as con:
+        _write(con, staged, quarantined, result)
+    report("done", 1.0)
+    return result
+
+
+def _report(progress: Progress | None) -> Progress:
+    return progress or (lambda _stage, _fraction: None)
+
+
+def _prepare(
+    con: duckdb.DuckDBPyConnection,
+    raw: RawTable,
+    order: int,
+    districts: boundaries.AreaLayer,
+    subdistricts: boundaries.AreaLayer,
+) -> tuple[pa.Table, pa.Table]:
+    parsed = parse_records(con, raw.table)
+    is_bad = pc.is_valid(parsed["quarantine_reason"]).to_numpy(zero_copy_only=False)
+    good = parsed.filter(pa.array(~is_bad)).drop_columns(["quarantine_reason", "coords_problem"])
+    location = locate(
+        parsed=parsed.filter(pa.array(~is_bad)), districts=districts, subdistricts=subdistricts
+    )
+    for name, values in location.items():
+        good = good.drop_columns([name]) if name in good.column_names else good
+        good = good.append_column(name, pa.array(values))
+    good = good.append_column("source_file", pa.array([str(raw.path)] * good.num_rows, pa.string()))
+    good = good.append_column("file_order", pa.array(np.full(good.num_rows, order)))
+    return good, _quarantine_rows(raw, parsed, is_bad)
+
+
+def _quarantine_rows(raw: RawTable, parsed: pa.Table, is_bad: np.ndarray) -> pa.Table:
+    positions = np.flatnonzero(is_bad)
+    reasons = parsed["quarantine_reason"].take(pa.array(positions)).to_pylist()
+    records = raw.table.take(pa.array(positions)).to_pylist()
+    rows = [
+        {
+            "source_file": str(raw.path),
+            "source_line": int(record["source_line"]),
+            "reason": reason,
+            "detail": _detail(reason, record),
+            "raw_text": _as_csv_line(record),
+        }
+        for reason, record in zip(reasons, records, strict=True)
+    ]
+    rows += [
+        {
+            "source_file": str(raw.path),
+            "source_line": broken.line,
+            "reason": broken.reason.split(":")[0],
+            "detail": broken.reason,
+            "raw_text": broken.raw_text,
+        }
+        for broken in raw.broken
+    ]
+    schema = pa.schema(
+        [
+            ("source_file", pa.string()),
+            ("source_line", pa.int64()),
+            ("reason", pa.string()),
+            ("detail", pa.string()),
+            ("raw_text", pa.string()),
+        ]
+    )
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
+def _detail(reason: str, record: dict[str, str]) -> str:
+    column = {
+        "missing timestamp": "timestamp",
+        "unparseable timestamp": "timestamp",
+        "unparseable last_activity": "last_activity",
+        "invalid star": "star",
+        "invalid count_reopen": "count_reopen",
+    }.get(reason, "")
+    value = record.get(column, "") if column else ""
+    return f"{column}={value[:200]!r}" if column else ""
+
+
+def _as_csv_line(record: dict[str, str]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow([record.get(name, "") for name in RAW_COLUMNS])
+    return buffer.getvalue()
+
+
+DEDUPE_SQL = """
+CREATE OR REPLACE TEMP TABLE incoming AS
+SELECT * EXCLUDE (duplicate_rank) FROM (
+    SELECT
+        * EXCLUDE (given_id),
+        coalesce(given_id, 'noid-' || substr(content_key, 1, 16)) AS ticket_id,
+        given_id IS NULL AS id_is_surrogate,
+        row_number() OVER (
+            PARTITION BY coalesce(given_id, 'noid-' || substr(content_key, 1, 16))
+            ORDER BY last_activity DESC NULLS LAST, file_order DESC, source_line DESC
+        ) AS duplicate_rank
+    FROM staged
+) WHERE duplicate_rank = 1
+"""
+
+DECIDE_SQL = """
+CREATE OR REPLACE TEMP TABLE replaced AS
+    SELECT t.ticket_id AS old_id, i.ticket_id AS new_id
+    FROM tickets t JOIN incoming i ON t.content_key = i.content_key
+    WHERE t.id_is_surrogate AND NOT i.id_is_surrogate;
+CREATE OR REPLACE TEMP TABLE decisions AS
+SELECT i.ticket_id,
+    CASE
+        WHEN i.id_is_surrogate AND EXISTS (
+            SELECT 1 FROM tickets k
+            WHERE k.content_key = i.content_key AND NOT k.id_is_surrogate
+        ) THEN 'unchanged'
+        WHEN t.ticket_id IS NULL AND i.ticket_id IN (SELECT new_id FROM replaced) THEN 'updated'
+        WHEN t.ticket_id IS NULL THEN 'new'
+        WHEN i.last_activity > t.last_activity THEN 'updated'
+        WHEN t.last_activity IS NULL AND i.last_activity IS NOT NULL THEN 'updated'
+        WHEN t.last_activity IS NULL AND i.last_activity IS NULL AND i.row_hash <> t.row_hash
+            THEN 'updated'
+        ELSE 'unchanged'
+    END AS decision
+FROM incoming i LEFT JOIN tickets t USING (ticket_id);
+"""
+
+APPLY_SQL = """
+DELETE FROM tickets
+WHERE ticket_id IN (SELECT old_id FROM replaced)
+   OR ticket_id IN (SELECT ticket_id FROM decisions WHERE decision = 'updated');
+INSERT INTO tickets BY NAME
+SELECT i.* EXCLUDE (file_order), $ingest_id AS ingest_id
+FROM incoming i JOIN decisions d USING (ticket_id)
+WHERE d.decision IN ('new', 'updated');
+"""
+
+
+def _write(
+    con: duckdb.DuckDBPyConnection,
+    staged: list[pa.Table],
+    quarantined: list[pa.Table],
+    result: Reconciliation,
+) -> None:
+    started = datetime.now(UTC)
+    all_staged = pa.concat_tables(staged, promote_options="permissive")
+    all_quarantined = pa.concat_tables(quarantined)
+    try:
+        con.execute("BEGIN TRANSACTION")
+        ingest_id = _scalar(con, "SELECT coalesce(max(ingest_id), 0) + 1 FROM ingests")
+        con.register("staged", all_staged)
+        con.execute(DEDUPE_SQL)
+        con.unregister("staged")
+        con.execute(DECIDE_SQL)
+        con.execute(APPLY_SQL.replace("$ingest_id", str(ingest_id)))
+        con.register("new_quarantine", all_quarantined)
+        con.execute(
+            f"INSERT INTO quarantine BY NAME SELECT *, {ingest_id} AS ingest_id FROM new_quarantine"
+        )
+        con.unregister("new_quarantine")
+        _count(con, result, all_staged.num_rows, all_quarantined)
+        result.ingest_id = ingest_id
+        _log_ingest(con, result, started)
+        con.execute("COMMIT")
+    except BaseException as exc:
+        con.execute("ROLLBACK")
+        if isinstance(exc, duckdb.Error):
+            raise StoreError(f"the ingest was rolled back, the store is unchanged: {exc}") from exc
+        raise
+
+
+def _count(
+    con: duckdb.DuckDBPyConnection, result: Reconciliation, staged_rows: int, bad: pa.Table
+) -> None:
+    decisions = dict(con.execute("SELECT decision, count(*) FROM decisions GROUP BY 1").fetchall())
+    result.stored_new = int(decisions.get("new", 0))
+    result.stored_updated = int(decisions.get("updated", 0))
+    result.stored_unchanged = int(decisions.get("unchanged", 0))
+    kept = result.stored_new + result.stored_updated + result.stored_unchanged
+    result.merged_duplicates = staged_rows - kept
+    result.quarantined = dict(Counter(bad["reason"].to_pylist()))
+    result.surrogate_ids = _scalar(con, "SELECT count(*) FROM incoming WHERE id_is_surrogate")
+    result.coords_swapped = _scalar(con, "SELECT count(*) FROM incoming WHERE coords_swapped")
+    result.location_issues = dict(
+        con.execute(
+            "SELECT location_issue, count(*) FROM incoming WHERE location_issue IS NOT NULL GROUP BY 1"
+        ).fetchall()
+    )
+
+
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    return int(con.execute(sql).fetchall()[0][0])
+
+
+def _log_ingest(con: duckdb.DuckDBPyConnection, result: Reconciliation, started: datetime) -> None:
+    con.execute(
+        "INSERT INTO ingests VALUES (?, ?, now(), ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            result.ingest_id,
+            started,
+            result.files,
+            result.rows_read,
+            result.stored_new,
+            result.stored_updated,
+            result.stored_unchanged,
+            result.merged_duplicates,
+            result.quarantined_total,
+            json.dumps(result.quarantined, ensure_ascii=False, sort_keys=True),
+        ],
+    )

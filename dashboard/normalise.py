@@ -1,0 +1,174 @@
+"""Turn raw text records into typed tickets: states, categories, times, coordinates.
+
+The text work runs as one DuckDB query over the Arrow table (fast and vectorised); the
+location work (swaps, point-in-polygon, H3) runs in numpy and shapely.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dashboard import spatial
+from dashboard.boundaries import AreaLayer
+
+STATE_LABELS = {
+    "รอรับเรื่อง": "waiting",
+    "ส่งต่อ(ใหม่)": "forwarded",
+    "ส่งเรื่องแล้ว": "forwarded",
+    "กำลังดำเนินการ": "in_progress",
+    "เสร็จสิ้น": "finished",
+    "ไม่เกี่ยวข้อง": "irrelevant",
+    # Traffy API status codes
+    "start": "waiting",
+    "forward": "forwarded",
+    "follow": "in_progress",
+    "inprogress": "in_progress",
+    "finish": "finished",
+    "irrelevant": "irrelevant",
+    # Open311 GeoReport v2 statuses
+    "open": "waiting",
+    "closed": "finished",
+}
+"""Source state labels → canonical state. Empty → unknown; any other label → other."""
+
+CANONICAL_STATES = ("waiting", "forwarded", "in_progress", "finished", "irrelevant", "other", "unknown")
+UNSPECIFIED = "unspecified"
+
+
+def canonical_state(label: str | None) -> str:
+    """Return the canonical state for one source label."""
+    text = (label or "").strip()
+    if not text:
+        return "unknown"
+    return STATE_LABELS.get(text, STATE_LABELS.get(text.lower(), "other"))
+
+
+def _state_case() -> str:
+    whens = " ".join(
+        f"WHEN '{label.lower()}' THEN '{state}'" for label, state in STATE_LABELS.items()
+    )
+    return f"CASE lower(trim(state)) WHEN '' THEN 'unknown' {whens} ELSE 'other' END"
+
+
+PARSE_SQL = f"""
+WITH parsed AS (
+    SELECT
+        *,
+        TRY_CAST(nullif(trim("timestamp"), '') AS TIMESTAMPTZ) AS reported_at,
+        TRY_CAST(nullif(trim(last_activity), '') AS TIMESTAMPTZ) AS last_activity_at,
+        TRY_CAST(nullif(trim(star), '') AS DOUBLE) AS star_value,
+        TRY_CAST(nullif(trim(count_reopen), '') AS DOUBLE) AS reopen_value,
+        string_split(trim(coords), ',') AS coord_parts
+    FROM raw
+)
+SELECT
+    nullif(trim(ticket_id), '') AS given_id,
+    list_filter(
+        list_transform(string_split(trim(trim(type), '{{}}'), ','), lambda x: trim(x)),
+        lambda x: x <> ''
+    ) AS categories,
+    type AS type_raw, organization, comment, photo, photo_after, address,
+    subdistrict AS subdistrict_label, district AS district_label, province,
+    reported_at, last_activity_at AS last_activity,
+    {_state_case()} AS state,
+    trim(state) AS state_label,
+    CAST(star_value AS INTEGER) AS star,
+    CAST(reopen_value AS INTEGER) AS count_reopen,
+    coords AS coords_raw,
+    CASE WHEN len(coord_parts) = 2 THEN TRY_CAST(trim(coord_parts[1]) AS DOUBLE) END AS lon,
+    CASE WHEN len(coord_parts) = 2 THEN TRY_CAST(trim(coord_parts[2]) AS DOUBLE) END AS lat,
+    CASE
+        WHEN trim(coords) = '' THEN 'missing coordinates'
+        WHEN len(coord_parts) <> 2
+          OR TRY_CAST(trim(coord_parts[1]) AS DOUBLE) IS NULL
+          OR TRY_CAST(trim(coord_parts[2]) AS DOUBLE) IS NULL THEN 'unparseable coordinates'
+    END AS coords_problem,
+    md5(concat_ws('|', CAST(epoch_us(reported_at) AS VARCHAR), trim(coords), trim(photo)))
+        AS content_key,
+    hash(ticket_id, type, organization, comment, coords, photo, photo_after, address,
+         subdistrict, district, province, "timestamp", state, star, count_reopen,
+         last_activity) AS row_hash,
+    CASE
+        WHEN trim("timestamp") = '' THEN 'missing timestamp'
+        WHEN reported_at IS NULL THEN 'unparseable timestamp'
+        WHEN trim(last_activity) <> '' AND last_activity_at IS NULL
+            THEN 'unparseable last_activity'
+        WHEN trim(star) <> '' AND (star_value IS NULL OR star_value NOT IN (1, 2, 3, 4, 5))
+            THEN 'invalid star'
+        WHEN trim(count_reopen) <> ''
+         AND (reopen_value IS NULL OR reopen_value < 0 OR reopen_value <> floor(reopen_value)
+              OR reopen_value > 1e6)
+            THEN 'invalid count_reopen'
+    END AS quarantine_reason,
+    source_line
+FROM parsed
+"""
+
+
+def parse_records(con: duckdb.DuckDBPyConnection, raw: pa.Table) -> pa.Table:
+    """Parse one file's raw text table into typed columns with a `quarantine_reason`."""
+    con.register("raw", raw)
+    try:
+        return con.sql(PARSE_SQL).to_arrow_table()
+    finally:
+        con.unregister("raw")
+
+
+def locate(
+    *, parsed: pa.Table, districts: AreaLayer, subdistricts: AreaLayer
+) -> dict[str, np.ndarray]:
+    """Return the location columns for parsed tickets: swaps, issues, areas, H3 and flags."""
+    lon = parsed["lon"].to_numpy(zero_copy_only=False).astype(np.float64)
+    lat = parsed["lat"].to_numpy(zero_copy_only=False).astype(np.float64)
+    problem = np.array(parsed["coords_problem"].to_pylist(), dtype=object)
+    issue = problem.copy()
+    bad = ~(np.isfinite(lon) & np.isfinite(lat))
+    issue[bad & (issue == None)] = "unparseable coordinates"  # noqa: E711
+    zero = ~bad & (lon == 0) & (lat == 0)
+    issue[zero] = "zero coordinates (0,0)"
+    lon[bad | zero] = np.nan
+    lat[bad | zero] = np.nan
+    swapped = ~spatial.in_bbox(lon, lat) & spatial.in_bbox(lat, lon)
+    lon[swapped], lat[swapped] = lat[swapped].copy(), lon[swapped].copy()
+
+    district_index = spatial.locate_points(lon=lon, lat=lat, layer=districts)
+    outside = (district_index == -1) & np.isfinite(lon)
+    issue[outside] = "outside Bangkok"
+    codes = np.asarray(districts.codes, dtype=object)
+    district_code = np.where(district_index >= 0, codes[np.maximum(district_index, 0)], "")
+    sub_index = spatial.locate_subdistricts(
+        lon=lon, lat=lat, district_codes=district_code, subdistricts=subdistricts
+    )
+    sub_codes = np.asarray(subdistricts.codes, dtype=object)
+    subdistrict_code = np.where(sub_index >= 0, sub_codes[np.maximum(sub_index, 0)], "")
+    usable = district_index >= 0
+    cells = spatial.h3_cells(lon=np.where(usable, lon, np.nan), lat=np.where(usable, lat, np.nan))
+    return {
+        "lon": lon,
+        "lat": lat,
+        "coords_swapped": swapped,
+        "location_issue": issue,
+        "district_code": district_code,
+        "subdistrict_code": subdistrict_code,
+        "h3_r9": cells,
+        "district_label_mismatch": _mismatch(
+            parsed["district_label"], district_index, districts, "เขต"
+        ),
+        "subdistrict_label_mismatch": _mismatch(
+            parsed["subdistrict_label"], sub_index, subdistricts, "แขวง"
+        ),
+    }
+
+
+def _mismatch(labels: pa.ChunkedArray, index: np.ndarray, layer: AreaLayer, prefix: str) -> np.ndarray:
+    """True where a non-empty text label names another area than the polygon holding the point."""
+    names = np.asarray(layer.names_th, dtype=object)
+    assigned = np.where(index >= 0, names[np.maximum(index, 0)], "")
+    given = pc.utf8_trim_whitespace(
+        pc.replace_substring_regex(pc.utf8_trim_whitespace(labels), f"^{prefix}", "")
+    )
+    given_values = np.asarray(given.to_numpy(zero_copy_only=False), dtype=object)
+    return np.asarray((index >= 0) & (given_values != "") & (given_values != assigned))

@@ -1,0 +1,133 @@
+"""The embedded DuckDB store: schema, connections and the store's version."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from dashboard.errors import StoreError
+
+SCHEMA_VERSION = 1
+
+TICKET_COLUMNS = """
+    ticket_id VARCHAR NOT NULL,
+    id_is_surrogate BOOLEAN NOT NULL,
+    content_key VARCHAR NOT NULL,
+    row_hash UBIGINT NOT NULL,
+    categories VARCHAR[] NOT NULL,
+    type_raw VARCHAR,
+    organization VARCHAR,
+    comment VARCHAR,
+    photo VARCHAR,
+    photo_after VARCHAR,
+    address VARCHAR,
+    subdistrict_label VARCHAR,
+    district_label VARCHAR,
+    province VARCHAR,
+    reported_at TIMESTAMPTZ NOT NULL,
+    last_activity TIMESTAMPTZ,
+    state VARCHAR NOT NULL,
+    state_label VARCHAR,
+    star INTEGER,
+    count_reopen INTEGER,
+    coords_raw VARCHAR,
+    lon DOUBLE,
+    lat DOUBLE,
+    coords_swapped BOOLEAN NOT NULL,
+    location_issue VARCHAR,
+    district_code VARCHAR,
+    subdistrict_code VARCHAR,
+    h3_r9 UBIGINT,
+    district_label_mismatch BOOLEAN NOT NULL,
+    subdistrict_label_mismatch BOOLEAN NOT NULL,
+    source_file VARCHAR NOT NULL,
+    source_line BIGINT NOT NULL,
+    ingest_id INTEGER NOT NULL
+"""
+
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS tickets ({TICKET_COLUMNS});
+CREATE TABLE IF NOT EXISTS quarantine (
+    ingest_id INTEGER NOT NULL,
+    source_file VARCHAR NOT NULL,
+    source_line BIGINT NOT NULL,
+    reason VARCHAR NOT NULL,
+    detail VARCHAR,
+    raw_text VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ingests (
+    ingest_id INTEGER NOT NULL,
+    started_at TIMESTAMPTZ NOT NULL,
+    finished_at TIMESTAMPTZ NOT NULL,
+    files VARCHAR[] NOT NULL,
+    rows_read BIGINT NOT NULL,
+    stored_new BIGINT NOT NULL,
+    stored_updated BIGINT NOT NULL,
+    stored_unchanged BIGINT NOT NULL,
+    merged_duplicates BIGINT NOT NULL,
+    quarantined BIGINT NOT NULL,
+    quarantine_reasons VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR NOT NULL, value VARCHAR NOT NULL);
+"""
+
+OPEN_STATES = ("waiting", "forwarded", "in_progress", "other")
+"""Canonical states that count as open (unresolved)."""
+
+LOCK_WAIT_SECONDS = 30.0
+
+
+def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the store; create its tables when writable. Wait a while if another writer holds it."""
+    if read_only and not path.is_file():
+        raise StoreError(
+            f"no khetmap store at {path}: run `khetmap ingest FILE` first "
+            "(or set KHETMAP_STORE to an existing store)."
+        )
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+            break
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                raise StoreError(f"cannot open the store {path}: {_first_line(exc)}") from exc
+            time.sleep(0.2)
+        except duckdb.Error as exc:
+            raise StoreError(
+                f"{path} is not a khetmap DuckDB store ({_first_line(exc)}): "
+                "point KHETMAP_STORE or --store at another file."
+            ) from exc
+    con.execute("SET TimeZone = 'UTC'")
+    if not read_only:
+        con.execute(SCHEMA)
+    return con
+
+
+@contextmanager
+def open_store(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the store for the length of a `with` block."""
+    con = connect(path, read_only=read_only)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def store_version(path: Path) -> str:
+    """Return a token that changes whenever the store file changes (for cache keys)."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return "missing"
+    wal = path.with_name(path.name + ".wal")
+    wal_part = wal.stat().st_mtime_ns if wal.exists() else 0
+    return f"{stat.st_mtime_ns}-{stat.st_size}-{wal_part}"
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
