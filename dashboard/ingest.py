@@ -19,9 +19,10 @@ import pyarrow.compute as pc
 from dashboard import boundaries, store
 from dashboard.errors import StoreError
 from dashboard.normalise import locate, parse_records
-from dashboard.readers import RAW_COLUMNS, RawTable, read_any
+from dashboard.readers import RAW_COLUMNS, RawTable, physical_lines, read_any
 
 Progress = Callable[[str, float], None]
+INGEST_MEMORY_LIMIT = "600MB"
 
 
 @dataclass
@@ -120,11 +121,16 @@ def ingest_files(
         result.rows_read += raw.records_read
         result.encodings[str(path)] = raw.encoding
         good, bad = _prepare(parse_con, raw, order, districts, subdistricts)
+        del raw  # the text table is the largest object; release it before the next file
         staged.append(good)
         quarantined.append(bad)
     parse_con.close()
     report("writing the store", 0.9)
     with store.open_store(store_path) as con:
+        # Bulk-load settings: row order in the store does not matter, and a cap makes
+        # DuckDB spill to disk instead of holding the whole insert in memory.
+        con.execute(f"SET memory_limit = '{INGEST_MEMORY_LIMIT}'")
+        con.execute("SET preserve_insertion_order = false")
         _write(con, staged, quarantined, result)
     report("done", 1.0)
     return result
@@ -143,15 +149,15 @@ def _prepare(
 ) -> tuple[pa.Table, pa.Table]:
     parsed = parse_records(con, raw.table)
     is_bad = pc.is_valid(parsed["quarantine_reason"]).to_numpy(zero_copy_only=False)
-    good = parsed.filter(pa.array(~is_bad)).drop_columns(["quarantine_reason", "coords_problem"])
-    location = locate(
-        parsed=parsed.filter(pa.array(~is_bad)), districts=districts, subdistricts=subdistricts
-    )
+    good = parsed.filter(pa.array(~is_bad)) if is_bad.any() else parsed
+    location = locate(parsed=good, districts=districts, subdistricts=subdistricts)
+    good = good.drop_columns(["quarantine_reason", "coords_problem"])
     for name, values in location.items():
         good = good.drop_columns([name]) if name in good.column_names else good
         good = good.append_column(name, pa.array(values))
     good = good.append_column("source_file", pa.array([str(raw.path)] * good.num_rows, pa.string()))
     good = good.append_column("file_order", pa.array(np.full(good.num_rows, order)))
+    good = _with_ticket_ids(good)
     return good, _quarantine_rows(raw, parsed, is_bad)
 
 
@@ -159,15 +165,16 @@ def _quarantine_rows(raw: RawTable, parsed: pa.Table, is_bad: np.ndarray) -> pa.
     positions = np.flatnonzero(is_bad)
     reasons = parsed["quarantine_reason"].take(pa.array(positions)).to_pylist()
     records = raw.table.take(pa.array(positions)).to_pylist()
+    lines = physical_lines(raw, raw.table["source_record"].to_numpy()[positions]).tolist()
     rows = [
         {
             "source_file": str(raw.path),
-            "source_line": int(record["source_line"]),
+            "source_line": line,
             "reason": reason,
             "detail": _detail(reason, record),
             "raw_text": _as_csv_line(record),
         }
-        for reason, record in zip(reasons, records, strict=True)
+        for reason, record, line in zip(reasons, records, lines, strict=True)
     ]
     rows += [
         {
@@ -209,20 +216,16 @@ def _as_csv_line(record: dict[str, str]) -> str:
     return buffer.getvalue()
 
 
-DEDUPE_SQL = """
-CREATE OR REPLACE TEMP TABLE incoming AS
-SELECT * EXCLUDE (duplicate_rank) FROM (
-    SELECT
-        * EXCLUDE (given_id),
-        coalesce(given_id, 'noid-' || substr(content_key, 1, 16)) AS ticket_id,
-        given_id IS NULL AS id_is_surrogate,
-        row_number() OVER (
-            PARTITION BY coalesce(given_id, 'noid-' || substr(content_key, 1, 16))
-            ORDER BY last_activity DESC NULLS LAST, file_order DESC, source_line DESC
-        ) AS duplicate_rank
-    FROM staged
-) WHERE duplicate_rank = 1
+DUPLICATES_SQL = """
+SELECT row_pos FROM (
+    SELECT row_pos, row_number() OVER (
+        PARTITION BY ticket_id
+        ORDER BY last_activity DESC NULLS LAST, file_order DESC, source_record DESC
+    ) AS duplicate_rank
+    FROM staged_keys
+) WHERE duplicate_rank > 1
 """
+
 
 DECIDE_SQL = """
 CREATE OR REPLACE TEMP TABLE replaced AS
@@ -252,9 +255,9 @@ DELETE FROM tickets
 WHERE ticket_id IN (SELECT old_id FROM replaced)
    OR ticket_id IN (SELECT ticket_id FROM decisions WHERE decision = 'updated');
 INSERT INTO tickets BY NAME
-SELECT i.* EXCLUDE (file_order), $ingest_id AS ingest_id
-FROM incoming i JOIN decisions d USING (ticket_id)
-WHERE d.decision IN ('new', 'updated');
+SELECT i.* EXCLUDE (file_order, row_pos), $ingest_id AS ingest_id
+FROM incoming i SEMI JOIN decisions d
+    ON i.ticket_id = d.ticket_id AND d.decision IN ('new', 'updated');
 """
 
 
@@ -270,9 +273,8 @@ def _write(
     try:
         con.execute("BEGIN TRANSACTION")
         ingest_id = _scalar(con, "SELECT coalesce(max(ingest_id), 0) + 1 FROM ingests")
-        con.register("staged", all_staged)
-        con.execute(DEDUPE_SQL)
-        con.unregister("staged")
+        incoming = _without_duplicates(con, all_staged)
+        con.register("incoming", incoming)
         con.execute(DECIDE_SQL)
         con.execute(APPLY_SQL.replace("$ingest_id", str(ingest_id)))
         con.register("new_quarantine", all_quarantined)
@@ -281,6 +283,7 @@ def _write(
         )
         con.unregister("new_quarantine")
         _count(con, result, all_staged.num_rows, all_quarantined)
+        con.unregister("incoming")
         result.ingest_id = ingest_id
         _log_ingest(con, result, started)
         con.execute("COMMIT")
@@ -289,6 +292,29 @@ def _write(
         if isinstance(exc, duckdb.Error):
             raise StoreError(f"the ingest was rolled back, the store is unchanged: {exc}") from exc
         raise
+
+
+def _with_ticket_ids(table: pa.Table) -> pa.Table:
+    """Add `ticket_id` (the given id, or a surrogate from the content key) and its flag."""
+    given = table["given_id"]
+    surrogate = pc.binary_join_element_wise("noid-", pc.utf8_slice_codeunits(table["content_key"], 0, 16), "")
+    table = table.append_column("ticket_id", pc.coalesce(given, surrogate))
+    table = table.append_column("id_is_surrogate", pc.is_null(given))
+    return table.drop_columns(["given_id"])
+
+
+def _without_duplicates(con: duckdb.DuckDBPyConnection, staged: pa.Table) -> pa.Table:
+    """Keep one row per ticket_id: the latest `last_activity`, then the latest in the input."""
+    staged = staged.append_column("row_pos", pa.array(np.arange(staged.num_rows)))
+    keys = staged.select(["ticket_id", "last_activity", "file_order", "source_record", "row_pos"])
+    con.register("staged_keys", keys)
+    losers = np.array([row[0] for row in con.execute(DUPLICATES_SQL).fetchall()], dtype=np.int64)
+    con.unregister("staged_keys")
+    if losers.size == 0:
+        return staged
+    keep = np.ones(staged.num_rows, dtype=bool)
+    keep[losers] = False
+    return staged.filter(pa.array(keep))
 
 
 def _count(

@@ -103,7 +103,7 @@ SELECT
               OR reopen_value > 1e6)
             THEN 'invalid count_reopen'
     END AS quarantine_reason,
-    source_line
+    source_record
 FROM parsed
 """
 
@@ -123,10 +123,11 @@ def locate(
     """Return the location columns for parsed tickets: swaps, issues, areas, H3 and flags."""
     lon = parsed["lon"].to_numpy(zero_copy_only=False).astype(np.float64)
     lat = parsed["lat"].to_numpy(zero_copy_only=False).astype(np.float64)
-    problem = np.array(parsed["coords_problem"].to_pylist(), dtype=object)
-    issue = problem.copy()
+    issue = np.full(len(lon), None, dtype=object)
     bad = ~(np.isfinite(lon) & np.isfinite(lat))
-    issue[bad & (issue == None)] = "unparseable coordinates"  # noqa: E711
+    issue[bad] = "unparseable coordinates"
+    missing = pc.equal(parsed["coords_problem"], "missing coordinates")
+    issue[pc.fill_null(missing, False).to_numpy(zero_copy_only=False)] = "missing coordinates"
     zero = ~bad & (lon == 0) & (lat == 0)
     issue[zero] = "zero coordinates (0,0)"
     lon[bad | zero] = np.nan
@@ -140,7 +141,8 @@ def locate(
     codes = np.asarray(districts.codes, dtype=object)
     district_code = np.where(district_index >= 0, codes[np.maximum(district_index, 0)], "")
     sub_index = spatial.locate_subdistricts(
-        lon=lon, lat=lat, district_codes=district_code, subdistricts=subdistricts
+        lon=lon, lat=lat, district_index=district_index, districts=districts,
+        subdistricts=subdistricts,
     )
     sub_codes = np.asarray(subdistricts.codes, dtype=object)
     subdistrict_code = np.where(sub_index >= 0, sub_codes[np.maximum(sub_index, 0)], "")

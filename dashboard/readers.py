@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -59,13 +60,18 @@ class BrokenRecord:
 
 @dataclass
 class RawTable:
-    """One file's records as text columns named like `RAW_COLUMNS`, plus `source_line`."""
+    """One file's records as text columns named like `RAW_COLUMNS`, plus `source_record`.
+
+    `BrokenRecord.line` holds the physical line for CSV files and the record number for
+    JSON files.
+    """
 
     path: Path
     table: pa.Table
     broken: list[BrokenRecord] = field(default_factory=list)
     encoding: str = "utf-8"
     records_read: int = 0
+    kind: str = "json"
 
 
 def read_any(path: Path) -> RawTable:
@@ -182,13 +188,21 @@ def read_traffy_csv(path: Path, *, encoding: str = "utf-8") -> RawTable:
     if broken:
         # Row numbers of broken records are only known from a single-threaded parse.
         table, broken = _parse_csv(path, encoding=encoding, header=header, threads=False)
-    table = _with_source_lines(table, broken)
-    return RawTable(
+    table = _with_record_numbers(table, broken)
+    raw = RawTable(
         path=path,
         table=_canonical_columns(table),
         broken=broken,
         records_read=table.num_rows + len(broken),
+        kind="csv",
     )
+    if broken:
+        lines = physical_lines(raw, np.array([b.line - 1 for b in broken], dtype=np.int64))
+        raw.broken = [
+            BrokenRecord(line=int(line), raw_text=b.raw_text, reason=b.reason)
+            for b, line in zip(broken, lines, strict=True)
+        ]
+    return raw
 
 
 def _parse_csv(
@@ -238,38 +252,49 @@ def _first_line(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
-def _with_source_lines(table: pa.Table, broken: list[BrokenRecord]) -> pa.Table:
-    """Add `source_line`, the physical line on which each record starts (header = line 1).
+def _with_record_numbers(table: pa.Table, broken: list[BrokenRecord]) -> pa.Table:
+    """Add `source_record`: each good record's position among all records (first = 1).
 
-    pyarrow numbers records (header = 1); a record spans one line plus the newlines inside
-    its quoted values, so the start line is the record number plus all earlier newlines.
-    Broken records' numbers are reported by pyarrow and their newlines counted from text.
+    pyarrow numbers records with the header as 1, so a broken record's position is its
+    number minus one; good records fill the remaining positions in order.
     """
     total = table.num_rows + len(broken)
-    newlines = np.zeros(total, dtype=np.int64)
     is_broken = np.zeros(total, dtype=bool)
-    broken_positions = np.array([record.line - 2 for record in broken], dtype=np.int64)
-    is_broken[broken_positions] = True
-    good_newlines = np.zeros(table.num_rows, dtype=np.int64)
-    for name in table.column_names:
-        counts = pc.count_substring(table[name], "\n").to_numpy(zero_copy_only=False)
-        good_newlines += counts.astype(np.int64)
-    newlines[~is_broken] = good_newlines
-    newlines[is_broken] = [record.raw_text.count("\n") for record in broken]
-    starts = np.arange(total, dtype=np.int64) + 2 + np.concatenate(([0], np.cumsum(newlines)[:-1]))
-    for index, record in enumerate(broken):
-        object.__setattr__(record, "line", int(starts[broken_positions[index]]))
-    return table.append_column("source_line", pa.array(starts[~is_broken]))
+    is_broken[[record.line - 2 for record in broken]] = True
+    positions = np.flatnonzero(~is_broken) + 1
+    return table.append_column("source_record", pa.array(positions, pa.int64()))
+
+
+def physical_lines(raw: RawTable, records: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Return the physical line (header = line 1) where each given record starts.
+
+    A record spans one line plus the newlines inside its quoted values, so its start line
+    is its position + 1 plus all newlines in earlier records. Computed on demand, because
+    counting newlines in every value costs time and is only needed for quarantined rows.
+    """
+    if raw.kind != "csv":
+        return records
+    total = raw.table.num_rows + len(raw.broken)
+    newlines = np.zeros(total + 1, dtype=np.int64)
+    good = raw.table["source_record"].to_numpy()
+    for name in raw.table.column_names:
+        if name != "source_record" and pa.types.is_string(raw.table.schema.field(name).type):
+            counts = pc.count_substring(raw.table[name], "\n").to_numpy(zero_copy_only=False)
+            newlines[good] += counts.astype(np.int64)
+    for record in raw.broken:
+        newlines[record.line - 1] = record.raw_text.count("\n")
+    before = np.concatenate(([0], np.cumsum(newlines)))
+    return np.asarray(records + 1 + before[records], dtype=np.int64)
 
 
 def _canonical_columns(table: pa.Table) -> pa.Table:
-    """Keep RAW_COLUMNS (empty where absent) and `source_line`, in that order."""
+    """Keep RAW_COLUMNS (empty where absent) and `source_record`, in that order."""
     length = table.num_rows
     columns = {
         name: table[name] if name in table.column_names else pa.array([""] * length, pa.string())
         for name in RAW_COLUMNS
     }
-    columns["source_line"] = table["source_line"]
+    columns["source_record"] = table["source_record"]
     return pa.table(columns)
 
 
@@ -314,7 +339,7 @@ def read_open311(path: Path, *, encoding: str = "utf-8") -> RawTable:
             rows[name].append(value)
         lines.append(number)
     columns = {name: pa.array(values, pa.string()) for name, values in rows.items()}
-    columns["source_line"] = pa.array(lines, pa.int64())
+    columns["source_record"] = pa.array(lines, pa.int64())
     return RawTable(path=path, table=pa.table(columns), broken=broken, records_read=len(document))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import h3
+from h3ronpy.vector import coordinates_to_cells
 import numpy as np
 import shapely
 from numpy.typing import NDArray
@@ -55,7 +55,12 @@ def _assign(
 
 
 def locate_subdistricts(
-    *, lon: Floats, lat: Floats, district_codes: NDArray[Any], subdistricts: AreaLayer
+    *,
+    lon: Floats,
+    lat: Floats,
+    district_index: Ints,
+    districts: AreaLayer,
+    subdistricts: AreaLayer,
 ) -> Ints:
     """Return the subdistrict index for each point, chosen among its own district's khwaeng.
 
@@ -66,10 +71,12 @@ def locate_subdistricts(
     """
     result = np.full(len(lon), -1, dtype=np.int64)
     parents = np.asarray(subdistricts.parent_codes)
-    for code in np.unique(district_codes[district_codes != ""]):
+    order = np.argsort(district_index, kind="stable")
+    starts = np.searchsorted(district_index[order], np.arange(len(districts) + 1))
+    for index, code in enumerate(districts.codes):
         members = np.flatnonzero(parents == code)
-        points = np.flatnonzero(district_codes == code)
-        if members.size == 0:
+        points = order[starts[index] : starts[index + 1]]
+        if members.size == 0 or points.size == 0:
             continue
         sub_layer = _sublayer(subdistricts, members)
         found = locate_points(lon=lon[points], lat=lat[points], layer=sub_layer)
@@ -99,11 +106,10 @@ def _nearest(layer: AreaLayer, lon: Floats, lat: Floats) -> Ints:
 def h3_cells(*, lon: Floats, lat: Floats, resolution: int = H3_RESOLUTION) -> NDArray[np.uint64]:
     """Return the H3 cell (as uint64) of each point; 0 where the point is missing."""
     cells = np.zeros(len(lon), dtype=np.uint64)
-    to_cell = h3.api.numpy_int.latlng_to_cell
     valid = np.flatnonzero(np.isfinite(lon) & np.isfinite(lat))
-    lats = lat[valid].tolist()
-    lons = lon[valid].tolist()
-    cells[valid] = [to_cell(y, x, resolution) for y, x in zip(lats, lons, strict=True)]
+    if valid.size:
+        found = coordinates_to_cells(lat[valid], lon[valid], resolution)
+        cells[valid] = np.asarray(found.to_numpy(), dtype=np.uint64)
     return cells
 
 

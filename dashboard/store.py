@@ -45,7 +45,7 @@ TICKET_COLUMNS = """
     district_label_mismatch BOOLEAN NOT NULL,
     subdistrict_label_mismatch BOOLEAN NOT NULL,
     source_file VARCHAR NOT NULL,
-    source_line BIGINT NOT NULL,
+    source_record BIGINT NOT NULL,
     ingest_id INTEGER NOT NULL
 """
 
