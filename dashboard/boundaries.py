@@ -52,8 +52,7 @@ def _read_geojson(path: Path) -> list[dict[str, Any]]:
             raise ValueError("no features")
     except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
         raise BoundaryFileError(
-            f"{path} is not a valid GeoJSON FeatureCollection ({exc}): "
-            f"delete it and {FETCH_HINT}."
+            f"{path} is not a valid GeoJSON FeatureCollection ({exc}): delete it and {FETCH_HINT}."
         ) from exc
     return features
 

@@ -154,7 +154,8 @@ def _prepare(
     good = good.drop_columns(["quarantine_reason", "coords_problem"])
     for name, values in location.items():
         good = good.drop_columns([name]) if name in good.column_names else good
-        good = good.append_column(name, pa.array(values))
+        mask = values == 0 if name == "h3_r9" else None  # 0 = no cell
+        good = good.append_column(name, pa.array(values, mask=mask, from_pandas=True))
     good = good.append_column("source_file", pa.array([str(raw.path)] * good.num_rows, pa.string()))
     good = good.append_column("file_order", pa.array(np.full(good.num_rows, order)))
     good = _with_ticket_ids(good)
@@ -297,7 +298,9 @@ def _write(
 def _with_ticket_ids(table: pa.Table) -> pa.Table:
     """Add `ticket_id` (the given id, or a surrogate from the content key) and its flag."""
     given = table["given_id"]
-    surrogate = pc.binary_join_element_wise("noid-", pc.utf8_slice_codeunits(table["content_key"], 0, 16), "")
+    surrogate = pc.binary_join_element_wise(
+        "noid-", pc.utf8_slice_codeunits(table["content_key"], 0, 16), ""
+    )
     table = table.append_column("ticket_id", pc.coalesce(given, surrogate))
     table = table.append_column("id_is_surrogate", pc.is_null(given))
     return table.drop_columns(["given_id"])

@@ -34,7 +34,15 @@ STATE_LABELS = {
 }
 """Source state labels → canonical state. Empty → unknown; any other label → other."""
 
-CANONICAL_STATES = ("waiting", "forwarded", "in_progress", "finished", "irrelevant", "other", "unknown")
+CANONICAL_STATES = (
+    "waiting",
+    "forwarded",
+    "in_progress",
+    "finished",
+    "irrelevant",
+    "other",
+    "unknown",
+)
 UNSPECIFIED = "unspecified"
 
 
@@ -139,13 +147,16 @@ def locate(
     outside = (district_index == -1) & np.isfinite(lon)
     issue[outside] = "outside Bangkok"
     codes = np.asarray(districts.codes, dtype=object)
-    district_code = np.where(district_index >= 0, codes[np.maximum(district_index, 0)], "")
+    district_code = _codes_or_none(codes, district_index)
     sub_index = spatial.locate_subdistricts(
-        lon=lon, lat=lat, district_index=district_index, districts=districts,
+        lon=lon,
+        lat=lat,
+        district_index=district_index,
+        districts=districts,
         subdistricts=subdistricts,
     )
     sub_codes = np.asarray(subdistricts.codes, dtype=object)
-    subdistrict_code = np.where(sub_index >= 0, sub_codes[np.maximum(sub_index, 0)], "")
+    subdistrict_code = _codes_or_none(sub_codes, sub_index)
     usable = district_index >= 0
     cells = spatial.h3_cells(lon=np.where(usable, lon, np.nan), lat=np.where(usable, lat, np.nan))
     return {
@@ -165,9 +176,19 @@ def locate(
     }
 
 
-def _mismatch(labels: pa.ChunkedArray, index: np.ndarray, layer: AreaLayer, prefix: str) -> np.ndarray:
+def _codes_or_none(codes: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """Return the code at each index, None where the index is -1."""
+    found = np.full(len(index), None, dtype=object)
+    placed = index >= 0
+    found[placed] = codes[index[placed]]
+    return found
+
+
+def _mismatch(
+    labels: pa.ChunkedArray, index: np.ndarray, layer: AreaLayer, prefix: str
+) -> np.ndarray:
     """True where a non-empty text label names another area than the polygon holding the point."""
-    names = np.asarray(layer.names_th, dtype=object)
+    names = np.asarray([name.removeprefix(prefix).strip() for name in layer.names_th], dtype=object)
     assigned = np.where(index >= 0, names[np.maximum(index, 0)], "")
     given = pc.utf8_trim_whitespace(
         pc.replace_substring_regex(pc.utf8_trim_whitespace(labels), f"^{prefix}", "")

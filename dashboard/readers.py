@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+from numpy.typing import NDArray
 
 from dashboard.errors import InputFileError
 
@@ -223,7 +223,9 @@ def _parse_csv(
             read_options=pacsv.ReadOptions(
                 use_threads=threads, column_names=names, skip_rows=1, block_size=1 << 24
             ),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=on_invalid),
+            parse_options=pacsv.ParseOptions(
+                newlines_in_values=True, invalid_row_handler=on_invalid
+            ),
             convert_options=pacsv.ConvertOptions(
                 column_types={name: pa.string() for name in names},
                 strings_can_be_null=False,
@@ -233,7 +235,7 @@ def _parse_csv(
     except (pa.ArrowInvalid, OSError) as exc:
         raise InputFileError(
             f"{path}: cannot be parsed as CSV ({_first_line(exc)}); check that it is a complete "
-            "UTF-8 CSV file."
+            "UTF-8 CSV file, and download the file again if it was cut short."
         ) from exc
     return table, broken
 
@@ -316,8 +318,7 @@ def read_open311(path: Path, *, encoding: str = "utf-8") -> RawTable:
         document = json.loads(_read_all_bytes(path).decode(encoding).lstrip("\ufeff"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputFileError(
-            f"{path}: looks like JSON but does not parse ({exc}); check that the file is "
-            "complete."
+            f"{path}: looks like JSON but does not parse ({exc}); check that the file is complete."
         ) from exc
     if isinstance(document, dict) and isinstance(document.get("service_requests"), list):
         document = document["service_requests"]
@@ -333,7 +334,11 @@ def read_open311(path: Path, *, encoding: str = "utf-8") -> RawTable:
     broken: list[BrokenRecord] = []
     for number, item in enumerate(document, start=1):
         if not isinstance(item, dict):
-            broken.append(BrokenRecord(number, json.dumps(item, ensure_ascii=False), "broken record: not a JSON object"))
+            broken.append(
+                BrokenRecord(
+                    number, json.dumps(item, ensure_ascii=False), "broken record: not a JSON object"
+                )
+            )
             continue
         for name, value in _open311_row(item).items():
             rows[name].append(value)
@@ -350,7 +355,7 @@ def _text(value: Any) -> str:
 
 
 def _open311_row(item: dict[str, Any]) -> dict[str, str]:
-    row = {name: "" for name in RAW_COLUMNS}
+    row = dict.fromkeys(RAW_COLUMNS, "")
     for column, key in OPEN311_FIELDS.items():
         row[column] = _text(item.get(key))
     service = _text(item.get("service_name")).replace(",", " /")

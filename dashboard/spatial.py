@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from h3ronpy.vector import coordinates_to_cells
 import numpy as np
 import shapely
+from h3ronpy.vector import coordinates_to_cells
 from numpy.typing import NDArray
 
 from dashboard.boundaries import AreaLayer

@@ -1,0 +1,210 @@
+"""The `khetmap` command line: fetch, ingest, summary, synth, run."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+
+from dashboard import boundaries, config, metrics, store
+from dashboard.errors import FilterError, KhetmapError
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code (0 ok, 2 bad input or data)."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except KhetmapError as exc:
+        print(f"khetmap: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("khetmap: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if os.environ.get("KHETMAP_DEBUG"):
+            raise
+        print(
+            f"khetmap: internal error: {type(exc).__name__}: {exc} "
+            "(rerun with KHETMAP_DEBUG=1 for the traceback, and please report it)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="khetmap", description="Bangkok Traffy Fondue complaints: data and dashboard."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    fetch = commands.add_parser("fetch", help="download the data files into the data directory")
+    fetch.add_argument(
+        "--data-dir", type=Path, help="target folder (default KHETMAP_DATA_DIR or data/)"
+    )
+    fetch.add_argument(
+        "--mirror", help="base URL of a mirror serving the files by name (default: upstream)"
+    )
+    fetch.add_argument(
+        "--force", action="store_true", help="download again even if a verified copy exists"
+    )
+    fetch.set_defaults(handler=_fetch)
+
+    ingest = commands.add_parser(
+        "ingest", help="read Traffy CSV / Open311 JSON files into the store"
+    )
+    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    ingest.add_argument(
+        "--store", type=Path, help="DuckDB store (default KHETMAP_STORE or data/khetmap.duckdb)"
+    )
+    ingest.add_argument("--json", action="store_true", help="print the reconciliation as JSON")
+    ingest.set_defaults(handler=_ingest)
+
+    summary = commands.add_parser("summary", help="per-area counts, open share, ages")
+    summary.add_argument("--by", choices=["district", "subdistrict"], default="district")
+    summary.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    summary.add_argument("--since", type=_date, help="first day, YYYY-MM-DD (Bangkok time)")
+    summary.add_argument("--until", type=_date, help="last day, YYYY-MM-DD (Bangkok time)")
+    summary.add_argument(
+        "--category", action="append", default=[], help="category name (repeatable)"
+    )
+    summary.add_argument("--as-of", type=_date, help="date at which open ages are measured")
+    summary.add_argument("--store", type=Path)
+    summary.set_defaults(handler=_summary)
+
+    synth = commands.add_parser("synth", help="write realistic synthetic tickets (dump layout)")
+    synth.add_argument("--rows", type=int, required=True)
+    synth.add_argument("--out", type=Path, required=True)
+    synth.add_argument("--like", type=Path, help="learn the category/state/time mix from this file")
+    synth.add_argument("--seed", type=int, default=0)
+    synth.set_defaults(handler=_synth)
+
+    run = commands.add_parser(
+        "run", help="start the dashboard (ingests the default data on first run)"
+    )
+    run.add_argument("--port", type=int, default=8501)
+    run.add_argument("--address", default="127.0.0.1")
+    run.add_argument("--store", type=Path)
+    run.set_defaults(handler=_run)
+    return parser
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; use YYYY-MM-DD") from None
+
+
+def _store_path(args: argparse.Namespace) -> Path:
+    return Path(args.store) if getattr(args, "store", None) else config.store_path()
+
+
+def _fetch(args: argparse.Namespace) -> int:
+    from dashboard import fetch
+
+    target = args.data_dir or config.data_dir()
+    for line in fetch.fetch_all(data_dir=target, mirror=args.mirror, force=args.force):
+        print(line)
+    return 0
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from dashboard.ingest import ingest_files
+
+    result = ingest_files(
+        paths=list(args.paths), store_path=_store_path(args), progress=_progress_bar()
+    )
+    if args.json:
+        print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(f"store: {_store_path(args)}")
+        print(result.report())
+    return 0
+
+
+def _progress_bar() -> Callable[[str, float], None] | None:
+    if not sys.stderr.isatty():
+        return None
+
+    def show(stage: str, fraction: float) -> None:
+        width = 30
+        filled = int(width * fraction)
+        end = "\n" if fraction >= 1 else ""
+        bar = "#" * filled + "." * (width - filled)
+        print(f"\r[{bar}] {fraction:4.0%} {stage:<40}", end=end, file=sys.stderr, flush=True)
+
+    return show
+
+
+def _summary(args: argparse.Namespace) -> int:
+    if args.since and args.until and args.since > args.until:
+        raise FilterError(f"--since {args.since} is after --until {args.until}; swap them.")
+    filters = metrics.Filters(
+        since=args.since, until=args.until, categories=metrics.parse_categories(args.category)
+    )
+    layer = boundaries.load_districts() if args.by == "district" else boundaries.load_subdistricts()
+    population = boundaries.load_population() if args.by == "district" else None
+    with store.open_store(_store_path(args), read_only=True) as con:
+        as_of = metrics.local_midnight(args.as_of) if args.as_of else metrics.store_as_of(con)
+        if as_of is None:
+            raise KhetmapError(
+                f"the store {_store_path(args)} has no tickets: run `khetmap ingest FILE` first."
+            )
+        frame = metrics.area_summary(
+            con, by=args.by, layer=layer, population=population, filters=filters, as_of=as_of
+        )
+    print(f"as of {as_of.isoformat()}", file=sys.stderr)
+    print(_format(frame, args.format), end="")
+    return 0
+
+
+def _format(frame: object, style: str) -> str:
+    import pandas as pd
+
+    assert isinstance(frame, pd.DataFrame)
+    if style == "json":
+        return json.dumps(metrics.records(frame), ensure_ascii=False, indent=1) + "\n"
+    if style == "csv":
+        buffer = io.StringIO()
+        frame.to_csv(buffer, index=False, quoting=csv.QUOTE_MINIMAL)
+        return buffer.getvalue()
+    shown = frame.copy()
+    for column in ("open_share",):
+        shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:.1%}")
+    for column in ("open_per_10k", "median_days_to_finish", "mean_star"):
+        shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:.1f}")
+    return shown.to_string(index=False) + "\n"
+
+
+def _synth(args: argparse.Namespace) -> int:
+    from dashboard.synth import write_synth
+
+    if args.rows <= 0:
+        raise KhetmapError(f"--rows must be a positive number, got {args.rows}.")
+    write_synth(
+        rows=args.rows,
+        out=args.out,
+        districts=boundaries.load_districts(),
+        like=args.like,
+        seed=args.seed,
+    )
+    print(f"wrote {args.rows:,} synthetic tickets to {args.out}")
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from dashboard.launcher import run
+
+    return run(store_path=_store_path(args), port=args.port, address=args.address)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,54 @@
+"""`khetmap run`: make sure the store has data, then start the Streamlit dashboard."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from dashboard import config
+from dashboard.errors import KhetmapError
+from dashboard.ingest import ingest_files
+
+APP = Path(__file__).with_name("app.py")
+
+
+def ensure_store(*, store_path: Path, data_dir: Path | None = None) -> None:
+    """Ingest the default Traffy file into a new store on first run."""
+    if store_path.is_file():
+        return
+    folder = data_dir or config.data_dir()
+    source = folder / config.DEFAULT_TRAFFY_FILE
+    if not source.is_file():
+        raise KhetmapError(
+            f"no store at {store_path} and no {config.DEFAULT_TRAFFY_FILE} in {folder}/ to build "
+            "it from: run `khetmap fetch` (or set KHETMAP_DATA_DIR), then `khetmap run` again."
+        )
+    store_path.parent.mkdir(parents=True, exist_ok=True)
+    print(f"first run: ingesting {source} into {store_path} …", file=sys.stderr)
+    result = ingest_files(paths=[source], store_path=store_path, data_dir=folder)
+    print(result.report(), file=sys.stderr)
+
+
+def run(*, store_path: Path, port: int, address: str) -> int:
+    """Start `streamlit run dashboard/app.py` against `store_path`; return its exit code."""
+    ensure_store(store_path=store_path)
+    env = dict(os.environ, KHETMAP_STORE=str(store_path.resolve()))
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP),
+        "--server.port",
+        str(port),
+        "--server.address",
+        address,
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    print(f"khetmap dashboard: http://{address}:{port}/", file=sys.stderr)
+    return subprocess.call(command, env=env)

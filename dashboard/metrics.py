@@ -1,0 +1,242 @@
+"""Ticket metrics over the store: one place for every number the CLI and dashboard show.
+
+Pure Python and SQL; never imports streamlit. Dates in filters are Bangkok local dates.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+import duckdb
+import pandas as pd
+
+from dashboard.boundaries import AreaLayer
+from dashboard.normalise import UNSPECIFIED
+from dashboard.store import OPEN_STATES
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
+AreaLevel = Literal["district", "subdistrict"]
+StateGroup = Literal["open", "finished", "all"]
+NO_LOCATION_CODE = "none"
+NO_LOCATION_NAME_TH = "ไม่มีตำแหน่งที่ใช้ได้"
+NO_LOCATION_NAME_EN = "No usable location"
+OPEN_SQL = "state IN (" + ", ".join(f"'{s}'" for s in OPEN_STATES) + ")"
+AGE_BUCKETS = (("open_age_0_7", 0, 7), ("open_age_8_30", 8, 30), ("open_age_31_90", 31, 90))
+SUMMARY_COLUMNS = (
+    "code",
+    "name_th",
+    "name_en",
+    "total",
+    "open",
+    "finished",
+    "irrelevant",
+    "unknown",
+    "open_share",
+    "open_per_10k",
+    "median_days_to_finish",
+    "open_age_0_7",
+    "open_age_8_30",
+    "open_age_31_90",
+    "open_age_over_90",
+    "reopened",
+    "mean_star",
+)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which tickets to count. Empty fields mean no restriction."""
+
+    since: date | None = None
+    until: date | None = None
+    categories: tuple[str, ...] = ()
+    state_group: StateGroup = "all"
+    district: str | None = None
+    subdistrict: str | None = None
+
+    def where(self) -> tuple[str, list[Any]]:
+        """Return a SQL condition on `tickets` and its parameters."""
+        clauses: list[str] = ["TRUE"]
+        params: list[Any] = []
+        if self.since:
+            clauses.append("reported_at >= ?")
+            params.append(local_midnight(self.since))
+        if self.until:
+            clauses.append("reported_at < ?")
+            params.append(local_midnight(self.until + timedelta(days=1)))
+        if self.categories:
+            named = [c for c in self.categories if c != UNSPECIFIED]
+            parts = ["list_has_any(categories, ?::VARCHAR[])"] if named else []
+            params += [named] if named else []
+            if UNSPECIFIED in self.categories:
+                parts.append("len(categories) = 0")
+            clauses.append("(" + " OR ".join(parts) + ")")
+        if self.state_group == "open":
+            clauses.append(OPEN_SQL)
+        elif self.state_group == "finished":
+            clauses.append("state = 'finished'")
+        if self.district:
+            clauses.append("district_code = ?")
+            params.append(self.district)
+        if self.subdistrict:
+            clauses.append("subdistrict_code = ?")
+            params.append(self.subdistrict)
+        return " AND ".join(clauses), params
+
+
+def local_midnight(day: date) -> datetime:
+    """Return the instant a Bangkok calendar day starts."""
+    return datetime.combine(day, time(0), tzinfo=BANGKOK)
+
+
+def store_as_of(con: duckdb.DuckDBPyConnection) -> datetime | None:
+    """Return the newest `reported_at` or `last_activity` in the store (UTC), or None if empty."""
+    rows = con.execute(
+        "SELECT max(greatest(reported_at, coalesce(last_activity, reported_at))) FROM tickets"
+    ).fetchall()
+    value = rows[0][0] if rows else None
+    return value if isinstance(value, datetime) else None
+
+
+def _summary_sql(code_column: str, where: str) -> str:
+    buckets = ",\n".join(
+        f"count(*) FILTER ({OPEN_SQL} AND age_days BETWEEN {low} AND {high}) AS {name}"
+        for name, low, high in AGE_BUCKETS
+    )
+    return f"""
+    SELECT
+        CASE WHEN {code_column} IS NULL OR location_issue IS NOT NULL THEN '{NO_LOCATION_CODE}'
+             ELSE {code_column} END AS code,
+        count(*) AS total,
+        count(*) FILTER ({OPEN_SQL}) AS open,
+        count(*) FILTER (state = 'finished') AS finished,
+        count(*) FILTER (state = 'irrelevant') AS irrelevant,
+        count(*) FILTER (state = 'unknown') AS unknown,
+        median(date_diff('second', reported_at, last_activity) / 86400.0)
+            FILTER (state = 'finished' AND last_activity IS NOT NULL) AS median_days_to_finish,
+        {buckets},
+        count(*) FILTER ({OPEN_SQL} AND age_days > 90) AS open_age_over_90,
+        count(*) FILTER (count_reopen > 0) AS reopened,
+        avg(star) AS mean_star
+    FROM (
+        SELECT *, floor(date_diff('second', reported_at, ?::TIMESTAMPTZ) / 86400.0) AS age_days
+        FROM tickets WHERE {where}
+    )
+    GROUP BY 1
+    """
+
+
+def area_summary(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    by: AreaLevel,
+    layer: AreaLayer,
+    population: dict[str, int] | None,
+    filters: Filters,
+    as_of: datetime,
+) -> pd.DataFrame:
+    """Return one row per area (all of them, zeros included) plus a 'no usable location' row."""
+    code_column = "district_code" if by == "district" else "subdistrict_code"
+    where, params = filters.where()
+    counted = con.execute(_summary_sql(code_column, where), [as_of, *params]).df()
+    counted = counted.set_index("code")
+    areas = pd.DataFrame(
+        {"code": layer.codes, "name_th": layer.names_th, "name_en": layer.names_en}
+    )
+    if filters.district and by == "subdistrict":
+        areas = areas[[p == filters.district for p in layer.parent_codes]]
+    no_location = pd.DataFrame(
+        {
+            "code": [NO_LOCATION_CODE],
+            "name_th": [NO_LOCATION_NAME_TH],
+            "name_en": [NO_LOCATION_NAME_EN],
+        }
+    )
+    frame = pd.concat([areas, no_location], ignore_index=True)
+    frame = frame.join(counted, on="code")
+    count_columns = [c for c in SUMMARY_COLUMNS if c not in _NOT_COUNTS]
+    frame[count_columns] = frame[count_columns].fillna(0).astype("int64")
+    frame["open_share"] = (frame["open"] / frame["total"]).where(frame["total"] > 0)
+    frame["open_per_10k"] = _per_10k(frame, population if by == "district" else None)
+    return frame[list(SUMMARY_COLUMNS)]
+
+
+_NOT_COUNTS = {
+    "code",
+    "name_th",
+    "name_en",
+    "open_share",
+    "open_per_10k",
+    "median_days_to_finish",
+    "mean_star",
+}
+
+
+def _per_10k(frame: pd.DataFrame, population: dict[str, int] | None) -> pd.Series:
+    if not population:
+        return pd.Series([math.nan] * len(frame), index=frame.index, dtype="float64")
+    people = frame["code"].map(population).astype("float64")
+    return frame["open"] / people * 10_000
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Return rows as plain dicts with NaN turned into None (for JSON)."""
+    rows = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+    return [{str(k): _plain(v) for k, v in row.items()} for row in rows]
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+@dataclass(frozen=True)
+class Totals:
+    """City- or area-wide headline numbers."""
+
+    total: int
+    open: int
+    finished: int
+    no_location: int
+    median_days_to_finish: float | None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def finished_share(self) -> float | None:
+        return self.finished / self.total if self.total else None
+
+
+def totals(con: duckdb.DuckDBPyConnection, *, filters: Filters) -> Totals:
+    """Return headline counts for the filtered tickets."""
+    where, params = filters.where()
+    row = con.execute(
+        f"""
+        SELECT count(*), count(*) FILTER ({OPEN_SQL}), count(*) FILTER (state = 'finished'),
+               count(*) FILTER (location_issue IS NOT NULL),
+               median(date_diff('second', reported_at, last_activity) / 86400.0)
+                   FILTER (state = 'finished' AND last_activity IS NOT NULL)
+        FROM tickets WHERE {where}
+        """,
+        params,
+    ).fetchall()[0]
+    median = None if row[4] is None else float(row[4])
+    return Totals(int(row[0]), int(row[1]), int(row[2]), int(row[3]), median)
+
+
+def known_categories(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Return every category in the store, most common first, with 'unspecified' last."""
+    rows = con.execute(
+        "SELECT c, count(*) n FROM (SELECT unnest(categories) c FROM tickets) GROUP BY c ORDER BY n DESC, c"
+    ).fetchall()
+    return [str(r[0]) for r in rows] + [UNSPECIFIED]
+
+
+def parse_categories(values: Sequence[str]) -> tuple[str, ...]:
+    """Return category names as a tuple, stripped and without empties."""
+    return tuple(v.strip() for v in values if v and v.strip())

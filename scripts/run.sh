@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# One command: set up, get the data if missing, ingest on first run, start the dashboard.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+export KHETMAP_DATA_DIR=${KHETMAP_DATA_DIR:-data}
+if [ ! -f "$KHETMAP_DATA_DIR/bangkok_districts.geojson" ] || [ ! -f "$KHETMAP_DATA_DIR/traffy_sample.csv.gz" ]; then
+  .venv/bin/khetmap fetch --data-dir "$KHETMAP_DATA_DIR"
+fi
+exec .venv/bin/khetmap run "$@"

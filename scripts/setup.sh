@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Set up everything khetmap needs on a fresh Debian/Ubuntu machine (idempotent).
+#   scripts/setup.sh          runtime: Python venv + package, front-end assets
+#   scripts/setup.sh --test   also test tools and Debian chromium for the browser tests
+set -euo pipefail
+cd "$(dirname "$0")/.."
+want_test=${1:-}
+
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --upgrade pip
+if [ "$want_test" = "--test" ]; then
+  .venv/bin/python -m pip install --quiet -e '.[test]'
+else
+  .venv/bin/python -m pip install --quiet -e .
+fi
+
+# Leaflet, its plugins, jQuery, Bootstrap, Font Awesome and d3, served by the app itself
+# so that maps render with no internet (pinned in package.json, installed from npm).
+if [ -f package.json ]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "setup: npm is needed for the map assets: sudo apt-get install -y npm" >&2; exit 2
+  fi
+  npm ci --silent --no-audit --no-fund
+  .venv/bin/python -m dashboard.assets --install node_modules
+fi
+
+if [ "$want_test" = "--test" ] && ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  fi
+fi

@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dashboard import boundaries, metrics
+from dashboard.ingest import ingest_files
+from tests.fixtures import ticket, write_csv
+
+AS_OF = metrics.local_midnight(date(2022, 7, 1))
+
+
+@pytest.fixture
+def con(tmp_path: Path, data_dir: Path, store_path: Path) -> duckdb.DuckDBPyConnection:
+    tickets = [
+        # district 1001: 2 open (ages 30 and 95 days), 1 finished in 2 days, 1 irrelevant
+        ticket("O1", code="1001", timestamp="2022-06-01 05:00:00+00", count_reopen="2"),
+        ticket(
+            "O2",
+            code="1001",
+            half=1,
+            state="กำลังดำเนินการ",
+            timestamp="2022-03-28 05:00:00+00",
+            type_="{}",
+        ),
+        ticket(
+            "F1",
+            code="1001",
+            state="เสร็จสิ้น",
+            timestamp="2022-06-01 00:00:00+00",
+            last_activity="2022-06-03 00:00:00+00",
+            star="4",
+            type_="{น้ำท่วม}",
+        ),
+        ticket("I1", code="1001", state="ไม่เกี่ยวข้อง", timestamp="2022-05-31 18:00:00+00"),
+        # district 1002: 1 finished in 4 days, 1 'other' label (open), 1 unknown state
+        ticket(
+            "F2",
+            code="1002",
+            state="เสร็จสิ้น",
+            timestamp="2022-06-01 00:00:00+00",
+            last_activity="2022-06-05 00:00:00+00",
+            star="2",
+        ),
+        ticket("X1", code="1002", state="ของบประมาณ", timestamp="2022-06-28 00:00:00+00"),
+        ticket("U1", code="1002", state=""),
+        # no usable location
+        ticket("N1", coords="0,0"),
+    ]
+    ingest_files(
+        paths=[write_csv(tmp_path / "m.csv", tickets)], store_path=store_path, data_dir=data_dir
+    )
+    connection = duckdb.connect(str(store_path), read_only=True)
+    connection.execute("SET TimeZone = 'UTC'")
+    return connection
+
+
+def summary(
+    con: duckdb.DuckDBPyConnection, data_dir: Path, **filters: object
+) -> dict[str, dict[str, object]]:
+    frame = metrics.area_summary(
+        con,
+        by="district",
+        layer=boundaries.load_districts(data_dir=data_dir),
+        population=boundaries.load_population(data_dir=data_dir),
+        filters=metrics.Filters(**filters),  # type: ignore[arg-type]
+        as_of=AS_OF,
+    )
+    return {str(row["code"]): row for row in metrics.records(frame)}
+
+
+def test_district_summary_exact_numbers(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
+    rows = summary(con, data_dir)
+    assert len(rows) == 51  # 50 districts, zeros included, + no usable location
+    d1 = rows["1001"]
+    assert (d1["total"], d1["open"], d1["finished"], d1["irrelevant"], d1["unknown"]) == (
+        4,
+        2,
+        1,
+        1,
+        0,
+    )
+    assert d1["open_share"] == pytest.approx(0.5)
+    assert d1["open_per_10k"] == pytest.approx(2 / 30_000 * 10_000)  # 1001 % 3 = 2 → 30,000 people
+    assert d1["median_days_to_finish"] == pytest.approx(2.0)
+    assert (
+        d1["open_age_0_7"],
+        d1["open_age_8_30"],
+        d1["open_age_31_90"],
+        d1["open_age_over_90"],
+    ) == (0, 1, 0, 1)
+    assert d1["reopened"] == 1
+    assert d1["mean_star"] == pytest.approx(4.0)
+    d2 = rows["1002"]
+    assert (d2["total"], d2["open"], d2["finished"], d2["unknown"]) == (3, 1, 1, 1)
+    assert d2["open_age_0_7"] == 1
+    assert d2["median_days_to_finish"] == pytest.approx(4.0)
+    assert rows["1003"]["total"] == 0 and rows["1003"]["open_share"] is None
+    none = rows["none"]
+    assert (none["name_en"], none["total"], none["open"]) == ("No usable location", 1, 1)
+    assert sum(int(r["total"]) for r in rows.values()) == 8
+
+
+def test_filters_by_category_date_and_state(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
+    flood = summary(con, data_dir, categories=("น้ำท่วม",))
+    assert flood["1001"]["total"] == 1 and flood["1002"]["total"] == 0
+    unspecified = summary(con, data_dir, categories=("unspecified",))
+    assert unspecified["1001"]["total"] == 1
+    late = summary(con, data_dir, since=date(2022, 6, 28))
+    assert late["1002"]["total"] == 1 and late["1001"]["total"] == 0
+    # Bangkok dates: I1 at 18:00 UTC on 31 May is 01:00 on 1 June in Bangkok
+    first_june = summary(con, data_dir, since=date(2022, 6, 1), until=date(2022, 6, 1))
+    assert first_june["1001"]["total"] == 3 and first_june["1002"]["total"] == 2
+    may = summary(con, data_dir, until=date(2022, 5, 31))
+    assert may["1001"]["total"] == 1  # only O2 (March)
+    open_only = summary(con, data_dir, state_group="open")
+    assert open_only["1001"]["total"] == 2
+
+
+def test_totals_and_as_of(con: duckdb.DuckDBPyConnection) -> None:
+    totals = metrics.totals(con, filters=metrics.Filters())
+    assert (totals.total, totals.open, totals.finished, totals.no_location) == (8, 4, 2, 1)
+    assert totals.median_days_to_finish == pytest.approx(3.0)
+    as_of = metrics.store_as_of(con)
+    assert as_of is not None and as_of.isoformat() == "2022-06-28T00:00:00+00:00"

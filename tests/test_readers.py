@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from dashboard.errors import InputFileError
+from dashboard.readers import physical_lines, read_any
+from tests.fixtures import csv_text, ticket, write_csv
+
+
+def test_bom_multiline_comments_and_line_numbers(tmp_path: Path) -> None:
+    rows = [ticket("A"), ticket("B", comment="line one\nline two\nline three"), ticket("C")]
+    path = write_csv(tmp_path / "dump.csv", rows, bom=True)
+    raw = read_any(path)
+    assert raw.table.column_names[0] == "ticket_id"
+    assert raw.table["ticket_id"].to_pylist() == ["A", "B", "C"]
+    assert raw.table["comment"][1].as_py() == "line one\nline two\nline three"
+    records = raw.table["source_record"].to_numpy()
+    assert physical_lines(raw, records).tolist() == [2, 3, 6]
+
+
+def test_gzipped_csv_is_read_by_content_not_name(tmp_path: Path) -> None:
+    path = tmp_path / "dump.data"
+    path.write_bytes(gzip.compress(csv_text([ticket("A"), ticket("B")]).encode()))
+    assert read_any(path).table["ticket_id"].to_pylist() == ["A", "B"]
+
+
+def test_broken_row_is_kept_with_its_physical_line(tmp_path: Path) -> None:
+    text = csv_text([ticket("A", comment="two\nlines"), ticket("B")])
+    text += "only,three,fields\n"
+    path = tmp_path / "broken.csv"
+    path.write_text(text, encoding="utf-8")
+    raw = read_any(path)
+    assert raw.records_read == 3
+    assert raw.table["ticket_id"].to_pylist() == ["A", "B"]
+    assert [(b.line, b.raw_text, b.reason) for b in raw.broken] == [
+        (5, "only,three,fields", "broken row: 3 fields, expected 16")
+    ]
+
+
+def test_tis620_file_is_decoded(tmp_path: Path) -> None:
+    path = tmp_path / "legacy.csv"
+    path.write_bytes(csv_text([ticket("A", comment="ถนนพัง")]).encode("cp874"))
+    raw = read_any(path)
+    assert raw.encoding == "cp874"
+    assert raw.table["comment"][0].as_py() == "ถนนพัง"
+    assert raw.table["state"][0].as_py() == "รอรับเรื่อง"
+
+
+def test_open311_requests_are_mapped(tmp_path: Path) -> None:
+    requests = [
+        {
+            "service_request_id": "638344",
+            "status": "closed",
+            "service_name": "Pothole",
+            "requested_datetime": "2010-04-14T06:37:38-08:00",
+            "updated_datetime": "2010-04-15T06:37:38-08:00",
+            "lat": 13.75,
+            "long": 100.5,
+            "address": "8TH AVE",
+            "media_url": "http://x/1.jpg",
+            "agency_responsible": "DPW",
+            "description": "hole",
+        },
+        "not an object",
+    ]
+    path = tmp_path / "requests.json"
+    path.write_text(json.dumps(requests), encoding="utf-8")
+    raw = read_any(path)
+    row = raw.table.to_pylist()[0]
+    assert row["ticket_id"] == "638344"
+    assert row["coords"] == "100.5,13.75"
+    assert row["type"] == "{Pothole}"
+    assert row["state"] == "closed"
+    assert row["organization"] == "DPW"
+    assert raw.records_read == 2
+    assert [(b.line, b.reason) for b in raw.broken] == [(2, "broken record: not a JSON object")]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "the file is empty"),
+        (b"\x00\x01\x02binary\xff\xfe", "this is a binary file, not text"),
+        (
+            b"name,value\nx,1\n",
+            "not a Traffy CSV dump: no ticket_id, coords, timestamp, state column (header starts 'name,value')",
+        ),
+        (b'{"hello": "world"}', "JSON, but not an Open311 GeoReport v2 list of service requests"),
+        (b"[1, 2", "looks like JSON but does not parse"),
+        (
+            b"ticket_id,coords\n\x81\x82\x83\xfc\xfd",
+            "not UTF-8 text (byte 0x81 at offset 17) and not Thai TIS-620/cp874 either",
+        ),
+    ],
+)
+def test_bad_files_give_one_clear_line(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    with pytest.raises(InputFileError) as caught:
+        read_any(path)
+    assert str(caught.value).startswith(f"{path}: {message}")
+    assert "\n" not in str(caught.value)
+
+
+def test_missing_file_and_folder(tmp_path: Path) -> None:
+    with pytest.raises(InputFileError, match="no such file; check the path"):
+        read_any(tmp_path / "nope.csv")
+    with pytest.raises(InputFileError, match="this is a folder; give the path of a file"):
+        read_any(tmp_path)
+
+
+def test_truncated_gzip_is_reported(tmp_path: Path) -> None:
+    data = gzip.compress(csv_text([ticket(str(i)) for i in range(2000)]).encode())
+    path = tmp_path / "cut.csv.gz"
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(InputFileError, match=r"cut\.csv\.gz: .*download the file again"):
+        read_any(path)
