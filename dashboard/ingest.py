@@ -345,10 +345,11 @@ def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
 
 def _log_ingest(con: duckdb.DuckDBPyConnection, result: Reconciliation, started: datetime) -> None:
     con.execute(
-        "INSERT INTO ingests VALUES (?, ?, now(), ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO ingests VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             result.ingest_id,
             started,
+            datetime.now(UTC),
             result.files,
             result.rows_read,
             result.stored_new,

@@ -240,3 +240,158 @@ def known_categories(con: duckdb.DuckDBPyConnection) -> list[str]:
 def parse_categories(values: Sequence[str]) -> tuple[str, ...]:
     """Return category names as a tuple, stripped and without empties."""
     return tuple(v.strip() for v in values if v and v.strip())
+
+
+def weekly_trend(con: duckdb.DuckDBPyConnection, *, filters: Filters) -> pd.DataFrame:
+    """Return tickets opened and finished per week (weeks start Monday, Bangkok time).
+
+    A ticket counts as finished in the week of its `last_activity`; finished tickets without
+    one (the 2022 API data) cannot be placed and are left out of the finished line.
+    """
+    where, params = filters.where()
+    return con.execute(
+        f"""
+        WITH t AS (SELECT reported_at, last_activity, state FROM tickets WHERE {where})
+        SELECT week, sum(opened)::BIGINT AS opened, sum(finished)::BIGINT AS finished FROM (
+            SELECT date_trunc('week', timezone('Asia/Bangkok', reported_at))::DATE AS week,
+                   1 AS opened, 0 AS finished FROM t
+            UNION ALL
+            SELECT date_trunc('week', timezone('Asia/Bangkok', last_activity))::DATE, 0, 1
+            FROM t WHERE state = 'finished' AND last_activity IS NOT NULL
+        ) GROUP BY week ORDER BY week
+        """,
+        params,
+    ).df()
+
+
+def category_counts(con: duckdb.DuckDBPyConnection, *, filters: Filters) -> pd.DataFrame:
+    """Return total and open tickets per category ('unspecified' for none), largest first.
+
+    A ticket with two categories counts once in each.
+    """
+    where, params = filters.where()
+    return con.execute(
+        f"""
+        SELECT category, count(*) AS total, count(*) FILTER (is_open) AS open FROM (
+            SELECT unnest(CASE WHEN len(categories) = 0 THEN ['{UNSPECIFIED}'] ELSE categories END)
+                       AS category,
+                   {OPEN_SQL} AS is_open
+            FROM tickets WHERE {where}
+        ) GROUP BY category ORDER BY total DESC, category
+        """,
+        params,
+    ).df()
+
+
+TICKET_FIELDS = """
+    ticket_id, categories, state, state_label, reported_at, last_activity, district_code,
+    subdistrict_code, comment, address, photo, photo_after, lon, lat, location_issue,
+    count_reopen, star,
+    floor(date_diff('second', reported_at, ?::TIMESTAMPTZ) / 86400.0)::INTEGER AS age_days
+"""
+SORT_SQL = {
+    "newest": "reported_at DESC, ticket_id",
+    "oldest": "reported_at ASC, ticket_id",
+    "district": "district_code NULLS LAST, reported_at DESC, ticket_id",
+    "state": "state, reported_at DESC, ticket_id",
+}
+
+
+def _search(q: str) -> tuple[str, list[Any]]:
+    if not q:
+        return "TRUE", []
+    return (
+        "(contains(lower(coalesce(comment, '')), lower(?)) OR contains(lower(coalesce(address, '')), lower(?))"
+        " OR contains(lower(ticket_id), lower(?)))",
+        [q, q, q],
+    )
+
+
+def tickets_page(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    filters: Filters,
+    as_of: datetime,
+    q: str = "",
+    sort: str = "newest",
+    limit: int = 5_000,
+) -> tuple[pd.DataFrame, int]:
+    """Return up to `limit` filtered tickets matching the text `q`, and how many match in all."""
+    where, params = filters.where()
+    search, search_params = _search(q)
+    order = SORT_SQL.get(sort, SORT_SQL["newest"])
+    total = con.execute(
+        f"SELECT count(*) FROM tickets WHERE {where} AND {search}", [*params, *search_params]
+    ).fetchall()[0][0]
+    frame = con.execute(
+        f"SELECT {TICKET_FIELDS} FROM tickets WHERE {where} AND {search} ORDER BY {order} LIMIT ?",
+        [as_of, *params, *search_params, limit],
+    ).df()
+    return frame, int(total)
+
+
+def oldest_open(
+    con: duckdb.DuckDBPyConnection, *, filters: Filters, as_of: datetime, limit: int = 20
+) -> pd.DataFrame:
+    """Return the oldest open tickets."""
+    frame, _ = tickets_page(
+        con, filters=replace_filters(filters, state_group="open"), as_of=as_of, sort="oldest", limit=limit
+    )
+    return frame
+
+
+def replace_filters(filters: Filters, **changes: Any) -> Filters:
+    """Return a copy of `filters` with some fields changed."""
+    from dataclasses import replace
+
+    return replace(filters, **changes)
+
+
+def map_points(
+    con: duckdb.DuckDBPyConnection, *, filters: Filters, as_of: datetime, cap: int
+) -> tuple[pd.DataFrame, int]:
+    """Return at most `cap` located tickets for a point layer (open first, then newest)."""
+    where, params = filters.where()
+    located = f"{where} AND location_issue IS NULL AND lon IS NOT NULL"
+    total = con.execute(f"SELECT count(*) FROM tickets WHERE {located}", params).fetchall()[0][0]
+    frame = con.execute(
+        f"SELECT {TICKET_FIELDS} FROM tickets WHERE {located}"
+        f" ORDER BY ({OPEN_SQL}) DESC, reported_at DESC, ticket_id LIMIT ?",
+        [as_of, *params, cap],
+    ).df()
+    return frame, int(total)
+
+
+def _h3_parent_sql(resolution: int) -> str:
+    """SQL turning the stored resolution-9 cell into its parent at `resolution` (<= 9).
+
+    An H3 index keeps its resolution in bits 52–55 and one 3-bit digit per resolution;
+    a parent has the lower resolution and digits past it set to 7.
+    """
+    if not 0 <= resolution <= 9:
+        raise ValueError(f"resolution must be 0..9, got {resolution}")
+    unused = sum(7 << ((15 - digit) * 3) for digit in range(resolution + 1, 10))
+    return (
+        f"((h3_r9 & ~(15::UBIGINT << 52)) | ({resolution}::UBIGINT << 52) | {unused}::UBIGINT)"
+    )
+
+
+def open_by_cell(con: duckdb.DuckDBPyConnection, *, filters: Filters, resolution: int) -> pd.DataFrame:
+    """Return open tickets per H3 cell (as uint64 `cell`) at `resolution`, for located tickets."""
+    where, params = filters.where()
+    return con.execute(
+        f"""
+        SELECT {_h3_parent_sql(resolution)} AS cell, count(*) AS open
+        FROM tickets WHERE {where} AND {OPEN_SQL} AND h3_r9 IS NOT NULL
+        GROUP BY 1 ORDER BY 1
+        """,
+        params,
+    ).df()
+
+
+def last_ingest(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
+    """Return the newest ingest's reconciliation, or None."""
+    frame = con.execute("SELECT * FROM ingests ORDER BY ingest_id DESC LIMIT 1").df()
+    if frame.empty:
+        return None
+    return records(frame)[0]

@@ -1,0 +1,317 @@
+"""Build folium maps from aggregated data. Pure: no streamlit, no store access.
+
+Every string that came from the public (comments, addresses, categories) is escaped
+before it reaches HTML; URLs are kept only when they are http(s). Assets are local.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import folium
+import folium.plugins
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import MacroElement, Template
+
+from dashboard import assets, i18n
+from dashboard.boundaries import AreaLayer
+from dashboard.urlstate import MapView
+
+BANGKOK_CENTRE = (13.75, 100.60)
+CITY_ZOOM = 10
+SIMPLIFY_DEGREES = 0.0005
+PALETTE = ("#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704")
+NO_DATA_COLOUR = "#d9d9d9"
+MAX_ZOOM = 18
+PUBLIC_TICKET_URL = "https://share.traffy.in.th/teamchadchart/{ticket_id}"
+TILES = {
+    "osm": ("https://tile.openstreetmap.org/{z}/{x}/{y}.png", "© OpenStreetMap contributors"),
+    "carto": (
+        "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
+        "© OpenStreetMap contributors © CARTO",
+    ),
+}
+POPUP_COMMENT_CHARS = 300
+
+
+def tiles_setting() -> tuple[str, str] | None:
+    """Return (URL template, attribution) from KHETMAP_TILES, or None for no basemap.
+
+    KHETMAP_TILES is 'osm' (default), 'carto', 'none', or a URL template; a custom
+    template takes its attribution from KHETMAP_TILES_ATTRIBUTION.
+    """
+    value = os.environ.get("KHETMAP_TILES", "osm").strip()
+    if value.lower() == "none":
+        return None
+    if value.lower() in TILES:
+        return TILES[value.lower()]
+    return value, os.environ.get("KHETMAP_TILES_ATTRIBUTION", "basemap")
+
+
+def base_map(*, view: MapView | None, centre: tuple[float, float], zoom: int) -> folium.Map:
+    """Return an empty map (no CDN assets, basemap from the setting) at `view` or `centre`."""
+    location = (view.lat, view.lon) if view else centre
+    fmap = folium.Map(
+        location=location,
+        zoom_start=view.zoom if view else zoom,
+        tiles=None,
+        max_zoom=MAX_ZOOM,
+        control_scale=True,
+        prefer_canvas=True,
+    )
+    tiles = tiles_setting()
+    if tiles:
+        folium.TileLayer(tiles=tiles[0], attr=tiles[1], max_zoom=MAX_ZOOM, name="basemap").add_to(fmap)
+    return fmap
+
+
+def simplified(layer: AreaLayer, *, tolerance: float = SIMPLIFY_DEGREES) -> list[dict[str, Any]]:
+    """Return the layer's polygons simplified (topology kept) as GeoJSON geometries."""
+    geometries = shapely.simplify(layer.geometries, tolerance, preserve_topology=True)
+    return [json.loads(shapely.to_geojson(geometry)) for geometry in geometries]
+
+
+@dataclass(frozen=True)
+class Bins:
+    """Class breaks for a choropleth: value ≤ edges[i] gets PALETTE[i]."""
+
+    edges: tuple[float, ...]
+
+    def colour(self, value: float | None) -> str:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return NO_DATA_COLOUR
+        for edge, colour in zip(self.edges, PALETTE, strict=False):
+            if value <= edge:
+                return colour
+        return PALETTE[len(self.edges) - 1]
+
+
+def quantile_bins(values: Sequence[float | None]) -> Bins:
+    """Return up to five quantile classes for the finite values."""
+    finite = np.array([v for v in values if v is not None and math.isfinite(v)], dtype=float)
+    if finite.size == 0:
+        return Bins(edges=())
+    edges = np.unique(np.quantile(finite, [0.2, 0.4, 0.6, 0.8, 1.0]))
+    return Bins(edges=tuple(float(e) for e in edges))
+
+
+def format_value(metric: str, value: float | None) -> str:
+    """Return a metric value as display text."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if metric == "open_share":
+        return f"{value:.1%}"
+    if metric in ("open_per_10k", "median_days_to_finish"):
+        return f"{value:,.1f}"
+    return f"{value:,.0f}"
+
+
+def choropleth_features(
+    *,
+    layer: AreaLayer,
+    geometries: list[dict[str, Any]],
+    summary: pd.DataFrame,
+    metric: str,
+    lang: str,
+) -> tuple[dict[str, Any], Bins]:
+    """Return a FeatureCollection whose properties carry code, escaped tooltip and fill colour."""
+    by_code = summary.set_index("code")
+    values = {code: _value(by_code, code, metric) for code in layer.codes}
+    bins = quantile_bins(list(values.values()))
+    label = i18n.metric_label(metric, lang)
+    features = []
+    for index, code in enumerate(layer.codes):
+        value = values[code]
+        open_count = int(by_code.loc[code, "open"]) if code in by_code.index else 0
+        total = int(by_code.loc[code, "total"]) if code in by_code.index else 0
+        name = f"{layer.names_th[index]} · {layer.names_en[index]}"
+        tooltip = (
+            f"<b>{html.escape(name)}</b><br>{html.escape(label)}: {html.escape(format_value(metric, value))}"
+            f"<br>{html.escape(i18n.t('open', lang))}: {open_count:,} / {html.escape(i18n.t('total', lang))}: {total:,}"
+        )
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": geometries[index],
+                "properties": {"code": code, "tooltip": tooltip, "fill": bins.colour(value)},
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}, bins
+
+
+def _value(by_code: pd.DataFrame, code: str, metric: str) -> float | None:
+    if code not in by_code.index:
+        return None
+    row = by_code.loc[code]
+    if metric == "open_over_30":
+        return float(row["open_age_31_90"] + row["open_age_over_90"])
+    value = row[metric]
+    return None if pd.isna(value) else float(value)
+
+
+def add_choropleth(fmap: folium.Map, collection: dict[str, Any], *, name: str, highlight: str | None = None) -> None:
+    """Add a clickable polygon layer whose tooltip is the (already escaped) `tooltip` property."""
+
+    def style(feature: dict[str, Any]) -> dict[str, Any]:
+        chosen = feature["properties"]["code"] == highlight
+        return {
+            "fillColor": feature["properties"]["fill"],
+            "color": "#08306b" if chosen else "#555555",
+            "weight": 3 if chosen else 1,
+            "fillOpacity": 0.7,
+        }
+
+    folium.GeoJson(
+        collection,
+        name=name,
+        style_function=style,
+        highlight_function=lambda _f: {"weight": 3, "color": "#08306b"},
+        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=False),
+    ).add_to(fmap)
+
+
+LEGEND_TEMPLATE = """
+{% macro html(this, kwargs) %}
+<div class="khetmap-legend" style="position:absolute;bottom:24px;left:12px;z-index:9999;
+  background:rgba(255,255,255,0.92);padding:6px 8px;border-radius:4px;font:12px sans-serif;
+  box-shadow:0 1px 4px rgba(0,0,0,0.3);">{{ this.body }}</div>
+{% endmacro %}
+"""
+
+
+class Legend(MacroElement):  # type: ignore[misc]
+    """A static HTML legend (no d3, unlike branca's colormap)."""
+
+    def __init__(self, body_html: str) -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.body = body_html
+        self._template = Template(LEGEND_TEMPLATE)
+
+
+def legend_html(*, title: str, bins: Bins, metric: str) -> str:
+    """Return the legend's inner HTML (escaped)."""
+    rows = [f"<b>{html.escape(title)}</b>"]
+    low: float | None = None
+    for edge, colour in zip(bins.edges, PALETTE, strict=False):
+        text = f"≤ {format_value(metric, edge)}" if low is None else f"{format_value(metric, low)} – {format_value(metric, edge)}"
+        rows.append(f'<span style="display:inline-block;width:14px;height:10px;background:{colour};margin-right:4px;border:1px solid #999"></span>{html.escape(text)}')
+        low = edge
+    rows.append(f'<span style="display:inline-block;width:14px;height:10px;background:{NO_DATA_COLOUR};margin-right:4px;border:1px solid #999"></span>–')
+    return "<br>".join(rows)
+
+
+def add_heat(fmap: folium.Map, cells: pd.DataFrame, *, name: str) -> None:
+    """Add a heat layer from per-cell open counts (`lat`, `lon`, `open`), not raw points."""
+    if cells.empty:
+        return
+    top = float(np.quantile(cells["open"], 0.95)) or 1.0
+    weights = np.minimum(cells["open"].to_numpy(dtype=float) / top, 1.0)
+    data = [
+        [round(float(la), 5), round(float(lo), 5), round(float(w), 3)]
+        for la, lo, w in zip(cells["lat"], cells["lon"], weights, strict=True)
+    ]
+    folium.plugins.HeatMap(data, name=name, radius=14, blur=18, min_opacity=0.25, max_zoom=13).add_to(fmap)
+
+
+def city_map(
+    *,
+    collection: dict[str, Any],
+    bins: Bins,
+    legend_title: str,
+    metric: str,
+    heat_cells: pd.DataFrame | None,
+    view: MapView | None,
+    lang: str,
+) -> folium.Map:
+    """Return the city map: district choropleth, optional heat layer, legend; local assets."""
+    fmap = base_map(view=view, centre=BANGKOK_CENTRE, zoom=CITY_ZOOM)
+    add_choropleth(fmap, collection, name=i18n.t("district", lang))
+    if heat_cells is not None:
+        add_heat(fmap, heat_cells, name=i18n.t("heat", lang))
+    fmap.add_child(Legend(legend_html(title=legend_title, bins=bins, metric=metric)))
+    return assets.localise(fmap)
+
+
+def district_map(
+    *,
+    collection: dict[str, Any],
+    bins: Bins,
+    legend_title: str,
+    metric: str,
+    bounds: tuple[float, float, float, float],
+    points: pd.DataFrame,
+    view: MapView | None,
+    lang: str,
+    highlight: str | None,
+) -> folium.Map:
+    """Return a district map: subdistrict choropleth and clustered ticket points with popups."""
+    minx, miny, maxx, maxy = bounds
+    fmap = base_map(view=view, centre=((miny + maxy) / 2, (minx + maxx) / 2), zoom=13)
+    if view is None:
+        fmap.fit_bounds([[miny, minx], [maxy, maxx]])
+    add_choropleth(fmap, collection, name=i18n.t("subdistrict", lang), highlight=highlight)
+    cluster = folium.plugins.MarkerCluster(name=i18n.t("tickets", lang), options={"maxClusterRadius": 40})
+    for row in points.itertuples(index=False):
+        folium.CircleMarker(
+            location=(float(row.lat), float(row.lon)),
+            radius=6,
+            color=_state_colour(str(row.state)),
+            fill=True,
+            fill_opacity=0.9,
+            popup=folium.Popup(ticket_popup_html(row._asdict(), lang=lang), max_width=320),
+        ).add_to(cluster)
+    cluster.add_to(fmap)
+    fmap.add_child(Legend(legend_html(title=legend_title, bins=bins, metric=metric)))
+    return assets.localise(fmap)
+
+
+STATE_COLOURS = {"finished": "#2b8a3e", "irrelevant": "#868e96", "unknown": "#868e96"}
+
+
+def _state_colour(state: str) -> str:
+    return STATE_COLOURS.get(state, "#c92a2a")
+
+
+def safe_url(url: object) -> str | None:
+    """Return an http(s) URL escaped for an HTML attribute, or None."""
+    text = str(url or "").strip()
+    if not text.lower().startswith(("https://", "http://")):
+        return None
+    return html.escape(text, quote=True)
+
+
+def ticket_popup_html(ticket: dict[str, Any], *, lang: str) -> str:
+    """Return the popup HTML for one ticket; every public string is escaped."""
+    ticket_id = str(ticket["ticket_id"])
+    categories = ", ".join(i18n.category_label(c, lang) for c in (ticket.get("categories") or [])) or i18n.category_label("unspecified", lang)
+    comment = str(ticket.get("comment") or "")
+    if len(comment) > POPUP_COMMENT_CHARS:
+        comment = comment[:POPUP_COMMENT_CHARS] + "…"
+    parts = [
+        f"<b>{html.escape(ticket_id)}</b>",
+        f"{html.escape(i18n.t('category', lang))}: {html.escape(categories)}",
+        f"{html.escape(i18n.t('state', lang))}: {html.escape(i18n.state_label(str(ticket['state']), lang))}",
+        f"{html.escape(i18n.t('age_days', lang))}: {int(ticket['age_days']) if pd.notna(ticket.get('age_days')) else '–'}",
+        f"<div style='max-height:8em;overflow:auto'>{html.escape(comment)}</div>",
+    ]
+    photos = []
+    for key in ("photo", "photo_after"):
+        url = safe_url(ticket.get(key))
+        if url:
+            label = html.escape(i18n.t(key, lang))
+            photos.append(f'<a href="{url}" target="_blank" rel="noopener noreferrer">{label}</a>')
+    if photos:
+        parts.append(" · ".join(photos))
+    if not ticket_id.startswith("noid-"):
+        public = html.escape(PUBLIC_TICKET_URL.format(ticket_id=ticket_id), quote=True)
+        parts.append(f'<a href="{public}" target="_blank" rel="noopener noreferrer">{html.escape(i18n.t("public_page", lang))}</a>')
+    return "<br>".join(parts)
