@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -36,6 +37,16 @@ class AreaLayer:
     def bounds(self) -> NDArray[np.float64]:
         """Return an (n, 4) array of minx, miny, maxx, maxy."""
         return np.asarray(shapely.bounds(self.geometries), dtype=np.float64)
+
+    def subset(self, indices: Sequence[int] | NDArray[np.int64]) -> AreaLayer:
+        """Return the areas at `indices`, in that order."""
+        return AreaLayer(
+            codes=tuple(self.codes[i] for i in indices),
+            names_th=tuple(self.names_th[i] for i in indices),
+            names_en=tuple(self.names_en[i] for i in indices),
+            parent_codes=tuple(self.parent_codes[i] for i in indices),
+            geometries=self.geometries[list(indices)],
+        )
 
     def index_of(self, code: str) -> int:
         """Return the position of an area code, or raise KeyError."""

@@ -3,13 +3,30 @@
 from __future__ import annotations
 
 CATEGORY_EN = {
-    "ถนน": "Roads", "ทางเท้า": "Sidewalks", "น้ำท่วม": "Flooding", "แสงสว่าง": "Street lights",
-    "ความปลอดภัย": "Safety", "ความสะอาด": "Cleanliness", "ท่อระบายน้ำ": "Drains",
-    "กีดขวาง": "Obstruction", "สะพาน": "Bridges", "จราจร": "Traffic", "สายไฟ": "Power lines",
-    "คลอง": "Canals", "ต้นไม้": "Trees", "เสียงรบกวน": "Noise", "สัตว์จรจัด": "Stray animals",
-    "ป้าย": "Signs", "ร้องเรียน": "Complaints", "เสนอแนะ": "Suggestions",
-    "คนจรจัด": "Homeless people", "การเดินทาง": "Getting around", "สอบถาม": "Questions",
-    "ห้องน้ำ": "Toilets", "ป้ายจราจร": "Traffic signs", "PM2.5": "PM2.5",
+    "ถนน": "Roads",
+    "ทางเท้า": "Sidewalks",
+    "น้ำท่วม": "Flooding",
+    "แสงสว่าง": "Street lights",
+    "ความปลอดภัย": "Safety",
+    "ความสะอาด": "Cleanliness",
+    "ท่อระบายน้ำ": "Drains",
+    "กีดขวาง": "Obstruction",
+    "สะพาน": "Bridges",
+    "จราจร": "Traffic",
+    "สายไฟ": "Power lines",
+    "คลอง": "Canals",
+    "ต้นไม้": "Trees",
+    "เสียงรบกวน": "Noise",
+    "สัตว์จรจัด": "Stray animals",
+    "ป้าย": "Signs",
+    "ร้องเรียน": "Complaints",
+    "เสนอแนะ": "Suggestions",
+    "คนจรจัด": "Homeless people",
+    "การเดินทาง": "Getting around",
+    "สอบถาม": "Questions",
+    "ห้องน้ำ": "Toilets",
+    "ป้ายจราจร": "Traffic signs",
+    "PM2.5": "PM2.5",
     "unspecified": "Unspecified",
 }
 CATEGORY_TH_EXTRA = {"unspecified": "ไม่ระบุ"}
@@ -54,7 +71,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "category": ("ประเภท", "Category"),
     "open_age": ("อายุเรื่องที่ยังค้าง (วัน)", "Age of open tickets (days)"),
     "oldest_open": ("เรื่องค้างนานที่สุด", "Oldest open tickets"),
-    "points_capped": ("แสดง {shown:,} จาก {total:,} จุด (จำกัดเพื่อความเร็ว)", "Showing {shown:,} of {total:,} points (capped to stay fast)"),
+    "points_capped": (
+        "แสดง {shown:,} จาก {total:,} จุด (จำกัดเพื่อความเร็ว)",
+        "Showing {shown:,} of {total:,} points (capped to stay fast)",
+    ),
     "search": ("ค้นหาข้อความ", "Search text"),
     "sort": ("เรียงตาม", "Sort by"),
     "sort_newest": ("ใหม่สุด", "Newest"),
@@ -80,7 +100,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "quarantine": ("แถวที่กักไว้ตามเหตุผล", "Quarantined rows by reason"),
     "back_to_city": ("← กลับภาพรวมเมือง", "← Back to the city"),
     "click_hint": ("คลิกเขตบนแผนที่เพื่อดูรายละเอียด", "Click a district on the map to open it"),
-    "click_sub_hint": ("คลิกแขวงบนแผนที่เพื่อกรองเฉพาะแขวงนั้น", "Click a subdistrict on the map to narrow to it"),
+    "click_sub_hint": (
+        "คลิกแขวงบนแผนที่เพื่อกรองเฉพาะแขวงนั้น",
+        "Click a subdistrict on the map to narrow to it",
+    ),
+    "no_finish_dates": (
+        "ข้อมูลชุดนี้ไม่มีวันที่ปิดเรื่อง (last_activity) จึงแสดงเส้นเสร็จสิ้นไม่ได้",
+        "This data has no closing dates (last_activity), so the finished line cannot be drawn",
+    ),
     "error_title": ("เกิดปัญหา", "Something went wrong"),
 }
 

@@ -31,24 +31,23 @@ def ensure_store(*, store_path: Path, data_dir: Path | None = None) -> None:
     print(result.report(), file=sys.stderr)
 
 
+def streamlit_command(*, port: int, address: str) -> list[str]:
+    """Return the `streamlit run` command line with the settings khetmap depends on."""
+    return [
+        sys.executable, "-m", "streamlit", "run", str(APP),
+        "--server.port", str(port),
+        "--server.address", address,
+        "--server.headless", "true",
+        "--server.enableStaticServing", "true",  # serves the map assets at /app/static/
+        "--client.showErrorDetails", "none",  # never a traceback on the page
+        "--client.toolbarMode", "viewer",
+        "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+
+
 def run(*, store_path: Path, port: int, address: str) -> int:
-    """Start `streamlit run dashboard/app.py` against `store_path`; return its exit code."""
+    """Start the dashboard against `store_path`; return streamlit's exit code."""
     ensure_store(store_path=store_path)
     env = dict(os.environ, KHETMAP_STORE=str(store_path.resolve()))
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(APP),
-        "--server.port",
-        str(port),
-        "--server.address",
-        address,
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
     print(f"khetmap dashboard: http://{address}:{port}/", file=sys.stderr)
-    return subprocess.call(command, env=env)
+    return subprocess.call(streamlit_command(port=port, address=address), env=env)

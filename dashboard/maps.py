@@ -19,7 +19,8 @@ import folium.plugins
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import MacroElement, Template
+from branca.element import MacroElement
+from jinja2 import Template
 
 from dashboard import assets, i18n
 from dashboard.boundaries import AreaLayer
@@ -65,11 +66,15 @@ def base_map(*, view: MapView | None, centre: tuple[float, float], zoom: int) ->
         tiles=None,
         max_zoom=MAX_ZOOM,
         control_scale=True,
-        prefer_canvas=True,
     )
+    # folium puts max_zoom only on a tile layer; with no basemap the map itself needs it, or
+    # the marker cluster plugin throws ('Map has no maxZoom specified') and the map is blank.
+    fmap.options["maxZoom"] = MAX_ZOOM
     tiles = tiles_setting()
     if tiles:
-        folium.TileLayer(tiles=tiles[0], attr=tiles[1], max_zoom=MAX_ZOOM, name="basemap").add_to(fmap)
+        folium.TileLayer(tiles=tiles[0], attr=tiles[1], max_zoom=MAX_ZOOM, name="basemap").add_to(
+            fmap
+        )
     return fmap
 
 
@@ -125,13 +130,15 @@ def choropleth_features(
     """Return a FeatureCollection whose properties carry code, escaped tooltip and fill colour."""
     by_code = summary.set_index("code")
     values = {code: _value(by_code, code, metric) for code in layer.codes}
+    open_counts: dict[Any, Any] = by_code["open"].to_dict()
+    totals: dict[Any, Any] = by_code["total"].to_dict()
     bins = quantile_bins(list(values.values()))
     label = i18n.metric_label(metric, lang)
     features = []
     for index, code in enumerate(layer.codes):
         value = values[code]
-        open_count = int(by_code.loc[code, "open"]) if code in by_code.index else 0
-        total = int(by_code.loc[code, "total"]) if code in by_code.index else 0
+        open_count = int(open_counts.get(code, 0))
+        total = int(totals.get(code, 0))
         name = f"{layer.names_th[index]} · {layer.names_en[index]}"
         tooltip = (
             f"<b>{html.escape(name)}</b><br>{html.escape(label)}: {html.escape(format_value(metric, value))}"
@@ -150,14 +157,16 @@ def choropleth_features(
 def _value(by_code: pd.DataFrame, code: str, metric: str) -> float | None:
     if code not in by_code.index:
         return None
-    row = by_code.loc[code]
+    row: dict[Any, Any] = by_code.loc[code].to_dict()
     if metric == "open_over_30":
         return float(row["open_age_31_90"] + row["open_age_over_90"])
     value = row[metric]
     return None if pd.isna(value) else float(value)
 
 
-def add_choropleth(fmap: folium.Map, collection: dict[str, Any], *, name: str, highlight: str | None = None) -> None:
+def add_choropleth(
+    fmap: folium.Map, collection: dict[str, Any], *, name: str, highlight: str | None = None
+) -> None:
     """Add a clickable polygon layer whose tooltip is the (already escaped) `tooltip` property."""
 
     def style(feature: dict[str, Any]) -> dict[str, Any]:
@@ -180,7 +189,7 @@ def add_choropleth(fmap: folium.Map, collection: dict[str, Any], *, name: str, h
 
 LEGEND_TEMPLATE = """
 {% macro html(this, kwargs) %}
-<div class="khetmap-legend" style="position:absolute;bottom:24px;left:12px;z-index:9999;
+<div class="khetmap-legend" style="position:absolute;top:10px;right:10px;z-index:9999;
   background:rgba(255,255,255,0.92);padding:6px 8px;border-radius:4px;font:12px sans-serif;
   box-shadow:0 1px 4px rgba(0,0,0,0.3);">{{ this.body }}</div>
 {% endmacro %}
@@ -202,10 +211,18 @@ def legend_html(*, title: str, bins: Bins, metric: str) -> str:
     rows = [f"<b>{html.escape(title)}</b>"]
     low: float | None = None
     for edge, colour in zip(bins.edges, PALETTE, strict=False):
-        text = f"≤ {format_value(metric, edge)}" if low is None else f"{format_value(metric, low)} – {format_value(metric, edge)}"
-        rows.append(f'<span style="display:inline-block;width:14px;height:10px;background:{colour};margin-right:4px;border:1px solid #999"></span>{html.escape(text)}')
+        text = (
+            f"≤ {format_value(metric, edge)}"
+            if low is None
+            else f"{format_value(metric, low)} – {format_value(metric, edge)}"
+        )
+        rows.append(
+            f'<span style="display:inline-block;width:14px;height:10px;background:{colour};margin-right:4px;border:1px solid #999"></span>{html.escape(text)}'
+        )
         low = edge
-    rows.append(f'<span style="display:inline-block;width:14px;height:10px;background:{NO_DATA_COLOUR};margin-right:4px;border:1px solid #999"></span>–')
+    rows.append(
+        f'<span style="display:inline-block;width:14px;height:10px;background:{NO_DATA_COLOUR};margin-right:4px;border:1px solid #999"></span>–'
+    )
     return "<br>".join(rows)
 
 
@@ -219,7 +236,9 @@ def add_heat(fmap: folium.Map, cells: pd.DataFrame, *, name: str) -> None:
         [round(float(la), 5), round(float(lo), 5), round(float(w), 3)]
         for la, lo, w in zip(cells["lat"], cells["lon"], weights, strict=True)
     ]
-    folium.plugins.HeatMap(data, name=name, radius=14, blur=18, min_opacity=0.25, max_zoom=13).add_to(fmap)
+    folium.plugins.HeatMap(
+        data, name=name, radius=14, blur=18, min_opacity=0.25, max_zoom=13
+    ).add_to(fmap)
 
 
 def city_map(
@@ -259,15 +278,19 @@ def district_map(
     if view is None:
         fmap.fit_bounds([[miny, minx], [maxy, maxx]])
     add_choropleth(fmap, collection, name=i18n.t("subdistrict", lang), highlight=highlight)
-    cluster = folium.plugins.MarkerCluster(name=i18n.t("tickets", lang), options={"maxClusterRadius": 40})
-    for row in points.itertuples(index=False):
+    cluster = folium.plugins.MarkerCluster(
+        name=i18n.t("tickets", lang), options={"maxClusterRadius": 40}
+    )
+    for ticket in points.to_dict(orient="records"):
         folium.CircleMarker(
-            location=(float(row.lat), float(row.lon)),
+            location=(float(ticket["lat"]), float(ticket["lon"])),
             radius=6,
-            color=_state_colour(str(row.state)),
+            color=_state_colour(str(ticket["state"])),
             fill=True,
             fill_opacity=0.9,
-            popup=folium.Popup(ticket_popup_html(row._asdict(), lang=lang), max_width=320),
+            popup=folium.Popup(
+                ticket_popup_html({str(k): v for k, v in ticket.items()}, lang=lang), max_width=320
+            ),
         ).add_to(cluster)
     cluster.add_to(fmap)
     fmap.add_child(Legend(legend_html(title=legend_title, bins=bins, metric=metric)))
@@ -292,7 +315,10 @@ def safe_url(url: object) -> str | None:
 def ticket_popup_html(ticket: dict[str, Any], *, lang: str) -> str:
     """Return the popup HTML for one ticket; every public string is escaped."""
     ticket_id = str(ticket["ticket_id"])
-    categories = ", ".join(i18n.category_label(c, lang) for c in (ticket.get("categories") or [])) or i18n.category_label("unspecified", lang)
+    names = ticket.get("categories")
+    categories = ", ".join(
+        i18n.category_label(str(c), lang) for c in ([] if names is None else list(names))
+    ) or i18n.category_label("unspecified", lang)
     comment = str(ticket.get("comment") or "")
     if len(comment) > POPUP_COMMENT_CHARS:
         comment = comment[:POPUP_COMMENT_CHARS] + "…"
@@ -313,5 +339,7 @@ def ticket_popup_html(ticket: dict[str, Any], *, lang: str) -> str:
         parts.append(" · ".join(photos))
     if not ticket_id.startswith("noid-"):
         public = html.escape(PUBLIC_TICKET_URL.format(ticket_id=ticket_id), quote=True)
-        parts.append(f'<a href="{public}" target="_blank" rel="noopener noreferrer">{html.escape(i18n.t("public_page", lang))}</a>')
+        parts.append(
+            f'<a href="{public}" target="_blank" rel="noopener noreferrer">{html.escape(i18n.t("public_page", lang))}</a>'
+        )
     return "<br>".join(parts)

@@ -335,7 +335,11 @@ def oldest_open(
 ) -> pd.DataFrame:
     """Return the oldest open tickets."""
     frame, _ = tickets_page(
-        con, filters=replace_filters(filters, state_group="open"), as_of=as_of, sort="oldest", limit=limit
+        con,
+        filters=replace_filters(filters, state_group="open"),
+        as_of=as_of,
+        sort="oldest",
+        limit=limit,
     )
     return frame
 
@@ -371,12 +375,12 @@ def _h3_parent_sql(resolution: int) -> str:
     if not 0 <= resolution <= 9:
         raise ValueError(f"resolution must be 0..9, got {resolution}")
     unused = sum(7 << ((15 - digit) * 3) for digit in range(resolution + 1, 10))
-    return (
-        f"((h3_r9 & ~(15::UBIGINT << 52)) | ({resolution}::UBIGINT << 52) | {unused}::UBIGINT)"
-    )
+    return f"((h3_r9 & ~(15::UBIGINT << 52)) | ({resolution}::UBIGINT << 52) | {unused}::UBIGINT)"
 
 
-def open_by_cell(con: duckdb.DuckDBPyConnection, *, filters: Filters, resolution: int) -> pd.DataFrame:
+def open_by_cell(
+    con: duckdb.DuckDBPyConnection, *, filters: Filters, resolution: int
+) -> pd.DataFrame:
     """Return open tickets per H3 cell (as uint64 `cell`) at `resolution`, for located tickets."""
     where, params = filters.where()
     return con.execute(

@@ -78,23 +78,13 @@ def locate_subdistricts(
         points = order[starts[index] : starts[index + 1]]
         if members.size == 0 or points.size == 0:
             continue
-        sub_layer = _sublayer(subdistricts, members)
+        sub_layer = subdistricts.subset(members)
         found = locate_points(lon=lon[points], lat=lat[points], layer=sub_layer)
         missing = found == -1
         if missing.any():
             found[missing] = _nearest(sub_layer, lon[points[missing]], lat[points[missing]])
         result[points] = members[found]
     return result
-
-
-def _sublayer(layer: AreaLayer, members: Ints) -> AreaLayer:
-    return AreaLayer(
-        codes=tuple(layer.codes[i] for i in members),
-        names_th=tuple(layer.names_th[i] for i in members),
-        names_en=tuple(layer.names_en[i] for i in members),
-        parent_codes=tuple(layer.parent_codes[i] for i in members),
-        geometries=layer.geometries[members],
-    )
 
 
 def _nearest(layer: AreaLayer, lon: Floats, lat: Floats) -> Ints:

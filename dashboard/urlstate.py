@@ -14,7 +14,13 @@ from datetime import date
 from typing import Literal
 from urllib.parse import urlencode
 
-PAGES = {"city": "", "district": "district", "tickets": "tickets", "review": "review", "about": "about"}
+PAGES = {
+    "city": "",
+    "district": "district",
+    "tickets": "tickets",
+    "review": "review",
+    "about": "about",
+}
 """Page name → URL path (the city overview is the root)."""
 
 STATE_GROUPS = ("all", "open", "finished")
@@ -51,7 +57,7 @@ class ViewState:
     categories: tuple[str, ...] = ()
     state: StateGroup = "all"
     metric: str = "open"
-    heat: bool = True
+    heat: bool = False
     lang: str = "th"
     view: MapView | None = None
     q: str = ""
@@ -84,7 +90,7 @@ class _Notices(list[str]):
 def parse(params: Mapping[str, Sequence[str]], *, known: Known) -> tuple[ViewState, list[str]]:
     """Return the view state for query params and a notice for each value ignored."""
     notices = _Notices()
-    values = {name: [v for v in vs] for name, vs in params.items()}
+    values = {name: list(vs) for name, vs in params.items()}
     for name in sorted(set(values) - _KNOWN_NAMES - set(known.review_keys)):
         notices.ignore(name, ",".join(values[name]), "unknown parameter")
     for name, items in values.items():
@@ -113,14 +119,28 @@ def parse(params: Mapping[str, Sequence[str]], *, known: Known) -> tuple[ViewSta
     )
     state = _with_subdistrict(state, one("subdistrict"), known, notices)
     if state.since and state.until and state.since > state.until:
-        notices.ignore("until", state.until.isoformat(), f"it is before since={state.since.isoformat()}")
+        notices.ignore(
+            "until", state.until.isoformat(), f"it is before since={state.since.isoformat()}"
+        )
         state = state.with_(until=None)
     return state, list(notices)
 
 
 _KNOWN_NAMES = {
-    "district", "subdistrict", "since", "until", "category", "state", "metric", "heat",
-    "lang", "lat", "lon", "zoom", "q", "sort",
+    "district",
+    "subdistrict",
+    "since",
+    "until",
+    "category",
+    "state",
+    "metric",
+    "heat",
+    "lang",
+    "lat",
+    "lon",
+    "zoom",
+    "q",
+    "sort",
 }
 
 
@@ -133,7 +153,9 @@ def _district(value: str | None, known: Known, notices: _Notices) -> str | None:
     return value
 
 
-def _with_subdistrict(state: ViewState, value: str | None, known: Known, notices: _Notices) -> ViewState:
+def _with_subdistrict(
+    state: ViewState, value: str | None, known: Known, notices: _Notices
+) -> ViewState:
     if value is None or value == "":
         return state
     parent = known.subdistricts.get(value)
@@ -164,11 +186,15 @@ def _categories(values: list[str], known: Known, notices: _Notices) -> tuple[str
         elif value not in chosen:
             chosen.append(value)
     if len(chosen) > MAX_CATEGORIES:
-        notices.ignore("category", ",".join(chosen[MAX_CATEGORIES:]), f"more than {MAX_CATEGORIES} categories")
+        notices.ignore(
+            "category", ",".join(chosen[MAX_CATEGORIES:]), f"more than {MAX_CATEGORIES} categories"
+        )
     return tuple(chosen[:MAX_CATEGORIES])
 
 
-def _choice(value: str | None, name: str, choices: Sequence[str], default: str, notices: _Notices) -> str:
+def _choice(
+    value: str | None, name: str, choices: Sequence[str], default: str, notices: _Notices
+) -> str:
     if value is None or value == "":
         return default
     if value not in choices:
@@ -179,10 +205,10 @@ def _choice(value: str | None, name: str, choices: Sequence[str], default: str, 
 
 def _flag(value: str | None, name: str, notices: _Notices) -> bool:
     if value is None or value == "":
-        return True
+        return False
     if value not in ("0", "1"):
         notices.ignore(name, value, "use 1 (on) or 0 (off)")
-        return True
+        return False
     return value == "1"
 
 
@@ -234,12 +260,14 @@ def to_params(state: ViewState) -> dict[str, str | list[str]]:
         params["state"] = state.state
     if state.metric != "open":
         params["metric"] = state.metric
-    if not state.heat:
-        params["heat"] = "0"
+    if state.heat:
+        params["heat"] = "1"
     if state.lang != "th":
         params["lang"] = state.lang
     if state.view:
-        params.update(lat=f"{state.view.lat:.5f}", lon=f"{state.view.lon:.5f}", zoom=str(state.view.zoom))
+        params.update(
+            lat=f"{state.view.lat:.5f}", lon=f"{state.view.lon:.5f}", zoom=str(state.view.zoom)
+        )
     if state.q:
         params["q"] = state.q
     if state.sort != "newest":

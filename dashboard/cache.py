@@ -1,0 +1,143 @@
+"""Every Streamlit cache in one place.
+
+Boundary layers and simplified geometries are loaded once per process
+(`st.cache_resource`, shared by all sessions). Query results are `st.cache_data`, keyed on
+the store's version token and the filters, so a new ingest shows on the next rerun. No
+connection is held between queries: each opens the store read-only and closes it, so
+`khetmap ingest` can write while the app runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+
+import h3
+import pandas as pd
+import streamlit as st
+
+from dashboard import boundaries, config, maps, metrics, store
+from dashboard.boundaries import AreaLayer
+
+T = TypeVar("T")
+QUERY_TTL_SECONDS = 3600
+
+
+@dataclass(frozen=True)
+class Geography:
+    """Boundary layers and what is derived from them once per process."""
+
+    districts: AreaLayer
+    subdistricts: AreaLayer
+    population: dict[str, int]
+    district_shapes: list[dict[str, Any]]
+    subdistrict_shapes: list[dict[str, Any]]
+
+
+@st.cache_resource(show_spinner=False)
+def geography() -> Geography:
+    districts = boundaries.load_districts()
+    subdistricts = boundaries.load_subdistricts()
+    return Geography(
+        districts=districts,
+        subdistricts=subdistricts,
+        population=boundaries.load_population(),
+        district_shapes=maps.simplified(districts),
+        subdistrict_shapes=maps.simplified(subdistricts, tolerance=maps.SIMPLIFY_DEGREES / 2),
+    )
+
+
+def version() -> str:
+    """Return the store's version token (file times and sizes): cheap, not cached."""
+    return store.store_version(config.store_path())
+
+
+def _query(function: Callable[..., T], **kwargs: Any) -> T:
+    with store.open_store(config.store_path(), read_only=True) as con:
+        return function(con, **kwargs)
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS)
+def as_of(version: str) -> datetime | None:
+    return _query(metrics.store_as_of)
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS)
+def categories(version: str) -> list[str]:
+    return _query(metrics.known_categories)
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=512)
+def summary(
+    version: str, by: metrics.AreaLevel, filters: metrics.Filters, as_of: datetime
+) -> pd.DataFrame:
+    geo = geography()
+    layer = geo.districts if by == "district" else geo.subdistricts
+    population = geo.population if by == "district" else None
+    return _query(
+        metrics.area_summary,
+        by=by,
+        layer=layer,
+        population=population,
+        filters=filters,
+        as_of=as_of,
+    )
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=512)
+def totals(version: str, filters: metrics.Filters) -> metrics.Totals:
+    return _query(metrics.totals, filters=filters)
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=256)
+def heat_cells(version: str, filters: metrics.Filters, resolution: int) -> pd.DataFrame:
+    cells = _query(metrics.open_by_cell, filters=filters, resolution=resolution)
+    centres = [h3.cell_to_latlng(h3.int_to_str(int(cell))) for cell in cells["cell"]]
+    cells["lat"] = [c[0] for c in centres]
+    cells["lon"] = [c[1] for c in centres]
+    return cells
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=256)
+def weekly(version: str, filters: metrics.Filters) -> pd.DataFrame:
+    return _query(metrics.weekly_trend, filters=filters)
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=256)
+def category_counts(version: str, filters: metrics.Filters) -> pd.DataFrame:
+    return _query(metrics.category_counts, filters=filters)
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=256)
+def oldest_open(
+    version: str, filters: metrics.Filters, as_of: datetime, limit: int
+) -> pd.DataFrame:
+    return _query(metrics.oldest_open, filters=filters, as_of=as_of, limit=limit)
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=256)
+def map_points(
+    version: str, filters: metrics.Filters, as_of: datetime, cap: int
+) -> tuple[pd.DataFrame, int]:
+    return _query(metrics.map_points, filters=filters, as_of=as_of, cap=cap)
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=128)
+def tickets_page(
+    version: str, filters: metrics.Filters, as_of: datetime, q: str, sort: str, limit: int
+) -> tuple[pd.DataFrame, int]:
+    return _query(metrics.tickets_page, filters=filters, as_of=as_of, q=q, sort=sort, limit=limit)
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS)
+def last_ingest(version: str) -> tuple[dict[str, Any] | None, pd.DataFrame]:
+    def both(con: Any) -> tuple[dict[str, Any] | None, pd.DataFrame]:
+        latest = metrics.last_ingest(con)
+        reasons = con.execute(
+            "SELECT reason, count(*) AS rows FROM quarantine GROUP BY 1 ORDER BY 2 DESC"
+        ).df()
+        return latest, reasons
+
+    return _query(both)

@@ -1,0 +1,255 @@
+"""The thin Streamlit shell shared by every page: URL state, sidebar, notices, errors.
+
+Each run: the query string is parsed into a `ViewState` (bad values → notices); widgets
+are set from that state; a widget's `on_change` writes the changed state back to the URL.
+Navigation links carry the state, because Streamlit clears query params between pages.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, ParamSpec
+from urllib.parse import urlsplit
+
+import streamlit as st
+
+from dashboard import cache, i18n, metrics, urlstate
+from dashboard.errors import KhetmapError
+from dashboard.urlstate import ViewState
+
+LOG = logging.getLogger("khetmap")
+P = ParamSpec("P")
+STATE_KEY = "khetmap_view_state"
+PAGE_FILES = {
+    "city": "views/city.py",
+    "district": "views/district.py",
+    "tickets": "views/tickets.py",
+    "about": "views/about.py",
+}
+VERSION_CHECK_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a page needs: the parsed view, the data version and the shared geography."""
+
+    page: str
+    state: ViewState
+    version: str
+    as_of: datetime
+    geo: cache.Geography
+
+    @property
+    def lang(self) -> str:
+        return self.state.lang
+
+    def t(self, key: str, **values: object) -> str:
+        return i18n.t(key, self.state.lang, **values)
+
+    def filters(self, **changes: Any) -> metrics.Filters:
+        """Return the metrics filters for this view (optionally changed)."""
+        base = metrics.Filters(
+            since=self.state.since,
+            until=self.state.until,
+            categories=self.state.categories,
+            state_group=self.state.state,
+            district=self.state.district,
+            subdistrict=self.state.subdistrict,
+        )
+        return metrics.replace_filters(base, **changes) if changes else base
+
+    def area_name(self, code: str) -> str:
+        layer = self.geo.districts if len(code) == 4 else self.geo.subdistricts
+        index = layer.index_of(code)
+        return i18n.area_name(layer.names_th[index], layer.names_en[index], self.lang)
+
+
+INTERNAL_ERROR = (
+    "This view could not be drawn because of an internal error. Try another filter or "
+    "reload the page; if it persists, report the link you opened."
+)
+
+
+def run_page(
+    page: str,
+    render: Callable[[Context], None],
+    *,
+    review_keys: dict[str, Callable[[str], bool]] | None = None,
+) -> None:
+    """Set up the page from the URL, render it, and turn any error into a message."""
+    with errors_shown(page):
+        context = _start(page, review_keys or {})
+        render(context)
+
+
+@contextmanager
+def errors_shown(where: str) -> Iterator[None]:
+    """Turn domain errors into their message and anything else into a generic one (logged)."""
+    try:
+        yield
+    except KhetmapError as exc:
+        st.error(str(exc))
+    except Exception as exc:  # never a traceback on the page; the server log has it
+        if type(exc).__module__.startswith("streamlit"):
+            raise  # rerun / switch-page / stop signals are control flow, not errors
+        LOG.exception("%s failed", where)
+        st.error(INTERNAL_ERROR)
+
+
+def safe_fragment(function: Callable[P, None]) -> Callable[P, None]:
+    """`st.fragment` whose errors are shown like the page's (Streamlit would show a traceback)."""
+
+    @functools.wraps(function)
+    def guarded(*args: P.args, **kwargs: P.kwargs) -> None:
+        with errors_shown(function.__name__):
+            function(*args, **kwargs)
+
+    fragment: Callable[P, None] = st.fragment(guarded)
+    return fragment
+
+
+def _start(page: str, review_keys: dict[str, Callable[[str], bool]]) -> Context:
+    geo = cache.geography()
+    version = cache.version()
+    as_of = cache.as_of(version)
+    if as_of is None:
+        raise KhetmapError(
+            "The store has no tickets yet: run `khetmap ingest FILE` (or `khetmap run`, which ingests the default data)."
+        )
+    known = urlstate.Known(
+        districts=frozenset(geo.districts.codes),
+        subdistricts=dict(zip(geo.subdistricts.codes, geo.subdistricts.parent_codes, strict=True)),
+        categories=frozenset(cache.categories(version)),
+        review_keys=review_keys,
+    )
+    params = {name: st.query_params.get_all(name) for name in st.query_params}
+    state, notices = urlstate.parse(params, known=known)
+    st.session_state[STATE_KEY] = state
+    _write_url(state)
+    for notice in notices:
+        st.warning(notice, icon="⚠️")
+    context = Context(page=page, state=state, version=version, as_of=as_of, geo=geo)
+    _sidebar(
+        context,
+        [
+            *sorted(
+                known.categories - {"unspecified"}, key=lambda c: cache.categories(version).index(c)
+            ),
+            "unspecified",
+        ],
+    )
+    _watch_version(version)
+    return context
+
+
+def _write_url(state: ViewState) -> None:
+    wanted = urlstate.to_params(state)
+    current = {name: st.query_params.get_all(name) for name in st.query_params}
+    normalised = {k: v if isinstance(v, list) else [v] for k, v in wanted.items()}
+    if current != normalised:
+        st.query_params.from_dict(wanted)
+
+
+def update_url(**changes: Any) -> None:
+    """Change some fields of the current view state and write it to the URL."""
+    state: ViewState = st.session_state.get(STATE_KEY, ViewState())
+    state = state.with_(**changes)
+    st.session_state[STATE_KEY] = state
+    st.query_params.from_dict(urlstate.to_params(state))
+
+
+def bound(key: str, value: Any, to_changes: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
+    """Set widget `key` from the URL state; return kwargs making its changes go to the URL."""
+    st.session_state[key] = value
+
+    def changed() -> None:
+        update_url(**to_changes(st.session_state[key]))
+
+    return {"key": key, "on_change": changed}
+
+
+def _sidebar(context: Context, categories: list[str]) -> None:
+    state, lang = context.state, context.lang
+    with st.sidebar:
+        st.radio(
+            "ภาษา / Language",
+            ["th", "en"],
+            horizontal=True,
+            format_func=lambda v: "ไทย" if v == "th" else "English",
+            **bound("w_lang", state.lang, lambda v: {"lang": v}),
+        )
+        for page in PAGE_FILES:
+            st.page_link(
+                PAGE_FILES[page],
+                label=i18n.t(f"page_{page}", lang),
+                query_params=urlstate.to_params(_for_page(page, state)),
+            )
+        st.subheader(i18n.t("filters", lang))
+        dates = tuple(d for d in (state.since, state.until) if d)
+        st.date_input(
+            i18n.t("dates", lang),
+            format="YYYY-MM-DD",
+            **bound("w_dates", dates, _dates_changed),
+        )
+        st.multiselect(
+            i18n.t("categories", lang),
+            categories,
+            format_func=lambda c: i18n.category_label(c, lang),
+            **bound("w_categories", list(state.categories), lambda v: {"categories": tuple(v)}),
+        )
+        st.radio(
+            i18n.t("state_group", lang),
+            list(urlstate.STATE_GROUPS),
+            horizontal=True,
+            format_func=lambda v: i18n.t(f"state_{v}", lang),
+            **bound("w_state", state.state, lambda v: {"state": v}),
+        )
+        st.caption(f"{i18n.t('as_of', lang)} {context.as_of:%Y-%m-%d %H:%M} UTC")
+        st.caption(i18n.t("link_help", lang))
+        st.code(absolute(urlstate.link(context.page, state)), language=None)
+
+
+def absolute(relative: str) -> str:
+    """Return `relative` (starting with '/') on this app's host, as the browser sees it."""
+    parts = urlsplit(st.context.url or "")
+    if not parts.scheme or not parts.netloc:
+        return relative
+    return f"{parts.scheme}://{parts.netloc}{relative}"
+
+
+def _for_page(page: str, state: ViewState) -> ViewState:
+    """The state a navigation link carries: the map view belongs to the page it was set on."""
+    return state.with_(view=None)
+
+
+def _dates_changed(value: Any) -> dict[str, Any]:
+    chosen = [d for d in (value or ()) if isinstance(d, date)]
+    if len(chosen) == 1:  # the user has picked a start and not yet an end
+        return {"since": chosen[0], "until": None}
+    if len(chosen) == 2:
+        return {"since": min(chosen), "until": max(chosen)}
+    return {"since": None, "until": None}
+
+
+def _watch_version(version: str) -> None:
+    """Rerun when a new ingest has changed the store, so open pages show new data."""
+
+    @st.fragment(run_every=VERSION_CHECK_SECONDS)
+    def check() -> None:
+        if cache.version() != version:
+            st.rerun()
+
+    check()
+
+
+def go(page: str, **changes: Any) -> None:
+    """Switch to `page` with the current state changed, keeping everything in the URL."""
+    state: ViewState = st.session_state.get(STATE_KEY, ViewState())
+    st.switch_page(
+        PAGE_FILES[page], query_params=urlstate.to_params(state.with_(view=None, **changes))
+    )
