@@ -27,10 +27,10 @@ if [ -f package.json ]; then
   .venv/bin/python -m dashboard.assets --install node_modules
 fi
 
-if [ "$want_test" = "--test" ] && ! command -v chromium >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  else
-    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  fi
+# Debian chromium (+ a Thai font, so screenshots show Thai text) for the browser tests.
+if [ "$want_test" = "--test" ] && { ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi tlwg; }; then
+  as_root=""
+  [ "$(id -u)" = 0 ] || as_root=sudo
+  $as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $as_root apt-get install -y -qq chromium fonts-thai-tlwg >/dev/null
 fi

@@ -126,3 +126,14 @@ def test_totals_and_as_of(con: duckdb.DuckDBPyConnection) -> None:
     assert totals.median_days_to_finish == pytest.approx(3.0)
     as_of = metrics.store_as_of(con)
     assert as_of is not None and as_of.isoformat() == "2022-06-28T00:00:00+00:00"
+
+
+def test_last_ingest_of_several_files(tmp_path: Path, data_dir: Path, store_path: Path) -> None:
+    first = write_csv(tmp_path / "a.csv", [ticket("A")])
+    second = write_csv(tmp_path / "b.csv", [ticket("B")])
+    ingest_files(paths=[first, second], store_path=store_path, data_dir=data_dir)
+    with duckdb.connect(str(store_path), read_only=True) as con:
+        latest = metrics.last_ingest(con)
+    assert latest is not None
+    assert latest["files"] == [str(first), str(second)]
+    assert (latest["rows_read"], latest["stored_new"]) == (2, 2)

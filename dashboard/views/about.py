@@ -40,7 +40,7 @@ def render(context: Context) -> None:
     st.dataframe(
         pd.DataFrame(SOURCES, columns=["data", "source", "licence"]),
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
     )
     st.write(f"{t('as_of')}: {context.as_of:%Y-%m-%d %H:%M} UTC")
     latest, reasons = cache.last_ingest(context.version)

@@ -29,7 +29,7 @@ def render(context: Context) -> None:
     with left:
         city_map_fragment(context, summary)
     st.subheader(t("ranking"))
-    st.dataframe(ranking(summary, context), hide_index=True, use_container_width=True)
+    st.dataframe(ranking(summary, context), hide_index=True, width="stretch")
 
 
 @safe_fragment

@@ -38,7 +38,7 @@ def render(context: Context) -> None:
     st.dataframe(
         ticket_table(oldest, context.lang),
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
         column_config=link_columns(context.lang),
     )
 
@@ -164,8 +164,8 @@ def weekly_chart(context: Context, filters: metrics.Filters) -> None:
         )
         .properties(height=220)
     )
-    st.altair_chart(chart, use_container_width=True)
-    if int(weekly["finished"].sum()) == 0:
+    st.altair_chart(chart, width="stretch")
+    if int(weekly["finished"].sum()) == 0 and cache.totals(context.version, filters).finished > 0:
         st.caption(t("no_finish_dates"))
 
 
@@ -199,7 +199,7 @@ def age_chart(context: Context) -> None:
         )
         .properties(height=200)
     )
-    st.altair_chart(chart, use_container_width=True)
+    st.altair_chart(chart, width="stretch")
 
 
 def categories_chart(context: Context, filters: metrics.Filters) -> None:
@@ -226,7 +226,7 @@ def categories_chart(context: Context, filters: metrics.Filters) -> None:
         )
         .properties(height=min(40 + 28 * len(counts), 460))
     )
-    st.altair_chart(chart, use_container_width=True)
+    st.altair_chart(chart, width="stretch")
 
 
 run_page("district", render)

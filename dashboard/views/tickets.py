@@ -42,7 +42,7 @@ def render(context: Context) -> None:
     st.dataframe(
         shown,
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
         column_config=link_columns(state.lang),
         height=560,
     )

@@ -1,0 +1,219 @@
+"""Real headless Chromium against `streamlit run`: what only a browser shows.
+
+Every request that does not go to 127.0.0.1 is aborted and recorded; the test fails if any
+was attempted. Screenshots land in artifacts/screenshots/ (look at them).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dashboard.ingest import ingest_files
+from dashboard.launcher import streamlit_command
+from tests.conftest import real_data_dir
+from tests.fixtures import ticket, write_csv
+
+pytestmark = pytest.mark.browser
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
+SCRIPT = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
+CHATUCHAK = "100.55360,13.82830"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(
+                "CI needs Debian chromium for the browser tests (scripts/setup.sh --test installs it)"
+            )
+        pytest.skip("chromium is not installed")
+    data = real_data_dir()
+    folder = tmp_path_factory.mktemp("browser")
+    store = folder / "store.duckdb"
+    hostile = write_csv(
+        folder / "hostile.csv",
+        [
+            ticket(
+                "XSS-TEST-1",
+                coords=CHATUCHAK,
+                comment=SCRIPT,
+                timestamp="2023-05-12 00:00:00+00",
+                last_activity="2023-05-12 01:00:00+00",
+            ),
+        ],
+    )
+    ingest_files(
+        paths=[data / "traffy_dump_format_sample.csv", hostile], store_path=store, data_dir=data
+    )
+    port = free_port()
+    env = dict(
+        os.environ, KHETMAP_STORE=str(store), KHETMAP_DATA_DIR=str(data), KHETMAP_TILES="none"
+    )
+    process = subprocess.Popen(
+        streamlit_command(port=port, address="127.0.0.1"),
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read()
+            break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise RuntimeError(
+                    "streamlit did not start: "
+                    + (process.stdout.read().decode() if process.stdout else "")
+                ) from None
+            time.sleep(0.5)
+    yield base, store
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[tuple[object, list[str]]]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1100})  # type: ignore[attr-defined]
+    outside: list[str] = []
+
+    def only_local(route: object) -> None:
+        url = route.request.url  # type: ignore[attr-defined]
+        if url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")):
+            route.continue_()  # type: ignore[attr-defined]
+        else:
+            outside.append(url)
+            route.abort()  # type: ignore[attr-defined]
+
+    context.route("**/*", only_local)
+    yield context.new_page(), outside
+    context.close()
+
+
+def map_frame(page: object, *, shapes: int) -> object:
+    """Wait for the st_folium iframe to have a real height and `shapes` polygons; return it."""
+    deadline = time.monotonic() + 45
+    while time.monotonic() < deadline:
+        for frame in page.frames:  # type: ignore[attr-defined]
+            if (
+                "st_folium" in frame.url
+                and frame.locator("path.leaflet-interactive").count() >= shapes
+            ):
+                element = frame.frame_element()
+                box = element.bounding_box()
+                if box and box["height"] > 300:
+                    return frame
+        page.wait_for_timeout(500)  # type: ignore[attr-defined]  # time.sleep would stall Playwright's event loop
+    page.screenshot(path=str(SHOTS / "failure.png"), full_page=True)  # type: ignore[attr-defined]
+    raise AssertionError(
+        f"no map iframe with {shapes} shapes and a visible height (see failure.png)"
+    )
+
+
+def no_script_ran(page: object) -> None:
+    for frame in page.frames:  # type: ignore[attr-defined]
+        assert frame.evaluate("() => window.__xss === undefined"), f"script ran in {frame.url}"
+
+
+def test_city_map_draws_50_districts_offline_and_opens_a_district(
+    server: tuple[str, Path], page: tuple[object, list[str]]
+) -> None:
+    base, _ = server
+    tab, outside = page
+    tab.goto(f"{base}/?lang=en")  # type: ignore[attr-defined]
+    frame = map_frame(tab, shapes=50)
+    assert frame.locator("path.leaflet-interactive").count() == 50  # type: ignore[attr-defined]
+    assert frame.locator(".khetmap-legend").count() == 1  # type: ignore[attr-defined]
+    tab.screenshot(path=str(SHOTS / "city.png"), full_page=True)  # type: ignore[attr-defined]
+    assert outside == []
+    no_script_ran(tab)
+    frame.locator("path.leaflet-interactive").nth(20).click(force=True)  # type: ignore[attr-defined]
+    tab.wait_for_url("**/district?district=*", timeout=30_000)  # type: ignore[attr-defined]
+    assert "district=" in tab.url  # type: ignore[attr-defined]
+
+
+def test_shared_district_link_shows_name_numbers_and_runs_no_script(
+    server: tuple[str, Path], page: tuple[object, list[str]]
+) -> None:
+    base, store = server
+    tab, outside = page
+    tab.goto(f"{base}/district?district=1030&lang=en&state=open")  # type: ignore[attr-defined]
+    tab.get_by_text("District Chatuchak").first.wait_for(timeout=45_000)  # type: ignore[attr-defined]
+    with duckdb.connect(str(store), read_only=True) as con:
+        total = con.execute(
+            "SELECT count(*) FROM tickets WHERE district_code = '1030' AND state IN ('waiting','forwarded','in_progress','other')"
+        ).fetchall()[0][0]
+    kpi = tab.locator('[data-testid="stMetric"]').filter(has_text="Total").first  # type: ignore[attr-defined]
+    assert kpi.locator('[data-testid="stMetricValue"]').inner_text() == f"{total:,}"
+    frame = map_frame(tab, shapes=5)  # Chatuchak has 5 khwaeng
+    frame.locator(".marker-cluster, path.leaflet-interactive").first.wait_for()  # type: ignore[attr-defined]
+    tab.screenshot(path=str(SHOTS / "district.png"), full_page=True)  # type: ignore[attr-defined]
+    no_script_ran(tab)
+    assert outside == []
+
+
+def test_hostile_comment_is_text_on_the_tickets_page(
+    server: tuple[str, Path], page: tuple[object, list[str]]
+) -> None:
+    base, _ = server
+    tab, outside = page
+    tab.goto(f"{base}/tickets?lang=en&q=onerror")  # type: ignore[attr-defined]
+    tab.get_by_text("Showing 1 of 1 tickets").wait_for(timeout=45_000)  # type: ignore[attr-defined]
+    tab.wait_for_timeout(1000)  # type: ignore[attr-defined]
+    tab.screenshot(path=str(SHOTS / "tickets.png"), full_page=True)  # type: ignore[attr-defined]
+    no_script_ran(tab)
+    assert outside == []
+
+
+def test_about_page(server: tuple[str, Path], page: tuple[object, list[str]]) -> None:
+    base, _ = server
+    tab, _outside = page
+    tab.goto(f"{base}/about?lang=en")  # type: ignore[attr-defined]
+    message = tab.get_by_text("rows accounted for").first  # type: ignore[attr-defined]
+    message.wait_for(timeout=45_000)
+    tab.screenshot(path=str(SHOTS / "about.png"), full_page=True)  # type: ignore[attr-defined]
+    assert message.inner_text() == "1,001 / 1,001 rows accounted for"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _screenshot_folder() -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)

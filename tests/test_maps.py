@@ -1,0 +1,177 @@
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import folium
+import folium.plugins
+import pandas as pd
+import pytest
+
+from dashboard import assets, maps
+from dashboard.boundaries import load_districts, load_subdistricts
+from dashboard.urlstate import MapView
+
+SCRIPT = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
+
+
+@pytest.fixture(autouse=True)
+def no_tiles(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KHETMAP_TILES", "none")
+
+
+def summary_for(codes: tuple[str, ...]) -> pd.DataFrame:
+    rows = [
+        {
+            "code": code,
+            "total": 10 + i,
+            "open": i,
+            "open_share": i / (10 + i),
+            "open_per_10k": float(i),
+            "median_days_to_finish": None,
+            "open_age_31_90": 1,
+            "open_age_over_90": i,
+        }
+        for i, code in enumerate(codes)
+    ]
+    return pd.DataFrame(rows)
+
+
+def asset_urls(page: str) -> list[str]:
+    return re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', page)
+
+
+def test_city_map_has_50_districts_local_assets_and_no_cdn(data_dir: Path) -> None:
+    districts = load_districts(data_dir=data_dir)
+    collection, bins = maps.choropleth_features(
+        layer=districts,
+        geometries=maps.simplified(districts),
+        summary=summary_for(districts.codes),
+        metric="open",
+        lang="en",
+    )
+    cells = pd.DataFrame({"lat": [13.7, 13.8], "lon": [100.5, 100.6], "open": [3, 12]})
+    fmap = maps.city_map(
+        collection=collection,
+        bins=bins,
+        legend_title="Open",
+        metric="open",
+        heat_cells=cells,
+        view=None,
+        lang="en",
+    )
+    geojson = [c for c in fmap._children.values() if isinstance(c, folium.GeoJson)]
+    assert len(geojson) == 1 and len(geojson[0].data["features"]) == 50
+    heat = [c for c in fmap._children.values() if isinstance(c, folium.plugins.HeatMap)]
+    assert len(heat) == 1 and len(heat[0].data) == 2  # one weight per H3 cell, not per ticket
+    page = fmap.get_root().render()
+    urls = asset_urls(page)
+    assert urls and all(u.startswith(assets.URL_PREFIX) for u in urls), urls
+    assert not re.search(r"https?://(cdn|code\.jquery|netdna|cdnjs|d3js)", page)
+    assert '"maxZoom": 18' in page
+    for url in urls:
+        assert (assets.STATIC_DIR.parent / url.removeprefix("/app/")).is_file(), (
+            f"{url} not installed"
+        )
+
+
+def test_tooltips_escape_names_and_colour_by_quantile(data_dir: Path) -> None:
+    districts = load_districts(data_dir=data_dir)
+    hostile = districts.subset(range(50))
+    object.__setattr__(hostile, "names_en", (SCRIPT, *hostile.names_en[1:]))
+    collection, bins = maps.choropleth_features(
+        layer=hostile,
+        geometries=maps.simplified(hostile),
+        summary=summary_for(hostile.codes),
+        metric="open",
+        lang="en",
+    )
+    tooltip = collection["features"][0]["properties"]["tooltip"]
+    assert (
+        "&lt;img src=x onerror=&quot;window.__xss=1&quot;&gt;" in tooltip and "<img" not in tooltip
+    )
+    assert collection["features"][0]["properties"]["fill"] == maps.PALETTE[0]
+    assert collection["features"][49]["properties"]["fill"] == maps.PALETTE[-1]
+    assert len(bins.edges) == 5
+
+
+def test_ticket_popup_escapes_text_and_keeps_only_http_links() -> None:
+    popup = maps.ticket_popup_html(
+        {
+            "ticket_id": "2022-AB<CD",
+            "categories": ["ถนน"],
+            "state": "waiting",
+            "age_days": 12,
+            "comment": SCRIPT,
+            "photo": "javascript:alert(1)",
+            "photo_after": "https://x/a.jpg?a=1&b=2",
+        },
+        lang="en",
+    )
+    assert "<img" not in popup and "<script" not in popup
+    assert "&lt;script&gt;window.__xss=2&lt;/script&gt;" in popup
+    assert "javascript:" not in popup
+    assert 'href="https://x/a.jpg?a=1&amp;b=2"' in popup
+    assert 'href="https://share.traffy.in.th/teamchadchart/2022-AB&lt;CD"' in popup
+    assert "Roads" in popup and "Waiting" in popup and "12" in popup
+
+
+def test_district_map_clusters_points_and_has_max_zoom(data_dir: Path) -> None:
+    districts, subdistricts = (
+        load_districts(data_dir=data_dir),
+        load_subdistricts(data_dir=data_dir),
+    )
+    members = [i for i, p in enumerate(subdistricts.parent_codes) if p == "1001"]
+    sub = subdistricts.subset(members)
+    collection, bins = maps.choropleth_features(
+        layer=sub,
+        geometries=maps.simplified(sub),
+        summary=summary_for(sub.codes),
+        metric="open",
+        lang="th",
+    )
+    points = pd.DataFrame(
+        {
+            "ticket_id": ["A", "noid-123"],
+            "categories": [["ถนน"], []],
+            "state": ["waiting", "finished"],
+            "age_days": [3, 40],
+            "comment": [SCRIPT, "ok"],
+            "photo": ["", ""],
+            "photo_after": ["", ""],
+            "lat": [13.625, 13.626],
+            "lon": [100.41, 100.42],
+        }
+    )
+    fmap = maps.district_map(
+        collection=collection,
+        bins=bins,
+        legend_title="x",
+        metric="open",
+        bounds=tuple(districts.bounds[0]),
+        points=points,
+        view=MapView(lat=13.62, lon=100.42, zoom=15),
+        lang="th",
+        highlight="100101",
+    )
+    clusters = [c for c in fmap._children.values() if isinstance(c, folium.plugins.MarkerCluster)]
+    assert len(clusters) == 1 and len(clusters[0]._children) == 2
+    page = fmap.get_root().render()
+    assert '"maxZoom": 18' in page  # MarkerCluster throws without it when there is no tile layer
+    assert "center: [13.62, 100.42]" in page and '"zoom": 15' in page
+    assert SCRIPT not in page
+    assert all(u.startswith(assets.URL_PREFIX) for u in asset_urls(page))
+
+
+def test_unknown_cdn_asset_is_refused() -> None:
+    with pytest.raises(assets.MissingAssetError, match="no local copy of https://cdn.example/x.js"):
+        assets.local_url("https://cdn.example/x.js")
+
+
+def test_tiles_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KHETMAP_TILES", "carto")
+    assert maps.tiles_setting() == maps.TILES["carto"]
+    monkeypatch.setenv("KHETMAP_TILES", "https://tiles.example/{z}/{x}/{y}.png")
+    assert maps.tiles_setting() == ("https://tiles.example/{z}/{x}/{y}.png", "basemap")
+    monkeypatch.delenv("KHETMAP_TILES")
+    assert maps.tiles_setting() == maps.TILES["osm"]

@@ -1,0 +1,155 @@
+"""AppTest for every page: URL → view state, notices for bad params, KPIs = metrics module."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from dashboard import metrics
+from dashboard.ingest import ingest_files
+from tests.fixtures import ticket, write_csv
+
+APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
+SCRIPT = '<img src=x onerror="window.__xss=1">'
+
+
+@pytest.fixture
+def store(tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    rows = [
+        ticket("A1", code="1001", timestamp="2022-06-01 03:00:00+00"),
+        ticket(
+            "A2",
+            code="1001",
+            half=1,
+            state="เสร็จสิ้น",
+            last_activity="2022-06-05 03:00:00+00",
+            type_="{น้ำท่วม}",
+        ),
+        ticket(
+            "A3",
+            code="1001",
+            state="กำลังดำเนินการ",
+            comment=SCRIPT,
+            timestamp="2022-05-01 03:00:00+00",
+        ),
+        ticket("B1", code="1030", state="เสร็จสิ้น", last_activity="2022-06-03 03:00:00+00"),
+        ticket("B2", code="1030", timestamp="2022-06-20 03:00:00+00"),
+        ticket("N1", coords=""),
+    ]
+    path = tmp_path / "store.duckdb"
+    ingest_files(paths=[write_csv(tmp_path / "t.csv", rows)], store_path=path, data_dir=data_dir)
+    monkeypatch.setenv("KHETMAP_STORE", str(path))
+    monkeypatch.setenv("KHETMAP_TILES", "none")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield path
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def open_page(page: str | None, **params: str | list[str]) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for name, value in params.items():
+        at.query_params[name] = value
+    if page:
+        at.switch_page(f"views/{page}.py")
+    return at.run()
+
+
+def metric_values(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def expected_totals(store: Path, **filters: object) -> metrics.Totals:
+    with duckdb.connect(str(store), read_only=True) as con:
+        return metrics.totals(con, filters=metrics.Filters(**filters))  # type: ignore[arg-type]
+
+
+def test_city_page_kpis_equal_the_metrics_module(store: Path) -> None:
+    at = open_page(None, lang="en")
+    assert not at.exception and not at.error
+    assert at.title[0].value == "City overview"
+    expected = expected_totals(store)
+    values = metric_values(at)
+    assert values["Total"] == f"{expected.total:,}" == "6"
+    assert values["Open"] == f"{expected.open:,}" == "4"
+    assert values["Finished share"] == "33.3%"
+    assert values["No usable location"] == "1"
+    assert values["Data as of"] == "2022-06-20"
+    ranking = at.dataframe[0].value
+    assert list(ranking["District"][:2]) == ["District 1001", "District 1030"]
+    assert at.query_params["lang"] == "en"
+
+
+def test_filters_from_the_url_reach_the_numbers(store: Path) -> None:
+    at = open_page(None, lang="en", state="open", since="2022-06-01")
+    expected = expected_totals(store, state_group="open", since=metrics.date(2022, 6, 1))
+    assert metric_values(at)["Total"] == f"{expected.total:,}" == "3"
+    assert at.radio(key="w_state").value == "open"
+    assert at.date_input(key="w_dates").value == (metrics.date(2022, 6, 1),)
+
+
+def test_bad_params_show_notices_and_fall_back(store: Path) -> None:
+    at = open_page(None, district="9999", since="yesterday", metric="x" * 10_000)
+    warnings = [w.value for w in at.warning]
+    assert "Ignored district='9999': not a Bangkok district code (1001–1050)." in warnings
+    assert "Ignored since='yesterday': not a date; use YYYY-MM-DD." in warnings
+    assert any(
+        w.startswith("Ignored metric='xxxx") and w.endswith("longer than 200 characters.")
+        for w in warnings
+    )
+    assert not at.exception and not at.error
+    assert metric_values(at)["เรื่องทั้งหมด"] == "6"
+    assert dict(at.query_params) == {}  # the bad values are dropped from the URL
+
+
+def test_district_page_shows_the_district_and_its_numbers(store: Path) -> None:
+    at = open_page("district", district="1001", lang="en")
+    assert not at.exception and not at.error
+    assert at.title[0].value == "District District 1001"
+    expected = expected_totals(store, district="1001")
+    values = metric_values(at)
+    assert (
+        (values["Total"], values["Open"])
+        == (f"{expected.total:,}", f"{expected.open:,}")
+        == ("3", "2")
+    )
+    assert values["Open per 10k residents"] == "0.7"  # 2 open / 30,000 residents
+    oldest = at.dataframe[0].value
+    assert list(oldest["ticket_id"]) == ["A3", "A1"]
+    assert oldest["comment"].iloc[0] == SCRIPT  # shown as text in a data grid, never as HTML
+    assert at.query_params["district"] == "1001"
+
+
+def test_district_page_without_a_district_asks_for_one(store: Path) -> None:
+    at = open_page("district", lang="en")
+    assert at.title[0].value == "District"
+    assert at.selectbox(key="w_district").value is None
+
+
+def test_choosing_a_district_writes_the_url(store: Path) -> None:
+    at = open_page("district", lang="en")
+    at.selectbox(key="w_district").set_value("1030").run()
+    assert at.query_params["district"] == "1030"
+    assert at.title[0].value == "District District 1030"
+
+
+def test_tickets_page_search_and_downloads(store: Path) -> None:
+    at = open_page("tickets", lang="en", q="onerror")
+    assert not at.exception and not at.error
+    table = at.dataframe[0].value
+    assert list(table["ticket_id"]) == ["A3"]
+    assert at.caption[0].value == "Showing 1 of 1 tickets"
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["Download CSV", "Download GeoJSON"]
+
+
+def test_about_page_shows_the_reconciliation(store: Path) -> None:
+    at = open_page("about", lang="en")
+    assert not at.exception and not at.error
+    assert at.success[0].value == "6 / 6 rows accounted for"

@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from dashboard.urlstate import Known, MapView, ViewState, link, parse, to_params
+
+KNOWN = Known(
+    districts=frozenset({"1001", "1030"}),
+    subdistricts={"103001": "1030", "103002": "1030", "100101": "1001"},
+    categories=frozenset({"ถนน", "น้ำท่วม", "unspecified"}),
+)
+
+
+def as_lists(params: dict[str, str | list[str]]) -> dict[str, list[str]]:
+    return {k: v if isinstance(v, list) else [v] for k, v in params.items()}
+
+
+def test_full_state_round_trips_through_the_url() -> None:
+    state = ViewState(
+        district="1030",
+        subdistrict="103002",
+        since=date(2022, 6, 1),
+        until=date(2022, 7, 31),
+        categories=("ถนน", "unspecified"),
+        state="open",
+        metric="open_per_10k",
+        heat=True,
+        lang="en",
+        view=MapView(lat=13.8, lon=100.55, zoom=14),
+        q="หลุม",
+        sort="oldest",
+    )
+    params = to_params(state)
+    assert params == {
+        "district": "1030",
+        "subdistrict": "103002",
+        "since": "2022-06-01",
+        "until": "2022-07-31",
+        "category": ["ถนน", "unspecified"],
+        "state": "open",
+        "metric": "open_per_10k",
+        "heat": "1",
+        "lang": "en",
+        "lat": "13.80000",
+        "lon": "100.55000",
+        "zoom": "14",
+        "q": "หลุม",
+        "sort": "oldest",
+    }
+    parsed, notices = parse(as_lists(params), known=KNOWN)
+    assert parsed == state and notices == []
+
+
+def test_defaults_give_a_bare_link() -> None:
+    assert to_params(ViewState()) == {}
+    assert link("city", ViewState()) == "/"
+    assert (
+        link("district", ViewState(district="1001", lang="en")) == "/district?district=1001&lang=en"
+    )
+    assert link("tickets", ViewState(categories=("ถนน", "น้ำท่วม"))) == (
+        "/tickets?category=%E0%B8%96%E0%B8%99%E0%B8%99&category=%E0%B8%99%E0%B9%89%E0%B8%B3%E0%B8%97%E0%B9%88%E0%B8%A7%E0%B8%A1"
+    )
+
+
+@pytest.mark.parametrize(
+    ("params", "notice"),
+    [
+        (
+            {"district": ["9999"]},
+            "Ignored district='9999': not a Bangkok district code (1001–1050).",
+        ),
+        ({"since": ["yesterday"]}, "Ignored since='yesterday': not a date; use YYYY-MM-DD."),
+        (
+            {"district": ["1" * 10_000]},
+            "Ignored district='" + "1" * 40 + "…': longer than 200 characters.",
+        ),
+        (
+            {"metric": ["speed"]},
+            "Ignored metric='speed': use one of open, total, open_share, open_per_10k, median_days_to_finish, open_over_30.",
+        ),
+        ({"state": ["closed"]}, "Ignored state='closed': use one of all, open, finished."),
+        ({"lang": ["fr"]}, "Ignored lang='fr': use one of th, en."),
+        ({"category": ["ufo"]}, "Ignored category='ufo': no such category in the data."),
+        (
+            {"subdistrict": ["999999"]},
+            "Ignored subdistrict='999999': not a Bangkok subdistrict code.",
+        ),
+        (
+            {"district": ["1001"], "subdistrict": ["103001"]},
+            "Ignored subdistrict='103001': it is in district 1030, not 1001.",
+        ),
+        (
+            {"since": ["2022-07-01"], "until": ["2022-06-01"]},
+            "Ignored until='2022-06-01': it is before since=2022-07-01.",
+        ),
+        (
+            {"lat": ["48.8"], "lon": ["2.35"], "zoom": ["12"]},
+            "Ignored lat/lon='48.8,2.35': not a point in or near Bangkok.",
+        ),
+        (
+            {"lat": ["13.7"], "lon": ["100.5"], "zoom": ["40"]},
+            "Ignored zoom='40': use a zoom from 8 to 19.",
+        ),
+        ({"heat": ["yes"]}, "Ignored heat='yes': use 1 (on) or 0 (off)."),
+        ({"file": ["/etc/passwd"]}, "Ignored file='/etc/passwd': unknown parameter."),
+    ],
+)
+def test_bad_values_become_notices_and_defaults(params: dict[str, list[str]], notice: str) -> None:
+    state, notices = parse(params, known=KNOWN)
+    assert notices == [notice]
+    defaults = ViewState()
+    assert state.since is None or state.since == date(2022, 7, 1)
+    assert state.metric == defaults.metric and state.lang == defaults.lang and state.view is None
+    assert state.subdistrict is None
+
+
+def test_subdistrict_alone_implies_its_district() -> None:
+    state, notices = parse({"subdistrict": ["103002"]}, known=KNOWN)
+    assert (state.district, state.subdistrict, notices) == ("1030", "103002", [])
+
+
+def test_repeated_and_duplicate_categories() -> None:
+    state, _ = parse({"category": ["ถนน", "น้ำท่วม", "ถนน"]}, known=KNOWN)
+    assert state.categories == ("ถนน", "น้ำท่วม")
