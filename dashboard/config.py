@@ -27,3 +27,17 @@ def store_path() -> Path:
     if explicit:
         return Path(explicit).expanduser()
     return Path("data") / STORE_FILE
+
+
+DEFAULT_POINT_CAP = 500
+
+
+def point_cap() -> int:
+    """Return the most ticket points a district map sends: `KHETMAP_POINT_CAP`, default 500.
+
+    Each point with its popup is about 1.5 kB of map HTML, so 500 keeps a page well under 2 MB.
+    """
+    try:
+        return max(0, int(os.environ.get("KHETMAP_POINT_CAP", DEFAULT_POINT_CAP)))
+    except ValueError:
+        return DEFAULT_POINT_CAP

@@ -153,3 +153,33 @@ def test_about_page_shows_the_reconciliation(store: Path) -> None:
     at = open_page("about", lang="en")
     assert not at.exception and not at.error
     assert at.success[0].value == "6 / 6 rows accounted for"
+
+
+def test_new_ingest_shows_without_restart(store: Path, tmp_path: Path, data_dir: Path) -> None:
+    at = open_page(None, lang="en")
+    assert metric_values(at)["Total"] == "6"
+    more = write_csv(tmp_path / "more.csv", [ticket("C1", code="1002"), ticket("C2", code="1002")])
+    ingest_files(paths=[more], store_path=store, data_dir=data_dir)
+    at.run()  # the next rerun (the page also checks every 30 s) sees the new store version
+    assert metric_values(at)["Total"] == "8"
+
+
+def test_district_page_sends_at_most_the_point_cap(store: Path, tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dashboard import cache, maps
+
+    many = [ticket(f"P{i}", code="1001", comment="ก" * 1000) for i in range(60)]
+    ingest_files(paths=[write_csv(tmp_path / "many.csv", many)], store_path=store, data_dir=data_dir)
+    sent: list[int] = []
+    original = maps.district_map
+
+    def spy(**kwargs: object) -> object:
+        sent.append(len(kwargs["points"]))  # type: ignore[arg-type]
+        return original(**kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(maps, "district_map", spy)
+    monkeypatch.setenv("KHETMAP_POINT_CAP", "25")
+    cache.map_points.clear()
+    at = open_page("district", district="1001", lang="en")
+    assert not at.exception
+    assert sent == [25]
+    assert any(c.value.startswith("Showing 25 of 63 points") for c in at.caption), [c.value for c in at.caption]

@@ -5,11 +5,10 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import cache, i18n, maps, metrics
+from dashboard import cache, config, i18n, maps, metrics
 from dashboard.shell import Context, bound, run_page, safe_fragment, update_url
 from dashboard.widgets import clicked_code, kpi_row, link_columns, remember_view, ticket_table
 
-POINT_CAP = 1_000
 OLDEST_LIMIT = 20
 
 
@@ -110,7 +109,7 @@ def district_map_fragment(context: Context, index: int) -> None:
         metric=metric,
         lang=state.lang,
     )
-    points, total = cache.map_points(context.version, context.filters(), context.as_of, POINT_CAP)
+    points, total = cache.map_points(context.version, context.filters(), context.as_of, config.point_cap())
     fmap = maps.district_map(
         collection=collection,
         bins=bins,
