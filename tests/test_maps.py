@@ -164,7 +164,9 @@ def test_district_map_clusters_points_and_has_max_zoom(data_dir: Path) -> None:
 
 
 def test_unknown_cdn_asset_is_refused() -> None:
-    with pytest.raises(assets.MissingAssetError, match=r"no local copy of https://cdn\.example/x\.js"):
+    with pytest.raises(
+        assets.MissingAssetError, match=r"no local copy of https://cdn\.example/x\.js"
+    ):
         assets.local_url("https://cdn.example/x.js")
 
 

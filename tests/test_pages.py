@@ -164,11 +164,15 @@ def test_new_ingest_shows_without_restart(store: Path, tmp_path: Path, data_dir:
     assert metric_values(at)["Total"] == "8"
 
 
-def test_district_page_sends_at_most_the_point_cap(store: Path, tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_district_page_sends_at_most_the_point_cap(
+    store: Path, tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from dashboard import cache, maps
 
     many = [ticket(f"P{i}", code="1001", comment="ก" * 1000) for i in range(60)]
-    ingest_files(paths=[write_csv(tmp_path / "many.csv", many)], store_path=store, data_dir=data_dir)
+    ingest_files(
+        paths=[write_csv(tmp_path / "many.csv", many)], store_path=store, data_dir=data_dir
+    )
     sent: list[int] = []
     original = maps.district_map
 
@@ -182,4 +186,6 @@ def test_district_page_sends_at_most_the_point_cap(store: Path, tmp_path: Path, 
     at = open_page("district", district="1001", lang="en")
     assert not at.exception
     assert sent == [25]
-    assert any(c.value.startswith("Showing 25 of 63 points") for c in at.caption), [c.value for c in at.caption]
+    assert any(c.value.startswith("Showing 25 of 63 points") for c in at.caption), [
+        c.value for c in at.caption
+    ]

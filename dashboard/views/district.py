@@ -109,7 +109,9 @@ def district_map_fragment(context: Context, index: int) -> None:
         metric=metric,
         lang=state.lang,
     )
-    points, total = cache.map_points(context.version, context.filters(), context.as_of, config.point_cap())
+    points, total = cache.map_points(
+        context.version, context.filters(), context.as_of, config.point_cap()
+    )
     fmap = maps.district_map(
         collection=collection,
         bins=bins,
