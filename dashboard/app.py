@@ -10,6 +10,7 @@ pages = [
     st.Page("views/city.py", title=i18n.t("page_city", lang), default=True),
     st.Page("views/district.py", title=i18n.t("page_district", lang), url_path="district"),
     st.Page("views/tickets.py", title=i18n.t("page_tickets", lang), url_path="tickets"),
+    st.Page("views/review.py", title=i18n.t("page_review", lang), url_path="review"),
     st.Page("views/about.py", title=i18n.t("page_about", lang), url_path="about"),
 ]
 st.navigation(pages, position="hidden").run()

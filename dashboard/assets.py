@@ -115,3 +115,29 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+INLINE_SKIP = ("@fortawesome/",)
+"""Icon fonts are not needed in a brief and their CSS points at font files by relative URL."""
+
+
+def inline(page: str) -> str:
+    """Return `page` with every local script and stylesheet inlined, so it works as a lone file."""
+    import re
+
+    def script(match: re.Match[str]) -> str:
+        path = match.group(1)
+        if path.startswith(INLINE_SKIP):
+            return ""
+        code = (VENDOR_DIR / path).read_text(encoding="utf-8").replace("</script", "<\\/script")
+        return f"<script>{code}</script>"
+
+    def style(match: re.Match[str]) -> str:
+        path = match.group(1)
+        if path.startswith(INLINE_SKIP):
+            return ""
+        return f"<style>{(VENDOR_DIR / path).read_text(encoding='utf-8')}</style>"
+
+    prefix = re.escape(URL_PREFIX)
+    page = re.sub(rf'<script[^>]*\bsrc="{prefix}([^"]+)"[^>]*>\s*</script>', script, page)
+    return re.sub(rf'<link[^>]*\bhref="{prefix}([^"]+)"[^>]*/?>', style, page)

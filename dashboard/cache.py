@@ -141,3 +141,69 @@ def last_ingest(version: str) -> tuple[dict[str, Any] | None, pd.DataFrame]:
         return latest, reasons
 
     return _query(both)
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=64)
+def hotspot_cells(version: str, filters: metrics.Filters, resolution: int) -> pd.DataFrame:
+    from dashboard import hotspots
+
+    return _query(
+        hotspots.analyse, layer=geography().districts, filters=filters, resolution=resolution
+    )
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=64)
+def hotspot_areas(
+    version: str,
+    filters: metrics.Filters,
+    previous: metrics.Filters,
+    resolution: int,
+    as_of: datetime,
+) -> pd.DataFrame:
+    from dashboard import hotspots
+
+    now = hotspot_cells(version, filters, resolution)
+    before = hotspot_cells(version, previous, resolution)
+    geo = geography()
+    return _query(
+        hotspots.area_summaries,
+        areas=hotspots.hot_areas(now),
+        now=now,
+        before=before,
+        filters=filters,
+        resolution=resolution,
+        as_of=as_of,
+        districts=geo.districts,
+        subdistricts=geo.subdistricts,
+    )
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=64)
+def league(version: str, filters: metrics.Filters, period: Any, settings: Any) -> pd.DataFrame:
+    from dashboard import review
+
+    geo = geography()
+    return _query(
+        review.league_table,
+        filters=filters,
+        period=period,
+        layer=geo.districts,
+        population=geo.population,
+        settings=settings,
+    )
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=64)
+def audit(
+    version: str, filters: metrics.Filters, settings: Any
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    from dashboard import review
+
+    def both(con: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+        per_district = review.closure_audit(
+            con, filters=filters, layer=geography().districts, settings=settings
+        )
+        flagged = review.flagged_tickets(con, filters=filters, settings=settings)
+        return per_district, flagged
+
+    return _query(both)

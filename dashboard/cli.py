@@ -86,6 +86,17 @@ def _parser() -> argparse.ArgumentParser:
     synth.add_argument("--seed", type=int, default=0)
     synth.set_defaults(handler=_synth)
 
+    hot = commands.add_parser(
+        "hotspots", help="Gi* hot and cold spots of open complaints on H3 cells"
+    )
+    hot.add_argument("--resolution", type=int, choices=[8, 9], default=8)
+    hot.add_argument("--since", type=_date, help="first day, YYYY-MM-DD (Bangkok time)")
+    hot.add_argument("--until", type=_date, help="last day, YYYY-MM-DD (Bangkok time)")
+    hot.add_argument("--category", action="append", default=[], help="category name (repeatable)")
+    hot.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    hot.add_argument("--store", type=Path)
+    hot.set_defaults(handler=_hotspots)
+
     run = commands.add_parser(
         "run", help="start the dashboard (ingests the default data on first run)"
     )
@@ -182,6 +193,38 @@ def _format(frame: object, style: str) -> str:
     for column in ("open_per_10k", "median_days_to_finish", "mean_star"):
         shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:.1f}")
     return shown.to_string(index=False) + "\n"
+
+
+def _hotspots(args: argparse.Namespace) -> int:
+    from dashboard import hotspots
+
+    if args.since and args.until and args.since > args.until:
+        raise FilterError(f"--since {args.since} is after --until {args.until}; swap them.")
+    filters = metrics.Filters(
+        since=args.since, until=args.until, categories=metrics.parse_categories(args.category)
+    )
+    with store.open_store(_store_path(args), read_only=True) as con:
+        cells = hotspots.analyse(
+            con, layer=boundaries.load_districts(), filters=filters, resolution=args.resolution
+        )
+    print(
+        f"Gi* on {len(cells):,} H3 cells (resolution {args.resolution}), {hotspots.PERMUTATIONS} "
+        f"permutations, seed {hotspots.SEED}; {hotspots.FDR_METHOD}",
+        file=sys.stderr,
+    )
+    print(_format_records(cells, args.format), end="")
+    return 0
+
+
+def _format_records(frame: object, style: str) -> str:
+    import pandas as pd
+
+    assert isinstance(frame, pd.DataFrame)
+    if style == "json":
+        return json.dumps(metrics.records(frame), ensure_ascii=False, indent=1) + "\n"
+    if style == "csv":
+        return str(frame.to_csv(index=False))
+    return frame.to_string(index=False) + "\n"
 
 
 def _synth(args: argparse.Namespace) -> int:

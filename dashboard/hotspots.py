@@ -13,6 +13,7 @@ import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import esda
 import h3
@@ -178,3 +179,83 @@ def trend(area: Iterable[str], *, now: pd.DataFrame, before: pd.DataFrame) -> st
     if open_now < open_before * 0.9:
         return "diminishing"
     return "persistent"
+
+
+def analyse(
+    con: Any, *, layer: AreaLayer, filters: Any, resolution: int, seed: int = SEED
+) -> pd.DataFrame:
+    """Per-cell Gi* table for the open tickets matching `filters` (a metrics.Filters)."""
+    from dashboard import metrics
+
+    open_filters = metrics.replace_filters(
+        filters, state_group="open", district=None, subdistrict=None
+    )
+    counted = metrics.open_by_cell(con, filters=open_filters, resolution=resolution)
+    return hotspot_cells(layer=layer, counted=counted, resolution=resolution, seed=seed)
+
+
+def area_summaries(
+    con: Any,
+    *,
+    areas: list[list[str]],
+    now: pd.DataFrame,
+    before: pd.DataFrame | None,
+    filters: Any,
+    resolution: int,
+    as_of: Any,
+    districts: AreaLayer,
+    subdistricts: AreaLayer,
+    limit: int = 20,
+) -> pd.DataFrame:
+    """One row per hot area (largest first): where it is, open count, top categories, age, trend."""
+    from dashboard import metrics
+
+    where, params = metrics.replace_filters(
+        filters, state_group="open", district=None, subdistrict=None
+    ).where()
+    parent = metrics._h3_parent_sql(resolution)
+    names_d = dict(
+        zip(districts.codes, zip(districts.names_th, districts.names_en, strict=True), strict=True)
+    )
+    names_s = dict(
+        zip(
+            subdistricts.codes,
+            zip(subdistricts.names_th, subdistricts.names_en, strict=True),
+            strict=True,
+        )
+    )
+    rows = []
+    for rank, area in enumerate(areas[:limit], start=1):
+        ids = [h3.str_to_int(c) for c in area]
+        found = con.execute(
+            f"""
+            SELECT mode(district_code), mode(subdistrict_code), count(*),
+                   median(date_diff('second', reported_at, ?::TIMESTAMPTZ) / 86400.0),
+                   (SELECT list(c ORDER BY n DESC, c) FROM (
+                       SELECT c, count(*) n FROM (
+                           SELECT unnest(CASE WHEN len(categories) = 0 THEN ['unspecified'] ELSE categories END) c
+                           FROM tickets WHERE {where} AND h3_r9 IS NOT NULL AND {parent} IN (SELECT unnest(?::UBIGINT[]))
+                       ) GROUP BY c ORDER BY n DESC, c LIMIT 3))
+            FROM tickets WHERE {where} AND h3_r9 IS NOT NULL AND {parent} IN (SELECT unnest(?::UBIGINT[]))
+            """,
+            [as_of, *params, ids, *params, ids],
+        ).fetchall()[0]
+        district, subdistrict, open_count, median_age, top = found
+        rows.append(
+            {
+                "rank": rank,
+                "cells": len(area),
+                "district": district,
+                "district_th": names_d.get(district, ("", ""))[0],
+                "district_en": names_d.get(district, ("", ""))[1],
+                "subdistrict": subdistrict,
+                "subdistrict_th": names_s.get(subdistrict, ("", ""))[0],
+                "subdistrict_en": names_s.get(subdistrict, ("", ""))[1],
+                "open": int(open_count),
+                "top_categories": list(top or []),
+                "median_open_age_days": None if median_age is None else round(float(median_age), 1),
+                "trend": trend(area, now=now, before=before) if before is not None else "–",
+                "h3_cells": area,
+            }
+        )
+    return pd.DataFrame(rows)

@@ -343,3 +343,48 @@ def ticket_popup_html(ticket: dict[str, Any], *, lang: str) -> str:
             f'<a href="{public}" target="_blank" rel="noopener noreferrer">{html.escape(i18n.t("public_page", lang))}</a>'
         )
     return "<br>".join(parts)
+
+
+HOTSPOT_COLOURS = {
+    "hot 99%": "#a50f15",
+    "hot 95%": "#de2d26",
+    "hot 90%": "#fc9272",
+    "cold 90%": "#9ecae1",
+    "cold 95%": "#4292c6",
+    "cold 99%": "#08519c",
+}
+
+
+def hotspot_map(*, cells: pd.DataFrame, lang: str, view: MapView | None = None) -> folium.Map:
+    """Significant H3 cells coloured by class (hot red, cold blue); others are not drawn."""
+    import h3
+
+    fmap = base_map(view=view, centre=BANGKOK_CENTRE, zoom=CITY_ZOOM)
+    shown = cells[cells["class"].isin(list(HOTSPOT_COLOURS))]
+    features = []
+    for row in shown.to_dict(orient="records"):
+        ring = [[lon, lat] for lat, lon in h3.cell_to_boundary(str(row["h3"]))]
+        ring.append(ring[0])
+        tooltip = (
+            f"<b>{html.escape(str(row['class']))}</b><br>{html.escape(i18n.t('open', lang))}: {int(row['open'])}"
+            f"<br>Gi* z = {float(row['gi_z']):.2f}, p = {float(row['p_value']):.3f}"
+        )
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Polygon", "coordinates": [ring]},
+                "properties": {
+                    "code": row["h3"],
+                    "tooltip": tooltip,
+                    "fill": HOTSPOT_COLOURS[str(row["class"])],
+                },
+            }
+        )
+    if features:
+        add_choropleth(fmap, {"type": "FeatureCollection", "features": features}, name="Gi*")
+    rows = [f"<b>{html.escape('Gi* (H3)')}</b>"] + [
+        f'<span style="display:inline-block;width:14px;height:10px;background:{colour};margin-right:4px"></span>{html.escape(label)}'
+        for label, colour in HOTSPOT_COLOURS.items()
+    ]
+    fmap.add_child(Legend("<br>".join(rows)))
+    return assets.localise(fmap)

@@ -29,6 +29,7 @@ PAGE_FILES = {
     "city": "views/city.py",
     "district": "views/district.py",
     "tickets": "views/tickets.py",
+    "review": "views/review.py",
     "about": "views/about.py",
 }
 VERSION_CHECK_SECONDS = 30
@@ -161,6 +162,12 @@ def update_url(**changes: Any) -> None:
     state = state.with_(**changes)
     st.session_state[STATE_KEY] = state
     st.query_params.from_dict(urlstate.to_params(state))
+
+
+def update_url_review(**changes: str) -> dict[str, Any]:
+    """Return the state change that sets some review-page params (for `bound`)."""
+    state: ViewState = st.session_state.get(STATE_KEY, ViewState())
+    return {"review": {**state.review, **changes}}
 
 
 def bound(key: str, value: Any, to_changes: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
