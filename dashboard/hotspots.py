@@ -224,8 +224,10 @@ def area_summaries(
             strict=True,
         )
     )
-    rows = []
-    for rank, area in enumerate(areas[:limit], start=1):
+    rows: list[dict[str, Any]] = []
+    for area in areas:
+        if len(rows) >= limit:
+            break
         ids = [h3.str_to_int(c) for c in area]
         found = con.execute(
             f"""
@@ -241,9 +243,11 @@ def area_summaries(
             [as_of, *params, ids, *params, ids],
         ).fetchall()[0]
         district, subdistrict, open_count, median_age, top = found
+        if not open_count:
+            continue  # a significant cell can be empty itself; an area with no ticket is not listed
         rows.append(
             {
-                "rank": rank,
+                "rank": len(rows) + 1,
                 "cells": len(area),
                 "district": district,
                 "district_th": names_d.get(district, ("", ""))[0],

@@ -121,7 +121,8 @@ def page(browser: object) -> Iterator[tuple[object, list[str]]]:
         if url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")):
             route.continue_()  # type: ignore[attr-defined]
         else:
-            outside.append(url)
+            kind = route.request.resource_type  # type: ignore[attr-defined]
+            outside.append(url if kind != "image" else f"image:{url}")
             route.abort()  # type: ignore[attr-defined]
 
     context.route("**/*", only_local)
@@ -217,3 +218,41 @@ def test_about_page(server: tuple[str, Path], page: tuple[object, list[str]]) ->
 @pytest.fixture(scope="module", autouse=True)
 def _screenshot_folder() -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
+
+
+def test_review_page_and_brief_open_offline(
+    server: tuple[str, Path], page: tuple[object, list[str]], browser: object, tmp_path: Path
+) -> None:
+    base, _ = server
+    tab, outside = page
+    tab.goto(f"{base}/review?lang=en&min_n=5")  # type: ignore[attr-defined]
+    frame = map_frame(tab, shapes=1)
+    hot_cells = frame.locator("path.leaflet-interactive").count()  # type: ignore[attr-defined]
+    tab.screenshot(path=str(SHOTS / "review.png"), full_page=True)  # type: ignore[attr-defined]
+    with tab.expect_download() as download_info:  # type: ignore[attr-defined]
+        tab.get_by_text("Download the meeting brief (HTML)").click()  # type: ignore[attr-defined]
+    brief = tmp_path / "brief.html"
+    download_info.value.save_as(str(brief))
+    # only the flagged tickets' photos (Traffy's public bucket) come from outside; no code
+    assert all(
+        u.startswith("image:https://storage.googleapis.com/traffy_public_bucket/") for u in outside
+    ), outside
+
+    offline = browser.new_context(viewport={"width": 1200, "height": 1000})  # type: ignore[attr-defined]
+    requests: list[str] = []
+    offline.route(
+        lambda url: not url.startswith(("file:", "data:", "about:", "blob:")),
+        lambda route: (requests.append(route.request.url), route.abort()),
+    )
+    reader = offline.new_page()
+    reader.goto(brief.as_uri())
+    reader.wait_for_timeout(1500)
+    maps = [f for f in reader.frames if f != reader.main_frame]
+    assert maps, "the brief has no map frame"
+    reader.screenshot(path=str(SHOTS / "brief.png"), full_page=True)
+    assert maps[0].locator(".leaflet-container").count() == 1
+    assert maps[0].locator("path.leaflet-interactive").count() == hot_cells
+    assert reader.get_by_text("Fair district league table").count() == 1
+    reader.screenshot(path=str(SHOTS / "brief.png"), full_page=True)
+    assert requests == [], requests
+    offline.close()

@@ -189,3 +189,19 @@ def test_district_page_sends_at_most_the_point_cap(
     assert any(c.value.startswith("Showing 25 of 63 points") for c in at.caption), [
         c.value for c in at.caption
     ]
+
+
+def test_review_page_settings_come_from_the_url(store: Path) -> None:
+    at = open_page("review", lang="en", min_n="2", res="9", fast_h="x")
+    assert not at.exception and not at.error
+    assert at.title[0].value == "City review"
+    assert "Ignored fast_h='x': not a valid value." in [w.value for w in at.warning]
+    assert at.number_input(key="w_min_n").value == 2
+    assert at.radio(key="w_res").value == 9
+    league = at.dataframe[1].value
+    assert list(league["District"]) == [
+        "District 1001",
+        "District 1030",
+    ]  # 2+ tickets in the last 90 days
+    assert at.query_params["min_n"] == "2" and at.query_params["res"] == "9"
+    assert [b.label for b in at.get("download_button")] == ["Download the meeting brief (HTML)"]

@@ -112,9 +112,9 @@ def render(context: Context) -> None:
             ),
         ],
         method_text=method,
-        map_html=fmap.get_root().render(),
+        map_html=maps.hotspot_map(cells=cells, lang=lang).get_root().render(),
         sections=[
-            (t("hotspots"), areas_table(areas, lang)),
+            (t("hotspots"), areas_table(areas, lang, icons=False)),
             (t("league"), ranked),
             (t("audit"), audit_display(per_district, lang)),
         ],
@@ -156,7 +156,7 @@ def controls(context: Context, settings: review.ReviewSettings) -> None:
     )
 
 
-def areas_table(areas: pd.DataFrame, lang: str) -> pd.DataFrame:
+def areas_table(areas: pd.DataFrame, lang: str, *, icons: bool = True) -> pd.DataFrame:
     if areas.empty:
         return pd.DataFrame({i18n.t("hotspots", lang): []})
     suffix = "en" if lang == "en" else "th"
@@ -170,7 +170,9 @@ def areas_table(areas: pd.DataFrame, lang: str) -> pd.DataFrame:
                 lambda cs: ", ".join(i18n.category_label(c, lang) for c in cs)
             ),
             i18n.t("median_open_age", lang): areas["median_open_age_days"],
-            i18n.t("trend", lang): areas["trend"].map(lambda v: f"{TREND_LABELS.get(v, '')} {v}"),
+            i18n.t("trend", lang): areas["trend"].map(
+                lambda v: f"{TREND_LABELS.get(v, '')} {v}" if icons else v
+            ),
             "cells": areas["cells"],
         }
     )
