@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 from dashboard import boundaries, store
 from dashboard.errors import StoreError
 from dashboard.normalise import locate, parse_records
-from dashboard.readers import RAW_COLUMNS, RawTable, physical_lines, read_any
+from dashboard.readers import RAW_COLUMNS, RawSource, RawTable, open_source, physical_lines
 
 Progress = Callable[[str, float], None]
 INGEST_MEMORY_LIMIT = "600MB"
@@ -95,49 +95,116 @@ class Reconciliation:
         }
 
 
+CHUNK_ROWS = 250_000
+"""Records parsed and located at a time: bounds memory whatever the file size."""
+
+
 def ingest_files(
     *,
     paths: Sequence[Path],
     store_path: Path,
     data_dir: Path | None = None,
     progress: Progress | None = None,
+    chunk_rows: int = CHUNK_ROWS,
 ) -> Reconciliation:
     """Read, validate, locate and upsert `paths` into the store at `store_path`.
 
-    All files are read and checked before the store is touched; the write is one
-    transaction, so a failure leaves the store as it was.
+    Every file's format is checked before the store is opened. Files are streamed in
+    chunks into a staging table inside one transaction, so a failure leaves the store as
+    it was and memory stays bounded.
     """
     report = _report(progress)
     districts = boundaries.load_districts(data_dir=data_dir)
     subdistricts = boundaries.load_subdistricts(data_dir=data_dir)
+    sources = [open_source(path) for path in paths]
     result = Reconciliation(files=[str(path) for path in paths])
-    parse_con = duckdb.connect()
-    parse_con.execute("SET TimeZone = 'UTC'")
-    staged: list[pa.Table] = []
-    quarantined: list[pa.Table] = []
-    for order, path in enumerate(paths):
-        report(f"reading {path.name}", order / max(len(paths), 1))
-        raw = read_any(path)
-        result.rows_read += raw.records_read
-        result.encodings[str(path)] = raw.encoding
-        good, bad = _prepare(parse_con, raw, order, districts, subdistricts)
-        del raw  # the text table is the largest object; release it before the next file
-        staged.append(good)
-        quarantined.append(bad)
-    parse_con.close()
-    report("writing the store", 0.9)
     with store.open_store(store_path) as con:
         # Bulk-load settings: row order in the store does not matter, and a cap makes
-        # DuckDB spill to disk instead of holding the whole insert in memory.
+        # DuckDB spill to disk instead of holding the whole load in memory.
         con.execute(f"SET memory_limit = '{INGEST_MEMORY_LIMIT}'")
         con.execute("SET preserve_insertion_order = false")
-        _write(con, staged, quarantined, result)
+        # Staging goes to a temp table (never part of the store) outside the transaction:
+        # inside one, DuckDB keeps every scanned Arrow chunk alive until commit.
+        staged, quarantined = _stage(
+            con, sources, result, districts, subdistricts, report, chunk_rows
+        )
+        report("writing the store", 0.95)
+        try:
+            con.execute("BEGIN TRANSACTION")
+            _write(con, staged, quarantined, result)
+            con.execute("COMMIT")
+        except BaseException as exc:
+            con.execute("ROLLBACK")
+            if isinstance(exc, duckdb.Error):
+                raise StoreError(
+                    f"the ingest was rolled back, the store is unchanged: {exc}"
+                ) from exc
+            raise
     report("done", 1.0)
     return result
 
 
 def _report(progress: Progress | None) -> Progress:
     return progress or (lambda _stage, _fraction: None)
+
+
+def _stage(
+    con: duckdb.DuckDBPyConnection,
+    sources: list[RawSource],
+    result: Reconciliation,
+    districts: boundaries.AreaLayer,
+    subdistricts: boundaries.AreaLayer,
+    report: Progress,
+    chunk_rows: int,
+) -> tuple[int, pa.Table]:
+    """Parse and locate every chunk into the temp table `staged`; return its size and the quarantine."""
+    staged_rows = 0
+    quarantined: list[pa.Table] = []
+    for order, source in enumerate(sources):
+        result.encodings[str(source.path)] = source.encoding
+        bad_parts: list[pa.Table] = []
+        for raw in source.chunks(rows=chunk_rows):
+            report(
+                f"reading {source.path.name} ({result.rows_read:,} rows)",
+                0.9 * order / len(sources),
+            )
+            result.rows_read += raw.records_read
+            good, bad = _prepare(con, raw, order, districts, subdistricts)
+            good = good.append_column(
+                "row_pos", pa.array(np.arange(staged_rows, staged_rows + good.num_rows))
+            )
+            if staged_rows == 0 and not _has_staging(con):
+                con.register("chunk", good)
+                con.execute("CREATE TEMP TABLE staged AS SELECT * FROM chunk")
+                con.unregister("chunk")
+            else:
+                con.from_arrow(good).insert_into("staged")
+            staged_rows += good.num_rows
+            bad_parts.append(bad)
+            del raw, good
+        quarantined.append(_with_physical_lines(source, pa.concat_tables(bad_parts)))
+    return staged_rows, pa.concat_tables(quarantined)
+
+
+def _has_staging(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'staged' AND temporary"
+        ).fetchall()[0][0]
+    )
+
+
+def _with_physical_lines(source: RawSource, bad: pa.Table) -> pa.Table:
+    """Turn quarantined records' positions into the physical lines they start on."""
+    if bad.num_rows == 0:
+        return bad
+    positions = bad["source_line"].to_pylist()
+    lines = physical_lines(source, positions)
+    return bad.set_column(
+        bad.column_names.index("source_line"),
+        "source_line",
+        pa.array([lines.get(p, p) for p in positions], pa.int64()),
+    )
 
 
 def _prepare(
@@ -163,19 +230,19 @@ def _prepare(
 
 
 def _quarantine_rows(raw: RawTable, parsed: pa.Table, is_bad: np.ndarray) -> pa.Table:
+    """Quarantined rows with their record position in `source_line` (made physical later)."""
     positions = np.flatnonzero(is_bad)
     reasons = parsed["quarantine_reason"].take(pa.array(positions)).to_pylist()
     records = raw.table.take(pa.array(positions)).to_pylist()
-    lines = physical_lines(raw, raw.table["source_record"].to_numpy()[positions]).tolist()
     rows = [
         {
             "source_file": str(raw.path),
-            "source_line": line,
+            "source_line": int(record["source_record"]),
             "reason": reason,
             "detail": _detail(reason, record),
             "raw_text": _as_csv_line(record),
         }
-        for reason, record, line in zip(reasons, records, lines, strict=True)
+        for reason, record in zip(reasons, records, strict=True)
     ]
     rows += [
         {
@@ -217,15 +284,18 @@ def _as_csv_line(record: dict[str, str]) -> str:
     return buffer.getvalue()
 
 
-DUPLICATES_SQL = """
-SELECT row_pos FROM (
-    SELECT row_pos, row_number() OVER (
-        PARTITION BY ticket_id
-        ORDER BY last_activity DESC NULLS LAST, file_order DESC, source_record DESC
-    ) AS duplicate_rank
-    FROM staged_keys
-) WHERE duplicate_rank > 1
+DROP_DUPLICATES_SQL = """
+DELETE FROM staged WHERE row_pos IN (
+    SELECT row_pos FROM (
+        SELECT row_pos, row_number() OVER (
+            PARTITION BY ticket_id
+            ORDER BY last_activity DESC NULLS LAST, file_order DESC, source_record DESC
+        ) AS duplicate_rank
+        FROM staged
+    ) WHERE duplicate_rank > 1
+)
 """
+STAGING_SHAPE = "SELECT * EXCLUDE (ingest_id), 0 AS file_order, 0::BIGINT AS row_pos FROM tickets"
 
 
 DECIDE_SQL = """
@@ -263,36 +333,27 @@ FROM incoming i SEMI JOIN decisions d
 
 
 def _write(
-    con: duckdb.DuckDBPyConnection,
-    staged: list[pa.Table],
-    quarantined: list[pa.Table],
-    result: Reconciliation,
+    con: duckdb.DuckDBPyConnection, staged_rows: int, quarantined: pa.Table, result: Reconciliation
 ) -> None:
+    """Inside the open transaction: drop duplicates, decide, apply, log."""
     started = datetime.now(UTC)
-    all_staged = pa.concat_tables(staged, promote_options="permissive")
-    all_quarantined = pa.concat_tables(quarantined)
-    try:
-        con.execute("BEGIN TRANSACTION")
-        ingest_id = _scalar(con, "SELECT coalesce(max(ingest_id), 0) + 1 FROM ingests")
-        incoming = _without_duplicates(con, all_staged)
-        con.register("incoming", incoming)
-        con.execute(DECIDE_SQL)
-        con.execute(APPLY_SQL.replace("$ingest_id", str(ingest_id)))
-        con.register("new_quarantine", all_quarantined)
-        con.execute(
-            f"INSERT INTO quarantine BY NAME SELECT *, {ingest_id} AS ingest_id FROM new_quarantine"
-        )
-        con.unregister("new_quarantine")
-        _count(con, result, all_staged.num_rows, all_quarantined)
-        con.unregister("incoming")
-        result.ingest_id = ingest_id
-        _log_ingest(con, result, started)
-        con.execute("COMMIT")
-    except BaseException as exc:
-        con.execute("ROLLBACK")
-        if isinstance(exc, duckdb.Error):
-            raise StoreError(f"the ingest was rolled back, the store is unchanged: {exc}") from exc
-        raise
+    ingest_id = _scalar(con, "SELECT coalesce(max(ingest_id), 0) + 1 FROM ingests")
+    if not _has_staging(con):
+        con.execute(f"CREATE TEMP TABLE staged AS SELECT * FROM ({STAGING_SHAPE}) WHERE FALSE")
+    con.execute(DROP_DUPLICATES_SQL)
+    con.execute("CREATE OR REPLACE TEMP VIEW incoming AS SELECT * FROM staged")
+    con.execute(DECIDE_SQL)
+    con.execute(APPLY_SQL.replace("$ingest_id", str(ingest_id)))
+    con.register("new_quarantine", quarantined)
+    con.execute(
+        f"INSERT INTO quarantine BY NAME SELECT *, {ingest_id} AS ingest_id FROM new_quarantine"
+    )
+    con.unregister("new_quarantine")
+    _count(con, result, staged_rows, quarantined)
+    result.ingest_id = ingest_id
+    _log_ingest(con, result, started)
+    con.execute("DROP VIEW incoming")
+    con.execute("DROP TABLE staged")
 
 
 def _with_ticket_ids(table: pa.Table) -> pa.Table:
@@ -304,20 +365,6 @@ def _with_ticket_ids(table: pa.Table) -> pa.Table:
     table = table.append_column("ticket_id", pc.coalesce(given, surrogate))
     table = table.append_column("id_is_surrogate", pc.is_null(given))
     return table.drop_columns(["given_id"])
-
-
-def _without_duplicates(con: duckdb.DuckDBPyConnection, staged: pa.Table) -> pa.Table:
-    """Keep one row per ticket_id: the latest `last_activity`, then the latest in the input."""
-    staged = staged.append_column("row_pos", pa.array(np.arange(staged.num_rows)))
-    keys = staged.select(["ticket_id", "last_activity", "file_order", "source_record", "row_pos"])
-    con.register("staged_keys", keys)
-    losers = np.array([row[0] for row in con.execute(DUPLICATES_SQL).fetchall()], dtype=np.int64)
-    con.unregister("staged_keys")
-    if losers.size == 0:
-        return staged
-    keep = np.ones(staged.num_rows, dtype=bool)
-    keep[losers] = False
-    return staged.filter(pa.array(keep))
 
 
 def _count(

@@ -7,16 +7,17 @@ ingest quarantines. Nothing is dropped here.
 
 from __future__ import annotations
 
+import csv
 import gzip
 import io
 import json
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from numpy.typing import NDArray
 
@@ -62,8 +63,8 @@ class BrokenRecord:
 class RawTable:
     """One file's records as text columns named like `RAW_COLUMNS`, plus `source_record`.
 
-    `BrokenRecord.line` holds the physical line for CSV files and the record number for
-    JSON files.
+    `BrokenRecord.line` holds the record's position (first record = 1); `physical_lines`
+    turns positions into line numbers.
     """
 
     path: Path
@@ -74,8 +75,27 @@ class RawTable:
     kind: str = "json"
 
 
-def read_any(path: Path) -> RawTable:
-    """Read a Traffy CSV (plain or gzipped) or an Open311 JSON file, choosing by content."""
+@dataclass
+class RawSource:
+    """An input file whose format, encoding and header have been checked."""
+
+    path: Path
+    kind: str
+    encoding: str
+    header: list[str] = field(default_factory=list)
+
+    def chunks(self, *, rows: int = 1 << 62) -> Iterator[RawTable]:
+        """Yield the records in tables of about `rows` records (CSV streams; JSON is one chunk)."""
+        if self.kind == "json":
+            raw = read_open311(self.path, encoding=self.encoding)
+            raw.encoding = self.encoding
+            yield raw
+            return
+        yield from _csv_chunks(self, rows=rows)
+
+
+def open_source(path: Path) -> RawSource:
+    """Check that `path` is a Traffy CSV (plain or gzipped) or Open311 JSON, by content."""
     head = _sniff(path)
     if b"\x00" in head:
         raise InputFileError(f"{path}: this is a binary file, not text. {FORMAT_HINT}.")
@@ -84,11 +104,32 @@ def read_any(path: Path) -> RawTable:
     if not first:
         raise InputFileError(f"{path}: the file is empty. {FORMAT_HINT}.")
     if first in "[{":
-        raw = read_open311(path, encoding=encoding)
-    else:
-        raw = read_traffy_csv(path, encoding=encoding)
-    raw.encoding = encoding
-    return raw
+        return RawSource(path=path, kind="json", encoding=encoding)
+    header = _header(path, encoding)
+    missing = [name for name in REQUIRED_COLUMNS if name not in header]
+    if missing:
+        shown = ",".join(header[:6]) + ("…" if len(header) > 6 else "")
+        raise InputFileError(
+            f"{path}: not a Traffy CSV dump: no {', '.join(missing)} column "
+            f"(header starts '{shown}'). {FORMAT_HINT}."
+        )
+    return RawSource(path=path, kind="csv", encoding=encoding, header=header)
+
+
+def read_any(path: Path) -> RawTable:
+    """Read a whole Traffy CSV (plain or gzipped) or Open311 JSON file into one table."""
+    source = open_source(path)
+    parts = list(source.chunks())
+    if len(parts) == 1:
+        return parts[0]
+    return RawTable(
+        path=path,
+        table=pa.concat_tables([part.table for part in parts]),
+        broken=[b for part in parts for b in part.broken],
+        encoding=source.encoding,
+        records_read=sum(part.records_read for part in parts),
+        kind=source.kind,
+    )
 
 
 def _open_binary(path: Path) -> io.BufferedIOBase:
@@ -169,59 +210,36 @@ def _header(path: Path, encoding: str) -> list[str]:
     with _open_binary(path) as handle:
         line = handle.readline(1 << 20)
     text = line.decode(encoding, errors="replace").lstrip("\ufeff").strip()
-    import csv
-
     return [name.strip() for name in next(csv.reader([text]), [])]
 
 
 def read_traffy_csv(path: Path, *, encoding: str = "utf-8") -> RawTable:
-    """Read a Traffy Fondue CSV dump; all columns stay text."""
-    header = _header(path, encoding)
-    missing = [name for name in REQUIRED_COLUMNS if name not in header]
-    if missing:
-        shown = ",".join(header[:6]) + ("…" if len(header) > 6 else "")
-        raise InputFileError(
-            f"{path}: not a Traffy CSV dump: no {', '.join(missing)} column "
-            f"(header starts '{shown}'). {FORMAT_HINT}."
-        )
-    table, broken = _parse_csv(path, encoding=encoding, header=header, threads=True)
-    if broken:
-        # Row numbers of broken records are only known from a single-threaded parse.
-        table, broken = _parse_csv(path, encoding=encoding, header=header, threads=False)
-    table = _with_record_numbers(table, broken)
-    raw = RawTable(
-        path=path,
-        table=_canonical_columns(table),
-        broken=broken,
-        records_read=table.num_rows + len(broken),
-        kind="csv",
-    )
-    if broken:
-        lines = physical_lines(raw, np.array([b.line - 1 for b in broken], dtype=np.int64))
-        raw.broken = [
-            BrokenRecord(line=int(line), raw_text=b.raw_text, reason=b.reason)
-            for b, line in zip(broken, lines, strict=True)
-        ]
-    return raw
+    """Read a whole Traffy Fondue CSV dump; all columns stay text."""
+    source = open_source(path)
+    if source.kind != "csv":
+        raise InputFileError(f"{path}: not a CSV file. {FORMAT_HINT}.")
+    return read_any(path)
 
 
-def _parse_csv(
-    path: Path, *, encoding: str, header: list[str], threads: bool
-) -> tuple[pa.Table, list[BrokenRecord]]:
+def _csv_chunks(source: RawSource, *, rows: int) -> Iterator[RawTable]:
+    """Stream a CSV: tables of about `rows` records, with record numbers and broken records.
+
+    Single-threaded parsing, so pyarrow reports each broken record's number (header = 1).
+    """
     broken: list[BrokenRecord] = []
-    expected = len(header)
+    expected = len(source.header)
 
     def on_invalid(row: Any) -> str:
         reason = f"broken row: {row.actual_columns} fields, expected {expected}"
-        broken.append(BrokenRecord(line=int(row.number or 0), raw_text=row.text, reason=reason))
+        broken.append(BrokenRecord(line=int(row.number or 0) - 1, raw_text=row.text, reason=reason))
         return "skip"
 
-    names = _unique_names(header)
+    names = _unique_names(source.header)
     try:
-        table = pacsv.read_csv(
-            _csv_source(path, encoding),
+        reader = pacsv.open_csv(
+            _csv_source(source.path, source.encoding),
             read_options=pacsv.ReadOptions(
-                use_threads=threads, column_names=names, skip_rows=1, block_size=1 << 24
+                use_threads=False, column_names=names, skip_rows=1, block_size=1 << 24
             ),
             parse_options=pacsv.ParseOptions(
                 newlines_in_values=True, invalid_row_handler=on_invalid
@@ -232,12 +250,99 @@ def _parse_csv(
                 quoted_strings_can_be_null=False,
             ),
         )
+        numbering = _Numbering()
+        pending: list[pa.RecordBatch] = []
+        pending_rows = 0
+        for batch in reader:
+            pending.append(batch)
+            pending_rows += batch.num_rows
+            if pending_rows >= rows:
+                yield _chunk(source, pending, broken, numbering)
+                pending, pending_rows, broken[:] = [], 0, []
+        if pending or broken or numbering.next == 1:
+            yield _chunk(source, pending, broken, numbering, schema=reader.schema)
     except (pa.ArrowInvalid, OSError) as exc:
         raise InputFileError(
-            f"{path}: cannot be parsed as CSV ({_first_line(exc)}); check that it is a complete "
-            "UTF-8 CSV file, and download the file again if it was cut short."
+            f"{source.path}: cannot be parsed as CSV ({_first_line(exc)}); check that it is a "
+            "complete UTF-8 CSV file, and download the file again if it was cut short."
         ) from exc
-    return table, broken
+
+
+class _Numbering:
+    """Hands out record positions (first record = 1) to good rows, skipping broken ones."""
+
+    def __init__(self) -> None:
+        self.next = 1
+
+    def take(self, count: int, broken_positions: list[int]) -> NDArray[np.int64]:
+        skip = sorted(p for p in broken_positions if p >= self.next)
+        positions = np.empty(count, dtype=np.int64)
+        filled, candidate, skip_index = 0, self.next, 0
+        while filled < count:
+            upto = skip[skip_index] if skip_index < len(skip) else candidate + (count - filled)
+            run = min(upto - candidate, count - filled)
+            positions[filled : filled + run] = np.arange(candidate, candidate + run)
+            filled += run
+            candidate += run
+            if filled < count:
+                candidate += 1  # the broken record's position
+                skip_index += 1
+        while skip_index < len(skip) and skip[skip_index] == candidate:
+            candidate += 1
+            skip_index += 1
+        self.next = candidate
+        return positions
+
+
+def _chunk(
+    source: RawSource,
+    batches: list[pa.RecordBatch],
+    broken: list[BrokenRecord],
+    numbering: _Numbering,
+    *,
+    schema: pa.Schema | None = None,
+) -> RawTable:
+    table = pa.Table.from_batches(batches, schema=schema or batches[0].schema)
+    positions = numbering.take(table.num_rows, [b.line for b in broken])
+    table = table.append_column("source_record", pa.array(positions, pa.int64()))
+    return RawTable(
+        path=source.path,
+        table=_canonical_columns(table),
+        broken=list(broken),
+        encoding=source.encoding,
+        records_read=table.num_rows + len(broken),
+        kind="csv",
+    )
+
+
+def physical_lines(source: RawSource, records: Sequence[int]) -> dict[int, int]:
+    """Return the physical line (header = line 1) where each given record starts.
+
+    A record spans one line plus the newlines inside its quoted values. Found with a second
+    pass of Python's csv module, only for the few records that were quarantined.
+    """
+    wanted = {int(r) for r in records}
+    if source.kind != "csv" or not wanted:
+        return {r: r for r in wanted}
+    found: dict[int, int] = {}
+    with _open_binary(source.path) as handle:
+        text = io.TextIOWrapper(
+            cast(BinaryIO, handle),
+            encoding="utf-8-sig" if source.encoding == "utf-8" else source.encoding,
+            newline="",
+        )
+        reader = csv.reader(text)
+        next(reader, None)
+        position, start = 0, reader.line_num + 1
+        for row in reader:
+            if row:
+                position += 1
+                if position in wanted:
+                    found[position] = start
+                    if len(found) == len(wanted):
+                        break
+            start = reader.line_num + 1
+    return found
 
 
 def _unique_names(header: list[str]) -> list[str]:
@@ -252,41 +357,6 @@ def _unique_names(header: list[str]) -> list[str]:
 
 def _first_line(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-
-
-def _with_record_numbers(table: pa.Table, broken: list[BrokenRecord]) -> pa.Table:
-    """Add `source_record`: each good record's position among all records (first = 1).
-
-    pyarrow numbers records with the header as 1, so a broken record's position is its
-    number minus one; good records fill the remaining positions in order.
-    """
-    total = table.num_rows + len(broken)
-    is_broken = np.zeros(total, dtype=bool)
-    is_broken[[record.line - 2 for record in broken]] = True
-    positions = np.flatnonzero(~is_broken) + 1
-    return table.append_column("source_record", pa.array(positions, pa.int64()))
-
-
-def physical_lines(raw: RawTable, records: NDArray[np.int64]) -> NDArray[np.int64]:
-    """Return the physical line (header = line 1) where each given record starts.
-
-    A record spans one line plus the newlines inside its quoted values, so its start line
-    is its position + 1 plus all newlines in earlier records. Computed on demand, because
-    counting newlines in every value costs time and is only needed for quarantined rows.
-    """
-    if raw.kind != "csv":
-        return records
-    total = raw.table.num_rows + len(raw.broken)
-    newlines = np.zeros(total + 1, dtype=np.int64)
-    good = raw.table["source_record"].to_numpy()
-    for name in raw.table.column_names:
-        if name != "source_record" and pa.types.is_string(raw.table.schema.field(name).type):
-            counts = pc.count_substring(raw.table[name], "\n").to_numpy(zero_copy_only=False)
-            newlines[good] += counts.astype(np.int64)
-    for record in raw.broken:
-        newlines[record.line - 1] = record.raw_text.count("\n")
-    before = np.concatenate(([0], np.cumsum(newlines)))
-    return np.asarray(records + 1 + before[records], dtype=np.int64)
 
 
 def _canonical_columns(table: pa.Table) -> pa.Table:

@@ -208,3 +208,41 @@ def test_ingest_cli_prints_reconciliation(
         report["stored_new"] + report["merged_duplicates"] + sum(report["quarantined"].values())
         == 3
     )
+
+
+def test_streaming_in_small_chunks_gives_the_same_result(tmp_path: Path, data_dir: Path) -> None:
+    rows = [ticket(f"T{i}", comment="สอง\nบรรทัด" if i % 3 == 0 else "x") for i in range(9)]
+    rows.insert(4, ticket("T1", last_activity="2022-06-09 00:00:00+00"))  # duplicate across chunks
+    rows.insert(7, ticket("BAD", timestamp="nope"))
+    path = write_csv(tmp_path / "s.csv", rows)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("broken,row\n")
+        handle.write(csv_row(ticket("T9")))
+    results = {}
+    for chunk_rows in (1, 3, 1_000_000):
+        store = tmp_path / f"s{chunk_rows}.duckdb"
+        result = ingest_files(
+            paths=[path], store_path=store, data_dir=data_dir, chunk_rows=chunk_rows
+        )
+        results[chunk_rows] = (
+            result.as_dict(),
+            rows_of(
+                store,
+                "SELECT ticket_id, last_activity::VARCHAR, source_record FROM tickets ORDER BY 1",
+            ),
+            rows_of(store, "SELECT source_line, reason FROM quarantine ORDER BY 1"),
+        )
+    assert results[1][0]["rows_read"] == 13
+    assert results[1][0]["merged_duplicates"] == 1
+    assert results[1][2] == [(11, "unparseable timestamp"), (16, "broken row")]
+    assert results[1] == results[3] == results[1_000_000]
+
+
+def csv_row(row: dict[str, str]) -> str:
+    from tests.fixtures import csv_text
+
+    return csv_text([row]).split("\n", 1)[1]
+
+
+def rows_of(store: Path, sql: str) -> list[tuple[Any, ...]]:
+    return rows(store, sql)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.errors import InputFileError
-from dashboard.readers import physical_lines, read_any
+from dashboard.readers import open_source, physical_lines, read_any
 from tests.fixtures import csv_text, ticket, write_csv
 
 
@@ -18,8 +18,9 @@ def test_bom_multiline_comments_and_line_numbers(tmp_path: Path) -> None:
     assert raw.table.column_names[0] == "ticket_id"
     assert raw.table["ticket_id"].to_pylist() == ["A", "B", "C"]
     assert raw.table["comment"][1].as_py() == "line one\nline two\nline three"
-    records = raw.table["source_record"].to_numpy()
-    assert physical_lines(raw, records).tolist() == [2, 3, 6]
+    records = raw.table["source_record"].to_pylist()
+    assert records == [1, 2, 3]
+    assert physical_lines(open_source(path), records) == {1: 2, 2: 3, 3: 6}
 
 
 def test_gzipped_csv_is_read_by_content_not_name(tmp_path: Path) -> None:
@@ -37,8 +38,9 @@ def test_broken_row_is_kept_with_its_physical_line(tmp_path: Path) -> None:
     assert raw.records_read == 3
     assert raw.table["ticket_id"].to_pylist() == ["A", "B"]
     assert [(b.line, b.raw_text, b.reason) for b in raw.broken] == [
-        (5, "only,three,fields", "broken row: 3 fields, expected 16")
+        (3, "only,three,fields", "broken row: 3 fields, expected 16")
     ]
+    assert physical_lines(open_source(path), [3]) == {3: 5}
 
 
 def test_tis620_file_is_decoded(tmp_path: Path) -> None:
