@@ -154,8 +154,13 @@ def test_district_map_clusters_points_and_has_max_zoom(data_dir: Path) -> None:
         lang="th",
         highlight="100101",
     )
-    clusters = [c for c in fmap._children.values() if isinstance(c, folium.plugins.MarkerCluster)]
-    assert len(clusters) == 1 and len(clusters[0]._children) == 2
+    clusters = [
+        c for c in fmap._children.values() if isinstance(c, folium.plugins.FastMarkerCluster)
+    ]
+    assert len(clusters) == 1 and len(clusters[0].data) == 2
+    lat, lon, colour, popup = clusters[0].data[0]
+    assert (lat, lon, colour) == (13.625, 100.41, "#c92a2a")
+    assert "&lt;img src=x" in popup and "<img" not in popup
     page = fmap.get_root().render()
     assert '"maxZoom": 18' in page  # MarkerCluster throws without it when there is no tile layer
     assert "center: [13.62, 100.42]" in page and '"zoom": 15' in page
