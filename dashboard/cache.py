@@ -2,13 +2,15 @@
 
 Boundary layers and simplified geometries are loaded once per process
 (`st.cache_resource`, shared by all sessions). Query results are `st.cache_data`, keyed on
-the store's version token and the filters, so a new ingest shows on the next rerun. No
-connection is held between queries: each opens the store read-only and closes it, so
-`khetmap ingest` can write while the app runs.
+the store's version token and the filters, so a new ingest shows on the next rerun. A
+run opens one read-only connection on its first cache miss and closes it when the page
+(or fragment) is done: none is held between reruns, so `khetmap ingest` can write while
+the app runs.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -54,9 +56,23 @@ def version() -> str:
     return store.store_version(config.store_path())
 
 
+_RUN = threading.local()
+
+
 def _query(function: Callable[..., T], **kwargs: Any) -> T:
-    with store.open_store(config.store_path(), read_only=True) as con:
-        return function(con, **kwargs)
+    """Run a query on this script run's read-only connection (opened on first use)."""
+    con = getattr(_RUN, "connection", None)
+    if con is None:
+        con = _RUN.connection = store.connect(config.store_path(), read_only=True)
+    return function(con, **kwargs)
+
+
+def release_connection() -> None:
+    """Close this run's connection: the app holds none between reruns, so ingest can write."""
+    con = getattr(_RUN, "connection", None)
+    _RUN.connection = None
+    if con is not None:
+        con.close()
 
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS)

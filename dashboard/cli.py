@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import os
 import sys
@@ -178,21 +176,17 @@ def _summary(args: argparse.Namespace) -> int:
 
 
 def _format(frame: object, style: str) -> str:
+    """Summary rows as json/csv (raw numbers) or an aligned table (rounded for reading)."""
     import pandas as pd
 
     assert isinstance(frame, pd.DataFrame)
-    if style == "json":
-        return json.dumps(metrics.records(frame), ensure_ascii=False, indent=1) + "\n"
-    if style == "csv":
-        buffer = io.StringIO()
-        frame.to_csv(buffer, index=False, quoting=csv.QUOTE_MINIMAL)
-        return buffer.getvalue()
+    if style != "table":
+        return _format_records(frame, style)
     shown = frame.copy()
-    for column in ("open_share",):
-        shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:.1%}")
+    shown["open_share"] = shown["open_share"].map(lambda v: "" if pd.isna(v) else f"{v:.1%}")
     for column in ("open_per_10k", "median_days_to_finish", "mean_star"):
         shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:.1f}")
-    return shown.to_string(index=False) + "\n"
+    return _format_records(shown, "table")
 
 
 def _hotspots(args: argparse.Namespace) -> int:

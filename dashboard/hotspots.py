@@ -232,7 +232,7 @@ def area_summaries(
         found = con.execute(
             f"""
             SELECT mode(district_code), mode(subdistrict_code), count(*),
-                   median(date_diff('second', reported_at, ?::TIMESTAMPTZ) / 86400.0),
+                   median((epoch(?::TIMESTAMPTZ) - epoch(reported_at)) / 86400.0),
                    (SELECT list(c ORDER BY n DESC, c) FROM (
                        SELECT c, count(*) n FROM (
                            SELECT unnest(CASE WHEN len(categories) = 0 THEN ['unspecified'] ELSE categories END) c

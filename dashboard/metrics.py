@@ -118,14 +118,14 @@ def _summary_sql(code_column: str, where: str) -> str:
         count(*) FILTER (state = 'finished') AS finished,
         count(*) FILTER (state = 'irrelevant') AS irrelevant,
         count(*) FILTER (state = 'unknown') AS unknown,
-        median(date_diff('second', reported_at, last_activity) / 86400.0)
+        median((epoch(last_activity) - epoch(reported_at)) / 86400.0)
             FILTER (state = 'finished' AND last_activity IS NOT NULL) AS median_days_to_finish,
         {buckets},
         count(*) FILTER ({OPEN_SQL} AND age_days > 90) AS open_age_over_90,
         count(*) FILTER (count_reopen > 0) AS reopened,
         avg(star) AS mean_star
     FROM (
-        SELECT *, floor(date_diff('second', reported_at, ?::TIMESTAMPTZ) / 86400.0) AS age_days
+        SELECT *, floor((epoch(?::TIMESTAMPTZ) - epoch(reported_at)) / 86400.0) AS age_days
         FROM tickets WHERE {where}
     )
     GROUP BY 1
@@ -222,7 +222,7 @@ def totals(con: duckdb.DuckDBPyConnection, *, filters: Filters) -> Totals:
         f"""
         SELECT count(*), count(*) FILTER ({OPEN_SQL}), count(*) FILTER (state = 'finished'),
                count(*) FILTER (location_issue IS NOT NULL),
-               median(date_diff('second', reported_at, last_activity) / 86400.0)
+               median((epoch(last_activity) - epoch(reported_at)) / 86400.0)
                    FILTER (state = 'finished' AND last_activity IS NOT NULL)
         FROM tickets WHERE {where}
         """,
@@ -290,7 +290,7 @@ TICKET_FIELDS = """
     ticket_id, categories, state, state_label, reported_at, last_activity, district_code,
     subdistrict_code, comment, address, photo, photo_after, lon, lat, location_issue,
     count_reopen, star,
-    floor(date_diff('second', reported_at, ?::TIMESTAMPTZ) / 86400.0)::INTEGER AS age_days
+    floor((epoch(?::TIMESTAMPTZ) - epoch(reported_at)) / 86400.0)::INTEGER AS age_days
 """
 SORT_SQL = {
     "newest": "reported_at DESC, ticket_id",

@@ -89,7 +89,7 @@ def _finish_days(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFra
     where, params = filters.where()
     return con.execute(
         f"""
-        SELECT district_code AS code, date_diff('second', reported_at, last_activity) / 86400.0 AS days
+        SELECT district_code AS code, (epoch(last_activity) - epoch(reported_at)) / 86400.0 AS days
         FROM tickets WHERE {where} AND district_code IS NOT NULL
           AND state = 'finished' AND last_activity IS NOT NULL
         """,
@@ -162,7 +162,7 @@ def _flags_sql(settings: ReviewSettings) -> dict[str, str]:
         "no_after_photo": "coalesce(trim(photo_after), '') = ''",
         "fast_close": (
             "last_activity IS NOT NULL AND "
-            f"date_diff('second', reported_at, last_activity) < {float(settings.fast_close_hours) * 3600}"
+            f"(epoch(last_activity) - epoch(reported_at)) < {float(settings.fast_close_hours) * 3600}"
         ),
         "reopened": "coalesce(count_reopen, 0) > 0",
         "low_star": "star IS NOT NULL AND star <= 2",
@@ -216,7 +216,7 @@ def flagged_tickets(
     return con.execute(
         f"""
         SELECT ticket_id, district_code, reported_at, last_activity,
-               date_diff('second', reported_at, last_activity) / 3600.0 AS hours_to_finish,
+               (epoch(last_activity) - epoch(reported_at)) / 3600.0 AS hours_to_finish,
                photo, photo_after, star, count_reopen, comment, {columns}
         FROM tickets WHERE {where} AND state = 'finished' AND ({any_flag})
         ORDER BY {score} DESC, reported_at DESC, ticket_id LIMIT ?

@@ -90,7 +90,10 @@ def run_page(
 
 @contextmanager
 def errors_shown(where: str) -> Iterator[None]:
-    """Turn domain errors into their message and anything else into a generic one (logged)."""
+    """Turn domain errors into their message and anything else into a generic one (logged).
+
+    Also closes the run's store connection at the end, whatever happened.
+    """
     try:
         yield
     except KhetmapError as exc:
@@ -100,6 +103,8 @@ def errors_shown(where: str) -> Iterator[None]:
             raise  # rerun / switch-page / stop signals are control flow, not errors
         LOG.exception("%s failed", where)
         st.error(INTERNAL_ERROR)
+    finally:
+        cache.release_connection()
 
 
 def safe_fragment(function: Callable[P, None]) -> Callable[P, None]:

@@ -7,25 +7,10 @@ import io
 import json
 from pathlib import Path
 
+from dashboard.readers import RAW_COLUMNS
+
 ORIGIN_LON, ORIGIN_LAT, SIZE = 100.40, 13.60, 0.05
-HEADER = [
-    "ticket_id",
-    "type",
-    "organization",
-    "comment",
-    "coords",
-    "photo",
-    "photo_after",
-    "address",
-    "subdistrict",
-    "district",
-    "province",
-    "timestamp",
-    "state",
-    "star",
-    "count_reopen",
-    "last_activity",
-]
+HEADER = list(RAW_COLUMNS)
 
 
 def district_code(column: int, row: int) -> str:
