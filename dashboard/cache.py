@@ -67,11 +67,17 @@ def _query(function: Callable[..., T], **kwargs: Any) -> T:
     return function(con, **kwargs)
 
 
-def release_connection() -> None:
-    """Close this run's connection: the app holds none between reruns, so ingest can write."""
+def enter_run() -> None:
+    """Mark the start of a page or fragment run (they nest: a page draws its fragments)."""
+    _RUN.depth = getattr(_RUN, "depth", 0) + 1
+
+
+def leave_run() -> None:
+    """At the end of the outermost run, close its connection: none is held between reruns."""
+    _RUN.depth = max(getattr(_RUN, "depth", 1) - 1, 0)
     con = getattr(_RUN, "connection", None)
-    _RUN.connection = None
-    if con is not None:
+    if _RUN.depth == 0 and con is not None:
+        _RUN.connection = None
         con.close()
 
 

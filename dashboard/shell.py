@@ -92,8 +92,9 @@ def run_page(
 def errors_shown(where: str) -> Iterator[None]:
     """Turn domain errors into their message and anything else into a generic one (logged).
 
-    Also closes the run's store connection at the end, whatever happened.
+    Also closes the run's store connection when the outermost page or fragment is done.
     """
+    cache.enter_run()
     try:
         yield
     except KhetmapError as exc:
@@ -104,7 +105,7 @@ def errors_shown(where: str) -> Iterator[None]:
         LOG.exception("%s failed", where)
         st.error(INTERNAL_ERROR)
     finally:
-        cache.release_connection()
+        cache.leave_run()
 
 
 def safe_fragment(function: Callable[P, None]) -> Callable[P, None]:

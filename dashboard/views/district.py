@@ -173,14 +173,12 @@ def weekly_chart(context: Context, filters: metrics.Filters) -> None:
 def age_chart(context: Context) -> None:
     t = context.t
     st.subheader(t("open_age"))
+    # the subdistrict rows the map already fetched: one of them, or all (= the district)
     summary = cache.summary(
-        context.version, "district", context.filters(subdistrict=None), context.as_of
+        context.version, "subdistrict", context.filters(subdistrict=None), context.as_of
     )
-    if context.state.subdistrict:
-        summary = cache.summary(context.version, "subdistrict", context.filters(), context.as_of)
-        row = summary[summary["code"] == context.state.subdistrict]
-    else:
-        row = summary[summary["code"] == context.state.district]
+    chosen = context.state.subdistrict
+    row = summary[summary["code"] == chosen] if chosen else summary[summary["code"] != "none"]
     buckets = [
         ("0–7", "open_age_0_7"),
         ("8–30", "open_age_8_30"),
