@@ -229,3 +229,8 @@ def audit(
         return per_district, flagged
 
     return _query(both)
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS)
+def newest_report(version: str) -> datetime | None:
+    return _query(metrics.newest_report)

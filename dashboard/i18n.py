@@ -112,6 +112,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "ช่วงที่ทบทวน {since} ถึง {until} · เทียบกับ {psince} ถึง {puntil}",
         "Period {since} to {until} · compared with {psince} to {puntil}",
     ),
+    "no_open_in_period": (
+        "ไม่มีเรื่องค้างที่แจ้งในช่วงนี้ จึงไม่มีจุดร้อนให้แสดง",
+        "No open tickets were reported in this period, so there are no hotspots to show",
+    ),
     "hotspots": ("จุดร้อนของเรื่องค้าง", "Hotspots of open complaints"),
     "hotspot_method": (
         "Gi* บนเซลล์ H3 ความละเอียด {res} (น้ำหนักแบบไบนารีของเซลล์และวงรอบแรก รวมตัวเอง) ทดสอบด้วยการสุ่มสลับ {perms} ครั้ง seed {seed};",

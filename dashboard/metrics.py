@@ -402,3 +402,9 @@ def last_ingest(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
     if frame.empty:
         return None
     return records(frame)[0]
+
+
+def newest_report(con: duckdb.DuckDBPyConnection) -> datetime | None:
+    """Return the newest `reported_at` in the store (the end of default review periods)."""
+    value = con.execute("SELECT max(reported_at) FROM tickets").fetchall()[0][0]
+    return value if isinstance(value, datetime) else None

@@ -47,9 +47,13 @@ class Period:
         return Period(since=end - timedelta(days=self.days - 1), until=end)
 
 
-def review_period(filters: Filters, as_of: datetime) -> Period:
-    """The filters' dates, or the last 90 days up to the as-of date."""
-    until = filters.until or as_of.astimezone(metrics.BANGKOK).date()
+def review_period(filters: Filters, newest_report: datetime) -> Period:
+    """The filters' dates, or the 90 days up to the newest report.
+
+    Not up to the as-of date: activity can run months past the last report, and a period
+    with no reports in it reviews nothing.
+    """
+    until = filters.until or newest_report.astimezone(metrics.BANGKOK).date()
     since = filters.since or until - timedelta(days=DEFAULT_PERIOD_DAYS - 1)
     return Period(since=since, until=until)
 

@@ -29,7 +29,7 @@ def render(context: Context) -> None:
     st.title(t("page_review"))
     settings = settings_of(context)
     filters = context.filters(district=None, subdistrict=None)
-    period = review.review_period(filters, context.as_of)
+    period = review.review_period(filters, cache.newest_report(context.version) or context.as_of)
     previous = period.previous()
     now_filters = metrics.replace_filters(filters, since=period.since, until=period.until)
     before_filters = metrics.replace_filters(filters, since=previous.since, until=previous.until)
@@ -63,6 +63,8 @@ def render(context: Context) -> None:
     st.caption(method)
     left, right = st.columns([3, 2])
     fmap = maps.hotspot_map(cells=cells, lang=lang)
+    if int(cells["open"].sum()) == 0:
+        st.info(t("no_open_in_period"))
     with left:
         st_folium(
             fmap, key="hotspot_map", height=520, use_container_width=True, returned_objects=[]
