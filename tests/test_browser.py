@@ -150,6 +150,15 @@ def map_frame(page: object, *, shapes: int) -> object:
     )
 
 
+def url_contains(page: object, text: str, *, timeout: float = 30) -> None:
+    """Wait until the URL holds `text` (query params change by replaceState, not navigation)."""
+    deadline = time.monotonic() + timeout
+    while text not in page.url:  # type: ignore[attr-defined]
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{text!r} never appeared in {page.url}")  # type: ignore[attr-defined]
+        page.wait_for_timeout(250)  # type: ignore[attr-defined]
+
+
 def no_script_ran(page: object) -> None:
     for frame in page.frames:  # type: ignore[attr-defined]
         assert frame.evaluate("() => window.__xss === undefined"), f"script ran in {frame.url}"
@@ -256,3 +265,28 @@ def test_review_page_and_brief_open_offline(
     reader.screenshot(path=str(SHOTS / "brief.png"), full_page=True)
     assert requests == [], requests
     offline.close()
+
+
+def test_subdistrict_click_and_map_view_go_into_the_link(
+    server: tuple[str, Path], page: tuple[object, list[str]], browser: object
+) -> None:
+    base, _ = server
+    tab, outside = page
+    tab.goto(f"{base}/district?district=1030&lang=en")  # type: ignore[attr-defined]
+    frame = map_frame(tab, shapes=5)
+    frame.locator("path.leaflet-interactive").first.dispatch_event("click")  # type: ignore[attr-defined]
+    url_contains(tab, "subdistrict=")
+    assert "district=1030" in tab.url  # type: ignore[attr-defined]
+    frame = map_frame(tab, shapes=5)
+    frame.locator(".leaflet-control-zoom-in").click()  # type: ignore[attr-defined]
+    url_contains(tab, "zoom=")
+    shared = tab.url  # type: ignore[attr-defined]
+    assert "lat=" in shared and "lon=" in shared
+    fresh = browser.new_context(viewport={"width": 1400, "height": 1100})  # type: ignore[attr-defined]
+    other = fresh.new_page()
+    other.goto(shared)
+    map_frame(other, shapes=5)
+    other.wait_for_timeout(1500)
+    assert other.url == shared  # the same view: nothing in the link was dropped or rewritten
+    fresh.close()
+    assert outside == []
