@@ -3,6 +3,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
+if [ -z "${KHETMAP_DATA_DIR:-}" ] && [ ! -f data/traffy_sample.csv.gz ] && [ -f ../shared/data/traffy_sample.csv.gz ]; then
+  KHETMAP_DATA_DIR=../shared/data
+fi
 export KHETMAP_DATA_DIR=${KHETMAP_DATA_DIR:-data}
 .venv/bin/ruff check dashboard tests bench
 .venv/bin/ruff format --check dashboard tests bench
