@@ -9,6 +9,7 @@ DISTRICTS_FILE = "bangkok_districts.geojson"
 SUBDISTRICTS_FILE = "bangkok_subdistricts.geojson"
 POPULATION_FILE = "population_by_district.csv"
 DEFAULT_TRAFFY_FILE = "traffy_sample.csv.gz"
+DUMP_SAMPLE_FILE = "traffy_dump_format_sample.csv"
 STORE_FILE = "khetmap.duckdb"
 
 

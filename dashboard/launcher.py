@@ -19,8 +19,9 @@ def ensure_store(*, store_path: Path, data_dir: Path | None = None) -> None:
     if store_path.is_file():
         return
     folder = data_dir or config.data_dir()
-    source = folder / config.DEFAULT_TRAFFY_FILE
-    if not source.is_file():
+    candidates = [folder / config.DEFAULT_TRAFFY_FILE, folder / config.DUMP_SAMPLE_FILE]
+    source = next((path for path in candidates if path.is_file()), None)
+    if source is None:
         raise KhetmapError(
             f"no store at {store_path} and no {config.DEFAULT_TRAFFY_FILE} in {folder}/ to build "
             "it from: run `khetmap fetch` (or set KHETMAP_DATA_DIR), then `khetmap run` again."

@@ -8,7 +8,8 @@ if [ -z "${KHETMAP_DATA_DIR:-}" ] && [ ! -f data/bangkok_districts.geojson ] && 
   KHETMAP_DATA_DIR=../shared/data
 fi
 export KHETMAP_DATA_DIR=${KHETMAP_DATA_DIR:-data}
-if [ ! -f "$KHETMAP_DATA_DIR/bangkok_districts.geojson" ] || [ ! -f "$KHETMAP_DATA_DIR/traffy_sample.csv.gz" ]; then
+if [ ! -f "$KHETMAP_DATA_DIR/bangkok_districts.geojson" ] || [ ! -f "$KHETMAP_DATA_DIR/bangkok_subdistricts.geojson" ] \
+   || [ ! -f "$KHETMAP_DATA_DIR/population_by_district.csv" ]; then
   .venv/bin/khetmap fetch --data-dir "$KHETMAP_DATA_DIR"
 fi
 exec .venv/bin/khetmap run "$@"

@@ -86,3 +86,146 @@ def test_population_is_rebuilt_byte_for_byte_from_upstream_rows() -> None:
     source.append("EV Hub,x.txt,2568,district,11,สมุทรปราการ,1101,อำเภอเมืองสมุทรปราการ,1,1,2,1")
     built = fetch.build_population("\n".join(source).encode(), folder)
     assert hashlib.sha256(built).hexdigest() == fetch.FILES[2].sha256
+
+
+def _shapefile_zip(frame: object, folder: Path, name: str) -> bytes:
+    import zipfile
+
+    target = folder / name
+    target.mkdir()
+    frame.to_file(target / f"{name}.shp")  # type: ignore[attr-defined]
+    archive = folder / f"{name}.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for part in target.iterdir():
+            zipped.write(part, part.name)
+    return archive.read_bytes()
+
+
+def test_boundaries_are_rebuilt_from_upstream_shapefiles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Upstream publishes shapefile zips: fake them from the staged files and rebuild."""
+    import dataclasses
+
+    import geopandas as gpd
+
+    from dashboard import boundaries
+
+    real = real_data_dir()
+    districts = gpd.read_file(real / "bangkok_districts.geojson")
+    districts = gpd.GeoDataFrame(
+        {"ADM2_PCODE": "TH" + districts["dcode"], "ADM2_EN": districts["name_en"]},
+        geometry=districts.geometry,
+        crs="EPSG:4326",
+    )
+    khwaeng = gpd.read_file(real / "bangkok_subdistricts.geojson")
+    khwaeng = gpd.GeoDataFrame(
+        {"SUB_CODE": khwaeng["scode"].replace({"104702": "104701"}), "AREA_BMA": 1.0},
+        geometry=khwaeng.geometry,
+        crs="EPSG:4326",
+    ).to_crs("EPSG:32647")
+    served = tmp_path / "served"
+    served.mkdir()
+    zips = {
+        "districts.zip": _shapefile_zip(districts, tmp_path, "districts"),
+        "khwaeng.zip": _shapefile_zip(khwaeng, tmp_path, "khwaeng"),
+    }
+    for name, data in zips.items():
+        (served / name).write_bytes(data)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
+    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    fake = (
+        dataclasses.replace(
+            fetch.FILES[0],
+            upstream_url=f"{base}/districts.zip",
+            upstream_sha256=hashlib.sha256(zips["districts.zip"]).hexdigest(),
+        ),
+        dataclasses.replace(
+            fetch.FILES[1],
+            upstream_url=f"{base}/khwaeng.zip",
+            upstream_sha256=hashlib.sha256(zips["khwaeng.zip"]).hexdigest(),
+        ),
+    )
+    monkeypatch.setattr(fetch, "FILES", fake)
+    target = tmp_path / "data"
+    try:
+        lines = list(fetch.fetch_all(data_dir=target, mirror=None))
+        again = list(fetch.fetch_all(data_dir=target, mirror=None))
+    finally:
+        server.shutdown()
+    assert all("rebuilt from upstream" in line for line in lines), lines
+    assert all(line.endswith("present (rebuilt from upstream), checks OK") for line in again)
+    rebuilt, staged = (
+        boundaries.load_districts(data_dir=target),
+        boundaries.load_districts(data_dir=real),
+    )
+    assert (
+        rebuilt.codes == staged.codes
+        and rebuilt.names_en == staged.names_en
+        and rebuilt.names_th == staged.names_th
+    )
+    assert (
+        min(_overlaps(rebuilt.geometries, staged.geometries)) > 0.99999
+    )  # rings run the other way
+    sub_rebuilt, sub_staged = (
+        boundaries.load_subdistricts(data_dir=target),
+        boundaries.load_subdistricts(data_dir=real),
+    )
+    assert sub_rebuilt.codes == sub_staged.codes and sub_rebuilt.names_th == sub_staged.names_th
+    assert (
+        min(_overlaps(sub_rebuilt.geometries, sub_staged.geometries)) > 0.999
+    )  # the UTM round trip moves vertices by millimetres
+
+
+def _overlaps(left: object, right: object) -> list[float]:
+    """Intersection over union of each pair of polygons."""
+    import shapely
+
+    return [
+        float(shapely.area(shapely.intersection(a, b)) / shapely.area(shapely.union(a, b)))
+        for a, b in zip(left, right, strict=True)  # type: ignore[call-overload]
+    ]
+
+
+def test_upstream_zip_with_wrong_checksum_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dataclasses
+
+    served = tmp_path / "served"
+    served.mkdir()
+    (served / "x.zip").write_bytes(b"PK not really")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
+    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setattr(
+        fetch,
+        "FILES",
+        (
+            dataclasses.replace(
+                fetch.FILES[0], upstream_url=f"http://127.0.0.1:{server.server_port}/x.zip"
+            ),
+        ),
+    )
+    try:
+        with pytest.raises(
+            FetchError, match=r"x\.zip: sha256 .* does not match the pinned 92c5bbdde14caf57…"
+        ):
+            list(fetch.fetch_all(data_dir=tmp_path / "data", mirror=None))
+    finally:
+        server.shutdown()
+    assert not (tmp_path / "data" / "bangkok_districts.geojson").exists()
+
+
+def test_mirror_only_file_is_skipped_with_a_clear_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fetch, "FILES", (fetch.FILES[-1],))
+    assert list(fetch.fetch_all(data_dir=tmp_path, mirror=None)) == [
+        "traffy_sample.csv.gz: skipped: upstream publishes it only as 197 API pages; get it with "
+        "--mirror URL (the dashboard runs on traffy_dump_format_sample.csv without it)"
+    ]
