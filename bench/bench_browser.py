@@ -16,17 +16,15 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
-import os
 import shutil
 import socket
 import subprocess
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 from dashboard import assets
-from dashboard.launcher import streamlit_command
+from dashboard.launcher import start_background
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PAGES = {
@@ -44,21 +42,8 @@ def free_port() -> int:
 
 def start_server(store: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
-    env = dict(os.environ, KHETMAP_STORE=str(store), KHETMAP_TILES="none")
-    process = subprocess.Popen(
-        streamlit_command(port=port, address="127.0.0.1"),
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read()
-            return process, base
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError("streamlit did not start")
+    process = start_background(store_path=store, port=port, env={"KHETMAP_TILES": "none"})
+    return process, f"http://127.0.0.1:{port}"
 
 
 def rss_mb(pid: int) -> float:

@@ -52,3 +52,32 @@ def run(*, store_path: Path, port: int, address: str) -> int:
     env = dict(os.environ, KHETMAP_STORE=str(store_path.resolve()))
     print(f"khetmap dashboard: http://{address}:{port}/", file=sys.stderr)
     return subprocess.call(streamlit_command(port=port, address=address), env=env)
+
+
+def start_background(
+    *, store_path: Path, port: int, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.Popen[bytes]:
+    """Start the dashboard on 127.0.0.1:`port` in the background and wait until it is healthy."""
+    import time
+    import urllib.request
+
+    full_env = dict(os.environ, KHETMAP_STORE=str(store_path), **(env or {}))
+    process = subprocess.Popen(
+        streamlit_command(port=port, address="127.0.0.1"),
+        env=full_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).read()
+            return process
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                output = process.stdout.read().decode(errors="replace") if process.stdout else ""
+                raise KhetmapError(
+                    f"the dashboard did not start on port {port}: {output[-500:]}"
+                ) from None
+            time.sleep(0.5)

@@ -9,9 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-import subprocess
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +17,7 @@ import duckdb
 import pytest
 
 from dashboard.ingest import ingest_files
-from dashboard.launcher import streamlit_command
+from dashboard.launcher import start_background
 from tests.conftest import real_data_dir
 from tests.fixtures import ticket, write_csv
 
@@ -63,29 +61,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
         paths=[data / "traffy_dump_format_sample.csv", hostile], store_path=store, data_dir=data
     )
     port = free_port()
-    env = dict(
-        os.environ, KHETMAP_STORE=str(store), KHETMAP_DATA_DIR=str(data), KHETMAP_TILES="none"
-    )
-    process = subprocess.Popen(
-        streamlit_command(port=port, address="127.0.0.1"),
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+    process = start_background(
+        store_path=store, port=port, env={"KHETMAP_DATA_DIR": str(data), "KHETMAP_TILES": "none"}
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read()
-            break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                raise RuntimeError(
-                    "streamlit did not start: "
-                    + (process.stdout.read().decode() if process.stdout else "")
-                ) from None
-            time.sleep(0.5)
     yield base, store
     process.terminate()
     process.wait(timeout=20)

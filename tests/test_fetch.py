@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import http.server
@@ -14,17 +15,28 @@ from dashboard.errors import FetchError
 from tests.conftest import real_data_dir
 
 
+@contextlib.contextmanager
+def serving(folder: Path) -> Iterator[str]:
+    """Serve `folder` over HTTP on 127.0.0.1 (a stand-in for a mirror or upstream)."""
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+
+
 @pytest.fixture
 def mirror() -> Iterator[str]:
     """Serve the real data directory on 127.0.0.1, like a public mirror would."""
-    folder = real_data_dir()
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with serving(real_data_dir()) as url:
+        yield url
 
 
 def test_fetch_from_mirror_verifies_and_skips_verified(tmp_path: Path, mirror: str) -> None:
@@ -44,19 +56,15 @@ def test_corrupt_download_is_rejected_and_nothing_written(
     served = tmp_path / "served"
     served.mkdir()
     (served / fetch.FILES[0].name).write_bytes(b"not the real file")
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
-    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     target = tmp_path / "data"
-    try:
-        with pytest.raises(
+    with (
+        serving(served) as url,
+        pytest.raises(
             FetchError,
             match=r"sha256 .* does not match the pinned b9b8580559fa6e7d…; the download is corrupt or the source changed. Nothing was written.",
-        ):
-            list(fetch.fetch_all(data_dir=target, mirror=f"http://127.0.0.1:{server.server_port}"))
-    finally:
-        server.shutdown()
+        ),
+    ):
+        list(fetch.fetch_all(data_dir=target, mirror=url))
     assert list(target.iterdir()) == []
 
 
@@ -132,11 +140,8 @@ def test_boundaries_are_rebuilt_from_upstream_shapefiles(
     }
     for name, data in zips.items():
         (served / name).write_bytes(data)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
-    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_port}"
+    stack = contextlib.ExitStack()
+    base = stack.enter_context(serving(served))
     fake = (
         dataclasses.replace(
             fetch.FILES[0],
@@ -151,11 +156,9 @@ def test_boundaries_are_rebuilt_from_upstream_shapefiles(
     )
     monkeypatch.setattr(fetch, "FILES", fake)
     target = tmp_path / "data"
-    try:
+    with stack:
         lines = list(fetch.fetch_all(data_dir=target, mirror=None))
         again = list(fetch.fetch_all(data_dir=target, mirror=None))
-    finally:
-        server.shutdown()
     assert all("rebuilt from upstream" in line for line in lines), lines
     assert all(line.endswith("present (rebuilt from upstream), checks OK") for line in again)
     rebuilt, staged = (
@@ -198,26 +201,13 @@ def test_upstream_zip_with_wrong_checksum_is_refused(
     served = tmp_path / "served"
     served.mkdir()
     (served / "x.zip").write_bytes(b"PK not really")
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
-    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    monkeypatch.setattr(
-        fetch,
-        "FILES",
-        (
-            dataclasses.replace(
-                fetch.FILES[0], upstream_url=f"http://127.0.0.1:{server.server_port}/x.zip"
-            ),
-        ),
-    )
-    try:
+    with serving(served) as url:
+        zip_file = dataclasses.replace(fetch.FILES[0], upstream_url=f"{url}/x.zip")
+        monkeypatch.setattr(fetch, "FILES", (zip_file,))
         with pytest.raises(
             FetchError, match=r"x\.zip: sha256 .* does not match the pinned 92c5bbdde14caf57…"
         ):
             list(fetch.fetch_all(data_dir=tmp_path / "data", mirror=None))
-    finally:
-        server.shutdown()
     assert not (tmp_path / "data" / "bangkok_districts.geojson").exists()
 
 
