@@ -17,6 +17,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench_ingest import synthetic
+
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 FILTER_SETS = [
     {},
@@ -33,28 +35,11 @@ FILTER_SETS = [
 
 
 def ensure_store(store: Path, workdir: Path) -> None:
+    """Build the 1M-ticket store from the same synthetic file the ingest benchmark uses."""
     if store.is_file():
         return
-    source = workdir / "synth_1000000.csv"
     data = Path(os.environ.get("KHETMAP_DATA_DIR", "data"))
-    if not source.is_file():
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "dashboard.cli",
-                "synth",
-                "--rows",
-                "1000000",
-                "--out",
-                str(source),
-                "--like",
-                str(data / "traffy_sample.csv.gz"),
-                "--seed",
-                "1",
-            ],
-            check=True,
-        )
+    source = synthetic(1_000_000, workdir, data / "traffy_sample.csv.gz")
     subprocess.run(
         [sys.executable, "-m", "dashboard.cli", "ingest", str(source), "--store", str(store)],
         check=True,

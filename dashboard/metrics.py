@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
@@ -349,8 +349,6 @@ def oldest_open(
 
 def replace_filters(filters: Filters, **changes: Any) -> Filters:
     """Return a copy of `filters` with some fields changed."""
-    from dataclasses import replace
-
     return replace(filters, **changes)
 
 

@@ -46,14 +46,6 @@ CANONICAL_STATES = (
 UNSPECIFIED = "unspecified"
 
 
-def canonical_state(label: str | None) -> str:
-    """Return the canonical state for one source label."""
-    text = (label or "").strip()
-    if not text:
-        return "unknown"
-    return STATE_LABELS.get(text, STATE_LABELS.get(text.lower(), "other"))
-
-
 def _state_case() -> str:
     whens = " ".join(
         f"WHEN '{label.lower()}' THEN '{state}'" for label, state in STATE_LABELS.items()

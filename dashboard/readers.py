@@ -213,14 +213,6 @@ def _header(path: Path, encoding: str) -> list[str]:
     return [name.strip() for name in next(csv.reader([text]), [])]
 
 
-def read_traffy_csv(path: Path, *, encoding: str = "utf-8") -> RawTable:
-    """Read a whole Traffy Fondue CSV dump; all columns stay text."""
-    source = open_source(path)
-    if source.kind != "csv":
-        raise InputFileError(f"{path}: not a CSV file. {FORMAT_HINT}.")
-    return read_any(path)
-
-
 def _csv_chunks(source: RawSource, *, rows: int) -> Iterator[RawTable]:
     """Stream a CSV: tables of about `rows` records, with record numbers and broken records.
 

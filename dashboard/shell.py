@@ -141,15 +141,7 @@ def _start(page: str, review_keys: dict[str, Callable[[str], bool]]) -> Context:
     for notice in notices:
         st.warning(notice, icon="⚠️")
     context = Context(page=page, state=state, version=version, as_of=as_of, geo=geo)
-    _sidebar(
-        context,
-        [
-            *sorted(
-                known.categories - {"unspecified"}, key=lambda c: cache.categories(version).index(c)
-            ),
-            "unspecified",
-        ],
-    )
+    _sidebar(context, cache.categories(version))  # most common first, 'unspecified' last
     _watch_version(version)
     return context
 

@@ -1,31 +1,42 @@
 from __future__ import annotations
 
-import pytest
+import duckdb
+import pyarrow as pa
 
-from dashboard.normalise import CANONICAL_STATES, canonical_state
+from dashboard.normalise import CANONICAL_STATES, parse_records
+from dashboard.readers import RAW_COLUMNS
+
+EXPECTED = {
+    "รอรับเรื่อง": "waiting",
+    "ส่งต่อ(ใหม่)": "forwarded",
+    "ส่งเรื่องแล้ว": "forwarded",
+    "กำลังดำเนินการ": "in_progress",
+    "เสร็จสิ้น": "finished",
+    "ไม่เกี่ยวข้อง": "irrelevant",
+    "": "unknown",
+    "   ": "unknown",
+    "ของบประมาณ": "other",
+    "start": "waiting",
+    "forward": "forwarded",
+    "follow": "in_progress",
+    "inprogress": "in_progress",
+    "finish": "finished",
+    "irrelevant": "irrelevant",
+    "open": "waiting",
+    "closed": "finished",
+}
 
 
-@pytest.mark.parametrize(
-    ("label", "state"),
-    [
-        ("รอรับเรื่อง", "waiting"),
-        ("ส่งต่อ(ใหม่)", "forwarded"),
-        ("ส่งเรื่องแล้ว", "forwarded"),
-        ("กำลังดำเนินการ", "in_progress"),
-        ("เสร็จสิ้น", "finished"),
-        ("ไม่เกี่ยวข้อง", "irrelevant"),
-        ("", "unknown"),
-        ("   ", "unknown"),
-        (None, "unknown"),
-        ("ของบประมาณ", "other"),
-        ("start", "waiting"),
-        ("forward", "forwarded"),
-        ("follow", "in_progress"),
-        ("inprogress", "in_progress"),
-        ("finish", "finished"),
-        ("irrelevant", "irrelevant"),
-    ],
-)
-def test_state_labels_map_exactly(label: str | None, state: str) -> None:
-    assert canonical_state(label) == state
-    assert state in CANONICAL_STATES
+def test_state_labels_map_exactly_in_the_ingest_query() -> None:
+    """The mapping ingest really uses: the SQL in `parse_records`, run on each label."""
+    labels = list(EXPECTED)
+    columns = {name: pa.array([""] * len(labels)) for name in RAW_COLUMNS}
+    columns["state"] = pa.array(labels)
+    columns["timestamp"] = pa.array(["2022-06-01 00:00:00+00"] * len(labels))
+    columns["source_record"] = pa.array(range(1, len(labels) + 1), pa.int64())
+    con = duckdb.connect()
+    parsed = parse_records(con, pa.table(columns))
+    got = dict(zip(labels, parsed["state"].to_pylist(), strict=True))
+    assert got == EXPECTED
+    assert set(got.values()) <= set(CANONICAL_STATES)
+    assert parsed["state_label"].to_pylist()[8] == "ของบประมาณ"  # the original label is kept
