@@ -63,6 +63,11 @@ def _parser() -> argparse.ArgumentParser:
         "--store", type=Path, help="DuckDB store (default KHETMAP_STORE or data/khetmap.duckdb)"
     )
     ingest.add_argument("--json", action="store_true", help="print the reconciliation as JSON")
+    ingest.add_argument(
+        "--allow-truncated",
+        action="store_true",
+        help="store a file whose last record was cut short (with a warning) instead of refusing it",
+    )
     ingest.set_defaults(handler=_ingest)
 
     summary = commands.add_parser("summary", help="per-area counts, open share, ages")
@@ -129,8 +134,13 @@ def _ingest(args: argparse.Namespace) -> int:
     from dashboard.ingest import ingest_files
 
     result = ingest_files(
-        paths=list(args.paths), store_path=_store_path(args), progress=_progress_bar()
+        paths=list(args.paths),
+        store_path=_store_path(args),
+        progress=_progress_bar(),
+        allow_truncated=args.allow_truncated,
     )
+    for warning in result.warnings:
+        print(f"khetmap: warning: {warning}", file=sys.stderr)
     if args.json:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
     else:

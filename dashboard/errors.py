@@ -9,6 +9,10 @@ class InputFileError(KhetmapError):
     """An input file cannot be read as Traffy CSV or Open311 JSON."""
 
 
+class TruncatedFileError(InputFileError):
+    """A file's last record was cut short (still being written or downloaded)."""
+
+
 class BoundaryFileError(KhetmapError):
     """A boundary or population file is missing or corrupt."""
 

@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 
 from dashboard import boundaries, store
 from dashboard.errors import StoreError
-from dashboard.normalise import locate, parse_records
+from dashboard.normalise import Window, buddhist_columns, locate, parse_records
 from dashboard.readers import RAW_COLUMNS, RawSource, RawTable, open_source, physical_lines
 
 Progress = Callable[[str, float], None]
@@ -40,6 +40,10 @@ class Reconciliation:
     location_issues: dict[str, int] = field(default_factory=dict)
     coords_swapped: int = 0
     encodings: dict[str, str] = field(default_factory=dict)
+    buddhist_era: list[str] = field(default_factory=list)
+    """'file: column' of time columns read as Buddhist-era years and converted"""
+    warnings: list[str] = field(default_factory=list)
+    """loud, one line each: what a reader of the reconciliation must not miss"""
     ingest_id: int = 0
 
     @property
@@ -78,6 +82,10 @@ class Reconciliation:
             f"{'no usable location: ' + issue:<40}{count:>12,}"
             for issue, count in sorted(self.location_issues.items())
         ]
+        lines += [
+            f"Buddhist-era years converted to CE (-543): {item}" for item in self.buddhist_era
+        ]
+        lines += [f"WARNING: {warning}" for warning in self.warnings]
         return "\n".join(lines)
 
     def as_dict(self) -> dict[str, object]:
@@ -92,6 +100,8 @@ class Reconciliation:
             "surrogate_ids": self.surrogate_ids,
             "location_issues": self.location_issues,
             "coords_swapped": self.coords_swapped,
+            "buddhist_era": self.buddhist_era,
+            "warnings": self.warnings,
         }
 
 
@@ -106,6 +116,7 @@ def ingest_files(
     data_dir: Path | None = None,
     progress: Progress | None = None,
     chunk_rows: int = CHUNK_ROWS,
+    allow_truncated: bool = False,
 ) -> Reconciliation:
     """Read, validate, locate and upsert `paths` into the store at `store_path`.
 
@@ -117,31 +128,56 @@ def ingest_files(
     districts = boundaries.load_districts(data_dir=data_dir)
     subdistricts = boundaries.load_subdistricts(data_dir=data_dir)
     sources = [open_source(path) for path in paths]
+    for source in sources:
+        source.allow_truncated = allow_truncated
     result = Reconciliation(files=[str(path) for path in paths])
-    with store.open_store(store_path) as con:
-        # Bulk-load settings: row order in the store does not matter, and a cap makes
-        # DuckDB spill to disk instead of holding the whole load in memory.
-        con.execute(f"SET memory_limit = '{INGEST_MEMORY_LIMIT}'")
-        con.execute("SET preserve_insertion_order = false")
-        # Staging goes to a temp table (never part of the store) outside the transaction:
-        # inside one, DuckDB keeps every scanned Arrow chunk alive until commit.
-        staged, quarantined = _stage(
-            con, sources, result, districts, subdistricts, report, chunk_rows
-        )
-        report("writing the store", 0.95)
-        try:
-            con.execute("BEGIN TRANSACTION")
-            _write(con, staged, quarantined, result)
-            con.execute("COMMIT")
-        except BaseException as exc:
-            con.execute("ROLLBACK")
-            if isinstance(exc, duckdb.Error):
-                raise StoreError(
-                    f"the ingest was rolled back, the store is unchanged: {exc}"
-                ) from exc
-            raise
+    try:
+        with store.replacing(store_path) as con:
+            _ingest_into(con, sources, result, districts, subdistricts, report, chunk_rows)
+    except duckdb.Error as exc:
+        raise StoreError(_store_failure(exc)) from exc
+    for source in sources:
+        result.warnings += source.warnings
     report("done", 1.0)
     return result
+
+
+def _ingest_into(
+    con: duckdb.DuckDBPyConnection,
+    sources: list[RawSource],
+    result: Reconciliation,
+    districts: boundaries.AreaLayer,
+    subdistricts: boundaries.AreaLayer,
+    report: Progress,
+    chunk_rows: int,
+) -> None:
+    # Bulk-load settings: row order in the store does not matter, and a cap makes
+    # DuckDB spill to disk instead of holding the whole load in memory.
+    con.execute(f"SET memory_limit = '{INGEST_MEMORY_LIMIT}'")
+    con.execute("SET preserve_insertion_order = false")
+    # Staging goes to a temp table (never part of the store) outside the transaction:
+    # inside one, DuckDB keeps every scanned Arrow chunk alive until commit.
+    staged, quarantined = _stage(con, sources, result, districts, subdistricts, report, chunk_rows)
+    report("writing the store", 0.95)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        _write(con, staged, quarantined, result)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _store_failure(exc: duckdb.Error) -> str:
+    """One line for a database failure, saying what to do."""
+    text = str(exc)
+    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    if "No space left" in text or "Out of Memory" in text or "could not write" in text.lower():
+        return (
+            "the ingest was rolled back, the store is unchanged: the disk (or the memory "
+            f"DuckDB may use) ran out ({first[:160]}); free some space and try again."
+        )
+    return f"the ingest was rolled back, the store is unchanged: {first[:300]}"
 
 
 def _report(progress: Progress | None) -> Progress:
@@ -163,13 +199,18 @@ def _stage(
     for order, source in enumerate(sources):
         result.encodings[str(source.path)] = source.encoding
         bad_parts: list[pa.Table] = []
+        window: Window | None = None
         for raw in source.chunks(rows=chunk_rows):
+            if window is None:  # a file's era is decided on its first chunk, then kept
+                window = Window.now(buddhist=buddhist_columns(con, raw.table))
+                result.buddhist_era += [f"{source.path}: {c}" for c in sorted(window.buddhist)]
             report(
                 f"reading {source.path.name} ({result.rows_read:,} rows)",
                 0.9 * order / len(sources),
             )
             result.rows_read += raw.records_read
-            good, bad = _prepare(con, raw, order, districts, subdistricts)
+            result.warnings += raw.warnings
+            good, bad = _prepare(con, raw, order, districts, subdistricts, window)
             good = good.append_column(
                 "row_pos", pa.array(np.arange(staged_rows, staged_rows + good.num_rows))
             )
@@ -182,8 +223,20 @@ def _stage(
             staged_rows += good.num_rows
             bad_parts.append(bad)
             del raw, good
-        quarantined.append(_with_physical_lines(source, pa.concat_tables(bad_parts)))
+        located = _with_physical_lines(source, pa.concat_tables(bad_parts))
+        result.warnings += _unclosed_quote_warnings(source, located)
+        quarantined.append(located)
     return staged_rows, pa.concat_tables(quarantined)
+
+
+def _unclosed_quote_warnings(source: RawSource, quarantined: pa.Table) -> list[str]:
+    """A loud line per unclosed quote: the count of rows read must not hide the rows it ate."""
+    rows = quarantined.filter(pc.equal(quarantined["reason"], "unclosed quote")).to_pylist()
+    return [
+        f"{source.path} line {row['source_line']}: {row['detail']}; fix the quote and "
+        "ingest the file again to store them"
+        for row in rows
+    ]
 
 
 def _has_staging(con: duckdb.DuckDBPyConnection) -> bool:
@@ -213,8 +266,9 @@ def _prepare(
     order: int,
     districts: boundaries.AreaLayer,
     subdistricts: boundaries.AreaLayer,
+    window: Window,
 ) -> tuple[pa.Table, pa.Table]:
-    parsed = parse_records(con, raw.table)
+    parsed = parse_records(con, raw.table, window=window)
     is_bad = pc.is_valid(parsed["quarantine_reason"]).to_numpy(zero_copy_only=False)
     good = parsed.filter(pa.array(~is_bad)) if is_bad.any() else parsed
     location = locate(parsed=good, districts=districts, subdistricts=subdistricts)
@@ -226,10 +280,12 @@ def _prepare(
     good = good.append_column("source_file", pa.array([str(raw.path)] * good.num_rows, pa.string()))
     good = good.append_column("file_order", pa.array(np.full(good.num_rows, order)))
     good = _with_ticket_ids(good)
-    return good, _quarantine_rows(raw, parsed, is_bad)
+    return good, _quarantine_rows(raw, parsed, is_bad, window)
 
 
-def _quarantine_rows(raw: RawTable, parsed: pa.Table, is_bad: np.ndarray) -> pa.Table:
+def _quarantine_rows(
+    raw: RawTable, parsed: pa.Table, is_bad: np.ndarray, window: Window
+) -> pa.Table:
     """Quarantined rows with their record position in `source_line` (made physical later)."""
     positions = np.flatnonzero(is_bad)
     reasons = parsed["quarantine_reason"].take(pa.array(positions)).to_pylist()
@@ -239,7 +295,7 @@ def _quarantine_rows(raw: RawTable, parsed: pa.Table, is_bad: np.ndarray) -> pa.
             "source_file": str(raw.path),
             "source_line": int(record["source_record"]),
             "reason": reason,
-            "detail": _detail(reason, record),
+            "detail": _detail(reason, record, window),
             "raw_text": _as_csv_line(record),
         }
         for reason, record in zip(reasons, records, strict=True)
@@ -266,16 +322,30 @@ def _quarantine_rows(raw: RawTable, parsed: pa.Table, is_bad: np.ndarray) -> pa.
     return pa.Table.from_pylist(rows, schema=schema)
 
 
-def _detail(reason: str, record: dict[str, str]) -> str:
-    column = {
-        "missing timestamp": "timestamp",
-        "unparseable timestamp": "timestamp",
-        "unparseable last_activity": "last_activity",
-        "invalid star": "star",
-        "invalid count_reopen": "count_reopen",
-    }.get(reason, "")
-    value = record.get(column, "") if column else ""
-    return f"{column}={value[:200]!r}" if column else ""
+REASON_COLUMNS = {
+    "missing timestamp": "timestamp",
+    "unparseable timestamp": "timestamp",
+    "implausible timestamp": "timestamp",
+    "unparseable last_activity": "last_activity",
+    "implausible last_activity": "last_activity",
+    "invalid star": "star",
+    "invalid count_reopen": "count_reopen",
+}
+
+
+def _detail(reason: str, record: dict[str, str], window: Window) -> str:
+    """The bad value, quoted, and for an implausible time the window it missed."""
+    column = REASON_COLUMNS.get(reason, "")
+    if not column:
+        return ""
+    value = record.get(column, "")
+    text = f"{column}={value[:200]!r}"
+    if reason.startswith("implausible"):
+        era = "Buddhist-era years converted" if column in window.buddhist else "CE years"
+        text += f" is outside the plausible window {window.describe()} ({era})"
+        if column not in window.buddhist and value.strip()[:2] == "25":
+            text += "; it looks like a Buddhist-era year in a file of CE years"
+    return text
 
 
 def _as_csv_line(record: dict[str, str]) -> str:

@@ -6,6 +6,9 @@ location work (swaps, point-in-polygon, H3) runs in numpy and shapely.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
 import duckdb
 import numpy as np
 import pyarrow as pa
@@ -53,16 +56,77 @@ def _state_case() -> str:
     return f"CASE lower(trim(state)) WHEN '' THEN 'unknown' {whens} ELSE 'other' END"
 
 
-PARSE_SQL = f"""
+PLAUSIBLE_FROM = date(2015, 1, 1)
+"""No Traffy ticket is older than this (the platform launched in 2018; 2015 leaves room)."""
+PLAUSIBLE_AHEAD = timedelta(days=1)
+"""A time may lie this far past the moment of ingest (clock skew), no further."""
+BUDDHIST_ERA_OFFSET = 543
+"""Thai Buddhist-era year = Common-era year + 543 (2566 BE = 2023 CE)."""
+ERA_COLUMNS = ("timestamp", "last_activity")
+
+
+@dataclass(frozen=True)
+class Window:
+    """The plausible time window, and which time columns of a file are in Buddhist-era years."""
+
+    earliest: datetime
+    latest: datetime
+    buddhist: frozenset[str] = frozenset()
+
+    @classmethod
+    def now(cls, *, buddhist: frozenset[str] = frozenset()) -> Window:
+        return cls(
+            earliest=datetime.combine(PLAUSIBLE_FROM, datetime.min.time(), tzinfo=UTC),
+            latest=datetime.now(UTC) + PLAUSIBLE_AHEAD,
+            buddhist=buddhist,
+        )
+
+    def describe(self) -> str:
+        return f"{self.earliest:%Y-%m-%d} … {self.latest:%Y-%m-%d}"
+
+
+def _time_sql(column: str, window: Window) -> str:
+    """A non-failing parse of a time column, shifted back 543 years when the file is BE."""
+    parsed = f"TRY_CAST(nullif(trim({column}), '') AS TIMESTAMPTZ)"
+    if column.strip('"') in window.buddhist:
+        return f"TRY_CAST({parsed} - INTERVAL {BUDDHIST_ERA_OFFSET} YEAR AS TIMESTAMPTZ)"
+    return parsed
+
+
+def _plausible(column: str) -> str:
+    return f"(isfinite({column}) AND {column} BETWEEN $earliest AND $latest)"
+
+
+def _parse_sql(window: Window) -> str:
+    return f"""
 WITH parsed AS (
     SELECT
         *,
-        TRY_CAST(nullif(trim("timestamp"), '') AS TIMESTAMPTZ) AS reported_at,
-        TRY_CAST(nullif(trim(last_activity), '') AS TIMESTAMPTZ) AS last_activity_at,
+        {_time_sql('"timestamp"', window)} AS reported_at,
+        {_time_sql("last_activity", window)} AS last_activity_at,
         TRY_CAST(nullif(trim(star), '') AS DOUBLE) AS star_value,
         TRY_CAST(nullif(trim(count_reopen), '') AS DOUBLE) AS reopen_value,
         string_split(trim(coords), ',') AS coord_parts
     FROM raw
+), checked AS (
+    SELECT *,
+    CASE
+        WHEN trim("timestamp") = '' THEN 'missing timestamp'
+        WHEN reported_at IS NULL THEN 'unparseable timestamp'
+        WHEN NOT {_plausible("reported_at")} THEN 'implausible timestamp'
+        WHEN trim(last_activity) <> '' AND last_activity_at IS NULL
+            THEN 'unparseable last_activity'
+        WHEN last_activity_at IS NOT NULL AND NOT {_plausible("last_activity_at")}
+            THEN 'implausible last_activity'
+        WHEN trim(star) <> ''
+         AND (star_value IS NULL OR NOT isfinite(star_value) OR star_value NOT IN (1, 2, 3, 4, 5))
+            THEN 'invalid star'
+        WHEN trim(count_reopen) <> ''
+         AND (reopen_value IS NULL OR NOT isfinite(reopen_value) OR reopen_value < 0
+              OR reopen_value <> floor(reopen_value) OR reopen_value > 1e6)
+            THEN 'invalid count_reopen'
+    END AS quarantine_reason
+    FROM parsed
 )
 SELECT
     nullif(trim(ticket_id), '') AS given_id,
@@ -72,11 +136,12 @@ SELECT
     ) AS categories,
     type AS type_raw, organization, comment, photo, photo_after, address,
     subdistrict AS subdistrict_label, district AS district_label, province,
-    reported_at, last_activity_at AS last_activity,
+    CASE WHEN quarantine_reason IS NULL THEN reported_at END AS reported_at,
+    CASE WHEN quarantine_reason IS NULL THEN last_activity_at END AS last_activity,
     {_state_case()} AS state,
     trim(state) AS state_label,
-    CAST(star_value AS INTEGER) AS star,
-    CAST(reopen_value AS INTEGER) AS count_reopen,
+    CASE WHEN quarantine_reason IS NULL THEN TRY_CAST(star_value AS INTEGER) END AS star,
+    CASE WHEN quarantine_reason IS NULL THEN TRY_CAST(reopen_value AS INTEGER) END AS count_reopen,
     coords AS coords_raw,
     CASE WHEN len(coord_parts) = 2 THEN TRY_CAST(trim(coord_parts[1]) AS DOUBLE) END AS lon,
     CASE WHEN len(coord_parts) = 2 THEN TRY_CAST(trim(coord_parts[2]) AS DOUBLE) END AS lat,
@@ -86,33 +151,58 @@ SELECT
           OR TRY_CAST(trim(coord_parts[1]) AS DOUBLE) IS NULL
           OR TRY_CAST(trim(coord_parts[2]) AS DOUBLE) IS NULL THEN 'unparseable coordinates'
     END AS coords_problem,
-    md5(concat_ws('|', CAST(epoch_us(reported_at) AS VARCHAR), trim(coords), trim(photo)))
-        AS content_key,
+    md5(concat_ws('|', CAST(TRY_CAST(epoch_us(reported_at) AS BIGINT) AS VARCHAR), trim(coords),
+        trim(photo))) AS content_key,
     hash(ticket_id, type, organization, comment, coords, photo, photo_after, address,
          subdistrict, district, province, "timestamp", state, star, count_reopen,
          last_activity) AS row_hash,
-    CASE
-        WHEN trim("timestamp") = '' THEN 'missing timestamp'
-        WHEN reported_at IS NULL THEN 'unparseable timestamp'
-        WHEN trim(last_activity) <> '' AND last_activity_at IS NULL
-            THEN 'unparseable last_activity'
-        WHEN trim(star) <> '' AND (star_value IS NULL OR star_value NOT IN (1, 2, 3, 4, 5))
-            THEN 'invalid star'
-        WHEN trim(count_reopen) <> ''
-         AND (reopen_value IS NULL OR reopen_value < 0 OR reopen_value <> floor(reopen_value)
-              OR reopen_value > 1e6)
-            THEN 'invalid count_reopen'
-    END AS quarantine_reason,
+    quarantine_reason,
     source_record
-FROM parsed
+FROM checked
 """
 
 
-def parse_records(con: duckdb.DuckDBPyConnection, raw: pa.Table) -> pa.Table:
-    """Parse one file's raw text table into typed columns with a `quarantine_reason`."""
+ERA_SQL = """
+SELECT count(*) FILTER (y IS NOT NULL), count(*) FILTER (y BETWEEN $low AND $high)
+FROM (SELECT year(TRY_CAST(nullif(trim({column}), '') AS TIMESTAMPTZ)) AS y FROM raw)
+"""
+
+
+def buddhist_columns(con: duckdb.DuckDBPyConnection, raw: pa.Table) -> frozenset[str]:
+    """Return the time columns whose every parsed year is a plausible Buddhist-era year.
+
+    A file (decided on its first chunk) whose whole `timestamp` or `last_activity` column
+    is in BE years is converted; a BE value among CE values is quarantined as implausible.
+    """
+    low = PLAUSIBLE_FROM.year + BUDDHIST_ERA_OFFSET
+    high = datetime.now(UTC).year + 1 + BUDDHIST_ERA_OFFSET
+    found = set()
     con.register("raw", raw)
     try:
-        return con.sql(PARSE_SQL).to_arrow_table()
+        for column in ERA_COLUMNS:
+            sql = ERA_SQL.format(column=f'"{column}"')
+            parsed, buddhist = con.execute(sql, {"low": low, "high": high}).fetchall()[0]
+            if parsed and parsed == buddhist:
+                found.add(column)
+    finally:
+        con.unregister("raw")
+    return frozenset(found)
+
+
+def parse_records(
+    con: duckdb.DuckDBPyConnection, raw: pa.Table, *, window: Window | None = None
+) -> pa.Table:
+    """Parse one file's raw text table into typed columns with a `quarantine_reason`.
+
+    Every cast is non-failing (`TRY_CAST`): a value that does not parse, or a time outside
+    the plausible window, quarantines its row with a reason and never aborts the file.
+    """
+    window = window or Window.now()
+    con.register("raw", raw)
+    try:
+        return con.sql(
+            _parse_sql(window), params={"earliest": window.earliest, "latest": window.latest}
+        ).to_arrow_table()
     finally:
         con.unregister("raw")
 

@@ -8,10 +8,15 @@ ingest quarantines. Nothing is dropped here.
 from __future__ import annotations
 
 import csv
+import errno
 import gzip
 import io
 import json
+import re
+import stat
+import sys
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, cast
@@ -21,7 +26,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 from numpy.typing import NDArray
 
-from dashboard.errors import InputFileError
+from dashboard.errors import InputFileError, TruncatedFileError
 
 RAW_COLUMNS = (
     "ticket_id",
@@ -44,6 +49,8 @@ RAW_COLUMNS = (
 REQUIRED_COLUMNS = ("ticket_id", "coords", "timestamp", "state")
 SNIFF_BYTES = 1 << 16
 GZIP_MAGIC = b"\x1f\x8b"
+BLOCK_BYTES = 1 << 24
+"""CSV parse block: the largest single value khetmap reads (16 MiB)."""
 FORMAT_HINT = (
     "khetmap reads the Traffy Fondue CSV dump (bangkok_traffy.csv layout, plain or .gz) "
     "and Open311 GeoReport v2 requests.json"
@@ -73,6 +80,7 @@ class RawTable:
     encoding: str = "utf-8"
     records_read: int = 0
     kind: str = "json"
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -83,6 +91,8 @@ class RawSource:
     kind: str
     encoding: str
     header: list[str] = field(default_factory=list)
+    allow_truncated: bool = False
+    warnings: list[str] = field(default_factory=list)
 
     def chunks(self, *, rows: int = 1 << 62) -> Iterator[RawTable]:
         """Yield the records in tables of about `rows` records (CSV streams; JSON is one chunk)."""
@@ -96,6 +106,7 @@ class RawSource:
 
 def open_source(path: Path) -> RawSource:
     """Check that `path` is a Traffy CSV (plain or gzipped) or Open311 JSON, by content."""
+    _check_regular_file(path)
     head = _sniff(path)
     if b"\x00" in head:
         raise InputFileError(f"{path}: this is a binary file, not text. {FORMAT_HINT}.")
@@ -105,7 +116,7 @@ def open_source(path: Path) -> RawSource:
         raise InputFileError(f"{path}: the file is empty. {FORMAT_HINT}.")
     if first in "[{":
         return RawSource(path=path, kind="json", encoding=encoding)
-    header = _header(path, encoding)
+    header = _header(path, head, encoding)
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     if missing:
         shown = ",".join(header[:6]) + ("…" if len(header) > 6 else "")
@@ -130,6 +141,31 @@ def read_any(path: Path) -> RawTable:
         records_read=sum(part.records_read for part in parts),
         kind=source.kind,
     )
+
+
+def _check_regular_file(path: Path) -> None:
+    """Refuse what is not a regular file before opening it (a FIFO would block for ever)."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError as exc:
+        raise InputFileError(f"{path}: no such file; check the path.") from exc
+    except PermissionError as exc:
+        raise InputFileError(
+            f"{path}: permission denied; make the file readable (chmod +r) and try again."
+        ) from exc
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise InputFileError(
+                f"{path}: a loop of symbolic links; point the path at the real file."
+            ) from exc
+        raise InputFileError(f"{path}: cannot be read ({exc.strerror}).") from exc
+    if stat.S_ISDIR(mode):
+        raise InputFileError(f"{path}: this is a folder; give the path of a file.")
+    if not stat.S_ISREG(mode):
+        raise InputFileError(
+            f"{path}: not a regular file (a pipe, socket or device); save the data to a "
+            "file (plain or .gz) and give its path."
+        )
 
 
 def _open_binary(path: Path) -> io.BufferedIOBase:
@@ -206,9 +242,16 @@ def _csv_source(path: Path, encoding: str) -> pa.NativeFile | io.BytesIO:
         ) from exc
 
 
-def _header(path: Path, encoding: str) -> list[str]:
-    with _open_binary(path) as handle:
-        line = handle.readline(1 << 20)
+def _header(path: Path, head: bytes, encoding: str) -> list[str]:
+    """The first line's column names; a line ends at LF, CRLF or a lone CR (old Mac files)."""
+    start = head
+    if not re.search(rb"[\r\n]", head) and len(head) == SNIFF_BYTES:
+        with _open_binary(path) as handle:
+            try:
+                start = handle.read(1 << 20)
+            except (OSError, EOFError):
+                start = head
+    line = re.split(rb"\r\n|\r|\n", start, maxsplit=1)[0]
     text = line.decode(encoding, errors="replace").lstrip("\ufeff").strip()
     return [name.strip() for name in next(csv.reader([text]), [])]
 
@@ -220,10 +263,22 @@ def _csv_chunks(source: RawSource, *, rows: int) -> Iterator[RawTable]:
     """
     broken: list[BrokenRecord] = []
     expected = len(source.header)
+    last_broken: list[tuple[BrokenRecord, int]] = []
 
     def on_invalid(row: Any) -> str:
-        reason = f"broken row: {row.actual_columns} fields, expected {expected}"
-        broken.append(BrokenRecord(line=int(row.number or 0) - 1, raw_text=row.text, reason=reason))
+        text = row.text or ""
+        swallowed = text.count("\n") + text.count("\r") - text.count("\r\n")
+        if swallowed:
+            reason = (
+                f"unclosed quote: a quote opened in this record is never closed, so "
+                f"{swallowed:,} following lines (up to {swallowed:,} records) were read into "
+                f"it ({row.actual_columns} fields, expected {expected})"
+            )
+        else:
+            reason = f"broken row: {row.actual_columns} fields, expected {expected}"
+        record = BrokenRecord(line=int(row.number or 0) - 1, raw_text=text, reason=reason)
+        broken.append(record)
+        last_broken[:] = [(record, int(row.actual_columns))]
         return "skip"
 
     names = _unique_names(source.header)
@@ -231,7 +286,7 @@ def _csv_chunks(source: RawSource, *, rows: int) -> Iterator[RawTable]:
         reader = pacsv.open_csv(
             _csv_source(source.path, source.encoding),
             read_options=pacsv.ReadOptions(
-                use_threads=False, column_names=names, skip_rows=1, block_size=1 << 24
+                use_threads=False, column_names=names, skip_rows=1, block_size=BLOCK_BYTES
             ),
             parse_options=pacsv.ParseOptions(
                 newlines_in_values=True, invalid_row_handler=on_invalid
@@ -253,11 +308,109 @@ def _csv_chunks(source: RawSource, *, rows: int) -> Iterator[RawTable]:
                 pending, pending_rows, broken[:] = [], 0, []
         if pending or broken or numbering.next == 1:
             yield _chunk(source, pending, broken, numbering, schema=reader.schema)
+        # checked last: the ingest is one transaction, so raising now still stores nothing
+        truncated = _truncation(source, last_broken, numbering, expected)
+        if truncated and not source.allow_truncated:
+            raise TruncatedFileError(truncated)
+        if truncated:
+            source.warnings.append(truncated + " (stored as a partial file: --allow-truncated)")
     except (pa.ArrowInvalid, OSError) as exc:
+        if "straddl" in str(exc):  # one value larger than a whole parse block
+            raise InputFileError(_oversized_field(source)) from exc
         raise InputFileError(
             f"{source.path}: cannot be parsed as CSV ({_first_line(exc)}); check that it is a "
             "complete UTF-8 CSV file, and download the file again if it was cut short."
         ) from exc
+
+
+def _truncation(
+    source: RawSource,
+    last_broken: list[tuple[BrokenRecord, int]],
+    numbering: _Numbering,
+    expected: int,
+) -> str:
+    """Say how the file's last record was cut short, or '' if it is whole.
+
+    Cut short: a plain file that does not end with a line end, whose final record has
+    fewer fields than the header or stops inside a quoted value. (A cut gzip stream is
+    reported by gzip itself.)
+    """
+    if not _ends_without_line_end(source):
+        return ""
+    cut = ""
+    if last_broken:
+        record, fields = last_broken[0]
+        if record.line == numbering.next - 1 and fields < expected:
+            cut = f"its last record has {fields} of {expected} fields"
+    if not cut and _ends_inside_quote(source):
+        cut = "it ends inside a quoted value"
+    if not cut:
+        return ""
+    return (
+        f"{source.path}: the file is truncated: {cut} and no line end (was it still being "
+        "written or downloaded?); download it again, or pass --allow-truncated to store the "
+        "rest with a warning"
+    )
+
+
+def _ends_without_line_end(source: RawSource) -> bool:
+    with _open_binary(source.path) as handle:
+        if isinstance(handle, gzip.GzipFile):
+            return False
+        handle.seek(0, io.SEEK_END)
+        if handle.tell() == 0:
+            return False
+        handle.seek(-1, io.SEEK_END)
+        return handle.read(1) not in (b"\n", b"\r")
+
+
+def _ends_inside_quote(source: RawSource) -> bool:
+    """True when the file's last record opens a quote that is never closed."""
+    with _open_binary(source.path) as handle, _no_field_limit():
+        text = io.TextIOWrapper(cast(BinaryIO, handle), encoding=_text_encoding(source), newline="")
+        try:
+            for _ in csv.reader(text, strict=True):
+                pass
+        except csv.Error:
+            return True
+    return False
+
+
+def _oversized_field(source: RawSource) -> str:
+    """Say which line holds a value larger than one parse block."""
+    limit = BLOCK_BYTES
+    line = 0
+    with _open_binary(source.path) as handle, _no_field_limit():
+        text = io.TextIOWrapper(cast(BinaryIO, handle), encoding=_text_encoding(source), newline="")
+        reader = csv.reader(text)
+        start = 1
+        for row in reader:
+            if any(len(value) > limit // 4 for value in row) and any(
+                len(value.encode("utf-8")) >= limit for value in row
+            ):
+                line = start
+                break
+            start = reader.line_num + 1
+    where = f"line {line}" if line else "one record"
+    return (
+        f"{source.path}: {where} holds a single value larger than {limit >> 20} MiB, the most "
+        "khetmap reads in one field; trim that record (or remove it) and ingest again"
+    )
+
+
+@contextmanager
+def _no_field_limit() -> Iterator[None]:
+    """Let Python's csv read any field length (its default stops at 128 kB)."""
+    previous = csv.field_size_limit()
+    csv.field_size_limit(sys.maxsize)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _text_encoding(source: RawSource) -> str:
+    return "utf-8-sig" if source.encoding == "utf-8" else source.encoding
 
 
 class _Numbering:
@@ -317,12 +470,8 @@ def physical_lines(source: RawSource, records: Sequence[int]) -> dict[int, int]:
     if source.kind != "csv" or not wanted:
         return {r: r for r in wanted}
     found: dict[int, int] = {}
-    with _open_binary(source.path) as handle:
-        text = io.TextIOWrapper(
-            cast(BinaryIO, handle),
-            encoding="utf-8-sig" if source.encoding == "utf-8" else source.encoding,
-            newline="",
-        )
+    with _open_binary(source.path) as handle, _no_field_limit():
+        text = io.TextIOWrapper(cast(BinaryIO, handle), encoding=_text_encoding(source), newline="")
         reader = csv.reader(text)
         next(reader, None)
         position, start = 0, reader.line_num + 1
@@ -382,8 +531,16 @@ def read_open311(path: Path, *, encoding: str = "utf-8") -> RawTable:
         raise InputFileError(
             f"{path}: looks like JSON but does not parse ({exc}); check that the file is complete."
         ) from exc
+    except RecursionError as exc:
+        raise InputFileError(
+            f"{path}: JSON nested too deeply to be a list of service requests. {FORMAT_HINT}."
+        ) from exc
     if isinstance(document, dict) and isinstance(document.get("service_requests"), list):
         document = document["service_requests"]
+    if document == []:
+        empty = _empty_table(path)
+        empty.warnings.append(f"{path}: an empty Open311 list: no service requests, none stored")
+        return empty
     if not isinstance(document, list) or not any(
         isinstance(item, dict) and "service_request_id" in item for item in document
     ):
@@ -408,6 +565,12 @@ def read_open311(path: Path, *, encoding: str = "utf-8") -> RawTable:
     columns = {name: pa.array(values, pa.string()) for name, values in rows.items()}
     columns["source_record"] = pa.array(lines, pa.int64())
     return RawTable(path=path, table=pa.table(columns), broken=broken, records_read=len(document))
+
+
+def _empty_table(path: Path) -> RawTable:
+    columns = {name: pa.array([], pa.string()) for name in RAW_COLUMNS}
+    columns["source_record"] = pa.array([], pa.int64())
+    return RawTable(path=path, table=pa.table(columns))
 
 
 def _text(value: Any) -> str:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import errno
+import fcntl
+import os
+import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -119,14 +123,92 @@ def open_store(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDB
 
 
 def store_version(path: Path) -> str:
-    """Return a token that changes whenever the store file changes (for cache keys)."""
+    """Return a token that changes whenever the store file changes (for cache keys).
+
+    A new store is renamed into place, so its inode number changes too.
+    """
     try:
         stat = path.stat()
     except FileNotFoundError:
         return "missing"
-    wal = path.with_name(path.name + ".wal")
+    wal = _wal(path)
     wal_part = wal.stat().st_mtime_ns if wal.exists() else 0
-    return f"{stat.st_mtime_ns}-{stat.st_size}-{wal_part}"
+    return f"{stat.st_ino}-{stat.st_mtime_ns}-{stat.st_size}-{wal_part}"
+
+
+@contextmanager
+def replacing(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yield a writable copy of the store; rename it over `path` when the block succeeds.
+
+    This is how every write reaches the store, so a writer never waits on readers and
+    readers never see a half-written store: DuckDB lets one process write a file *or* any
+    number read it, and the copy is a different file. Open read connections keep the file
+    they opened (the old inode lives until its last reader closes it, then the space is
+    freed); the next connection opens the new file. Writers queue on a lock file, so two
+    ingests never copy the same base and lose each other's rows. On any failure the copy
+    is removed and the store is exactly as it was (a new path is not even created).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _writer_lock(path):
+        scratch = path.with_name(f".{path.name}.{os.getpid()}.writing")
+        _remove(scratch)
+        try:
+            if path.is_file():
+                _settle(path)
+                shutil.copyfile(path, scratch)
+            con = connect(scratch)
+            try:
+                yield con
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            scratch.replace(path)
+            _sync_folder(path.parent)
+        except OSError as exc:
+            _remove(scratch)
+            if exc.errno == errno.ENOSPC:
+                raise StoreError(
+                    f"no space left on the device of {path.parent}: the store is unchanged; "
+                    "free some space (a store update needs room for a copy of the store)."
+                ) from exc
+            raise
+        except BaseException:
+            _remove(scratch)
+            raise
+
+
+@contextmanager
+def _writer_lock(path: Path) -> Iterator[None]:
+    lock_path = path.with_name(path.name + ".lock")
+    with lock_path.open("a") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _settle(path: Path) -> None:
+    """Fold a write-ahead log left by an older khetmap into the file before copying it."""
+    if _wal(path).exists():
+        connect(path).close()
+
+
+def _wal(path: Path) -> Path:
+    return path.with_name(path.name + ".wal")
+
+
+def _remove(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    _wal(path).unlink(missing_ok=True)
+
+
+def _sync_folder(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _first_line(exc: BaseException) -> str:
