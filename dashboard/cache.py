@@ -22,6 +22,7 @@ import streamlit as st
 
 from dashboard import boundaries, config, maps, metrics, store
 from dashboard.boundaries import AreaLayer
+from dashboard.coverage import Coverage
 
 T = TypeVar("T")
 QUERY_TTL_SECONDS = 3600
@@ -141,16 +142,46 @@ def oldest_open(
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=256)
 def map_points(
-    version: str, filters: metrics.Filters, as_of: datetime, cap: int
+    version: str, filters: metrics.Filters, as_of: datetime, cap: int, order: str = "oldest"
 ) -> tuple[pd.DataFrame, int]:
-    return _query(metrics.map_points, filters=filters, as_of=as_of, cap=cap)
+    return _query(metrics.map_points, filters=filters, as_of=as_of, cap=cap, order=order)
 
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=128)
 def tickets_page(
-    version: str, filters: metrics.Filters, as_of: datetime, q: str, sort: str, limit: int
+    version: str,
+    filters: metrics.Filters,
+    as_of: datetime,
+    q: str,
+    sort: str,
+    limit: int,
+    scope: str = "comment",
 ) -> tuple[pd.DataFrame, int]:
-    return _query(metrics.tickets_page, filters=filters, as_of=as_of, q=q, sort=sort, limit=limit)
+    return _query(
+        metrics.tickets_page, filters=filters, as_of=as_of, q=q, sort=sort, limit=limit, scope=scope
+    )
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=128)
+def oldest_open_counted(
+    version: str, filters: metrics.Filters, as_of: datetime, limit: int
+) -> tuple[pd.DataFrame, int]:
+    return _query(metrics.oldest_open_counted, filters=filters, as_of=as_of, limit=limit)
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=256)
+def data_coverage(version: str, filters: metrics.Filters) -> Coverage:
+    return _query(metrics.data_coverage, filters=filters)
+
+
+def area_names(lang: str) -> dict[str, str]:
+    """Every district and subdistrict code → its name in `lang`."""
+    geo = geography()
+    names: dict[str, str] = {}
+    for layer in (geo.districts, geo.subdistricts):
+        for code, thai, english in zip(layer.codes, layer.names_th, layer.names_en, strict=True):
+            names[code] = english if lang == "en" else thai
+    return names
 
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS)

@@ -10,7 +10,7 @@ each confidence level. Pure: no streamlit.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -22,6 +22,7 @@ import pandas as pd
 from libpysal.weights import W
 
 from dashboard.boundaries import AreaLayer
+from dashboard.vocab import UNSPECIFIED
 
 RESOLUTIONS = (8, 9)
 CONFIDENCE_LEVELS = ((0.99, 0.01), (0.95, 0.05), (0.90, 0.10))
@@ -207,23 +208,18 @@ def area_summaries(
     subdistricts: AreaLayer,
     limit: int = 20,
 ) -> pd.DataFrame:
-    """One row per hot area (largest first): where it is, open count, top categories, age, trend."""
+    """One row per hot area (largest first): where it is, open count, top categories, age, trend.
+
+    `district_counts` and `subdistrict_counts` list (code, open tickets) in the area, most
+    first, so that a label can say truthfully how many districts an area spans.
+    """
     from dashboard import metrics
 
     where, params = metrics.replace_filters(
         filters, state_group="open", district=None, subdistrict=None
     ).where()
     parent = metrics._h3_parent_sql(resolution)
-    names_d = dict(
-        zip(districts.codes, zip(districts.names_th, districts.names_en, strict=True), strict=True)
-    )
-    names_s = dict(
-        zip(
-            subdistricts.codes,
-            zip(subdistricts.names_th, subdistricts.names_en, strict=True),
-            strict=True,
-        )
-    )
+    inside = f"{where} AND h3_r9 IS NOT NULL AND {parent} IN (SELECT unnest(?::UBIGINT[]))"
     rows: list[dict[str, Any]] = []
     for area in areas:
         if len(rows) >= limit:
@@ -231,30 +227,30 @@ def area_summaries(
         ids = [h3.str_to_int(c) for c in area]
         found = con.execute(
             f"""
-            SELECT mode(district_code), mode(subdistrict_code), count(*),
+            SELECT count(*),
                    median((epoch(?::TIMESTAMPTZ) - epoch(reported_at)) / 86400.0),
+                   (SELECT list([c, n::VARCHAR] ORDER BY n DESC, c) FROM (
+                       SELECT district_code c, count(*) n FROM tickets WHERE {inside} GROUP BY 1)),
+                   (SELECT list([c, n::VARCHAR] ORDER BY n DESC, c) FROM (
+                       SELECT subdistrict_code c, count(*) n FROM tickets WHERE {inside} GROUP BY 1)),
                    (SELECT list(c ORDER BY n DESC, c) FROM (
                        SELECT c, count(*) n FROM (
-                           SELECT unnest(CASE WHEN len(categories) = 0 THEN ['unspecified'] ELSE categories END) c
-                           FROM tickets WHERE {where} AND h3_r9 IS NOT NULL AND {parent} IN (SELECT unnest(?::UBIGINT[]))
+                           SELECT unnest(CASE WHEN len(categories) = 0 THEN ['{UNSPECIFIED}'] ELSE categories END) c
+                           FROM tickets WHERE {inside}
                        ) GROUP BY c ORDER BY n DESC, c LIMIT 3))
-            FROM tickets WHERE {where} AND h3_r9 IS NOT NULL AND {parent} IN (SELECT unnest(?::UBIGINT[]))
+            FROM tickets WHERE {inside}
             """,
-            [as_of, *params, ids, *params, ids],
+            [as_of, *params, ids, *params, ids, *params, ids, *params, ids],
         ).fetchall()[0]
-        district, subdistrict, open_count, median_age, top = found
+        open_count, median_age, by_district, by_subdistrict, top = found
         if not open_count:
             continue  # a significant cell can be empty itself; an area with no ticket is not listed
         rows.append(
             {
                 "rank": len(rows) + 1,
                 "cells": len(area),
-                "district": district,
-                "district_th": names_d.get(district, ("", ""))[0],
-                "district_en": names_d.get(district, ("", ""))[1],
-                "subdistrict": subdistrict,
-                "subdistrict_th": names_s.get(subdistrict, ("", ""))[0],
-                "subdistrict_en": names_s.get(subdistrict, ("", ""))[1],
+                "district_counts": [(str(c), int(n)) for c, n in by_district or [] if c],
+                "subdistrict_counts": [(str(c), int(n)) for c, n in by_subdistrict or [] if c],
                 "open": int(open_count),
                 "top_categories": list(top or []),
                 "median_open_age_days": None if median_age is None else round(float(median_age), 1),
@@ -263,3 +259,33 @@ def area_summaries(
             }
         )
     return pd.DataFrame(rows)
+
+
+def area_labels(areas: pd.DataFrame, *, names: Mapping[str, str], lang: str) -> list[str]:
+    """A true, distinct label per hot area.
+
+    One district: "district / main subdistrict". Several: "N districts, mostly A, B, C"
+    (the three with most open tickets in the area). Two areas never share a label: a
+    repeated one gets the area's main subdistrict, then its rank.
+    """
+    from dashboard import i18n
+
+    labels: list[str] = []
+    for row in areas.to_dict(orient="records"):
+        district_codes = [code for code, _ in row["district_counts"]]
+        main_sub = row["subdistrict_counts"][0][0] if row["subdistrict_counts"] else ""
+        if len(district_codes) == 1:
+            label = f"{names.get(district_codes[0], district_codes[0])} / {names.get(main_sub, main_sub)}"
+        else:
+            label = i18n.t(
+                "area_districts",
+                lang,
+                n=len(district_codes),
+                names=", ".join(names.get(c, c) for c in district_codes[:3]),
+            )
+        if label in labels:
+            label = f"{label} ({names.get(main_sub, main_sub)})"
+        if label in labels:
+            label = f"{label} #{row['rank']}"
+        labels.append(label)
+    return labels

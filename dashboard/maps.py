@@ -22,7 +22,7 @@ import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 
-from dashboard import assets, i18n
+from dashboard import assets, i18n, mapmetrics, vocab
 from dashboard.boundaries import AreaLayer
 from dashboard.urlstate import MapView
 
@@ -32,7 +32,6 @@ SIMPLIFY_DEGREES = 0.0005
 PALETTE = ("#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704")
 NO_DATA_COLOUR = "#d9d9d9"
 MAX_ZOOM = 18
-PUBLIC_TICKET_URL = "https://share.traffy.in.th/teamchadchart/{ticket_id}"
 TILES = {
     "osm": ("https://tile.openstreetmap.org/{z}/{x}/{y}.png", "© OpenStreetMap contributors"),
     "carto": (
@@ -108,15 +107,11 @@ def quantile_bins(values: Sequence[float | None]) -> Bins:
     return Bins(edges=tuple(float(e) for e in edges))
 
 
-def format_value(metric: str, value: float | None) -> str:
-    """Return a metric value as display text."""
+def format_value(metric: str, value: float | None, *, lang: str = "th") -> str:
+    """Return a metric value as display text ('no data' in words, never a bare dash)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if metric == "open_share":
-        return f"{value:.1%}"
-    if metric in ("open_per_10k", "median_days_to_finish"):
-        return f"{value:,.1f}"
-    return f"{value:,.0f}"
+        return i18n.t("no_data", lang)
+    return mapmetrics.format_number(mapmetrics.MAP_METRICS[metric].kind, float(value))
 
 
 def choropleth_features(
@@ -139,9 +134,9 @@ def choropleth_features(
         value = values[code]
         open_count = int(open_counts.get(code, 0))
         total = int(totals.get(code, 0))
-        name = f"{layer.names_th[index]} · {layer.names_en[index]}"
+        name = i18n.area_name(layer.names_th[index], layer.names_en[index], lang)
         tooltip = (
-            f"<b>{html.escape(name)}</b><br>{html.escape(label)}: {html.escape(format_value(metric, value))}"
+            f"<b>{html.escape(name)}</b><br>{html.escape(label)}: {html.escape(format_value(metric, value, lang=lang))}"
             f"<br>{html.escape(i18n.t('open', lang))}: {open_count:,} / {html.escape(i18n.t('total', lang))}: {total:,}"
         )
         features.append(
@@ -165,9 +160,17 @@ def _value(by_code: pd.DataFrame, code: str, metric: str) -> float | None:
 
 
 def add_choropleth(
-    fmap: folium.Map, collection: dict[str, Any], *, name: str, highlight: str | None = None
+    fmap: folium.Map,
+    collection: dict[str, Any],
+    *,
+    name: str,
+    highlight: str | None = None,
+    outlines_only: bool = False,
 ) -> None:
-    """Add a clickable polygon layer whose tooltip is the (already escaped) `tooltip` property."""
+    """Add a clickable polygon layer whose tooltip is the (already escaped) `tooltip` property.
+
+    `outlines_only` draws the areas unfilled (still clickable), so a heat layer reads clearly.
+    """
 
     def style(feature: dict[str, Any]) -> dict[str, Any]:
         chosen = feature["properties"]["code"] == highlight
@@ -175,7 +178,7 @@ def add_choropleth(
             "fillColor": feature["properties"]["fill"],
             "color": "#08306b" if chosen else "#555555",
             "weight": 3 if chosen else 1,
-            "fillOpacity": 0.7,
+            "fillOpacity": 0.0 if outlines_only else 0.7,
         }
 
     folium.GeoJson(
@@ -206,24 +209,40 @@ class Legend(MacroElement):  # type: ignore[misc]
         self._template = Template(LEGEND_TEMPLATE)
 
 
-def legend_html(*, title: str, bins: Bins, metric: str) -> str:
+def legend_html(*, title: str, bins: Bins, metric: str, lang: str = "th") -> str:
     """Return the legend's inner HTML (escaped)."""
     rows = [f"<b>{html.escape(title)}</b>"]
     low: float | None = None
     for edge, colour in zip(bins.edges, PALETTE, strict=False):
         text = (
-            f"≤ {format_value(metric, edge)}"
+            f"≤ {format_value(metric, edge, lang=lang)}"
             if low is None
-            else f"{format_value(metric, low)} – {format_value(metric, edge)}"
+            else f"{format_value(metric, low, lang=lang)} – {format_value(metric, edge, lang=lang)}"
         )
         rows.append(
             f'<span style="display:inline-block;width:14px;height:10px;background:{colour};margin-right:4px;border:1px solid #999"></span>{html.escape(text)}'
         )
         low = edge
     rows.append(
-        f'<span style="display:inline-block;width:14px;height:10px;background:{NO_DATA_COLOUR};margin-right:4px;border:1px solid #999"></span>–'
+        f'<span style="display:inline-block;width:14px;height:10px;background:{NO_DATA_COLOUR};margin-right:4px;border:1px solid #999"></span>{html.escape(i18n.t("no_data", lang))}'
     )
     return "<br>".join(rows)
+
+
+HEAT_GRADIENT = "linear-gradient(to right, blue, cyan, lime, yellow, red)"
+"""leaflet.heat's default gradient, low to high."""
+
+
+def heat_legend_html(*, lang: str) -> str:
+    """The heat layer's own legend: what it shows and which way the colours run."""
+    bar = f'<div style="width:140px;height:10px;background:{HEAT_GRADIENT};margin:3px 0"></div>'
+    ends = (
+        f'<div style="display:flex;justify-content:space-between;width:140px">'
+        f"<span>{html.escape(i18n.t('heat_low', lang))}</span>"
+        f"<span>{html.escape(i18n.t('heat_high', lang))}</span></div>"
+    )
+    note = f"<i>{html.escape(i18n.t('heat_outlines', lang))}</i>"
+    return f"<b>{html.escape(i18n.t('heat_legend', lang))}</b>{bar}{ends}{note}"
 
 
 def add_heat(fmap: folium.Map, cells: pd.DataFrame, *, name: str) -> None:
@@ -253,10 +272,13 @@ def city_map(
 ) -> folium.Map:
     """Return the city map: district choropleth, optional heat layer, legend; local assets."""
     fmap = base_map(view=view, centre=BANGKOK_CENTRE, zoom=CITY_ZOOM)
-    add_choropleth(fmap, collection, name=i18n.t("district", lang))
+    heat = heat_cells is not None
+    add_choropleth(fmap, collection, name=i18n.t("district", lang), outlines_only=heat)
     if heat_cells is not None:
         add_heat(fmap, heat_cells, name=i18n.t("heat", lang))
-    fmap.add_child(Legend(legend_html(title=legend_title, bins=bins, metric=metric)))
+        fmap.add_child(Legend(heat_legend_html(lang=lang)))
+    else:
+        fmap.add_child(Legend(legend_html(title=legend_title, bins=bins, metric=metric, lang=lang)))
     return assets.localise(fmap)
 
 
@@ -279,7 +301,7 @@ def district_map(
         fmap.fit_bounds([[miny, minx], [maxy, maxx]])
     add_choropleth(fmap, collection, name=i18n.t("subdistrict", lang), highlight=highlight)
     add_ticket_points(fmap, points, lang=lang)
-    fmap.add_child(Legend(legend_html(title=legend_title, bins=bins, metric=metric)))
+    fmap.add_child(Legend(legend_html(title=legend_title, bins=bins, metric=metric, lang=lang)))
     return assets.localise(fmap)
 
 
@@ -339,7 +361,7 @@ def ticket_popup_html(ticket: dict[str, Any], *, lang: str) -> str:
     names = ticket.get("categories")
     categories = ", ".join(
         i18n.category_label(str(c), lang) for c in ([] if names is None else list(names))
-    ) or i18n.category_label("unspecified", lang)
+    ) or i18n.category_label(vocab.UNSPECIFIED, lang)
     comment = str(ticket.get("comment") or "")
     if len(comment) > POPUP_COMMENT_CHARS:
         comment = comment[:POPUP_COMMENT_CHARS] + "…"
@@ -358,8 +380,9 @@ def ticket_popup_html(ticket: dict[str, Any], *, lang: str) -> str:
             photos.append(f'<a href="{url}" target="_blank" rel="noopener noreferrer">{label}</a>')
     if photos:
         parts.append(" · ".join(photos))
-    if not ticket_id.startswith("noid-"):
-        public = html.escape(PUBLIC_TICKET_URL.format(ticket_id=ticket_id), quote=True)
+    page = vocab.public_page(ticket_id)
+    if page:
+        public = html.escape(page, quote=True)
         parts.append(
             f'<a href="{public}" target="_blank" rel="noopener noreferrer">{html.escape(i18n.t("public_page", lang))}</a>'
         )
@@ -387,7 +410,7 @@ def hotspot_map(*, cells: pd.DataFrame, lang: str, view: MapView | None = None) 
         ring = [[lon, lat] for lat, lon in h3.cell_to_boundary(str(row["h3"]))]
         ring.append(ring[0])
         tooltip = (
-            f"<b>{html.escape(str(row['class']))}</b><br>{html.escape(i18n.t('open', lang))}: {int(row['open'])}"
+            f"<b>{html.escape(i18n.hotspot_class(str(row['class']), lang))}</b><br>{html.escape(i18n.t('open', lang))}: {int(row['open']):,}"
             f"<br>Gi* z = {float(row['gi_z']):.2f}, p = {float(row['p_value']):.3f}"
         )
         features.append(
@@ -404,7 +427,7 @@ def hotspot_map(*, cells: pd.DataFrame, lang: str, view: MapView | None = None) 
     if features:
         add_choropleth(fmap, {"type": "FeatureCollection", "features": features}, name="Gi*")
     rows = [f"<b>{html.escape('Gi* (H3)')}</b>"] + [
-        f'<span style="display:inline-block;width:14px;height:10px;background:{colour};margin-right:4px"></span>{html.escape(label)}'
+        f'<span style="display:inline-block;width:14px;height:10px;background:{colour};margin-right:4px"></span>{html.escape(i18n.hotspot_class(label, lang))}'
         for label, colour in HOTSPOT_COLOURS.items()
     ]
     fmap.add_child(Legend("<br>".join(rows)))

@@ -10,23 +10,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
 import duckdb
 import numpy as np
 import pandas as pd
 
 from dashboard.boundaries import AreaLayer
-from dashboard.normalise import UNSPECIFIED
-from dashboard.store import OPEN_STATES
+from dashboard.coverage import Coverage, coverage
+from dashboard.vocab import BANGKOK_TZ, UNSPECIFIED, open_sql
 
-BANGKOK = ZoneInfo("Asia/Bangkok")
+BANGKOK = BANGKOK_TZ
 AreaLevel = Literal["district", "subdistrict"]
 StateGroup = Literal["open", "finished", "all"]
 NO_LOCATION_CODE = "none"
 NO_LOCATION_NAME_TH = "ไม่มีตำแหน่งที่ใช้ได้"
 NO_LOCATION_NAME_EN = "No usable location"
-OPEN_SQL = "state IN (" + ", ".join(f"'{s}'" for s in OPEN_STATES) + ")"
+OPEN_SQL = open_sql()
 AGE_BUCKETS = (("open_age_0_7", 0, 7), ("open_age_8_30", 8, 30), ("open_age_31_90", 31, 90))
 SUMMARY_COLUMNS = (
     "code",
@@ -300,9 +299,19 @@ SORT_SQL = {
 }
 
 
-def _search(q: str) -> tuple[str, list[Any]]:
+SearchScope = Literal["comment", "all"]
+
+
+def _search(q: str, scope: SearchScope) -> tuple[str, list[Any]]:
+    """The text search: the citizen's comment, or (scope 'all') comment, address and id.
+
+    Addresses are left out by default: nearly every Bangkok address holds "ถนน" (road),
+    so a search for a road problem would match almost everything.
+    """
     if not q:
         return "TRUE", []
+    if scope == "comment":
+        return "contains(lower(coalesce(comment, '')), lower(?))", [q]
     return (
         "(contains(lower(coalesce(comment, '')), lower(?)) OR contains(lower(coalesce(address, '')), lower(?))"
         " OR contains(lower(ticket_id), lower(?)))",
@@ -318,10 +327,11 @@ def tickets_page(
     q: str = "",
     sort: str = "newest",
     limit: int = 5_000,
+    scope: SearchScope = "comment",
 ) -> tuple[pd.DataFrame, int]:
     """Return up to `limit` filtered tickets matching the text `q`, and how many match in all."""
     where, params = filters.where()
-    search, search_params = _search(q)
+    search, search_params = _search(q, scope)
     order = SORT_SQL.get(sort, SORT_SQL["newest"])
     total = con.execute(
         f"SELECT count(*) FROM tickets WHERE {where} AND {search}", [*params, *search_params]
@@ -337,14 +347,21 @@ def oldest_open(
     con: duckdb.DuckDBPyConnection, *, filters: Filters, as_of: datetime, limit: int = 20
 ) -> pd.DataFrame:
     """Return the oldest open tickets."""
-    frame, _ = tickets_page(
+    frame, _ = oldest_open_counted(con, filters=filters, as_of=as_of, limit=limit)
+    return frame
+
+
+def oldest_open_counted(
+    con: duckdb.DuckDBPyConnection, *, filters: Filters, as_of: datetime, limit: int = 20
+) -> tuple[pd.DataFrame, int]:
+    """Return the oldest open tickets and how many are open in all."""
+    return tickets_page(
         con,
         filters=replace_filters(filters, state_group="open"),
         as_of=as_of,
         sort="oldest",
         limit=limit,
     )
-    return frame
 
 
 def replace_filters(filters: Filters, **changes: Any) -> Filters:
@@ -352,19 +369,43 @@ def replace_filters(filters: Filters, **changes: Any) -> Filters:
     return replace(filters, **changes)
 
 
+PointOrder = Literal["oldest", "newest"]
+POINT_ORDER_SQL = {
+    # the director's backlog first: open tickets oldest first, then the rest newest first
+    "oldest": f"({OPEN_SQL}) DESC, CASE WHEN {OPEN_SQL} THEN epoch(reported_at) "
+    "ELSE -epoch(reported_at) END, ticket_id",
+    "newest": "reported_at DESC, ticket_id",
+}
+
+
 def map_points(
-    con: duckdb.DuckDBPyConnection, *, filters: Filters, as_of: datetime, cap: int
+    con: duckdb.DuckDBPyConnection,
+    *,
+    filters: Filters,
+    as_of: datetime,
+    cap: int,
+    order: PointOrder = "oldest",
 ) -> tuple[pd.DataFrame, int]:
-    """Return at most `cap` located tickets for a point layer (open first, then newest)."""
+    """Return at most `cap` located tickets for a point layer, and how many are located.
+
+    `order` 'oldest': open tickets oldest first, then the others newest first (what a
+    director needs to see); 'newest': newest first, whatever the state.
+    """
     where, params = filters.where()
     located = f"{where} AND location_issue IS NULL AND lon IS NOT NULL"
     total = con.execute(f"SELECT count(*) FROM tickets WHERE {located}", params).fetchall()[0][0]
     frame = con.execute(
         f"SELECT {TICKET_FIELDS} FROM tickets WHERE {located}"
-        f" ORDER BY ({OPEN_SQL}) DESC, reported_at DESC, ticket_id LIMIT ?",
+        f" ORDER BY {POINT_ORDER_SQL[order]} LIMIT ?",
         [as_of, *params, cap],
     ).df()
     return frame, int(total)
+
+
+def data_coverage(con: duckdb.DuckDBPyConnection, *, filters: Filters) -> Coverage:
+    """What the filtered tickets carry (finish times, stars, after-photos, …)."""
+    where, params = filters.where()
+    return coverage(con, where=where, params=params)
 
 
 def _h3_parent_sql(resolution: int) -> str:

@@ -16,42 +16,12 @@ import pyarrow.compute as pc
 
 from dashboard import spatial
 from dashboard.boundaries import AreaLayer
-
-STATE_LABELS = {
-    "รอรับเรื่อง": "waiting",
-    "ส่งต่อ(ใหม่)": "forwarded",
-    "ส่งเรื่องแล้ว": "forwarded",
-    "กำลังดำเนินการ": "in_progress",
-    "เสร็จสิ้น": "finished",
-    "ไม่เกี่ยวข้อง": "irrelevant",
-    # Traffy API status codes
-    "start": "waiting",
-    "forward": "forwarded",
-    "follow": "in_progress",
-    "inprogress": "in_progress",
-    "finish": "finished",
-    "irrelevant": "irrelevant",
-    # Open311 GeoReport v2 statuses
-    "open": "waiting",
-    "closed": "finished",
-}
-"""Source state labels → canonical state. Empty → unknown; any other label → other."""
-
-CANONICAL_STATES = (
-    "waiting",
-    "forwarded",
-    "in_progress",
-    "finished",
-    "irrelevant",
-    "other",
-    "unknown",
-)
-UNSPECIFIED = "unspecified"
+from dashboard.vocab import RAW_STATE_LABELS
 
 
 def _state_case() -> str:
     whens = " ".join(
-        f"WHEN '{label.lower()}' THEN '{state}'" for label, state in STATE_LABELS.items()
+        f"WHEN '{label.lower()}' THEN '{state}'" for label, state in RAW_STATE_LABELS.items()
     )
     return f"CASE lower(trim(state)) WHEN '' THEN 'unknown' {whens} ELSE 'other' END"
 

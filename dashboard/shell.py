@@ -20,18 +20,14 @@ import streamlit as st
 
 from dashboard import cache, i18n, metrics, urlstate
 from dashboard.errors import KhetmapError
+from dashboard.text import inert
+from dashboard.vocab import BANGKOK_TZ
 from dashboard.urlstate import ViewState
 
 LOG = logging.getLogger("khetmap")
 P = ParamSpec("P")
 STATE_KEY = "khetmap_view_state"
-PAGE_FILES = {
-    "city": "views/city.py",
-    "district": "views/district.py",
-    "tickets": "views/tickets.py",
-    "review": "views/review.py",
-    "about": "views/about.py",
-}
+PAGE_FILES = {page: urlstate.page_file(page) for page in urlstate.PAGES}
 VERSION_CHECK_SECONDS = 30
 
 
@@ -70,22 +66,16 @@ class Context:
         return i18n.area_name(layer.names_th[index], layer.names_en[index], self.lang)
 
 
-INTERNAL_ERROR = (
-    "This view could not be drawn because of an internal error. Try another filter or "
-    "reload the page; if it persists, report the link you opened."
-)
-
-
-def run_page(
-    page: str,
-    render: Callable[[Context], None],
-    *,
-    review_keys: dict[str, Callable[[str], bool]] | None = None,
-) -> None:
+def run_page(page: str, render: Callable[[Context], None]) -> None:
     """Set up the page from the URL, render it, and turn any error into a message."""
     with errors_shown(page):
-        context = _start(page, review_keys or {})
+        context = _start(page)
         render(context)
+
+
+def page_lang() -> str:
+    """The page's language, straight from the link (usable before the state is parsed)."""
+    return "en" if st.query_params.get("lang") == "en" else "th"
 
 
 @contextmanager
@@ -98,12 +88,12 @@ def errors_shown(where: str) -> Iterator[None]:
     try:
         yield
     except KhetmapError as exc:
-        st.error(str(exc))
+        st.error(inert(str(exc)))
     except Exception as exc:  # never a traceback on the page; the server log has it
         if type(exc).__module__.startswith("streamlit"):
             raise  # rerun / switch-page / stop signals are control flow, not errors
         LOG.exception("%s failed", where)
-        st.error(INTERNAL_ERROR)
+        st.error(i18n.t("internal_error", page_lang()))
     finally:
         cache.leave_run()
 
@@ -120,26 +110,23 @@ def safe_fragment(function: Callable[P, None]) -> Callable[P, None]:
     return fragment
 
 
-def _start(page: str, review_keys: dict[str, Callable[[str], bool]]) -> Context:
+def _start(page: str) -> Context:
     geo = cache.geography()
     version = cache.version()
     as_of = cache.as_of(version)
     if as_of is None:
-        raise KhetmapError(
-            "The store has no tickets yet: run `khetmap ingest FILE` (or `khetmap run`, which ingests the default data)."
-        )
+        raise KhetmapError(i18n.t("empty_store", page_lang()))
     known = urlstate.Known(
         districts=frozenset(geo.districts.codes),
         subdistricts=dict(zip(geo.subdistricts.codes, geo.subdistricts.parent_codes, strict=True)),
         categories=frozenset(cache.categories(version)),
-        review_keys=review_keys,
     )
     params = {name: st.query_params.get_all(name) for name in st.query_params}
     state, notices = urlstate.parse(params, known=known)
     st.session_state[STATE_KEY] = state
     _write_url(state)
     for notice in notices:
-        st.warning(notice, icon="⚠️")
+        st.warning(inert(notice.text(state.lang)), icon="⚠️")
     context = Context(page=page, state=state, version=version, as_of=as_of, geo=geo)
     _sidebar(context, cache.categories(version))  # most common first, 'unspecified' last
     _watch_version(version)
@@ -160,12 +147,6 @@ def update_url(**changes: Any) -> None:
     state = state.with_(**changes)
     st.session_state[STATE_KEY] = state
     st.query_params.from_dict(urlstate.to_params(state))
-
-
-def update_url_review(**changes: str) -> dict[str, Any]:
-    """Return the state change that sets some review-page params (for `bound`)."""
-    state: ViewState = st.session_state.get(STATE_KEY, ViewState())
-    return {"review": {**state.review, **changes}}
 
 
 def bound(key: str, value: Any, to_changes: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
@@ -204,6 +185,7 @@ def _sidebar(context: Context, categories: list[str]) -> None:
         st.multiselect(
             i18n.t("categories", lang),
             categories,
+            placeholder=i18n.t("all_categories", lang),
             format_func=lambda c: i18n.category_label(c, lang),
             **bound("w_categories", list(state.categories), lambda v: {"categories": tuple(v)}),
         )
@@ -214,7 +196,8 @@ def _sidebar(context: Context, categories: list[str]) -> None:
             format_func=lambda v: i18n.t(f"state_{v}", lang),
             **bound("w_state", state.state, lambda v: {"state": v}),
         )
-        st.caption(f"{i18n.t('as_of', lang)} {context.as_of:%Y-%m-%d %H:%M} UTC")
+        local = context.as_of.astimezone(BANGKOK_TZ)
+        st.caption(i18n.t("as_of_bangkok", lang, when=f"{local:%Y-%m-%d %H:%M}"))
         st.caption(i18n.t("link_help", lang))
         st.code(absolute(urlstate.link(context.page, state)), language=None)
 

@@ -79,9 +79,6 @@ CREATE TABLE IF NOT EXISTS ingests (
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR NOT NULL, value VARCHAR NOT NULL);
 """
 
-OPEN_STATES = ("waiting", "forwarded", "in_progress", "other")
-"""Canonical states that count as open (unresolved)."""
-
 LOCK_WAIT_SECONDS = 30.0
 
 

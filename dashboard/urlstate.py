@@ -8,11 +8,14 @@ Pure Python: the Streamlit shell reads and writes `st.query_params` with these.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlencode
+
+from dashboard import i18n, mapmetrics, vocab
 
 PAGES = {
     "city": "",
@@ -23,10 +26,25 @@ PAGES = {
 }
 """Page name → URL path (the city overview is the root)."""
 
-STATE_GROUPS = ("all", "open", "finished")
-METRICS = ("open", "total", "open_share", "open_per_10k", "median_days_to_finish", "open_over_30")
+
+def page_file(page: str) -> str:
+    """The page's script, relative to `dashboard/app.py`."""
+    return f"views/{page}.py"
+
+
+STATE_GROUPS = vocab.STATE_GROUPS
+METRICS = mapmetrics.NAMES
 LANGS = ("th", "en")
 SORTS = ("newest", "oldest", "district", "state")
+POINT_ORDERS = ("oldest", "newest")
+"""Which tickets a capped district point map draws first: the oldest open, or the newest."""
+SEARCH_SCOPES = ("comment", "all")
+"""Where the ticket search looks: the citizen's comment only, or comment, address and id."""
+RESOLUTIONS = (8, 9)
+MIN_N_RANGE = (1, 100_000)
+FAST_H_RANGE = (0.25, 168.0)
+DATE_RANGE = (date(2015, 1, 1), date(2100, 12, 31))
+"""Dates a link may carry: no Traffy ticket is older, and later ones are typos."""
 MAX_VALUE_LENGTH = 200
 MAX_CATEGORIES = 30
 MAP_BOUNDS = (99.8, 13.0, 101.5, 14.5)
@@ -62,7 +80,14 @@ class ViewState:
     view: MapView | None = None
     q: str = ""
     sort: str = "newest"
-    review: Mapping[str, str] = field(default_factory=dict)
+    search_in: str = "comment"
+    points: str = "oldest"
+    res: int = 8
+    """review page: H3 resolution of the hotspot grid"""
+    min_n: int = 30
+    """review page: a district needs this many tickets in the period to be ranked"""
+    fast_h: float = 1.0
+    """review page: a closure sooner than this many hours after the report is flagged"""
 
     def with_(self, **changes: object) -> ViewState:
         """Return a copy with some fields changed."""
@@ -77,26 +102,46 @@ class Known:
     subdistricts: Mapping[str, str]
     """subdistrict code → its district code"""
     categories: frozenset[str] = frozenset()
-    review_keys: Mapping[str, Callable[[str], bool]] = field(default_factory=dict)
-    """extra params of the review page: name → validator"""
 
 
-class _Notices(list[str]):
-    def ignore(self, name: str, value: str, why: str) -> None:
-        shown = value if len(value) <= NOTICE_VALUE_CHARS else value[:NOTICE_VALUE_CHARS] + "…"
-        self.append(f"Ignored {name}={shown!r}: {why}.")
+def _shorten(text: str) -> str:
+    return text if len(text) <= NOTICE_VALUE_CHARS else text[:NOTICE_VALUE_CHARS] + "…"
 
 
-def parse(params: Mapping[str, Sequence[str]], *, known: Known) -> tuple[ViewState, list[str]]:
+@dataclass(frozen=True)
+class Notice:
+    """A value from the link that was ignored: its name, the value, and why (an i18n key).
+
+    Name and value come from whoever wrote the link: shown only as inert text, cut short.
+    """
+
+    name: str
+    value: str
+    why: str
+    values: Mapping[str, object] = field(default_factory=dict)
+
+    def text(self, lang: str) -> str:
+        reason = i18n.t(f"why_{self.why}", lang, **self.values)
+        return i18n.t(
+            "ignored", lang, name=_shorten(self.name), value=_shorten(self.value), why=reason
+        )
+
+
+class _Notices(list[Notice]):
+    def ignore(self, name: str, value: str, why: str, **values: object) -> None:
+        self.append(Notice(name=name, value=value, why=why, values=values))
+
+
+def parse(params: Mapping[str, Sequence[str]], *, known: Known) -> tuple[ViewState, list[Notice]]:
     """Return the view state for query params and a notice for each value ignored."""
     notices = _Notices()
     values = {name: list(vs) for name, vs in params.items()}
-    for name in sorted(set(values) - _KNOWN_NAMES - set(known.review_keys)):
-        notices.ignore(name, ",".join(values[name]), "unknown parameter")
+    for name in sorted(set(values) - _KNOWN_NAMES):
+        notices.ignore(name, ",".join(values[name]), "unknown")
     for name, items in values.items():
         too_long = [v for v in items if len(v) > MAX_VALUE_LENGTH]
         for value in too_long:
-            notices.ignore(name, value, f"longer than {MAX_VALUE_LENGTH} characters")
+            notices.ignore(name, value, "too_long", n=MAX_VALUE_LENGTH)
         values[name] = [v for v in items if len(v) <= MAX_VALUE_LENGTH]
 
     def one(name: str) -> str | None:
@@ -115,12 +160,16 @@ def parse(params: Mapping[str, Sequence[str]], *, known: Known) -> tuple[ViewSta
         view=_view(one("lat"), one("lon"), one("zoom"), notices),
         q=(one("q") or "").strip(),
         sort=_choice(one("sort"), "sort", SORTS, "newest", notices),
-        review=_review(values, known, notices),
+        search_in=_choice(one("in"), "in", SEARCH_SCOPES, "comment", notices),
+        points=_choice(one("points"), "points", POINT_ORDERS, "oldest", notices),
+        res=int(_choice(one("res"), "res", [str(r) for r in RESOLUTIONS], "8", notices)),
+        min_n=int(_number(one("min_n"), "min_n", MIN_N_RANGE, 30, notices, whole=True)),
+        fast_h=float(_number(one("fast_h"), "fast_h", FAST_H_RANGE, 1.0, notices, whole=False)),
     )
     state = _with_subdistrict(state, one("subdistrict"), known, notices)
     if state.since and state.until and state.since > state.until:
         notices.ignore(
-            "until", state.until.isoformat(), f"it is before since={state.since.isoformat()}"
+            "until", state.until.isoformat(), "before_since", since=state.since.isoformat()
         )
         state = state.with_(until=None)
     return state, list(notices)
@@ -141,6 +190,11 @@ _KNOWN_NAMES = {
     "zoom",
     "q",
     "sort",
+    "in",
+    "points",
+    "res",
+    "min_n",
+    "fast_h",
 }
 
 
@@ -148,7 +202,7 @@ def _district(value: str | None, known: Known, notices: _Notices) -> str | None:
     if value is None or value == "":
         return None
     if value not in known.districts:
-        notices.ignore("district", value, "not a Bangkok district code (1001–1050)")
+        notices.ignore("district", value, "district")
         return None
     return value
 
@@ -160,10 +214,12 @@ def _with_subdistrict(
         return state
     parent = known.subdistricts.get(value)
     if parent is None:
-        notices.ignore("subdistrict", value, "not a Bangkok subdistrict code")
+        notices.ignore("subdistrict", value, "subdistrict")
         return state
     if state.district and state.district != parent:
-        notices.ignore("subdistrict", value, f"it is in district {parent}, not {state.district}")
+        notices.ignore(
+            "subdistrict", value, "other_district", parent=parent, district=state.district
+        )
         return state
     return state.with_(district=parent, subdistrict=value)
 
@@ -172,22 +228,27 @@ def _date(value: str | None, name: str, notices: _Notices) -> date | None:
     if value is None or value == "":
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
-        notices.ignore(name, value, "not a date; use YYYY-MM-DD")
+        notices.ignore(name, value, "date")
         return None
+    low, high = DATE_RANGE
+    if not low <= day <= high:
+        notices.ignore(name, value, "date_range", low=low.isoformat(), high=high.isoformat())
+        return None
+    return day
 
 
 def _categories(values: list[str], known: Known, notices: _Notices) -> tuple[str, ...]:
     chosen: list[str] = []
     for value in values:
         if known.categories and value not in known.categories:
-            notices.ignore("category", value, "no such category in the data")
+            notices.ignore("category", value, "category")
         elif value not in chosen:
             chosen.append(value)
     if len(chosen) > MAX_CATEGORIES:
         notices.ignore(
-            "category", ",".join(chosen[MAX_CATEGORIES:]), f"more than {MAX_CATEGORIES} categories"
+            "category", ",".join(chosen[MAX_CATEGORIES:]), "categories", n=MAX_CATEGORIES
         )
     return tuple(chosen[:MAX_CATEGORIES])
 
@@ -198,16 +259,36 @@ def _choice(
     if value is None or value == "":
         return default
     if value not in choices:
-        notices.ignore(name, value, "use one of " + ", ".join(choices))
+        notices.ignore(name, value, "choice", choices=", ".join(choices))
         return default
     return value
+
+
+def _number(
+    value: str | None,
+    name: str,
+    bounds: tuple[float, float],
+    default: float,
+    notices: _Notices,
+    *,
+    whole: bool,
+) -> float:
+    """A number from ASCII digits only (`isdigit` would accept '²', which `int` refuses)."""
+    if value is None or value == "":
+        return default
+    pattern = r"[0-9]{1,7}" if whole else r"[0-9]{1,7}(\.[0-9]{1,4})?"
+    low, high = bounds
+    if not re.fullmatch(pattern, value) or not low <= float(value) <= high:
+        notices.ignore(name, value, "number", low=f"{low:g}", high=f"{high:g}")
+        return default
+    return float(value)
 
 
 def _flag(value: str | None, name: str, notices: _Notices) -> bool:
     if value is None or value == "":
         return False
     if value not in ("0", "1"):
-        notices.ignore(name, value, "use 1 (on) or 0 (off)")
+        notices.ignore(name, value, "flag")
         return False
     return value == "1"
 
@@ -218,61 +299,52 @@ def _view(lat: str | None, lon: str | None, zoom: str | None, notices: _Notices)
     try:
         la, lo, zo = float(lat or "nan"), float(lon or "nan"), int(zoom or "-1")
     except ValueError:
-        notices.ignore("lat/lon/zoom", f"{lat},{lon},{zoom}", "not numbers")
+        notices.ignore("lat/lon/zoom", f"{lat},{lon},{zoom}", "not_numbers")
         return None
     minx, miny, maxx, maxy = MAP_BOUNDS
     if not (math.isfinite(la) and math.isfinite(lo) and miny <= la <= maxy and minx <= lo <= maxx):
-        notices.ignore("lat/lon", f"{lat},{lon}", "not a point in or near Bangkok")
+        notices.ignore("lat/lon", f"{lat},{lon}", "not_bangkok")
         return None
     if not ZOOM_RANGE[0] <= zo <= ZOOM_RANGE[1]:
-        notices.ignore("zoom", str(zoom), f"use a zoom from {ZOOM_RANGE[0]} to {ZOOM_RANGE[1]}")
+        notices.ignore("zoom", str(zoom), "zoom", low=ZOOM_RANGE[0], high=ZOOM_RANGE[1])
         return None
     return MapView(lat=round(la, 5), lon=round(lo, 5), zoom=zo)
 
 
-def _review(values: Mapping[str, list[str]], known: Known, notices: _Notices) -> dict[str, str]:
-    chosen: dict[str, str] = {}
-    for name, valid in known.review_keys.items():
-        items = values.get(name) or []
-        if not items:
-            continue
-        if valid(items[-1]):
-            chosen[name] = items[-1]
-        else:
-            notices.ignore(name, items[-1], "not a valid value")
-    return chosen
+_PARAMS: tuple[tuple[str, str, Callable[[Any], str | list[str]]], ...] = (
+    ("district", "district", str),
+    ("subdistrict", "subdistrict", str),
+    ("since", "since", date.isoformat),
+    ("until", "until", date.isoformat),
+    ("category", "categories", list),
+    ("state", "state", str),
+    ("metric", "metric", str),
+    ("heat", "heat", lambda _: "1"),
+    ("lang", "lang", str),
+    ("view", "view", lambda _: []),  # expanded into lat, lon, zoom
+    ("q", "q", str),
+    ("sort", "sort", str),
+    ("in", "search_in", str),
+    ("points", "points", str),
+    ("res", "res", str),
+    ("min_n", "min_n", str),
+    ("fast_h", "fast_h", lambda v: f"{v:g}"),
+)
+"""URL parameter, state field, and how a non-default value is written (in link order)."""
 
 
 def to_params(state: ViewState) -> dict[str, str | list[str]]:
     """Return the query params for a state, leaving out defaults (stable key order)."""
+    defaults = ViewState()
     params: dict[str, str | list[str]] = {}
-    if state.district:
-        params["district"] = state.district
-    if state.subdistrict:
-        params["subdistrict"] = state.subdistrict
-    if state.since:
-        params["since"] = state.since.isoformat()
-    if state.until:
-        params["until"] = state.until.isoformat()
-    if state.categories:
-        params["category"] = list(state.categories)
-    if state.state != "all":
-        params["state"] = state.state
-    if state.metric != "open":
-        params["metric"] = state.metric
-    if state.heat:
-        params["heat"] = "1"
-    if state.lang != "th":
-        params["lang"] = state.lang
-    if state.view:
-        params.update(
-            lat=f"{state.view.lat:.5f}", lon=f"{state.view.lon:.5f}", zoom=str(state.view.zoom)
-        )
-    if state.q:
-        params["q"] = state.q
-    if state.sort != "newest":
-        params["sort"] = state.sort
-    params.update(dict(sorted(state.review.items())))
+    for name, attribute, write in _PARAMS:
+        value = getattr(state, attribute)
+        if value == getattr(defaults, attribute):
+            continue
+        if isinstance(value, MapView):
+            params.update(lat=f"{value.lat:.5f}", lon=f"{value.lon:.5f}", zoom=str(value.zoom))
+        else:
+            params[name] = write(value)
     return params
 
 

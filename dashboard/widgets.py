@@ -7,41 +7,71 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import i18n, maps
+from dashboard import assets, i18n, vocab
+from dashboard.coverage import Coverage
 from dashboard.metrics import Totals
 from dashboard.shell import Context, update_url
+from dashboard.text import inert
 from dashboard.urlstate import MapView
+from dashboard.vocab import BANGKOK_TZ
 
 VIEW_TOLERANCE = 1e-4
 
 
 def kpi_row(
-    context: Context, totals: Totals, *, extra: list[tuple[str, str, str | None]] | None = None
+    context: Context,
+    totals: Totals,
+    coverage: Coverage,
+    *,
+    extra: list[tuple[str, str, str | None]] | None = None,
+    notes: list[str] | None = None,
 ) -> None:
-    """Show total, open, finished share, median days, as-of date and no-location count."""
-    t = context.t
-    items: list[tuple[str, str, str | None]] = [
-        (t("total"), f"{totals.total:,}", None),
-        (t("open"), f"{totals.open:,}", None),
-        (
-            t("finished_share"),
-            "–" if totals.finished_share is None else f"{totals.finished_share:.1%}",
-            None,
-        ),
-        (
-            t("median_days"),
-            "–" if totals.median_days_to_finish is None else f"{totals.median_days_to_finish:.1f}",
-            None,
-        ),
-        (t("as_of"), f"{context.as_of:%Y-%m-%d}", None),
-        (t("no_location"), f"{totals.no_location:,}", None),
-    ]
+    """Show the headline figures that apply to this view, and say why any is missing.
+
+    A figure the data cannot support shows "not available" with the reason underneath;
+    one that does not apply to the view (finished share when only open tickets are
+    selected) is left out and said so.
+    """
+    t, state = context.t, context.state
+    na = t("not_available", why="…").split(":")[0]
+    notes = list(notes or [])
+    items: list[tuple[str, str, str | None]] = [(t("total"), f"{totals.total:,}", None)]
+    if state.state != "finished":
+        items.append((t("open"), f"{totals.open:,}", None))
+    if state.state == "all":
+        share = totals.finished_share
+        items.append((t("finished_share"), t("no_data") if share is None else f"{share:.1%}", None))
+    if coverage.supports("finish_time"):
+        median = totals.median_days_to_finish
+        items.append((t("median_days"), t("no_data") if median is None else f"{median:,.1f}", None))
+        notes.append(coverage.rests_on("finish_time", context.lang))
+    elif state.state != "open":
+        items.append((t("median_days"), na, None))
+        notes.append(t("median_days") + ": " + coverage.unavailable("finish_time", context.lang))
+    items.append((t("as_of"), f"{context.as_of.astimezone(BANGKOK_TZ):%Y-%m-%d}", None))
+    items.append((t("no_location"), f"{totals.no_location:,}", None))
     items += extra or []
     per_row = 3
     for start in range(0, len(items), per_row):
         row = items[start : start + per_row]
         for column, (label, value, delta) in zip(st.columns(per_row), row, strict=False):
             column.metric(label, value, delta=delta, delta_color="off", border=True)
+    for note in filter(None, notes):
+        st.caption(inert(note))
+
+
+def map_ready(context: Context) -> bool:
+    """True when the map libraries can be served; otherwise say why instead of a blank map."""
+    problems = []
+    if not st.get_option("server.enableStaticServing"):
+        problems.append(context.t("static_serving_off"))
+    missing = assets.missing_files()
+    if missing:
+        problems.append(context.t("vendor_files_missing", files=", ".join(missing[:3])))
+    if problems:
+        st.error(inert(context.t("map_assets_missing", what="; ".join(problems))))
+        return False
+    return True
 
 
 def clicked_code(result: dict[str, Any] | None, *, memory_key: str) -> str | None:
@@ -85,34 +115,39 @@ def _moved(before: MapView, after: MapView) -> bool:
     )
 
 
-def ticket_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Tickets as display columns (text only; links as URL columns)."""
+def ticket_table(frame: pd.DataFrame, lang: str, names: dict[str, str]) -> pd.DataFrame:
+    """Tickets as display columns (text only; links as URL columns, empty when absent)."""
     return pd.DataFrame(
         {
             "ticket_id": frame["ticket_id"],
-            "reported": frame["reported_at"].dt.strftime("%Y-%m-%d"),
+            "reported": _local_dates(frame["reported_at"]),
             "age_days": frame["age_days"],
             "state": frame["state"].map(lambda s: i18n.state_label(s, lang)),
+            "district": frame["district_code"].map(
+                lambda c: names.get(c, "") if c else i18n.t("no_location", lang)
+            ),
             "categories": frame["categories"].map(
                 lambda cs: (
                     ", ".join(i18n.category_label(c, lang) for c in cs)
-                    or i18n.category_label("unspecified", lang)
+                    or i18n.category_label(vocab.UNSPECIFIED, lang)
                 )
             ),
             "comment": frame["comment"].fillna("").str.slice(0, 200),
-            "photo": frame["photo"].where(frame["photo"].fillna("").str.match(r"^https?://"), None),
-            "photo_after": frame["photo_after"].where(
-                frame["photo_after"].fillna("").str.match(r"^https?://"), None
-            ),
-            "public_page": frame["ticket_id"].map(
-                lambda i: (
-                    None
-                    if str(i).startswith("noid-")
-                    else maps.PUBLIC_TICKET_URL.format(ticket_id=i)
-                )
-            ),
+            "photo": _http_or_empty(frame["photo"]),
+            "photo_after": _http_or_empty(frame["photo_after"]),
+            "public_page": frame["ticket_id"].map(lambda i: vocab.public_page(i) or ""),
         }
     )
+
+
+def _local_dates(series: pd.Series) -> pd.Series:
+    return pd.to_datetime(series, utc=True).dt.tz_convert(BANGKOK_TZ).dt.strftime("%Y-%m-%d")
+
+
+def _http_or_empty(series: pd.Series) -> pd.Series:
+    """Links only when http(s); an empty cell (not "None") otherwise."""
+    text = series.fillna("").astype(str)
+    return text.where(text.str.match(r"^https?://"), "")
 
 
 def link_columns(lang: str) -> dict[str, Any]:
@@ -120,11 +155,12 @@ def link_columns(lang: str) -> dict[str, Any]:
     return {
         "ticket_id": st.column_config.TextColumn(t("ticket_id")),
         "reported": st.column_config.TextColumn(t("reported")),
-        "age_days": st.column_config.NumberColumn(t("age_days")),
+        "age_days": st.column_config.NumberColumn(t("age_days"), format="localized"),
         "state": st.column_config.TextColumn(t("state")),
+        "district": st.column_config.TextColumn(t("district")),
         "categories": st.column_config.TextColumn(t("categories")),
         "comment": st.column_config.TextColumn(t("comment"), width="large"),
-        "photo": st.column_config.LinkColumn(t("photo"), display_text="📷"),
-        "photo_after": st.column_config.LinkColumn(t("photo_after"), display_text="📷"),
-        "public_page": st.column_config.LinkColumn(t("public_page"), display_text="↗"),
+        "photo": st.column_config.LinkColumn(t("photo"), display_text=t("photo_link")),
+        "photo_after": st.column_config.LinkColumn(t("photo_after"), display_text=t("photo_link")),
+        "public_page": st.column_config.LinkColumn(t("public_page"), display_text=t("open_link")),
     }

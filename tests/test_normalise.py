@@ -3,7 +3,8 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
-from dashboard.normalise import CANONICAL_STATES, parse_records
+from dashboard.normalise import parse_records
+from dashboard.vocab import CANONICAL_STATES
 from dashboard.readers import RAW_COLUMNS
 
 EXPECTED = {

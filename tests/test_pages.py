@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -61,6 +62,11 @@ def open_page(page: str | None, **params: str | list[str]) -> AppTest:
     return at.run()
 
 
+def plain(markdown: str) -> str:
+    """Markdown-escaped text as a reader sees it."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
 def metric_values(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
@@ -82,7 +88,7 @@ def test_city_page_kpis_equal_the_metrics_module(store: Path) -> None:
     assert values["No usable location"] == "1"
     assert values["Data as of"] == "2022-06-20"
     ranking = at.dataframe[0].value
-    assert list(ranking["District"][:2]) == ["District 1001", "District 1030"]
+    assert list(ranking["district"][:2]) == ["District 1001", "District 1030"]
     assert at.query_params["lang"] == "en"
 
 
@@ -96,12 +102,11 @@ def test_filters_from_the_url_reach_the_numbers(store: Path) -> None:
 
 def test_bad_params_show_notices_and_fall_back(store: Path) -> None:
     at = open_page(None, district="9999", since="yesterday", metric="x" * 10_000)
-    warnings = [w.value for w in at.warning]
-    assert "Ignored district='9999': not a Bangkok district code (1001–1050)." in warnings
-    assert "Ignored since='yesterday': not a date; use YYYY-MM-DD." in warnings
+    warnings = [plain(w.value) for w in at.warning]
+    assert "ไม่ได้ใช้ค่า district=9999 จากลิงก์: ไม่ใช่รหัสเขตของกรุงเทพฯ (1001–1050)" in warnings
+    assert "ไม่ได้ใช้ค่า since=yesterday จากลิงก์: ไม่ใช่วันที่ ใช้รูปแบบ ปปปป-ดด-วว (ค.ศ.)" in warnings
     assert any(
-        w.startswith("Ignored metric='xxxx") and w.endswith("longer than 200 characters.")
-        for w in warnings
+        w.startswith("ไม่ได้ใช้ค่า metric=xxxx") and w.endswith("ยาวเกิน 200 ตัวอักษร") for w in warnings
     )
     assert not at.exception and not at.error
     assert metric_values(at)["เรื่องทั้งหมด"] == "6"
@@ -144,7 +149,10 @@ def test_tickets_page_search_and_downloads(store: Path) -> None:
     assert not at.exception and not at.error
     table = at.dataframe[0].value
     assert list(table["ticket_id"]) == ["A3"]
-    assert at.caption[0].value == "Showing 1 of 1 tickets"
+    assert plain(at.caption[0].value) == (
+        "Searching the citizen's comment only (almost every address contains “ถนน”, road, "
+        "so addresses are not searched by default) · Showing 1 of 1 tickets"
+    )
     labels = [b.label for b in at.get("download_button")]
     assert labels == ["Download CSV", "Download GeoJSON"]
 
@@ -195,7 +203,9 @@ def test_review_page_settings_come_from_the_url(store: Path) -> None:
     at = open_page("review", lang="en", min_n="2", res="9", fast_h="x")
     assert not at.exception and not at.error
     assert at.title[0].value == "City review"
-    assert "Ignored fast_h='x': not a valid value." in [w.value for w in at.warning]
+    assert "Ignored fast_h=x from the link: use a number from 0.25 to 168" in [
+        plain(w.value) for w in at.warning
+    ]
     assert at.number_input(key="w_min_n").value == 2
     assert at.radio(key="w_res").value == 9
     league = at.dataframe[1].value

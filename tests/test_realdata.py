@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from dashboard.ingest import Reconciliation, ingest_files
-from dashboard.store import OPEN_STATES
+from dashboard.vocab import OPEN_STATES
 from tests.conftest import real_data_dir
 
 pytestmark = pytest.mark.realdata

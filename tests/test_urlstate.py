@@ -69,47 +69,53 @@ def test_defaults_give_a_bare_link() -> None:
     [
         (
             {"district": ["9999"]},
-            "Ignored district='9999': not a Bangkok district code (1001–1050).",
+            "Ignored district=9999 from the link: not a Bangkok district code (1001–1050)",
         ),
-        ({"since": ["yesterday"]}, "Ignored since='yesterday': not a date; use YYYY-MM-DD."),
+        (
+            {"since": ["yesterday"]},
+            "Ignored since=yesterday from the link: not a date; use YYYY-MM-DD",
+        ),
         (
             {"district": ["1" * 10_000]},
-            "Ignored district='" + "1" * 40 + "…': longer than 200 characters.",
+            "Ignored district=" + "1" * 40 + "… from the link: longer than 200 characters",
         ),
         (
             {"metric": ["speed"]},
-            "Ignored metric='speed': use one of open, total, open_share, open_per_10k, median_days_to_finish, open_over_30.",
+            "Ignored metric=speed from the link: use one of open, total, open_share, open_per_10k, median_days_to_finish, open_over_30",
         ),
-        ({"state": ["closed"]}, "Ignored state='closed': use one of all, open, finished."),
-        ({"lang": ["fr"]}, "Ignored lang='fr': use one of th, en."),
-        ({"category": ["ufo"]}, "Ignored category='ufo': no such category in the data."),
+        (
+            {"state": ["closed"]},
+            "Ignored state=closed from the link: use one of all, open, finished",
+        ),
+        ({"lang": ["fr"]}, "Ignored lang=fr from the link: use one of th, en"),
+        ({"category": ["ufo"]}, "Ignored category=ufo from the link: no such category in the data"),
         (
             {"subdistrict": ["999999"]},
-            "Ignored subdistrict='999999': not a Bangkok subdistrict code.",
+            "Ignored subdistrict=999999 from the link: not a Bangkok subdistrict code",
         ),
         (
             {"district": ["1001"], "subdistrict": ["103001"]},
-            "Ignored subdistrict='103001': it is in district 1030, not 1001.",
+            "Ignored subdistrict=103001 from the link: it is in district 1030, not 1001",
         ),
         (
             {"since": ["2022-07-01"], "until": ["2022-06-01"]},
-            "Ignored until='2022-06-01': it is before since=2022-07-01.",
+            "Ignored until=2022-06-01 from the link: it is before since=2022-07-01",
         ),
         (
             {"lat": ["48.8"], "lon": ["2.35"], "zoom": ["12"]},
-            "Ignored lat/lon='48.8,2.35': not a point in or near Bangkok.",
+            "Ignored lat/lon=48.8,2.35 from the link: not a point in or near Bangkok",
         ),
         (
             {"lat": ["13.7"], "lon": ["100.5"], "zoom": ["40"]},
-            "Ignored zoom='40': use a zoom from 8 to 19.",
+            "Ignored zoom=40 from the link: use a zoom from 8 to 19",
         ),
-        ({"heat": ["yes"]}, "Ignored heat='yes': use 1 (on) or 0 (off)."),
-        ({"file": ["/etc/passwd"]}, "Ignored file='/etc/passwd': unknown parameter."),
+        ({"heat": ["yes"]}, "Ignored heat=yes from the link: use 1 (on) or 0 (off)"),
+        ({"file": ["/etc/passwd"]}, "Ignored file=/etc/passwd from the link: unknown parameter"),
     ],
 )
 def test_bad_values_become_notices_and_defaults(params: dict[str, list[str]], notice: str) -> None:
     state, notices = parse(params, known=KNOWN)
-    assert notices == [notice]
+    assert [n.text("en") for n in notices] == [notice]
     defaults = ViewState()
     assert state.since is None or state.since == date(2022, 7, 1)
     assert state.metric == defaults.metric and state.lang == defaults.lang and state.view is None
@@ -124,3 +130,55 @@ def test_subdistrict_alone_implies_its_district() -> None:
 def test_repeated_and_duplicate_categories() -> None:
     state, _ = parse({"category": ["ถนน", "น้ำท่วม", "ถนน"]}, known=KNOWN)
     assert state.categories == ("ถนน", "น้ำท่วม")
+
+
+@pytest.mark.parametrize(
+    ("params", "notice"),
+    [
+        (
+            {"until": ["9999-12-31"]},
+            "Ignored until=9999-12-31 from the link: use a date from 2015-01-01 to 2100-12-31",
+        ),
+        (
+            {"since": ["0001-01-01"]},
+            "Ignored since=0001-01-01 from the link: use a date from 2015-01-01 to 2100-12-31",
+        ),
+        ({"min_n": ["²"]}, "Ignored min_n=² from the link: use a number from 1 to 100000"),
+        ({"fast_h": ["²"]}, "Ignored fast_h=² from the link: use a number from 0.25 to 168"),
+        ({"fast_h": ["0"]}, "Ignored fast_h=0 from the link: use a number from 0.25 to 168"),
+        ({"res": ["7"]}, "Ignored res=7 from the link: use one of 8, 9"),
+        ({"points": ["random"]}, "Ignored points=random from the link: use one of oldest, newest"),
+    ],
+)
+def test_values_that_used_to_raise_become_notices(
+    params: dict[str, list[str]], notice: str
+) -> None:
+    state, notices = parse(params, known=KNOWN)
+    assert [n.text("en") for n in notices] == [notice]
+    assert (state.since, state.until, state.min_n, state.fast_h, state.res) == (
+        None,
+        None,
+        30,
+        1.0,
+        8,
+    )
+
+
+def test_review_settings_round_trip_as_typed_fields() -> None:
+    state = ViewState(res=9, min_n=5, fast_h=2.5, points="newest", search_in="all")
+    params = to_params(state)
+    assert params == {"in": "all", "points": "newest", "res": "9", "min_n": "5", "fast_h": "2.5"}
+    assert parse(as_lists(params), known=KNOWN) == (state, [])
+
+
+def test_a_parameter_name_is_cut_short_like_a_value() -> None:
+    name = "![x](https://evil.example/x.png)" + "a" * 500
+    _, notices = parse({name: ["1"]}, known=KNOWN)
+    assert notices[0].text("en") == f"Ignored {name[:40]}…=1 from the link: unknown parameter"
+
+
+def test_notices_speak_the_page_language() -> None:
+    _, notices = parse({"district": ["9999"]}, known=KNOWN)
+    assert notices[0].text("th") == (
+        "ไม่ได้ใช้ค่า district=9999 จากลิงก์: ไม่ใช่รหัสเขตของกรุงเทพฯ (1001–1050)"
+    )

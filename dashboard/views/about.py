@@ -1,67 +1,91 @@
-"""About the data: sources, licences, as-of date and the last ingest's reconciliation."""
+"""About the data: sources, licences, as-of date, what the data can support, last ingest."""
 
 import json
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import cache
+from dashboard import cache, coverage, i18n
 from dashboard.shell import Context, run_page
+from dashboard.text import inert
+from dashboard.vocab import BANGKOK_TZ
 
 SOURCES = [
+    # (data th, data en), (source th, source en), (licence th, licence en)
     (
-        "Traffy Fondue tickets",
-        "Traffy Fondue (NECTEC) / Bangkok Metropolitan Administration public data",
-        "not stated",
+        ("เรื่องร้องเรียน Traffy Fondue", "Traffy Fondue tickets"),
+        (
+            "ข้อมูลสาธารณะของ Traffy Fondue (NECTEC) และกรุงเทพมหานคร",
+            "Traffy Fondue (NECTEC) / Bangkok Metropolitan Administration public data",
+        ),
+        ("ไม่ได้ระบุ", "not stated"),
     ),
     (
-        "District boundaries (50 khet)",
-        "OCHA HDX COD-AB Thailand, Royal Thai Survey Department",
-        "CC BY 3.0 IGO",
+        ("ขอบเขต 50 เขต", "District boundaries (50 khet)"),
+        (
+            "OCHA HDX COD-AB ประเทศไทย, กรมแผนที่ทหาร",
+            "OCHA HDX COD-AB Thailand, Royal Thai Survey Department",
+        ),
+        ("CC BY 3.0 IGO", "CC BY 3.0 IGO"),
     ),
     (
-        "Subdistrict boundaries (180 khwaeng)",
-        "BangkokGIS, Bangkok Metropolitan Administration",
-        "not stated",
+        ("ขอบเขต 180 แขวง", "Subdistrict boundaries (180 khwaeng)"),
+        ("BangkokGIS กรุงเทพมหานคร", "BangkokGIS, Bangkok Metropolitan Administration"),
+        ("ไม่ได้ระบุ", "not stated"),
     ),
-    ("Thai/English area names", "GeoThai (DOPA administrative codes)", "CC BY 4.0"),
     (
-        "Registered population 2025",
-        "DOPA registration statistics (stat.bora.dopa.go.th)",
-        "official statistics, not stated",
+        ("ชื่อเขตและแขวง ไทย/อังกฤษ", "Thai/English area names"),
+        ("GeoThai (รหัสเขตการปกครองของกรมการปกครอง)", "GeoThai (DOPA administrative codes)"),
+        ("CC BY 4.0", "CC BY 4.0"),
+    ),
+    (
+        ("ประชากรตามทะเบียนราษฎร์ 2568", "Registered population 2025"),
+        (
+            "สถิติทะเบียนราษฎร์ กรมการปกครอง (stat.bora.dopa.go.th)",
+            "DOPA registration statistics (stat.bora.dopa.go.th)",
+        ),
+        ("สถิติทางการ ไม่ได้ระบุ", "official statistics, not stated"),
     ),
 ]
 
 
 def render(context: Context) -> None:
-    t = context.t
+    t, lang = context.t, context.lang
     st.title(t("page_about"))
     st.subheader(t("sources"))
+    pick = (lambda pair: pair[1]) if lang == "en" else (lambda pair: pair[0])
     st.dataframe(
-        pd.DataFrame(SOURCES, columns=["data", "source", "licence"]),
+        pd.DataFrame(
+            [[pick(d), pick(s), pick(li)] for d, s, li in SOURCES],
+            columns=[t("data"), t("source"), t("licence")],
+        ),
         hide_index=True,
         width="stretch",
     )
-    st.write(f"{t('as_of')}: {context.as_of:%Y-%m-%d %H:%M} UTC")
+    local = context.as_of.astimezone(BANGKOK_TZ)
+    st.write(t("as_of_bangkok", when=f"{local:%Y-%m-%d %H:%M}"))
+    coverage_table(context)
     latest, reasons = cache.last_ingest(context.version)
     if latest is None:
         return
-    st.subheader(
-        f"{t('last_ingest')} #{latest['ingest_id']} · {latest['finished_at']:%Y-%m-%d %H:%M} UTC"
-    )
+    finished = latest["finished_at"].astimezone(BANGKOK_TZ)
+    st.subheader(f"{t('last_ingest')} #{latest['ingest_id']} · {finished:%Y-%m-%d %H:%M}")
     rows = [
-        ("rows read", latest["rows_read"]),
-        ("stored: new", latest["stored_new"]),
-        ("stored: updated", latest["stored_updated"]),
-        ("stored: unchanged", latest["stored_unchanged"]),
-        ("merged duplicates", latest["merged_duplicates"]),
-        ("quarantined", latest["quarantined"]),
+        (t(key), int(latest[key]))
+        for key in (
+            "rows_read",
+            "stored_new",
+            "stored_updated",
+            "stored_unchanged",
+            "merged_duplicates",
+            "quarantined",
+        )
     ]
     rows += [
-        (f"  quarantined: {reason}", count)
+        (t("quarantined_reason", reason=reason), count)
         for reason, count in json.loads(latest["quarantine_reasons"]).items()
     ]
-    st.dataframe(pd.DataFrame(rows, columns=[t("reconciliation"), "rows"]), hide_index=True)
+    st.dataframe(pd.DataFrame(rows, columns=[t("reconciliation"), t("rows")]), hide_index=True)
     accounted = sum(
         int(latest[k])
         for k in (
@@ -73,10 +97,37 @@ def render(context: Context) -> None:
         )
     )
     (st.success if accounted == latest["rows_read"] else st.error)(
-        f"{accounted:,} / {latest['rows_read']:,} rows accounted for"
+        t("accounted", accounted=accounted, read=int(latest["rows_read"]))
     )
     st.subheader(t("quarantine"))
-    st.dataframe(reasons, hide_index=True)
+    st.dataframe(
+        reasons.rename(columns={"reason": t("reason"), "rows": t("rows")}), hide_index=True
+    )
+
+
+def coverage_table(context: Context) -> None:
+    """Per optional field: how many tickets have it, the share, and which figures use it."""
+    t = context.t
+    st.subheader(t("coverage"))
+    found = cache.data_coverage(context.version, context.filters(district=None, subdistrict=None))
+    rows = []
+    for field in coverage.FIELDS:
+        share = found.share(field)
+        rows.append(
+            {
+                t("coverage_field"): t(f"field_{field}"),
+                t("coverage_count"): f"{found.count(field):,}",
+                t("coverage_of"): f"{found.base(field):,}",
+                t("coverage_share"): i18n.t("no_data", context.lang)
+                if share is None
+                else f"{share:.1%}",
+                t("coverage_uses"): t(f"uses_{field}"),
+            }
+        )
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    for field in coverage.FIELDS:
+        if not found.supports(field):
+            st.warning(inert(t(f"uses_{field}") + ": " + found.unavailable(field, context.lang)))
 
 
 run_page("about", render)

@@ -1,12 +1,16 @@
 """City overview: district choropleth, heat layer of open complaints, KPIs, ranking."""
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import cache, i18n, maps, urlstate
+from dashboard import cache, i18n, mapmetrics, maps, urlstate
+from dashboard.coverage import Coverage
 from dashboard.shell import Context, bound, go, run_page, safe_fragment
-from dashboard.widgets import clicked_code, kpi_row, remember_view
+from dashboard.text import inert
+from dashboard.widgets import clicked_code, kpi_row, map_ready, remember_view
 
 HEAT_RESOLUTION = 8
 
@@ -15,7 +19,8 @@ def render(context: Context) -> None:
     state, t = context.state, context.t
     st.title(t("page_city"))
     city = context.filters(district=None, subdistrict=None)
-    kpi_row(context, cache.totals(context.version, city))
+    coverage = cache.data_coverage(context.version, city)
+    kpi_row(context, cache.totals(context.version, city), coverage)
     left, right = st.columns([3, 1])
     right.selectbox(
         t("metric"),
@@ -25,17 +30,33 @@ def render(context: Context) -> None:
     )
     right.toggle(t("heat"), **bound("w_heat", state.heat, lambda v: {"heat": bool(v)}))
     right.caption(t("click_hint"))
+    note = metric_note(state.metric, coverage, state.lang)
+    if note:
+        right.info(inert(note))
     summary = cache.summary(context.version, "district", city, context.as_of)
     with left:
         city_map_fragment(context, summary)
     st.subheader(t("ranking"))
-    st.dataframe(ranking(summary, context), hide_index=True, width="stretch")
+    frame, columns = ranking(summary, context, coverage)
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=columns)
+
+
+def metric_note(metric: str, coverage: Coverage, lang: str) -> str:
+    """Why the chosen map metric cannot be drawn, or on what share of tickets it rests."""
+    needs = mapmetrics.MAP_METRICS[metric].needs
+    if needs is None:
+        return ""
+    label = i18n.metric_label(metric, lang)
+    note = coverage.note(needs, lang)
+    return f"{label}: {note}" if note else ""
 
 
 @safe_fragment
 def city_map_fragment(context: Context, summary: pd.DataFrame) -> None:
     """The map reruns alone when it is panned, zoomed or clicked."""
     state = context.state
+    if not map_ready(context):
+        return
     collection, bins = maps.choropleth_features(
         layer=context.geo.districts,
         geometries=context.geo.district_shapes,
@@ -75,25 +96,43 @@ def city_map_fragment(context: Context, summary: pd.DataFrame) -> None:
     remember_view(context, result, map_key="city_map")
 
 
-def ranking(summary: pd.DataFrame, context: Context) -> pd.DataFrame:
-    """Districts ranked by the chosen metric (largest first), with the main figures."""
+RANKING_METRICS = ("total", "open", "open_per_10k", "open_over_30")
+"""Columns the ranking always shows (the chosen metric first, never twice)."""
+
+
+def ranking(
+    summary: pd.DataFrame, context: Context, coverage: Coverage
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Districts ranked by the chosen metric (largest first), each figure once, as numbers.
+
+    A metric the data cannot support is not a column of blanks: the ranking falls back to
+    open tickets (the note above the map says why).
+    """
     lang, metric = context.lang, context.state.metric
+    needs = mapmetrics.MAP_METRICS[metric].needs
+    if needs is not None and not coverage.supports(needs):
+        metric = "open"
     frame = summary[summary["code"] != "none"].copy()
     frame["open_over_30"] = frame["open_age_31_90"] + frame["open_age_over_90"]
-    frame = frame.sort_values(metric, ascending=False, na_position="last")
+    frame = frame.sort_values([metric, "code"], ascending=[False, True], na_position="last")
     name = frame["name_en"] if lang == "en" else frame["name_th"]
-    return pd.DataFrame(
-        {
-            i18n.t("district", lang): name.to_numpy(),
-            i18n.metric_label(metric, lang): frame[metric]
-            .map(lambda v: maps.format_value(metric, v))
-            .to_numpy(),
-            i18n.t("total", lang): frame["total"].to_numpy(),
-            i18n.t("open", lang): frame["open"].to_numpy(),
-            i18n.metric_label("open_per_10k", lang): frame["open_per_10k"].round(1).to_numpy(),
-            i18n.metric_label("open_over_30", lang): frame["open_over_30"].to_numpy(),
-        }
-    )
+    shown = [metric, *(m for m in RANKING_METRICS if m != metric)]
+    table = pd.DataFrame({"#": range(1, len(frame) + 1), "district": name.to_numpy()})
+    columns: dict[str, Any] = {
+        "#": st.column_config.NumberColumn("#"),
+        "district": st.column_config.TextColumn(i18n.t("district", lang)),
+    }
+    for name_ in shown:
+        kind = mapmetrics.MAP_METRICS[name_].kind
+        values = frame[name_].astype("float64").to_numpy()
+        if kind == "share":
+            values = values * 100
+        table[name_] = values
+        label = i18n.metric_label(name_, lang) + (" (%)" if kind == "share" else "")
+        columns[name_] = st.column_config.NumberColumn(
+            label, format="%.1f" if kind in ("share", "rate", "days") else "localized"
+        )
+    return table, columns
 
 
 run_page("city", render)

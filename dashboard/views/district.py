@@ -5,11 +5,22 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import cache, config, i18n, maps, metrics
+from dashboard import cache, charts, config, exports, i18n, maps, metrics, shell, urlstate
+from dashboard.coverage import Coverage
 from dashboard.shell import Context, bound, run_page, safe_fragment, update_url
-from dashboard.widgets import clicked_code, kpi_row, link_columns, remember_view, ticket_table
+from dashboard.text import inert
+from dashboard.vocab import BANGKOK_TZ
+from dashboard.widgets import (
+    clicked_code,
+    kpi_row,
+    link_columns,
+    map_ready,
+    remember_view,
+    ticket_table,
+)
 
 OLDEST_LIMIT = 20
+EXPORT_CAP = 5_000
 
 
 def render(context: Context) -> None:
@@ -17,45 +28,78 @@ def render(context: Context) -> None:
     if not state.district:
         st.title(t("page_district"))
         choose_district(context)
+        st.info(t("no_district_chosen"))
+        st.page_link(
+            shell.PAGE_FILES["city"],
+            label=t("page_city"),
+            query_params=urlstate.to_params(state),
+        )
         return
     index = geo.districts.index_of(state.district)
-    st.title(f"{t('district')} {context.area_name(state.district)}")
+    st.title(inert(f"{t('district')} {context.area_name(state.district)}"))
     choose_district(context)
     choose_subdistrict(context)
     filters = context.filters()
     totals = cache.totals(context.version, filters)
-    kpi_row(context, totals, extra=[_versus_city(context)])
+    coverage = cache.data_coverage(context.version, filters)
+    if state.subdistrict:  # population is known per district: no per-10k figure here
+        kpi_row(context, totals, coverage, notes=[t("per_10k_subdistrict")])
+    else:
+        kpi_row(context, totals, coverage, extra=[_versus_city(context)])
     left, right = st.columns([3, 2])
     with left:
         district_map_fragment(context, index)
     with right:
-        weekly_chart(context, filters)
+        weekly_chart(context, filters, coverage)
         age_chart(context)
-    categories_chart(context, filters)
+    categories_chart(context, filters, coverage)
+    oldest_open_table(context, filters)
+
+
+def oldest_open_table(context: Context, filters: metrics.Filters) -> None:
+    """The longest-open tickets, and every open ticket of the view as a download."""
+    t = context.t
     st.subheader(t("oldest_open"))
-    oldest = cache.oldest_open(context.version, filters, context.as_of, OLDEST_LIMIT)
+    oldest, open_total = cache.oldest_open_counted(
+        context.version, filters, context.as_of, EXPORT_CAP
+    )
+    names = cache.area_names(context.lang)
+    st.caption(t("oldest_shown", shown=min(OLDEST_LIMIT, len(oldest)), total=open_total))
     st.dataframe(
-        ticket_table(oldest, context.lang),
+        ticket_table(oldest.head(OLDEST_LIMIT), context.lang, names),
         hide_index=True,
         width="stretch",
         column_config=link_columns(context.lang),
     )
+    if len(oldest):
+        table = exports.export_frame(
+            oldest,
+            names=names,
+            lang=context.lang,
+            with_finish_times=cache.data_coverage(context.version, filters).supports("finish_time"),
+        )
+        st.download_button(
+            t("download_oldest"),
+            data=exports.tickets_csv(table),
+            file_name=f"khetmap_open_{context.state.subdistrict or context.state.district}.csv",
+            mime="text/csv",
+        )
 
 
 def choose_district(context: Context) -> None:
-    geo, lang = context.geo, context.lang
+    geo, t = context.geo, context.t
     st.selectbox(
         context.t("choose_district"),
         [None, *geo.districts.codes],
-        format_func=lambda c: "–" if c is None else f"{context.area_name(c)} ({c})",
+        format_func=lambda c: (
+            t("choose_district") if c is None else f"{context.area_name(c)} ({c})"
+        ),
         **bound(
             "w_district",
             context.state.district,
             lambda v: {"district": v, "subdistrict": None, "view": None},
         ),
     )
-    if lang and not context.state.district:
-        st.caption(context.t("click_hint"))
 
 
 def choose_subdistrict(context: Context) -> None:
@@ -88,7 +132,7 @@ def _versus_city(context: Context) -> tuple[str, str, str | None]:
     label = i18n.metric_label("open_per_10k", context.lang)
     return (
         label,
-        maps.format_value("open_per_10k", value),
+        maps.format_value("open_per_10k", value, lang=context.lang),
         f"{context.t('city_median')} {median:,.1f}",
     )
 
@@ -96,6 +140,8 @@ def _versus_city(context: Context) -> tuple[str, str, str | None]:
 @safe_fragment
 def district_map_fragment(context: Context, index: int) -> None:
     state, geo = context.state, context.geo
+    if not map_ready(context):
+        return
     members = [i for i, p in enumerate(geo.subdistricts.parent_codes) if p == state.district]
     sub_layer = geo.subdistricts.subset(members)
     summary = cache.summary(
@@ -110,7 +156,7 @@ def district_map_fragment(context: Context, index: int) -> None:
         lang=state.lang,
     )
     points, total = cache.map_points(
-        context.version, context.filters(), context.as_of, config.point_cap()
+        context.version, context.filters(), context.as_of, config.point_cap(), state.points
     )
     fmap = maps.district_map(
         collection=collection,
@@ -133,11 +179,14 @@ def district_map_fragment(context: Context, index: int) -> None:
         center=(view.lat, view.lon) if view else None,
         zoom=view.zoom if view else None,
     )
-    st.caption(
-        context.t("points_capped", shown=len(points), total=total)
-        + " · "
-        + context.t("click_sub_hint")
+    st.radio(
+        context.t("points_rule"),
+        list(urlstate.POINT_ORDERS),
+        horizontal=True,
+        format_func=lambda v: context.t(f"points_{v}"),
+        **bound("w_points", state.points, lambda v: {"points": v}),
     )
+    st.caption(points_caption(context, points, total) + " · " + context.t("click_sub_hint"))
     code = clicked_code(result, memory_key=f"district_map_click_{state.district}")
     if code and code != state.subdistrict:
         update_url(subdistrict=code)
@@ -145,29 +194,43 @@ def district_map_fragment(context: Context, index: int) -> None:
     remember_view(context, result, map_key=f"district_map_{state.district}")
 
 
-def weekly_chart(context: Context, filters: metrics.Filters) -> None:
+def points_caption(context: Context, points: pd.DataFrame, total: int) -> str:
+    """Say exactly which tickets the capped point layer draws."""
+    t = context.t
+    if points.empty:
+        return t("points_none")
+    if len(points) >= total:
+        return t("points_all", total=total)
+    reported = pd.to_datetime(points["reported_at"], utc=True).dt.tz_convert(BANGKOK_TZ)
+    first, last = reported.min().date(), reported.max().date()
+    return t(
+        f"points_shown_{context.state.points}",
+        shown=len(points),
+        total=total,
+        first=i18n.short_date(first, context.lang),
+        last=i18n.short_date(last, context.lang),
+    )
+
+
+def weekly_chart(context: Context, filters: metrics.Filters, coverage: Coverage) -> None:
+    """Opened per week, and finished per week only where the data has finish times."""
     t = context.t
     st.subheader(t("weekly_trend"))
     weekly = cache.weekly(context.version, filters)
     if weekly.empty:
         st.info(t("no_tickets"))
         return
-    long = weekly.melt("week", var_name="series", value_name="count")
-    long["series"] = long["series"].map({"opened": t("opened"), "finished": t("finished")})
-    chart = (
-        alt.Chart(long)
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("week:T", title=t("week")),
-            y=alt.Y("count:Q", title=t("tickets")),
-            color=alt.Color("series:N", title=None),
-            tooltip=["week:T", "series:N", "count:Q"],
-        )
-        .properties(height=220)
-    )
-    st.altair_chart(chart, width="stretch")
-    if int(weekly["finished"].sum()) == 0 and cache.totals(context.version, filters).finished > 0:
-        st.caption(t("no_finish_dates"))
+    series = {"opened": t("opened")}
+    if context.state.state == "open":
+        note = t("finished_state_open")
+    elif coverage.supports("finish_time"):
+        series["finished"] = t("finished")
+        note = coverage.rests_on("finish_time", context.lang)
+    else:
+        note = t("finished") + ": " + coverage.unavailable("finish_time", context.lang)
+    st.altair_chart(charts.weekly_lines(weekly, series=series, lang=context.lang), width="stretch")
+    if note:
+        st.caption(inert(note))
 
 
 def age_chart(context: Context) -> None:
@@ -194,14 +257,17 @@ def age_chart(context: Context) -> None:
         .encode(
             x=alt.X("age:N", sort=None, title=t("open_age")),
             y=alt.Y("open:Q", title=t("open")),
-            tooltip=["age", "open"],
+            tooltip=[
+                alt.Tooltip("age:N", title=t("age_days")),
+                alt.Tooltip("open:Q", title=t("open"), format=","),
+            ],
         )
         .properties(height=200)
     )
     st.altair_chart(chart, width="stretch")
 
 
-def categories_chart(context: Context, filters: metrics.Filters) -> None:
+def categories_chart(context: Context, filters: metrics.Filters, coverage: Coverage) -> None:
     t, lang = context.t, context.lang
     st.subheader(t("categories"))
     counts = cache.category_counts(context.version, filters).head(15).copy()
@@ -221,11 +287,18 @@ def categories_chart(context: Context, filters: metrics.Filters) -> None:
             x=alt.X("tickets:Q", title=t("tickets")),
             color=alt.Color("kind:N", title=None),
             yOffset="kind:N",
-            tooltip=["label", "kind", "tickets"],
+            tooltip=[
+                alt.Tooltip("label:N", title=t("category")),
+                alt.Tooltip("kind:N", title=t("state")),
+                alt.Tooltip("tickets:Q", title=t("tickets"), format=","),
+            ],
         )
         .properties(height=min(40 + 28 * len(counts), 460))
     )
     st.altair_chart(chart, width="stretch")
+    note = coverage.rests_on("category", lang)
+    if note:
+        st.caption(inert(note))
 
 
 run_page("district", render)

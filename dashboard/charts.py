@@ -1,0 +1,43 @@
+"""Altair charts whose every visible word is in the page's language. Pure: no streamlit.
+
+Vega formats dates with English month names whatever the page says, so date axes and
+tooltips carry labels made here (`i18n.short_date`) instead.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from dashboard import i18n
+
+
+def weekly_lines(weekly: pd.DataFrame, *, series: dict[str, str], lang: str) -> alt.Chart:
+    """One line per column named in `series` (column → label), by week, Thai or English dates."""
+    frame = weekly.copy()
+    frame["week_label"] = [i18n.short_date(pd.Timestamp(w).date(), lang) for w in frame["week"]]
+    long = frame.melt(
+        id_vars=["week", "week_label"], value_vars=list(series), var_name="series", value_name="n"
+    )
+    long["series"] = long["series"].map(series)
+    months = list(i18n.months(lang))
+    month_expr = f"{months}[month(datum.value)] + ' ' + year(datum.value)"
+    return (
+        alt.Chart(long)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X(
+                "week:T",
+                title=i18n.t("week", lang),
+                axis=alt.Axis(labelExpr=month_expr, tickCount="month"),
+            ),
+            y=alt.Y("n:Q", title=i18n.t("tickets", lang)),
+            color=alt.Color("series:N", title=None),
+            tooltip=[
+                alt.Tooltip("week_label:N", title=i18n.t("week", lang)),
+                alt.Tooltip("series:N", title=i18n.t("state", lang)),
+                alt.Tooltip("n:Q", title=i18n.t("tickets", lang), format=","),
+            ],
+        )
+        .properties(height=220)
+    )

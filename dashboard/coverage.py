@@ -1,0 +1,102 @@
+"""What the data can support: the share of tickets that carry each optional field.
+
+Every figure that rests on an optional field asks `Coverage` before it is drawn. With no
+ticket carrying the field, the figure says "not available in this data" and why (never a
+zero, a blank or a dash); with some, it says on what share of tickets it rests. Pure: the
+query runs on any store connection, the messages come from i18n.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from dashboard import i18n
+from dashboard.vocab import FINISHED
+
+Field = Literal["finish_time", "star", "after_photo", "reopen_count", "location", "category"]
+FIELDS: tuple[Field, ...] = (
+    "finish_time",
+    "star",
+    "after_photo",
+    "reopen_count",
+    "location",
+    "category",
+)
+
+COVERAGE_SQL = f"""
+SELECT
+    count(*) AS tickets,
+    count(*) FILTER (state = '{FINISHED}') AS finished,
+    count(*) FILTER (state = '{FINISHED}' AND last_activity IS NOT NULL) AS finish_time,
+    count(star) AS star,
+    count(*) FILTER (state = '{FINISHED}' AND coalesce(trim(photo_after), '') <> '')
+        AS after_photo,
+    count(count_reopen) AS reopen_count,
+    count(*) FILTER (location_issue IS NULL AND lon IS NOT NULL) AS location,
+    count(*) FILTER (len(categories) > 0) AS category
+FROM tickets WHERE {{where}}
+"""
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How many tickets (of `tickets`) carry each optional field.
+
+    `finish_time` and `after_photo` count finished tickets (of `finished`): only a finished
+    ticket can have a finish time or an after-photo.
+    """
+
+    tickets: int
+    finished: int
+    finish_time: int
+    star: int
+    after_photo: int
+    reopen_count: int
+    location: int
+    category: int
+
+    def count(self, field: Field) -> int:
+        value: int = getattr(self, field)
+        return value
+
+    def base(self, field: Field) -> int:
+        """The tickets a field could be on: finished ones for finish time and after-photo."""
+        return self.finished if field in ("finish_time", "after_photo") else self.tickets
+
+    def share(self, field: Field) -> float | None:
+        base = self.base(field)
+        return self.count(field) / base if base else None
+
+    def supports(self, field: Field) -> bool:
+        """True when at least one ticket carries the field."""
+        return self.count(field) > 0
+
+    def complete(self, field: Field) -> bool:
+        return self.count(field) == self.base(field)
+
+    def unavailable(self, field: Field, lang: str) -> str:
+        """'Not available in this data: why', in `lang`."""
+        return i18n.t("not_available", lang, why=i18n.t(f"why_missing_{field}", lang))
+
+    def rests_on(self, field: Field, lang: str) -> str:
+        """'Based on n of N tickets (x%) that have the field', or '' when all have it."""
+        if self.complete(field) or not self.supports(field):
+            return ""
+        return i18n.t(
+            f"rests_on_{field}",
+            lang,
+            n=self.count(field),
+            total=self.base(field),
+            share=self.share(field) or 0.0,
+        )
+
+    def note(self, field: Field, lang: str) -> str:
+        """The one line a figure shows under it: not available, partial, or nothing."""
+        return self.rests_on(field, lang) if self.supports(field) else self.unavailable(field, lang)
+
+
+def coverage(con: Any, *, where: str = "TRUE", params: list[Any] | None = None) -> Coverage:
+    """Count what the (filtered) tickets carry."""
+    row = con.execute(COVERAGE_SQL.format(where=where), params or []).fetchall()[0]
+    return Coverage(*(int(value or 0) for value in row))

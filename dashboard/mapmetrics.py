@@ -1,0 +1,46 @@
+"""The map metrics, one entry each: what it needs from the data and how it is written.
+
+The URL parser, the maps, the ranking and the KPI notes read this one list; a metric's
+label lives in `i18n.METRIC_LABELS` under the same name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from dashboard.coverage import Field
+
+Kind = Literal["count", "share", "rate", "days"]
+
+
+@dataclass(frozen=True)
+class MapMetric:
+    name: str
+    kind: Kind
+    needs: Field | None = None
+    """the optional field the metric rests on (it says 'not available' without it)"""
+    district_only: bool = False
+    """needs population, known per district only"""
+
+
+MAP_METRICS: dict[str, MapMetric] = {
+    m.name: m
+    for m in (
+        MapMetric("open", "count"),
+        MapMetric("total", "count"),
+        MapMetric("open_share", "share"),
+        MapMetric("open_per_10k", "rate", district_only=True),
+        MapMetric("median_days_to_finish", "days", needs="finish_time"),
+        MapMetric("open_over_30", "count"),
+    )
+}
+NAMES = tuple(MAP_METRICS)
+
+
+def format_number(kind: Kind, value: float) -> str:
+    if kind == "share":
+        return f"{value:.1%}"
+    if kind in ("rate", "days"):
+        return f"{value:,.1f}"
+    return f"{value:,.0f}"

@@ -1,0 +1,71 @@
+"""The words of the domain, defined once: ticket states, which count as open, categories.
+
+Parsing raw labels into these words is `RAW_STATE_LABELS` (used by ingest); translating
+them for display is `i18n.STATE_NAMES`. Everything else imports the words from here.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+CANONICAL_STATES = (
+    "waiting",
+    "forwarded",
+    "in_progress",
+    "finished",
+    "irrelevant",
+    "other",
+    "unknown",
+)
+"""Every state a stored ticket can have."""
+
+OPEN_STATES = ("waiting", "forwarded", "in_progress", "other")
+"""States that count as open (unresolved): the one definition of "open"."""
+
+FINISHED = "finished"
+
+RAW_STATE_LABELS = {
+    "รอรับเรื่อง": "waiting",
+    "ส่งต่อ(ใหม่)": "forwarded",
+    "ส่งเรื่องแล้ว": "forwarded",
+    "กำลังดำเนินการ": "in_progress",
+    "เสร็จสิ้น": "finished",
+    "ไม่เกี่ยวข้อง": "irrelevant",
+    # Traffy API status codes
+    "start": "waiting",
+    "forward": "forwarded",
+    "follow": "in_progress",
+    "inprogress": "in_progress",
+    "finish": "finished",
+    "irrelevant": "irrelevant",
+    # Open311 GeoReport v2 statuses
+    "open": "waiting",
+    "closed": "finished",
+}
+"""Source state labels → canonical state. Empty → unknown; any other label → other."""
+
+STATE_GROUPS = ("all", "open", "finished")
+"""What the state filter offers."""
+
+UNSPECIFIED = "unspecified"
+"""The category of a ticket filed with no type ("{}")."""
+
+SURROGATE_PREFIX = "noid-"
+"""Ids khetmap gives tickets that came without one (they have no public page)."""
+
+PUBLIC_TICKET_URL = "https://share.traffy.in.th/teamchadchart/{ticket_id}"
+
+BANGKOK_TZ = ZoneInfo("Asia/Bangkok")
+
+
+def open_sql(column: str = "state") -> str:
+    """SQL condition: the ticket is open."""
+    return f"{column} IN (" + ", ".join(f"'{s}'" for s in OPEN_STATES) + ")"
+
+
+def public_page(ticket_id: object) -> str | None:
+    """The ticket's public Traffy page, or None for a surrogate id."""
+    text = str(ticket_id or "")
+    if not text or text.startswith(SURROGATE_PREFIX):
+        return None
+    return PUBLIC_TICKET_URL.format(ticket_id=text)
