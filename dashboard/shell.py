@@ -21,8 +21,8 @@ import streamlit as st
 from dashboard import cache, i18n, metrics, urlstate
 from dashboard.errors import KhetmapError
 from dashboard.text import inert
-from dashboard.vocab import BANGKOK_TZ
 from dashboard.urlstate import ViewState
+from dashboard.vocab import BANGKOK_TZ
 
 LOG = logging.getLogger("khetmap")
 P = ParamSpec("P")

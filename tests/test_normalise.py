@@ -4,8 +4,8 @@ import duckdb
 import pyarrow as pa
 
 from dashboard.normalise import parse_records
-from dashboard.vocab import CANONICAL_STATES
 from dashboard.readers import RAW_COLUMNS
+from dashboard.vocab import CANONICAL_STATES
 
 EXPECTED = {
     "รอรับเรื่อง": "waiting",
