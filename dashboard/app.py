@@ -1,8 +1,11 @@
 """Entry point: only builds the navigation and runs the chosen page."""
 
+from urllib.parse import unquote, urlsplit
+
 import streamlit as st
 
 from dashboard import i18n, urlstate
+from dashboard.text import inert
 
 lang = "en" if st.query_params.get("lang") == "en" else "th"
 st.set_page_config(page_title="khetmap", page_icon="🗺️", layout="wide")
@@ -15,4 +18,9 @@ pages = [
     )
     for name, path in urlstate.PAGES.items()
 ]
-st.navigation(pages, position="hidden").run()
+chosen = st.navigation(pages, position="hidden")
+# Streamlit opens the default page for an unknown path without a word: say so.
+asked = unquote(urlsplit(st.context.url or "").path).strip("/")
+if chosen.url_path == "" and asked and asked not in urlstate.PAGES.values():
+    st.warning(inert(i18n.t("page_not_found", lang, path="/" + asked[:60])), icon="⚠️")
+chosen.run()

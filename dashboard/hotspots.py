@@ -266,7 +266,7 @@ def area_labels(areas: pd.DataFrame, *, names: Mapping[str, str], lang: str) -> 
 
     One district: "district / main subdistrict". Several: "N districts, mostly A, B, C"
     (the three with most open tickets in the area). Two areas never share a label: a
-    repeated one gets the area's main subdistrict, then its rank.
+    repeated one gets the area's main subdistrict (if not already in it), then its rank.
     """
     from dashboard import i18n
 
@@ -283,9 +283,10 @@ def area_labels(areas: pd.DataFrame, *, names: Mapping[str, str], lang: str) -> 
                 n=len(district_codes),
                 names=", ".join(names.get(c, c) for c in district_codes[:3]),
             )
+        sub_name = names.get(main_sub, main_sub)
+        if label in labels and sub_name not in label:
+            label = f"{label} ({sub_name})"
         if label in labels:
-            label = f"{label} ({names.get(main_sub, main_sub)})"
-        if label in labels:
-            label = f"{label} #{row['rank']}"
+            label = f"{label} · #{row['rank']}"
         labels.append(label)
     return labels

@@ -337,6 +337,8 @@ LABELS: dict[str, tuple[str, str]] = {
         "ระบุประเภท {n:,} จาก {total:,} เรื่อง ({share:.1%}) ที่เหลือนับเป็น “ไม่ระบุ”",
         "{n:,} of {total:,} tickets ({share:.1%}) have a category; the rest count as “unspecified”",
     ),
+    "na_short": ("ไม่มีในข้อมูลนี้", "Not in this data"),
+    "weekly_opened": ("แนวโน้มรายสัปดาห์: เรื่องที่แจ้งใหม่", "Weekly: opened"),
     "not_applicable": ("ไม่ใช้กับมุมมองนี้", "Not applicable to this view"),
     # notices for values in the link that were ignored
     "ignored": (

@@ -64,8 +64,9 @@ def base_map(*, view: MapView | None, centre: tuple[float, float], zoom: int) ->
         zoom_start=view.zoom if view else zoom,
         tiles=None,
         max_zoom=MAX_ZOOM,
-        control_scale=True,
+        control_scale=False,
     )
+    fmap.add_child(MetricScale())
     # folium puts max_zoom only on a tile layer; with no basemap the map itself needs it, or
     # the marker cluster plugin throws ('Map has no maxZoom specified') and the map is blank.
     fmap.options["maxZoom"] = MAX_ZOOM
@@ -188,6 +189,19 @@ def add_choropleth(
         highlight_function=lambda _f: {"weight": 3, "color": "#08306b"},
         tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=False),
     ).add_to(fmap)
+
+
+class MetricScale(MacroElement):  # type: ignore[misc]
+    """A scale bar in kilometres only (Leaflet's default adds miles)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MetricScale"
+        self._template = Template(
+            "{% macro script(this, kwargs) %}"
+            "L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});"
+            "{% endmacro %}"
+        )
 
 
 LEGEND_TEMPLATE = """

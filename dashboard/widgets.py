@@ -33,11 +33,16 @@ def kpi_row(
     selected) is left out and said so.
     """
     t, state = context.t, context.state
-    na = t("not_available", why="…").split(":")[0]
+    na = t("na_short")
     notes = list(notes or [])
-    items: list[tuple[str, str, str | None]] = [(t("total"), f"{totals.total:,}", None)]
+    # With a state filter, "total" would only repeat the one count that applies
+    items: list[tuple[str, str, str | None]] = []
+    if state.state == "all":
+        items.append((t("total"), f"{totals.total:,}", None))
     if state.state != "finished":
         items.append((t("open"), f"{totals.open:,}", None))
+    if state.state == "finished":
+        items.append((t("finished"), f"{totals.finished:,}", None))
     if state.state == "all":
         share = totals.finished_share
         items.append((t("finished_share"), t("no_data") if share is None else f"{share:.1%}", None))

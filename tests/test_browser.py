@@ -171,8 +171,18 @@ def test_shared_district_link_shows_name_numbers_and_runs_no_script(
         total = con.execute(
             "SELECT count(*) FROM tickets WHERE district_code = '1030' AND state IN ('waiting','forwarded','in_progress','other')"
         ).fetchall()[0][0]
-    kpi = tab.locator('[data-testid="stMetric"]').filter(has_text="Total").first  # type: ignore[attr-defined]
-    assert kpi.locator('[data-testid="stMetricValue"]').inner_text() == f"{total:,}"
+    metrics = tab.locator('[data-testid="stMetric"]')  # type: ignore[attr-defined]
+    values: dict[str, str] = {}
+    deadline = time.monotonic() + 45
+    while "Open" not in values and time.monotonic() < deadline:
+        tab.wait_for_timeout(300)  # type: ignore[attr-defined]
+        values = {
+            m.locator('[data-testid="stMetricLabel"]').inner_text().strip(): m.locator(
+                '[data-testid="stMetricValue"]'
+            ).inner_text()
+            for m in metrics.all()
+        }
+    assert values["Open"] == f"{total:,}", values
     frame = map_frame(tab, shapes=5)  # Chatuchak has 5 khwaeng
     frame.locator(".marker-cluster, path.leaflet-interactive").first.wait_for()  # type: ignore[attr-defined]
     tab.screenshot(path=str(SHOTS / "district.png"), full_page=True)  # type: ignore[attr-defined]

@@ -96,8 +96,9 @@ def city_map_fragment(context: Context, summary: pd.DataFrame) -> None:
     remember_view(context, result, map_key="city_map")
 
 
+# Columns the ranking always shows (the chosen metric first, never twice). A comment, not a
+# string: Streamlit's magic would draw a bare string on the page.
 RANKING_METRICS = ("total", "open", "open_per_10k", "open_over_30")
-"""Columns the ranking always shows (the chosen metric first, never twice)."""
 
 
 def ranking(

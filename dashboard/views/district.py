@@ -94,6 +94,7 @@ def choose_district(context: Context) -> None:
         format_func=lambda c: (
             t("choose_district") if c is None else f"{context.area_name(c)} ({c})"
         ),
+        placeholder=t("choose_district"),
         **bound(
             "w_district",
             context.state.district,
@@ -116,6 +117,7 @@ def choose_subdistrict(context: Context) -> None:
         format_func=lambda c: (
             context.t("all_subdistricts") if c is None else f"{context.area_name(c)} ({c})"
         ),
+        placeholder=context.t("all_subdistricts"),
         **bound("w_subdistrict", context.state.subdistrict, lambda v: {"subdistrict": v}),
     )
 
@@ -215,7 +217,8 @@ def points_caption(context: Context, points: pd.DataFrame, total: int) -> str:
 def weekly_chart(context: Context, filters: metrics.Filters, coverage: Coverage) -> None:
     """Opened per week, and finished per week only where the data has finish times."""
     t = context.t
-    st.subheader(t("weekly_trend"))
+    drawn = context.state.state != "open" and coverage.supports("finish_time")
+    st.subheader(t("weekly_trend" if drawn else "weekly_opened"))
     weekly = cache.weekly(context.version, filters)
     if weekly.empty:
         st.info(t("no_tickets"))

@@ -13,13 +13,13 @@ from dashboard.shell import Context, bound, run_page
 from dashboard.text import inert
 from dashboard.widgets import map_ready
 
+# Each closure-audit flag and the optional field it rests on.
 AUDIT_NEEDS = {
     "no_after_photo": "after_photo",
     "fast_close": "finish_time",
     "reopened": "reopen_count",
     "low_star": "star",
 }
-"""Each closure-audit flag and the optional field it rests on."""
 
 
 def settings_of(context: Context) -> review.ReviewSettings:
@@ -81,7 +81,7 @@ def render(context: Context) -> None:
                 returned_objects=[],
             )
     with right:
-        st.dataframe(areas_shown, hide_index=True, width="stretch", height=520)
+        st.dataframe(areas_shown, hide_index=True, width="stretch")
 
     st.header(t("league"))
     table = cache.league(context.version, filters, period, settings)

