@@ -161,7 +161,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "The store has no tickets yet: run khetmap ingest FILE (or khetmap run, which ingests the default data).",
     ),
     "as_of_bangkok": ("ข้อมูล ณ {when} (เวลากรุงเทพฯ)", "Data as of {when} (Bangkok time)"),
-    "choose_options": ("เลือกได้หลายรายการ", "Choose one or more"),
+    "choose_options": ("เลือก", "Choose"),
     "all_categories": ("ทุกประเภท", "All categories"),
     "no_district_chosen": (
         "ยังไม่ได้เลือกเขต: เลือกเขตจากรายการด้านบน หรือคลิกเขตบนแผนที่ในหน้าภาพรวมเมือง",
@@ -292,6 +292,8 @@ LABELS: dict[str, tuple[str, str]] = {
         "{accounted:,} / {read:,} rows accounted for",
     ),
     "reason": ("เหตุผล", "Reason"),
+    "no_rows": ("ไม่มีรายการ", "Nothing to list"),
+    "no_quarantine": ("ไม่มีแถวที่ถูกกักไว้", "No row was quarantined"),
     # what the data can support
     "not_available": ("ไม่มีในข้อมูลนี้: {why}", "Not available in this data: {why}"),
     "why_missing_finish_time": (

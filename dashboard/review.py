@@ -185,7 +185,8 @@ def closure_audit(
     audited = (
         con.execute(
             f"""
-        SELECT district_code AS code, count(*) AS finished, count(star) AS rated, {counts}
+        SELECT district_code AS code, count(*) AS finished, count(star) AS rated,
+               count(count_reopen) AS with_reopen_count, {counts}
         FROM tickets WHERE {where} AND state = 'finished' AND district_code IS NOT NULL
         GROUP BY 1
         """,
@@ -197,11 +198,14 @@ def closure_audit(
     frame = pd.DataFrame(
         {"code": layer.codes, "name_th": layer.names_th, "name_en": layer.names_en}
     )
-    for column in ("finished", "rated", *AUDIT_FLAGS):
+    for column in ("finished", "rated", "with_reopen_count", *AUDIT_FLAGS):
         frame[column] = frame["code"].map(audited[column]).fillna(0).astype("int64")
     finished = frame["finished"].where(frame["finished"] > 0)
-    for name in ("no_after_photo", "fast_close", "reopened"):
+    for name in ("no_after_photo", "fast_close"):
         frame[f"{name}_share"] = frame[name] / finished
+    # shares over the tickets that carry the field, not over all finished ones
+    counted = frame["with_reopen_count"]
+    frame["reopened_share"] = frame["reopened"] / counted.where(counted > 0)
     frame["low_star_share"] = frame["low_star"] / frame["rated"].where(frame["rated"] > 0)
     return frame.sort_values(
         "no_after_photo_share", ascending=False, na_position="last", ignore_index=True

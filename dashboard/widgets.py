@@ -65,6 +65,14 @@ def kpi_row(
         st.caption(inert(note))
 
 
+def show_table(context: Context, frame: pd.DataFrame, **options: Any) -> None:
+    """A table, or a line saying there is nothing (an empty grid says "empty" in English)."""
+    if frame.empty:
+        st.caption(context.t("no_rows"))
+        return
+    st.dataframe(frame, hide_index=True, width="stretch", **options)
+
+
 def map_ready(context: Context) -> bool:
     """True when the map libraries can be served; otherwise say why instead of a blank map."""
     problems = []

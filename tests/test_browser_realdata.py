@@ -24,11 +24,31 @@ import pytest
 
 from dashboard.ingest import ingest_files
 from tests.conftest import real_data_dir
-from tests.test_browser import CHROMIUM, SHOTS, browser, free_port, map_frame, page  # noqa: F401
+from tests.test_browser import CHROMIUM, SHOTS, browser, free_port, map_frame  # noqa: F401
 from tests.test_thai_pages import english_words
 
 pytestmark = [pytest.mark.browser, pytest.mark.realdata]
 ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[tuple[object, list[str]]]:  # noqa: F811
+    """A tall window, so a screenshot shows the whole page; nothing beyond 127.0.0.1."""
+    context = browser.new_context(viewport={"width": 1400, "height": 2600})  # type: ignore[attr-defined]
+    outside: list[str] = []
+
+    def only_local(route: object) -> None:
+        url = route.request.url  # type: ignore[attr-defined]
+        if url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")):
+            route.continue_()  # type: ignore[attr-defined]
+        else:
+            kind = route.request.resource_type  # type: ignore[attr-defined]
+            outside.append(url if kind != "image" else f"image:{url}")
+            route.abort()  # type: ignore[attr-defined]
+
+    context.route("**/*", only_local)
+    yield context.new_page(), outside
+    context.close()
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +104,11 @@ def settle(tab: object, title: str) -> None:
 def page_texts(tab: object) -> list[str]:
     # Streamlit's own screen-reader link, the one English string of its chrome
     body = tab.locator("body").inner_text().replace("Skip to main content", "")  # type: ignore[attr-defined]
-    texts = [body]
+    placeholders = tab.eval_on_selector_all(  # type: ignore[attr-defined]
+        "[placeholder], [aria-placeholder]",
+        "els => els.map(e => e.getAttribute('placeholder') || e.getAttribute('aria-placeholder'))",
+    )
+    texts = [body, *(p for p in placeholders if p)]
     for frame in tab.frames:  # type: ignore[attr-defined]
         if frame != tab.main_frame and "st_folium" in frame.url:  # type: ignore[attr-defined]
             texts.append(frame.locator("body").inner_text())
@@ -113,7 +137,7 @@ PAGES = [
 @pytest.mark.parametrize(("name", "path", "titles", "shapes"), PAGES)
 def test_every_page_on_the_real_file_is_clean_in_both_languages(
     real_server: str,
-    page: tuple[object, list[str]],  # noqa: F811
+    page: tuple[object, list[str]],
     name: str,
     path: str,
     titles: dict[str, str],
@@ -135,7 +159,7 @@ def test_every_page_on_the_real_file_is_clean_in_both_languages(
 
 def test_tickets_downloads_open_and_count_on_the_real_file(
     real_server: str,
-    page: tuple[object, list[str]],  # noqa: F811
+    page: tuple[object, list[str]],
     tmp_path: Path,
 ) -> None:
     tab, _ = page
@@ -165,7 +189,7 @@ def test_tickets_downloads_open_and_count_on_the_real_file(
 
 def test_the_review_brief_in_thai_opens_offline_with_no_english_word(
     real_server: str,
-    page: tuple[object, list[str]],  # noqa: F811
+    page: tuple[object, list[str]],
     browser: object,  # noqa: F811
     tmp_path: Path,
 ) -> None:

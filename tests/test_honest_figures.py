@@ -44,7 +44,7 @@ def _rows(*, finish_times: bool) -> list[dict[str, str]]:
         ticket("F2", code="1006", half=1, state="เสร็จสิ้น", last_activity=done, count_reopen=""),
         ticket("F3", code="1006", state="เสร็จสิ้น", timestamp="2022-06-28 03:00:00+00",
                last_activity="2022-06-29 03:00:00+00" if finish_times else "",
-               photo_after="https://example.invalid/after.jpg"),
+               photo_after="https://example.invalid/after.jpg", count_reopen="2"),
         ticket("C1", code="1030", timestamp="2022-06-10 03:00:00+00", last_activity=""),
     ]  # fmt: skip
 
@@ -185,6 +185,27 @@ def test_the_closure_audit_leaves_out_what_it_cannot_judge(no_finish: Path, app_
         "Median days to finish: Not available in this data: no finished ticket has a "
         "finish time (last_activity); Traffy's public API does not return it" in texts(at)
     )
+
+
+def test_the_reopened_share_is_over_the_tickets_that_have_a_reopen_count(
+    no_finish: Path, data_dir: Path
+) -> None:
+    from dashboard import boundaries, review
+
+    with duckdb.connect(str(no_finish), read_only=True) as con:
+        audit = review.closure_audit(
+            con,
+            filters=metrics.Filters(),
+            layer=boundaries.load_districts(data_dir=data_dir),
+            settings=review.ReviewSettings(),
+        )
+    bang_kapi = audit[audit["code"] == "1006"].iloc[0]
+    assert (bang_kapi["finished"], bang_kapi["with_reopen_count"], bang_kapi["reopened"]) == (
+        3,
+        2,
+        1,
+    )
+    assert bang_kapi["reopened_share"] == 0.5  # F2 has no count: not 1 of 3
 
 
 def test_the_about_page_lists_coverage(no_finish: Path, app_on: object) -> None:

@@ -71,7 +71,7 @@ def render(context: Context) -> None:
     finished = latest["finished_at"].astimezone(BANGKOK_TZ)
     st.subheader(f"{t('last_ingest')} #{latest['ingest_id']} · {finished:%Y-%m-%d %H:%M}")
     rows = [
-        (t(key), int(latest[key]))
+        (t(key), f"{int(latest[key]):,}")
         for key in (
             "rows_read",
             "stored_new",
@@ -82,7 +82,7 @@ def render(context: Context) -> None:
         )
     ]
     rows += [
-        (t("quarantined_reason", reason=reason), count)
+        (t("quarantined_reason", reason=reason), f"{int(count):,}")
         for reason, count in json.loads(latest["quarantine_reasons"]).items()
     ]
     st.dataframe(pd.DataFrame(rows, columns=[t("reconciliation"), t("rows")]), hide_index=True)
@@ -100,6 +100,9 @@ def render(context: Context) -> None:
         t("accounted", accounted=accounted, read=int(latest["rows_read"]))
     )
     st.subheader(t("quarantine"))
+    if reasons.empty:  # an empty table would say "empty" in English
+        st.caption(t("no_quarantine"))
+        return
     st.dataframe(
         reasons.rename(columns={"reason": t("reason"), "rows": t("rows")}), hide_index=True
     )

@@ -26,6 +26,7 @@ def render(context: Context) -> None:
         t("metric"),
         list(urlstate.METRICS),
         format_func=lambda m: i18n.metric_label(m, state.lang),
+        placeholder=t("choose_options"),
         **bound("w_metric", state.metric, lambda v: {"metric": v}),
     )
     right.toggle(t("heat"), **bound("w_heat", state.heat, lambda v: {"heat": bool(v)}))

@@ -11,7 +11,7 @@ from dashboard import brief, cache, hotspots, i18n, maps, metrics, review, urlst
 from dashboard.coverage import Coverage
 from dashboard.shell import Context, bound, run_page
 from dashboard.text import inert
-from dashboard.widgets import map_ready
+from dashboard.widgets import map_ready, show_table
 
 # Each closure-audit flag and the optional field it rests on.
 AUDIT_NEEDS = {
@@ -81,13 +81,13 @@ def render(context: Context) -> None:
                 returned_objects=[],
             )
     with right:
-        st.dataframe(areas_shown, hide_index=True, width="stretch")
+        show_table(context, areas_shown)
 
     st.header(t("league"))
     table = cache.league(context.version, filters, period, settings)
     st.caption(t("league_note", n=settings.min_tickets) + " · " + t("guide_rank"))
     ranked, too_few = league_display(table, lang, coverage)
-    st.dataframe(ranked, hide_index=True, width="stretch")
+    show_table(context, ranked)
     median_note = coverage.note("finish_time", lang)
     league_notes = [f"{i18n.t('median_days', lang)}: {median_note}"] if median_note else []
     for note in league_notes:
@@ -99,15 +99,14 @@ def render(context: Context) -> None:
     per_district, flagged = cache.audit(context.version, now_filters, settings)
     st.caption(t("audit_note", hours=f"{settings.fast_close_hours:g}"))
     audit_shown = audit_display(per_district, lang, coverage)
-    st.dataframe(audit_shown, hide_index=True, width="stretch")
+    show_table(context, audit_shown)
     notes = audit_notes(lang, coverage)
     for note in notes:
         st.caption(inert(note))
     st.subheader(t("flagged"))
-    st.dataframe(
+    show_table(
+        context,
         flagged_display(flagged, lang, names, coverage),
-        hide_index=True,
-        width="stretch",
         column_config=flagged_columns(lang),
     )
 

@@ -32,6 +32,7 @@ def render(context: Context) -> None:
         t("sort"),
         list(urlstate.SORTS),
         format_func=lambda s: t(f"sort_{s}"),
+        placeholder=t("choose_options"),
         **bound("w_sort", state.sort, lambda v: {"sort": v}),
     )
     filters = context.filters()
