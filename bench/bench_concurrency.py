@@ -170,11 +170,17 @@ def run(*, store: Path, data_dir: Path, sessions: int, rows: int) -> Figures:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--store", type=Path, required=True, help="a store to copy (not changed)")
-    parser.add_argument("--data-dir", type=Path, default=Path(os.environ.get("KHETMAP_DATA_DIR", "data")))
+    parser.add_argument(
+        "--data-dir", type=Path, default=Path(os.environ.get("KHETMAP_DATA_DIR", "data"))
+    )
     parser.add_argument("--sessions", type=int, default=15)
     parser.add_argument("--rows", type=int, default=100_000)
     args = parser.parse_args()
-    print(run(store=args.store, data_dir=args.data_dir, sessions=args.sessions, rows=args.rows).report())
+    print(
+        run(
+            store=args.store, data_dir=args.data_dir, sessions=args.sessions, rows=args.rows
+        ).report()
+    )
 
 
 if __name__ == "__main__":

@@ -79,7 +79,8 @@ def tickets_csv(table: pd.DataFrame) -> bytes:
     for column in safe.columns:
         if column in TEXT_COLUMNS or safe[column].dtype == object:
             safe[column] = safe[column].map(neutralise_cell)
-    return safe.to_csv(index=False).encode("utf-8-sig")
+    # RFC 4180 line ends: a value holding a lone CR or LF is then quoted, never a new row
+    return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def tickets_geojson(table: pd.DataFrame, *, notes: list[str] | None = None) -> bytes:

@@ -18,7 +18,7 @@ from dashboard.ingest import ingest_files
 from tests.conftest import real_data_dir
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-from bench_concurrency import CHROMIUM, run  # noqa: E402
+from bench_concurrency import CHROMIUM, run
 
 pytestmark = [pytest.mark.browser, pytest.mark.realdata]
 

@@ -217,3 +217,29 @@ def test_review_page_settings_come_from_the_url(store: Path) -> None:
     ]  # 2+ tickets in the last 90 days
     assert at.query_params["min_n"] == "2" and at.query_params["res"] == "9"
     assert [b.label for b in at.get("download_button")] == ["Download the meeting brief (HTML)"]
+
+
+HOSTILE_NAME = "![x](https://evil.example/x.png)"
+HOSTILE_VALUE = "[Official notice: re-login here](https://evil.example/login)"
+
+
+@pytest.mark.parametrize("page", [None, "district", "tickets", "review", "about"])
+def test_a_crafted_link_shows_inert_text_and_no_value_raises(store: Path, page: str | None) -> None:
+    from markdown_it import MarkdownIt
+
+    at = open_page(
+        page,
+        **{HOSTILE_NAME: "1"},
+        district=HOSTILE_VALUE,
+        until="9999-12-31",
+        since="0001-01-01",
+        min_n="²",
+        fast_h="²",
+    )
+    assert not at.exception and not at.error
+    warnings = [w.value for w in at.warning if plain(w.value).startswith("ไม่ได้ใช้ค่า ")]
+    assert len(warnings) == 6, warnings
+    for warning in warnings:
+        rendered = MarkdownIt("gfm-like").render(warning)
+        assert "<a " not in rendered and "<img" not in rendered, rendered
+    assert any(HOSTILE_NAME[:40] in plain(w) for w in warnings)
