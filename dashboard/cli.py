@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from dashboard import boundaries, config, metrics, store
+from dashboard.coverage import Field
 from dashboard.errors import FilterError, KhetmapError
 
 
@@ -180,9 +181,22 @@ def _summary(args: argparse.Namespace) -> int:
         frame = metrics.area_summary(
             con, by=args.by, layer=layer, population=population, filters=filters, as_of=as_of
         )
+        found = metrics.data_coverage(con, filters=filters)
     print(f"as of {as_of.isoformat()}", file=sys.stderr)
+    for column, field in SUMMARY_NEEDS.items():
+        note = found.note(field, "en")
+        if note:  # an empty column must not pass for a finding
+            print(f"{column}: {note}", file=sys.stderr)
     print(_format(frame, args.format), end="")
     return 0
+
+
+SUMMARY_NEEDS: dict[str, Field] = {
+    "median_days_to_finish": "finish_time",
+    "reopened": "reopen_count",
+    "mean_star": "star",
+}
+"""Summary columns that rest on an optional field: stderr says when it is missing or partial."""
 
 
 def _format(frame: object, style: str) -> str:

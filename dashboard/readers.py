@@ -147,18 +147,8 @@ def _check_regular_file(path: Path) -> None:
     """Refuse what is not a regular file before opening it (a FIFO would block for ever)."""
     try:
         mode = path.stat().st_mode
-    except FileNotFoundError as exc:
-        raise InputFileError(f"{path}: no such file; check the path.") from exc
-    except PermissionError as exc:
-        raise InputFileError(
-            f"{path}: permission denied; make the file readable (chmod +r) and try again."
-        ) from exc
     except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise InputFileError(
-                f"{path}: a loop of symbolic links; point the path at the real file."
-            ) from exc
-        raise InputFileError(f"{path}: cannot be read ({exc.strerror}).") from exc
+        raise InputFileError(_unreadable(path, exc)) from exc
     if stat.S_ISDIR(mode):
         raise InputFileError(f"{path}: this is a folder; give the path of a file.")
     if not stat.S_ISREG(mode):
@@ -168,17 +158,23 @@ def _check_regular_file(path: Path) -> None:
         )
 
 
+def _unreadable(path: Path, exc: OSError) -> str:
+    """One line saying why a path cannot be read and what to do."""
+    if isinstance(exc, FileNotFoundError):
+        return f"{path}: no such file; check the path."
+    if isinstance(exc, PermissionError):
+        return f"{path}: permission denied; make the file readable (chmod +r) and try again."
+    if exc.errno == errno.ELOOP:
+        return f"{path}: a loop of symbolic links; point the path at the real file."
+    return f"{path}: cannot be read ({exc.strerror})."
+
+
 def _open_binary(path: Path) -> io.BufferedIOBase:
+    _check_regular_file(path)
     try:
         handle = path.open("rb")
-    except IsADirectoryError as exc:
-        raise InputFileError(f"{path}: this is a folder; give the path of a file.") from exc
-    except FileNotFoundError as exc:
-        raise InputFileError(f"{path}: no such file; check the path.") from exc
-    except PermissionError as exc:
-        raise InputFileError(
-            f"{path}: permission denied; make the file readable (chmod +r) and try again."
-        ) from exc
+    except OSError as exc:
+        raise InputFileError(_unreadable(path, exc)) from exc
     if handle.read(2) == GZIP_MAGIC:
         handle.seek(0)
         return gzip.GzipFile(fileobj=handle)  # type: ignore[return-value]

@@ -11,10 +11,12 @@ import shutil
 import socket
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from dashboard.ingest import ingest_files
 from dashboard.launcher import start_background
@@ -90,9 +92,10 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
-@pytest.fixture
-def page(browser: object) -> Iterator[tuple[object, list[str]]]:
-    context = browser.new_context(viewport={"width": 1400, "height": 1100})  # type: ignore[attr-defined]
+@contextmanager
+def local_only(browser: object, *, height: int = 1100) -> Iterator[tuple[object, list[str]]]:
+    """A fresh browser tab that may reach 127.0.0.1 only; what it tried elsewhere is listed."""
+    context = browser.new_context(viewport={"width": 1400, "height": height})  # type: ignore[attr-defined]
     outside: list[str] = []
 
     def only_local(route: object) -> None:
@@ -105,8 +108,16 @@ def page(browser: object) -> Iterator[tuple[object, list[str]]]:
             route.abort()  # type: ignore[attr-defined]
 
     context.route("**/*", only_local)
-    yield context.new_page(), outside
-    context.close()
+    try:
+        yield context.new_page(), outside
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[tuple[object, list[str]]]:
+    with local_only(browser) as opened:
+        yield opened
 
 
 def map_frame(page: object, *, shapes: int) -> object:
@@ -114,14 +125,16 @@ def map_frame(page: object, *, shapes: int) -> object:
     deadline = time.monotonic() + 45
     while time.monotonic() < deadline:
         for frame in page.frames:  # type: ignore[attr-defined]
-            if (
-                "st_folium" in frame.url
-                and frame.locator("path.leaflet-interactive").count() >= shapes
-            ):
-                element = frame.frame_element()
-                box = element.bounding_box()
-                if box and box["height"] > 300:
-                    return frame
+            try:
+                if (
+                    "st_folium" in frame.url
+                    and frame.locator("path.leaflet-interactive").count() >= shapes
+                ):
+                    box = frame.frame_element().bounding_box()
+                    if box and box["height"] > 300:
+                        return frame
+            except PlaywrightError:  # a rerun replaced the frame meanwhile: look again
+                continue
         page.wait_for_timeout(500)  # type: ignore[attr-defined]  # time.sleep would stall Playwright's event loop
     page.screenshot(path=str(SHOTS / "failure.png"), full_page=True)  # type: ignore[attr-defined]
     raise AssertionError(

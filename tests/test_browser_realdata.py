@@ -24,7 +24,14 @@ import pytest
 
 from dashboard.ingest import ingest_files
 from tests.conftest import real_data_dir
-from tests.test_browser import CHROMIUM, SHOTS, browser, free_port, map_frame  # noqa: F401
+from tests.test_browser import (  # noqa: F401
+    CHROMIUM,
+    SHOTS,
+    browser,
+    free_port,
+    local_only,
+    map_frame,
+)
 from tests.test_thai_pages import english_words
 
 pytestmark = [pytest.mark.browser, pytest.mark.realdata]
@@ -34,21 +41,8 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture
 def page(browser: object) -> Iterator[tuple[object, list[str]]]:  # noqa: F811
     """A tall window, so a screenshot shows the whole page; nothing beyond 127.0.0.1."""
-    context = browser.new_context(viewport={"width": 1400, "height": 2600})  # type: ignore[attr-defined]
-    outside: list[str] = []
-
-    def only_local(route: object) -> None:
-        url = route.request.url  # type: ignore[attr-defined]
-        if url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")):
-            route.continue_()  # type: ignore[attr-defined]
-        else:
-            kind = route.request.resource_type  # type: ignore[attr-defined]
-            outside.append(url if kind != "image" else f"image:{url}")
-            route.abort()  # type: ignore[attr-defined]
-
-    context.route("**/*", only_local)
-    yield context.new_page(), outside
-    context.close()
+    with local_only(browser, height=2600) as opened:
+        yield opened
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,21 +16,17 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard import assets, exports, hotspots, launcher, maps, metrics
 from dashboard.coverage import coverage
 from dashboard.ingest import ingest_files
+from tests.apptest import open_page, plain, serving
 from tests.fixtures import ticket, write_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "dashboard" / "app.py")
 AS_OF = pd.Timestamp("2022-07-01 00:00:00+00").to_pydatetime()
-
-
-def plain(markdown: str) -> str:
-    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def _rows(*, finish_times: bool) -> list[dict[str, str]]:
@@ -69,20 +64,10 @@ def with_finish(tmp_path: Path, data_dir: Path) -> Path:
 @pytest.fixture
 def app_on(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
     def use(store: Path, page: str | None = None, **params: str) -> AppTest:
-        monkeypatch.setenv("KHETMAP_STORE", str(store))
-        monkeypatch.setenv("KHETMAP_TILES", "none")
-        st.cache_data.clear()
-        st.cache_resource.clear()
-        at = AppTest.from_file(APP, default_timeout=60)
-        for name, value in params.items():
-            at.query_params[name] = value
-        if page:
-            at.switch_page(f"views/{page}.py")
-        return at.run()
+        with serving(store, monkeypatch):
+            return open_page(page, **params)
 
     yield use
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 def chart_series(at: AppTest, index: int = 0) -> set[str]:
@@ -458,3 +443,17 @@ def test_the_oldest_open_table_has_a_download_of_every_open_ticket(
 def test_no_page_uses_emoji_glyphs_that_need_an_emoji_font() -> None:
     sources = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "dashboard").rglob("*.py"))
     assert "📷" not in sources and "🆕" not in sources and "⬆️" not in sources
+
+
+def test_the_summary_command_says_which_columns_the_data_cannot_fill(
+    no_finish: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from dashboard.cli import main
+
+    assert main(["summary", "--store", str(no_finish), "--format", "csv"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err[1] == (
+        "median_days_to_finish: Not available in this data: no finished ticket has a finish "
+        "time (last_activity); Traffy's public API does not return it"
+    )
+    assert err[2] == "reopened: Based on the 6 of 7 tickets (86%) that have a reopen count"

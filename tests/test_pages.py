@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard import metrics
 from dashboard.ingest import ingest_files
+from tests.apptest import open_page, plain, serving
 from tests.fixtures import ticket, write_csv
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
@@ -44,27 +43,8 @@ def store(tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> It
     ]
     path = tmp_path / "store.duckdb"
     ingest_files(paths=[write_csv(tmp_path / "t.csv", rows)], store_path=path, data_dir=data_dir)
-    monkeypatch.setenv("KHETMAP_STORE", str(path))
-    monkeypatch.setenv("KHETMAP_TILES", "none")
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield path
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-def open_page(page: str | None, **params: str | list[str]) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for name, value in params.items():
-        at.query_params[name] = value
-    if page:
-        at.switch_page(f"views/{page}.py")
-    return at.run()
-
-
-def plain(markdown: str) -> str:
-    """Markdown-escaped text as a reader sees it."""
-    return re.sub(r"\\(.)", r"\1", markdown)
+    with serving(path, monkeypatch):
+        yield path
 
 
 def metric_values(at: AppTest) -> dict[str, str]:

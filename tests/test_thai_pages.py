@@ -16,10 +16,10 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard.ingest import ingest_files
+from tests.apptest import open_page, serving
 from tests.fixtures import ticket, write_csv
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
@@ -128,13 +128,8 @@ def store(
     monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[Path]:
     path = _store(tmp_path, data_dir, finish_times=request.param == "with_finish_times")
-    monkeypatch.setenv("KHETMAP_STORE", str(path))
-    monkeypatch.setenv("KHETMAP_TILES", "none")
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield path
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    with serving(path, monkeypatch):
+        yield path
 
 
 PAGES = [
@@ -152,12 +147,7 @@ PAGES = [
 
 @pytest.mark.parametrize(("page", "params"), PAGES)
 def test_a_thai_page_shows_no_english_word(store: Path, page: str, params: dict[str, str]) -> None:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for name, value in params.items():
-        at.query_params[name] = value
-    if page != "city":
-        at.switch_page(f"views/{page}.py")
-    at.run()
+    at = open_page(page, **params)
     assert not at.exception
     texts = visible_texts(at)
     assert len(texts) > 10
