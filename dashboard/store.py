@@ -147,8 +147,9 @@ def replacing(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     with _writer_lock(path):
+        for stale in path.parent.glob(f".{path.name}.*.writing"):
+            _remove(stale)  # left by a writer that was killed: we hold the lock, none is live
         scratch = path.with_name(f".{path.name}.{os.getpid()}.writing")
-        _remove(scratch)
         try:
             if path.is_file():
                 _settle(path)

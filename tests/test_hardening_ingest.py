@@ -351,3 +351,18 @@ def test_an_ingest_never_waits_for_a_reader_and_the_reader_keeps_its_view(
     finally:
         reader.kill()
         reader.wait()
+
+
+def test_a_copy_left_by_a_killed_ingest_is_removed_by_the_next_one(
+    tmp_path: Path, data_dir: Path, store_path: Path
+) -> None:
+    ingest_files(paths=[write_csv(tmp_path / "a.csv", [ticket("A")])], store_path=store_path)
+    stale = tmp_path / f".{store_path.name}.99999.writing"
+    stale.write_bytes(b"half a store")
+    stale.with_name(stale.name + ".wal").write_bytes(b"x")
+    ingest_files(paths=[write_csv(tmp_path / "b.csv", [ticket("B")])], store_path=store_path)
+    assert sorted(p.name for p in tmp_path.iterdir() if "store" in p.name) == [
+        "store.duckdb",
+        "store.duckdb.lock",
+    ]
+    assert rows(store_path, "SELECT count(*) FROM tickets") == [(2,)]
