@@ -20,7 +20,7 @@ import h3
 import pandas as pd
 import streamlit as st
 
-from dashboard import boundaries, config, maps, metrics, store
+from dashboard import boundaries, config, maps, metrics
 from dashboard.boundaries import AreaLayer
 from dashboard.coverage import Coverage
 
@@ -54,7 +54,7 @@ def geography() -> Geography:
 
 def version() -> str:
     """Return the store's version token (file times and sizes): cheap, not cached."""
-    return store.store_version(config.store_path())
+    return config.store().version()
 
 
 _RUN = threading.local()
@@ -62,10 +62,11 @@ _RUN = threading.local()
 
 def _query(function: Callable[..., T], **kwargs: Any) -> T:
     """Run a query on this script run's read-only connection (opened on first use)."""
-    con = getattr(_RUN, "connection", None)
-    if con is None:
-        con = _RUN.connection = store.connect(config.store_path(), read_only=True)
-    return function(con, **kwargs)
+    opened = getattr(_RUN, "opened", None)
+    if opened is None:
+        opened = _RUN.opened = config.store().reader()
+        _RUN.connection = opened.__enter__()
+    return function(_RUN.connection, **kwargs)
 
 
 def enter_run() -> None:
@@ -76,10 +77,10 @@ def enter_run() -> None:
 def leave_run() -> None:
     """At the end of the outermost run, close its connection: none is held between reruns."""
     _RUN.depth = max(getattr(_RUN, "depth", 1) - 1, 0)
-    con = getattr(_RUN, "connection", None)
-    if _RUN.depth == 0 and con is not None:
-        _RUN.connection = None
-        con.close()
+    opened = getattr(_RUN, "opened", None)
+    if _RUN.depth == 0 and opened is not None:
+        _RUN.opened = _RUN.connection = None
+        opened.__exit__(None, None, None)
 
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS)

@@ -172,7 +172,7 @@ def _summary(args: argparse.Namespace) -> int:
     )
     layer = boundaries.load_districts() if args.by == "district" else boundaries.load_subdistricts()
     population = boundaries.load_population() if args.by == "district" else None
-    with store.open_store(_store_path(args), read_only=True) as con:
+    with store.at(_store_path(args)).reader() as con:
         as_of = metrics.local_midnight(args.as_of) if args.as_of else metrics.store_as_of(con)
         if as_of is None:
             raise KhetmapError(
@@ -221,7 +221,7 @@ def _hotspots(args: argparse.Namespace) -> int:
     filters = metrics.Filters(
         since=args.since, until=args.until, categories=metrics.parse_categories(args.category)
     )
-    with store.open_store(_store_path(args), read_only=True) as con:
+    with store.at(_store_path(args)).reader() as con:
         cells = hotspots.analyse(
             con, layer=boundaries.load_districts(), filters=filters, resolution=args.resolution
         )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from dashboard.store import DuckDBStore, at
+
 DISTRICTS_FILE = "bangkok_districts.geojson"
 SUBDISTRICTS_FILE = "bangkok_subdistricts.geojson"
 POPULATION_FILE = "population_by_district.csv"
@@ -28,6 +30,11 @@ def store_path() -> Path:
     if explicit:
         return Path(explicit).expanduser()
     return Path("data") / STORE_FILE
+
+
+def store() -> DuckDBStore:
+    """Return the configured store (`KHETMAP_STORE`, else `data/khetmap.duckdb`)."""
+    return at(store_path())
 
 
 DEFAULT_POINT_CAP = 500

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from dashboard import i18n
+from dashboard.store import Reader
 from dashboard.vocab import FINISHED
 
 Field = Literal["finish_time", "star", "after_photo", "reopen_count", "location", "category"]
@@ -96,7 +97,7 @@ class Coverage:
         return self.rests_on(field, lang) if self.supports(field) else self.unavailable(field, lang)
 
 
-def coverage(con: Any, *, where: str = "TRUE", params: list[Any] | None = None) -> Coverage:
+def coverage(con: Reader, *, where: str = "TRUE", params: list[Any] | None = None) -> Coverage:
     """Count what the (filtered) tickets carry."""
     row = con.execute(COVERAGE_SQL.format(where=where), params or []).fetchall()[0]
     return Coverage(*(int(value or 0) for value in row))

@@ -22,6 +22,7 @@ import pandas as pd
 from libpysal.weights import W
 
 from dashboard.boundaries import AreaLayer
+from dashboard.store import Reader
 from dashboard.vocab import UNSPECIFIED
 
 RESOLUTIONS = (8, 9)
@@ -183,7 +184,7 @@ def trend(area: Iterable[str], *, now: pd.DataFrame, before: pd.DataFrame) -> st
 
 
 def analyse(
-    con: Any, *, layer: AreaLayer, filters: Any, resolution: int, seed: int = SEED
+    con: Reader, *, layer: AreaLayer, filters: Any, resolution: int, seed: int = SEED
 ) -> pd.DataFrame:
     """Per-cell Gi* table for the open tickets matching `filters` (a metrics.Filters)."""
     from dashboard import metrics
@@ -196,7 +197,7 @@ def analyse(
 
 
 def area_summaries(
-    con: Any,
+    con: Reader,
     *,
     areas: list[list[str]],
     now: pd.DataFrame,

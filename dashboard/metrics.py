@@ -11,12 +11,12 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 
-import duckdb
 import numpy as np
 import pandas as pd
 
 from dashboard.boundaries import AreaLayer
 from dashboard.coverage import Coverage, coverage
+from dashboard.store import Reader
 from dashboard.vocab import BANGKOK_TZ, UNSPECIFIED, open_sql
 
 BANGKOK = BANGKOK_TZ
@@ -94,7 +94,7 @@ def local_midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=BANGKOK)
 
 
-def store_as_of(con: duckdb.DuckDBPyConnection) -> datetime | None:
+def store_as_of(con: Reader) -> datetime | None:
     """Return the newest `reported_at` or `last_activity` in the store (UTC), or None if empty."""
     rows = con.execute(
         "SELECT max(greatest(reported_at, coalesce(last_activity, reported_at))) FROM tickets"
@@ -132,7 +132,7 @@ def _summary_sql(code_column: str, where: str) -> str:
 
 
 def area_summary(
-    con: duckdb.DuckDBPyConnection,
+    con: Reader,
     *,
     by: AreaLevel,
     layer: AreaLayer,
@@ -214,7 +214,7 @@ class Totals:
         return self.finished / self.total if self.total else None
 
 
-def totals(con: duckdb.DuckDBPyConnection, *, filters: Filters) -> Totals:
+def totals(con: Reader, *, filters: Filters) -> Totals:
     """Return headline counts for the filtered tickets."""
     where, params = filters.where()
     row = con.execute(
@@ -231,7 +231,7 @@ def totals(con: duckdb.DuckDBPyConnection, *, filters: Filters) -> Totals:
     return Totals(int(row[0]), int(row[1]), int(row[2]), int(row[3]), median)
 
 
-def known_categories(con: duckdb.DuckDBPyConnection) -> list[str]:
+def known_categories(con: Reader) -> list[str]:
     """Return every category in the store, most common first, with 'unspecified' last."""
     rows = con.execute(
         "SELECT c, count(*) n FROM (SELECT unnest(categories) c FROM tickets) GROUP BY c ORDER BY n DESC, c"
@@ -244,7 +244,7 @@ def parse_categories(values: Sequence[str]) -> tuple[str, ...]:
     return tuple(v.strip() for v in values if v and v.strip())
 
 
-def weekly_trend(con: duckdb.DuckDBPyConnection, *, filters: Filters) -> pd.DataFrame:
+def weekly_trend(con: Reader, *, filters: Filters) -> pd.DataFrame:
     """Return tickets opened and finished per week (weeks start Monday, Bangkok time).
 
     A ticket counts as finished in the week of its `last_activity`; finished tickets without
@@ -266,7 +266,7 @@ def weekly_trend(con: duckdb.DuckDBPyConnection, *, filters: Filters) -> pd.Data
     ).df()
 
 
-def category_counts(con: duckdb.DuckDBPyConnection, *, filters: Filters) -> pd.DataFrame:
+def category_counts(con: Reader, *, filters: Filters) -> pd.DataFrame:
     """Return total and open tickets per category ('unspecified' for none), largest first.
 
     A ticket with two categories counts once in each.
@@ -320,7 +320,7 @@ def _search(q: str, scope: SearchScope) -> tuple[str, list[Any]]:
 
 
 def tickets_page(
-    con: duckdb.DuckDBPyConnection,
+    con: Reader,
     *,
     filters: Filters,
     as_of: datetime,
@@ -344,7 +344,7 @@ def tickets_page(
 
 
 def oldest_open(
-    con: duckdb.DuckDBPyConnection, *, filters: Filters, as_of: datetime, limit: int = 20
+    con: Reader, *, filters: Filters, as_of: datetime, limit: int = 20
 ) -> pd.DataFrame:
     """Return the oldest open tickets."""
     frame, _ = oldest_open_counted(con, filters=filters, as_of=as_of, limit=limit)
@@ -352,7 +352,7 @@ def oldest_open(
 
 
 def oldest_open_counted(
-    con: duckdb.DuckDBPyConnection, *, filters: Filters, as_of: datetime, limit: int = 20
+    con: Reader, *, filters: Filters, as_of: datetime, limit: int = 20
 ) -> tuple[pd.DataFrame, int]:
     """Return the oldest open tickets and how many are open in all."""
     return tickets_page(
@@ -379,7 +379,7 @@ POINT_ORDER_SQL = {
 
 
 def map_points(
-    con: duckdb.DuckDBPyConnection,
+    con: Reader,
     *,
     filters: Filters,
     as_of: datetime,
@@ -402,7 +402,7 @@ def map_points(
     return frame, int(total)
 
 
-def data_coverage(con: duckdb.DuckDBPyConnection, *, filters: Filters) -> Coverage:
+def data_coverage(con: Reader, *, filters: Filters) -> Coverage:
     """What the filtered tickets carry (finish times, stars, after-photos, …)."""
     where, params = filters.where()
     return coverage(con, where=where, params=params)
@@ -421,7 +421,7 @@ def _h3_parent_sql(resolution: int) -> str:
 
 
 def open_by_cell(
-    con: duckdb.DuckDBPyConnection, *, filters: Filters, resolution: int
+    con: Reader, *, filters: Filters, resolution: int
 ) -> pd.DataFrame:
     """Return open tickets per H3 cell (as uint64 `cell`) at `resolution`, for located tickets."""
     where, params = filters.where()
@@ -435,7 +435,7 @@ def open_by_cell(
     ).df()
 
 
-def last_ingest(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
+def last_ingest(con: Reader) -> dict[str, Any] | None:
     """Return the newest ingest's reconciliation, or None."""
     frame = con.execute("SELECT * FROM ingests ORDER BY ingest_id DESC LIMIT 1").df()
     if frame.empty:
@@ -443,7 +443,7 @@ def last_ingest(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
     return records(frame)[0]
 
 
-def newest_report(con: duckdb.DuckDBPyConnection) -> datetime | None:
+def newest_report(con: Reader) -> datetime | None:
     """Return the newest `reported_at` in the store (the end of default review periods)."""
     value = con.execute("SELECT max(reported_at) FROM tickets").fetchall()[0][0]
     return value if isinstance(value, datetime) else None

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-import duckdb
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -15,6 +14,7 @@ from scipy import stats
 from dashboard import metrics
 from dashboard.boundaries import AreaLayer
 from dashboard.metrics import OPEN_SQL, Filters
+from dashboard.store import Reader
 
 DEFAULT_PERIOD_DAYS = 90
 CONFIDENCE = 0.95
@@ -78,7 +78,7 @@ def median_interval(values: np.ndarray, *, confidence: float = CONFIDENCE) -> tu
     return float(ordered[j - 1]), float(ordered[k - 1])
 
 
-def _district_figures(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+def _district_figures(con: Reader, filters: Filters) -> pd.DataFrame:
     where, params = filters.where()
     return con.execute(
         f"""
@@ -89,7 +89,7 @@ def _district_figures(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Da
     ).df()
 
 
-def _finish_days(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+def _finish_days(con: Reader, filters: Filters) -> pd.DataFrame:
     where, params = filters.where()
     return con.execute(
         f"""
@@ -102,7 +102,7 @@ def _finish_days(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFra
 
 
 def league_table(
-    con: duckdb.DuckDBPyConnection,
+    con: Reader,
     *,
     filters: Filters,
     period: Period,
@@ -174,7 +174,7 @@ def _flags_sql(settings: ReviewSettings) -> dict[str, str]:
 
 
 def closure_audit(
-    con: duckdb.DuckDBPyConnection, *, filters: Filters, layer: AreaLayer, settings: ReviewSettings
+    con: Reader, *, filters: Filters, layer: AreaLayer, settings: ReviewSettings
 ) -> pd.DataFrame:
     """Per district: finished tickets and the share of them with each warning sign."""
     where, params = metrics.replace_filters(
@@ -213,7 +213,7 @@ def closure_audit(
 
 
 def flagged_tickets(
-    con: duckdb.DuckDBPyConnection, *, filters: Filters, settings: ReviewSettings, limit: int = 200
+    con: Reader, *, filters: Filters, settings: ReviewSettings, limit: int = 200
 ) -> pd.DataFrame:
     """Finished tickets with at least one warning sign, most signs first, then newest."""
     where, params = metrics.replace_filters(filters, state_group="all").where()

@@ -1,4 +1,10 @@
-"""The embedded DuckDB store: schema, connections and the store's version."""
+"""The store: where tickets live, behind one small interface.
+
+A `Store` owns connecting, the schema, the version token the caches key on, and the one
+way writes happen. Everything that reads takes a `Reader` (a connection that runs one SQL
+statement with parameters), never a particular database's connection class. DuckDB, the
+embedded default, is `DuckDBStore`.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +13,14 @@ import fcntl
 import os
 import shutil
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 import duckdb
+import pandas as pd
 
 from dashboard.errors import StoreError
 
@@ -80,6 +89,66 @@ CREATE TABLE IF NOT EXISTS meta (key VARCHAR NOT NULL, value VARCHAR NOT NULL);
 """
 
 LOCK_WAIT_SECONDS = 30.0
+
+
+class Result(Protocol):
+    """The answer to one statement."""
+
+    def df(self) -> pd.DataFrame: ...
+
+    def fetchall(self) -> list[tuple[Any, ...]]: ...
+
+
+class Reader(Protocol):
+    """A read connection: runs one SQL statement with `?` parameters."""
+
+    def execute(self, query: str, parameters: Sequence[Any] | None = ..., /) -> Result: ...
+
+
+class Store(Protocol):
+    """Where the tickets live."""
+
+    kind: str
+
+    def exists(self) -> bool: ...
+
+    def version(self) -> str:
+        """A token that changes whenever the data changes (cache keys)."""
+        ...
+
+    def reader(self) -> AbstractContextManager[Reader]:
+        """A read-only connection for the length of a `with` block."""
+        ...
+
+    def describe(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class DuckDBStore:
+    """The embedded store: one DuckDB file, replaced whole by each write (`replacing`)."""
+
+    path: Path
+    kind: str = "duckdb"
+
+    def exists(self) -> bool:
+        return self.path.is_file()
+
+    def version(self) -> str:
+        return store_version(self.path)
+
+    def reader(self) -> AbstractContextManager[Reader]:
+        return open_store(self.path, read_only=True)
+
+    def writer(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+        return replacing(self.path)
+
+    def describe(self) -> str:
+        return str(self.path)
+
+
+def at(location: str | Path) -> DuckDBStore:
+    """The store at `location` (a file path: DuckDB)."""
+    return DuckDBStore(Path(location).expanduser())
 
 
 def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
