@@ -20,7 +20,7 @@ import h3
 import pandas as pd
 import streamlit as st
 
-from dashboard import boundaries, config, maps, metrics
+from dashboard import boundaries, config, maps, metrics, queries
 from dashboard.boundaries import AreaLayer
 from dashboard.coverage import Coverage
 
@@ -189,9 +189,7 @@ def area_names(lang: str) -> dict[str, str]:
 def last_ingest(version: str) -> tuple[dict[str, Any] | None, pd.DataFrame]:
     def both(con: Any) -> tuple[dict[str, Any] | None, pd.DataFrame]:
         latest = metrics.last_ingest(con)
-        reasons = con.execute(
-            "SELECT reason, count(*) AS rows FROM quarantine GROUP BY 1 ORDER BY 2 DESC"
-        ).df()
+        reasons = con.execute(queries.QUARANTINE_REASONS).df()
         return latest, reasons
 
     return _query(both)

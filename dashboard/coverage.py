@@ -11,9 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from dashboard import i18n
+from dashboard import i18n, queries
 from dashboard.store import Reader
-from dashboard.vocab import FINISHED
 
 Field = Literal["finish_time", "star", "after_photo", "reopen_count", "location", "category"]
 FIELDS: tuple[Field, ...] = (
@@ -24,20 +23,6 @@ FIELDS: tuple[Field, ...] = (
     "location",
     "category",
 )
-
-COVERAGE_SQL = f"""
-SELECT
-    count(*) AS tickets,
-    count(*) FILTER (state = '{FINISHED}') AS finished,
-    count(*) FILTER (state = '{FINISHED}' AND last_activity IS NOT NULL) AS finish_time,
-    count(star) AS star,
-    count(*) FILTER (state = '{FINISHED}' AND coalesce(trim(photo_after), '') <> '')
-        AS after_photo,
-    count(count_reopen) AS reopen_count,
-    count(*) FILTER (location_issue IS NULL AND lon IS NOT NULL) AS location,
-    count(*) FILTER (len(categories) > 0) AS category
-FROM tickets WHERE {{where}}
-"""
 
 
 @dataclass(frozen=True)
@@ -99,5 +84,5 @@ class Coverage:
 
 def coverage(con: Reader, *, where: str = "TRUE", params: list[Any] | None = None) -> Coverage:
     """Count what the (filtered) tickets carry."""
-    row = con.execute(COVERAGE_SQL.format(where=where), params or []).fetchall()[0]
+    row = con.execute(queries.coverage(where), params or []).fetchall()[0]
     return Coverage(*(int(value or 0) for value in row))

@@ -21,9 +21,9 @@ import numpy as np
 import pandas as pd
 from libpysal.weights import W
 
+from dashboard import queries
 from dashboard.boundaries import AreaLayer
 from dashboard.store import Reader
-from dashboard.vocab import UNSPECIFIED
 
 RESOLUTIONS = (8, 9)
 CONFIDENCE_LEVELS = ((0.99, 0.01), (0.95, 0.05), (0.90, 0.10))
@@ -219,30 +219,13 @@ def area_summaries(
     where, params = metrics.replace_filters(
         filters, state_group="open", district=None, subdistrict=None
     ).where()
-    parent = metrics._h3_parent_sql(resolution)
-    inside = f"{where} AND h3_r9 IS NOT NULL AND {parent} IN (SELECT unnest(?::UBIGINT[]))"
+    sql = queries.hot_area(where, resolution)
     rows: list[dict[str, Any]] = []
     for area in areas:
         if len(rows) >= limit:
             break
         ids = [h3.str_to_int(c) for c in area]
-        found = con.execute(
-            f"""
-            SELECT count(*),
-                   median((epoch(?::TIMESTAMPTZ) - epoch(reported_at)) / 86400.0),
-                   (SELECT list([c, n::VARCHAR] ORDER BY n DESC, c) FROM (
-                       SELECT district_code c, count(*) n FROM tickets WHERE {inside} GROUP BY 1)),
-                   (SELECT list([c, n::VARCHAR] ORDER BY n DESC, c) FROM (
-                       SELECT subdistrict_code c, count(*) n FROM tickets WHERE {inside} GROUP BY 1)),
-                   (SELECT list(c ORDER BY n DESC, c) FROM (
-                       SELECT c, count(*) n FROM (
-                           SELECT unnest(CASE WHEN len(categories) = 0 THEN ['{UNSPECIFIED}'] ELSE categories END) c
-                           FROM tickets WHERE {inside}
-                       ) GROUP BY c ORDER BY n DESC, c LIMIT 3))
-            FROM tickets WHERE {inside}
-            """,
-            [as_of, *params, ids, *params, ids, *params, ids, *params, ids],
-        ).fetchall()[0]
+        found = con.execute(sql, [as_of, *[*params, ids] * 4]).fetchall()[0]
         open_count, median_age, by_district, by_subdistrict, top = found
         if not open_count:
             continue  # a significant cell can be empty itself; an area with no ticket is not listed

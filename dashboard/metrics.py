@@ -14,10 +14,11 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from dashboard import queries
 from dashboard.boundaries import AreaLayer
 from dashboard.coverage import Coverage, coverage
 from dashboard.store import Reader
-from dashboard.vocab import BANGKOK_TZ, UNSPECIFIED, open_sql
+from dashboard.vocab import BANGKOK_TZ, UNSPECIFIED
 
 BANGKOK = BANGKOK_TZ
 AreaLevel = Literal["district", "subdistrict"]
@@ -25,8 +26,7 @@ StateGroup = Literal["open", "finished", "all"]
 NO_LOCATION_CODE = "none"
 NO_LOCATION_NAME_TH = "ไม่มีตำแหน่งที่ใช้ได้"
 NO_LOCATION_NAME_EN = "No usable location"
-OPEN_SQL = open_sql()
-AGE_BUCKETS = (("open_age_0_7", 0, 7), ("open_age_8_30", 8, 30), ("open_age_31_90", 31, 90))
+
 SUMMARY_COLUMNS = (
     "code",
     "name_th",
@@ -77,7 +77,7 @@ class Filters:
                 parts.append("len(categories) = 0")
             clauses.append("(" + " OR ".join(parts) + ")")
         if self.state_group == "open":
-            clauses.append(OPEN_SQL)
+            clauses.append(queries.OPEN)
         elif self.state_group == "finished":
             clauses.append("state = 'finished'")
         if self.district:
@@ -96,39 +96,9 @@ def local_midnight(day: date) -> datetime:
 
 def store_as_of(con: Reader) -> datetime | None:
     """Return the newest `reported_at` or `last_activity` in the store (UTC), or None if empty."""
-    rows = con.execute(
-        "SELECT max(greatest(reported_at, coalesce(last_activity, reported_at))) FROM tickets"
-    ).fetchall()
+    rows = con.execute(queries.AS_OF).fetchall()
     value = rows[0][0] if rows else None
     return value if isinstance(value, datetime) else None
-
-
-def _summary_sql(code_column: str, where: str) -> str:
-    buckets = ",\n".join(
-        f"count(*) FILTER ({OPEN_SQL} AND age_days BETWEEN {low} AND {high}) AS {name}"
-        for name, low, high in AGE_BUCKETS
-    )
-    return f"""
-    SELECT
-        CASE WHEN {code_column} IS NULL OR location_issue IS NOT NULL THEN '{NO_LOCATION_CODE}'
-             ELSE {code_column} END AS code,
-        count(*) AS total,
-        count(*) FILTER ({OPEN_SQL}) AS open,
-        count(*) FILTER (state = 'finished') AS finished,
-        count(*) FILTER (state = 'irrelevant') AS irrelevant,
-        count(*) FILTER (state = 'unknown') AS unknown,
-        median((epoch(last_activity) - epoch(reported_at)) / 86400.0)
-            FILTER (state = 'finished' AND last_activity IS NOT NULL) AS median_days_to_finish,
-        {buckets},
-        count(*) FILTER ({OPEN_SQL} AND age_days > 90) AS open_age_over_90,
-        count(*) FILTER (count_reopen > 0) AS reopened,
-        avg(star) AS mean_star
-    FROM (
-        SELECT *, floor((epoch(?::TIMESTAMPTZ) - epoch(reported_at)) / 86400.0) AS age_days
-        FROM tickets WHERE {where}
-    )
-    GROUP BY 1
-    """
 
 
 def area_summary(
@@ -143,7 +113,10 @@ def area_summary(
     """Return one row per area (all of them, zeros included) plus a 'no usable location' row."""
     code_column = "district_code" if by == "district" else "subdistrict_code"
     where, params = filters.where()
-    counted = con.execute(_summary_sql(code_column, where), [as_of, *params]).df()
+    sql = queries.area_summary(
+        code_column=code_column, where=where, no_location_code=NO_LOCATION_CODE
+    )
+    counted = con.execute(sql, [as_of, *params]).df()
     counted = counted.set_index("code")
     areas = pd.DataFrame(
         {"code": layer.codes, "name_th": layer.names_th, "name_en": layer.names_en}
@@ -217,25 +190,14 @@ class Totals:
 def totals(con: Reader, *, filters: Filters) -> Totals:
     """Return headline counts for the filtered tickets."""
     where, params = filters.where()
-    row = con.execute(
-        f"""
-        SELECT count(*), count(*) FILTER ({OPEN_SQL}), count(*) FILTER (state = 'finished'),
-               count(*) FILTER (location_issue IS NOT NULL),
-               median((epoch(last_activity) - epoch(reported_at)) / 86400.0)
-                   FILTER (state = 'finished' AND last_activity IS NOT NULL)
-        FROM tickets WHERE {where}
-        """,
-        params,
-    ).fetchall()[0]
+    row = con.execute(queries.totals(where), params).fetchall()[0]
     median = None if row[4] is None else float(row[4])
     return Totals(int(row[0]), int(row[1]), int(row[2]), int(row[3]), median)
 
 
 def known_categories(con: Reader) -> list[str]:
     """Return every category in the store, most common first, with 'unspecified' last."""
-    rows = con.execute(
-        "SELECT c, count(*) n FROM (SELECT unnest(categories) c FROM tickets) GROUP BY c ORDER BY n DESC, c"
-    ).fetchall()
+    rows = con.execute(queries.KNOWN_CATEGORIES).fetchall()
     return [str(r[0]) for r in rows] + [UNSPECIFIED]
 
 
@@ -251,19 +213,7 @@ def weekly_trend(con: Reader, *, filters: Filters) -> pd.DataFrame:
     one (the 2022 API data) cannot be placed and are left out of the finished line.
     """
     where, params = filters.where()
-    return con.execute(
-        f"""
-        WITH t AS (SELECT reported_at, last_activity, state FROM tickets WHERE {where})
-        SELECT week, sum(opened)::BIGINT AS opened, sum(finished)::BIGINT AS finished FROM (
-            SELECT date_trunc('week', timezone('Asia/Bangkok', reported_at))::DATE AS week,
-                   1 AS opened, 0 AS finished FROM t
-            UNION ALL
-            SELECT date_trunc('week', timezone('Asia/Bangkok', last_activity))::DATE, 0, 1
-            FROM t WHERE state = 'finished' AND last_activity IS NOT NULL
-        ) GROUP BY week ORDER BY week
-        """,
-        params,
-    ).df()
+    return con.execute(queries.weekly(where), params).df()
 
 
 def category_counts(con: Reader, *, filters: Filters) -> pd.DataFrame:
@@ -272,31 +222,7 @@ def category_counts(con: Reader, *, filters: Filters) -> pd.DataFrame:
     A ticket with two categories counts once in each.
     """
     where, params = filters.where()
-    return con.execute(
-        f"""
-        SELECT category, count(*) AS total, count(*) FILTER (is_open) AS open FROM (
-            SELECT unnest(CASE WHEN len(categories) = 0 THEN ['{UNSPECIFIED}'] ELSE categories END)
-                       AS category,
-                   {OPEN_SQL} AS is_open
-            FROM tickets WHERE {where}
-        ) GROUP BY category ORDER BY total DESC, category
-        """,
-        params,
-    ).df()
-
-
-TICKET_FIELDS = """
-    ticket_id, categories, state, state_label, reported_at, last_activity, district_code,
-    subdistrict_code, comment, address, photo, photo_after, lon, lat, location_issue,
-    count_reopen, star,
-    floor((epoch(?::TIMESTAMPTZ) - epoch(reported_at)) / 86400.0)::INTEGER AS age_days
-"""
-SORT_SQL = {
-    "newest": "reported_at DESC, ticket_id",
-    "oldest": "reported_at ASC, ticket_id",
-    "district": "district_code NULLS LAST, reported_at DESC, ticket_id",
-    "state": "state, reported_at DESC, ticket_id",
-}
+    return con.execute(queries.category_counts(where), params).df()
 
 
 SearchScope = Literal["comment", "all"]
@@ -311,12 +237,8 @@ def _search(q: str, scope: SearchScope) -> tuple[str, list[Any]]:
     if not q:
         return "TRUE", []
     if scope == "comment":
-        return "contains(lower(coalesce(comment, '')), lower(?))", [q]
-    return (
-        "(contains(lower(coalesce(comment, '')), lower(?)) OR contains(lower(coalesce(address, '')), lower(?))"
-        " OR contains(lower(ticket_id), lower(?)))",
-        [q, q, q],
-    )
+        return queries.SEARCH_COMMENT, [q]
+    return queries.SEARCH_ALL, [q, q, q]
 
 
 def tickets_page(
@@ -332,20 +254,16 @@ def tickets_page(
     """Return up to `limit` filtered tickets matching the text `q`, and how many match in all."""
     where, params = filters.where()
     search, search_params = _search(q, scope)
-    order = SORT_SQL.get(sort, SORT_SQL["newest"])
-    total = con.execute(
-        f"SELECT count(*) FROM tickets WHERE {where} AND {search}", [*params, *search_params]
-    ).fetchall()[0][0]
+    order = queries.SORTS.get(sort, queries.SORTS["newest"])
+    matching = f"{where} AND {search}"
+    total = con.execute(queries.count(matching), [*params, *search_params]).fetchall()[0][0]
     frame = con.execute(
-        f"SELECT {TICKET_FIELDS} FROM tickets WHERE {where} AND {search} ORDER BY {order} LIMIT ?",
-        [as_of, *params, *search_params, limit],
+        queries.ticket_list(matching, order), [as_of, *params, *search_params, limit]
     ).df()
     return frame, int(total)
 
 
-def oldest_open(
-    con: Reader, *, filters: Filters, as_of: datetime, limit: int = 20
-) -> pd.DataFrame:
+def oldest_open(con: Reader, *, filters: Filters, as_of: datetime, limit: int = 20) -> pd.DataFrame:
     """Return the oldest open tickets."""
     frame, _ = oldest_open_counted(con, filters=filters, as_of=as_of, limit=limit)
     return frame
@@ -370,12 +288,6 @@ def replace_filters(filters: Filters, **changes: Any) -> Filters:
 
 
 PointOrder = Literal["oldest", "newest"]
-POINT_ORDER_SQL = {
-    # the director's backlog first: open tickets oldest first, then the rest newest first
-    "oldest": f"({OPEN_SQL}) DESC, CASE WHEN {OPEN_SQL} THEN epoch(reported_at) "
-    "ELSE -epoch(reported_at) END, ticket_id",
-    "newest": "reported_at DESC, ticket_id",
-}
 
 
 def map_points(
@@ -392,12 +304,10 @@ def map_points(
     director needs to see); 'newest': newest first, whatever the state.
     """
     where, params = filters.where()
-    located = f"{where} AND location_issue IS NULL AND lon IS NOT NULL"
-    total = con.execute(f"SELECT count(*) FROM tickets WHERE {located}", params).fetchall()[0][0]
+    located = f"{where} AND {queries.LOCATED}"
+    total = con.execute(queries.count(located), params).fetchall()[0][0]
     frame = con.execute(
-        f"SELECT {TICKET_FIELDS} FROM tickets WHERE {located}"
-        f" ORDER BY {POINT_ORDER_SQL[order]} LIMIT ?",
-        [as_of, *params, cap],
+        queries.ticket_list(located, queries.POINT_ORDERS[order]), [as_of, *params, cap]
     ).df()
     return frame, int(total)
 
@@ -408,36 +318,15 @@ def data_coverage(con: Reader, *, filters: Filters) -> Coverage:
     return coverage(con, where=where, params=params)
 
 
-def _h3_parent_sql(resolution: int) -> str:
-    """SQL turning the stored resolution-9 cell into its parent at `resolution` (<= 9).
-
-    An H3 index keeps its resolution in bits 52–55 and one 3-bit digit per resolution;
-    a parent has the lower resolution and digits past it set to 7.
-    """
-    if not 0 <= resolution <= 9:
-        raise ValueError(f"resolution must be 0..9, got {resolution}")
-    unused = sum(7 << ((15 - digit) * 3) for digit in range(resolution + 1, 10))
-    return f"((h3_r9 & ~(15::UBIGINT << 52)) | ({resolution}::UBIGINT << 52) | {unused}::UBIGINT)"
-
-
-def open_by_cell(
-    con: Reader, *, filters: Filters, resolution: int
-) -> pd.DataFrame:
+def open_by_cell(con: Reader, *, filters: Filters, resolution: int) -> pd.DataFrame:
     """Return open tickets per H3 cell (as uint64 `cell`) at `resolution`, for located tickets."""
     where, params = filters.where()
-    return con.execute(
-        f"""
-        SELECT {_h3_parent_sql(resolution)} AS cell, count(*) AS open
-        FROM tickets WHERE {where} AND {OPEN_SQL} AND h3_r9 IS NOT NULL
-        GROUP BY 1 ORDER BY 1
-        """,
-        params,
-    ).df()
+    return con.execute(queries.open_by_cell(where, resolution), params).df()
 
 
 def last_ingest(con: Reader) -> dict[str, Any] | None:
     """Return the newest ingest's reconciliation, or None."""
-    frame = con.execute("SELECT * FROM ingests ORDER BY ingest_id DESC LIMIT 1").df()
+    frame = con.execute(queries.LAST_INGEST).df()
     if frame.empty:
         return None
     return records(frame)[0]
@@ -445,5 +334,5 @@ def last_ingest(con: Reader) -> dict[str, Any] | None:
 
 def newest_report(con: Reader) -> datetime | None:
     """Return the newest `reported_at` in the store (the end of default review periods)."""
-    value = con.execute("SELECT max(reported_at) FROM tickets").fetchall()[0][0]
+    value = con.execute(queries.NEWEST_REPORT).fetchall()[0][0]
     return value if isinstance(value, datetime) else None

@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from dashboard import metrics
+from dashboard import metrics, queries
 from dashboard.boundaries import AreaLayer
-from dashboard.metrics import OPEN_SQL, Filters
+from dashboard.metrics import Filters
 from dashboard.store import Reader
 
 DEFAULT_PERIOD_DAYS = 90
@@ -80,25 +80,12 @@ def median_interval(values: np.ndarray, *, confidence: float = CONFIDENCE) -> tu
 
 def _district_figures(con: Reader, filters: Filters) -> pd.DataFrame:
     where, params = filters.where()
-    return con.execute(
-        f"""
-        SELECT district_code AS code, count(*) AS tickets, count(*) FILTER ({OPEN_SQL}) AS open
-        FROM tickets WHERE {where} AND district_code IS NOT NULL GROUP BY 1
-        """,
-        params,
-    ).df()
+    return con.execute(queries.district_figures(where), params).df()
 
 
 def _finish_days(con: Reader, filters: Filters) -> pd.DataFrame:
     where, params = filters.where()
-    return con.execute(
-        f"""
-        SELECT district_code AS code, (epoch(last_activity) - epoch(reported_at)) / 86400.0 AS days
-        FROM tickets WHERE {where} AND district_code IS NOT NULL
-          AND state = 'finished' AND last_activity IS NOT NULL
-        """,
-        params,
-    ).df()
+    return con.execute(queries.finish_days(where), params).df()
 
 
 def league_table(
@@ -162,15 +149,7 @@ AUDIT_FLAGS = ("no_after_photo", "fast_close", "reopened", "low_star")
 
 
 def _flags_sql(settings: ReviewSettings) -> dict[str, str]:
-    return {
-        "no_after_photo": "coalesce(trim(photo_after), '') = ''",
-        "fast_close": (
-            "last_activity IS NOT NULL AND "
-            f"(epoch(last_activity) - epoch(reported_at)) < {float(settings.fast_close_hours) * 3600}"
-        ),
-        "reopened": "coalesce(count_reopen, 0) > 0",
-        "low_star": "star IS NOT NULL AND star <= 2",
-    }
+    return queries.audit_flags(settings.fast_close_hours)
 
 
 def closure_audit(
@@ -180,21 +159,8 @@ def closure_audit(
     where, params = metrics.replace_filters(
         filters, district=None, subdistrict=None, state_group="all"
     ).where()
-    flags = _flags_sql(settings)
-    counts = ",\n".join(f"count(*) FILTER ({sql}) AS {name}" for name, sql in flags.items())
-    audited = (
-        con.execute(
-            f"""
-        SELECT district_code AS code, count(*) AS finished, count(star) AS rated,
-               count(count_reopen) AS with_reopen_count, {counts}
-        FROM tickets WHERE {where} AND state = 'finished' AND district_code IS NOT NULL
-        GROUP BY 1
-        """,
-            params,
-        )
-        .df()
-        .set_index("code")
-    )
+    sql = queries.closure_audit(where, _flags_sql(settings))
+    audited = con.execute(sql, params).df().set_index("code")
     frame = pd.DataFrame(
         {"code": layer.codes, "name_th": layer.names_th, "name_en": layer.names_en}
     )
@@ -217,20 +183,8 @@ def flagged_tickets(
 ) -> pd.DataFrame:
     """Finished tickets with at least one warning sign, most signs first, then newest."""
     where, params = metrics.replace_filters(filters, state_group="all").where()
-    flags = _flags_sql(settings)
-    columns = ",\n".join(f"({sql}) AS {name}" for name, sql in flags.items())
-    any_flag = " OR ".join(f"({sql})" for sql in flags.values())
-    score = " + ".join(f"({sql})::INT" for sql in flags.values())
-    return con.execute(
-        f"""
-        SELECT ticket_id, district_code, reported_at, last_activity,
-               (epoch(last_activity) - epoch(reported_at)) / 3600.0 AS hours_to_finish,
-               photo, photo_after, star, count_reopen, comment, {columns}
-        FROM tickets WHERE {where} AND state = 'finished' AND ({any_flag})
-        ORDER BY {score} DESC, reported_at DESC, ticket_id LIMIT ?
-        """,
-        [*params, limit],
-    ).df()
+    sql = queries.flagged_tickets(where, _flags_sql(settings))
+    return con.execute(sql, [*params, limit]).df()
 
 
 def flag_labels(row: Mapping[Any, Any]) -> list[str]:

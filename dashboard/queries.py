@@ -1,0 +1,245 @@
+"""Every read query, in one place. Pure string builders: no connection, no streamlit.
+
+Each function returns the SQL text of one statement; parameters are `?` placeholders
+whose values the caller passes (never interpolated), except the fixed vocabulary and
+numbers computed here. `where` is the condition `metrics.Filters.where()` builds.
+Written in DuckDB's SQL; a second backend adds its own text only where dialects differ.
+"""
+
+from __future__ import annotations
+
+from dashboard.vocab import FINISHED, UNSPECIFIED, open_sql
+
+OPEN = open_sql()
+DAYS_TO_FINISH = "(epoch(last_activity) - epoch(reported_at)) / 86400.0"
+HAS_FINISH_TIME = f"state = '{FINISHED}' AND last_activity IS NOT NULL"
+CATEGORIES_OR_UNSPECIFIED = (
+    f"CASE WHEN len(categories) = 0 THEN ['{UNSPECIFIED}'] ELSE categories END"
+)
+
+AS_OF = "SELECT max(greatest(reported_at, coalesce(last_activity, reported_at))) FROM tickets"
+NEWEST_REPORT = "SELECT max(reported_at) FROM tickets"
+KNOWN_CATEGORIES = (
+    "SELECT c, count(*) n FROM (SELECT unnest(categories) c FROM tickets) "
+    "GROUP BY c ORDER BY n DESC, c"
+)
+LAST_INGEST = "SELECT * FROM ingests ORDER BY ingest_id DESC LIMIT 1"
+QUARANTINE_REASONS = "SELECT reason, count(*) AS rows FROM quarantine GROUP BY 1 ORDER BY 2 DESC"
+
+
+def area_summary(*, code_column: str, where: str, no_location_code: str) -> str:
+    """One row per area code: counts by state, median days to finish, open-age buckets.
+
+    Parameters: the as-of instant, then the filter's.
+    """
+    buckets = ",\n".join(
+        f"count(*) FILTER ({OPEN} AND age_days BETWEEN {low} AND {high}) AS {name}"
+        for name, low, high in AGE_BUCKETS
+    )
+    return f"""
+    SELECT
+        CASE WHEN {code_column} IS NULL OR location_issue IS NOT NULL THEN '{no_location_code}'
+             ELSE {code_column} END AS code,
+        count(*) AS total,
+        count(*) FILTER ({OPEN}) AS open,
+        count(*) FILTER (state = '{FINISHED}') AS finished,
+        count(*) FILTER (state = 'irrelevant') AS irrelevant,
+        count(*) FILTER (state = 'unknown') AS unknown,
+        median({DAYS_TO_FINISH}) FILTER ({HAS_FINISH_TIME}) AS median_days_to_finish,
+        {buckets},
+        count(*) FILTER ({OPEN} AND age_days > 90) AS open_age_over_90,
+        count(*) FILTER (count_reopen > 0) AS reopened,
+        avg(star) AS mean_star
+    FROM (
+        SELECT *, floor((epoch(?::TIMESTAMPTZ) - epoch(reported_at)) / 86400.0) AS age_days
+        FROM tickets WHERE {where}
+    )
+    GROUP BY 1
+    """
+
+
+AGE_BUCKETS = (("open_age_0_7", 0, 7), ("open_age_8_30", 8, 30), ("open_age_31_90", 31, 90))
+
+
+def totals(where: str) -> str:
+    return f"""
+    SELECT count(*), count(*) FILTER ({OPEN}), count(*) FILTER (state = '{FINISHED}'),
+           count(*) FILTER (location_issue IS NOT NULL),
+           median({DAYS_TO_FINISH}) FILTER ({HAS_FINISH_TIME})
+    FROM tickets WHERE {where}
+    """
+
+
+def weekly(where: str) -> str:
+    """Opened per week of report, finished per week of finish time (Bangkok weeks)."""
+    return f"""
+    WITH t AS (SELECT reported_at, last_activity, state FROM tickets WHERE {where})
+    SELECT week, sum(opened)::BIGINT AS opened, sum(finished)::BIGINT AS finished FROM (
+        SELECT date_trunc('week', timezone('Asia/Bangkok', reported_at))::DATE AS week,
+               1 AS opened, 0 AS finished FROM t
+        UNION ALL
+        SELECT date_trunc('week', timezone('Asia/Bangkok', last_activity))::DATE, 0, 1
+        FROM t WHERE {HAS_FINISH_TIME}
+    ) GROUP BY week ORDER BY week
+    """
+
+
+def category_counts(where: str) -> str:
+    return f"""
+    SELECT category, count(*) AS total, count(*) FILTER (is_open) AS open FROM (
+        SELECT unnest({CATEGORIES_OR_UNSPECIFIED}) AS category, {OPEN} AS is_open
+        FROM tickets WHERE {where}
+    ) GROUP BY category ORDER BY total DESC, category
+    """
+
+
+TICKET_FIELDS = """
+    ticket_id, categories, state, state_label, reported_at, last_activity, district_code,
+    subdistrict_code, comment, address, photo, photo_after, lon, lat, location_issue,
+    count_reopen, star,
+    floor((epoch(?::TIMESTAMPTZ) - epoch(reported_at)) / 86400.0)::INTEGER AS age_days
+"""
+"""The columns of a ticket list; the parameter is the as-of instant (for `age_days`)."""
+
+SORTS = {
+    "newest": "reported_at DESC, ticket_id",
+    "oldest": "reported_at ASC, ticket_id",
+    "district": "district_code NULLS LAST, reported_at DESC, ticket_id",
+    "state": "state, reported_at DESC, ticket_id",
+}
+POINT_ORDERS = {
+    # the director's backlog first: open tickets oldest first, then the rest newest first
+    "oldest": f"({OPEN}) DESC, CASE WHEN {OPEN} THEN epoch(reported_at) "
+    "ELSE -epoch(reported_at) END, ticket_id",
+    "newest": "reported_at DESC, ticket_id",
+}
+SEARCH_COMMENT = "contains(lower(coalesce(comment, '')), lower(?))"
+SEARCH_ALL = (
+    "(contains(lower(coalesce(comment, '')), lower(?)) "
+    "OR contains(lower(coalesce(address, '')), lower(?)) OR contains(lower(ticket_id), lower(?)))"
+)
+LOCATED = "location_issue IS NULL AND lon IS NOT NULL"
+
+
+def count(where: str) -> str:
+    return f"SELECT count(*) FROM tickets WHERE {where}"
+
+
+def ticket_list(where: str, order: str) -> str:
+    """Parameters: the as-of instant, the condition's, then the row limit."""
+    return f"SELECT {TICKET_FIELDS} FROM tickets WHERE {where} ORDER BY {order} LIMIT ?"
+
+
+def h3_parent(resolution: int) -> str:
+    """SQL turning the stored resolution-9 cell into its parent at `resolution` (<= 9).
+
+    An H3 index keeps its resolution in bits 52–55 and one 3-bit digit per resolution;
+    a parent has the lower resolution and digits past it set to 7.
+    """
+    if not 0 <= resolution <= 9:
+        raise ValueError(f"resolution must be 0..9, got {resolution}")
+    unused = sum(7 << ((15 - digit) * 3) for digit in range(resolution + 1, 10))
+    return f"((h3_r9 & ~(15::UBIGINT << 52)) | ({resolution}::UBIGINT << 52) | {unused}::UBIGINT)"
+
+
+def open_by_cell(where: str, resolution: int) -> str:
+    return f"""
+    SELECT {h3_parent(resolution)} AS cell, count(*) AS open
+    FROM tickets WHERE {where} AND {OPEN} AND h3_r9 IS NOT NULL
+    GROUP BY 1 ORDER BY 1
+    """
+
+
+def coverage(where: str) -> str:
+    """How many tickets carry each optional field (see `coverage.Coverage`)."""
+    return f"""
+    SELECT
+        count(*) AS tickets,
+        count(*) FILTER (state = '{FINISHED}') AS finished,
+        count(*) FILTER ({HAS_FINISH_TIME}) AS finish_time,
+        count(star) AS star,
+        count(*) FILTER (state = '{FINISHED}' AND coalesce(trim(photo_after), '') <> '')
+            AS after_photo,
+        count(count_reopen) AS reopen_count,
+        count(*) FILTER ({LOCATED}) AS location,
+        count(*) FILTER (len(categories) > 0) AS category
+    FROM tickets WHERE {where}
+    """
+
+
+# --- the governor's review ---------------------------------------------------------------
+
+
+def district_figures(where: str) -> str:
+    return f"""
+    SELECT district_code AS code, count(*) AS tickets, count(*) FILTER ({OPEN}) AS open
+    FROM tickets WHERE {where} AND district_code IS NOT NULL GROUP BY 1
+    """
+
+
+def finish_days(where: str) -> str:
+    return f"""
+    SELECT district_code AS code, {DAYS_TO_FINISH} AS days
+    FROM tickets WHERE {where} AND district_code IS NOT NULL AND {HAS_FINISH_TIME}
+    """
+
+
+def audit_flags(fast_close_hours: float) -> dict[str, str]:
+    """Each closure-audit flag as a condition on a finished ticket."""
+    return {
+        "no_after_photo": "coalesce(trim(photo_after), '') = ''",
+        "fast_close": (
+            "last_activity IS NOT NULL AND "
+            f"(epoch(last_activity) - epoch(reported_at)) < {float(fast_close_hours) * 3600}"
+        ),
+        "reopened": "coalesce(count_reopen, 0) > 0",
+        "low_star": "star IS NOT NULL AND star <= 2",
+    }
+
+
+def closure_audit(where: str, flags: dict[str, str]) -> str:
+    counts = ",\n".join(f"count(*) FILTER ({sql}) AS {name}" for name, sql in flags.items())
+    return f"""
+    SELECT district_code AS code, count(*) AS finished, count(star) AS rated,
+           count(count_reopen) AS with_reopen_count, {counts}
+    FROM tickets WHERE {where} AND state = '{FINISHED}' AND district_code IS NOT NULL
+    GROUP BY 1
+    """
+
+
+def flagged_tickets(where: str, flags: dict[str, str]) -> str:
+    """Finished tickets with a flag, most flags first. Parameters: the condition's, a limit."""
+    columns = ",\n".join(f"({sql}) AS {name}" for name, sql in flags.items())
+    any_flag = " OR ".join(f"({sql})" for sql in flags.values())
+    score = " + ".join(f"({sql})::INT" for sql in flags.values())
+    return f"""
+    SELECT ticket_id, district_code, reported_at, last_activity,
+           (epoch(last_activity) - epoch(reported_at)) / 3600.0 AS hours_to_finish,
+           photo, photo_after, star, count_reopen, comment, {columns}
+    FROM tickets WHERE {where} AND state = '{FINISHED}' AND ({any_flag})
+    ORDER BY {score} DESC, reported_at DESC, ticket_id LIMIT ?
+    """
+
+
+def hot_area(where: str, resolution: int) -> str:
+    """One hot area's open tickets: count, median age, districts, subdistricts, top categories.
+
+    Parameters: the as-of instant, then four times the condition's followed by the cells.
+    """
+    inside = (
+        f"{where} AND h3_r9 IS NOT NULL AND {h3_parent(resolution)} IN "
+        "(SELECT unnest(?::UBIGINT[]))"
+    )
+    return f"""
+    SELECT count(*),
+           median((epoch(?::TIMESTAMPTZ) - epoch(reported_at)) / 86400.0),
+           (SELECT list([c, n::VARCHAR] ORDER BY n DESC, c) FROM (
+               SELECT district_code c, count(*) n FROM tickets WHERE {inside} GROUP BY 1)),
+           (SELECT list([c, n::VARCHAR] ORDER BY n DESC, c) FROM (
+               SELECT subdistrict_code c, count(*) n FROM tickets WHERE {inside} GROUP BY 1)),
+           (SELECT list(c ORDER BY n DESC, c) FROM (
+               SELECT c, count(*) n FROM (
+                   SELECT unnest({CATEGORIES_OR_UNSPECIFIED}) c FROM tickets WHERE {inside}
+               ) GROUP BY c ORDER BY n DESC, c LIMIT 3))
+    FROM tickets WHERE {inside}
+    """

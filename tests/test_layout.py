@@ -1,0 +1,44 @@
+"""One concept, one place: checked, so that the next change cannot quietly spread it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+DASHBOARD = Path(__file__).resolve().parents[1] / "dashboard"
+WRITE_PATH = {"ingest.py", "normalise.py", "store.py"}
+"""Modules that write (the ingest's staging and upsert SQL, the schema)."""
+SHELL = {"app.py", "shell.py", "cache.py", "widgets.py"}
+
+
+def test_every_read_query_lives_in_the_queries_module() -> None:
+    spread = [
+        path.name
+        for path in DASHBOARD.rglob("*.py")
+        if path.name not in WRITE_PATH | {"queries.py"}
+        and re.search(r"\bSELECT\b", path.read_text(encoding="utf-8"))
+    ]
+    assert spread == []
+
+
+def test_the_core_never_imports_streamlit() -> None:
+    core = [p for p in DASHBOARD.glob("*.py") if p.name not in SHELL]
+    assert core, "no core modules found"
+    importing = [
+        p.name
+        for p in core
+        if re.search(r"^\s*(import|from) streamlit", p.read_text(encoding="utf-8"), re.M)
+    ]
+    assert importing == []
+
+
+def test_the_words_for_open_are_defined_once() -> None:
+    defined = [
+        path.name
+        for path in DASHBOARD.rglob("*.py")
+        if re.search(
+            r'"waiting",\s*"forwarded",\s*"in_progress",\s*"other"',
+            path.read_text(encoding="utf-8"),
+        )
+    ]
+    assert defined == ["vocab.py"]
