@@ -225,8 +225,10 @@ def area_summaries(
         if len(rows) >= limit:
             break
         ids = [h3.str_to_int(c) for c in area]
-        found = con.execute(sql, [as_of, *[*params, ids] * 4]).fetchall()[0]
-        open_count, median_age, by_district, by_subdistrict, top = found
+        found = con.execute(sql, [as_of, *[*params, ids] * 6]).fetchall()[0]
+        open_count, median_age, districts_, district_n, subdistricts_, subdistrict_n, top = found
+        by_district = list(zip(districts_ or [], district_n or [], strict=True))
+        by_subdistrict = list(zip(subdistricts_ or [], subdistrict_n or [], strict=True))
         if not open_count:
             continue  # a significant cell can be empty itself; an area with no ticket is not listed
         rows.append(

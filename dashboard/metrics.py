@@ -71,10 +71,10 @@ class Filters:
             params.append(local_midnight(self.until + timedelta(days=1)))
         if self.categories:
             named = [c for c in self.categories if c != UNSPECIFIED]
-            parts = ["list_has_any(categories, ?::VARCHAR[])"] if named else []
+            parts = [queries.ANY_CATEGORY] if named else []
             params += [named] if named else []
             if UNSPECIFIED in self.categories:
-                parts.append("len(categories) = 0")
+                parts.append(queries.NO_CATEGORY)
             clauses.append("(" + " OR ".join(parts) + ")")
         if self.state_group == "open":
             clauses.append(queries.OPEN)

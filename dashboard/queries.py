@@ -3,24 +3,59 @@
 Each function returns the SQL text of one statement; parameters are `?` placeholders
 whose values the caller passes (never interpolated), except the fixed vocabulary and
 numbers computed here. `where` is the condition `metrics.Filters.where()` builds.
-Written in DuckDB's SQL; a second backend adds its own text only where dialects differ.
+
+Written once, in the SQL that DuckDB and PostgreSQL share: `FILTER (WHERE …)`,
+`extract(epoch FROM …)`, `percentile_cont(0.5) WITHIN GROUP (…)`, `ARRAY[…]`, `&&`,
+`strpos`, `array_agg`, an alias on every subquery, numbers cast to DOUBLE PRECISION. The
+one difference left (the H3 cell's integer type) is a `Dialect` field.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from dashboard.vocab import FINISHED, UNSPECIFIED, open_sql
 
+
+@dataclass(frozen=True)
+class Dialect:
+    name: str
+    cell_type: str
+    """the integer type of an H3 cell (DuckDB: unsigned; PostgreSQL has only signed)"""
+
+
+DUCKDB = Dialect(name="duckdb", cell_type="UBIGINT")
+POSTGRESQL = Dialect(name="postgresql", cell_type="BIGINT")
+
+
+def epoch(expression: str) -> str:
+    return f"extract(epoch FROM {expression})::DOUBLE PRECISION"
+
+
+def median(expression: str) -> str:
+    return f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {expression})"
+
+
+def list_length(column: str) -> str:
+    return f"coalesce(array_length({column}, 1), 0)"
+
+
 OPEN = open_sql()
-DAYS_TO_FINISH = "(epoch(last_activity) - epoch(reported_at)) / 86400.0"
+DAYS_TO_FINISH = f"({epoch('last_activity')} - {epoch('reported_at')}) / 86400.0"
 HAS_FINISH_TIME = f"state = '{FINISHED}' AND last_activity IS NOT NULL"
 CATEGORIES_OR_UNSPECIFIED = (
-    f"CASE WHEN len(categories) = 0 THEN ['{UNSPECIFIED}'] ELSE categories END"
+    f"CASE WHEN {list_length('categories')} = 0 THEN ARRAY['{UNSPECIFIED}']::VARCHAR[] "
+    "ELSE categories END"
 )
+AGE_DAYS = f"floor(({epoch('?::TIMESTAMPTZ')} - {epoch('reported_at')}) / 86400.0)"
+"""Whole days from the report to the as-of instant (the parameter)."""
+NO_CATEGORY = f"{list_length('categories')} = 0"
+ANY_CATEGORY = "categories && ?::VARCHAR[]"
 
 AS_OF = "SELECT max(greatest(reported_at, coalesce(last_activity, reported_at))) FROM tickets"
 NEWEST_REPORT = "SELECT max(reported_at) FROM tickets"
 KNOWN_CATEGORIES = (
-    "SELECT c, count(*) n FROM (SELECT unnest(categories) c FROM tickets) "
+    "SELECT c, count(*) AS n FROM (SELECT unnest(categories) AS c FROM tickets) AS listed "
     "GROUP BY c ORDER BY n DESC, c"
 )
 LAST_INGEST = "SELECT * FROM ingests ORDER BY ingest_id DESC LIMIT 1"
@@ -33,7 +68,7 @@ def area_summary(*, code_column: str, where: str, no_location_code: str) -> str:
     Parameters: the as-of instant, then the filter's.
     """
     buckets = ",\n".join(
-        f"count(*) FILTER ({OPEN} AND age_days BETWEEN {low} AND {high}) AS {name}"
+        f"count(*) FILTER (WHERE {OPEN} AND age_days BETWEEN {low} AND {high}) AS {name}"
         for name, low, high in AGE_BUCKETS
     )
     return f"""
@@ -41,19 +76,18 @@ def area_summary(*, code_column: str, where: str, no_location_code: str) -> str:
         CASE WHEN {code_column} IS NULL OR location_issue IS NOT NULL THEN '{no_location_code}'
              ELSE {code_column} END AS code,
         count(*) AS total,
-        count(*) FILTER ({OPEN}) AS open,
-        count(*) FILTER (state = '{FINISHED}') AS finished,
-        count(*) FILTER (state = 'irrelevant') AS irrelevant,
-        count(*) FILTER (state = 'unknown') AS unknown,
-        median({DAYS_TO_FINISH}) FILTER ({HAS_FINISH_TIME}) AS median_days_to_finish,
+        count(*) FILTER (WHERE {OPEN}) AS open,
+        count(*) FILTER (WHERE state = '{FINISHED}') AS finished,
+        count(*) FILTER (WHERE state = 'irrelevant') AS irrelevant,
+        count(*) FILTER (WHERE state = 'unknown') AS unknown,
+        {median(DAYS_TO_FINISH)} FILTER (WHERE {HAS_FINISH_TIME}) AS median_days_to_finish,
         {buckets},
-        count(*) FILTER ({OPEN} AND age_days > 90) AS open_age_over_90,
-        count(*) FILTER (count_reopen > 0) AS reopened,
-        avg(star) AS mean_star
+        count(*) FILTER (WHERE {OPEN} AND age_days > 90) AS open_age_over_90,
+        count(*) FILTER (WHERE count_reopen > 0) AS reopened,
+        avg(star)::DOUBLE PRECISION AS mean_star
     FROM (
-        SELECT *, floor((epoch(?::TIMESTAMPTZ) - epoch(reported_at)) / 86400.0) AS age_days
-        FROM tickets WHERE {where}
-    )
+        SELECT *, {AGE_DAYS} AS age_days FROM tickets WHERE {where}
+    ) AS aged
     GROUP BY 1
     """
 
@@ -63,9 +97,10 @@ AGE_BUCKETS = (("open_age_0_7", 0, 7), ("open_age_8_30", 8, 30), ("open_age_31_9
 
 def totals(where: str) -> str:
     return f"""
-    SELECT count(*), count(*) FILTER ({OPEN}), count(*) FILTER (state = '{FINISHED}'),
-           count(*) FILTER (location_issue IS NOT NULL),
-           median({DAYS_TO_FINISH}) FILTER ({HAS_FINISH_TIME})
+    SELECT count(*), count(*) FILTER (WHERE {OPEN}),
+           count(*) FILTER (WHERE state = '{FINISHED}'),
+           count(*) FILTER (WHERE location_issue IS NOT NULL),
+           {median(DAYS_TO_FINISH)} FILTER (WHERE {HAS_FINISH_TIME})
     FROM tickets WHERE {where}
     """
 
@@ -80,24 +115,23 @@ def weekly(where: str) -> str:
         UNION ALL
         SELECT date_trunc('week', timezone('Asia/Bangkok', last_activity))::DATE, 0, 1
         FROM t WHERE {HAS_FINISH_TIME}
-    ) GROUP BY week ORDER BY week
+    ) AS events GROUP BY week ORDER BY week
     """
 
 
 def category_counts(where: str) -> str:
     return f"""
-    SELECT category, count(*) AS total, count(*) FILTER (is_open) AS open FROM (
+    SELECT category, count(*) AS total, count(*) FILTER (WHERE is_open) AS open FROM (
         SELECT unnest({CATEGORIES_OR_UNSPECIFIED}) AS category, {OPEN} AS is_open
         FROM tickets WHERE {where}
-    ) GROUP BY category ORDER BY total DESC, category
+    ) AS listed GROUP BY category ORDER BY total DESC, category
     """
 
 
-TICKET_FIELDS = """
+TICKET_FIELDS = f"""
     ticket_id, categories, state, state_label, reported_at, last_activity, district_code,
     subdistrict_code, comment, address, photo, photo_after, lon, lat, location_issue,
-    count_reopen, star,
-    floor((epoch(?::TIMESTAMPTZ) - epoch(reported_at)) / 86400.0)::INTEGER AS age_days
+    count_reopen, star, {AGE_DAYS}::INTEGER AS age_days
 """
 """The columns of a ticket list; the parameter is the as-of instant (for `age_days`)."""
 
@@ -109,14 +143,15 @@ SORTS = {
 }
 POINT_ORDERS = {
     # the director's backlog first: open tickets oldest first, then the rest newest first
-    "oldest": f"({OPEN}) DESC, CASE WHEN {OPEN} THEN epoch(reported_at) "
-    "ELSE -epoch(reported_at) END, ticket_id",
+    "oldest": f"({OPEN}) DESC, CASE WHEN {OPEN} THEN {epoch('reported_at')} "
+    f"ELSE -{epoch('reported_at')} END, ticket_id",
     "newest": "reported_at DESC, ticket_id",
 }
-SEARCH_COMMENT = "contains(lower(coalesce(comment, '')), lower(?))"
+SEARCH_COMMENT = "strpos(lower(coalesce(comment, '')), lower(?)) > 0"
 SEARCH_ALL = (
-    "(contains(lower(coalesce(comment, '')), lower(?)) "
-    "OR contains(lower(coalesce(address, '')), lower(?)) OR contains(lower(ticket_id), lower(?)))"
+    "(strpos(lower(coalesce(comment, '')), lower(?)) > 0 "
+    "OR strpos(lower(coalesce(address, '')), lower(?)) > 0 "
+    "OR strpos(lower(ticket_id), lower(?)) > 0)"
 )
 LOCATED = "location_issue IS NULL AND lon IS NOT NULL"
 
@@ -130,7 +165,7 @@ def ticket_list(where: str, order: str) -> str:
     return f"SELECT {TICKET_FIELDS} FROM tickets WHERE {where} ORDER BY {order} LIMIT ?"
 
 
-def h3_parent(resolution: int) -> str:
+def h3_parent(resolution: int, dialect: Dialect = DUCKDB) -> str:
     """SQL turning the stored resolution-9 cell into its parent at `resolution` (<= 9).
 
     An H3 index keeps its resolution in bits 52–55 and one 3-bit digit per resolution;
@@ -139,12 +174,13 @@ def h3_parent(resolution: int) -> str:
     if not 0 <= resolution <= 9:
         raise ValueError(f"resolution must be 0..9, got {resolution}")
     unused = sum(7 << ((15 - digit) * 3) for digit in range(resolution + 1, 10))
-    return f"((h3_r9 & ~(15::UBIGINT << 52)) | ({resolution}::UBIGINT << 52) | {unused}::UBIGINT)"
+    cell = dialect.cell_type
+    return f"((h3_r9 & ~(15::{cell} << 52)) | ({resolution}::{cell} << 52) | {unused}::{cell})"
 
 
-def open_by_cell(where: str, resolution: int) -> str:
+def open_by_cell(where: str, resolution: int, dialect: Dialect = DUCKDB) -> str:
     return f"""
-    SELECT {h3_parent(resolution)} AS cell, count(*) AS open
+    SELECT {h3_parent(resolution, dialect)} AS cell, count(*) AS open
     FROM tickets WHERE {where} AND {OPEN} AND h3_r9 IS NOT NULL
     GROUP BY 1 ORDER BY 1
     """
@@ -155,14 +191,14 @@ def coverage(where: str) -> str:
     return f"""
     SELECT
         count(*) AS tickets,
-        count(*) FILTER (state = '{FINISHED}') AS finished,
-        count(*) FILTER ({HAS_FINISH_TIME}) AS finish_time,
+        count(*) FILTER (WHERE state = '{FINISHED}') AS finished,
+        count(*) FILTER (WHERE {HAS_FINISH_TIME}) AS finish_time,
         count(star) AS star,
-        count(*) FILTER (state = '{FINISHED}' AND coalesce(trim(photo_after), '') <> '')
+        count(*) FILTER (WHERE state = '{FINISHED}' AND coalesce(trim(photo_after), '') <> '')
             AS after_photo,
         count(count_reopen) AS reopen_count,
-        count(*) FILTER ({LOCATED}) AS location,
-        count(*) FILTER (len(categories) > 0) AS category
+        count(*) FILTER (WHERE {LOCATED}) AS location,
+        count(*) FILTER (WHERE {list_length("categories")} > 0) AS category
     FROM tickets WHERE {where}
     """
 
@@ -172,7 +208,7 @@ def coverage(where: str) -> str:
 
 def district_figures(where: str) -> str:
     return f"""
-    SELECT district_code AS code, count(*) AS tickets, count(*) FILTER ({OPEN}) AS open
+    SELECT district_code AS code, count(*) AS tickets, count(*) FILTER (WHERE {OPEN}) AS open
     FROM tickets WHERE {where} AND district_code IS NOT NULL GROUP BY 1
     """
 
@@ -190,7 +226,7 @@ def audit_flags(fast_close_hours: float) -> dict[str, str]:
         "no_after_photo": "coalesce(trim(photo_after), '') = ''",
         "fast_close": (
             "last_activity IS NOT NULL AND "
-            f"(epoch(last_activity) - epoch(reported_at)) < {float(fast_close_hours) * 3600}"
+            f"({epoch('last_activity')} - {epoch('reported_at')}) < {float(fast_close_hours) * 3600}"
         ),
         "reopened": "coalesce(count_reopen, 0) > 0",
         "low_star": "star IS NOT NULL AND star <= 2",
@@ -198,7 +234,7 @@ def audit_flags(fast_close_hours: float) -> dict[str, str]:
 
 
 def closure_audit(where: str, flags: dict[str, str]) -> str:
-    counts = ",\n".join(f"count(*) FILTER ({sql}) AS {name}" for name, sql in flags.items())
+    counts = ",\n".join(f"count(*) FILTER (WHERE {sql}) AS {name}" for name, sql in flags.items())
     return f"""
     SELECT district_code AS code, count(*) AS finished, count(star) AS rated,
            count(count_reopen) AS with_reopen_count, {counts}
@@ -214,32 +250,45 @@ def flagged_tickets(where: str, flags: dict[str, str]) -> str:
     score = " + ".join(f"({sql})::INT" for sql in flags.values())
     return f"""
     SELECT ticket_id, district_code, reported_at, last_activity,
-           (epoch(last_activity) - epoch(reported_at)) / 3600.0 AS hours_to_finish,
+           ({epoch("last_activity")} - {epoch("reported_at")}) / 3600.0 AS hours_to_finish,
            photo, photo_after, star, count_reopen, comment, {columns}
     FROM tickets WHERE {where} AND state = '{FINISHED}' AND ({any_flag})
     ORDER BY {score} DESC, reported_at DESC, ticket_id LIMIT ?
     """
 
 
-def hot_area(where: str, resolution: int) -> str:
-    """One hot area's open tickets: count, median age, districts, subdistricts, top categories.
+def hot_area(where: str, resolution: int, dialect: Dialect = DUCKDB) -> str:
+    """One hot area's open tickets: count, median age, districts and subdistricts (codes and
+    counts, most first), top three categories.
 
-    Parameters: the as-of instant, then four times the condition's followed by the cells.
+    Parameters: the as-of instant, then five times the condition's followed by the cells.
     """
+    cell = dialect.cell_type
     inside = (
-        f"{where} AND h3_r9 IS NOT NULL AND {h3_parent(resolution)} IN "
-        "(SELECT unnest(?::UBIGINT[]))"
+        f"{where} AND h3_r9 IS NOT NULL AND {h3_parent(resolution, dialect)} IN "
+        f"(SELECT unnest(?::{cell}[]))"
     )
+
+    def ranked(column: str) -> str:
+        return (
+            f"(SELECT array_agg(c ORDER BY n DESC, c) FROM (SELECT {column} AS c, count(*) AS n "
+            f"FROM tickets WHERE {inside} GROUP BY 1) AS counted)"
+        )
+
+    def ranked_counts(column: str) -> str:
+        return (
+            f"(SELECT array_agg(n ORDER BY n DESC, c) FROM (SELECT {column} AS c, count(*) AS n "
+            f"FROM tickets WHERE {inside} GROUP BY 1) AS counted)"
+        )
+
     return f"""
     SELECT count(*),
-           median((epoch(?::TIMESTAMPTZ) - epoch(reported_at)) / 86400.0),
-           (SELECT list([c, n::VARCHAR] ORDER BY n DESC, c) FROM (
-               SELECT district_code c, count(*) n FROM tickets WHERE {inside} GROUP BY 1)),
-           (SELECT list([c, n::VARCHAR] ORDER BY n DESC, c) FROM (
-               SELECT subdistrict_code c, count(*) n FROM tickets WHERE {inside} GROUP BY 1)),
-           (SELECT list(c ORDER BY n DESC, c) FROM (
-               SELECT c, count(*) n FROM (
-                   SELECT unnest({CATEGORIES_OR_UNSPECIFIED}) c FROM tickets WHERE {inside}
-               ) GROUP BY c ORDER BY n DESC, c LIMIT 3))
+           {median(f"({epoch('?::TIMESTAMPTZ')} - {epoch('reported_at')}) / 86400.0")},
+           {ranked("district_code")}, {ranked_counts("district_code")},
+           {ranked("subdistrict_code")}, {ranked_counts("subdistrict_code")},
+           (SELECT array_agg(c ORDER BY n DESC, c) FROM (
+               SELECT c, count(*) AS n FROM (
+                   SELECT unnest({CATEGORIES_OR_UNSPECIFIED}) AS c FROM tickets WHERE {inside}
+               ) AS listed GROUP BY c ORDER BY n DESC, c LIMIT 3) AS top)
     FROM tickets WHERE {inside}
     """
