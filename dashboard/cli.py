@@ -61,7 +61,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     ingest.add_argument(
-        "--store", type=Path, help="DuckDB store (default KHETMAP_STORE or data/khetmap.duckdb)"
+        "--store",
+        help="a DuckDB file or a postgresql:// URL (default KHETMAP_STORE or data/khetmap.duckdb)",
     )
     ingest.add_argument("--json", action="store_true", help="print the reconciliation as JSON")
     ingest.add_argument(
@@ -80,7 +81,7 @@ def _parser() -> argparse.ArgumentParser:
         "--category", action="append", default=[], help="category name (repeatable)"
     )
     summary.add_argument("--as-of", type=_date, help="date at which open ages are measured")
-    summary.add_argument("--store", type=Path)
+    summary.add_argument("--store", help="a DuckDB file or a postgresql:// URL")
     summary.set_defaults(handler=_summary)
 
     synth = commands.add_parser("synth", help="write realistic synthetic tickets (dump layout)")
@@ -98,7 +99,7 @@ def _parser() -> argparse.ArgumentParser:
     hot.add_argument("--until", type=_date, help="last day, YYYY-MM-DD (Bangkok time)")
     hot.add_argument("--category", action="append", default=[], help="category name (repeatable)")
     hot.add_argument("--format", choices=["table", "json", "csv"], default="table")
-    hot.add_argument("--store", type=Path)
+    hot.add_argument("--store", help="a DuckDB file or a postgresql:// URL")
     hot.set_defaults(handler=_hotspots)
 
     run = commands.add_parser(
@@ -106,7 +107,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--port", type=int, default=8501)
     run.add_argument("--address", default="127.0.0.1")
-    run.add_argument("--store", type=Path)
+    run.add_argument("--store", help="a DuckDB file or a postgresql:// URL")
     run.set_defaults(handler=_run)
     return parser
 
@@ -118,8 +119,9 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date; use YYYY-MM-DD") from None
 
 
-def _store_path(args: argparse.Namespace) -> Path:
-    return Path(args.store) if getattr(args, "store", None) else config.store_path()
+def _store_path(args: argparse.Namespace) -> str:
+    """The store's location: `--store` (a file or a postgresql:// URL), else KHETMAP_STORE."""
+    return str(args.store) if getattr(args, "store", None) else config.store_location()
 
 
 def _fetch(args: argparse.Namespace) -> int:

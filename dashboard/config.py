@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from dashboard.store import DuckDBStore, at
+from dashboard.store import Store, at
 
 DISTRICTS_FILE = "bangkok_districts.geojson"
 SUBDISTRICTS_FILE = "bangkok_subdistricts.geojson"
@@ -32,9 +32,15 @@ def store_path() -> Path:
     return Path("data") / STORE_FILE
 
 
-def store() -> DuckDBStore:
+def store_location() -> str:
+    """`KHETMAP_STORE` as given: a postgresql:// URL or a DuckDB file path."""
+    explicit = os.environ.get("KHETMAP_STORE")
+    return explicit if explicit else str(Path("data") / STORE_FILE)
+
+
+def store() -> Store:
     """Return the configured store (`KHETMAP_STORE`, else `data/khetmap.duckdb`)."""
-    return at(store_path())
+    return at(store_location())
 
 
 DEFAULT_POINT_CAP = 500

@@ -219,7 +219,7 @@ def area_summaries(
     where, params = metrics.replace_filters(
         filters, state_group="open", district=None, subdistrict=None
     ).where()
-    sql = queries.hot_area(where, resolution)
+    sql = queries.hot_area(where, resolution, queries.dialect_of(con))
     rows: list[dict[str, Any]] = []
     for area in areas:
         if len(rows) >= limit:

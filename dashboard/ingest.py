@@ -10,16 +10,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dashboard import boundaries, store
+from dashboard import boundaries, pgstore, store
 from dashboard.errors import StoreError
 from dashboard.normalise import Window, buddhist_columns, locate, parse_records
 from dashboard.readers import RAW_COLUMNS, RawSource, RawTable, open_source, physical_lines
+from dashboard.store import Reader
 
 Progress = Callable[[str, float], None]
 INGEST_MEMORY_LIMIT = "600MB"
@@ -112,7 +114,7 @@ CHUNK_ROWS = 250_000
 def ingest_files(
     *,
     paths: Sequence[Path],
-    store_path: Path,
+    store_path: Path | str,
     data_dir: Path | None = None,
     progress: Progress | None = None,
     chunk_rows: int = CHUNK_ROWS,
@@ -132,8 +134,21 @@ def ingest_files(
         source.allow_truncated = allow_truncated
     result = Reconciliation(files=[str(path) for path in paths])
     try:
-        with store.replacing(store_path) as con:
-            _ingest_into(con, sources, result, districts, subdistricts, report, chunk_rows)
+        if pgstore.is_url(store_path):
+            target = pgstore.PostgresStore(str(store_path))
+            with duckdb.connect() as scratch:  # parse and locate in memory, store in PostgreSQL
+                scratch.execute("SET TimeZone = 'UTC'")
+                scratch.execute(store.SCHEMA)
+                staged, quarantined = _stage(
+                    scratch, sources, result, districts, subdistricts, report, chunk_rows
+                )
+                report("writing the store", 0.95)
+                _write_postgres(
+                    target, scratch, staged, quarantined, result, districts, subdistricts
+                )
+        else:
+            with store.replacing(Path(store_path)) as con:
+                _ingest_into(con, sources, result, districts, subdistricts, report, chunk_rows)
     except duckdb.Error as exc:
         raise StoreError(_store_failure(exc)) from exc
     for source in sources:
@@ -368,12 +383,15 @@ DELETE FROM staged WHERE row_pos IN (
 STAGING_SHAPE = "SELECT * EXCLUDE (ingest_id), 0 AS file_order, 0::BIGINT AS row_pos FROM tickets"
 
 
+# The decide-and-apply statements, in the SQL DuckDB and PostgreSQL share.
 DECIDE_SQL = """
-CREATE OR REPLACE TEMP TABLE replaced AS
+DROP TABLE IF EXISTS replaced;
+CREATE TEMP TABLE replaced AS
     SELECT t.ticket_id AS old_id, i.ticket_id AS new_id
     FROM tickets t JOIN incoming i ON t.content_key = i.content_key
     WHERE t.id_is_surrogate AND NOT i.id_is_surrogate;
-CREATE OR REPLACE TEMP TABLE decisions AS
+DROP TABLE IF EXISTS decisions;
+CREATE TEMP TABLE decisions AS
 SELECT i.ticket_id,
     CASE
         WHEN i.id_is_surrogate AND EXISTS (
@@ -391,15 +409,24 @@ SELECT i.ticket_id,
 FROM incoming i LEFT JOIN tickets t USING (ticket_id);
 """
 
-APPLY_SQL = """
+STORED_COLUMNS = [name for name in store.TICKET_NAMES if name != "ingest_id"]
+APPLY_SQL = f"""
 DELETE FROM tickets
 WHERE ticket_id IN (SELECT old_id FROM replaced)
    OR ticket_id IN (SELECT ticket_id FROM decisions WHERE decision = 'updated');
-INSERT INTO tickets BY NAME
-SELECT i.* EXCLUDE (file_order, row_pos), $ingest_id AS ingest_id
-FROM incoming i SEMI JOIN decisions d
-    ON i.ticket_id = d.ticket_id AND d.decision IN ('new', 'updated');
+INSERT INTO tickets ({", ".join(STORED_COLUMNS)}, ingest_id)
+SELECT {", ".join("i." + c for c in STORED_COLUMNS)}, ? AS ingest_id
+FROM incoming i WHERE EXISTS (
+    SELECT 1 FROM decisions d WHERE d.ticket_id = i.ticket_id AND d.decision IN ('new', 'updated')
+);
 """
+
+
+def run_script(con: Reader, script: str, parameters: list[Any] | None = None) -> None:
+    """Run each statement of `script` (the last one gets `parameters`)."""
+    parts = [part.strip() for part in script.split(";\n") if part.strip()]
+    for index, statement in enumerate(parts):
+        con.execute(statement, parameters if index == len(parts) - 1 else None)
 
 
 def _write(
@@ -412,8 +439,8 @@ def _write(
         con.execute(f"CREATE TEMP TABLE staged AS SELECT * FROM ({STAGING_SHAPE}) WHERE FALSE")
     con.execute(DROP_DUPLICATES_SQL)
     con.execute("CREATE OR REPLACE TEMP VIEW incoming AS SELECT * FROM staged")
-    con.execute(DECIDE_SQL)
-    con.execute(APPLY_SQL.replace("$ingest_id", str(ingest_id)))
+    run_script(con, DECIDE_SQL)
+    run_script(con, APPLY_SQL, [ingest_id])
     con.register("new_quarantine", quarantined)
     con.execute(
         f"INSERT INTO quarantine BY NAME SELECT *, {ingest_id} AS ingest_id FROM new_quarantine"
@@ -437,9 +464,7 @@ def _with_ticket_ids(table: pa.Table) -> pa.Table:
     return table.drop_columns(["given_id"])
 
 
-def _count(
-    con: duckdb.DuckDBPyConnection, result: Reconciliation, staged_rows: int, bad: pa.Table
-) -> None:
+def _count(con: Reader, result: Reconciliation, staged_rows: int, bad: pa.Table) -> None:
     decisions = dict(con.execute("SELECT decision, count(*) FROM decisions GROUP BY 1").fetchall())
     result.stored_new = int(decisions.get("new", 0))
     result.stored_updated = int(decisions.get("updated", 0))
@@ -456,11 +481,11 @@ def _count(
     )
 
 
-def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+def _scalar(con: Reader, sql: str) -> int:
     return int(con.execute(sql).fetchall()[0][0])
 
 
-def _log_ingest(con: duckdb.DuckDBPyConnection, result: Reconciliation, started: datetime) -> None:
+def _log_ingest(con: Reader, result: Reconciliation, started: datetime) -> None:
     con.execute(
         "INSERT INTO ingests VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
@@ -477,3 +502,65 @@ def _log_ingest(con: duckdb.DuckDBPyConnection, result: Reconciliation, started:
             json.dumps(result.quarantined, ensure_ascii=False, sort_keys=True),
         ],
     )
+
+
+def _write_postgres(
+    target: pgstore.PostgresStore,
+    scratch: duckdb.DuckDBPyConnection,
+    staged_rows: int,
+    quarantined: pa.Table,
+    result: Reconciliation,
+    districts: boundaries.AreaLayer,
+    subdistricts: boundaries.AreaLayer,
+) -> None:
+    """Copy the staged rows into PostgreSQL and upsert them there, in one transaction.
+
+    Readers keep reading meanwhile (MVCC) and see the ingest whole when it commits.
+    """
+    target.create_schema()
+    if not _has_staging(scratch):
+        scratch.execute(f"CREATE TEMP TABLE staged AS SELECT * FROM ({STAGING_SHAPE}) WHERE FALSE")
+    scratch.execute(DROP_DUPLICATES_SQL)
+    started = datetime.now(UTC)
+    connection = target.connect(read_only=False)
+    try:
+        with connection.transaction():
+            pg = pgstore.PgReader(connection)
+            pgstore.load_boundaries(connection, districts=districts, subdistricts=subdistricts)
+            connection.execute("LOCK TABLE ingests IN EXCLUSIVE MODE")  # writers queue here
+            ingest_id = _scalar(pg, "SELECT coalesce(max(ingest_id), 0) + 1 FROM ingests")
+            columns = ", ".join(STORED_COLUMNS)
+            connection.execute(
+                f"CREATE TEMP TABLE incoming ON COMMIT DROP AS SELECT {columns} FROM tickets WHERE FALSE"
+            )
+            pgstore.copy_rows(
+                connection,
+                table="incoming",
+                columns=STORED_COLUMNS,
+                batches=scratch.sql(f"SELECT {columns} FROM staged").to_arrow_reader(50_000),
+            )
+            run_script(pg, DECIDE_SQL)
+            run_script(pg, APPLY_SQL, [ingest_id])
+            quarantine_columns = ["source_file", "source_line", "reason", "detail", "raw_text"]
+            pgstore.copy_rows(
+                connection,
+                table="quarantine",
+                columns=["ingest_id", *quarantine_columns],
+                batches=quarantined.select(quarantine_columns)
+                .append_column(
+                    "ingest_id", pa.array([ingest_id] * quarantined.num_rows, pa.int32())
+                )
+                .select(["ingest_id", *quarantine_columns])
+                .to_batches(),
+            )
+            _count(pg, result, staged_rows, quarantined)
+            result.ingest_id = ingest_id
+            _log_ingest(pg, result, started)
+    except Exception as exc:
+        if type(exc).__module__.startswith("psycopg"):
+            raise StoreError(
+                f"the ingest was rolled back, the store is unchanged: {str(exc).splitlines()[0][:300]}"
+            ) from exc
+        raise
+    finally:
+        connection.close()

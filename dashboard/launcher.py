@@ -7,16 +7,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-from dashboard import config
+from dashboard import config, store
 from dashboard.errors import KhetmapError
 from dashboard.ingest import ingest_files
 
 APP = Path(__file__).with_name("app.py")
 
 
-def ensure_store(*, store_path: Path, data_dir: Path | None = None) -> None:
+def ensure_store(*, store_path: Path | str, data_dir: Path | None = None) -> None:
     """Ingest the default Traffy file into a new store on first run."""
-    if store_path.is_file():
+    if store.at(store_path).exists():
         return
     folder = data_dir or config.data_dir()
     candidates = [folder / config.DEFAULT_TRAFFY_FILE, folder / config.DUMP_SAMPLE_FILE]
@@ -26,7 +26,6 @@ def ensure_store(*, store_path: Path, data_dir: Path | None = None) -> None:
             f"no store at {store_path} and no {config.DEFAULT_TRAFFY_FILE} in {folder}/ to build "
             "it from: run `khetmap fetch` (or set KHETMAP_DATA_DIR), then `khetmap run` again."
         )
-    store_path.parent.mkdir(parents=True, exist_ok=True)
     print(f"first run: ingesting {source} into {store_path} …", file=sys.stderr)
     result = ingest_files(paths=[source], store_path=store_path, data_dir=folder)
     print(result.report(), file=sys.stderr)
@@ -46,16 +45,20 @@ def streamlit_command(*, port: int, address: str) -> list[str]:
     ]  # fmt: skip
 
 
-def run(*, store_path: Path, port: int, address: str) -> int:
+def run(*, store_path: Path | str, port: int, address: str) -> int:
     """Start the dashboard against `store_path`; return streamlit's exit code."""
     ensure_store(store_path=store_path)
-    env = dict(os.environ, KHETMAP_STORE=str(store_path.resolve()))
+    location = store.at(store_path)
+    resolved = (
+        str(location.path.resolve()) if isinstance(location, store.DuckDBStore) else str(store_path)
+    )
+    env = dict(os.environ, KHETMAP_STORE=resolved)
     print(f"khetmap dashboard: http://{address}:{port}/", file=sys.stderr)
     return subprocess.call(streamlit_command(port=port, address=address), env=env)
 
 
 def start_background(
-    *, store_path: Path, port: int, env: dict[str, str] | None = None, timeout: float = 60
+    *, store_path: Path | str, port: int, env: dict[str, str] | None = None, timeout: float = 60
 ) -> subprocess.Popen[bytes]:
     """Start the dashboard on 127.0.0.1:`port` in the background and wait until it is healthy."""
     import time

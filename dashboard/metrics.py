@@ -321,7 +321,8 @@ def data_coverage(con: Reader, *, filters: Filters) -> Coverage:
 def open_by_cell(con: Reader, *, filters: Filters, resolution: int) -> pd.DataFrame:
     """Return open tickets per H3 cell (as uint64 `cell`) at `resolution`, for located tickets."""
     where, params = filters.where()
-    return con.execute(queries.open_by_cell(where, resolution), params).df()
+    sql = queries.open_by_cell(where, resolution, queries.dialect_of(con))
+    return con.execute(sql, params).df()
 
 
 def last_ingest(con: Reader) -> dict[str, Any] | None:

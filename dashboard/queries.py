@@ -28,6 +28,12 @@ DUCKDB = Dialect(name="duckdb", cell_type="UBIGINT")
 POSTGRESQL = Dialect(name="postgresql", cell_type="BIGINT")
 
 
+def dialect_of(connection: object) -> Dialect:
+    """The reader's dialect (a PostgreSQL reader says so; DuckDB's connection is the default)."""
+    found = getattr(connection, "dialect", DUCKDB)
+    return found if isinstance(found, Dialect) else DUCKDB
+
+
 def epoch(expression: str) -> str:
     return f"extract(epoch FROM {expression})::DOUBLE PRECISION"
 

@@ -62,6 +62,8 @@ TICKET_COLUMNS = """
     ingest_id INTEGER NOT NULL
 """
 
+TICKET_NAMES = [line.strip().split()[0] for line in TICKET_COLUMNS.strip().split(",\n")]
+
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS tickets ({TICKET_COLUMNS});
 CREATE TABLE IF NOT EXISTS quarantine (
@@ -108,7 +110,8 @@ class Reader(Protocol):
 class Store(Protocol):
     """Where the tickets live."""
 
-    kind: str
+    @property
+    def kind(self) -> str: ...
 
     def exists(self) -> bool: ...
 
@@ -146,8 +149,12 @@ class DuckDBStore:
         return str(self.path)
 
 
-def at(location: str | Path) -> DuckDBStore:
-    """The store at `location` (a file path: DuckDB)."""
+def at(location: str | Path) -> Store:
+    """The store at `location`: a postgresql:// URL, or a file path (DuckDB)."""
+    from dashboard import pgstore
+
+    if pgstore.is_url(location):
+        return pgstore.PostgresStore(str(location))
     return DuckDBStore(Path(location).expanduser())
 
 

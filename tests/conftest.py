@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,3 +32,30 @@ def real_data_dir() -> Path:
             pytest.fail(f"CI needs the real data in {SHARED} (KHETMAP_DATA_DIR)")
         pytest.skip(f"real data not found in {SHARED}: set KHETMAP_DATA_DIR or run khetmap fetch")
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A throwaway PostgreSQL + PostGIS cluster for the whole run (its admin URL)."""
+    from tests.pg import binaries, cluster, postgis_installed
+
+    if binaries() is None or not postgis_installed():
+        if os.environ.get("CI"):
+            pytest.fail("CI needs PostgreSQL + PostGIS (scripts/setup.sh --test installs them)")
+        pytest.skip("PostgreSQL + PostGIS are not installed")
+    with cluster() as url:
+        yield url
+
+
+@pytest.fixture(params=["duckdb", "postgresql"])
+def store_location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty store on each backend: a DuckDB file, or a fresh PostgreSQL database."""
+    if request.param == "duckdb":
+        return str(tmp_path / "store.duckdb")
+    import psycopg
+
+    server: str = request.getfixturevalue("postgres_server")
+    name = f"t{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    return server.rsplit("/", 1)[0] + "/" + name

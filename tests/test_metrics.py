@@ -1,20 +1,23 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from dashboard import boundaries, metrics
+from dashboard import boundaries, metrics, store
 from dashboard.ingest import ingest_files
+from dashboard.store import Reader
 from tests.fixtures import ticket, write_csv
 
 AS_OF = metrics.local_midnight(date(2022, 7, 1))
 
 
 @pytest.fixture
-def con(tmp_path: Path, data_dir: Path, store_path: Path) -> duckdb.DuckDBPyConnection:
+def con(tmp_path: Path, data_dir: Path, store_location: str) -> Iterator[Reader]:
+    """The hand-built tickets in a store of each backend (DuckDB and PostgreSQL)."""
     tickets = [
         # district 1001: 2 open (ages 30 and 95 days), 1 finished in 2 days, 1 irrelevant
         ticket("O1", code="1001", timestamp="2022-06-01 05:00:00+00", count_reopen="2"),
@@ -51,16 +54,14 @@ def con(tmp_path: Path, data_dir: Path, store_path: Path) -> duckdb.DuckDBPyConn
         ticket("N1", coords="0,0"),
     ]
     ingest_files(
-        paths=[write_csv(tmp_path / "m.csv", tickets)], store_path=store_path, data_dir=data_dir
+        paths=[write_csv(tmp_path / "m.csv", tickets)], store_path=store_location, data_dir=data_dir
     )
-    connection = duckdb.connect(str(store_path), read_only=True)
-    connection.execute("SET TimeZone = 'UTC'")
-    return connection
+    with store.at(store_location).reader() as reader:
+        reader.execute("SET TimeZone = 'UTC'")
+        yield reader
 
 
-def summary(
-    con: duckdb.DuckDBPyConnection, data_dir: Path, **filters: object
-) -> dict[str, dict[str, object]]:
+def summary(con: Reader, data_dir: Path, **filters: object) -> dict[str, dict[str, object]]:
     frame = metrics.area_summary(
         con,
         by="district",
@@ -72,7 +73,7 @@ def summary(
     return {str(row["code"]): row for row in metrics.records(frame)}
 
 
-def test_district_summary_exact_numbers(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
+def test_district_summary_exact_numbers(con: Reader, data_dir: Path) -> None:
     rows = summary(con, data_dir)
     assert len(rows) == 51  # 50 districts, zeros included, + no usable location
     d1 = rows["1001"]
@@ -104,7 +105,7 @@ def test_district_summary_exact_numbers(con: duckdb.DuckDBPyConnection, data_dir
     assert sum(int(r["total"]) for r in rows.values()) == 8
 
 
-def test_filters_by_category_date_and_state(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
+def test_filters_by_category_date_and_state(con: Reader, data_dir: Path) -> None:
     flood = summary(con, data_dir, categories=("น้ำท่วม",))
     assert flood["1001"]["total"] == 1 and flood["1002"]["total"] == 0
     unspecified = summary(con, data_dir, categories=("unspecified",))
@@ -120,7 +121,7 @@ def test_filters_by_category_date_and_state(con: duckdb.DuckDBPyConnection, data
     assert open_only["1001"]["total"] == 2
 
 
-def test_totals_and_as_of(con: duckdb.DuckDBPyConnection) -> None:
+def test_totals_and_as_of(con: Reader) -> None:
     totals = metrics.totals(con, filters=metrics.Filters())
     assert (totals.total, totals.open, totals.finished, totals.no_location) == (8, 4, 2, 1)
     assert totals.median_days_to_finish == pytest.approx(3.0)

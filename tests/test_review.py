@@ -1,22 +1,24 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pytest
 
-from dashboard import boundaries, metrics, review
+from dashboard import boundaries, metrics, review, store
 from dashboard.ingest import ingest_files
+from dashboard.store import Reader
 from tests.fixtures import ticket, write_csv
 
 PERIOD = review.Period(since=date(2022, 6, 1), until=date(2022, 6, 30))
 
 
 @pytest.fixture
-def con(tmp_path: Path, data_dir: Path, store_path: Path) -> duckdb.DuckDBPyConnection:
+def con(tmp_path: Path, data_dir: Path, store_location: str) -> Iterator[Reader]:
+    """The hand-built tickets in a store of each backend (DuckDB and PostgreSQL)."""
     june = "2022-06-10 03:00:00+00"
     rows = [
         # 1001 (30,000 people): 40 tickets, 10 open → 3.33 per 10k
@@ -82,16 +84,14 @@ def con(tmp_path: Path, data_dir: Path, store_path: Path) -> duckdb.DuckDBPyConn
         ),
     ]
     ingest_files(
-        paths=[write_csv(tmp_path / "r.csv", rows)], store_path=store_path, data_dir=data_dir
+        paths=[write_csv(tmp_path / "r.csv", rows)], store_path=store_location, data_dir=data_dir
     )
-    connection = duckdb.connect(str(store_path), read_only=True)
-    connection.execute("SET TimeZone = 'UTC'")
-    return connection
+    with store.at(store_location).reader() as reader:
+        reader.execute("SET TimeZone = 'UTC'")
+        yield reader
 
 
-def test_league_table_ranks_only_districts_with_enough_tickets(
-    con: duckdb.DuckDBPyConnection, data_dir: Path
-) -> None:
+def test_league_table_ranks_only_districts_with_enough_tickets(con: Reader, data_dir: Path) -> None:
     table = review.league_table(
         con,
         filters=metrics.Filters(),
@@ -132,7 +132,7 @@ def test_previous_period_has_equal_length() -> None:
     assert PERIOD.previous() == review.Period(since=date(2022, 5, 2), until=date(2022, 5, 31))
 
 
-def test_closure_audit_flags(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
+def test_closure_audit_flags(con: Reader, data_dir: Path) -> None:
     settings = review.ReviewSettings(fast_close_hours=1.0)
     audit = review.closure_audit(
         con,

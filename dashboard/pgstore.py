@@ -1,0 +1,261 @@
+"""The PostgreSQL + PostGIS store, for a city-wide service: the same app, another engine.
+
+Readers are never blocked (MVCC): an ingest writes in one transaction while pages read.
+The read queries are the ones in `queries` (written in the SQL both engines share); this
+module runs them, with `?` placeholders passed as parameters, never interpolated. Tickets
+carry a `geometry(Point, 4326)` with a GiST index and the district and subdistrict
+polygons are tables, so a GIS user can open them in QGIS.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from dashboard import queries
+from dashboard.errors import StoreError
+from dashboard.store import TICKET_COLUMNS
+
+STATEMENT_TIMEOUT_MS = 60_000
+"""A page query that runs longer than this is cancelled (the page says so)."""
+
+
+def _pg_type(line: str) -> str:
+    """A DuckDB column definition in PostgreSQL's words."""
+    name = line.strip().split()[0]
+    line = line.replace("DOUBLE", "DOUBLE PRECISION")
+    if name == "row_hash":
+        return line.replace("UBIGINT", "NUMERIC(20, 0)")
+    return line.replace("UBIGINT", "BIGINT")
+
+
+PG_TICKET_COLUMNS = ",\n".join(
+    _pg_type(line) for line in TICKET_COLUMNS.strip().rstrip(",").split(",\n")
+)
+
+SCHEMA = f"""
+CREATE EXTENSION IF NOT EXISTS postgis;
+CREATE TABLE IF NOT EXISTS tickets (
+    {PG_TICKET_COLUMNS},
+    geom geometry(Point, 4326) GENERATED ALWAYS AS (
+        CASE WHEN location_issue IS NULL AND lon IS NOT NULL
+             THEN ST_SetSRID(ST_MakePoint(lon, lat), 4326) END) STORED,
+    PRIMARY KEY (ticket_id)
+);
+CREATE INDEX IF NOT EXISTS tickets_geom ON tickets USING gist (geom);
+CREATE INDEX IF NOT EXISTS tickets_district ON tickets (district_code, reported_at);
+CREATE INDEX IF NOT EXISTS tickets_subdistrict ON tickets (subdistrict_code);
+CREATE INDEX IF NOT EXISTS tickets_reported ON tickets (reported_at);
+CREATE INDEX IF NOT EXISTS tickets_content_key ON tickets (content_key);
+CREATE TABLE IF NOT EXISTS quarantine (
+    ingest_id INTEGER NOT NULL,
+    source_file VARCHAR NOT NULL,
+    source_line BIGINT NOT NULL,
+    reason VARCHAR NOT NULL,
+    detail VARCHAR,
+    raw_text VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ingests (
+    ingest_id INTEGER NOT NULL PRIMARY KEY,
+    started_at TIMESTAMPTZ NOT NULL,
+    finished_at TIMESTAMPTZ NOT NULL,
+    files VARCHAR[] NOT NULL,
+    rows_read BIGINT NOT NULL,
+    stored_new BIGINT NOT NULL,
+    stored_updated BIGINT NOT NULL,
+    stored_unchanged BIGINT NOT NULL,
+    merged_duplicates BIGINT NOT NULL,
+    quarantined BIGINT NOT NULL,
+    quarantine_reasons VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS districts (
+    code VARCHAR PRIMARY KEY, name_th VARCHAR NOT NULL, name_en VARCHAR NOT NULL,
+    geom geometry(MultiPolygon, 4326) NOT NULL
+);
+CREATE INDEX IF NOT EXISTS districts_geom ON districts USING gist (geom);
+CREATE TABLE IF NOT EXISTS subdistricts (
+    code VARCHAR PRIMARY KEY, district_code VARCHAR NOT NULL, name_th VARCHAR NOT NULL,
+    name_en VARCHAR NOT NULL, geom geometry(MultiPolygon, 4326) NOT NULL
+);
+CREATE INDEX IF NOT EXISTS subdistricts_geom ON subdistricts USING gist (geom);
+"""
+
+
+def copy_rows(connection: Any, *, table: str, columns: list[str], batches: Any) -> None:
+    """Bulk-load Arrow record batches into `table` with COPY."""
+    with (
+        connection.cursor() as cursor,
+        cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+    ):
+        for batch in batches:
+            for row in zip(
+                *(batch.column(i).to_pylist() for i in range(batch.num_columns)), strict=True
+            ):
+                copy.write_row(row)
+
+
+def load_boundaries(connection: Any, *, districts: Any, subdistricts: Any) -> None:
+    """Put the district and subdistrict polygons in their tables (once), for maps and QGIS."""
+    import shapely
+
+    if connection.execute("SELECT count(*) FROM districts").fetchone()[0]:
+        return
+    insert = "ST_Multi(ST_GeomFromWKB(%s, 4326))"
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO districts (code, name_th, name_en, geom) VALUES (%s, %s, %s, {insert})",
+            [
+                (code, th, en, shapely.to_wkb(geometry))
+                for code, th, en, geometry in zip(
+                    districts.codes,
+                    districts.names_th,
+                    districts.names_en,
+                    districts.geometries,
+                    strict=True,
+                )
+            ],
+        )
+        cursor.executemany(
+            "INSERT INTO subdistricts (code, district_code, name_th, name_en, geom) "
+            f"VALUES (%s, %s, %s, %s, {insert})",
+            [
+                (code, parent, th, en, shapely.to_wkb(geometry))
+                for code, parent, th, en, geometry in zip(
+                    subdistricts.codes,
+                    subdistricts.parent_codes,
+                    subdistricts.names_th,
+                    subdistricts.names_en,
+                    subdistricts.geometries,
+                    strict=True,
+                )
+            ],
+        )
+
+
+def to_pyformat(sql: str) -> str:
+    """`?` placeholders as psycopg's `%s` (a literal `%` doubled)."""
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+def statements(sql: str) -> list[str]:
+    """A script split into statements (psycopg runs one statement per call)."""
+    return [part.strip() for part in re.split(r";\s*\n", sql) if part.strip()]
+
+
+class PgResult:
+    """One statement's answer, shaped like DuckDB's (`df`, `fetchall`)."""
+
+    def __init__(self, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+        self.columns, self.rows = columns, rows
+
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        return self.rows
+
+    def df(self) -> pd.DataFrame:
+        frame = pd.DataFrame.from_records(self.rows, columns=self.columns)
+        for column in frame.columns:
+            if frame[column].dtype == object and _all_times(frame[column]):
+                frame[column] = pd.to_datetime(frame[column], utc=True)
+        return frame
+
+
+def _all_times(series: pd.Series) -> bool:
+    import datetime as dt
+
+    present = series.dropna()
+    return bool(len(present)) and all(isinstance(v, dt.datetime) for v in present)
+
+
+@dataclass
+class PgReader:
+    """A PostgreSQL connection with the `Reader` interface."""
+
+    connection: Any
+    dialect: queries.Dialect = field(default=queries.POSTGRESQL)
+
+    def execute(self, query: str, parameters: Sequence[Any] | None = None, /) -> PgResult:
+        with self.connection.cursor() as cursor:
+            cursor.execute(to_pyformat(query), list(parameters or []))
+            if cursor.description is None:
+                return PgResult([], [])
+            columns = [column.name for column in cursor.description]
+            return PgResult(columns, cursor.fetchall())
+
+
+@dataclass(frozen=True)
+class PostgresStore:
+    """Tickets in PostgreSQL + PostGIS at `url` (postgresql://user@host:port/db)."""
+
+    url: str
+    kind: str = "postgresql"
+
+    def connect(self, *, read_only: bool) -> Any:
+        import psycopg
+
+        try:
+            connection = psycopg.connect(self.url, autocommit=read_only, connect_timeout=10)
+        except psycopg.Error as exc:
+            raise StoreError(f"cannot connect to {self.describe()}: {_first_line(exc)}") from exc
+        connection.execute("SET TimeZone = 'UTC'")
+        connection.execute(f"SET statement_timeout = {STATEMENT_TIMEOUT_MS}")
+        if read_only:
+            connection.execute("SET default_transaction_read_only = on")
+        else:
+            connection.commit()  # the settings stay; the next block starts its own transaction
+        return connection
+
+    def exists(self) -> bool:
+        try:
+            with self.reader() as con:
+                found = con.execute("SELECT to_regclass('public.tickets') IS NOT NULL").fetchall()
+                return bool(found[0][0])
+        except StoreError:
+            return False
+
+    def version(self) -> str:
+        """The newest ingest: every write ends by logging one, in its transaction."""
+        try:
+            with self.reader() as con:
+                row = con.execute(
+                    "SELECT coalesce(max(ingest_id), 0), max(finished_at) FROM ingests"
+                ).fetchall()[0]
+        except StoreError:
+            return "missing"
+        return f"{row[0]}-{row[1]}"
+
+    @contextmanager
+    def _reading(self) -> Iterator[PgReader]:
+        connection = self.connect(read_only=True)
+        try:
+            yield PgReader(connection)
+        finally:
+            connection.close()
+
+    def reader(self) -> AbstractContextManager[PgReader]:
+        return self._reading()
+
+    def create_schema(self) -> None:
+        connection = self.connect(read_only=False)
+        try:
+            with connection.transaction():
+                for statement in statements(SCHEMA):
+                    connection.execute(statement)
+        finally:
+            connection.close()
+
+    def describe(self) -> str:
+        return re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", self.url)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def is_url(location: object) -> bool:
+    return str(location).startswith(("postgresql://", "postgres://"))
