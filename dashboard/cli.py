@@ -102,6 +102,13 @@ def _parser() -> argparse.ArgumentParser:
     hot.add_argument("--store", help="a DuckDB file or a postgresql:// URL")
     hot.set_defaults(handler=_hotspots)
 
+    grant = commands.add_parser(
+        "grant-reader", help="PostgreSQL: create a login role that can only read (the dashboard's)"
+    )
+    grant.add_argument("role")
+    grant.add_argument("--store", help="the postgresql:// URL (default KHETMAP_STORE)")
+    grant.set_defaults(handler=_grant_reader)
+
     run = commands.add_parser(
         "run", help="start the dashboard (ingests the default data on first run)"
     )
@@ -122,6 +129,18 @@ def _date(text: str) -> date:
 def _store_path(args: argparse.Namespace) -> str:
     """The store's location: `--store` (a file or a postgresql:// URL), else KHETMAP_STORE."""
     return str(args.store) if getattr(args, "store", None) else config.store_location()
+
+
+def _grant_reader(args: argparse.Namespace) -> int:
+    from dashboard import pgstore
+
+    target = store.at(_store_path(args))
+    if not isinstance(target, pgstore.PostgresStore):
+        raise KhetmapError("grant-reader is for a PostgreSQL store: pass --store postgresql://…")
+    target.create_schema()
+    pgstore.grant_reader(target, args.role)
+    print(f"role {args.role} can read {target.describe()} and nothing else")
+    return 0
 
 
 def _fetch(args: argparse.Namespace) -> int:
@@ -147,7 +166,7 @@ def _ingest(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
     else:
-        print(f"store: {_store_path(args)}")
+        print(f"store: {store.at(_store_path(args)).describe()}")
         print(result.report())
     return 0
 

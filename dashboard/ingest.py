@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -533,12 +534,17 @@ def _write_postgres(
             connection.execute(
                 f"CREATE TEMP TABLE incoming ON COMMIT DROP AS SELECT {columns} FROM tickets WHERE FALSE"
             )
-            pgstore.copy_rows(
-                connection,
-                table="incoming",
-                columns=STORED_COLUMNS,
-                batches=scratch.sql(f"SELECT {columns} FROM staged").to_arrow_reader(50_000),
-            )
+            with tempfile.TemporaryDirectory() as folder:  # DuckDB writes CSV fast; COPY reads it
+                exported = Path(folder) / "incoming.csv"
+                selected = ", ".join(
+                    pgstore.pg_array_sql(c) if c == "categories" else c for c in STORED_COLUMNS
+                )
+                scratch.execute(
+                    f"COPY (SELECT {selected} FROM staged) TO '{exported}' (HEADER false)"
+                )
+                pgstore.copy_csv(
+                    connection, table="incoming", columns=STORED_COLUMNS, path=exported
+                )
             run_script(pg, DECIDE_SQL)
             run_script(pg, APPLY_SQL, [ingest_id])
             quarantine_columns = ["source_file", "source_line", "reason", "detail", "raw_text"]

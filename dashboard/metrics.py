@@ -322,7 +322,11 @@ def open_by_cell(con: Reader, *, filters: Filters, resolution: int) -> pd.DataFr
     """Return open tickets per H3 cell (as uint64 `cell`) at `resolution`, for located tickets."""
     where, params = filters.where()
     sql = queries.open_by_cell(where, resolution, queries.dialect_of(con))
-    return con.execute(sql, params).df()
+    frame = con.execute(sql, params).df()
+    # H3 cells are unsigned 64-bit (PostgreSQL hands them over signed): never let them
+    # become floats when joined with the grid, which rounds them to other cells
+    frame["cell"] = frame["cell"].astype("uint64")
+    return frame
 
 
 def last_ingest(con: Reader) -> dict[str, Any] | None:

@@ -10,9 +10,11 @@ polygons are tables, so a GIS user can open them in QGIS.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -87,16 +89,32 @@ CREATE INDEX IF NOT EXISTS subdistricts_geom ON subdistricts USING gist (geom);
 
 
 def copy_rows(connection: Any, *, table: str, columns: list[str], batches: Any) -> None:
-    """Bulk-load Arrow record batches into `table` with COPY."""
+    """Bulk-load Arrow record batches into `table` with COPY (row by row: small tables)."""
     with (
         connection.cursor() as cursor,
         cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
     ):
         for batch in batches:
-            for row in zip(
-                *(batch.column(i).to_pylist() for i in range(batch.num_columns)), strict=True
-            ):
+            columns_ = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
+            for row in zip(*columns_, strict=True):
                 copy.write_row(row)
+
+
+def copy_csv(connection: Any, *, table: str, columns: list[str], path: Path) -> None:
+    """Bulk-load a CSV file (no header, empty unquoted = NULL) into `table` with COPY."""
+    with (
+        connection.cursor() as cursor,
+        cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)") as copy,
+        path.open("rb") as handle,
+    ):
+        while chunk := handle.read(1 << 20):
+            copy.write(chunk)
+
+
+def pg_array_sql(column: str) -> str:
+    """DuckDB SQL writing a VARCHAR[] as PostgreSQL's array text: {"a","b"}."""
+    quoted = f"list_transform({column}, lambda x: '\"' || replace(replace(x, '\\', '\\\\'), '\"', '\\\"') || '\"')"
+    return f"CASE WHEN {column} IS NULL THEN NULL ELSE '{{' || array_to_string({quoted}, ',') || '}}' END"
 
 
 def load_boundaries(connection: Any, *, districts: Any, subdistricts: Any) -> None:
@@ -150,18 +168,28 @@ def statements(sql: str) -> list[str]:
 class PgResult:
     """One statement's answer, shaped like DuckDB's (`df`, `fetchall`)."""
 
-    def __init__(self, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+    def __init__(
+        self, columns: list[str], rows: list[tuple[Any, ...]], types: list[int] | None = None
+    ) -> None:
         self.columns, self.rows = columns, rows
+        self.types = types or [0] * len(columns)
 
     def fetchall(self) -> list[tuple[Any, ...]]:
         return self.rows
 
     def df(self) -> pd.DataFrame:
+        """The rows as a frame typed like DuckDB's: floats stay floats even when all NULL."""
         frame = pd.DataFrame.from_records(self.rows, columns=self.columns)
-        for column in frame.columns:
-            if frame[column].dtype == object and _all_times(frame[column]):
+        for column, type_oid in zip(self.columns, self.types, strict=True):
+            if type_oid in FLOAT_TYPES:
+                frame[column] = frame[column].astype("float64")
+            elif frame[column].dtype == object and _all_times(frame[column]):
                 frame[column] = pd.to_datetime(frame[column], utc=True)
         return frame
+
+
+FLOAT_TYPES = {700, 701, 1700}
+"""PostgreSQL type oids of real, double precision and numeric."""
 
 
 def _all_times(series: pd.Series) -> bool:
@@ -184,7 +212,8 @@ class PgReader:
             if cursor.description is None:
                 return PgResult([], [])
             columns = [column.name for column in cursor.description]
-            return PgResult(columns, cursor.fetchall())
+            types = [column.type_code for column in cursor.description]
+            return PgResult(columns, cursor.fetchall(), types)
 
 
 @dataclass(frozen=True)
@@ -230,11 +259,14 @@ class PostgresStore:
 
     @contextmanager
     def _reading(self) -> Iterator[PgReader]:
-        connection = self.connect(read_only=True)
+        """A pooled read-only connection (one pool per process and URL)."""
+        import psycopg
+
         try:
-            yield PgReader(connection)
-        finally:
-            connection.close()
+            with _pool(self.url).connection(timeout=30) as connection:
+                yield PgReader(connection)
+        except psycopg.OperationalError as exc:
+            raise StoreError(f"cannot read {self.describe()}: {_first_line(exc)}") from exc
 
     def reader(self) -> AbstractContextManager[PgReader]:
         return self._reading()
@@ -250,6 +282,60 @@ class PostgresStore:
 
     def describe(self) -> str:
         return re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", self.url)
+
+
+POOL_SIZE = 8
+_POOLS: dict[str, Any] = {}
+_POOLS_LOCK = threading.Lock()
+
+
+def _configure_reader(connection: Any) -> None:
+    connection.execute("SET TimeZone = 'UTC'")
+    connection.execute(f"SET statement_timeout = {STATEMENT_TIMEOUT_MS}")
+    connection.execute("SET default_transaction_read_only = on")
+
+
+def _pool(url: str) -> Any:
+    """The process's pool of read connections to `url` (psycopg_pool), opened once."""
+    from psycopg_pool import ConnectionPool
+
+    with _POOLS_LOCK:
+        if url not in _POOLS:
+            _POOLS[url] = ConnectionPool(
+                url,
+                min_size=1,
+                max_size=POOL_SIZE,
+                kwargs={"autocommit": True, "connect_timeout": 10},
+                configure=_configure_reader,
+                open=True,
+            )
+        return _POOLS[url]
+
+
+def grant_reader(store: PostgresStore, role: str) -> None:
+    """Create (or update) a login role that can only read khetmap's tables: the dashboard's."""
+    from psycopg import sql
+
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", role):
+        raise StoreError(f"{role!r} is not a plain role name; use lowercase letters, digits, _.")
+    connection = store.connect(read_only=False)
+    try:
+        with connection.transaction():
+            name = sql.Identifier(role)
+            exists = connection.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
+            if not exists.fetchone():
+                connection.execute(sql.SQL("CREATE ROLE {} LOGIN").format(name))
+            connection.execute(sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(name))
+            connection.execute(
+                sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA public TO {}").format(name)
+            )
+            connection.execute(
+                sql.SQL(
+                    "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO {}"
+                ).format(name)
+            )
+    finally:
+        connection.close()
 
 
 def _first_line(exc: BaseException) -> str:

@@ -27,10 +27,13 @@ if [ -f package.json ]; then
   .venv/bin/python -m dashboard.assets --install node_modules
 fi
 
-# Debian chromium (+ a Thai font, so screenshots show Thai text) for the browser tests.
-if [ "$want_test" = "--test" ] && { ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi tlwg; }; then
+# For the tests: Debian chromium (+ a Thai font, so screenshots show Thai text) for the
+# browser tests, and PostgreSQL + PostGIS for the second backend (the tests start a
+# throwaway cluster of their own; no system service is used).
+if [ "$want_test" = "--test" ] && { ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi tlwg \
+     || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1; }; then
   as_root=""
   [ "$(id -u)" = 0 ] || as_root=sudo
   $as_root apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $as_root apt-get install -y -qq chromium fonts-thai-tlwg >/dev/null
+  DEBIAN_FRONTEND=noninteractive $as_root apt-get install -y -qq chromium fonts-thai-tlwg postgresql postgresql-postgis >/dev/null
 fi

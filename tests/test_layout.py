@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 DASHBOARD = Path(__file__).resolve().parents[1] / "dashboard"
-WRITE_PATH = {"ingest.py", "normalise.py", "store.py"}
-"""Modules that write (the ingest's staging and upsert SQL, the schema)."""
+WRITE_PATH = {"ingest.py", "normalise.py", "store.py", "pgstore.py"}
+"""Modules that write (the ingest's staging and upsert SQL) and the stores' own plumbing."""
 SHELL = {"app.py", "shell.py", "cache.py", "widgets.py"}
 
 

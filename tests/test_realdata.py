@@ -102,3 +102,41 @@ def test_dump_sample_1000_rows_twice(tmp_path: Path) -> None:
     assert (second.stored_new, second.stored_updated, second.stored_unchanged) == (0, 0, 1000)
     with duckdb.connect(str(store), read_only=True) as con:
         assert con.execute("SELECT * FROM tickets ORDER BY ticket_id").fetchall() == before
+
+
+def test_the_185k_file_gives_the_same_summary_on_postgresql_and_duckdb(
+    sample_store: tuple[Path, Reconciliation], postgres_server: str
+) -> None:
+    import psycopg
+
+    from dashboard import boundaries, metrics, store
+
+    duck, _ = sample_store
+    folder = real_data_dir()
+    with psycopg.connect(postgres_server, autocommit=True) as admin:
+        admin.execute("CREATE DATABASE real185k")
+    url = postgres_server.rsplit("/", 1)[0] + "/real185k"
+    result = ingest_files(paths=[folder / "traffy_sample.csv.gz"], store_path=url, data_dir=folder)
+    assert (result.rows_read, result.stored_new, result.accounted) == (185_159,) * 3
+    summaries = []
+    for location in (str(duck), url):
+        with store.at(location).reader() as reader:
+            as_of = metrics.store_as_of(reader)
+            assert as_of is not None
+            for by, layer in (
+                ("district", boundaries.load_districts(data_dir=folder)),
+                ("subdistrict", boundaries.load_subdistricts(data_dir=folder)),
+            ):
+                summaries.append(
+                    metrics.area_summary(
+                        reader,
+                        by=by,  # type: ignore[arg-type]
+                        layer=layer,
+                        population=boundaries.load_population(data_dir=folder),
+                        filters=metrics.Filters(),
+                        as_of=as_of,
+                    )
+                )
+    pd.testing.assert_frame_equal(summaries[0], summaries[2])  # every district, every column
+    pd.testing.assert_frame_equal(summaries[1], summaries[3])  # every subdistrict
+    assert int(summaries[0]["total"].sum()) == 185_159
