@@ -137,8 +137,14 @@ def ingest_files(
     try:
         if pgstore.is_url(store_path):
             target = pgstore.PostgresStore(str(store_path))
-            with duckdb.connect() as scratch:  # parse and locate in memory, store in PostgreSQL
+            with (
+                tempfile.TemporaryDirectory() as spill,
+                duckdb.connect() as scratch,  # parse and locate here, store in PostgreSQL
+            ):
                 scratch.execute("SET TimeZone = 'UTC'")
+                scratch.execute(f"SET temp_directory = '{spill}'")
+                scratch.execute(f"SET memory_limit = '{INGEST_MEMORY_LIMIT}'")
+                scratch.execute("SET preserve_insertion_order = false")
                 scratch.execute(store.SCHEMA)
                 staged, quarantined = _stage(
                     scratch, sources, result, districts, subdistricts, report, chunk_rows
