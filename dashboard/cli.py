@@ -138,7 +138,9 @@ def _grant_reader(args: argparse.Namespace) -> int:
     if not isinstance(target, pgstore.PostgresStore):
         raise KhetmapError("grant-reader is for a PostgreSQL store: pass --store postgresql://…")
     target.create_schema()
-    pgstore.grant_reader(target, args.role)
+    pgstore.grant_reader(
+        target, args.role, password=os.environ.get("KHETMAP_READER_PASSWORD") or None
+    )
     print(f"role {args.role} can read {target.describe()} and nothing else")
     return 0
 

@@ -312,8 +312,11 @@ def _pool(url: str) -> Any:
         return _POOLS[url]
 
 
-def grant_reader(store: PostgresStore, role: str) -> None:
-    """Create (or update) a login role that can only read khetmap's tables: the dashboard's."""
+def grant_reader(store: PostgresStore, role: str, *, password: str | None = None) -> None:
+    """Create (or update) a login role that can only read khetmap's tables: the dashboard's.
+
+    `password` (from KHETMAP_READER_PASSWORD on the command line) is set when given.
+    """
     from psycopg import sql
 
     if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", role):
@@ -325,6 +328,10 @@ def grant_reader(store: PostgresStore, role: str) -> None:
             exists = connection.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
             if not exists.fetchone():
                 connection.execute(sql.SQL("CREATE ROLE {} LOGIN").format(name))
+            if password:
+                connection.execute(
+                    sql.SQL("ALTER ROLE {} PASSWORD {}").format(name, sql.Literal(password))
+                )
             connection.execute(sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(name))
             connection.execute(
                 sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA public TO {}").format(name)

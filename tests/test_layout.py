@@ -42,3 +42,18 @@ def test_the_words_for_open_are_defined_once() -> None:
         )
     ]
     assert defined == ["vocab.py"]
+
+
+def test_the_deploy_recipe_calls_only_real_commands_and_settings() -> None:
+    from dashboard.cli import _parser
+
+    deploy = DASHBOARD.parent / "deploy"
+    text = "".join(p.read_text(encoding="utf-8") for p in deploy.iterdir())
+    commands = set(re.findall(r"khetmap ([a-z-]+)", text))
+    known = set(_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+    assert commands and commands <= known, commands - known
+    settings = set(re.findall(r"\b(KHETMAP_[A-Z_]+)", text))
+    code = "".join(p.read_text(encoding="utf-8") for p in DASHBOARD.rglob("*.py"))
+    internal = {"KHETMAP_DB_PASSWORD", "KHETMAP_DUMP"}  # the recipe's own variables
+    assert {s for s in settings - internal if s not in code} == set()
+    assert "streamlit" in text and "dashboard/app.py" in text and "ip_hash" in text

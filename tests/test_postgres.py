@@ -63,13 +63,22 @@ def test_the_dashboards_connection_cannot_write(
 
 
 def test_a_reader_role_can_read_and_nothing_else(
-    tmp_path: Path, data_dir: Path, pg_url: str, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    data_dir: Path,
+    pg_url: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     ingest_files(
         paths=[write_csv(tmp_path / "t.csv", _tickets())], store_path=pg_url, data_dir=data_dir
     )
+    monkeypatch.setenv("KHETMAP_READER_PASSWORD", "from-the-environment")
     assert main(["grant-reader", "dashboard", "--store", pg_url]) == 0
     assert "role dashboard can read" in capsys.readouterr().out
+    with psycopg.connect(pg_url) as admin:
+        assert admin.execute(
+            "SELECT rolpassword IS NOT NULL, rolsuper FROM pg_authid WHERE rolname = 'dashboard'"
+        ).fetchone() == (True, False)
     as_reader = pg_url.replace("//khetmap@", "//dashboard@")
     with psycopg.connect(as_reader, autocommit=True) as con:
         assert con.execute("SELECT count(*) FROM tickets").fetchone() == (20,)
