@@ -1,7 +1,8 @@
 """The map metrics, one entry each: what it needs from the data and how it is written.
 
-The URL parser, the maps, the ranking and the KPI notes read this one list; a metric's
-label lives in `i18n.METRIC_LABELS` under the same name.
+The URL parser, the maps, the ranking and the KPI notes read this one list. Each metric
+is a column of `metrics.area_summary` under the same name (that is where it is computed);
+its label lives in `i18n.METRIC_LABELS` under the same name too.
 """
 
 from __future__ import annotations

@@ -154,8 +154,6 @@ def _value(by_code: pd.DataFrame, code: str, metric: str) -> float | None:
     if code not in by_code.index:
         return None
     row: dict[Any, Any] = by_code.loc[code].to_dict()
-    if metric == "open_over_30":
-        return float(row["open_age_31_90"] + row["open_age_over_90"])
     value = row[metric]
     return None if pd.isna(value) else float(value)
 

@@ -43,6 +43,7 @@ SUMMARY_COLUMNS = (
     "open_age_8_30",
     "open_age_31_90",
     "open_age_over_90",
+    "open_over_30",
     "reopened",
     "mean_star",
 )
@@ -136,10 +137,12 @@ def area_summary(
     frame[count_columns] = frame[count_columns].fillna(0).astype("int64")
     frame["open_share"] = (frame["open"] / frame["total"]).where(frame["total"] > 0)
     frame["open_per_10k"] = _per_10k(frame, population if by == "district" else None)
+    frame["open_over_30"] = frame["open_age_31_90"] + frame["open_age_over_90"]
     return frame[list(SUMMARY_COLUMNS)]
 
 
 _NOT_COUNTS = {
+    "open_over_30",
     "code",
     "name_th",
     "name_en",

@@ -57,3 +57,10 @@ def test_the_deploy_recipe_calls_only_real_commands_and_settings() -> None:
     internal = {"KHETMAP_DB_PASSWORD", "KHETMAP_DUMP"}  # the recipe's own variables
     assert {s for s in settings - internal if s not in code} == set()
     assert "streamlit" in text and "dashboard/app.py" in text and "ip_hash" in text
+
+
+def test_every_map_metric_is_a_summary_column_with_a_label_in_both_languages() -> None:
+    from dashboard import i18n, mapmetrics, metrics, urlstate
+
+    assert set(mapmetrics.NAMES) <= set(metrics.SUMMARY_COLUMNS)
+    assert set(mapmetrics.NAMES) == set(i18n.METRIC_LABELS) == set(urlstate.METRICS)

@@ -115,7 +115,6 @@ def ranking(
     if needs is not None and not coverage.supports(needs):
         metric = "open"
     frame = summary[summary["code"] != "none"].copy()
-    frame["open_over_30"] = frame["open_age_31_90"] + frame["open_age_over_90"]
     frame = frame.sort_values([metric, "code"], ascending=[False, True], na_position="last")
     name = frame["name_en"] if lang == "en" else frame["name_th"]
     shown = [metric, *(m for m in RANKING_METRICS if m != metric)]
