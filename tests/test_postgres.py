@@ -208,3 +208,23 @@ def test_a_password_never_shows_in_what_the_store_says() -> None:
     assert pgstore.PostgresStore("postgresql://app:s3cret@db:5432/khetmap").describe() == (
         "postgresql://app:***@db:5432/khetmap"
     )
+
+
+def test_the_district_pages_queries_can_use_the_district_index(
+    tmp_path: Path, data_dir: Path, pg_url: str
+) -> None:
+    from dashboard import queries
+
+    ingest_files(
+        paths=[write_csv(tmp_path / "t.csv", _tickets())], store_path=pg_url, data_dir=data_dir
+    )
+    where, params = metrics.Filters(district="1006").where()
+    with psycopg.connect(pg_url, autocommit=True) as con:
+        con.execute("SET enable_seqscan = off")  # 20 rows: the planner would scan anyway
+        plan = "\n".join(
+            row[0]
+            for row in con.execute(
+                "EXPLAIN " + pgstore.to_pyformat(queries.totals(where)), params
+            ).fetchall()
+        )
+    assert "tickets_district" in plan, plan
