@@ -21,7 +21,7 @@ import pandas as pd
 
 from dashboard import queries
 from dashboard.errors import StoreError
-from dashboard.store import TICKET_COLUMNS
+from dashboard.store import QUARANTINE_TABLE, TICKET_COLUMNS
 
 STATEMENT_TIMEOUT_MS = 60_000
 """A page query that runs longer than this is cancelled (the page says so)."""
@@ -54,27 +54,7 @@ CREATE INDEX IF NOT EXISTS tickets_district ON tickets (district_code, reported_
 CREATE INDEX IF NOT EXISTS tickets_subdistrict ON tickets (subdistrict_code);
 CREATE INDEX IF NOT EXISTS tickets_reported ON tickets (reported_at);
 CREATE INDEX IF NOT EXISTS tickets_content_key ON tickets (content_key);
-CREATE TABLE IF NOT EXISTS quarantine (
-    ingest_id INTEGER NOT NULL,
-    source_file VARCHAR NOT NULL,
-    source_line BIGINT NOT NULL,
-    reason VARCHAR NOT NULL,
-    detail VARCHAR,
-    raw_text VARCHAR NOT NULL
-);
-CREATE TABLE IF NOT EXISTS ingests (
-    ingest_id INTEGER NOT NULL PRIMARY KEY,
-    started_at TIMESTAMPTZ NOT NULL,
-    finished_at TIMESTAMPTZ NOT NULL,
-    files VARCHAR[] NOT NULL,
-    rows_read BIGINT NOT NULL,
-    stored_new BIGINT NOT NULL,
-    stored_updated BIGINT NOT NULL,
-    stored_unchanged BIGINT NOT NULL,
-    merged_duplicates BIGINT NOT NULL,
-    quarantined BIGINT NOT NULL,
-    quarantine_reasons VARCHAR NOT NULL
-);
+{QUARANTINE_TABLE}
 CREATE TABLE IF NOT EXISTS districts (
     code VARCHAR PRIMARY KEY, name_th VARCHAR NOT NULL, name_en VARCHAR NOT NULL,
     geom geometry(MultiPolygon, 4326) NOT NULL

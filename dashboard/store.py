@@ -64,8 +64,8 @@ TICKET_COLUMNS = """
 
 TICKET_NAMES = [line.strip().split()[0] for line in TICKET_COLUMNS.strip().split(",\n")]
 
-SCHEMA = f"""
-CREATE TABLE IF NOT EXISTS tickets ({TICKET_COLUMNS});
+# The quarantine and the ingest log, in the column types both backends share.
+QUARANTINE_TABLE = """
 CREATE TABLE IF NOT EXISTS quarantine (
     ingest_id INTEGER NOT NULL,
     source_file VARCHAR NOT NULL,
@@ -75,7 +75,7 @@ CREATE TABLE IF NOT EXISTS quarantine (
     raw_text VARCHAR NOT NULL
 );
 CREATE TABLE IF NOT EXISTS ingests (
-    ingest_id INTEGER NOT NULL,
+    ingest_id INTEGER NOT NULL PRIMARY KEY,
     started_at TIMESTAMPTZ NOT NULL,
     finished_at TIMESTAMPTZ NOT NULL,
     files VARCHAR[] NOT NULL,
@@ -87,6 +87,11 @@ CREATE TABLE IF NOT EXISTS ingests (
     quarantined BIGINT NOT NULL,
     quarantine_reasons VARCHAR NOT NULL
 );
+"""
+
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS tickets ({TICKET_COLUMNS});
+{QUARANTINE_TABLE}
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR NOT NULL, value VARCHAR NOT NULL);
 """
 
