@@ -102,6 +102,22 @@ def _parser() -> argparse.ArgumentParser:
     hot.add_argument("--store", help="a DuckDB file or a postgresql:// URL")
     hot.set_defaults(handler=_hotspots)
 
+    classify = commands.add_parser(
+        "classify", help="learn categories from typed tickets' comments; predict the untyped"
+    )
+    classify.add_argument("--store", help="a DuckDB file or a postgresql:// URL")
+    classify.add_argument(
+        "--evaluate", action="store_true", help="print held-out scores and baselines only"
+    )
+    classify.add_argument(
+        "--min-f1",
+        type=float,
+        default=classifier_min_f1(),
+        help="never predict a category whose held-out F1 is below this (default 0.7)",
+    )
+    classify.add_argument("--model", type=Path, help="model file (default next to the store)")
+    classify.set_defaults(handler=_classify)
+
     grant = commands.add_parser(
         "grant-reader", help="PostgreSQL: create a login role that can only read (the dashboard's)"
     )
@@ -129,6 +145,41 @@ def _date(text: str) -> date:
 def _store_path(args: argparse.Namespace) -> str:
     """The store's location: `--store` (a file or a postgresql:// URL), else KHETMAP_STORE."""
     return str(args.store) if getattr(args, "store", None) else config.store_location()
+
+
+def classifier_min_f1() -> float:
+    from dashboard import classify
+
+    return classify.MIN_F1
+
+
+def _classify(args: argparse.Namespace) -> int:
+    from dashboard import classify
+
+    target = store.at(_store_path(args))
+    with target.reader() as con:
+        typed = classify.typed_tickets(con)
+        untyped = classify.untyped_tickets(con) if not args.evaluate else None
+    if args.evaluate:
+        print(classify.report(classify.evaluate(typed)))
+        return 0
+    model, evaluation = classify.train(typed, data_version=target.version(), min_f1=args.min_f1)
+    path = args.model or config.model_path(_store_path(args))
+    model.save(path)
+    assert untyped is not None
+    predicted = classify.predict(model, untyped)
+    target.replace_predictions(predicted, trained_at=model.trained_at)
+    print(classify.report(evaluation))
+    print(
+        f"\nmodel: {path} (trained {model.trained_at:%Y-%m-%d %H:%M} UTC on "
+        f"{model.trained_on:,} typed tickets); predicts {len(model.predicts)} of "
+        f"{len(model.classes)} categories (held-out F1 >= {args.min_f1:g})"
+    )
+    print(
+        f"predicted: {len(predicted):,} of {len(untyped):,} untyped tickets "
+        "(their own category is left as the citizen gave it)"
+    )
+    return 0
 
 
 def _grant_reader(args: argparse.Namespace) -> int:

@@ -43,6 +43,18 @@ def store() -> Store:
     return at(store_location())
 
 
+def model_path(location: str) -> Path:
+    """Where the category classifier is kept: `KHETMAP_MODEL`, else next to a DuckDB store
+    (`khetmap.classifier.pkl`), else `data/` (a PostgreSQL store)."""
+    explicit = os.environ.get("KHETMAP_MODEL")
+    if explicit:
+        return Path(explicit).expanduser()
+    if location.startswith(("postgresql://", "postgres://")):
+        return Path("data") / "khetmap.classifier.pkl"
+    store_file = Path(location).expanduser()
+    return store_file.with_name(store_file.stem + ".classifier.pkl")
+
+
 DEFAULT_POINT_CAP = 500
 
 

@@ -260,6 +260,28 @@ class PostgresStore:
         finally:
             connection.close()
 
+    def replace_predictions(self, predictions: pd.DataFrame, *, trained_at: Any) -> None:
+        """Swap in a new set of predicted categories in one transaction."""
+        import pyarrow as pa
+
+        self.create_schema()
+        connection = self.connect(read_only=False)
+        try:
+            with connection.transaction():
+                connection.execute("DELETE FROM predictions")
+                table = pa.Table.from_pandas(predictions, preserve_index=False)
+                table = table.append_column(
+                    "trained_at", pa.array([trained_at] * table.num_rows, pa.timestamp("us", "UTC"))
+                )
+                copy_rows(
+                    connection,
+                    table="predictions",
+                    columns=["ticket_id", "categories", "confidence", "trained_at"],
+                    batches=table.to_batches(),
+                )
+        finally:
+            connection.close()
+
     def describe(self) -> str:
         return re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", self.url)
 

@@ -64,6 +64,11 @@ KNOWN_CATEGORIES = (
     "SELECT c, count(*) AS n FROM (SELECT unnest(categories) AS c FROM tickets) AS listed "
     "GROUP BY c ORDER BY n DESC, c"
 )
+TYPED_FOR_TRAINING = (
+    f"SELECT comment, categories, reported_at FROM tickets WHERE {list_length('categories')} > 0 "
+    "AND coalesce(trim(comment), '') <> '' ORDER BY reported_at, ticket_id"
+)
+UNTYPED_FOR_PREDICTION = f"SELECT ticket_id, comment FROM tickets WHERE {list_length('categories')} = 0 ORDER BY ticket_id"
 LAST_INGEST = "SELECT * FROM ingests ORDER BY ingest_id DESC LIMIT 1"
 QUARANTINE_REASONS = "SELECT reason, count(*) AS rows FROM quarantine GROUP BY 1 ORDER BY 2 DESC"
 

@@ -87,7 +87,15 @@ CREATE TABLE IF NOT EXISTS ingests (
     quarantined BIGINT NOT NULL,
     quarantine_reasons VARCHAR NOT NULL
 );
+CREATE TABLE IF NOT EXISTS predictions (
+    ticket_id VARCHAR NOT NULL PRIMARY KEY,
+    categories VARCHAR[] NOT NULL,
+    confidence DOUBLE PRECISION[] NOT NULL,
+    trained_at TIMESTAMPTZ NOT NULL
+);
 """
+"""Predicted categories of untyped tickets live in their own table: a citizen's own type
+in `tickets` is never overwritten."""
 
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS tickets ({TICKET_COLUMNS});
@@ -130,6 +138,8 @@ class Store(Protocol):
 
     def describe(self) -> str: ...
 
+    def replace_predictions(self, predictions: pd.DataFrame, *, trained_at: Any) -> None: ...
+
 
 @dataclass(frozen=True)
 class DuckDBStore:
@@ -152,6 +162,20 @@ class DuckDBStore:
 
     def describe(self) -> str:
         return str(self.path)
+
+    def replace_predictions(self, predictions: pd.DataFrame, *, trained_at: Any) -> None:
+        """Swap in a new set of predicted categories (one write: copy and rename)."""
+        with replacing(self.path) as con:
+            con.execute("BEGIN TRANSACTION")
+            con.execute("DELETE FROM predictions")
+            con.register("new_predictions", predictions)
+            con.execute(
+                "INSERT INTO predictions SELECT ticket_id, categories, confidence, ? "
+                "FROM new_predictions",
+                [trained_at],
+            )
+            con.unregister("new_predictions")
+            con.execute("COMMIT")
 
 
 def at(location: str | Path) -> Store:

@@ -1,0 +1,131 @@
+"""The category classifier on hand-built Thai comments: what it learns and what it never does."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dashboard import classify, store
+from dashboard.cli import main
+from dashboard.ingest import ingest_files
+from tests.fixtures import ticket, write_csv
+
+PHRASES = {
+    "ถนน": ["ถนนเป็นหลุมบ่อ", "ถนนชำรุดเป็นหลุม", "หลุมบนถนนลึกมาก", "ผิวถนนแตกเป็นหลุม"],
+    "แสงสว่าง": ["ไฟดับทั้งซอย", "เสาไฟฟ้าไม่ติด", "ไฟทางดับมืดมาก", "หลอดไฟถนนดับ"],
+    "น้ำท่วม": ["น้ำท่วมขังหน้าบ้าน", "ฝนตกน้ำท่วมซอย", "น้ำท่วมสูงรถผ่านไม่ได้", "น้ำขังท่วมทางเดิน"],
+}
+
+
+def training_frame(copies: int = 12) -> pd.DataFrame:
+    start = datetime(2022, 6, 1, tzinfo=UTC)
+    rows = []
+    for n in range(copies):
+        for category, phrases in PHRASES.items():
+            for phrase in phrases:
+                rows.append({"comment": f"{phrase} ครั้งที่ {n}", "categories": [category]})
+    frame = pd.DataFrame(rows)
+    frame["reported_at"] = [start + timedelta(hours=i) for i in range(len(frame))]
+    return frame
+
+
+def test_it_learns_the_obvious_categories_from_short_thai_comments() -> None:
+    model, evaluation = classify.train(training_frame(), data_version="t")
+    assert evaluation.model.macro_f1 > 0.9
+    assert sorted(model.predicts) == sorted(PHRASES)
+    untyped = pd.DataFrame(
+        {
+            "ticket_id": ["U1", "U2", "U3", "U4"],
+            "comment": ["ถนนหน้าบ้านเป็นหลุม", "ไฟดับมืดทั้งซอย", "น้ำท่วมขังทั้งคืน", ""],
+        }
+    )
+    predicted = classify.predict(model, untyped).set_index("ticket_id")
+    assert predicted.loc["U1", "categories"][0] == "ถนน"
+    assert predicted.loc["U2", "categories"][0] == "แสงสว่าง"
+    assert predicted.loc["U3", "categories"][0] == "น้ำท่วม"
+    assert "U4" not in predicted.index  # an empty comment gets no prediction
+    assert all(0.5 <= c <= 1 for cs in predicted["confidence"] for c in cs)
+
+
+def test_the_same_data_and_seed_give_the_same_predictions() -> None:
+    frame = training_frame()
+    untyped = pd.DataFrame({"ticket_id": ["A", "B"], "comment": ["หลุมบนถนน", "ไฟถนนดับ"]})
+    first = classify.predict(classify.train(frame, data_version="t")[0], untyped)
+    second = classify.predict(classify.train(frame, data_version="t")[0], untyped)
+    pd.testing.assert_frame_equal(first, second)
+
+
+def test_the_evaluation_splits_by_time_and_reports_baselines() -> None:
+    frame = training_frame()
+    evaluation = classify.evaluate(frame)
+    assert (evaluation.trained_on, evaluation.tested_on) == (115, 29)
+    assert evaluation.test_from == frame["reported_at"].iloc[115]
+    assert evaluation.majority.macro_f1 < evaluation.keyword.macro_f1 < evaluation.model.macro_f1
+    text = classify.report(evaluation)
+    lines = text.splitlines()
+    assert [line.split()[0] for line in lines[3:6]] == ["model", "keyword", "majority"]
+
+
+def test_a_category_below_the_f1_threshold_is_never_predicted() -> None:
+    model, _ = classify.train(training_frame(), data_version="t", min_f1=1.01)
+    assert model.predicts == []
+    untyped = pd.DataFrame({"ticket_id": ["A"], "comment": ["ถนนเป็นหลุม"]})
+    assert classify.predict(model, untyped).empty
+
+
+@pytest.mark.parametrize("backend", ["duckdb", "postgresql"])
+def test_classify_writes_predictions_and_never_touches_a_citizens_type(
+    tmp_path: Path,
+    data_dir: Path,
+    backend: str,
+    request: pytest.FixtureRequest,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    location = (
+        str(tmp_path / "s.duckdb") if backend == "duckdb" else request.getfixturevalue("pg_url")
+    )
+    rows = [
+        ticket(f"T{i:03}", type_="{" + category + "}", comment=phrase + f" {i}",
+               timestamp=f"2022-06-{1 + i % 28:02d} 03:00:00+00")
+        for i, (category, phrase) in enumerate(
+            (c, p) for _ in range(10) for c, ps in PHRASES.items() for p in ps
+        )
+    ]  # fmt: skip
+    rows += [
+        ticket("U1", type_="{}", comment="ถนนพังเป็นหลุมใหญ่"),
+        ticket("U2", type_="{}", comment=""),
+    ]
+    ingest_files(
+        paths=[write_csv(tmp_path / "t.csv", rows)], store_path=location, data_dir=data_dir
+    )
+    before = _types(location)
+    model_file = tmp_path / "model.pkl"
+    assert main(["classify", "--store", location, "--model", str(model_file)]) == 0
+    out = capsys.readouterr().out
+    assert "predicted: 1 of 2 untyped tickets" in out
+    assert _types(location) == before  # the citizens' own categories are unchanged
+    with store.at(location).reader() as reader:
+        predictions = reader.execute("SELECT ticket_id, categories FROM predictions").fetchall()
+    assert [(p[0], list(p[1])) for p in predictions] == [("U1", ["ถนน"])]
+    assert classify.Model.load(model_file).trained_on == 120
+
+
+def _types(location: str) -> list[tuple[str, list[str]]]:
+    with store.at(location).reader() as reader:
+        rows = reader.execute("SELECT ticket_id, categories FROM tickets ORDER BY ticket_id")
+        return [(r[0], list(r[1])) for r in rows.fetchall()]
+
+
+@pytest.fixture
+def pg_url(postgres_server: str) -> str:
+    import time
+
+    import psycopg
+
+    name = f"c{time.monotonic_ns() % 10**12}"
+    with psycopg.connect(postgres_server, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    return postgres_server.rsplit("/", 1)[0] + "/" + name
