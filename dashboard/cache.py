@@ -170,6 +170,28 @@ def oldest_open_counted(
     return _query(metrics.oldest_open_counted, filters=filters, as_of=as_of, limit=limit)
 
 
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS)
+def prediction_count(version: str) -> int:
+    return _query(metrics.prediction_count)
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS)
+def classifier_scores(version: str) -> dict[str, float]:
+    return _query(metrics.classifier_scores)
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=256)
+def predicted_category_counts(version: str, filters: metrics.Filters) -> pd.DataFrame:
+    return _query(metrics.predicted_category_counts, filters=filters)
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=256)
+def predictions_for(
+    version: str, ticket_ids: tuple[str, ...]
+) -> dict[str, list[tuple[str, float]]]:
+    return _query(metrics.predictions_for, ticket_ids=ticket_ids)
+
+
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=256)
 def data_coverage(version: str, filters: metrics.Filters) -> Coverage:
     return _query(metrics.data_coverage, filters=filters)

@@ -248,6 +248,17 @@ def predict(model: Model, tickets: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
+def scores_table(model: Model) -> pd.DataFrame:
+    """Per category: held-out F1, and whether the model predicts it (F1 >= threshold)."""
+    return pd.DataFrame(
+        {
+            "category": model.classes,
+            "held_out_f1": [model.held_out_f1[c] for c in model.classes],
+            "predicted": [c in model.predicts for c in model.classes],
+        }
+    )
+
+
 def report(evaluation: Evaluation) -> str:
     """The evaluation as text: the model's figures first, then each baseline's."""
     lines = [

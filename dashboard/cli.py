@@ -168,7 +168,9 @@ def _classify(args: argparse.Namespace) -> int:
     model.save(path)
     assert untyped is not None
     predicted = classify.predict(model, untyped)
-    target.replace_predictions(predicted, trained_at=model.trained_at)
+    target.replace_predictions(
+        predicted, scores=classify.scores_table(model), trained_at=model.trained_at
+    )
     print(classify.report(evaluation))
     print(
         f"\nmodel: {path} (trained {model.trained_at:%Y-%m-%d %H:%M} UTC on "

@@ -341,6 +341,17 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "na_short": ("ไม่มีในข้อมูลนี้", "Not in this data"),
     "weekly_opened": ("แนวโน้มรายสัปดาห์: เรื่องที่แจ้งใหม่", "Weekly: opened"),
+    "include_predicted": ("รวมประเภทที่คาดจากข้อความ", "Include predicted categories"),
+    "include_predicted_help": (
+        "เรื่องที่ไม่ระบุประเภทจะนับในประเภทที่แบบจำลองคาดจากรายละเอียดที่ผู้แจ้งเขียน โดยแสดงแยกให้เห็นว่าเป็นการคาด",
+        "Untyped tickets count in the category a model predicts from the citizen's comment, always shown apart as predicted",
+    ),
+    "predicted_kind": ("คาดจากข้อความ", "Predicted"),
+    "predicted_cell": ("คาดว่า: {items}", "predicted: {items}"),
+    "predicted_note": (
+        "“คาดจากข้อความ” คือเรื่องที่ไม่ระบุประเภทซึ่งแบบจำลองคาดประเภทจากรายละเอียด (ค่า F1 จากข้อมูลทดสอบช่วงหลัง): {scores}",
+        "“Predicted”: untyped tickets placed by a model from their comment (F1 on later held-out tickets): {scores}",
+    ),
     "not_applicable": ("ไม่ใช้กับมุมมองนี้", "Not applicable to this view"),
     # notices for values in the link that were ignored
     "ignored": (

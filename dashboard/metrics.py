@@ -59,6 +59,8 @@ class Filters:
     state_group: StateGroup = "all"
     district: str | None = None
     subdistrict: str | None = None
+    include_predicted: bool = False
+    """count untyped tickets in the categories the classifier predicted for them"""
 
     def where(self) -> tuple[str, list[Any]]:
         """Return a SQL condition on `tickets` and its parameters."""
@@ -74,8 +76,12 @@ class Filters:
             named = [c for c in self.categories if c != UNSPECIFIED]
             parts = [queries.ANY_CATEGORY] if named else []
             params += [named] if named else []
+            if named and self.include_predicted:
+                parts.append(queries.PREDICTED_ANY_CATEGORY)
+                params.append(named)
             if UNSPECIFIED in self.categories:
-                parts.append(queries.NO_CATEGORY)
+                unplaced = f" AND {queries.NOT_PREDICTED}" if self.include_predicted else ""
+                parts.append(f"({queries.NO_CATEGORY}{unplaced})")
             clauses.append("(" + " OR ".join(parts) + ")")
         if self.state_group == "open":
             clauses.append(queries.OPEN)
@@ -225,7 +231,37 @@ def category_counts(con: Reader, *, filters: Filters) -> pd.DataFrame:
     A ticket with two categories counts once in each.
     """
     where, params = filters.where()
-    return con.execute(queries.category_counts(where), params).df()
+    sql = queries.category_counts(where, predicted_apart=filters.include_predicted)
+    return con.execute(sql, params).df()
+
+
+def predicted_category_counts(con: Reader, *, filters: Filters) -> pd.DataFrame:
+    """Untyped tickets per category the classifier predicted (total, open), largest first."""
+    where, params = filters.where()
+    return con.execute(queries.predicted_category_counts(where), params).df()
+
+
+def prediction_count(con: Reader) -> int:
+    """How many tickets have a predicted category (0 when the store has no classifier)."""
+    if not con.execute(queries.HAS_PREDICTIONS).fetchall()[0][0]:
+        return 0
+    return int(con.execute(queries.PREDICTION_COUNT).fetchall()[0][0])
+
+
+def classifier_scores(con: Reader) -> dict[str, float]:
+    """Held-out F1 of each category the classifier predicts."""
+    rows = con.execute(queries.CLASSIFIER_SCORES).fetchall()
+    return {str(c): float(f1) for c, f1, predicted in rows if predicted}
+
+
+def predictions_for(
+    con: Reader, *, ticket_ids: Sequence[str]
+) -> dict[str, list[tuple[str, float]]]:
+    """The predicted categories (with probability) of some tickets."""
+    if not ticket_ids:
+        return {}
+    rows = con.execute(queries.PREDICTIONS_OF, [list(ticket_ids)]).fetchall()
+    return {str(t): list(zip(cs, ps, strict=True)) for t, cs, ps in rows}
 
 
 SearchScope = Literal["comment", "all"]

@@ -260,8 +260,10 @@ class PostgresStore:
         finally:
             connection.close()
 
-    def replace_predictions(self, predictions: pd.DataFrame, *, trained_at: Any) -> None:
-        """Swap in a new set of predicted categories in one transaction."""
+    def replace_predictions(
+        self, predictions: pd.DataFrame, *, scores: pd.DataFrame, trained_at: Any
+    ) -> None:
+        """Swap in a new set of predicted categories and the model's scores in one transaction."""
         import pyarrow as pa
 
         self.create_schema()
@@ -269,6 +271,15 @@ class PostgresStore:
         try:
             with connection.transaction():
                 connection.execute("DELETE FROM predictions")
+                connection.execute("DELETE FROM classifier_scores")
+                copy_rows(
+                    connection,
+                    table="classifier_scores",
+                    columns=["category", "held_out_f1", "predicted"],
+                    batches=pa.Table.from_pandas(
+                        scores[["category", "held_out_f1", "predicted"]], preserve_index=False
+                    ).to_batches(),
+                )
                 table = pa.Table.from_pandas(predictions, preserve_index=False)
                 table = table.append_column(
                     "trained_at", pa.array([trained_at] * table.num_rows, pa.timestamp("us", "UTC"))

@@ -57,6 +57,22 @@ AGE_DAYS = f"floor(({epoch('?::TIMESTAMPTZ')} - {epoch('reported_at')}) / 86400.
 """Whole days from the report to the as-of instant (the parameter)."""
 NO_CATEGORY = f"{list_length('categories')} = 0"
 ANY_CATEGORY = "categories && ?::VARCHAR[]"
+PREDICTED_ANY_CATEGORY = (
+    f"({NO_CATEGORY} AND ticket_id IN "
+    "(SELECT ticket_id FROM predictions WHERE categories && ?::VARCHAR[]))"
+)
+"""An untyped ticket the classifier put in one of the categories (the parameter)."""
+NOT_PREDICTED = "ticket_id NOT IN (SELECT ticket_id FROM predictions)"
+HAS_PREDICTIONS = "SELECT count(*) FROM information_schema.tables WHERE table_name = 'predictions'"
+PREDICTION_COUNT = "SELECT count(*) FROM predictions"
+CLASSIFIER_SCORES = "SELECT category, held_out_f1, predicted FROM classifier_scores"
+
+
+PREDICTIONS_OF = (
+    "SELECT ticket_id, categories, confidence FROM predictions "
+    "WHERE ticket_id IN (SELECT unnest(?::VARCHAR[]))"
+)
+"""The predictions of some tickets (the parameter: their ids)."""
 
 AS_OF = "SELECT max(greatest(reported_at, coalesce(last_activity, reported_at))) FROM tickets"
 NEWEST_REPORT = "SELECT max(reported_at) FROM tickets"
@@ -130,11 +146,27 @@ def weekly(where: str) -> str:
     """
 
 
-def category_counts(where: str) -> str:
+def category_counts(where: str, *, predicted_apart: bool = False) -> str:
+    """Tickets per category; with `predicted_apart`, untyped tickets the classifier placed
+    are not counted as "unspecified" (they are counted by `predicted_category_counts`)."""
+    unspecified = CATEGORIES_OR_UNSPECIFIED
+    if predicted_apart:
+        unspecified = unspecified.replace("THEN ARRAY", f"AND {NOT_PREDICTED} THEN ARRAY")
     return f"""
     SELECT category, count(*) AS total, count(*) FILTER (WHERE is_open) AS open FROM (
-        SELECT unnest({CATEGORIES_OR_UNSPECIFIED}) AS category, {OPEN} AS is_open
+        SELECT unnest({unspecified}) AS category, {OPEN} AS is_open
         FROM tickets WHERE {where}
+    ) AS listed GROUP BY category ORDER BY total DESC, category
+    """
+
+
+def predicted_category_counts(where: str) -> str:
+    """Untyped tickets per predicted category (total and open)."""
+    return f"""
+    SELECT category, count(*) AS total, count(*) FILTER (WHERE is_open) AS open FROM (
+        SELECT unnest(p.categories) AS category, {OPEN.replace("state", "t.state")} AS is_open
+        FROM tickets t JOIN predictions p ON p.ticket_id = t.ticket_id
+        WHERE t.ticket_id IN (SELECT ticket_id FROM tickets WHERE {where})
     ) AS listed GROUP BY category ORDER BY total DESC, category
     """
 

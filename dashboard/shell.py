@@ -40,6 +40,12 @@ class Context:
     version: str
     as_of: datetime
     geo: cache.Geography
+    predictions: int = 0
+    """tickets with a predicted category in the store (0: no classifier has run)"""
+
+    @property
+    def with_predicted(self) -> bool:
+        return self.state.predicted and self.predictions > 0
 
     @property
     def lang(self) -> str:
@@ -57,6 +63,7 @@ class Context:
             state_group=self.state.state,
             district=self.state.district,
             subdistrict=self.state.subdistrict,
+            include_predicted=self.with_predicted,
         )
         return metrics.replace_filters(base, **changes) if changes else base
 
@@ -127,7 +134,14 @@ def _start(page: str) -> Context:
     _write_url(state)
     for notice in notices:
         st.warning(inert(notice.text(state.lang)), icon="⚠️")
-    context = Context(page=page, state=state, version=version, as_of=as_of, geo=geo)
+    context = Context(
+        page=page,
+        state=state,
+        version=version,
+        as_of=as_of,
+        geo=geo,
+        predictions=cache.prediction_count(version),
+    )
     _sidebar(context, cache.categories(version))  # most common first, 'unspecified' last
     _watch_version(version)
     return context
@@ -189,6 +203,12 @@ def _sidebar(context: Context, categories: list[str]) -> None:
             format_func=lambda c: i18n.category_label(c, lang),
             **bound("w_categories", list(state.categories), lambda v: {"categories": tuple(v)}),
         )
+        if context.predictions:
+            st.toggle(
+                i18n.t("include_predicted", lang),
+                help=i18n.t("include_predicted_help", lang),
+                **bound("w_predicted", state.predicted, lambda v: {"predicted": bool(v)}),
+            )
         st.radio(
             i18n.t("state_group", lang),
             list(urlstate.STATE_GROUPS),

@@ -93,6 +93,11 @@ CREATE TABLE IF NOT EXISTS predictions (
     confidence DOUBLE PRECISION[] NOT NULL,
     trained_at TIMESTAMPTZ NOT NULL
 );
+CREATE TABLE IF NOT EXISTS classifier_scores (
+    category VARCHAR NOT NULL PRIMARY KEY,
+    held_out_f1 DOUBLE PRECISION NOT NULL,
+    predicted BOOLEAN NOT NULL
+);
 """
 """Predicted categories of untyped tickets live in their own table: a citizen's own type
 in `tickets` is never overwritten."""
@@ -138,7 +143,9 @@ class Store(Protocol):
 
     def describe(self) -> str: ...
 
-    def replace_predictions(self, predictions: pd.DataFrame, *, trained_at: Any) -> None: ...
+    def replace_predictions(
+        self, predictions: pd.DataFrame, *, scores: pd.DataFrame, trained_at: Any
+    ) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -163,18 +170,27 @@ class DuckDBStore:
     def describe(self) -> str:
         return str(self.path)
 
-    def replace_predictions(self, predictions: pd.DataFrame, *, trained_at: Any) -> None:
-        """Swap in a new set of predicted categories (one write: copy and rename)."""
+    def replace_predictions(
+        self, predictions: pd.DataFrame, *, scores: pd.DataFrame, trained_at: Any
+    ) -> None:
+        """Swap in a new set of predicted categories and the model's held-out scores."""
         with replacing(self.path) as con:
             con.execute("BEGIN TRANSACTION")
             con.execute("DELETE FROM predictions")
+            con.execute("DELETE FROM classifier_scores")
             con.register("new_predictions", predictions)
+            con.register("new_scores", scores)
             con.execute(
                 "INSERT INTO predictions SELECT ticket_id, categories, confidence, ? "
                 "FROM new_predictions",
                 [trained_at],
             )
+            con.execute(
+                "INSERT INTO classifier_scores SELECT category, held_out_f1, predicted "
+                "FROM new_scores"
+            )
             con.unregister("new_predictions")
+            con.unregister("new_scores")
             con.execute("COMMIT")
 
 

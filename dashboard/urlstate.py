@@ -76,6 +76,8 @@ class ViewState:
     state: StateGroup = "all"
     metric: str = "open"
     heat: bool = False
+    predicted: bool = False
+    """count untyped tickets in the categories the classifier predicted (marked as such)"""
     lang: str = "th"
     view: MapView | None = None
     q: str = ""
@@ -156,6 +158,7 @@ def parse(params: Mapping[str, Sequence[str]], *, known: Known) -> tuple[ViewSta
         state=_choice(one("state"), "state", STATE_GROUPS, "all", notices),  # type: ignore[arg-type]
         metric=_choice(one("metric"), "metric", METRICS, "open", notices),
         heat=_flag(one("heat"), "heat", notices),
+        predicted=_flag(one("predicted"), "predicted", notices),
         lang=_choice(one("lang"), "lang", LANGS, "th", notices),
         view=_view(one("lat"), one("lon"), one("zoom"), notices),
         q=(one("q") or "").strip(),
@@ -184,6 +187,7 @@ _KNOWN_NAMES = {
     "state",
     "metric",
     "heat",
+    "predicted",
     "lang",
     "lat",
     "lon",
@@ -320,6 +324,7 @@ _PARAMS: tuple[tuple[str, str, Callable[[Any], str | list[str]]], ...] = (
     ("state", "state", str),
     ("metric", "metric", str),
     ("heat", "heat", lambda _: "1"),
+    ("predicted", "predicted", lambda _: "1"),
     ("lang", "lang", str),
     ("view", "view", lambda _: []),  # expanded into lat, lon, zoom
     ("q", "q", str),

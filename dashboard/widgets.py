@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import assets, i18n, vocab
+from dashboard import assets, cache, i18n, vocab
 from dashboard.coverage import Coverage
 from dashboard.metrics import Totals
 from dashboard.shell import Context, update_url
@@ -63,6 +63,13 @@ def kpi_row(
             column.metric(label, value, delta=delta, delta_color="off", border=True)
     for note in filter(None, notes):
         st.caption(inert(note))
+
+
+def predictions_shown(context: Context, frame: pd.DataFrame) -> dict[str, list[tuple[str, float]]]:
+    """The predictions of the listed tickets, when the view includes predicted categories."""
+    if not context.with_predicted or frame.empty:
+        return {}
+    return cache.predictions_for(context.version, tuple(str(i) for i in frame["ticket_id"]))
 
 
 def show_table(context: Context, frame: pd.DataFrame, **options: Any) -> None:
@@ -128,8 +135,27 @@ def _moved(before: MapView, after: MapView) -> bool:
     )
 
 
-def ticket_table(frame: pd.DataFrame, lang: str, names: dict[str, str]) -> pd.DataFrame:
-    """Tickets as display columns (text only; links as URL columns, empty when absent)."""
+def ticket_table(
+    frame: pd.DataFrame,
+    lang: str,
+    names: dict[str, str],
+    predictions: dict[str, list[tuple[str, float]]] | None = None,
+) -> pd.DataFrame:
+    """Tickets as display columns (text only; links as URL columns, empty when absent).
+
+    With `predictions`, an untyped ticket's category reads "predicted: Roads (0.82)".
+    """
+    predictions = predictions or {}
+
+    def categories(ticket_id: str, values: Any) -> str:
+        own = ", ".join(i18n.category_label(c, lang) for c in values)
+        if own or ticket_id not in predictions:
+            return own or i18n.category_label(vocab.UNSPECIFIED, lang)
+        items = ", ".join(
+            f"{i18n.category_label(c, lang)} ({p:.2f})" for c, p in predictions[ticket_id]
+        )
+        return i18n.t("predicted_cell", lang, items=items)
+
     return pd.DataFrame(
         {
             "ticket_id": frame["ticket_id"],
@@ -139,12 +165,10 @@ def ticket_table(frame: pd.DataFrame, lang: str, names: dict[str, str]) -> pd.Da
             "district": frame["district_code"].map(
                 lambda c: names.get(c, "") if c else i18n.t("no_location", lang)
             ),
-            "categories": frame["categories"].map(
-                lambda cs: (
-                    ", ".join(i18n.category_label(c, lang) for c in cs)
-                    or i18n.category_label(vocab.UNSPECIFIED, lang)
-                )
-            ),
+            "categories": [
+                categories(str(i), cs)
+                for i, cs in zip(frame["ticket_id"], frame["categories"], strict=True)
+            ],
             "comment": frame["comment"].fillna("").str.slice(0, 200),
             "photo": _http_or_empty(frame["photo"]),
             "photo_after": _http_or_empty(frame["photo_after"]),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from dashboard import classify, store
 from dashboard.cli import main
 from dashboard.ingest import ingest_files
+from tests.apptest import open_page, plain, serving
 from tests.fixtures import ticket, write_csv
 
 PHRASES = {
@@ -129,3 +131,70 @@ def pg_url(postgres_server: str) -> str:
     with psycopg.connect(postgres_server, autocommit=True) as admin:
         admin.execute(f"CREATE DATABASE {name}")
     return postgres_server.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture
+def classified(tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A store whose untyped tickets were classified, served to AppTest."""
+    rows = [
+        ticket(f"T{i:03}", code="1006", type_="{" + category + "}", comment=phrase + f" {i}",
+               timestamp=f"2022-06-{1 + i % 28:02d} 03:00:00+00")
+        for i, (category, phrase) in enumerate(
+            (c, p) for _ in range(10) for c, ps in PHRASES.items() for p in ps
+        )
+    ]  # fmt: skip
+    rows += [
+        ticket("U1", code="1006", type_="{}", comment="ถนนพังเป็นหลุมใหญ่"),
+        ticket("U2", code="1006", type_="{}", comment="อยากให้มาดูหน่อย"),
+    ]
+    path = tmp_path / "c.duckdb"
+    ingest_files(paths=[write_csv(tmp_path / "t.csv", rows)], store_path=path, data_dir=data_dir)
+    assert main(["classify", "--store", str(path), "--model", str(tmp_path / "m.pkl")]) == 0
+    with serving(path, monkeypatch):
+        yield path
+
+
+def test_predicted_categories_are_off_by_default_and_marked_when_on(classified: Path) -> None:
+    off = open_page("district", district="1006", lang="en")
+    assert not off.exception and not off.error
+    assert off.toggle(key="w_predicted").value is False
+    assert chart_series(off, "kind") == {"Total", "Open"}
+    on = open_page("district", district="1006", lang="en", predicted="1")
+    assert not on.exception and not on.error
+    assert chart_series(on, "kind") == {"Total", "Open", "Predicted"}
+    notes = [plain(c.value) for c in on.caption]
+    assert any(
+        n.startswith("“Predicted”: untyped tickets placed by a model") and "Roads 1.00" in n
+        for n in notes
+    ), notes
+    table = on.dataframe[0].value.set_index("ticket_id")
+    assert table.loc["U1", "categories"].startswith("predicted: Roads (")
+    assert table.loc["U2", "categories"] == "Unspecified"  # nothing good enough: no guess
+
+
+def test_a_category_filter_takes_in_predicted_tickets_only_when_asked(classified: Path) -> None:
+    from dashboard import metrics
+
+    with store.at(classified).reader() as reader:
+        roads = metrics.Filters(categories=("ถนน",))
+        with_predicted = metrics.Filters(categories=("ถนน",), include_predicted=True)
+        unspecified = metrics.Filters(categories=("unspecified",), include_predicted=True)
+        assert metrics.totals(reader, filters=roads).total == 40
+        assert metrics.totals(reader, filters=with_predicted).total == 41
+        assert metrics.totals(reader, filters=unspecified).total == 1  # U2 only
+
+
+def chart_series(at: object, column: str) -> set[str]:
+    import pyarrow as pa
+
+    data = at.get("vega_lite_chart")[-1].proto.datasets[0].data.data  # type: ignore[attr-defined]
+    return set(pa.ipc.open_stream(data).read_all().column(column).to_pylist())
+
+
+def test_the_predicted_view_in_thai_has_no_english_word(classified: Path) -> None:
+    from tests.test_thai_pages import english_words, visible_texts
+
+    at = open_page("district", district="1006", predicted="1")
+    assert not at.exception and not at.error
+    assert english_words(visible_texts(at)) == set()
+    assert "คาดจากข้อความ" in chart_series(at, "kind")

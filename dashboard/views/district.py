@@ -15,6 +15,7 @@ from dashboard.widgets import (
     kpi_row,
     link_columns,
     map_ready,
+    predictions_shown,
     remember_view,
     ticket_table,
 )
@@ -66,7 +67,12 @@ def oldest_open_table(context: Context, filters: metrics.Filters) -> None:
     names = cache.area_names(context.lang)
     st.caption(t("oldest_shown", shown=min(OLDEST_LIMIT, len(oldest)), total=open_total))
     st.dataframe(
-        ticket_table(oldest.head(OLDEST_LIMIT), context.lang, names),
+        ticket_table(
+            oldest.head(OLDEST_LIMIT),
+            context.lang,
+            names,
+            predictions_shown(context, oldest.head(OLDEST_LIMIT)),
+        ),
         hide_index=True,
         width="stretch",
         column_config=link_columns(context.lang),
@@ -271,37 +277,59 @@ def age_chart(context: Context) -> None:
 
 
 def categories_chart(context: Context, filters: metrics.Filters, coverage: Coverage) -> None:
+    """Tickets per category (total and open); predicted categories as their own, paler bar."""
     t, lang = context.t, context.lang
     st.subheader(t("categories"))
     counts = cache.category_counts(context.version, filters).head(15).copy()
     if counts.empty:
         st.info(t("no_tickets"))
         return
-    counts["label"] = counts["category"].map(lambda c: i18n.category_label(c, lang))
-    long = counts.melt(
-        id_vars=["label"], value_vars=["total", "open"], var_name="kind", value_name="tickets"
+    kinds = {"total": t("total"), "open": t("open")}
+    frame = counts
+    if context.with_predicted:
+        predicted = cache.predicted_category_counts(context.version, filters)
+        frame = counts.merge(
+            predicted[["category", "total"]].rename(columns={"total": "predicted"}),
+            on="category",
+            how="outer",
+        ).fillna({"total": 0, "open": 0, "predicted": 0})
+        frame = frame.sort_values(["total", "category"], ascending=[False, True]).head(15)
+        kinds["predicted"] = t("predicted_kind")
+    frame["label"] = frame["category"].map(lambda c: i18n.category_label(c, lang))
+    long = frame.melt(
+        id_vars=["label"], value_vars=list(kinds), var_name="kind", value_name="tickets"
     )
-    long["kind"] = long["kind"].map({"total": t("total"), "open": t("open")})
+    long["kind"] = long["kind"].map(kinds)
+    palette = ["#1f4e9e", "#7fb3e6", "#f4a261"][: len(kinds)]
     chart = (
         alt.Chart(long)
         .mark_bar()
         .encode(
-            y=alt.Y("label:N", sort=list(counts["label"]), title=None),
+            y=alt.Y("label:N", sort=list(frame["label"]), title=None),
             x=alt.X("tickets:Q", title=t("tickets")),
-            color=alt.Color("kind:N", title=None),
-            yOffset="kind:N",
+            color=alt.Color(
+                "kind:N",
+                title=None,
+                scale=alt.Scale(domain=list(kinds.values()), range=palette),
+            ),
+            yOffset=alt.YOffset("kind:N", sort=list(kinds.values())),
             tooltip=[
                 alt.Tooltip("label:N", title=t("category")),
                 alt.Tooltip("kind:N", title=t("state")),
                 alt.Tooltip("tickets:Q", title=t("tickets"), format=","),
             ],
         )
-        .properties(height=min(40 + 28 * len(counts), 460))
+        .properties(height=min(40 + 30 * len(frame) * len(kinds) // 2, 560))
     )
     st.altair_chart(chart, width="stretch")
     note = coverage.rests_on("category", lang)
     if note:
         st.caption(inert(note))
+    if context.with_predicted:
+        scores = cache.classifier_scores(context.version)
+        shown = [c for c in frame["category"] if c in scores]
+        listed = ", ".join(f"{i18n.category_label(c, lang)} {scores[c]:.2f}" for c in shown)
+        st.caption(inert(t("predicted_note", scores=listed)))
 
 
 run_page("district", render)
