@@ -5,6 +5,10 @@ by TF-IDF, then one logistic model per category (multi-label: a ticket can carry
 Trained on the store's own typed tickets; nothing is downloaded. The held-out evaluation
 splits by time (the latest 20% of typed tickets are the test), so it measures predicting
 the future. A category whose held-out F1 is below the threshold is never predicted.
+
+A category a model cannot learn yet (no ticket in the training period carries it: Traffy
+added types during 2022) is predicted by the keyword rule instead, its own name in the
+comment; the evaluation scores exactly that combination, and so does `predict`.
 """
 
 from __future__ import annotations
@@ -52,6 +56,8 @@ class Model:
     data_version: str
     trained_on: int
     predicts: list[str] = field(default_factory=list)
+    by_keyword: dict[str, float] = field(default_factory=dict)
+    """categories predicted by their name in the comment → that rule's held-out precision"""
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -165,6 +171,11 @@ class Evaluation:
     test_from: datetime
 
 
+def _keyword_labels(comments: pd.Series, classes: Sequence[str]) -> np.ndarray:
+    """The keyword rule: a category when its own name appears in the comment."""
+    return np.array([[int(c in str(text)) for c in classes] for text in comments], dtype=np.int8)
+
+
 def split_by_time(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The earlier 80% to learn from, the later 20% to test on."""
     cut = round(len(frame) * (1 - TEST_SHARE))
@@ -181,13 +192,13 @@ def evaluate(frame: pd.DataFrame, *, seed: int = SEED) -> Evaluation:
     classes = sorted({c for cs in frame["categories"] for c in cs})
     truth = _labels(test["categories"], classes)
     vectorizer, classifier = _fit(train["comment"], train["categories"], classes, seed)
-    predicted = _probabilities(vectorizer, classifier, list(test["comment"])) >= PROBABILITY
+    learnt = _probabilities(vectorizer, classifier, list(test["comment"])) >= PROBABILITY
     counts = _labels(train["categories"], classes).sum(axis=0)
     majority = np.zeros_like(truth)
     majority[:, int(np.argmax(counts))] = 1
-    keyword = np.array(
-        [[int(c in comment) for c in classes] for comment in test["comment"]], dtype=np.int8
-    )
+    keyword = _keyword_labels(test["comment"], classes)
+    unseen = counts == 0  # no training ticket: the name rule stands in for the model
+    predicted = np.where(unseen, keyword, learnt.astype(np.int8))
     return Evaluation(
         model=score(truth, predicted.astype(np.int8), classes),
         majority=score(truth, majority, classes),
@@ -204,6 +215,15 @@ def train(
     """Evaluate on the time split, then fit on every typed ticket; keep the F1 per category."""
     evaluation = evaluate(frame, seed=seed)
     classes = sorted({c for cs in frame["categories"] for c in cs})
+    train_part, _ = split_by_time(frame)
+    unseen = [c for c in classes if not any(c in cs for cs in train_part["categories"])]
+    keyword_precision = dict(
+        zip(
+            evaluation.keyword.per_category["category"],
+            evaluation.keyword.per_category["precision"],
+            strict=True,
+        )
+    )
     vectorizer, classifier = _fit(frame["comment"], frame["categories"], classes, seed)
     f1 = dict(
         zip(
@@ -222,6 +242,7 @@ def train(
         data_version=data_version,
         trained_on=len(frame),
         predicts=[c for c in classes if f1.get(c, 0.0) >= min_f1],
+        by_keyword={c: float(keyword_precision.get(c, 0.0)) for c in unseen},
     )
     return model, evaluation
 
@@ -237,6 +258,13 @@ def predict(model: Model, tickets: pd.DataFrame) -> pd.DataFrame:
     usable = texts.str.strip() != ""
     if usable.any():
         probabilities = _probabilities(model.vectorizer, model.classifier, list(texts[usable]))
+        if model.by_keyword:  # the name rule, at its held-out precision, for those categories
+            named = _keyword_labels(texts[usable], model.classes).astype(bool)
+            for index, category in enumerate(model.classes):
+                if category in model.by_keyword:
+                    probabilities[:, index] = np.where(
+                        named[:, index], max(model.by_keyword[category], PROBABILITY), 0.0
+                    )
         allowed = np.array([c in model.predicts for c in model.classes])
         for ticket_id, row in zip(tickets.loc[usable, "ticket_id"], probabilities, strict=True):
             chosen = np.flatnonzero((row >= PROBABILITY) & allowed)
@@ -268,7 +296,7 @@ def report(evaluation: Evaluation) -> str:
         f"{'':<16}{'micro F1':>10}{'macro F1':>10}",
     ]
     for name, scores in (
-        ("model", evaluation.model),
+        ("model", evaluation.model),  # with the name rule for categories not yet learnt
         ("keyword", evaluation.keyword),
         ("majority class", evaluation.majority),
     ):

@@ -198,3 +198,23 @@ def test_the_predicted_view_in_thai_has_no_english_word(classified: Path) -> Non
     assert not at.exception and not at.error
     assert english_words(visible_texts(at)) == set()
     assert "คาดจากข้อความ" in chart_series(at, "kind")
+
+
+def test_a_category_new_in_the_test_period_is_predicted_by_its_name() -> None:
+    frame = training_frame()
+    late = pd.DataFrame(
+        {
+            "comment": [f"ห้องน้ำสาธารณะสกปรก {i}" for i in range(30)],
+            "categories": [["ห้องน้ำ"]] * 30,
+            "reported_at": [
+                frame["reported_at"].iloc[-1] + timedelta(hours=i + 1) for i in range(30)
+            ],
+        }
+    )
+    both = pd.concat([frame, late], ignore_index=True)
+    model, evaluation = classify.train(both, data_version="t")
+    f1 = evaluation.model.per_category.set_index("category")["f1"]
+    assert f1["ห้องน้ำ"] == 1.0  # no training ticket had it: the name rule scored, not a zero
+    assert model.by_keyword == {"ห้องน้ำ": 1.0} and "ห้องน้ำ" in model.predicts
+    predicted = classify.predict(model, pd.DataFrame({"ticket_id": ["X"], "comment": ["ห้องน้ำเสีย"]}))
+    assert predicted.loc[0, "categories"] == ["ห้องน้ำ"]
