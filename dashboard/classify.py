@@ -44,6 +44,11 @@ class Scores:
     micro_f1: float
     macro_f1: float
 
+    def by_category(self, column: str) -> dict[str, float]:
+        """One figure (precision, recall, f1) per category."""
+        table = self.per_category
+        return {str(c): float(v) for c, v in zip(table["category"], table[column], strict=True)}
+
 
 @dataclass
 class Model:
@@ -217,21 +222,9 @@ def train(
     classes = sorted({c for cs in frame["categories"] for c in cs})
     train_part, _ = split_by_time(frame)
     unseen = [c for c in classes if not any(c in cs for cs in train_part["categories"])]
-    keyword_precision = dict(
-        zip(
-            evaluation.keyword.per_category["category"],
-            evaluation.keyword.per_category["precision"],
-            strict=True,
-        )
-    )
+    keyword_precision = evaluation.keyword.by_category("precision")
     vectorizer, classifier = _fit(frame["comment"], frame["categories"], classes, seed)
-    f1 = dict(
-        zip(
-            evaluation.model.per_category["category"],
-            evaluation.model.per_category["f1"],
-            strict=True,
-        )
-    )
+    f1 = evaluation.model.by_category("f1")
     model = Model(
         vectorizer=vectorizer,
         classifier=classifier,
@@ -308,20 +301,8 @@ def report(evaluation: Evaluation) -> str:
             f"{h:>12}" for h in ("model P", "model R", "model F1", "keyword F1", "majority F1")
         ),
     ]
-    keyword = dict(
-        zip(
-            evaluation.keyword.per_category["category"],
-            evaluation.keyword.per_category["f1"],
-            strict=True,
-        )
-    )
-    majority = dict(
-        zip(
-            evaluation.majority.per_category["category"],
-            evaluation.majority.per_category["f1"],
-            strict=True,
-        )
-    )
+    keyword = evaluation.keyword.by_category("f1")
+    majority = evaluation.majority.by_category("f1")
     for category, support, precision, recall, f1 in evaluation.model.per_category[
         ["category", "support", "precision", "recall", "f1"]
     ].itertuples(index=False):

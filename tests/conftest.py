@@ -52,10 +52,20 @@ def store_location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty store on each backend: a DuckDB file, or a fresh PostgreSQL database."""
     if request.param == "duckdb":
         return str(tmp_path / "store.duckdb")
+    return fresh_database(request.getfixturevalue("postgres_server"))
+
+
+def fresh_database(server: str) -> str:
+    """A new, empty database on the test cluster; its URL."""
     import psycopg
 
-    server: str = request.getfixturevalue("postgres_server")
     name = f"t{uuid.uuid4().hex[:12]}"
     with psycopg.connect(server, autocommit=True) as admin:
         admin.execute(f"CREATE DATABASE {name}")
     return server.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture
+def pg_url(postgres_server: str) -> str:
+    """A fresh PostgreSQL + PostGIS database for one test."""
+    return fresh_database(postgres_server)

@@ -122,18 +122,6 @@ def _types(location: str) -> list[tuple[str, list[str]]]:
 
 
 @pytest.fixture
-def pg_url(postgres_server: str) -> str:
-    import time
-
-    import psycopg
-
-    name = f"c{time.monotonic_ns() % 10**12}"
-    with psycopg.connect(postgres_server, autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {name}")
-    return postgres_server.rsplit("/", 1)[0] + "/" + name
-
-
-@pytest.fixture
 def classified(tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A store whose untyped tickets were classified, served to AppTest."""
     rows = [

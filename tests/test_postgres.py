@@ -17,14 +17,6 @@ from dashboard.ingest import ingest_files
 from tests.fixtures import ticket, write_csv
 
 
-@pytest.fixture
-def pg_url(postgres_server: str) -> str:
-    name = f"p{time.monotonic_ns() % 10**12}"
-    with psycopg.connect(postgres_server, autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {name}")
-    return postgres_server.rsplit("/", 1)[0] + "/" + name
-
-
 def _tickets(n: int = 20) -> list[dict[str, str]]:
     return [
         ticket(f"T{i:03}", code=str(1001 + i % 5), half=i % 2, type_="{ถนน}" if i % 3 else "{}")
