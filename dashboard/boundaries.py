@@ -135,3 +135,12 @@ def load_population(*, data_dir: Path | None = None) -> dict[str, int]:
             f"{path} is not the population table (columns dcode, population) ({exc!r}): "
             f"delete it and {FETCH_HINT}."
         ) from exc
+
+
+def area_names(layers: Sequence[AreaLayer], lang: str) -> dict[str, str]:
+    """Every area code of `layers` → its name in `lang` (Thai unless 'en')."""
+    names: dict[str, str] = {}
+    for layer in layers:
+        for code, thai, english in zip(layer.codes, layer.names_th, layer.names_en, strict=True):
+            names[code] = english if lang == "en" else thai
+    return names

@@ -200,11 +200,7 @@ def data_coverage(version: str, filters: metrics.Filters) -> Coverage:
 def area_names(lang: str) -> dict[str, str]:
     """Every district and subdistrict code → its name in `lang`."""
     geo = geography()
-    names: dict[str, str] = {}
-    for layer in (geo.districts, geo.subdistricts):
-        for code, thai, english in zip(layer.codes, layer.names_th, layer.names_en, strict=True):
-            names[code] = english if lang == "en" else thai
-    return names
+    return boundaries.area_names((geo.districts, geo.subdistricts), lang)
 
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS)
@@ -218,37 +214,19 @@ def last_ingest(version: str) -> tuple[dict[str, Any] | None, pd.DataFrame]:
 
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=64)
-def hotspot_cells(version: str, filters: metrics.Filters, resolution: int) -> pd.DataFrame:
-    from dashboard import hotspots
+def hotspot_review(
+    version: str, filters: metrics.Filters, kind: str, measure: str, resolution: int
+) -> Any:
+    """The review period's `kind` hotspot map and its areas (a review.HotspotReview)."""
+    from dashboard import review
 
     return _query(
-        hotspots.analyse, layer=geography().districts, filters=filters, resolution=resolution
-    )
-
-
-@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=64)
-def hotspot_areas(
-    version: str,
-    filters: metrics.Filters,
-    previous: metrics.Filters,
-    resolution: int,
-    as_of: datetime,
-) -> pd.DataFrame:
-    from dashboard import hotspots
-
-    now = hotspot_cells(version, filters, resolution)
-    before = hotspot_cells(version, previous, resolution)
-    geo = geography()
-    return _query(
-        hotspots.area_summaries,
-        areas=hotspots.hot_areas(now),
-        now=now,
-        before=before,
+        review.hotspot_review,
         filters=filters,
+        kind=kind,
+        measure=measure,
         resolution=resolution,
-        as_of=as_of,
-        districts=geo.districts,
-        subdistricts=geo.subdistricts,
+        layer=geography().districts,
     )
 
 
@@ -281,6 +259,29 @@ def audit(
         return per_district, flagged
 
     return _query(both)
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=8)
+def brief_document(
+    version: str, filters: metrics.Filters, settings: Any, lang: str, fmt: str
+) -> bytes:
+    """The meeting brief (PDF or HTML) for the review of `filters`. Made when a user asks
+    for it (a download's callable, outside the page's run), so it opens its own reader."""
+    from dashboard import brief
+
+    geo = geography()
+    with config.store().reader() as con:
+        data = brief.compose(
+            con,
+            lang=lang,
+            filters=filters,
+            settings=settings,
+            districts=geo.districts,
+            names=area_names(lang),
+            population=geo.population,
+        )
+    document = brief.render_html(data)
+    return brief.to_pdf(document) if fmt == "pdf" else document.encode("utf-8")
 
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS)

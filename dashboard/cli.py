@@ -92,7 +92,16 @@ def _parser() -> argparse.ArgumentParser:
     synth.set_defaults(handler=_synth)
 
     hot = commands.add_parser(
-        "hotspots", help="Gi* hot and cold spots of open complaints on H3 cells"
+        "hotspots",
+        help="where complaints concentrate (demand), stay unresolved (rate) or get worse "
+        "(emerging), on H3 cells, with the areas a district can act on",
+    )
+    hot.add_argument("--kind", choices=["demand", "rate", "emerging"], default="rate")
+    hot.add_argument(
+        "--measure",
+        choices=["reports", "backlog"],
+        default="reports",
+        help="emerging: weekly reports, or the open backlog (needs finish times)",
     )
     hot.add_argument("--resolution", type=int, choices=[8, 9], default=8)
     hot.add_argument("--since", type=_date, help="first day, YYYY-MM-DD (Bangkok time)")
@@ -101,6 +110,19 @@ def _parser() -> argparse.ArgumentParser:
     hot.add_argument("--format", choices=["table", "json", "csv"], default="table")
     hot.add_argument("--store", help="a DuckDB file or a postgresql:// URL")
     hot.set_defaults(handler=_hotspots)
+
+    brief = commands.add_parser(
+        "brief", help="write the meeting brief (A4 PDF, or HTML if --out ends in .html)"
+    )
+    brief.add_argument("--lang", choices=["th", "en"], default="th")
+    brief.add_argument("--out", type=Path, required=True, help="brief.pdf or brief.html")
+    brief.add_argument("--since", type=_date, help="first day, YYYY-MM-DD (Bangkok time)")
+    brief.add_argument("--until", type=_date, help="last day, YYYY-MM-DD (Bangkok time)")
+    brief.add_argument("--category", action="append", default=[], help="category (repeatable)")
+    brief.add_argument("--min-tickets", type=int, default=30, help="to be ranked (default 30)")
+    brief.add_argument("--resolution", type=int, choices=[8, 9], default=8)
+    brief.add_argument("--store", help="a DuckDB file or a postgresql:// URL")
+    brief.set_defaults(handler=_brief)
 
     classify = commands.add_parser(
         "classify", help="learn categories from typed tickets' comments; predict the untyped"
@@ -290,23 +312,65 @@ def _format(frame: object, style: str) -> str:
 
 
 def _hotspots(args: argparse.Namespace) -> int:
-    from dashboard import hotspots
+    from dashboard import review
 
     if args.since and args.until and args.since > args.until:
         raise FilterError(f"--since {args.since} is after --until {args.until}; swap them.")
     filters = metrics.Filters(
         since=args.since, until=args.until, categories=metrics.parse_categories(args.category)
     )
+    layer = boundaries.load_districts()
     with store.at(_store_path(args)).reader() as con:
-        cells = hotspots.analyse(
-            con, layer=boundaries.load_districts(), filters=filters, resolution=args.resolution
+        found = review.hotspot_review(
+            con,
+            filters=filters,
+            kind=args.kind,
+            measure=args.measure,
+            resolution=args.resolution,
+            layer=layer,
         )
-    print(
-        f"Gi* on {len(cells):,} H3 cells (resolution {args.resolution}), {hotspots.PERMUTATIONS} "
-        f"permutations, seed {hotspots.SEED}; {hotspots.FDR_METHOD}",
-        file=sys.stderr,
+    print(found.method_line(), file=sys.stderr)
+    if found.analysis.unavailable:
+        print(f"khetmap: {found.unavailable_text('en')}", file=sys.stderr)
+    if args.format == "json":
+        print(json.dumps(found.as_json(), ensure_ascii=False, indent=1, sort_keys=True))
+        return 0
+    print(_format_records(found.analysis.cells, args.format), end="")
+    return 0
+
+
+def _brief(args: argparse.Namespace) -> int:
+    from dashboard import brief, review
+
+    if args.since and args.until and args.since > args.until:
+        raise FilterError(f"--since {args.since} is after --until {args.until}; swap them.")
+    if args.out.suffix.lower() not in (".pdf", ".html"):
+        raise FilterError(f"--out {args.out} must end in .pdf or .html")
+    filters = metrics.Filters(
+        since=args.since, until=args.until, categories=metrics.parse_categories(args.category)
     )
-    print(_format_records(cells, args.format), end="")
+    districts = boundaries.load_districts()
+    subdistricts = boundaries.load_subdistricts()
+    names = boundaries.area_names((districts, subdistricts), args.lang)
+    with store.at(_store_path(args)).reader() as con:
+        data = brief.compose(
+            con,
+            lang=args.lang,
+            filters=filters,
+            settings=review.ReviewSettings(
+                min_tickets=args.min_tickets, resolution=args.resolution
+            ),
+            districts=districts,
+            names=names,
+            population=boundaries.load_population(),
+        )
+    document = brief.render_html(data)
+    content = brief.to_pdf(document) if args.out.suffix.lower() == ".pdf" else document.encode()
+    args.out.write_bytes(content)
+    print(
+        f"brief: {args.out} ({len(content):,} bytes, {args.lang}, "
+        f"{data.period.since} to {data.period.until})"
+    )
     return 0
 
 

@@ -1,36 +1,56 @@
-"""Statistically significant clusters of open complaints: Getis-Ord Gi* on H3 cells.
+"""Where the city is failing, on H3 cells: two questions, two maps, and areas to act on.
 
-Open tickets are counted per H3 cell over every cell of Bangkok (empty cells count as 0).
+- demand: where complaints concentrate. Getis-Ord Gi* on the count of tickets reported in
+  the period per cell, over every cell of Bangkok (empty cells count as 0). It follows
+  where people live and report; it says nothing about service.
+- rate: where complaints stay unresolved more than elsewhere. Per cell, the share of the
+  period's reports still open, smoothed by empirical Bayes (Marshall 1991; PySAL
+  `esda.smoothing.Empirical_Bayes`) so that a cell with few tickets is pulled towards the
+  city's rate, then Gi* on the smoothed rate. Cells with fewer than `MIN_CELL_TICKETS`
+  reports are "too few to judge", never cold.
+- emerging (see `dashboard.emerging`): what is getting worse, week by week.
+
 Weights are binary over each cell and its first ring of neighbours, the cell itself
-included (Gi*, `star=True`). Inference is by permutation with a fixed seed (esda), and the
-false discovery rate across cells is controlled with Benjamini–Hochberg (`esda.fdr`) at
+included (Gi*). z-scores are analytical (Ord & Getis 1995) with two-sided normal p-values, and
+the false discovery rate across cells is controlled with Benjamini–Hochberg (`esda.fdr`) at
 each confidence level. Pure: no streamlit.
 """
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import esda
 import h3
 import numpy as np
 import pandas as pd
 from libpysal.weights import W
+from scipy import sparse, stats
 
 from dashboard import queries
 from dashboard.boundaries import AreaLayer
 from dashboard.store import Reader
 
+if TYPE_CHECKING:
+    from dashboard.emerging import Emerging, Measure
+
 RESOLUTIONS = (8, 9)
 CONFIDENCE_LEVELS = ((0.99, 0.01), (0.95, 0.05), (0.90, 0.10))
-PERMUTATIONS = 999
-SEED = 20220529
 FDR_METHOD = "Benjamini–Hochberg false discovery rate (esda.fdr), applied at each confidence level"
 NOT_SIGNIFICANT = "not significant"
+TOO_FEW = "too few"
+KINDS = ("demand", "rate", "emerging")
+MIN_CELL_TICKETS = 10
+"""the rate map judges a cell only with at least this many reports in the period"""
+RATE_REFERENCE = (
+    "Marshall, R. J. (1991) Mapping disease and mortality rates using empirical Bayes "
+    "estimators, Applied Statistics 40(2); PySAL esda.smoothing.Empirical_Bayes"
+)
 
 
 @cache
@@ -50,17 +70,20 @@ def bangkok_cells(layer: AreaLayer, *, resolution: int) -> list[int]:
     return list(_cells_in(layer.codes, tuple(layer.geometries), resolution))
 
 
-def counts_on_grid(cells: Sequence[int], counted: pd.DataFrame) -> pd.DataFrame:
-    """Return `cell`, `open` for the whole grid: counted cells plus zeros for the rest.
+def counts_on_grid(
+    cells: Sequence[int], counted: pd.DataFrame, columns: Sequence[str] = ("open",)
+) -> pd.DataFrame:
+    """Return `cell` and the counted `columns` for the whole grid: zeros where nothing is.
 
-    `counted` has columns `cell` (uint64) and `open`; counted cells outside the grid (border
-    cells whose centre is just outside Bangkok) are added to it rather than dropped.
+    `counted` has columns `cell` (uint64) and `columns`; counted cells outside the grid
+    (border cells whose centre is just outside Bangkok) are added rather than dropped.
     """
     grid = pd.DataFrame({"cell": np.asarray(cells, dtype=np.uint64)})
     extra = counted.loc[~counted["cell"].isin(grid["cell"]), ["cell"]]
     grid = pd.concat([grid, extra], ignore_index=True).drop_duplicates("cell")
-    grid = grid.merge(counted[["cell", "open"]], on="cell", how="left")
-    grid["open"] = grid["open"].fillna(0).astype("int64")
+    grid = grid.merge(counted[["cell", *columns]], on="cell", how="left")
+    for column in columns:
+        grid[column] = grid[column].fillna(0).astype("int64")
     return grid.sort_values("cell", ignore_index=True)
 
 
@@ -85,20 +108,48 @@ class GiStar:
     classes: list[str]
 
 
-def gi_star(
-    values: np.ndarray, weights: W, *, permutations: int = PERMUTATIONS, seed: int = SEED
-) -> GiStar:
-    """Run local Gi* (binary weights, self included) and classify each cell with FDR control."""
+def binary_weights(cells: Sequence[int]) -> sparse.csr_matrix:
+    """Each cell and its first-ring neighbours among `cells` (Gi*: self included)."""
+    w = ring_weights(cells)
+    rows, cols = [], []
+    for i, neighbours in w.neighbors.items():
+        for j in [i, *neighbours]:
+            rows.append(i)
+            cols.append(j)
+    n = len(cells)
+    return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+
+
+def gi_star_z(values: np.ndarray, weights: sparse.csr_matrix) -> np.ndarray:
+    """Analytical Gi* z-scores (Ord & Getis 1995; binary weights, self included) for each
+    column of `values` (cells × steps). A column where every cell is equal gets z = 0.
+    The same z as esda's `G_Local(..., star=True).Zs`, for many columns at once."""
+    x = np.asarray(values, dtype=float)
+    n = x.shape[0]
+    k = np.asarray(weights.sum(axis=1)).ravel()[:, None]
+    mean = x.mean(axis=0, keepdims=True)
+    sd = x.std(axis=0, keepdims=True)
+    lag = weights @ x
+    spread = np.sqrt(np.maximum(n * k - k**2, 0) / max(n - 1, 1))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = (lag - mean * k) / (sd * spread)
+    return np.asarray(np.nan_to_num(z, nan=0.0, posinf=0.0, neginf=0.0), dtype=float)
+
+
+def gi_star(values: np.ndarray, cells: Sequence[int]) -> GiStar:
+    """Local Gi* on `cells` (first-ring binary weights, self included), two-sided normal
+    p-values, each cell classified with Benjamini–Hochberg FDR control.
+
+    Analytical, not permutation, p-values: with thousands of cells a permutation p-value
+    cannot go below 1/(permutations + 1), which FDR control over so many cells never
+    accepts unless a large share of the city is extreme. ArcGIS's Hot Spot Analysis uses
+    the same analytical z. Deterministic: the same input gives the same output.
+    """
     y = np.asarray(values, dtype=float)
-    if y.sum() == 0 or len(y) < 3:
+    if len(y) < 3 or np.all(y == y[0]):
         return GiStar(z=np.zeros(len(y)), p=np.ones(len(y)), classes=[NOT_SIGNIFICANT] * len(y))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        result = esda.G_Local(
-            y, weights, transform="B", permutations=permutations, star=True, seed=seed, n_jobs=1
-        )
-    z = np.nan_to_num(np.asarray(result.Zs, dtype=float))
-    p = np.nan_to_num(np.asarray(result.p_sim, dtype=float), nan=1.0)
+    z = gi_star_z(y[:, None], binary_weights(cells))[:, 0]
+    p = 2 * stats.norm.sf(np.abs(z))
     return GiStar(z=z, p=p, classes=classify(z, p))
 
 
@@ -114,165 +165,363 @@ def classify(z: np.ndarray, p: np.ndarray) -> list[str]:
     return [str(c) for c in classes]
 
 
-def cell_table(grid: pd.DataFrame, result: GiStar) -> pd.DataFrame:
-    """Return one record per cell: h3, open, gi_z, p_value, class, lat, lon."""
-    centres = [h3.cell_to_latlng(h3.int_to_str(int(c))) for c in grid["cell"]]
+def _centres(cells: Iterable[int]) -> tuple[list[str], list[float], list[float]]:
+    names = [h3.int_to_str(int(c)) for c in cells]
+    centres = [h3.cell_to_latlng(name) for name in names]
+    return names, [round(c[0], 6) for c in centres], [round(c[1], 6) for c in centres]
+
+
+def demand_cells(
+    grid: pd.DataFrame,
+) -> pd.DataFrame:
+    """Gi* on reports per cell. `grid`: cell, reports, open for every cell of the grid."""
+    result = gi_star(grid["reports"].to_numpy(), grid["cell"].tolist())
+    names, lats, lons = _centres(grid["cell"])
     return pd.DataFrame(
         {
-            "h3": [h3.int_to_str(int(c)) for c in grid["cell"]],
+            "h3": names,
+            "reports": grid["reports"].to_numpy(),
             "open": grid["open"].to_numpy(),
             "gi_z": np.round(result.z, 4),
             "p_value": np.round(result.p, 4),
             "class": result.classes,
-            "lat": np.round([c[0] for c in centres], 6),
-            "lon": np.round([c[1] for c in centres], 6),
+            "lat": lats,
+            "lon": lons,
         }
     )
 
 
-def hotspot_cells(
+def smoothed_rates(open_: np.ndarray, reports: np.ndarray) -> np.ndarray:
+    """Empirical Bayes open shares (Marshall 1991): few reports pull a cell towards the mean.
+
+    The estimator of PySAL's `esda.smoothing.Empirical_Bayes`, with Marshall's rule that a
+    negative estimate of the between-cell variance is taken as zero (esda leaves it
+    negative, which would push a small cell past the mean to the other side).
+    """
+    e = np.asarray(open_, dtype=float)
+    b = np.asarray(reports, dtype=float)
+    mean = e.sum() / b.sum()
+    rate = e / b
+    variance = max(float((b * (rate - mean) ** 2).sum() / b.sum() - mean / b.mean()), 0.0)
+    weight = variance / (variance + mean / b)
+    return np.asarray(weight * rate + (1 - weight) * mean, dtype=float)
+
+
+def rate_cells(
+    grid: pd.DataFrame,
     *,
-    layer: AreaLayer,
-    counted: pd.DataFrame,
-    resolution: int,
-    seed: int = SEED,
-    permutations: int = PERMUTATIONS,
+    min_tickets: int = MIN_CELL_TICKETS,
 ) -> pd.DataFrame:
-    """Count, weight, test and classify: the per-cell table for one period."""
-    grid = counts_on_grid(bangkok_cells(layer, resolution=resolution), counted)
-    weights = ring_weights(grid["cell"].tolist())
-    result = gi_star(grid["open"].to_numpy(), weights, permutations=permutations, seed=seed)
-    return cell_table(grid, result)
+    """Gi* on empirical-Bayes open shares of the cells with at least `min_tickets` reports.
+
+    Cells with fewer are "too few" (not cold); cells with none are left out.
+    """
+    grid = grid[grid["reports"] > 0].reset_index(drop=True)
+    judged = (grid["reports"] >= min_tickets).to_numpy()
+    eb = np.full(len(grid), np.nan)
+    z = np.zeros(len(grid))
+    p = np.ones(len(grid))
+    classes = np.full(len(grid), TOO_FEW, dtype=object)
+    if judged.sum() >= 3:
+        eb[judged] = smoothed_rates(
+            grid["open"].to_numpy()[judged], grid["reports"].to_numpy()[judged]
+        )
+        result = gi_star(eb[judged], grid.loc[judged, "cell"].tolist())
+        z[judged], p[judged] = result.z, result.p
+        classes[judged] = result.classes
+    names, lats, lons = _centres(grid["cell"])
+    reports = grid["reports"].to_numpy()
+    return pd.DataFrame(
+        {
+            "h3": names,
+            "reports": reports,
+            "open": grid["open"].to_numpy(),
+            "open_share": np.round(grid["open"].to_numpy() / np.maximum(reports, 1), 4),
+            "eb_open_share": np.round(eb, 4),
+            "gi_z": np.round(z, 4),
+            "p_value": np.round(p, 4),
+            "class": [str(c) for c in classes],
+            "lat": lats,
+            "lon": lons,
+        }
+    )
 
 
-def hot_areas(cells: pd.DataFrame) -> list[list[str]]:
-    """Group touching significant hot cells into areas (largest open count first)."""
-    hot = set(cells.loc[cells["class"].str.startswith("hot"), "h3"])
-    open_by_cell = dict(zip(cells["h3"], cells["open"], strict=True))
-    areas: list[list[str]] = []
+@dataclass(frozen=True)
+class Analysis:
+    """One map's cells (`kind` demand, rate or emerging) and what it rests on."""
+
+    kind: str
+    cells: pd.DataFrame
+    city_open_share: float
+    """open tickets ÷ tickets reported in the period, city-wide (located tickets)"""
+    space_time: Emerging | None = None
+    """the emerging analysis (kind emerging)"""
+
+    @property
+    def unavailable(self) -> str | None:
+        return self.space_time.unavailable if self.space_time is not None else None
+
+
+def analyse(
+    con: Reader,
+    *,
+    kind: str,
+    layer: AreaLayer,
+    filters: Any,
+    resolution: int,
+    measure: Measure = "reports",
+) -> Analysis:
+    """The `kind` map for the tickets reported in the filters' period (whole city)."""
+    from dashboard import metrics
+
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
+    period = metrics.replace_filters(filters, state_group="all", district=None, subdistrict=None)
+    where, params = period.where()
+    counted = con.execute(
+        queries.reports_by_cell(where, resolution, queries.dialect_of(con)), params
+    ).df()
+    counted["cell"] = counted["cell"].astype("uint64")  # PostgreSQL hands them over signed
+    grid = counts_on_grid(
+        bangkok_cells(layer, resolution=resolution), counted, columns=("reports", "open")
+    )
+    reports = int(grid["reports"].sum())
+    city_share = float(grid["open"].sum() / reports) if reports else float("nan")
+    if kind == "demand":
+        return Analysis(kind, demand_cells(grid), city_share)
+    if kind == "rate":
+        return Analysis(kind, rate_cells(grid), city_share)
+    if filters.since is None or filters.until is None:
+        raise ValueError("the emerging analysis needs a period (since and until)")
+    from dashboard import emerging
+
+    found = emerging.analyse(
+        con,
+        grid=grid["cell"].tolist(),
+        filters=filters,
+        since=filters.since,
+        until=filters.until,
+        resolution=resolution,
+        measure=measure,
+    )
+    return Analysis(kind, found.cells, city_share, space_time=found)
+
+
+def is_hot(kind: str, cls: str) -> bool:
+    """A cell that belongs in an area to act on: hot for demand or rate; getting worse."""
+    if kind == "emerging":
+        from dashboard.emerging import WORSENING
+
+        return cls in WORSENING
+    return cls.startswith("hot")
+
+
+# --- areas a director can act on ---------------------------------------------------------
+
+ROAD = re.compile(r"(?:ถนน|ถ\.)\s*([ก-๙][ก-๙.]*(?:\s?\d+)?)")
+SOI = re.compile(r"(?:ซอย|ซ\.)\s*([ก-๙][ก-๙.]*(?:\s?\d+)?)")
+
+
+def main_streets(addresses: Iterable[object], *, limit: int = 2) -> list[str]:
+    """The most named roads (ถนน) in some tickets' addresses, then lanes (ซอย) if no road."""
+    roads: dict[str, int] = {}
+    lanes: dict[str, int] = {}
+    for address in addresses:
+        if not isinstance(address, str):
+            continue
+        for found, counts, prefix in ((ROAD, roads, "ถนน"), (SOI, lanes, "ซอย")):
+            for name in {m.strip() for m in found.findall(address)}:
+                if name in ("แขวง", "เขต"):
+                    continue
+                counts[prefix + name] = counts.get(prefix + name, 0) + 1
+    ranked = sorted(roads.items(), key=lambda kv: (-kv[1], kv[0]))
+    ranked += sorted(lanes.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [name for name, _ in ranked[:limit]]
+
+
+def _district_of_cells(
+    cells: Sequence[str], tickets: pd.DataFrame, layer: AreaLayer
+) -> dict[str, str]:
+    """Each cell's district: the one most of its tickets belong to, else the one holding its
+    centre (a cell with no ticket in view)."""
+    import shapely
+
+    owner: dict[str, str] = {}
+    counted = (
+        tickets.dropna(subset=["district_code"])
+        .groupby(["h3", "district_code"])
+        .size()
+        .reset_index(name="n")
+        .sort_values(["h3", "n", "district_code"], ascending=[True, False, True])
+    )
+    for cell, group in counted.groupby("h3"):
+        owner[str(cell)] = str(group["district_code"].iloc[0])
+    tree = shapely.STRtree(layer.geometries)
+    for cell in cells:
+        if cell in owner:
+            continue
+        lat, lon = h3.cell_to_latlng(cell)
+        hits = tree.query(shapely.Point(lon, lat), predicate="within")
+        owner[cell] = layer.codes[int(hits[0])] if len(hits) else ""
+    return owner
+
+
+def split_areas(cells: Sequence[str], owner: Mapping[str, str]) -> list[tuple[str, list[str]]]:
+    """Touching cells of the same district, as (district code, sorted cells)."""
+    members = set(cells)
     seen: set[str] = set()
-    for start in sorted(hot):
+    areas: list[tuple[str, list[str]]] = []
+    for start in sorted(members):
         if start in seen:
             continue
+        district = owner.get(start, "")
         stack, area = [start], []
         seen.add(start)
         while stack:
             cell = stack.pop()
             area.append(cell)
             for neighbour in h3.grid_ring(cell, 1):
-                if neighbour in hot and neighbour not in seen:
+                if (
+                    neighbour in members
+                    and neighbour not in seen
+                    and owner.get(neighbour, "") == district
+                ):
                     seen.add(neighbour)
                     stack.append(neighbour)
-        areas.append(sorted(area))
-    return sorted(areas, key=lambda a: (-sum(open_by_cell[c] for c in a), a[0]))
+        areas.append((district, sorted(area)))
+    return areas
 
 
-def trend(area: Iterable[str], *, now: pd.DataFrame, before: pd.DataFrame) -> str:
-    """Compare an area with the previous period: new, intensifying, persistent or diminishing."""
-    cells = list(area)
-    earlier = before[before["h3"].isin(cells)]
-    was_hot = bool(earlier["class"].str.startswith("hot").any())
-    if not was_hot:
-        return "new"
-    open_now = int(now.loc[now["h3"].isin(cells), "open"].sum())
-    open_before = int(earlier["open"].sum())
-    if open_now > open_before * 1.1:
-        return "intensifying"
-    if open_now < open_before * 0.9:
-        return "diminishing"
-    return "persistent"
+RANK_RULES = {
+    "demand": "reports",
+    "rate": "excess_open",
+    "emerging": "reports",
+}
+"""What areas are ranked by (most first): demand and emerging by the tickets reported in the
+area; rate by the open tickets above what the city's open share would give."""
 
 
-def analyse(
-    con: Reader, *, layer: AreaLayer, filters: Any, resolution: int, seed: int = SEED
-) -> pd.DataFrame:
-    """Per-cell Gi* table for the open tickets matching `filters` (a metrics.Filters)."""
-    from dashboard import metrics
-
-    open_filters = metrics.replace_filters(
-        filters, state_group="open", district=None, subdistrict=None
-    )
-    counted = metrics.open_by_cell(con, filters=open_filters, resolution=resolution)
-    return hotspot_cells(layer=layer, counted=counted, resolution=resolution, seed=seed)
+def _zoom_for(cells: int) -> int:
+    return 15 if cells <= 3 else 14 if cells <= 12 else 13
 
 
-def area_summaries(
+def actionable_areas(
     con: Reader,
     *,
-    areas: list[list[str]],
-    now: pd.DataFrame,
-    before: pd.DataFrame | None,
+    analysis: Analysis,
     filters: Any,
     resolution: int,
     as_of: Any,
     districts: AreaLayer,
-    subdistricts: AreaLayer,
     limit: int = 20,
 ) -> pd.DataFrame:
-    """One row per hot area (largest first): where it is, open count, top categories, age, trend.
+    """Hot cells split into areas that one district office owns, ranked by `RANK_RULES`.
 
-    `district_counts` and `subdistrict_counts` list (code, open tickets) in the area, most
-    first, so that a label can say truthfully how many districts an area spans.
+    Per area: district, subdistricts and main streets (from the tickets' addresses), reports,
+    open, excess open over the city rate, top categories, oldest open tickets, the tickets
+    of other districts inside its cells (`shared_with`), a map centre and zoom.
     """
     from dashboard import metrics
 
-    where, params = metrics.replace_filters(
-        filters, state_group="open", district=None, subdistrict=None
-    ).where()
-    sql = queries.hot_area(where, resolution, queries.dialect_of(con))
+    cells = analysis.cells
+    column = "category" if analysis.kind == "emerging" else "class"
+    hot = [
+        str(c)
+        for c, cls in zip(cells["h3"], cells[column], strict=True)
+        if is_hot(analysis.kind, str(cls))
+    ]
+    if not hot:
+        return pd.DataFrame()
+    period = metrics.replace_filters(filters, state_group="all", district=None, subdistrict=None)
+    where, params = period.where()
+    dialect = queries.dialect_of(con)
+    tickets = con.execute(
+        queries.tickets_in_cells(where, resolution, dialect),
+        [as_of, *params, [h3.str_to_int(c) for c in hot]],
+    ).df()
+    tickets["h3"] = [h3.int_to_str(int(c) & 0xFFFFFFFFFFFFFFFF) for c in tickets["cell"]]
+    owner = _district_of_cells(hot, tickets, districts)
+    by_cell_category = dict(zip(cells["h3"], cells[column], strict=True))
     rows: list[dict[str, Any]] = []
-    for area in areas:
-        if len(rows) >= limit:
-            break
-        ids = [h3.str_to_int(c) for c in area]
-        found = con.execute(sql, [as_of, *[*params, ids] * 6]).fetchall()[0]
-        open_count, median_age, districts_, district_n, subdistricts_, subdistrict_n, top = found
-        by_district = list(zip(districts_ or [], district_n or [], strict=True))
-        by_subdistrict = list(zip(subdistricts_ or [], subdistrict_n or [], strict=True))
-        if not open_count:
-            continue  # a significant cell can be empty itself; an area with no ticket is not listed
+    for district, area in split_areas(hot, owner):
+        inside = tickets[tickets["h3"].isin(area)]
+        own = inside[inside["district_code"] == district]
+        others = inside[inside["district_code"] != district]
+        if own.empty:
+            continue
+        open_ = own[own["is_open"].astype(bool)]
+        reports = len(own)
+        shared = others["district_code"].fillna("").value_counts()
+        subdistricts = own["subdistrict_code"].dropna().value_counts()
+        categories = pd.Series(
+            [c for listed in own["categories"] for c in listed], dtype="object"
+        ).value_counts()
+        oldest = open_.sort_values(["age_days", "ticket_id"], ascending=[False, True]).head(3)
+        centres = [h3.cell_to_latlng(c) for c in area]
+        patterns = pd.Series([str(by_cell_category[c]) for c in area]).value_counts()
         rows.append(
             {
-                "rank": len(rows) + 1,
+                "district_code": district,
+                "subdistrict_counts": [
+                    (str(c), int(n))
+                    for c, n in sorted(subdistricts.items(), key=lambda kv: (-kv[1], kv[0]))
+                ],
+                "streets": main_streets(own["address"]),
                 "cells": len(area),
-                "district_counts": [(str(c), int(n)) for c, n in by_district or [] if c],
-                "subdistrict_counts": [(str(c), int(n)) for c, n in by_subdistrict or [] if c],
-                "open": int(open_count),
-                "top_categories": list(top or []),
-                "median_open_age_days": None if median_age is None else round(float(median_age), 1),
-                "trend": trend(area, now=now, before=before) if before is not None else "–",
+                "reports": reports,
+                "open": len(open_),
+                "open_share": round(len(open_) / reports, 4),
+                "excess_open": round(len(open_) - reports * analysis.city_open_share, 1),
+                "top_categories": [
+                    str(c)
+                    for c, _ in sorted(categories.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+                ],
+                "median_open_age_days": (
+                    None if open_.empty else round(float(open_["age_days"].median()), 1)
+                ),
+                "oldest_open": [
+                    (str(i), int(a))
+                    for i, a in zip(oldest["ticket_id"], oldest["age_days"], strict=True)
+                ],
+                "shared_with": [
+                    (str(c), int(n))
+                    for c, n in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))
+                ],
+                "pattern": str(patterns.index[0]),
+                "lat": round(float(np.mean([c[0] for c in centres])), 5),
+                "lon": round(float(np.mean([c[1] for c in centres])), 5),
+                "zoom": _zoom_for(len(area)),
                 "h3_cells": area,
             }
         )
-    return pd.DataFrame(rows)
+    rule = RANK_RULES[analysis.kind]
+    rows.sort(key=lambda r: (-float(r[rule]), str(r["district_code"]), str(r["h3_cells"])))
+    frame = pd.DataFrame(rows[:limit])
+    if not frame.empty:
+        frame.insert(0, "rank", range(1, len(frame) + 1))
+    return frame
 
 
-def area_labels(areas: pd.DataFrame, *, names: Mapping[str, str], lang: str) -> list[str]:
-    """A true, distinct label per hot area.
+def area_labels(areas: pd.DataFrame, *, names: Mapping[str, str]) -> list[str]:
+    """A true, distinct label per area: "district · main subdistrict · main street".
 
-    One district: "district / main subdistrict". Several: "N districts, mostly A, B, C"
-    (the three with most open tickets in the area). Two areas never share a label: a
-    repeated one gets the area's main subdistrict (if not already in it), then its rank.
+    A repeated label gets the area's second street, then its rank.
     """
-    from dashboard import i18n
-
     labels: list[str] = []
     for row in areas.to_dict(orient="records"):
-        district_codes = [code for code, _ in row["district_counts"]]
-        main_sub = row["subdistrict_counts"][0][0] if row["subdistrict_counts"] else ""
-        if len(district_codes) == 1:
-            label = f"{names.get(district_codes[0], district_codes[0])} / {names.get(main_sub, main_sub)}"
-        else:
-            label = i18n.t(
-                "area_districts",
-                lang,
-                n=len(district_codes),
-                names=", ".join(names.get(c, c) for c in district_codes[:3]),
-            )
-        sub_name = names.get(main_sub, main_sub)
-        if label in labels and sub_name not in label:
-            label = f"{label} ({sub_name})"
+        district = names.get(row["district_code"], row["district_code"])
+        parts = [district]
+        if row["subdistrict_counts"]:
+            code = row["subdistrict_counts"][0][0]
+            parts.append(names.get(code, code))
+        streets = list(row["streets"])
+        if streets:
+            parts.append(streets[0])
+        label = " · ".join(parts)
+        if label in labels and len(streets) > 1:
+            label = f"{label}, {streets[1]}"
         if label in labels:
-            label = f"{label} · #{row['rank']}"
+            label = f"{label} #{row['rank']}"
         labels.append(label)
     return labels

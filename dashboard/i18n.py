@@ -116,11 +116,75 @@ LABELS: dict[str, tuple[str, str]] = {
         "ไม่มีเรื่องค้างที่แจ้งในช่วงนี้ จึงไม่มีจุดร้อนให้แสดง",
         "No open tickets were reported in this period, so there are no hotspots to show",
     ),
-    "hotspots": ("จุดร้อนของเรื่องค้าง", "Hotspots of open complaints"),
-    "hotspot_method": (
-        "Gi* บนเซลล์ H3 ความละเอียด {res} (น้ำหนักแบบไบนารีของเซลล์และวงรอบแรก รวมตัวเอง) ทดสอบด้วยการสุ่มสลับ {perms} ครั้ง (ค่าเริ่มสุ่ม {seed}) ควบคุมอัตราการค้นพบเท็จด้วยวิธี Benjamini–Hochberg ที่แต่ละระดับความเชื่อมั่น",
-        "Local Gi* on H3 cells at resolution {res} (binary weights over each cell and its first ring, the cell included), {perms} permutations with seed {seed}; Benjamini–Hochberg false discovery rate control at each confidence level",
+    "hotspots": ("จุดร้อน: เมืองแย่ตรงไหน", "Hotspots: where the city is failing"),
+    "hot_kind": ("คำถามของแผนที่", "The map's question"),
+    "hot_kind_rate": ("เรื่องค้างมากกว่าที่อื่น (อัตรา)", "Stays unresolved more than elsewhere (rate)"),
+    "hot_kind_demand": ("เรื่องแจ้งกระจุกตัว (ความต้องการ)", "Complaints concentrate (demand)"),
+    "hot_kind_emerging": ("อะไรแย่ลง (รายสัปดาห์)", "What is getting worse (weekly)"),
+    "meaning_rate": (
+        "แผนที่นี้ตอบว่า ที่ใดเรื่องที่แจ้งในช่วงนี้ยังค้างอยู่ในสัดส่วนสูงกว่าที่อื่น เซลล์ที่มีเรื่องน้อยกว่า {n} เรื่องแสดงเป็น “น้อยเกินกว่าจะตัดสิน” ไม่ใช่จุดเย็น",
+        "This map answers where a larger share of the period's complaints is still unresolved than elsewhere. Cells with fewer than {n} reports are shown as “too few to judge”, not cold",
     ),
+    "meaning_demand": (
+        "แผนที่นี้ตอบว่า เรื่องแจ้งกระจุกตัวที่ใด ซึ่งส่วนใหญ่ตามจำนวนคนที่อยู่และแจ้งเรื่อง ไม่ได้บอกว่าหน่วยงานทำงานแย่",
+        "This map answers where complaints concentrate, which mostly follows where people live and report; it does not show poor service",
+    ),
+    "meaning_emerging": (
+        "แผนที่นี้ตอบว่า จุดร้อนใดเพิ่งเกิดหรือรุนแรงขึ้นในแต่ละสัปดาห์ของช่วงนี้ วัดจาก{measure}",
+        "This map answers which hot spots appeared or grew week by week over the period, measured by {measure}",
+    ),
+    "method_rate": (
+        "สัดส่วนเรื่องที่ยังค้างของแต่ละเซลล์ H3 (ความละเอียด {res}) ปรับให้เรียบแบบเบส์เชิงประจักษ์ (Marshall 1991 ตาม PySAL) แล้วหา Gi* (เซลล์และวงรอบแรก, ค่า z เชิงวิเคราะห์, ควบคุมอัตราการค้นพบเท็จแบบ Benjamini–Hochberg) สัดส่วนทั้งเมือง {share}",
+        "Each H3 cell's (resolution {res}) share of reports still open, smoothed by empirical Bayes (Marshall 1991, as in PySAL esda), then Gi* (the cell and its first ring, analytical z, Benjamini–Hochberg false discovery rate); city share {share}",
+    ),
+    "method_demand": (
+        "จำนวนเรื่องที่แจ้งในแต่ละเซลล์ H3 (ความละเอียด {res}) แล้วหา Gi* (เซลล์และวงรอบแรก, ค่า z เชิงวิเคราะห์, ควบคุมอัตราการค้นพบเท็จแบบ Benjamini–Hochberg)",
+        "Reports per H3 cell (resolution {res}), then Gi* (the cell and its first ring, analytical z, Benjamini–Hochberg false discovery rate)",
+    ),
+    "method_emerging": (
+        "{weeks} สัปดาห์เต็มที่จบวันที่ {until}: Gi* ของแต่ละสัปดาห์ (ความเชื่อมั่น 90% หลังควบคุมอัตราการค้นพบเท็จ) และการทดสอบแนวโน้ม Mann-Kendall ของค่า z แต่ละเซลล์ (p < 0.05) จัดกลุ่มตามนิยามการวิเคราะห์จุดร้อนอุบัติใหม่ของ ArcGIS",
+        "{weeks} whole weeks ending {until}: Gi* for each week (90% confidence after false discovery rate control) and a Mann-Kendall trend test on each cell's z-series (p < 0.05), categorised with ArcGIS's Emerging Hot Spot Analysis definitions",
+    ),
+    "measure": ("วัดจาก", "Measured by"),
+    "measure_reports": ("จำนวนเรื่องที่แจ้งต่อสัปดาห์", "reports per week"),
+    "measure_backlog": ("เรื่องค้าง ณ สิ้นแต่ละสัปดาห์", "the open backlog at each week's end"),
+    "emerging_too_short": (
+        "ช่วงที่เลือกสั้นเกินไปสำหรับแนวโน้ม: ต้องมีอย่างน้อย {n} สัปดาห์เต็ม",
+        "The period is too short for a trend: it needs at least {n} whole weeks",
+    ),
+    "emerging_no_finish": (
+        "ไม่มีในข้อมูลนี้: การย้อนสร้างเรื่องค้างรายสัปดาห์ต้องมีวันที่ปิดเรื่อง (last_activity) แต่เรื่องที่ปิดแล้ว {n} เรื่องไม่มี จึงใช้ได้เฉพาะ “จำนวนเรื่องที่แจ้ง”",
+        "Not available in this data: rebuilding the weekly backlog needs closing dates (last_activity), which {n} closed tickets lack; only “reports per week” can be shown",
+    ),
+    "emerging_counts": ("เซลล์ตามรูปแบบ", "Cells by pattern"),
+    "pattern": ("รูปแบบ", "Pattern"),
+    "cells_n": ("เซลล์", "Cells"),
+    "too_few_to_judge": ("น้อยเกินกว่าจะตัดสิน", "too few to judge"),
+    "no_hot_areas": (
+        "ไม่มีพื้นที่ใดเข้าเกณฑ์ในแผนที่นี้",
+        "No area meets the test on this map",
+    ),
+    "areas_title": ("พื้นที่ที่เขตลงมือได้", "Areas a district can act on"),
+    "areas_rule_rate": (
+        "แต่ละพื้นที่คือเซลล์ร้อนที่ติดกันภายในเขตเดียว เรียงตามจำนวนเรื่องค้างที่เกินกว่าอัตราของเมือง (มากสุดก่อน)",
+        "Each area is touching hot cells within one district, ranked by open tickets above what the city's rate would give (most first)",
+    ),
+    "areas_rule_demand": (
+        "แต่ละพื้นที่คือเซลล์ร้อนที่ติดกันภายในเขตเดียว เรียงตามจำนวนเรื่องที่แจ้ง (มากสุดก่อน)",
+        "Each area is touching hot cells within one district, ranked by tickets reported (most first)",
+    ),
+    "areas_rule_emerging": (
+        "แต่ละพื้นที่คือเซลล์ที่เป็นจุดร้อนใหม่ ต่อเนื่อง หรือรุนแรงขึ้น ที่ติดกันภายในเขตเดียว เรียงตามจำนวนเรื่องที่แจ้ง (มากสุดก่อน)",
+        "Each area is touching new, consecutive or intensifying hot cells within one district, ranked by tickets reported (most first)",
+    ),
+    "reports": ("เรื่องที่แจ้ง", "Reports"),
+    "excess_open": ("ค้างเกินอัตราเมือง", "Open above city rate"),
+    "oldest_open_ids": ("เรื่องค้างนานสุด", "Oldest open"),
+    "shared_with": ("เรื่องของเขตอื่นในพื้นที่", "Other districts' tickets inside"),
+    "open_area": ("เปิดพื้นที่นี้", "Open this area"),
+    "days_short": ("{n} วัน", "{n} d"),
+    "open_share_cell": ("สัดส่วนที่ยังค้าง", "Share still open"),
+    "smoothed": ("หลังปรับแบบเบส์เชิงประจักษ์", "after empirical Bayes smoothing"),
     "league": ("ตารางอันดับเขตอย่างเป็นธรรม", "Fair district league table"),
     "league_note": (
         "จัดอันดับเฉพาะเขตที่มีเรื่องอย่างน้อย {n} เรื่องในช่วงนี้ ตัวเลขในวงเล็บคือช่วงความเชื่อมั่น 95%",
@@ -145,6 +209,79 @@ LABELS: dict[str, tuple[str, str]] = {
     "trend": ("แนวโน้ม", "Trend"),
     "brief_title": ("สรุปทบทวนระดับเมือง khetmap", "khetmap city review brief"),
     "download_brief": ("ดาวน์โหลดสรุปสำหรับการประชุม (HTML)", "Download the meeting brief (HTML)"),
+    "download_brief_pdf": ("ดาวน์โหลดสรุปสำหรับการประชุม (PDF)", "Download the meeting brief (PDF)"),
+    "brief_about": (
+        "เอกสาร A4 สำหรับแจกในการประชุม: สรุปห้าบรรทัด แผนที่ ตารางอันดับ การตรวจการปิดเรื่อง ข้อควรระวัง และแหล่งข้อมูล (สร้างเมื่อกดดาวน์โหลด)",
+        "An A4 document to hand out: a five-line summary, the map, the league table, the closure audit, caveats and sources (made when you download it)",
+    ),
+    "brief_summary": ("สรุปห้าบรรทัด", "Summary in five lines"),
+    "brief_map": (
+        "แผนที่: เรื่องค้างมากกว่าที่อื่น และจุดที่แย่ลง",
+        "Map: unresolved more than elsewhere, and what is getting worse",
+    ),
+    "brief_worsening_legend": (
+        "แย่ลง (ใหม่ ต่อเนื่อง รุนแรงขึ้น)",
+        "getting worse (new, consecutive, intensifying)",
+    ),
+    "brief_worse_unavailable": ("แย่ลง: {why}", "Worse: {why}"),
+    "brief_worse_cells": (
+        "แย่ลง: {n} เซลล์เป็นจุดร้อนของเรื่องแจ้งที่ใหม่ ต่อเนื่อง หรือรุนแรงขึ้นใน {weeks} สัปดาห์",
+        "Worse: {n} cells are new, consecutive or intensifying hot spots of reports over {weeks} weeks",
+    ),
+    "brief_worse_top": (
+        "มากที่สุดคือ {label} ({reports:,} เรื่อง)",
+        "the largest is {label} ({reports:,} reports)",
+    ),
+    "brief_rising": (
+        "เขตที่เรื่องแจ้งเพิ่มขึ้นเกินความผันผวนปกติ (ช่วงก่อน → ช่วงนี้): {districts}",
+        "Districts whose reports rose beyond noise (previous → this period): {districts}",
+    ),
+    "brief_no_rising": (
+        "ไม่มีเขตที่เรื่องแจ้งเพิ่มขึ้นเกินความผันผวนปกติ",
+        "No district's reports rose beyond noise",
+    ),
+    "brief_better_cells": (
+        "ดีขึ้น: {n} เซลล์เป็นจุดร้อนที่ลดลงหรือเคยเป็นจุดร้อน",
+        "Better: {n} cells are diminishing or former hot spots.",
+    ),
+    "brief_falling": (
+        "เขตที่เรื่องแจ้งลดลงเกินความผันผวนปกติ (ช่วงก่อน → ช่วงนี้): {districts}",
+        "Districts whose reports fell beyond noise (previous → this period): {districts}",
+    ),
+    "brief_no_falling": (
+        "ไม่มีเขตที่เรื่องแจ้งลดลงเกินความผันผวนปกติ",
+        "No district's reports fell beyond noise",
+    ),
+    "brief_ask": ("ควรถามเขต: {areas}", "Districts to ask about: {areas}"),
+    "brief_ask_area": (
+        "{label} ค้าง {open:,} จาก {reports:,} เรื่อง ({excess} เกินอัตราเมือง)",
+        "{label}, {open:,} of {reports:,} still open ({excess} above the city rate)",
+    ),
+    "brief_ask_none": (
+        "ควรถามเขต: ไม่มีพื้นที่ใดที่เรื่องค้างมากกว่าที่อื่นอย่างมีนัยสำคัญ",
+        "Districts to ask about: no area stays unresolved significantly more than elsewhere",
+    ),
+    "brief_ranking": (
+        "อันดับแย่สุดตามเรื่องค้างต่อประชากร 10,000 คน: {districts}",
+        "Worst ranked by open tickets per 10,000 residents: {districts}",
+    ),
+    "brief_closures": (
+        "การปิดเรื่อง: เสร็จสิ้น {finished:,} เรื่อง ไม่มีภาพหลัง {share:.0%} มากสุดที่ {worst}; สัดส่วนการปิดที่ตรวจได้ตามแต่ละข้อ: {judged}",
+        "Closures: {finished:,} finished, {share:.0%} without an after-photo, most in {worst}; share of closures each check can judge: {judged}",
+    ),
+    "brief_closures_none": (
+        "การปิดเรื่อง: ไม่มีเรื่องที่เสร็จสิ้นในช่วงนี้",
+        "Closures: no ticket was finished in this period",
+    ),
+    "brief_league_unit": (
+        "หน่วย: เรื่องค้างต่อประชากร 10,000 คน (ช่วงความเชื่อมั่น 95%)",
+        "Unit: open tickets per 10,000 residents (95% interval)",
+    ),
+    "brief_caveats": ("ข้อควรระวัง", "Caveats"),
+    "cannot_judge": ("ตรวจไม่ได้", "cannot be judged"),
+    "this_map": ("แผนที่นี้", "This map"),
+    "the_rate_map": ("แผนที่อัตราเรื่องค้าง", "The unresolved-rate map"),
+    "brief_as_of": ("ข้อมูล ณ {as_of} (เวลากรุงเทพฯ)", "Data as of {as_of} (Bangkok time)"),
     "brief_meta": ("ข้อมูล ณ {as_of} · จัดทำเมื่อ {made}", "Data as of {as_of} · made {made}"),
     "map_title": ("แผนที่จุดร้อน", "Hotspot map"),
     "photo_open": ("เปิดภาพ", "open photo"),
@@ -242,8 +379,8 @@ LABELS: dict[str, tuple[str, str]] = {
         "“Open” is a ticket's state today. Tickets of the previous period have had longer to close, so they show fewer open: a negative change and a “diminishing” trend partly reflect that, not necessarily an improvement",
     ),
     "guide_hotspots": (
-        "จุดร้อนแสดงว่าเรื่องค้างกระจุกตัวที่ใด ซึ่งส่วนใหญ่ตามจำนวนคนที่อยู่และแจ้งเรื่อง ไม่ได้บอกว่าหน่วยงานทำงานแย่",
-        "Hotspots show where open complaints concentrate, which mostly follows where people live and report; they do not by themselves show poor service",
+        "แผนที่จุดร้อนมีสามคำถาม: “อัตรา” บอกว่าที่ใดเรื่องค้างมากกว่าที่อื่น (ความล้มเหลว), “ความต้องการ” บอกว่าเรื่องแจ้งกระจุกตัวที่ใด (ตามจำนวนคน ไม่ใช่ความล้มเหลว), “อะไรแย่ลง” บอกว่าจุดร้อนใดเพิ่งเกิดหรือรุนแรงขึ้น",
+        "The hotspot map asks three questions: “rate” shows where complaints stay unresolved more than elsewhere (failure); “demand” shows where complaints concentrate (people, not failure); “getting worse” shows which hot spots appeared or grew",
     ),
     "hot_area": ("พื้นที่", "Area"),
     "area_cells": ("จำนวนเซลล์", "Cells"),
@@ -428,6 +565,16 @@ def area_name(name_th: str, name_en: str, lang: str) -> str:
 
 
 HOTSPOT_CLASSES = {"hot": ("จุดร้อน", "hot spot"), "cold": ("จุดเย็น", "cold spot")}
+EMERGING_PATTERNS = {
+    "new": ("ใหม่", "new"),
+    "consecutive": ("ต่อเนื่อง", "consecutive"),
+    "intensifying": ("รุนแรงขึ้น", "intensifying"),
+    "persistent": ("คงอยู่", "persistent"),
+    "diminishing": ("ลดลง", "diminishing"),
+    "sporadic": ("เป็นครั้งคราว", "sporadic"),
+    "oscillating": ("สลับไปมา", "oscillating"),
+    "historical": ("เคยเป็น", "historical"),
+}
 TRENDS = {
     "new": ("ใหม่", "new"),
     "intensifying": ("รุนแรงขึ้น", "intensifying"),
@@ -455,7 +602,22 @@ def _pick(pair: tuple[str, str], lang: str) -> str:
 
 
 def hotspot_class(label: str, lang: str) -> str:
-    """'hot 99%' → 'จุดร้อน 99%' (or 'hot spot 99%'); anything else unchanged."""
+    """'hot 99%' → 'จุดร้อน 99%' (or 'hot spot 99%'); 'intensifying hot' → 'จุดร้อนรุนแรงขึ้น'
+    (or 'intensifying hot spot'); 'too few', 'no pattern' and 'not significant' translated."""
+    if label == "too few":
+        return t("too_few_to_judge", lang)
+    if label in ("no pattern", "not significant"):
+        return _pick(
+            ("ไม่มีรูปแบบ", "no pattern")
+            if label == "no pattern"
+            else ("ไม่มีนัยสำคัญ", "not significant"),
+            lang,
+        )
+    first, _, last = label.partition(" ")
+    if first in EMERGING_PATTERNS and last in HOTSPOT_CLASSES:
+        spot = _pick(HOTSPOT_CLASSES[last], lang)
+        word = _pick(EMERGING_PATTERNS[first], lang)
+        return f"{word} {spot}" if lang == "en" else f"{spot}{word}"
     kind, _, confidence = label.partition(" ")
     if kind not in HOTSPOT_CLASSES:
         return label

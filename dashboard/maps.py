@@ -408,39 +408,76 @@ HOTSPOT_COLOURS = {
     "cold 90%": "#9ecae1",
     "cold 95%": "#4292c6",
     "cold 99%": "#08519c",
+    "too few": "#bdbdbd",
+}
+EMERGING_COLOURS = {
+    "new hot": "#67000d",
+    "consecutive hot": "#a50f15",
+    "intensifying hot": "#ef3b2c",
+    "persistent hot": "#fc9272",
+    "diminishing hot": "#fcbba1",
+    "sporadic hot": "#fdd0a2",
+    "oscillating hot": "#fdae6b",
+    "historical hot": "#d9d9d9",
+    "new cold": "#08306b",
+    "consecutive cold": "#08519c",
+    "intensifying cold": "#2171b5",
+    "persistent cold": "#6baed6",
+    "diminishing cold": "#c6dbef",
+    "sporadic cold": "#deebf7",
+    "oscillating cold": "#9ecae1",
+    "historical cold": "#f0f0f0",
 }
 
 
-def hotspot_map(*, cells: pd.DataFrame, lang: str, view: MapView | None = None) -> folium.Map:
-    """Significant H3 cells coloured by class (hot red, cold blue); others are not drawn."""
+def hotspot_map(
+    *, cells: pd.DataFrame, lang: str, kind: str = "rate", view: MapView | None = None
+) -> folium.Map:
+    """Classified H3 cells: hot red, cold blue, "too few to judge" grey (rate), or the
+    emerging patterns; cells of no significance or pattern are not drawn. The legend lists
+    only the classes on the map."""
     import h3
 
+    emerging = kind == "emerging"
+    colours = EMERGING_COLOURS if emerging else HOTSPOT_COLOURS
+    column = "category" if emerging else "class"
     fmap = base_map(view=view, centre=BANGKOK_CENTRE, zoom=CITY_ZOOM)
-    shown = cells[cells["class"].isin(list(HOTSPOT_COLOURS))]
+    shown = cells[cells[column].isin(list(colours))] if column in cells else cells.iloc[0:0]
     features = []
     for row in shown.to_dict(orient="records"):
         ring = [[lon, lat] for lat, lon in h3.cell_to_boundary(str(row["h3"]))]
         ring.append(ring[0])
-        tooltip = (
-            f"<b>{html.escape(i18n.hotspot_class(str(row['class']), lang))}</b><br>{html.escape(i18n.t('open', lang))}: {int(row['open']):,}"
-            f"<br>Gi* z = {float(row['gi_z']):.2f}, p = {float(row['p_value']):.3f}"
-        )
+        lines = [f"<b>{html.escape(i18n.hotspot_class(str(row[column]), lang))}</b>"]
+        if emerging:
+            lines.append(f"{html.escape(i18n.t('reports', lang))}: {float(row['value']):,.0f}")
+        else:
+            lines.append(f"{html.escape(i18n.t('reports', lang))}: {int(row['reports']):,}")
+            lines.append(f"{html.escape(i18n.t('open', lang))}: {int(row['open']):,}")
+            if kind == "rate" and not pd.isna(row.get("eb_open_share")):
+                lines.append(
+                    f"{html.escape(i18n.t('open_share_cell', lang))}: {float(row['open_share']):.0%}"
+                    f" → {float(row['eb_open_share']):.0%} ({html.escape(i18n.t('smoothed', lang))})"
+                )
+            if row[column] != "too few":
+                lines.append(f"Gi* z = {float(row['gi_z']):.2f}")
         features.append(
             {
                 "type": "Feature",
                 "geometry": {"type": "Polygon", "coordinates": [ring]},
                 "properties": {
                     "code": row["h3"],
-                    "tooltip": tooltip,
-                    "fill": HOTSPOT_COLOURS[str(row["class"])],
+                    "tooltip": "<br>".join(lines),
+                    "fill": colours[str(row[column])],
                 },
             }
         )
     if features:
         add_choropleth(fmap, {"type": "FeatureCollection", "features": features}, name="Gi*")
-    rows = [f"<b>{html.escape('Gi* (H3)')}</b>"] + [
+    present = set(shown[column])
+    rows = [f"<b>{html.escape(i18n.t('hot_kind_' + kind, lang))}</b>"] + [
         f'<span style="display:inline-block;width:14px;height:10px;background:{colour};margin-right:4px"></span>{html.escape(i18n.hotspot_class(label, lang))}'
-        for label, colour in HOTSPOT_COLOURS.items()
+        for label, colour in colours.items()
+        if label in present or (not emerging and label.startswith("hot"))
     ]
     fmap.add_child(Legend("<br>".join(rows)))
     return assets.localise(fmap)

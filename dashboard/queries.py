@@ -335,3 +335,79 @@ def hot_area(where: str, resolution: int, dialect: Dialect = DUCKDB) -> str:
                ) AS listed GROUP BY c ORDER BY n DESC, c LIMIT 3) AS top)
     FROM tickets WHERE {inside}
     """
+
+
+def reports_by_cell(where: str, resolution: int, dialect: Dialect = DUCKDB) -> str:
+    """Tickets reported and still open per H3 cell: the demand and the unresolved rate."""
+    return f"""
+    SELECT {h3_parent(resolution, dialect)} AS cell, count(*) AS reports,
+           count(*) FILTER (WHERE {OPEN}) AS open
+    FROM tickets WHERE {where} AND h3_r9 IS NOT NULL
+    GROUP BY 1 ORDER BY 1
+    """
+
+
+WEEK_SECONDS = 7 * 86400
+
+
+def weekly_reports_by_cell(where: str, resolution: int, dialect: Dialect = DUCKDB) -> str:
+    """Reports per cell and week, weeks counted back from an end instant (0 = the last week).
+
+    Parameters: the end instant, then the condition's.
+    """
+    return f"""
+    SELECT cell, weeks_back, count(*) AS reports FROM (
+        SELECT {h3_parent(resolution, dialect)} AS cell,
+               floor(({epoch("?::TIMESTAMPTZ")} - {epoch("reported_at")}) / {WEEK_SECONDS}.0)
+                   AS weeks_back
+        FROM tickets WHERE {where} AND h3_r9 IS NOT NULL
+    ) AS binned GROUP BY 1, 2 ORDER BY 1, 2
+    """
+
+
+def backlog_spans_by_cell(where: str, resolution: int, dialect: Dialect = DUCKDB) -> str:
+    """Tickets by cell, week reported and week closed (NULL: still open), counted back from an
+    end instant, for reconstructing the open backlog at the end of each week. Tickets closed
+    without a finish time cannot be placed and are left out (the caller counts them).
+
+    Parameters: the end instant twice, the condition's, the end instant, the start instant.
+    """
+    return f"""
+    SELECT cell, report_back, close_back, count(*) AS tickets FROM (
+        SELECT {h3_parent(resolution, dialect)} AS cell,
+               floor(({epoch("?::TIMESTAMPTZ")} - {epoch("reported_at")}) / {WEEK_SECONDS}.0)
+                   AS report_back,
+               CASE WHEN {OPEN} THEN NULL ELSE
+                   floor(({epoch("?::TIMESTAMPTZ")} - {epoch("last_activity")}) / {WEEK_SECONDS}.0)
+               END AS close_back
+        FROM tickets
+        WHERE {where} AND h3_r9 IS NOT NULL AND ({OPEN} OR last_activity IS NOT NULL)
+          AND reported_at < ?::TIMESTAMPTZ AND ({OPEN} OR last_activity >= ?::TIMESTAMPTZ)
+    ) AS spans GROUP BY 1, 2, 3
+    """
+
+
+def closed_without_time(where: str) -> str:
+    """Closed tickets, and those with no finish time: they cannot be placed in a
+    reconstructed backlog."""
+    return f"""
+    SELECT count(*) AS closed, count(*) FILTER (WHERE last_activity IS NULL) AS without_time
+    FROM tickets WHERE {where} AND NOT ({OPEN})
+    """
+
+
+def tickets_in_cells(where: str, resolution: int, dialect: Dialect = DUCKDB) -> str:
+    """The tickets in some H3 cells, for describing hot areas.
+
+    Parameters: the as-of instant, the condition's, then the cells.
+    """
+    cell = dialect.cell_type
+    parent = h3_parent(resolution, dialect)
+    return f"""
+    SELECT ticket_id, {parent} AS cell, district_code, subdistrict_code, {OPEN} AS is_open,
+           ({epoch("?::TIMESTAMPTZ")} - {epoch("reported_at")}) / 86400.0 AS age_days,
+           {CATEGORIES_OR_UNSPECIFIED} AS categories, address
+    FROM tickets
+    WHERE {where} AND h3_r9 IS NOT NULL AND {parent} IN (SELECT unnest(?::{cell}[]))
+    ORDER BY ticket_id
+    """

@@ -11,8 +11,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from dashboard import metrics, queries
+from dashboard import i18n, metrics, queries
 from dashboard.boundaries import AreaLayer
+from dashboard.coverage import Coverage, Field
 from dashboard.metrics import Filters
 from dashboard.store import Reader
 
@@ -121,6 +122,7 @@ def league_table(
     frame["open_per_10k"] = frame["open"] * per_10k
     frame["open_per_10k_low"] = [low for low, _ in intervals] * per_10k
     frame["open_per_10k_high"] = [high for _, high in intervals] * per_10k
+    frame["tickets_before"] = frame["code"].map(previous["tickets"]).fillna(0).astype("int64")
     previous_open = frame["code"].map(previous["open"]).fillna(0)
     frame["change_open_per_10k"] = frame["open_per_10k"] - previous_open * per_10k
     days = _finish_days(con, now)
@@ -190,3 +192,200 @@ def flagged_tickets(
 def flag_labels(row: Mapping[Any, Any]) -> list[str]:
     """Names of the warning signs a flagged ticket has."""
     return [name for name in AUDIT_FLAGS if bool(row.get(name))]
+
+
+# --- hotspots: the three maps and the areas to act on ------------------------------------
+
+
+@dataclass(frozen=True)
+class HotspotReview:
+    """One hotspot map of the review period and its areas, ready for a page, brief or CLI."""
+
+    period: Period
+    kind: str
+    measure: str
+    resolution: int
+    analysis: Any  # hotspots.Analysis
+    areas: pd.DataFrame
+
+    def method_text(self, lang: str) -> str:
+        from dashboard import i18n
+
+        if self.kind == "emerging":
+            weeks = self.analysis.space_time.weeks.count if self.analysis.space_time else 0
+            return i18n.t("method_emerging", lang, weeks=weeks, until=self.period.until)
+        share = self.analysis.city_open_share
+        return i18n.t(
+            f"method_{self.kind}",
+            lang,
+            res=self.resolution,
+            share="–" if pd.isna(share) else f"{share:.1%}",
+        )
+
+    def meaning_text(self, lang: str) -> str:
+        from dashboard import hotspots, i18n
+
+        return i18n.t(
+            f"meaning_{self.kind}",
+            lang,
+            n=hotspots.MIN_CELL_TICKETS,
+            measure=i18n.t(f"measure_{self.measure}", lang),
+        )
+
+    def method_line(self) -> str:
+        """One English line for a log: what was computed, on how many cells."""
+        return (
+            f"{self.kind} hotspots, {self.period.since} to {self.period.until}, "
+            f"{len(self.analysis.cells):,} H3 cells: {self.method_text('en')}"
+        )
+
+    def unavailable_text(self, lang: str) -> str:
+        from dashboard import emerging, i18n
+
+        key = self.analysis.unavailable
+        if key is None:
+            return ""
+        left_out = self.analysis.space_time.left_out if self.analysis.space_time else 0
+        return i18n.t(key, lang, n=emerging.MIN_WEEKS if key == "emerging_too_short" else left_out)
+
+    def as_json(self) -> dict[str, Any]:
+        """Everything computed, for `khetmap hotspots --format json` (stable across runs)."""
+        from dashboard import hotspots
+
+        share = self.analysis.city_open_share
+        return {
+            "kind": self.kind,
+            "measure": self.measure if self.kind == "emerging" else None,
+            "since": self.period.since.isoformat(),
+            "until": self.period.until.isoformat(),
+            "resolution": self.resolution,
+            "method": self.method_text("en"),
+            "reference": RATE_REFERENCES[self.kind],
+            "min_cell_tickets": hotspots.MIN_CELL_TICKETS if self.kind == "rate" else None,
+            "city_open_share": None if pd.isna(share) else round(float(share), 6),
+            "unavailable": self.unavailable_text("en") or None,
+            "rank_rule": hotspots.RANK_RULES[self.kind],
+            "cells": metrics.records(self.analysis.cells),
+            "areas": metrics.records(self.areas),
+        }
+
+
+RATE_REFERENCES = {
+    "demand": "Getis & Ord (1992); Ord & Getis (1995)",
+    "rate": "Marshall (1991), Applied Statistics 40(2); PySAL esda.smoothing; Ord & Getis (1995)",
+    "emerging": "ArcGIS Pro: How Emerging Hot Spot Analysis works; Mann (1945); Kendall (1975)",
+}
+
+
+def hotspot_review(
+    con: Reader,
+    *,
+    filters: Filters,
+    kind: str,
+    measure: str,
+    resolution: int,
+    layer: AreaLayer,
+    as_of: datetime | None = None,
+) -> HotspotReview:
+    """The `kind` map over the review period of `filters` (whole city) and its areas."""
+    from dashboard import hotspots
+
+    newest = metrics.newest_report(con) or datetime.now(metrics.BANGKOK)
+    period = review_period(filters, newest)
+    now = metrics.replace_filters(filters, since=period.since, until=period.until)
+    analysis = hotspots.analyse(
+        con,
+        kind=kind,
+        layer=layer,
+        filters=now,
+        resolution=resolution,
+        measure=measure,  # type: ignore[arg-type]
+    )
+    areas = hotspots.actionable_areas(
+        con,
+        analysis=analysis,
+        filters=now,
+        resolution=resolution,
+        as_of=as_of or metrics.store_as_of(con) or newest,
+        districts=layer,
+    )
+    return HotspotReview(period, kind, measure, resolution, analysis, areas)
+
+
+# --- the review's tables as shown (page and brief) ---------------------------------------
+
+# Each closure-audit flag and the optional field it rests on.
+AUDIT_NEEDS: dict[str, Field] = {
+    "no_after_photo": "after_photo",
+    "fast_close": "finish_time",
+    "reopened": "reopen_count",
+    "low_star": "star",
+}
+
+
+def league_display(
+    table: pd.DataFrame, lang: str, coverage: Coverage
+) -> tuple[pd.DataFrame, list[str]]:
+    def t(key: str) -> str:
+        return i18n.t(key, lang)
+
+    name = table["name_en"] if lang == "en" else table["name_th"]
+    ranked = table[table["eligible"]]
+    columns: dict[str, Any] = {
+        t("rank"): ranked["rank"],
+        t("district"): name[table["eligible"]],
+        t("tickets"): ranked["tickets"].map(lambda v: f"{int(v):,}"),
+        t("open"): ranked["open"].map(lambda v: f"{int(v):,}"),
+        i18n.metric_label("open_per_10k", lang): [
+            f"{v:.1f} ({lo:.1f}–{hi:.1f})"
+            for v, lo, hi in zip(
+                ranked["open_per_10k"],
+                ranked["open_per_10k_low"],
+                ranked["open_per_10k_high"],
+                strict=True,
+            )
+        ],
+        t("change"): ranked["change_open_per_10k"].map(lambda v: f"{v:+.1f}"),
+    }
+    if coverage.supports("finish_time"):  # otherwise the column would be all blanks
+        columns[i18n.metric_label("median_days_to_finish", lang)] = [
+            _median_text(m, lo, hi, lang)
+            for m, lo, hi in zip(
+                ranked["median_days_to_finish"],
+                ranked["median_days_low"],
+                ranked["median_days_high"],
+                strict=True,
+            )
+        ]
+    return pd.DataFrame(columns), list(name[~table["eligible"]])
+
+
+def _median_text(median: float, low: float, high: float, lang: str) -> str:
+    if pd.isna(median):
+        return i18n.t("no_data", lang)
+    return f"{median:.1f}" + ("" if pd.isna(low) else f" ({low:.1f}–{high:.1f})")
+
+
+def audit_display(per_district: pd.DataFrame, lang: str, coverage: Coverage) -> pd.DataFrame:
+    """Per district: finished tickets and the share with each flag the data can support."""
+    name = per_district["name_en"] if lang == "en" else per_district["name_th"]
+    columns: dict[str, Any] = {
+        i18n.t("district", lang): name,
+        i18n.t("finished", lang): per_district["finished"].map(lambda v: f"{int(v):,}"),
+    }
+    for flag, needs in AUDIT_NEEDS.items():
+        if coverage.supports(needs):  # type: ignore[arg-type]
+            columns[i18n.flag(flag, lang)] = per_district[f"{flag}_share"].map(
+                lambda v: i18n.t("no_data", lang) if pd.isna(v) else f"{v:.0%}"
+            )
+    return pd.DataFrame(columns)
+
+
+def audit_notes(lang: str, coverage: Coverage) -> list[str]:
+    """One line per flag that rests on part of the data or cannot be judged at all."""
+    notes = []
+    for flag, needs in AUDIT_NEEDS.items():
+        note = coverage.note(needs, lang)  # type: ignore[arg-type]
+        if note:
+            notes.append(f"{i18n.flag(flag, lang)}: {note}")
+    return notes

@@ -41,6 +41,9 @@ POINT_ORDERS = ("oldest", "newest")
 SEARCH_SCOPES = ("comment", "all")
 """Where the ticket search looks: the citizen's comment only, or comment, address and id."""
 RESOLUTIONS = (8, 9)
+HOTSPOT_KINDS = ("rate", "demand", "emerging")
+"""review page maps: unresolved rate (the default), demand, what is getting worse"""
+EMERGING_MEASURES = ("reports", "backlog")
 MIN_N_RANGE = (1, 100_000)
 FAST_H_RANGE = (0.25, 168.0)
 DATE_RANGE = (date(2015, 1, 1), date(2100, 12, 31))
@@ -86,6 +89,10 @@ class ViewState:
     points: str = "oldest"
     res: int = 8
     """review page: H3 resolution of the hotspot grid"""
+    hot: str = "rate"
+    """review page: which question the hotspot map answers (`HOTSPOT_KINDS`)"""
+    measure: str = "reports"
+    """review page, emerging map: weekly reports or the reconstructed open backlog"""
     min_n: int = 30
     """review page: a district needs this many tickets in the period to be ranked"""
     fast_h: float = 1.0
@@ -166,6 +173,8 @@ def parse(params: Mapping[str, Sequence[str]], *, known: Known) -> tuple[ViewSta
         search_in=_choice(one("in"), "in", SEARCH_SCOPES, "comment", notices),
         points=_choice(one("points"), "points", POINT_ORDERS, "oldest", notices),
         res=int(_choice(one("res"), "res", [str(r) for r in RESOLUTIONS], "8", notices)),
+        hot=_choice(one("hot"), "hot", HOTSPOT_KINDS, "rate", notices),
+        measure=_choice(one("measure"), "measure", EMERGING_MEASURES, "reports", notices),
         min_n=int(_number(one("min_n"), "min_n", MIN_N_RANGE, 30, notices, whole=True)),
         fast_h=float(_number(one("fast_h"), "fast_h", FAST_H_RANGE, 1.0, notices, whole=False)),
     )
@@ -197,6 +206,8 @@ _KNOWN_NAMES = {
     "in",
     "points",
     "res",
+    "hot",
+    "measure",
     "min_n",
     "fast_h",
 }
@@ -332,6 +343,8 @@ _PARAMS: tuple[tuple[str, str, Callable[[Any], str | list[str]]], ...] = (
     ("in", "search_in", str),
     ("points", "points", str),
     ("res", "res", str),
+    ("hot", "hot", str),
+    ("measure", "measure", str),
     ("min_n", "min_n", str),
     ("fast_h", "fast_h", lambda v: f"{v:g}"),
 )

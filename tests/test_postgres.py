@@ -166,21 +166,24 @@ def test_hotspots_and_their_areas_are_the_same_on_both_backends(
     ingest_files(paths=[path], store_path=duck, data_dir=data_dir)
     ingest_files(paths=[path], store_path=pg_url, data_dir=data_dir)
     layer = boundaries.load_districts(data_dir=data_dir)
-    subdistricts = boundaries.load_subdistricts(data_dir=data_dir)
     as_of = metrics.local_midnight(metrics.date(2022, 7, 1))
-    results = []
-    for location in (str(duck), pg_url):
-        with store.at(location).reader() as reader:
-            cells = hotspots.analyse(reader, layer=layer, filters=metrics.Filters(), resolution=8)
-            areas = hotspots.area_summaries(
-                reader, areas=hotspots.hot_areas(cells), now=cells, before=None,
-                filters=metrics.Filters(), resolution=8, as_of=as_of,
-                districts=layer, subdistricts=subdistricts,
-            )  # fmt: skip
-            results.append((cells, areas))
-    pd.testing.assert_frame_equal(results[0][0], results[1][0])
-    assert not results[0][1].empty
-    pd.testing.assert_frame_equal(results[0][1], results[1][1])
+    filters = metrics.Filters(since=metrics.date(2022, 4, 1), until=metrics.date(2022, 6, 30))
+    for kind in hotspots.KINDS:
+        results = []
+        for location in (str(duck), pg_url):
+            with store.at(location).reader() as reader:
+                found = hotspots.analyse(
+                    reader, kind=kind, layer=layer, filters=filters, resolution=8
+                )
+                areas = hotspots.actionable_areas(
+                    reader, analysis=found, filters=filters, resolution=8, as_of=as_of,
+                    districts=layer,
+                )  # fmt: skip
+                results.append((found.cells, areas))
+        pd.testing.assert_frame_equal(results[0][0], results[1][0])
+        pd.testing.assert_frame_equal(results[0][1], results[1][1])
+        if kind == "demand":
+            assert not results[0][1].empty
 
 
 def test_the_command_line_works_on_a_postgresql_store(

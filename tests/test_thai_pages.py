@@ -28,7 +28,8 @@ ALLOWED = {
     # proper names and the names of sources, standards and file formats
     "khetmap", "Traffy", "Fondue", "NECTEC", "OCHA", "HDX", "COD", "AB", "CC", "BY", "IGO",
     "BangkokGIS", "GeoThai", "DOPA", "stat", "bora", "dopa", "go", "th", "Gi", "H3", "API",
-    "Benjamini", "Hochberg", "CSV", "GeoJSON", "HTML", "PDF",
+    "Benjamini", "Hochberg", "Marshall", "PySAL", "ArcGIS", "Mann", "Kendall", "Getis", "Ord",
+    "CSV", "GeoJSON", "HTML", "PDF",
     # units and the date-format mask Streamlit's date input shows
     "km", "yyyy", "mm", "dd", "Leaflet",
     # the language switch names both languages, so a reader of either can find it

@@ -7,19 +7,11 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import brief, cache, hotspots, i18n, maps, metrics, review, urlstate, vocab
+from dashboard import cache, hotspots, i18n, maps, metrics, review, urlstate, vocab
 from dashboard.coverage import Coverage
 from dashboard.shell import Context, bound, run_page
 from dashboard.text import inert
 from dashboard.widgets import map_ready, show_table
-
-# Each closure-audit flag and the optional field it rests on.
-AUDIT_NEEDS = {
-    "no_after_photo": "after_photo",
-    "fast_close": "finish_time",
-    "reopened": "reopen_count",
-    "low_star": "star",
-}
 
 
 def settings_of(context: Context) -> review.ReviewSettings:
@@ -43,7 +35,6 @@ def render(context: Context) -> None:
     period = review.review_period(filters, cache.newest_report(context.version) or context.as_of)
     previous = period.previous()
     now_filters = metrics.replace_filters(filters, since=period.since, until=period.until)
-    before_filters = metrics.replace_filters(filters, since=previous.since, until=previous.until)
     coverage = cache.data_coverage(context.version, now_filters)
     controls(context, settings)
     period_text = t(
@@ -58,35 +49,13 @@ def render(context: Context) -> None:
     st.info("\n".join(f"- {inert(line)}" for line in guide))
 
     st.header(t("hotspots"))
-    cells = cache.hotspot_cells(context.version, now_filters, settings.resolution)
-    areas = cache.hotspot_areas(
-        context.version, now_filters, before_filters, settings.resolution, context.as_of
-    )
-    method = t(
-        "hotspot_method", res=settings.resolution, perms=hotspots.PERMUTATIONS, seed=hotspots.SEED
-    )
-    st.caption(inert(method))
-    left, right = st.columns([3, 2])
-    if int(cells["open"].sum()) == 0:
-        st.info(t("no_open_in_period"))
-    names = cache.area_names(lang)
-    areas_shown = areas_table(areas, lang, names)
-    with left:
-        if map_ready(context):
-            st_folium(
-                maps.hotspot_map(cells=cells, lang=lang),
-                key="hotspot_map",
-                height=520,
-                use_container_width=True,
-                returned_objects=[],
-            )
-    with right:
-        show_table(context, areas_shown)
+    found = hotspot_section(context, settings, now_filters)
+    areas_table(found, context)
 
     st.header(t("league"))
     table = cache.league(context.version, filters, period, settings)
     st.caption(t("league_note", n=settings.min_tickets) + " · " + t("guide_rank"))
-    ranked, too_few = league_display(table, lang, coverage)
+    ranked, too_few = review.league_display(table, lang, coverage)
     show_table(context, ranked)
     median_note = coverage.note("finish_time", lang)
     league_notes = [f"{i18n.t('median_days', lang)}: {median_note}"] if median_note else []
@@ -98,43 +67,32 @@ def render(context: Context) -> None:
     st.header(t("audit"))
     per_district, flagged = cache.audit(context.version, now_filters, settings)
     st.caption(t("audit_note", hours=f"{settings.fast_close_hours:g}"))
-    audit_shown = audit_display(per_district, lang, coverage)
+    audit_shown = review.audit_display(per_district, lang, coverage)
     show_table(context, audit_shown)
-    notes = audit_notes(lang, coverage)
+    notes = review.audit_notes(lang, coverage)
     for note in notes:
         st.caption(inert(note))
     st.subheader(t("flagged"))
     show_table(
         context,
-        flagged_display(flagged, lang, names, coverage),
+        flagged_display(flagged, lang, cache.area_names(lang), coverage),
         column_config=flagged_columns(lang),
     )
 
-    document = brief.build_brief(
-        lang=lang,
-        title=t("brief_title"),
-        as_of=context.as_of,
-        filters_text=[
-            period_text,
-            *(
-                f"{i18n.t('categories', lang)}: {', '.join(i18n.category_label(c, lang) for c in context.state.categories)}"
-                for _ in [0]
-                if context.state.categories
-            ),
-        ],
-        guide=guide,
-        method_text=method,
-        map_html=maps.hotspot_map(cells=cells, lang=lang).get_root().render(),
-        sections=[
-            (t("hotspots"), areas_shown, []),
-            (t("league"), ranked, [t("guide_rank"), *league_notes]),
-            (t("audit"), audit_shown, notes),
-        ],
+    st.subheader(t("brief_title"))
+    st.caption(t("brief_about"))
+    version, name = context.version, f"khetmap_review_{lang}_{period.since}_{period.until}"
+    pdf_column, html_column = st.columns(2)
+    pdf_column.download_button(
+        t("download_brief_pdf"),
+        data=lambda: cache.brief_document(version, filters, settings, lang, "pdf"),
+        file_name=f"{name}.pdf",
+        mime="application/pdf",
     )
-    st.download_button(
+    html_column.download_button(
         t("download_brief"),
-        data=document.encode("utf-8"),
-        file_name=f"khetmap_review_{period.since}_{period.until}.html",
+        data=lambda: cache.brief_document(version, filters, settings, lang, "html"),
+        file_name=f"{name}.html",
         mime="text/html",
     )
 
@@ -169,89 +127,118 @@ def controls(context: Context, settings: review.ReviewSettings) -> None:
     )
 
 
-def areas_table(areas: pd.DataFrame, lang: str, names: dict[str, str]) -> pd.DataFrame:
-    t = lambda key: i18n.t(key, lang)  # noqa: E731
-    if areas.empty:
-        return pd.DataFrame({t("hot_area"): []})
-    return pd.DataFrame(
-        {
-            t("rank"): areas["rank"],
-            t("hot_area"): hotspots.area_labels(areas, names=names, lang=lang),
-            t("open"): areas["open"].map(lambda v: f"{int(v):,}"),
-            t("categories"): areas["top_categories"].map(
-                lambda cs: ", ".join(i18n.category_label(c, lang) for c in cs)
-            ),
-            t("median_open_age"): areas["median_open_age_days"],
-            t("trend"): areas["trend"].map(lambda v: i18n.trend(str(v), lang)),
-            t("area_cells"): areas["cells"],
-        }
+def hotspot_section(
+    context: Context, settings: review.ReviewSettings, now_filters: metrics.Filters
+) -> review.HotspotReview:
+    """The map that answers the chosen question, what it means, and the areas to act on."""
+    t, lang, state = context.t, context.lang, context.state
+    kinds = list(urlstate.HOTSPOT_KINDS)
+    a, b = st.columns(2)
+    a.radio(
+        t("hot_kind"),
+        kinds,
+        format_func=lambda k: t(f"hot_kind_{k}"),
+        horizontal=True,
+        **bound("w_hot", state.hot, lambda v: {"hot": str(v)}),
     )
-
-
-def league_display(
-    table: pd.DataFrame, lang: str, coverage: Coverage
-) -> tuple[pd.DataFrame, list[str]]:
-    t = lambda key: i18n.t(key, lang)  # noqa: E731
-    name = table["name_en"] if lang == "en" else table["name_th"]
-    ranked = table[table["eligible"]]
-    columns: dict[str, Any] = {
-        t("rank"): ranked["rank"],
-        t("district"): name[table["eligible"]],
-        t("tickets"): ranked["tickets"].map(lambda v: f"{int(v):,}"),
-        t("open"): ranked["open"].map(lambda v: f"{int(v):,}"),
-        i18n.metric_label("open_per_10k", lang): [
-            f"{v:.1f} ({lo:.1f}–{hi:.1f})"
-            for v, lo, hi in zip(
-                ranked["open_per_10k"],
-                ranked["open_per_10k_low"],
-                ranked["open_per_10k_high"],
-                strict=True,
+    if state.hot == "emerging":
+        b.radio(
+            t("measure"),
+            list(urlstate.EMERGING_MEASURES),
+            format_func=lambda m: t(f"measure_{m}"),
+            horizontal=True,
+            **bound("w_measure", state.measure, lambda v: {"measure": str(v)}),
+        )
+    found: review.HotspotReview = cache.hotspot_review(
+        context.version, now_filters, state.hot, state.measure, settings.resolution
+    )
+    st.markdown(f"**{inert(found.meaning_text(lang))}**")
+    st.caption(inert(found.method_text(lang)))
+    if found.analysis.unavailable:
+        st.info(inert(found.unavailable_text(lang)))
+        return found
+    cells = found.analysis.cells
+    if int(cells.get("reports", cells.get("value", pd.Series([0]))).sum()) == 0:
+        st.info(t("no_open_in_period"))
+    if map_ready(context):
+        st_folium(
+            maps.hotspot_map(cells=cells, lang=lang, kind=found.kind),
+            key=f"hotspot_map_{found.kind}",
+            height=520,
+            use_container_width=True,
+            returned_objects=[],
+        )
+    if found.kind == "emerging":
+        counts = cells["category"].value_counts()
+        st.caption(
+            inert(
+                t("emerging_counts")
+                + ": "
+                + ", ".join(
+                    f"{i18n.hotspot_class(str(c), lang)} {int(n):,}"
+                    for c, n in counts.items()
+                    if c != "no pattern"
+                )
             )
+        )
+    st.subheader(t("areas_title"))
+    st.caption(t(f"areas_rule_{found.kind}"))
+    return found
+
+
+def areas_table(found: review.HotspotReview, context: Context) -> pd.DataFrame:
+    """The areas to act on, labelled, with a link opening the district page on each."""
+    lang = context.lang
+    t = lambda key, **v: i18n.t(key, lang, **v)  # noqa: E731
+    areas = found.areas
+    names = cache.area_names(lang)
+    if areas.empty:
+        if not found.analysis.unavailable:
+            st.caption(t("no_hot_areas"))
+        return pd.DataFrame({t("hot_area"): []})
+    columns: dict[str, Any] = {
+        t("rank"): areas["rank"],
+        t("hot_area"): hotspots.area_labels(areas, names=names),
+        t("reports"): areas["reports"].map(lambda v: f"{int(v):,}"),
+        t("open"): [
+            f"{int(o):,} ({s:.0%})" for o, s in zip(areas["open"], areas["open_share"], strict=True)
         ],
-        t("change"): ranked["change_open_per_10k"].map(lambda v: f"{v:+.1f}"),
     }
-    if coverage.supports("finish_time"):  # otherwise the column would be all blanks
-        columns[i18n.metric_label("median_days_to_finish", lang)] = [
-            _median_text(m, lo, hi, lang)
-            for m, lo, hi in zip(
-                ranked["median_days_to_finish"],
-                ranked["median_days_low"],
-                ranked["median_days_high"],
-                strict=True,
-            )
-        ]
-    return pd.DataFrame(columns), list(name[~table["eligible"]])
-
-
-def _median_text(median: float, low: float, high: float, lang: str) -> str:
-    if pd.isna(median):
-        return i18n.t("no_data", lang)
-    return f"{median:.1f}" + ("" if pd.isna(low) else f" ({low:.1f}–{high:.1f})")
-
-
-def audit_display(per_district: pd.DataFrame, lang: str, coverage: Coverage) -> pd.DataFrame:
-    """Per district: finished tickets and the share with each flag the data can support."""
-    name = per_district["name_en"] if lang == "en" else per_district["name_th"]
-    columns: dict[str, Any] = {
-        i18n.t("district", lang): name,
-        i18n.t("finished", lang): per_district["finished"].map(lambda v: f"{int(v):,}"),
-    }
-    for flag, needs in AUDIT_NEEDS.items():
-        if coverage.supports(needs):  # type: ignore[arg-type]
-            columns[i18n.flag(flag, lang)] = per_district[f"{flag}_share"].map(
-                lambda v: i18n.t("no_data", lang) if pd.isna(v) else f"{v:.0%}"
-            )
-    return pd.DataFrame(columns)
-
-
-def audit_notes(lang: str, coverage: Coverage) -> list[str]:
-    """One line per flag that rests on part of the data or cannot be judged at all."""
-    notes = []
-    for flag, needs in AUDIT_NEEDS.items():
-        note = coverage.note(needs, lang)  # type: ignore[arg-type]
-        if note:
-            notes.append(f"{i18n.flag(flag, lang)}: {note}")
-    return notes
+    if found.kind == "rate":
+        columns[t("excess_open")] = areas["excess_open"].map(lambda v: f"{v:+,.0f}")
+    columns[t("categories")] = areas["top_categories"].map(
+        lambda cs: ", ".join(i18n.category_label(c, lang) for c in cs)
+    )
+    columns[t("median_open_age")] = areas["median_open_age_days"]
+    columns[t("oldest_open_ids")] = areas["oldest_open"].map(
+        lambda items: ", ".join(f"{i} ({t('days_short', n=a)})" for i, a in items)
+    )
+    columns[t("shared_with")] = areas["shared_with"].map(
+        lambda items: ", ".join(f"{names.get(c, c)} {n:,}" for c, n in items) or "0"
+    )
+    columns[t("pattern")] = areas["pattern"].map(lambda v: i18n.hotspot_class(str(v), lang))
+    columns[t("open_area")] = [
+        urlstate.link(
+            "district",
+            context.state.with_(
+                district=row["district_code"],
+                subdistrict=None,
+                view=urlstate.MapView(lat=row["lat"], lon=row["lon"], zoom=int(row["zoom"])),
+                since=found.period.since,
+                until=found.period.until,
+            ),
+        )
+        for row in areas.to_dict(orient="records")
+    ]
+    shown = pd.DataFrame(columns)
+    show_table(
+        context,
+        shown,
+        column_config={
+            t("open_area"): st.column_config.LinkColumn(t("open_area"), display_text=t("open_area"))
+        },
+    )
+    return shown
 
 
 def flagged_display(
@@ -263,7 +250,7 @@ def flagged_display(
         text = series.fillna("").astype(str)
         return text.where(text.str.match(r"^https?://"), "")
 
-    supported = [f for f, needs in AUDIT_NEEDS.items() if coverage.supports(needs)]  # type: ignore[arg-type]
+    supported = [f for f, needs in review.AUDIT_NEEDS.items() if coverage.supports(needs)]  # type: ignore[arg-type]
     frame: dict[str, Any] = {
         "ticket_id": flagged["ticket_id"],
         "district": flagged["district_code"].map(lambda c: names.get(c, "") if c else ""),
