@@ -27,13 +27,21 @@ if [ -f package.json ]; then
   .venv/bin/python -m dashboard.assets --install node_modules
 fi
 
-# For the tests: Debian chromium (+ a Thai font, so screenshots show Thai text) for the
-# browser tests, and PostgreSQL + PostGIS for the second backend (the tests start a
-# throwaway cluster of their own; no system service is used).
-if [ "$want_test" = "--test" ] && { ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi tlwg \
-     || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1; }; then
-  as_root=""
-  [ "$(id -u)" = 0 ] || as_root=sudo
+as_root=""
+[ "$(id -u)" = 0 ] || as_root=sudo
+
+# The meeting brief's PDF: WeasyPrint lays it out with Pango, in a Thai font.
+if ! ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || ! fc-list 2>/dev/null | grep -qi tlwg; then
   $as_root apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $as_root apt-get install -y -qq chromium fonts-thai-tlwg postgresql postgresql-postgis >/dev/null
+  DEBIAN_FRONTEND=noninteractive $as_root apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-thai-tlwg >/dev/null
+fi
+
+# For the tests: Debian chromium (+ a Thai font, so screenshots show Thai text) for the
+# browser tests, PostgreSQL + PostGIS for the second backend (the tests start a throwaway
+# cluster of their own; no system service is used), and poppler-utils (pdftotext,
+# pdftoppm) to read the PDFs khetmap writes.
+if [ "$want_test" = "--test" ] && { ! command -v chromium >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1 \
+     || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1; }; then
+  $as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $as_root apt-get install -y -qq chromium fonts-thai-tlwg postgresql postgresql-postgis poppler-utils >/dev/null
 fi

@@ -153,7 +153,7 @@ def test_median_days_map_metric_says_why_it_is_grey(no_finish: Path, app_on: obj
 def test_the_closure_audit_leaves_out_what_it_cannot_judge(no_finish: Path, app_on: object) -> None:
     at = app_on(no_finish, "review", lang="en", min_n="1", since="2022-05-01", until="2022-06-30")  # type: ignore[operator]
     assert not at.exception and not at.error
-    audit = at.dataframe[2].value
+    audit = at.dataframe[-2].value
     assert (
         "Closed implausibly fast" not in audit.columns
         and "closed implausibly fast" not in audit.columns
@@ -162,9 +162,9 @@ def test_the_closure_audit_leaves_out_what_it_cannot_judge(no_finish: Path, app_
         "closed implausibly fast: Not available in this data: no finished ticket has a "
         "finish time (last_activity); Traffy's public API does not return it" in texts(at)
     )
-    flagged = at.dataframe[3].value
+    flagged = at.dataframe[-1].value
     assert "hours_to_finish" not in flagged.columns
-    league = at.dataframe[1].value
+    league = at.dataframe[-3].value
     assert "Median days to finish" not in league.columns
     assert (
         "Median days to finish: Not available in this data: no finished ticket has a "
@@ -301,34 +301,41 @@ def test_a_state_filter_hides_figures_that_would_only_repeat_it(
 # --- defect 5: hotspot area labels --------------------------------------------------------
 
 
-def test_an_area_label_says_how_many_districts_it_spans_and_labels_never_repeat() -> None:
+def test_an_area_label_names_its_one_district_and_labels_never_repeat() -> None:
+    # areas are split at district boundaries (tests/test_review_maps.py), so a label names
+    # one district, its main subdistrict and street; a repeat takes the second street, then
+    # the rank
     areas = pd.DataFrame(
         {
             "rank": [1, 2, 3, 4],
-            "district_counts": [
-                [("1033", 300), ("1039", 200), ("1007", 100), ("1001", 5)],
-                [("1006", 50)],
-                [("1006", 40)],
-                [("1006", 30)],
-            ],
+            "district_code": ["1033", "1006", "1006", "1006"],
             "subdistrict_counts": [
                 [("103301", 1)],
                 [("100602", 50)],
                 [("100602", 40)],
-                [("100601", 30)],
+                [("100602", 30)],
+            ],
+            "streets": [
+                ["ถนนสุขุมวิท"],
+                ["ถนนรามคำแหง", "ซอยลาดพร้าว 101"],
+                ["ถนนรามคำแหง"],
+                ["ถนนรามคำแหง"],
             ],
         }
     )
-    names = {"1033": "Khlong Toei", "1039": "Watthana", "1007": "Pathum Wan", "1001": "Phra Nakhon",
-             "1006": "Bang Kapi", "100602": "Hua Mak", "100601": "Khlong Chan", "103301": "Khlong Toei"}  # fmt: skip
-    labels = hotspots.area_labels(areas, names=names, lang="en")
+    names = {
+        "1033": "Khlong Toei",
+        "1006": "Bang Kapi",
+        "100602": "Hua Mak",
+        "103301": "Khlong Toei",
+    }
+    labels = hotspots.area_labels(areas, names=names)
     assert labels == [
-        "4 districts, mostly Khlong Toei, Watthana, Pathum Wan",
-        "Bang Kapi / Hua Mak",
-        "Bang Kapi / Hua Mak · #3",
-        "Bang Kapi / Khlong Chan",
+        "Khlong Toei · Khlong Toei · ถนนสุขุมวิท",
+        "Bang Kapi · Hua Mak · ถนนรามคำแหง",
+        "Bang Kapi · Hua Mak · ถนนรามคำแหง #3",
+        "Bang Kapi · Hua Mak · ถนนรามคำแหง #4",
     ]
-    assert len(set(labels)) == len(labels)
 
 
 # --- defect 6: reading guide --------------------------------------------------------------
@@ -341,8 +348,8 @@ def test_the_review_page_and_its_brief_say_how_to_read_them(
     guide = plain(at.info[0].value)
     assert "Rank 1 is the worst" in guide
     assert "“Open” is a ticket's state today" in guide
-    brief = at.get("download_button")[0].proto.label
-    assert brief == "Download the meeting brief (HTML)"
+    briefs = [b.proto.label for b in at.get("download_button")]
+    assert briefs == ["Download the meeting brief (PDF)", "Download the meeting brief (HTML)"]
 
 
 # --- defect 7: the flagged-tickets table --------------------------------------------------
@@ -352,7 +359,7 @@ def test_the_flagged_table_speaks_the_page_language_with_names_and_photo_links(
     no_finish: Path, app_on: object
 ) -> None:
     at = app_on(no_finish, "review", lang="th", min_n="1", since="2022-05-01", until="2022-06-30")  # type: ignore[operator]
-    flagged = at.dataframe[3]
+    flagged = at.dataframe[-1]
     config = json.loads(flagged.proto.columns)
     labels = {name: c.get("label") for name, c in config.items()}
     assert labels["flags"] == "ข้อสังเกต" and labels["district"] == "เขต"

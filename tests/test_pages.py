@@ -190,13 +190,16 @@ def test_review_page_settings_come_from_the_url(store: Path) -> None:
     ]
     assert at.number_input(key="w_min_n").value == 2
     assert at.radio(key="w_res").value == 9
-    league = at.dataframe[1].value
+    league = at.dataframe[-3].value  # then the audit and the flagged tickets
     assert list(league["District"]) == [
         "District 1001",
         "District 1030",
     ]  # 2+ tickets in the last 90 days
     assert at.query_params["min_n"] == "2" and at.query_params["res"] == "9"
-    assert [b.label for b in at.get("download_button")] == ["Download the meeting brief (HTML)"]
+    assert [b.label for b in at.get("download_button")] == [
+        "Download the meeting brief (PDF)",
+        "Download the meeting brief (HTML)",
+    ]
 
 
 HOSTILE_NAME = "![x](https://evil.example/x.png)"
