@@ -230,3 +230,27 @@ def test_hot_cells_are_split_at_district_boundaries_and_each_area_says_what_it_s
     assert len(set(labels)) == len(labels)
     assert list(areas["rank"]) == list(range(1, len(areas) + 1))
     assert areas["reports"].is_monotonic_decreasing
+
+
+@pytest.mark.realdata
+def test_on_the_dump_sample_with_finish_times_the_backlog_trend_is_drawn(tmp_path: Path) -> None:
+    from tests.conftest import real_data_dir
+
+    data = real_data_dir()
+    location = tmp_path / "dump.duckdb"
+    ingest.ingest_files(
+        paths=[data / "traffy_dump_format_sample.csv"], store_path=location, data_dir=data
+    )
+    layer = boundaries.load_districts(data_dir=data)
+    with store.at(str(location)).reader() as con:
+        newest = metrics.newest_report(con)
+        assert newest is not None
+        until = newest.astimezone(metrics.BANGKOK).date()
+        filters = metrics.Filters(since=until - pd.Timedelta(days=89), until=until)
+        found = hotspots.analyse(
+            con, kind="emerging", layer=layer, filters=filters, resolution=8, measure="backlog"
+        )
+    assert found.unavailable is None and found.space_time is not None
+    assert (found.cells["category"] != emerging.NO_PATTERN).any()
+    # the backlog at the last week's end counts every ticket still open then, no more
+    assert found.cells["last_week"].sum() > 0
