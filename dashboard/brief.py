@@ -213,11 +213,15 @@ def summary_lines(data: BriefData) -> list[str]:
             "brief_worse_cells", n=n_worse, weeks=data.worsening.analysis.space_time.weeks.count
         )
         if top:
-            worse += " " + t("brief_worse_top", label=top[0], reports=int(top[1]["reports"]))
-    worse += " " + (
-        t("brief_rising", districts=district_list(rising))
-        if not rising.empty
-        else t("brief_no_rising")
+            worse += t("brief_worse_top", label=top[0], reports=int(top[1]["reports"]))
+    worse += (
+        t("sentence_end")
+        + " "
+        + (
+            t("brief_rising", districts=district_list(rising))
+            if not rising.empty
+            else t("brief_no_rising")
+        )
     )
 
     if data.worsening.analysis.unavailable:
@@ -225,7 +229,7 @@ def summary_lines(data: BriefData) -> list[str]:
     else:
         counted = worsening_cells["category"].value_counts()
         n_better = int(sum(counted.get(c, 0) for c in emerging.IMPROVING))
-        better = t("brief_better_cells", n=n_better) + " "
+        better = t("brief_better_cells", n=n_better) + t("sentence_end") + " "
     better += (
         t("brief_falling", districts=district_list(falling))
         if not falling.empty

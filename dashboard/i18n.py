@@ -229,9 +229,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Worse: {n} cells are new, consecutive or intensifying hot spots of reports over {weeks} weeks",
     ),
     "brief_worse_top": (
-        "มากที่สุดคือ {label} ({reports:,} เรื่อง)",
-        "the largest is {label} ({reports:,} reports)",
+        " มากที่สุดคือ {label} ({reports:,} เรื่อง)",
+        ", the largest {label} ({reports:,} reports)",
     ),
+    "sentence_end": ("", "."),
     "brief_rising": (
         "เขตที่เรื่องแจ้งเพิ่มขึ้นเกินความผันผวนปกติ (ช่วงก่อน → ช่วงนี้): {districts}",
         "Districts whose reports rose beyond noise (previous → this period): {districts}",
@@ -242,7 +243,7 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "brief_better_cells": (
         "ดีขึ้น: {n} เซลล์เป็นจุดร้อนที่ลดลงหรือเคยเป็นจุดร้อน",
-        "Better: {n} cells are diminishing or former hot spots.",
+        "Better: {n} cells are diminishing or former hot spots",
     ),
     "brief_falling": (
         "เขตที่เรื่องแจ้งลดลงเกินความผันผวนปกติ (ช่วงก่อน → ช่วงนี้): {districts}",
