@@ -164,22 +164,33 @@ def test_closure_audit_flags(con: Reader, data_dir: Path) -> None:
     }
 
 
-def test_hotspots_cli_on_real_data_is_deterministic(
+def test_hotspots_cli_on_real_data_is_deterministic_and_counts_every_located_ticket(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    import duckdb
+
     from dashboard.cli import main
+    from dashboard.vocab import open_sql
     from tests.conftest import real_data_dir
 
     folder = real_data_dir()
     store = tmp_path / "real.duckdb"
     ingest_files(paths=[folder / "traffy_sample.csv.gz"], store_path=store, data_dir=folder)
+    whole = ["--since", "2022-05-01", "--until", "2022-12-31"]
     outputs = []
     for _ in range(2):
-        assert main(["hotspots", "--store", str(store), "--format", "json"]) == 0
+        assert main(["hotspots", "--store", str(store), "--kind", "demand", *whole,
+                     "--format", "json"]) == 0  # fmt: skip
         outputs.append(capsys.readouterr().out)
     assert outputs[0] == outputs[1]
-    cells = json.loads(outputs[0])
-    assert {"h3", "open", "gi_z", "p_value", "class"} <= set(cells[0])
-    classes = {c["class"] for c in cells}
-    assert {"hot 99%", "cold 99%", "not significant"} <= classes
-    assert sum(c["open"] for c in cells) == 53_660  # every located open ticket, in some cell
+    cells = json.loads(outputs[0])["cells"]
+    assert {"h3", "reports", "open", "gi_z", "p_value", "class"} <= set(cells[0])
+    assert {"hot 99%", "not significant"} <= {c["class"] for c in cells}
+    with duckdb.connect(str(store), read_only=True) as con:
+        located, located_open = con.execute(
+            f"SELECT count(*), count(*) FILTER (WHERE {open_sql()}) FROM tickets "
+            "WHERE h3_r9 IS NOT NULL"
+        ).fetchall()[0]
+    # every located ticket (and every located open one) is in some cell
+    assert sum(c["reports"] for c in cells) == located
+    assert sum(c["open"] for c in cells) == located_open == 53_660
