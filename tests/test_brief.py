@@ -1,8 +1,8 @@
 """The meeting brief as a document (A4 PDF and HTML), and the hotspot command line.
 
 The PDF is written by `khetmap brief`, then read back as a user's tools read it: pdfinfo for
-the page size, pdftotext for the words, pdftoppm for the page images (kept in docs/brief/ on
-the real data, so a reader of the README sees them).
+the page size, pdftotext for the words, pdftoppm for the page images (artifacts/brief/ on the
+real data; the copies in docs/brief/ that the README shows are taken from there).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from tests.fixtures import ticket, write_csv
 from tests.test_thai_pages import english_words
 
 ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs" / "brief"
+DOCS = ROOT / "artifacts" / "brief"
 TICKET_ID = re.compile(r"\b\d{4}-?[0-9A-Z]{4,8}\b")
 """Traffy ticket ids (codes, not words); pdftotext drops the dash where a cell wraps it."""
 
@@ -192,7 +192,7 @@ def test_on_the_real_data_each_area_is_one_districts_and_no_two_share_a_label(
 
 @pytest.mark.realdata
 @needs_poppler
-def test_the_thai_pdf_brief_on_the_real_data_has_no_english_word_and_its_pages_are_in_docs(
+def test_the_thai_pdf_brief_on_the_real_data_has_no_english_word_and_is_rendered_to_pages(
     real_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("KHETMAP_DATA_DIR", str(real_data_dir()))
