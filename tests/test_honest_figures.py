@@ -464,3 +464,30 @@ def test_the_summary_command_says_which_columns_the_data_cannot_fill(
         "time (last_activity); Traffy's public API does not return it"
     )
     assert err[2] == "reopened: Based on the 6 of 7 tickets (86%) that have a reopen count"
+
+
+# --- review v2: a trend the data cannot support is said, not drawn -------------------------
+
+
+def test_the_backlog_trend_without_finish_times_is_said_not_drawn(
+    no_finish: Path, app_on: object
+) -> None:
+    at = app_on(no_finish, "review", lang="en", hot="emerging", measure="backlog")  # type: ignore[operator]
+    assert not at.exception and not at.error
+    assert any(
+        t.startswith(
+            "Not available in this data: rebuilding the weekly backlog needs closing dates"
+        )
+        for t in texts(at)
+    ), texts(at)
+    assert at.radio(key="w_measure").value == "backlog"
+    assert at.query_params["hot"] == "emerging" and at.query_params["measure"] == "backlog"
+    # the map question and its meaning are said above the (absent) map
+    assert any("which hot spots appeared or grew" in plain(m.value) for m in at.markdown)
+
+
+def test_the_rate_map_says_what_it_answers_and_its_method(no_finish: Path, app_on: object) -> None:
+    at = app_on(no_finish, "review", lang="en", since="2022-05-01", until="2022-06-30")  # type: ignore[operator]
+    assert at.radio(key="w_hot").value == "rate"
+    assert any("too few to judge" in plain(m.value) for m in at.markdown)
+    assert any("empirical Bayes (Marshall 1991" in t for t in texts(at))

@@ -141,6 +141,9 @@ PAGES = [
     ("district", {"district": "1001", "subdistrict": "100101", "state": "open"}),
     ("tickets", {"q": "หลุม"}),
     ("review", {"min_n": "1", "since": "2022-05-01", "until": "2022-06-30"}),
+    ("review", {"hot": "demand", "since": "2022-04-01", "until": "2022-06-30"}),
+    ("review", {"hot": "emerging", "since": "2022-04-01", "until": "2022-06-30"}),
+    ("review", {"hot": "emerging", "measure": "backlog"}),
     ("about", {}),
     ("city", {"district": "9999", "since": "yesterday", "fast_h": "²"}),
 ]
