@@ -317,10 +317,7 @@ def static_map(data: BriefData) -> tuple[str, list[tuple[float, float, str]]]:
     """The map as SVG (no text inside) and the district labels as (left %, top %, name)."""
     import geopandas as gpd
     import h3
-    import matplotlib
-
-    matplotlib.use("svg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
     from shapely.geometry import Polygon
 
     layer = data.districts
@@ -330,7 +327,9 @@ def static_map(data: BriefData) -> tuple[str, list[tuple[float, float, str]]]:
     minx, miny, maxx, maxy = minx - pad, miny - pad, maxx + pad, maxy + pad
     ratio = (maxy - miny) / ((maxx - minx) * np.cos(np.radians((miny + maxy) / 2)))
     width = 7.0
-    fig = plt.figure(figsize=(width, width * ratio))
+    # a Figure of its own, not pyplot: the brief is made on a download's thread, and pyplot's
+    # global state is not thread-safe
+    fig = Figure(figsize=(width, width * ratio))
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_axis_off()
     ax.set_xlim(minx, maxx)
@@ -358,7 +357,6 @@ def static_map(data: BriefData) -> tuple[str, list[tuple[float, float, str]]]:
     frame.boundary.plot(ax=ax, color="#777777", linewidth=0.35)
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg")
-    plt.close(fig)
     labels = []
     for code, point in zip(layer.codes, frame.geometry.representative_point(), strict=True):
         left = (point.x - minx) / (maxx - minx) * 100
@@ -386,38 +384,6 @@ def table_html(frame: pd.DataFrame, lang: str) -> str:
         for row in frame.itertuples(index=False)
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def areas_rows(found: review.HotspotReview, names: dict[str, str], lang: str) -> pd.DataFrame:
-    """The top areas to act on, as the brief's table."""
-
-    def t(key: str, **values: object) -> str:
-        return i18n.t(key, lang, **values)
-
-    areas = found.areas.head(TOP_AREAS)
-    if areas.empty:
-        return pd.DataFrame({t("hot_area"): [t("no_hot_areas")]})
-    return pd.DataFrame(
-        {
-            t("rank"): areas["rank"],
-            t("hot_area"): hotspots.area_labels(areas, names=names),
-            t("reports"): areas["reports"].map(lambda v: f"{int(v):,}"),
-            t("open"): [
-                f"{int(o):,} ({s:.0%})"
-                for o, s in zip(areas["open"], areas["open_share"], strict=True)
-            ],
-            t("excess_open"): areas["excess_open"].map(lambda v: f"{v:+,.0f}"),
-            t("categories"): areas["top_categories"].map(
-                lambda cs: ", ".join(i18n.category_label(c, lang) for c in cs)
-            ),
-            t("oldest_open_ids"): areas["oldest_open"].map(
-                lambda items: ", ".join(f"{i} ({t('days_short', n=a)})" for i, a in items)
-            ),
-            t("shared_with"): areas["shared_with"].map(
-                lambda items: ", ".join(f"{names.get(c, c)} {n:,}" for c, n in items) or "0"
-            ),
-        }
-    )
 
 
 def render_html(data: BriefData) -> str:
@@ -483,7 +449,7 @@ def render_html(data: BriefData) -> str:
         f"<p class='meta'>{e(data.worsening.method_text(lang))}</p>",
         f"<h2 class='break'>{e(t('areas_title'))}</h2>",
         f"<p class='meta'>{e(data.rate.meaning_text(lang))} {e(t('areas_rule_rate'))}</p>",
-        table_html(areas_rows(data.rate, data.names, lang), lang),
+        table_html(review.areas_display(data.rate, data.names, lang, limit=TOP_AREAS), lang),
         f"<h2>{e(t('league'))}</h2>",
         f"<p class='meta'>{e(t('brief_league_unit'))} · {e(t('guide_rank'))} · "
         f"{e(t('league_note', n=data.settings.min_tickets))}</p>",

@@ -67,10 +67,6 @@ IMPROVING = ("diminishing hot", "historical hot")
 
 Measure = Literal["reports", "backlog"]
 MEASURES: tuple[Measure, ...] = ("reports", "backlog")
-REFERENCE = (
-    "ArcGIS Pro, 'How Emerging Hot Spot Analysis works' (category definitions); "
-    "Getis & Ord (1992), Ord & Getis (1995) for Gi*; Mann (1945), Kendall (1975) for the trend test"
-)
 
 
 @dataclass(frozen=True)

@@ -41,16 +41,11 @@ if TYPE_CHECKING:
 
 RESOLUTIONS = (8, 9)
 CONFIDENCE_LEVELS = ((0.99, 0.01), (0.95, 0.05), (0.90, 0.10))
-FDR_METHOD = "Benjamini–Hochberg false discovery rate (esda.fdr), applied at each confidence level"
 NOT_SIGNIFICANT = "not significant"
 TOO_FEW = "too few"
 KINDS = ("demand", "rate", "emerging")
 MIN_CELL_TICKETS = 10
 """the rate map judges a cell only with at least this many reports in the period"""
-RATE_REFERENCE = (
-    "Marshall, R. J. (1991) Mapping disease and mortality rates using empirical Bayes "
-    "estimators, Applied Statistics 40(2); PySAL esda.smoothing.Empirical_Bayes"
-)
 
 
 @cache

@@ -112,9 +112,9 @@ LABELS: dict[str, tuple[str, str]] = {
         "ช่วงที่ทบทวน {since} ถึง {until} · เทียบกับ {psince} ถึง {puntil}",
         "Period {since} to {until} · compared with {psince} to {puntil}",
     ),
-    "no_open_in_period": (
-        "ไม่มีเรื่องค้างที่แจ้งในช่วงนี้ จึงไม่มีจุดร้อนให้แสดง",
-        "No open tickets were reported in this period, so there are no hotspots to show",
+    "no_reports_in_period": (
+        "ไม่มีเรื่องที่แจ้งในช่วงนี้ จึงไม่มีจุดร้อนให้แสดง",
+        "No tickets were reported in this period, so there are no hotspots to show",
     ),
     "hotspots": ("จุดร้อน: เมืองแย่ตรงไหน", "Hotspots: where the city is failing"),
     "hot_kind": ("คำถามของแผนที่", "The map's question"),
@@ -158,7 +158,6 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "emerging_counts": ("เซลล์ตามรูปแบบ", "Cells by pattern"),
     "pattern": ("รูปแบบ", "Pattern"),
-    "cells_n": ("เซลล์", "Cells"),
     "too_few_to_judge": ("น้อยเกินกว่าจะตัดสิน", "too few to judge"),
     "no_hot_areas": (
         "ไม่มีพื้นที่ใดเข้าเกณฑ์ในแผนที่นี้",
@@ -206,7 +205,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "min_tickets": ("จำนวนเรื่องขั้นต่ำเพื่อจัดอันดับ", "Minimum tickets to rank"),
     "fast_hours": ("ปิดเร็วกว่า (ชั่วโมง)", "Closed faster than (hours)"),
     "median_open_age": ("มัธยฐานอายุเรื่องค้าง (วัน)", "Median open age (days)"),
-    "trend": ("แนวโน้ม", "Trend"),
     "brief_title": ("สรุปทบทวนระดับเมือง khetmap", "khetmap city review brief"),
     "download_brief": ("ดาวน์โหลดสรุปสำหรับการประชุม (HTML)", "Download the meeting brief (HTML)"),
     "download_brief_pdf": ("ดาวน์โหลดสรุปสำหรับการประชุม (PDF)", "Download the meeting brief (PDF)"),
@@ -284,7 +282,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "the_rate_map": ("แผนที่อัตราเรื่องค้าง", "The unresolved-rate map"),
     "brief_as_of": ("ข้อมูล ณ {as_of} (เวลากรุงเทพฯ)", "Data as of {as_of} (Bangkok time)"),
     "brief_meta": ("ข้อมูล ณ {as_of} · จัดทำเมื่อ {made}", "Data as of {as_of} · made {made}"),
-    "map_title": ("แผนที่จุดร้อน", "Hotspot map"),
     "photo_open": ("เปิดภาพ", "open photo"),
     "photo_after_open": ("เปิดภาพหลัง", "open after-photo"),
     "rank": ("อันดับ", "Rank"),
@@ -384,8 +381,6 @@ LABELS: dict[str, tuple[str, str]] = {
         "The hotspot map asks three questions: “rate” shows where complaints stay unresolved more than elsewhere (failure); “demand” shows where complaints concentrate (people, not failure); “getting worse” shows which hot spots appeared or grew",
     ),
     "hot_area": ("พื้นที่", "Area"),
-    "area_cells": ("จำนวนเซลล์", "Cells"),
-    "area_districts": ("{n} เขต ส่วนใหญ่ {names}", "{n} districts, mostly {names}"),
     "hours_to_finish": ("ชั่วโมงจนปิด", "Hours to close"),
     "flags": ("ข้อสังเกต", "Flags"),
     "league_median_note": ("มัธยฐานวันจนเสร็จ", "Median days to finish"),
@@ -576,13 +571,6 @@ EMERGING_PATTERNS = {
     "oscillating": ("สลับไปมา", "oscillating"),
     "historical": ("เคยเป็น", "historical"),
 }
-TRENDS = {
-    "new": ("ใหม่", "new"),
-    "intensifying": ("รุนแรงขึ้น", "intensifying"),
-    "persistent": ("คงที่", "persistent"),
-    "diminishing": ("ลดลง", "diminishing"),
-    "–": ("ไม่มีช่วงก่อนให้เทียบ", "no previous period"),
-}
 FLAGS = {
     "no_after_photo": ("ไม่มีภาพหลัง", "no after-photo"),
     "fast_close": ("ปิดเร็วผิดปกติ", "closed implausibly fast"),
@@ -623,10 +611,6 @@ def hotspot_class(label: str, lang: str) -> str:
     if kind not in HOTSPOT_CLASSES:
         return label
     return f"{_pick(HOTSPOT_CLASSES[kind], lang)} {confidence}".strip()
-
-
-def trend(word: str, lang: str) -> str:
-    return _pick(TRENDS.get(word, (word, word)), lang)
 
 
 def flag(name: str, lang: str) -> str:

@@ -300,43 +300,6 @@ def flagged_tickets(where: str, flags: dict[str, str]) -> str:
     """
 
 
-def hot_area(where: str, resolution: int, dialect: Dialect = DUCKDB) -> str:
-    """One hot area's open tickets: count, median age, districts and subdistricts (codes and
-    counts, most first), top three categories.
-
-    Parameters: the as-of instant, then five times the condition's followed by the cells.
-    """
-    cell = dialect.cell_type
-    inside = (
-        f"{where} AND h3_r9 IS NOT NULL AND {h3_parent(resolution, dialect)} IN "
-        f"(SELECT unnest(?::{cell}[]))"
-    )
-
-    def ranked(column: str) -> str:
-        return (
-            f"(SELECT array_agg(c ORDER BY n DESC, c) FROM (SELECT {column} AS c, count(*) AS n "
-            f"FROM tickets WHERE {inside} GROUP BY 1) AS counted)"
-        )
-
-    def ranked_counts(column: str) -> str:
-        return (
-            f"(SELECT array_agg(n ORDER BY n DESC, c) FROM (SELECT {column} AS c, count(*) AS n "
-            f"FROM tickets WHERE {inside} GROUP BY 1) AS counted)"
-        )
-
-    return f"""
-    SELECT count(*),
-           {median(f"({epoch('?::TIMESTAMPTZ')} - {epoch('reported_at')}) / 86400.0")},
-           {ranked("district_code")}, {ranked_counts("district_code")},
-           {ranked("subdistrict_code")}, {ranked_counts("subdistrict_code")},
-           (SELECT array_agg(c ORDER BY n DESC, c) FROM (
-               SELECT c, count(*) AS n FROM (
-                   SELECT unnest({CATEGORIES_OR_UNSPECIFIED}) AS c FROM tickets WHERE {inside}
-               ) AS listed GROUP BY c ORDER BY n DESC, c LIMIT 3) AS top)
-    FROM tickets WHERE {inside}
-    """
-
-
 def reports_by_cell(where: str, resolution: int, dialect: Dialect = DUCKDB) -> str:
     """Tickets reported and still open per H3 cell: the demand and the unresolved rate."""
     return f"""

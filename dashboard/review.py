@@ -260,7 +260,7 @@ class HotspotReview:
             "until": self.period.until.isoformat(),
             "resolution": self.resolution,
             "method": self.method_text("en"),
-            "reference": RATE_REFERENCES[self.kind],
+            "reference": HOTSPOT_REFERENCES[self.kind],
             "min_cell_tickets": hotspots.MIN_CELL_TICKETS if self.kind == "rate" else None,
             "city_open_share": None if pd.isna(share) else round(float(share), 6),
             "unavailable": self.unavailable_text("en") or None,
@@ -270,7 +270,7 @@ class HotspotReview:
         }
 
 
-RATE_REFERENCES = {
+HOTSPOT_REFERENCES = {
     "demand": "Getis & Ord (1992); Ord & Getis (1995)",
     "rate": "Marshall (1991), Applied Statistics 40(2); PySAL esda.smoothing; Ord & Getis (1995)",
     "emerging": "ArcGIS Pro: How Emerging Hot Spot Analysis works; Mann (1945); Kendall (1975)",
@@ -389,3 +389,39 @@ def audit_notes(lang: str, coverage: Coverage) -> list[str]:
         if note:
             notes.append(f"{i18n.flag(flag, lang)}: {note}")
     return notes
+
+
+def areas_display(
+    found: HotspotReview, names: dict[str, str], lang: str, *, limit: int | None = None
+) -> pd.DataFrame:
+    """The areas to act on as the page and the brief show them (most first, `limit` rows)."""
+    from dashboard import hotspots
+
+    def t(key: str, **values: object) -> str:
+        return i18n.t(key, lang, **values)
+
+    areas = found.areas.head(limit) if limit else found.areas
+    if areas.empty:
+        return pd.DataFrame({t("hot_area"): [t("no_hot_areas")]})
+    columns: dict[str, Any] = {
+        t("rank"): areas["rank"],
+        t("hot_area"): hotspots.area_labels(areas, names=names),
+        t("reports"): areas["reports"].map(lambda v: f"{int(v):,}"),
+        t("open"): [
+            f"{int(o):,} ({s:.0%})" for o, s in zip(areas["open"], areas["open_share"], strict=True)
+        ],
+    }
+    if found.kind == "rate":
+        columns[t("excess_open")] = areas["excess_open"].map(lambda v: f"{v:+,.0f}")
+    columns[t("categories")] = areas["top_categories"].map(
+        lambda cs: ", ".join(i18n.category_label(c, lang) for c in cs)
+    )
+    columns[t("median_open_age")] = areas["median_open_age_days"]
+    columns[t("oldest_open_ids")] = areas["oldest_open"].map(
+        lambda items: ", ".join(f"{i} ({t('days_short', n=a)})" for i, a in items)
+    )
+    columns[t("shared_with")] = areas["shared_with"].map(
+        lambda items: ", ".join(f"{names.get(c, c)} {n:,}" for c, n in items) or "0"
+    )
+    columns[t("pattern")] = areas["pattern"].map(lambda v: i18n.hotspot_class(str(v), lang))
+    return pd.DataFrame(columns)

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import cache, hotspots, i18n, maps, metrics, review, urlstate, vocab
+from dashboard import cache, i18n, maps, metrics, review, urlstate, vocab
 from dashboard.coverage import Coverage
 from dashboard.shell import Context, bound, run_page
 from dashboard.text import inert
@@ -158,8 +158,8 @@ def hotspot_section(
         st.info(inert(found.unavailable_text(lang)))
         return found
     cells = found.analysis.cells
-    if int(cells.get("reports", cells.get("value", pd.Series([0]))).sum()) == 0:
-        st.info(t("no_open_in_period"))
+    if pd.isna(found.analysis.city_open_share):  # no ticket reported in the period
+        st.info(t("no_reports_in_period"))
     if map_ready(context):
         st_folium(
             maps.hotspot_map(cells=cells, lang=lang, kind=found.kind),
@@ -186,38 +186,15 @@ def hotspot_section(
     return found
 
 
-def areas_table(found: review.HotspotReview, context: Context) -> pd.DataFrame:
+def areas_table(found: review.HotspotReview, context: Context) -> None:
     """The areas to act on, labelled, with a link opening the district page on each."""
-    lang = context.lang
-    t = lambda key, **v: i18n.t(key, lang, **v)  # noqa: E731
-    areas = found.areas
-    names = cache.area_names(lang)
+    t, areas = context.t, found.areas
     if areas.empty:
         if not found.analysis.unavailable:
             st.caption(t("no_hot_areas"))
-        return pd.DataFrame({t("hot_area"): []})
-    columns: dict[str, Any] = {
-        t("rank"): areas["rank"],
-        t("hot_area"): hotspots.area_labels(areas, names=names),
-        t("reports"): areas["reports"].map(lambda v: f"{int(v):,}"),
-        t("open"): [
-            f"{int(o):,} ({s:.0%})" for o, s in zip(areas["open"], areas["open_share"], strict=True)
-        ],
-    }
-    if found.kind == "rate":
-        columns[t("excess_open")] = areas["excess_open"].map(lambda v: f"{v:+,.0f}")
-    columns[t("categories")] = areas["top_categories"].map(
-        lambda cs: ", ".join(i18n.category_label(c, lang) for c in cs)
-    )
-    columns[t("median_open_age")] = areas["median_open_age_days"]
-    columns[t("oldest_open_ids")] = areas["oldest_open"].map(
-        lambda items: ", ".join(f"{i} ({t('days_short', n=a)})" for i, a in items)
-    )
-    columns[t("shared_with")] = areas["shared_with"].map(
-        lambda items: ", ".join(f"{names.get(c, c)} {n:,}" for c, n in items) or "0"
-    )
-    columns[t("pattern")] = areas["pattern"].map(lambda v: i18n.hotspot_class(str(v), lang))
-    columns[t("open_area")] = [
+        return
+    shown = review.areas_display(found, cache.area_names(context.lang), context.lang)
+    shown[t("open_area")] = [
         urlstate.link(
             "district",
             context.state.with_(
@@ -230,7 +207,6 @@ def areas_table(found: review.HotspotReview, context: Context) -> pd.DataFrame:
         )
         for row in areas.to_dict(orient="records")
     ]
-    shown = pd.DataFrame(columns)
     show_table(
         context,
         shown,
@@ -238,7 +214,6 @@ def areas_table(found: review.HotspotReview, context: Context) -> pd.DataFrame:
             t("open_area"): st.column_config.LinkColumn(t("open_area"), display_text=t("open_area"))
         },
     )
-    return shown
 
 
 def flagged_display(
