@@ -569,7 +569,7 @@ EMERGING_PATTERNS = {
     "diminishing": ("ลดลง", "diminishing"),
     "sporadic": ("เป็นครั้งคราว", "sporadic"),
     "oscillating": ("สลับไปมา", "oscillating"),
-    "historical": ("เคยเป็น", "historical"),
+    "historical": ("ในอดีต", "historical"),
 }
 FLAGS = {
     "no_after_photo": ("ไม่มีภาพหลัง", "no after-photo"),
