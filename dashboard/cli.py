@@ -72,6 +72,25 @@ def _parser() -> argparse.ArgumentParser:
     )
     ingest.set_defaults(handler=_ingest)
 
+    sync = commands.add_parser(
+        "sync",
+        help="bring the store up to date from Traffy's public API (or its CSV dump) and keep "
+        "today's backlog snapshot; safe to run from cron",
+    )
+    sync.add_argument("--source", choices=["api", "dump"], default="api")
+    reach = sync.add_mutually_exclusive_group()
+    reach.add_argument(
+        "--since",
+        type=_date,
+        help="api: read back to this day (default: the oldest open ticket and the last sync)",
+    )
+    reach.add_argument("--pages", type=int, help="api: read at most this many pages")
+    sync.add_argument(
+        "--base-url", help="the API (or dump) address (default KHETMAP_API_URL / KHETMAP_DUMP_URL)"
+    )
+    sync.add_argument("--store", help="a DuckDB file or a postgresql:// URL")
+    sync.set_defaults(handler=_sync)
+
     summary = commands.add_parser("summary", help="per-area counts, open share, ages")
     summary.add_argument("--by", choices=["district", "subdistrict"], default="district")
     summary.add_argument("--format", choices=["table", "json", "csv"], default="table")
@@ -245,6 +264,26 @@ def _ingest(args: argparse.Namespace) -> int:
     else:
         print(f"store: {store.at(_store_path(args)).describe()}")
         print(result.report())
+    return 0
+
+
+def _sync(args: argparse.Namespace) -> int:
+    import logging
+
+    from dashboard import sync
+
+    if args.pages is not None and args.pages < 1:
+        raise FilterError(f"--pages {args.pages}: give a number of pages of at least 1.")
+    logging.basicConfig(format="khetmap: %(message)s", level=logging.WARNING)
+    outcome = sync.sync(
+        location=_store_path(args),
+        source=args.source,
+        since=args.since,
+        pages=args.pages,
+        base_url=args.base_url,
+        progress=_progress_bar(),
+    )
+    print(outcome.line())
     return 0
 
 

@@ -27,3 +27,7 @@ class StoreError(KhetmapError):
 
 class FilterError(KhetmapError):
     """A filter value (date, category, area) is not valid."""
+
+
+class SyncError(KhetmapError):
+    """`khetmap sync` could not get a usable answer; the store is unchanged."""

@@ -529,6 +529,7 @@ STATE_NAMES = {
     "irrelevant": ("ไม่เกี่ยวข้อง", "Irrelevant"),
     "other": ("อื่น ๆ", "Other"),
     "unknown": ("ไม่ทราบ", "Unknown"),
+    "open_unrecorded": ("ค้างอยู่ (ไม่ทราบสถานะวันนั้น)", "Open (state that day not recorded)"),
 }
 
 

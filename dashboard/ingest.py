@@ -7,7 +7,8 @@ import io
 import json
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +26,8 @@ from dashboard.readers import RAW_COLUMNS, RawSource, RawTable, open_source, phy
 from dashboard.store import Reader
 
 Progress = Callable[[str, float], None]
+AfterWrite = Callable[[Reader, "Reconciliation"], None]
+"""Run inside the ingest's transaction once the tickets are written (a sync's snapshot and log)."""
 INGEST_MEMORY_LIMIT = "600MB"
 
 
@@ -120,12 +123,13 @@ def ingest_files(
     progress: Progress | None = None,
     chunk_rows: int = CHUNK_ROWS,
     allow_truncated: bool = False,
+    after: AfterWrite | None = None,
 ) -> Reconciliation:
     """Read, validate, locate and upsert `paths` into the store at `store_path`.
 
     Every file's format is checked before the store is opened. Files are streamed in
     chunks into a staging table inside one transaction, so a failure leaves the store as
-    it was and memory stays bounded.
+    it was and memory stays bounded. `after` runs in that same transaction.
     """
     report = _report(progress)
     districts = boundaries.load_districts(data_dir=data_dir)
@@ -151,11 +155,13 @@ def ingest_files(
                 )
                 report("writing the store", 0.95)
                 _write_postgres(
-                    target, scratch, staged, quarantined, result, districts, subdistricts
+                    target, scratch, staged, quarantined, result, districts, subdistricts, after
                 )
         else:
             with store.replacing(Path(store_path)) as con:
-                _ingest_into(con, sources, result, districts, subdistricts, report, chunk_rows)
+                _ingest_into(
+                    con, sources, result, districts, subdistricts, report, chunk_rows, after
+                )
     except duckdb.Error as exc:
         raise StoreError(_store_failure(exc)) from exc
     for source in sources:
@@ -172,6 +178,7 @@ def _ingest_into(
     subdistricts: boundaries.AreaLayer,
     report: Progress,
     chunk_rows: int,
+    after: AfterWrite | None = None,
 ) -> None:
     # Bulk-load settings: row order in the store does not matter, and a cap makes
     # DuckDB spill to disk instead of holding the whole load in memory.
@@ -184,6 +191,8 @@ def _ingest_into(
     con.execute("BEGIN TRANSACTION")
     try:
         _write(con, staged, quarantined, result)
+        if after is not None:
+            after(con, result)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -519,6 +528,7 @@ def _write_postgres(
     result: Reconciliation,
     districts: boundaries.AreaLayer,
     subdistricts: boundaries.AreaLayer,
+    after: AfterWrite | None = None,
 ) -> None:
     """Copy the staged rows into PostgreSQL and upsert them there, in one transaction.
 
@@ -568,6 +578,8 @@ def _write_postgres(
             _count(pg, result, staged_rows, quarantined)
             result.ingest_id = ingest_id
             _log_ingest(pg, result, started)
+            if after is not None:
+                after(pg, result)
     except Exception as exc:
         if type(exc).__module__.startswith("psycopg"):
             raise StoreError(
@@ -576,3 +588,30 @@ def _write_postgres(
         raise
     finally:
         connection.close()
+
+
+@contextmanager
+def writing(location: Path | str) -> Iterator[Reader]:
+    """One write transaction on the store without an ingest (a sync that found nothing new)."""
+    try:
+        if pgstore.is_url(location):
+            target = pgstore.PostgresStore(str(location))
+            target.create_schema()
+            connection = target.connect(read_only=False)
+            try:
+                with connection.transaction():
+                    connection.execute("LOCK TABLE ingests IN EXCLUSIVE MODE")
+                    yield pgstore.PgReader(connection)
+            finally:
+                connection.close()
+            return
+        with store.replacing(Path(location)) as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                yield con
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+    except duckdb.Error as exc:
+        raise StoreError(_store_failure(exc)) from exc

@@ -74,6 +74,24 @@ PREDICTIONS_OF = (
 )
 """The predictions of some tickets (the parameter: their ids)."""
 
+HAS_TABLE = "SELECT count(*) FROM information_schema.tables WHERE table_name = ?"
+SNAPSHOT_DAYS = "SELECT DISTINCT as_of FROM backlog_snapshots"
+BACKFILL_BASIS = (
+    "SELECT count(*), count(last_activity), "
+    "min(reported_at) FILTER (WHERE last_activity IS NOT NULL) FROM tickets"
+)
+"""Tickets, those with a last change time, and the first report among them (for backfill)."""
+LAST_SYNC = (
+    "SELECT source, url, started_at, finished_at, pages, results, head, reached_back_to, "
+    "complete, summary FROM syncs ORDER BY sync_id DESC LIMIT 1"
+)
+LAST_COMPLETE_SYNC_HEAD = (
+    "SELECT head FROM syncs WHERE complete AND source = ? ORDER BY sync_id DESC LIMIT 1"
+)
+NEXT_SYNC_ID = "SELECT coalesce(max(sync_id), 0) + 1 FROM syncs"
+OLDEST_OPEN_REPORT = f"SELECT min(reported_at) FROM tickets WHERE {OPEN}"
+LAST_INGEST = "SELECT max(finished_at) FROM ingests"
+
 AS_OF = "SELECT max(greatest(reported_at, coalesce(last_activity, reported_at))) FROM tickets"
 NEWEST_REPORT = "SELECT max(reported_at) FROM tickets"
 KNOWN_CATEGORIES = (

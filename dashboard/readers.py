@@ -1,4 +1,4 @@
-"""Read raw Traffy CSV dumps and Open311 GeoReport v2 JSON into string tables.
+"""Read raw Traffy CSV dumps, Traffy search-API pages and Open311 GeoReport v2 JSON into string tables.
 
 A reader returns every input record either as a row of the `RawTable` (all values kept as
 text, with the physical line where the record starts) or as a `BrokenRecord` that the
@@ -52,8 +52,9 @@ GZIP_MAGIC = b"\x1f\x8b"
 BLOCK_BYTES = 1 << 24
 """CSV parse block: the largest single value khetmap reads (16 MiB)."""
 FORMAT_HINT = (
-    "khetmap reads the Traffy Fondue CSV dump (bangkok_traffy.csv layout, plain or .gz) "
-    "and Open311 GeoReport v2 requests.json"
+    "khetmap reads the Traffy Fondue CSV dump (bangkok_traffy.csv layout, plain or .gz), "
+    "pages of Traffy's search API (status, total, results) and Open311 GeoReport v2 "
+    "requests.json"
 )
 
 
@@ -531,6 +532,8 @@ def read_open311(path: Path, *, encoding: str = "utf-8") -> RawTable:
         raise InputFileError(
             f"{path}: JSON nested too deeply to be a list of service requests. {FORMAT_HINT}."
         ) from exc
+    if isinstance(document, dict) and "results" in document and "service_requests" not in document:
+        return read_traffy_api(path, document)
     if isinstance(document, dict) and isinstance(document.get("service_requests"), list):
         document = document["service_requests"]
     if document == []:
@@ -583,4 +586,71 @@ def _open311_row(item: dict[str, Any]) -> dict[str, str]:
     row["type"] = "{" + service + "}"
     lon, lat = _text(item.get("long")), _text(item.get("lat"))
     row["coords"] = f"{lon},{lat}" if lon or lat else ""
+    return row
+
+
+TRAFFY_API_FIELDS = {
+    "ticket_id": "ticket_id",
+    "type": "problem_type_abdul",
+    "organization": "org",
+    "comment": "comment",
+    "photo": "photo",
+    "photo_after": "after_photo",
+    "address": "address",
+    "subdistrict": "subdistrict",
+    "district": "district",
+    "province": "province",
+    "timestamp": "timestamp",
+    "state": "state",
+    "star": "star",
+    "count_reopen": "count_reopen",
+    "last_activity": "last_activity",
+}
+"""Dump column → search-API field (the API has no `last_activity`; kept if a mirror adds it)."""
+
+
+def read_traffy_api(path: Path, document: dict[str, Any]) -> RawTable:
+    """Read a page (or a sync's merged pages) of Traffy's search API into dump columns.
+
+    Each result keeps its position in `results` as its record number; a result that is
+    not a JSON object is a broken record (quarantined), never dropped.
+    """
+    results = document.get("results")
+    if document.get("status") is False or not isinstance(results, list):
+        raise InputFileError(
+            f"{path}: a Traffy search-API answer without a list of results "
+            f"(status={json.dumps(document.get('status'))}). {FORMAT_HINT}."
+        )
+    rows: dict[str, list[str]] = {name: [] for name in RAW_COLUMNS}
+    lines: list[int] = []
+    broken: list[BrokenRecord] = []
+    for number, item in enumerate(results, start=1):
+        if not isinstance(item, dict):
+            broken.append(
+                BrokenRecord(
+                    number, json.dumps(item, ensure_ascii=False), "broken record: not a JSON object"
+                )
+            )
+            continue
+        for name, value in traffy_api_row(item).items():
+            rows[name].append(value)
+        lines.append(number)
+    columns = {name: pa.array(values, pa.string()) for name, values in rows.items()}
+    columns["source_record"] = pa.array(lines, pa.int64())
+    table = RawTable(path=path, table=pa.table(columns), broken=broken, records_read=len(results))
+    if not results:
+        table.warnings.append(f"{path}: a search-API answer with no results: none stored")
+    return table
+
+
+def traffy_api_row(item: dict[str, Any]) -> dict[str, str]:
+    """One search-API result as dump columns: coords [lon, lat] → "lon,lat"."""
+    row = {column: _text(item.get(key)) for column, key in TRAFFY_API_FIELDS.items()}
+    if not row["state"]:
+        row["state"] = _text(item.get("status"))
+    coords = item.get("coords")
+    if isinstance(coords, list) and len(coords) == 2:
+        row["coords"] = f"{_text(coords[0])},{_text(coords[1])}"
+    else:
+        row["coords"] = _text(coords)
     return row

@@ -98,6 +98,34 @@ CREATE TABLE IF NOT EXISTS classifier_scores (
     held_out_f1 DOUBLE PRECISION NOT NULL,
     predicted BOOLEAN NOT NULL
 );
+CREATE TABLE IF NOT EXISTS backlog_snapshots (
+    as_of DATE NOT NULL,
+    district_code VARCHAR NOT NULL,
+    subdistrict_code VARCHAR NOT NULL,
+    category VARCHAR NOT NULL,
+    state VARCHAR NOT NULL,
+    tickets BIGINT NOT NULL,
+    age_0_7 BIGINT NOT NULL,
+    age_8_30 BIGINT NOT NULL,
+    age_31_90 BIGINT NOT NULL,
+    age_over_90 BIGINT NOT NULL,
+    backfilled BOOLEAN NOT NULL,
+    taken_at TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE IF NOT EXISTS syncs (
+    sync_id INTEGER NOT NULL PRIMARY KEY,
+    source VARCHAR NOT NULL,
+    url VARCHAR NOT NULL,
+    started_at TIMESTAMPTZ NOT NULL,
+    finished_at TIMESTAMPTZ NOT NULL,
+    pages INTEGER NOT NULL,
+    results BIGINT NOT NULL,
+    head TIMESTAMPTZ,
+    reached_back_to TIMESTAMPTZ,
+    complete BOOLEAN NOT NULL,
+    ingest_id INTEGER,
+    summary VARCHAR NOT NULL
+);
 """
 """Predicted categories of untyped tickets live in their own table: a citizen's own type
 in `tickets` is never overwritten."""

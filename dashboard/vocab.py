@@ -24,6 +24,13 @@ OPEN_STATES = ("waiting", "forwarded", "in_progress", "other")
 
 FINISHED = "finished"
 
+OPEN_UNRECORDED = "open_unrecorded"
+"""A backfilled snapshot's state for a ticket that was open that day in an unknown state:
+its last change (`last_activity`) came later, so only "not yet in its present state" is known."""
+
+BACKLOG_STATES = (*OPEN_STATES, OPEN_UNRECORDED)
+"""States that count as open backlog in a daily snapshot."""
+
 RAW_STATE_LABELS = {
     "รอรับเรื่อง": "waiting",
     "ส่งต่อ(ใหม่)": "forwarded",

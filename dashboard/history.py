@@ -1,0 +1,126 @@
+"""The backlog's history: one snapshot per Bangkok day, kept in the store.
+
+A snapshot counts tickets per district × subdistrict × category × state, with the age
+buckets of the day (days since the report). Category '*' counts every ticket once; each
+named category (and 'unspecified') counts the tickets filed under it, so a ticket of two
+types is in two category rows. Tickets with no usable location are under district 'none'.
+
+Live snapshots are taken by `khetmap sync` (the first sync of a Bangkok day takes it, and
+it is never rewritten). Days before the first sync are backfilled from report and finish
+times, only where the data has them (`last_activity`): a ticket's state on day D is its
+present state if its last change came by then, else "open, state that day not recorded".
+Backfilled rows say so (`backfilled`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from dashboard import queries
+from dashboard.store import Reader
+from dashboard.vocab import BANGKOK_TZ, OPEN_UNRECORDED
+
+ALL_CATEGORIES = "*"
+DEFAULT_BACKFILL_DAYS = 400
+"""Days before the first snapshot that a sync fills in (at most), when the data allows."""
+
+_AGES = (
+    "count(*) FILTER (WHERE age_days <= 7) AS age_0_7, "
+    "count(*) FILTER (WHERE age_days BETWEEN 8 AND 30) AS age_8_30, "
+    "count(*) FILTER (WHERE age_days BETWEEN 31 AND 90) AS age_31_90, "
+    "count(*) FILTER (WHERE age_days > 90) AS age_over_90"
+)
+
+
+def _snapshot_sql(state: str, only: str) -> str:
+    dated = f"""
+        SELECT coalesce(t.district_code, 'none') AS district_code,
+               coalesce(t.subdistrict_code, 'none') AS subdistrict_code,
+               {state} AS state,
+               floor(({queries.epoch("p.instant")} - {queries.epoch("t.reported_at")}) / 86400.0)
+                   AS age_days,
+               {queries.CATEGORIES_OR_UNSPECIFIED.replace("categories", "t.categories")} AS cats,
+               p.day, p.backfilled, p.taken_at
+        FROM tickets t CROSS JOIN (
+            SELECT ?::TIMESTAMPTZ AS instant, ?::DATE AS day, ?::BOOLEAN AS backfilled,
+                   ?::TIMESTAMPTZ AS taken_at
+        ) AS p
+        WHERE t.reported_at < p.instant {only}
+    """
+    return f"""
+INSERT INTO backlog_snapshots (as_of, district_code, subdistrict_code, category, state,
+    tickets, age_0_7, age_8_30, age_31_90, age_over_90, backfilled, taken_at)
+SELECT day, district_code, subdistrict_code, category, state, count(*) AS tickets, {_AGES},
+       backfilled, taken_at
+FROM (
+    SELECT day, backfilled, taken_at, district_code, subdistrict_code, state, age_days,
+           unnest(array_prepend('{ALL_CATEGORIES}', cats)) AS category
+    FROM ({dated}) AS dated
+) AS counted
+GROUP BY day, backfilled, taken_at, district_code, subdistrict_code, category, state
+"""
+
+
+LIVE_SQL = _snapshot_sql("t.state", "")
+BACKFILL_SQL = _snapshot_sql(
+    f"CASE WHEN t.last_activity <= p.instant THEN t.state ELSE '{OPEN_UNRECORDED}' END",
+    "AND t.last_activity IS NOT NULL",
+)
+
+
+@dataclass(frozen=True)
+class Taken:
+    """What one sync did to the history."""
+
+    day: date
+    taken: bool
+    """False: the day already had its snapshot (one per Bangkok day, never rewritten)"""
+    backfilled_days: int = 0
+    backfill_share: float | None = None
+    """share of tickets with a finish/last-change time, on which backfilled days rest"""
+
+
+def bangkok_day(instant: datetime) -> date:
+    return instant.astimezone(BANGKOK_TZ).date()
+
+
+def day_end(day: date) -> datetime:
+    """The instant a Bangkok day ends (the next day's midnight)."""
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=BANGKOK_TZ)
+
+
+def record(con: Reader, *, now: datetime, backfill_days: int = DEFAULT_BACKFILL_DAYS) -> Taken:
+    """Take today's snapshot (if the day has none yet) and backfill earlier days the data allows.
+
+    Runs inside the caller's write transaction.
+    """
+    today = bangkok_day(now)
+    days = {row[0] for row in con.execute(queries.SNAPSHOT_DAYS).fetchall()}
+    taken = today not in days
+    if taken:
+        con.execute(LIVE_SQL, [now, today, False, now])
+    filled, share = backfill(con, before=today, have=days | {today}, now=now, limit=backfill_days)
+    return Taken(day=today, taken=taken, backfilled_days=filled, backfill_share=share)
+
+
+def backfill(
+    con: Reader, *, before: date, have: set[date], now: datetime, limit: int
+) -> tuple[int, float | None]:
+    """Fill the days before `before` that have no snapshot, from report and change times.
+
+    Returns the days filled and the share of tickets the backfill rests on (None when no
+    ticket has a `last_activity`, so nothing can be backfilled).
+    """
+    total, timed, first = con.execute(queries.BACKFILL_BASIS).fetchall()[0]
+    if not timed or first is None:
+        return 0, None
+    share = float(timed) / float(total)
+    filled = 0
+    day = max(bangkok_day(first), before - timedelta(days=limit))
+    while day < before:  # a day no sync ran on (before the first, or a missed one)
+        if day not in have:
+            con.execute(BACKFILL_SQL, [day_end(day), day, True, now])
+            filled += 1
+        day += timedelta(days=1)
+    return filled, share

@@ -1,0 +1,260 @@
+"""Polite, bounded HTTP GETs for `khetmap sync`: one place for retries, limits and headers.
+
+Retries are tenacity's (exponential backoff with jitter, a fixed number of attempts) on
+what is worth trying again: a timeout, a dropped connection, HTTP 429 and 5xx, and an
+answer the caller found broken (`TransientError`). A `Retry-After` header is honoured: the
+wait is at least what the server asked for. Every answer is read with a byte cap, so a
+runaway page cannot fill the memory.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import tenacity
+import urllib3
+from urllib3.util import Retry
+
+from dashboard import __version__
+from dashboard.errors import SyncError
+
+LOG = logging.getLogger("khetmap.sync")
+USER_AGENT = (
+    f"khetmap/{__version__} (Bangkok complaints dashboard; daily sync; "
+    "+https://github.com/khetmap/khetmap)"
+)
+BASE_HEADERS = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip"}
+T = TypeVar("T")
+
+
+def _env_float(name: str, default: float) -> float:
+    try:
+        return float(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+def _env_int(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+@dataclass(frozen=True)
+class Politeness:
+    """How hard khetmap may lean on a server. Each field has a KHETMAP_SYNC_* setting."""
+
+    delay: float = 1.0
+    """seconds between two requests (KHETMAP_SYNC_DELAY)"""
+    timeout: float = 60.0
+    """seconds to wait for an answer (KHETMAP_SYNC_TIMEOUT)"""
+    attempts: int = 6
+    """tries per request before the sync gives up (KHETMAP_SYNC_ATTEMPTS)"""
+    backoff: float = 2.0
+    """first wait after a failure, doubled each time (KHETMAP_SYNC_BACKOFF)"""
+    max_wait: float = 300.0
+    """longest single wait, also for a Retry-After (KHETMAP_SYNC_MAX_WAIT)"""
+
+    @classmethod
+    def from_env(cls) -> Politeness:
+        return cls(
+            delay=max(0.0, _env_float("KHETMAP_SYNC_DELAY", cls.delay)),
+            timeout=max(0.1, _env_float("KHETMAP_SYNC_TIMEOUT", cls.timeout)),
+            attempts=max(1, _env_int("KHETMAP_SYNC_ATTEMPTS", cls.attempts)),
+            backoff=max(0.0, _env_float("KHETMAP_SYNC_BACKOFF", cls.backoff)),
+            max_wait=max(0.0, _env_float("KHETMAP_SYNC_MAX_WAIT", cls.max_wait)),
+        )
+
+
+class TransientError(Exception):
+    """A failure worth another try: the server may answer properly next time."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+
+
+@dataclass
+class Client:
+    """A connection pool with khetmap's User-Agent, timeouts and retry policy."""
+
+    politeness: Politeness = field(default_factory=Politeness.from_env)
+    sleep: Callable[[float], None] = field(default=tenacity.nap.sleep)
+    retries_done: int = 0
+    """requests tried again (for the summary line)"""
+    waited: float = 0.0
+    """seconds spent waiting for retries"""
+
+    def __post_init__(self) -> None:
+        self.pool = urllib3.PoolManager(retries=False)  # tenacity decides, not urllib3
+
+    def get(
+        self,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        max_bytes: int,
+        accept: tuple[int, ...] = (200,),
+        sink: Callable[[int, Mapping[str, str], Iterator[bytes]], None] | None = None,
+    ) -> Answer:
+        """GET `url` once: an `Answer`, or `TransientError` / `SyncError` (bad status, too big).
+
+        With `sink`, the body is streamed to it instead of being kept (large downloads).
+        """
+        timeout = urllib3.Timeout(connect=self.politeness.timeout, read=self.politeness.timeout)
+        try:
+            response = self.pool.request(
+                "GET",
+                url,
+                headers={**BASE_HEADERS, **(headers or {})},
+                timeout=timeout,
+                preload_content=False,
+            )
+        except (urllib3.exceptions.TimeoutError, urllib3.exceptions.ProtocolError) as exc:
+            raise TransientError(f"{_host(url)} did not answer in time ({_reason(exc)})") from exc
+        except urllib3.exceptions.HTTPError as exc:
+            raise TransientError(f"cannot reach {_host(url)} ({_reason(exc)})") from exc
+        whole = False
+        try:
+            status = response.status
+            found = {k.lower(): v for k, v in response.headers.items()}
+            if status == 429 or status >= 500:
+                raise TransientError(
+                    f"{_host(url)} answered HTTP {status}",
+                    retry_after=_retry_after(found.get("retry-after")),
+                )
+            if status not in accept:
+                raise SyncError(
+                    f"{url} answered HTTP {status}: check the URL setting (a mirror or proxy?)."
+                )
+            declared = _int(found.get("content-length"))
+            if declared is not None and declared > max_bytes and sink is None:
+                raise SyncError(_too_big(url, declared, max_bytes))
+            chunks = _capped(response, url, max_bytes if sink is None else None)
+            if sink is not None:
+                sink(status, found, chunks)
+                whole = True
+                return Answer(status, found, b"")
+            body = b"".join(chunks)
+            whole = True
+            return Answer(status, found, body)
+        except (urllib3.exceptions.TimeoutError, urllib3.exceptions.ProtocolError) as exc:
+            raise TransientError(f"{_host(url)} stopped sending ({_reason(exc)})") from exc
+        finally:
+            if not whole:  # an unread body must not be left on a pooled connection
+                response.close()
+            response.release_conn()
+
+    def retrying(self, attempt: Callable[[], T], *, what: str) -> T:
+        """Run `attempt` until it does not raise `TransientError`, backing off between tries."""
+        politeness = self.politeness
+        retrying = tenacity.Retrying(
+            retry=tenacity.retry_if_exception_type(TransientError),
+            stop=tenacity.stop_after_attempt(politeness.attempts),
+            wait=_RetryAfterOrBackoff(politeness),
+            sleep=self._sleep,
+            before_sleep=lambda state: self._log_retry(state, what),
+            reraise=True,
+        )
+        try:
+            return retrying(attempt)
+        except TransientError as exc:
+            raise SyncError(
+                f"{what}: {exc}, still after {politeness.attempts} tries; nothing was "
+                "changed in the store, and `khetmap sync` resumes from here next time."
+            ) from exc
+
+    def pause(self) -> None:
+        """The delay between two requests."""
+        if self.politeness.delay:
+            self.sleep(self.politeness.delay)
+
+    def _sleep(self, seconds: float) -> None:
+        self.waited += seconds
+        self.sleep(seconds)
+
+    def _log_retry(self, state: tenacity.RetryCallState, what: str) -> None:
+        self.retries_done += 1
+        outcome = state.outcome
+        error = outcome.exception() if outcome else None
+        wait = state.next_action.sleep if state.next_action else 0.0
+        LOG.warning("%s: %s; trying again in %.1f s", what, error, wait)
+
+
+class _RetryAfterOrBackoff(tenacity.wait.wait_base):
+    """Exponential backoff with jitter, but never shorter than the server's Retry-After."""
+
+    def __init__(self, politeness: Politeness) -> None:
+        self.politeness = politeness
+        self.backoff = tenacity.wait_exponential(
+            multiplier=politeness.backoff, max=politeness.max_wait
+        ) + tenacity.wait_random(0, politeness.backoff / 2)
+
+    def __call__(self, retry_state: tenacity.RetryCallState) -> float:
+        wait = float(self.backoff(retry_state))
+        outcome = retry_state.outcome
+        error = outcome.exception() if outcome else None
+        asked = getattr(error, "retry_after", None)
+        if asked is not None:
+            if asked > self.politeness.max_wait:
+                raise SyncError(
+                    f"the server asked khetmap to wait {asked:.0f} s (Retry-After), longer than "
+                    f"KHETMAP_SYNC_MAX_WAIT={self.politeness.max_wait:.0f} s; try again later."
+                )
+            wait = max(wait, asked)
+        return min(wait, self.politeness.max_wait)
+
+
+def _capped(response: Any, url: str, max_bytes: int | None) -> Iterator[bytes]:
+    received = 0
+    for chunk in response.stream(1 << 16):
+        received += len(chunk)
+        if max_bytes is not None and received > max_bytes:
+            raise SyncError(_too_big(url, received, max_bytes))
+        yield chunk
+
+
+def _too_big(url: str, size: int, limit: int) -> str:
+    return (
+        f"{url} sent more than {limit:,} bytes ({size:,} so far) for one page, which is not "
+        "a Traffy search page; nothing was stored (raise KHETMAP_SYNC_MAX_PAGE_BYTES if "
+        "the server's pages really are this large)."
+    )
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        seconds = Retry().parse_retry_after(value)  # seconds or an HTTP date
+    except Exception:  # an unparseable header is ignored, as browsers do
+        return None
+    return max(0.0, float(seconds))
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _host(url: str) -> str:
+    return urllib3.util.parse_url(url).host or url
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return (text[0] if text else type(exc).__name__)[:160]
