@@ -61,9 +61,10 @@ def served(fake: FakeTraffy) -> Iterator[str]:
 
 def stored(location: Path) -> list[tuple[str, str]]:
     with duckdb.connect(str(location), read_only=True) as con:
-        return [(str(r[0]), str(r[1])) for r in con.execute(
-            "SELECT ticket_id, state_label FROM tickets"
-        ).fetchall()]
+        return [
+            (str(r[0]), str(r[1]))
+            for r in con.execute("SELECT ticket_id, state_label FROM tickets").fetchall()
+        ]
 
 
 def assert_mirrors(location: Path, fake: FakeTraffy, outcome: Outcome) -> None:
@@ -252,7 +253,10 @@ def test_a_ticket_finished_between_two_syncs_is_finished_and_day_one_still_shows
             "WHERE category = '*' GROUP BY 1 ORDER BY 1"
         ).fetchall()
     assert counts[date(2026, 11, 23)] == (counts.get(date(2026, 11, 24)) or 0) + 1
-    assert [(d, b) for d, b, _ in days] == [(date(2026, 11, 23), False), (date(2026, 11, 24), False)]
+    assert [(d, b) for d, b, _ in days] == [
+        (date(2026, 11, 23), False),
+        (date(2026, 11, 24), False),
+    ]
     assert all(n == len(fake.tickets) for _, _, n in days)  # every ticket once under '*'
     third = sync.sync(location=location, base_url=served, now=lambda: day2)
     assert third.snapshot is not None and not third.snapshot.taken  # one per Bangkok day
@@ -265,14 +269,32 @@ def test_two_syncs_of_one_store_never_run_at_once(
     fake.response_delay = 0.3
     env = _cli_env()
     first = subprocess.Popen(
-        [sys.executable, "-m", "dashboard.cli", "sync", "--store", str(location), "--base-url", served],
+        [
+            sys.executable,
+            "-m",
+            "dashboard.cli",
+            "sync",
+            "--store",
+            str(location),
+            "--base-url",
+            served,
+        ],
         env=env,
         cwd=REPO,
     )
     try:
         _wait_for(lambda: fake.api_requests >= 1)
         second = subprocess.run(
-            [sys.executable, "-m", "dashboard.cli", "sync", "--store", str(location), "--base-url", served],
+            [
+                sys.executable,
+                "-m",
+                "dashboard.cli",
+                "sync",
+                "--store",
+                str(location),
+                "--base-url",
+                served,
+            ],
             env=env,
             cwd=REPO,
             capture_output=True,
@@ -290,7 +312,16 @@ def test_a_killed_sync_resumes_where_it_stopped(
 ) -> None:
     location = tmp_path / "store.duckdb"
     fake.response_delay = 0.2
-    command = [sys.executable, "-m", "dashboard.cli", "sync", "--store", str(location), "--base-url", served]
+    command = [
+        sys.executable,
+        "-m",
+        "dashboard.cli",
+        "sync",
+        "--store",
+        str(location),
+        "--base-url",
+        served,
+    ]
     killed = subprocess.Popen(command, env=_cli_env(), cwd=REPO)
     _wait_for(lambda: fake.api_requests >= 4)
     killed.send_signal(signal.SIGKILL)
@@ -298,7 +329,9 @@ def test_a_killed_sync_resumes_where_it_stopped(
     assert not location.exists()  # nothing half-stored
     asked_before = len(fake.seen)
     fake.response_delay = 0.0
-    done = subprocess.run(command, env=_cli_env(), cwd=REPO, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        command, env=_cli_env(), cwd=REPO, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     resumed = [s.offset for s in fake.seen[asked_before:]]
     assert resumed[0] is not None and resumed[0] > 0  # went on; did not start again at 0

@@ -9,6 +9,7 @@ finished, tickets withdrawn).
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import json
@@ -91,10 +92,9 @@ class FakeTraffy:
                 return
 
             def do_GET(self) -> None:
-                try:
+                # the client may have given up (a timeout fault): nothing to answer then
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self._answer()
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up (a timeout fault): nothing to answer
 
             def _answer(self) -> None:
                 parts = urlsplit(self.path)
@@ -251,7 +251,7 @@ def sample_tickets(path: Path, count: int) -> list[dict[str, Any]]:
     """The newest `count` real tickets of traffy_sample.csv.gz with an id, newest first."""
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     frame = frame[frame["ticket_id"] != ""].tail(count).iloc[::-1]
-    return [api_result(row) for row in frame.to_dict("records")]
+    return [api_result({str(k): v for k, v in row.items()}) for row in frame.to_dict("records")]
 
 
 def real_page(path: Path) -> bytes:
