@@ -353,3 +353,119 @@ def _wait_for(condition: Any, timeout: float = 60.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError("timed out waiting")
         time.sleep(0.02)
+
+
+# --- the dump ------------------------------------------------------------------------
+
+
+def dump_bytes() -> bytes:
+    return (real_data_dir() / "traffy_dump_format_sample.csv").read_bytes()
+
+
+BANGKOK_MAY_13 = datetime(2023, 5, 13, 3, 0, tzinfo=UTC)
+
+
+def finish_one_ticket(data: bytes) -> bytes:
+    """The dump a day later: its first waiting ticket finished, with a newer last_activity."""
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+    first = next(row for row in rows if row["state"] == "รอรับเรื่อง")
+    first["state"], first["last_activity"] = "เสร็จสิ้น", "2023-05-13 01:00:00.000000+00"
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def test_an_unchanged_dump_is_not_downloaded_twice_and_a_changed_one_is(
+    fake: FakeTraffy, served: str, tmp_path: Path
+) -> None:
+    location = tmp_path / "store.duckdb"
+    url = fake.dump_url(served)
+    fake.set_dump(dump_bytes())
+    first = sync.sync(location=location, source="dump", base_url=url, now=lambda: BANGKOK_MAY_13)
+    assert first.downloaded and first.reconciliation is not None
+    assert first.reconciliation.accounted == first.reconciliation.rows_read == 1000
+    second = sync.sync(location=location, source="dump", base_url=url, now=lambda: BANGKOK_MAY_13)
+    asked = fake.seen[-1]
+    assert asked.headers.get("If-None-Match") == fake.dump_etag and asked.status == 304
+    assert not second.downloaded and second.reconciliation is None
+    assert "has not changed" in second.line()
+    fake.set_dump(finish_one_ticket(dump_bytes()))
+    third = sync.sync(location=location, source="dump", base_url=url, now=lambda: BANGKOK_MAY_13)
+    assert fake.seen[-1].status == 200 and third.downloaded
+    assert third.reconciliation is not None and third.reconciliation.stored_updated == 1
+
+
+def test_a_dump_download_cut_half_way_resumes_with_a_range_request(
+    fake: FakeTraffy, served: str, tmp_path: Path
+) -> None:
+    location = tmp_path / "store.duckdb"
+    fake.set_dump(dump_bytes())
+    fake.dump_cut_once = True
+    outcome = sync.sync(location=location, source="dump", base_url=fake.dump_url(served))
+    statuses = [s.status for s in fake.seen]
+    assert statuses == [200, 206]
+    resumed_at = int(fake.seen[1].headers["Range"].removeprefix("bytes=").rstrip("-"))
+    assert 0 < resumed_at <= len(dump_bytes()) // 2  # from what had arrived, not from 0
+    assert outcome.reconciliation is not None and outcome.reconciliation.rows_read == 1000
+    kept = sync.state_dir(location) / "dump" / "bangkok_traffy.csv"
+    assert kept.read_bytes() == dump_bytes()  # the two halves make the file, byte for byte
+
+
+def test_days_before_the_first_sync_are_backfilled_from_finish_times_and_marked(
+    fake: FakeTraffy, served: str, tmp_path: Path
+) -> None:
+    import pandas as pd
+
+    from dashboard.history import day_end
+
+    location = tmp_path / "store.duckdb"
+    fake.set_dump(dump_bytes())
+    outcome = sync.sync(
+        location=location, source="dump", base_url=fake.dump_url(served), now=lambda: BANGKOK_MAY_13
+    )
+    assert outcome.snapshot is not None and outcome.snapshot.backfilled_days == 2
+    assert outcome.snapshot.backfill_share == 1.0
+    with duckdb.connect(str(location), read_only=True) as con:
+        con.execute("SET TimeZone = 'UTC'")
+        snap = con.execute(
+            "SELECT as_of, backfilled, state, sum(tickets) FROM backlog_snapshots "
+            "WHERE category = '*' GROUP BY 1, 2, 3"
+        ).df()
+        tickets = con.execute("SELECT reported_at, last_activity, state FROM tickets").df()
+    snap["as_of"] = pd.to_datetime(snap["as_of"]).dt.date
+    marks = snap.groupby("as_of")["backfilled"].first().to_dict()
+    assert marks == {date(2023, 5, 11): True, date(2023, 5, 12): True, date(2023, 5, 13): False}
+    for day in (date(2023, 5, 11), date(2023, 5, 12)):
+        end = pd.Timestamp(day_end(day))
+        known = tickets[tickets["reported_at"] < end]
+        expected = (
+            known["state"].where(known["last_activity"] <= end, "open_unrecorded").value_counts()
+        )
+        found = snap[snap["as_of"] == day].set_index("state")["sum(tickets)"]
+        assert found.sort_index().to_dict() == expected.sort_index().to_dict()
+
+
+def test_a_sync_into_postgresql_mirrors_the_server_and_keeps_the_snapshot(
+    fake: FakeTraffy, served: str, pg_url: str
+) -> None:
+    import psycopg
+
+    outcome = sync.sync(
+        location=pg_url, base_url=served, now=lambda: datetime(2026, 11, 24, tzinfo=UTC)
+    )
+    assert outcome.reconciliation is not None
+    assert outcome.reconciliation.accounted == outcome.reconciliation.rows_read
+    with psycopg.connect(pg_url) as con:
+        rows = con.execute("SELECT ticket_id, state_label FROM tickets").fetchall()
+        whole = con.execute(
+            "SELECT sum(tickets) FROM backlog_snapshots WHERE category = '*'"
+        ).fetchall()[0][0]
+        logged = con.execute("SELECT source, complete FROM syncs").fetchall()
+    assert dict(rows) == {str(t["ticket_id"]): t["state"] for t in fake.tickets}
+    assert len(rows) == whole == len(fake.tickets)
+    assert logged == [("api", True)]
