@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 import h3
@@ -287,3 +287,35 @@ def brief_document(
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS)
 def newest_report(version: str) -> datetime | None:
     return _query(metrics.newest_report)
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS)
+def freshness(version: str) -> metrics.Freshness:
+    return _query(metrics.freshness)
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=64)
+def snapshot_for(version: str, asked: date) -> metrics.Snapshot | None:
+    return _query(metrics.snapshot_for, asked=asked)
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=128)
+def backlog_history(version: str, filters: metrics.Filters) -> pd.DataFrame:
+    return _query(metrics.backlog_history, filters=filters)
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=128)
+def snapshot_summary(
+    version: str, day: date, by: metrics.AreaLevel, filters: metrics.Filters
+) -> pd.DataFrame:
+    geo = geography()
+    layer = geo.districts if by == "district" else geo.subdistricts
+    population = geo.population if by == "district" else None
+    return _query(
+        metrics.snapshot_summary,
+        day=day,
+        by=by,
+        layer=layer,
+        population=population,
+        filters=filters,
+    )

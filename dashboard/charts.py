@@ -41,3 +41,38 @@ def weekly_lines(weekly: pd.DataFrame, *, series: dict[str, str], lang: str) -> 
         )
         .properties(height=220)
     )
+
+
+def backlog_lines(history: pd.DataFrame, *, lang: str) -> alt.LayerChart:
+    """Open backlog per day, a line per state; backfilled days are hollow points."""
+    frame = history.copy()
+    frame["day_label"] = [i18n.short_date(pd.Timestamp(d).date(), lang) for d in frame["as_of"]]
+    frame["series"] = [i18n.state_label(s, lang) for s in frame["state"]]
+    frame["kind"] = [
+        i18n.t("kind_backfilled" if b else "kind_recorded", lang) for b in frame["backfilled"]
+    ]
+    frame = frame.drop(columns=["state"])  # the codes: the chart shows `series`, translated
+    months = list(i18n.months(lang))
+    month_expr = f"{months}[month(datum.value)] + ' ' + year(datum.value)"
+    x = alt.X(
+        "as_of:T",
+        title=i18n.t("snapshot_day", lang),
+        axis=alt.Axis(labelExpr=month_expr, tickCount="month"),
+    )
+    y = alt.Y("tickets:Q", title=i18n.t("tickets", lang))
+    color = alt.Color("series:N", title=i18n.t("state", lang))
+    base = alt.Chart(frame)
+    lines = base.mark_line().encode(x=x, y=y, color=color)
+    points = base.mark_point(size=40).encode(
+        x=x,
+        y=y,
+        color=color,
+        fill=alt.condition("datum.backfilled", alt.value("white"), color),
+        tooltip=[
+            alt.Tooltip("day_label:N", title=i18n.t("snapshot_day", lang)),
+            alt.Tooltip("series:N", title=i18n.t("state", lang)),
+            alt.Tooltip("tickets:Q", title=i18n.t("tickets", lang), format=","),
+            alt.Tooltip("kind:N", title=i18n.t("snapshot_kind", lang)),
+        ],
+    )
+    return alt.LayerChart(layer=[lines, points])

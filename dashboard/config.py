@@ -67,3 +67,14 @@ def point_cap() -> int:
         return max(0, int(os.environ.get("KHETMAP_POINT_CAP", DEFAULT_POINT_CAP)))
     except ValueError:
         return DEFAULT_POINT_CAP
+
+
+DEFAULT_STALE_HOURS = 24.0
+
+
+def stale_hours() -> float:
+    """KHETMAP_STALE_HOURS: the dashboard warns when the last sync is older (default 24)."""
+    try:
+        return max(0.0, float(os.environ.get("KHETMAP_STALE_HOURS", DEFAULT_STALE_HOURS)))
+    except ValueError:
+        return DEFAULT_STALE_HOURS

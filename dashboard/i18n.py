@@ -295,6 +295,87 @@ LABELS: dict[str, tuple[str, str]] = {
         "ยังไม่มีเรื่องในฐานข้อมูล: สั่ง khetmap ingest ไฟล์ (หรือ khetmap run ซึ่งนำเข้าข้อมูลตั้งต้นให้)",
         "The store has no tickets yet: run khetmap ingest FILE (or khetmap run, which ingests the default data).",
     ),
+    "synced_at": (
+        "ซิงก์จาก Traffy ({source}) ล่าสุด {when} (เวลากรุงเทพฯ)",
+        "Last synced from Traffy ({source}) {when} (Bangkok time)",
+    ),
+    "sync_partial": (
+        "การซิงก์ครั้งล่าสุดอ่านไม่ครบถึงเรื่องค้างที่เก่าที่สุด (ถึงขีดจำกัดจำนวนหน้า)",
+        "The last sync did not read back to the oldest open ticket (it hit its page budget)",
+    ),
+    "never_synced": (
+        "ยังไม่เคยซิงก์: ข้อมูลมาจากไฟล์ที่นำเข้าเมื่อ {when} (เวลากรุงเทพฯ)",
+        "Never synced: the data comes from a file ingested {when} (Bangkok time)",
+    ),
+    "sync_stale": (
+        "ข้อมูลซิงก์ครั้งล่าสุดเมื่อ {when} ซึ่งนานกว่า {hours} ชั่วโมงแล้ว: การซิงก์ประจำวันอาจหยุดทำงาน "
+        "ตัวเลขในหน้านี้อาจไม่เป็นปัจจุบัน",
+        "The data was last synced {when}, more than {hours} hours ago: the daily sync may have "
+        "stopped, and the figures here may be out of date.",
+    ),
+    "source_api": ("API สาธารณะ", "public API"),
+    "source_dump": ("ไฟล์ดัมพ์ CSV", "CSV dump"),
+    "as_of_view": (
+        "กำลังดูงานค้าง ณ วันที่ {day} จากภาพรวมรายวัน{kind}: ตัวเลขคือจำนวนเรื่องตามเขต แขวง ประเภท "
+        "สถานะ และอายุที่บันทึกไว้ในวันนั้น",
+        "Viewing the backlog as of {day} from the daily snapshot{kind}: the figures are the "
+        "counts by district, subdistrict, category, state and age kept that day.",
+    ),
+    "as_of_backfilled": (
+        " (ย้อนสร้างจากเวลาแจ้งและเวลาเปลี่ยนสถานะล่าสุด ไม่ใช่ภาพที่บันทึกในวันนั้น)",
+        " (backfilled from report and last-change times, not recorded on the day)",
+    ),
+    "as_of_nearest": (
+        "ไม่มีภาพรวมของวันที่ {asked}: ใช้วันก่อนหน้าที่ใกล้ที่สุดคือ {day}",
+        "There is no snapshot for {asked}: showing the nearest earlier one, {day}.",
+    ),
+    "as_of_none": (
+        "ไม่มีภาพรวมรายวันในหรือก่อนวันที่ {asked}: ประวัติงานค้างเริ่มจากการซิงก์ครั้งแรก จึงแสดงข้อมูลปัจจุบันแทน",
+        "No daily snapshot on or before {asked}: the backlog's history starts with the first "
+        "sync, so this shows today's data.",
+    ),
+    "as_of_dates_ignored": (
+        "ช่วงวันที่ที่เลือกไม่ใช้กับภาพรวมรายวัน: ภาพรวมนับทุกเรื่องที่แจ้งจนถึงวันนั้น",
+        "The chosen date range does not apply to a snapshot: it counts every ticket reported "
+        "up to that day.",
+    ),
+    "as_of_needs_tickets": (
+        "ส่วนนี้ต้องใช้ข้อมูลรายเรื่อง ซึ่งภาพรวมรายวันไม่ได้เก็บไว้ (เก็บเฉพาะจำนวน): "
+        "จึงดูย้อนหลังไม่ได้ ล้างวันที่ในลิงก์ (as_of) เพื่อดูข้อมูลปัจจุบัน",
+        "This part needs individual tickets, which a daily snapshot does not keep (only counts): "
+        "it cannot be shown as of a past date. Remove as_of from the link to see today's data.",
+    ),
+    "as_of_page_live": (
+        "หน้านี้ต้องใช้ข้อมูลรายเรื่อง ซึ่งภาพรวมรายวันไม่ได้เก็บไว้: จึงแสดงข้อมูลปัจจุบัน ไม่ใช่ ณ วันที่ {day}",
+        "This page needs individual tickets, which a daily snapshot does not keep: it shows "
+        "today's data, not {day}.",
+    ),
+    "as_of_metric": (
+        "{metric}: ภาพรวมรายวันไม่ได้เก็บค่านี้ (เก็บจำนวนตามสถานะและอายุ): แสดงจำนวนเรื่องค้างแทน",
+        "{metric}: a daily snapshot does not keep this (it keeps counts by state and age): "
+        "showing open tickets instead.",
+    ),
+    "backlog_history": ("งานค้างตามช่วงเวลา", "Open backlog over time"),
+    "backlog_history_none": (
+        "ยังไม่มีประวัติงานค้าง: ภาพรวมรายวันเริ่มเก็บเมื่อรัน khetmap sync ครั้งแรก "
+        "และข้อมูลนี้ไม่มีเวลาเปลี่ยนสถานะล่าสุด (last_activity) ที่จะใช้ย้อนสร้างวันก่อนหน้าได้",
+        "No backlog history yet: daily snapshots start with the first khetmap sync, and this "
+        "data has no last-change times (last_activity) to backfill earlier days from.",
+    ),
+    "backlog_history_backfilled": (
+        "จุดกลวงคือวันที่ย้อนสร้างจากเวลาแจ้งและเวลาเปลี่ยนสถานะล่าสุด ({share} ของเรื่องมีเวลานี้) "
+        "จุดทึบคือภาพรวมที่บันทึกโดยการซิงก์ในวันนั้น",
+        "Hollow points are backfilled from report and last-change times ({share} of tickets have "
+        "one); filled points were recorded by a sync that day.",
+    ),
+    "backlog_history_categories": (
+        "เลือกหลายประเภท: เรื่องที่อยู่ในสองประเภทที่เลือกนับในแต่ละประเภท",
+        "Several categories chosen: a ticket filed under two of them counts in each.",
+    ),
+    "snapshot_day": ("วันที่", "Day"),
+    "snapshot_kind": ("ที่มา", "Source"),
+    "kind_recorded": ("บันทึกโดยการซิงก์", "recorded by a sync"),
+    "kind_backfilled": ("ย้อนสร้าง", "backfilled"),
     "as_of_bangkok": ("ข้อมูล ณ {when} (เวลากรุงเทพฯ)", "Data as of {when} (Bangkok time)"),
     "choose_options": ("เลือก", "Choose"),
     "all_categories": ("ทุกประเภท", "All categories"),

@@ -380,3 +380,148 @@ def newest_report(con: Reader) -> datetime | None:
     """Return the newest `reported_at` in the store (the end of default review periods)."""
     value = con.execute(queries.NEWEST_REPORT).fetchall()[0][0]
     return value if isinstance(value, datetime) else None
+
+
+# --- the backlog's history (daily snapshots) -------------------------------------------
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The snapshot a past-date view shows: its day, and whether it was backfilled."""
+
+    asked: date
+    day: date
+    backfilled: bool
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """When the store was last brought up to date, and how."""
+
+    synced_at: datetime | None
+    """the last `khetmap sync` (None: never synced; the data came from `khetmap ingest`)"""
+    source: str | None
+    complete: bool
+    ingested_at: datetime | None
+    last_change_share: float = 0.0
+    """share of tickets with a last-change time (what backfilled history rests on)"""
+
+    def stale(self, now: datetime, hours: float) -> bool:
+        """True when synced before but not within `hours` (a stopped sync)."""
+        return self.synced_at is not None and (now - self.synced_at).total_seconds() > hours * 3600
+
+
+def _has_table(con: Reader, name: str) -> bool:
+    return bool(con.execute(queries.HAS_TABLE, [name]).fetchall()[0][0])
+
+
+def freshness(con: Reader) -> Freshness:
+    """The last sync and the last ingest of the store."""
+    ingested = con.execute(queries.LAST_INGEST_AT).fetchall()[0][0]
+    total, timed, _first = con.execute(queries.BACKFILL_BASIS).fetchall()[0]
+    share = float(timed) / float(total) if total else 0.0
+    rows = con.execute(queries.LAST_SYNC).fetchall() if _has_table(con, "syncs") else []
+    if not rows:
+        return Freshness(None, None, False, ingested, share)
+    source, _url, _started, finished, *_rest = rows[0]
+    return Freshness(finished, str(source), bool(rows[0][8]), ingested, share)
+
+
+def snapshot_for(con: Reader, asked: date) -> Snapshot | None:
+    """The newest snapshot on or before `asked` (None: the history starts later, or is empty)."""
+    if not _has_table(con, "backlog_snapshots"):
+        return None
+    day = con.execute(queries.SNAPSHOT_ON_OR_BEFORE, [asked]).fetchall()[0][0]
+    if day is None:
+        return None
+    day = day.date() if isinstance(day, datetime) else day
+    backfilled = con.execute(queries.SNAPSHOT_KIND, [day]).fetchall()[0][0]
+    return Snapshot(asked=asked, day=day, backfilled=bool(backfilled))
+
+
+def _snapshot_filter(filters: Filters) -> tuple[str, list[Any]]:
+    named = list(filters.categories)
+    where = queries.snapshot_where(
+        categories=bool(named),
+        district=bool(filters.district),
+        subdistrict=bool(filters.subdistrict),
+    )
+    params: list[Any] = [named] if named else []
+    params += [c for c in (filters.district, filters.subdistrict) if c]
+    return where, params
+
+
+def backlog_history(con: Reader, *, filters: Filters) -> pd.DataFrame:
+    """Open backlog per snapshot day and state: as_of, state, tickets, backfilled.
+
+    With several categories chosen, a ticket filed under two of them counts in each.
+    """
+    columns = ["as_of", "state", "tickets", "backfilled"]
+    if not _has_table(con, "backlog_snapshots"):
+        return pd.DataFrame(columns=columns)
+    where, params = _snapshot_filter(filters)
+    frame = con.execute(queries.backlog_history(where), params).df()
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    frame["as_of"] = pd.to_datetime(frame["as_of"])
+    frame["tickets"] = frame["tickets"].astype("int64")
+    frame["backfilled"] = frame["backfilled"].astype(bool)
+    return frame[columns]
+
+
+def snapshot_summary(
+    con: Reader,
+    *,
+    day: date,
+    by: AreaLevel,
+    layer: AreaLayer,
+    population: dict[str, int] | None,
+    filters: Filters,
+) -> pd.DataFrame:
+    """`area_summary`'s frame for one snapshot day: counts and open ages as kept that day.
+
+    Figures a snapshot does not keep (days to finish, reopened, stars) are NaN.
+    """
+    code_column = "district_code" if by == "district" else "subdistrict_code"
+    where, params = _snapshot_filter(replace(filters, subdistrict=None))
+    counted = con.execute(
+        queries.snapshot_summary(code_column=code_column, where=where), [day, *params]
+    ).df()
+    counted = counted.set_index("code")
+    areas = pd.DataFrame(
+        {"code": layer.codes, "name_th": layer.names_th, "name_en": layer.names_en}
+    )
+    if filters.district and by == "subdistrict":
+        areas = areas[[p == filters.district for p in layer.parent_codes]]
+    no_location = pd.DataFrame(
+        {
+            "code": [NO_LOCATION_CODE],
+            "name_th": [NO_LOCATION_NAME_TH],
+            "name_en": [NO_LOCATION_NAME_EN],
+        }
+    )
+    frame = pd.concat([areas, no_location], ignore_index=True).join(counted, on="code")
+    kept = [
+        "total",
+        "open",
+        "finished",
+        "irrelevant",
+        "unknown",
+        *(a for a, _, _ in queries.AGE_BUCKETS),
+    ]
+    kept.append("open_age_over_90")
+    frame[kept] = frame[kept].fillna(0).astype("int64")
+    if filters.state_group == "open":
+        frame["total"] = frame["open"]
+    elif filters.state_group == "finished":
+        frame["total"] = frame["finished"]
+    frame["open_share"] = (frame["open"] / frame["total"]).where(frame["total"] > 0)
+    frame["open_per_10k"] = _per_10k(frame, population if by == "district" else None)
+    frame["open_over_30"] = frame["open_age_31_90"] + frame["open_age_over_90"]
+    for missing in ("median_days_to_finish", "reopened", "mean_star"):
+        frame[missing] = math.nan
+    return frame[list(SUMMARY_COLUMNS)]
+
+
+SNAPSHOT_METRICS = ("open", "total", "open_share", "open_per_10k", "open_over_30")
+"""Map metrics a snapshot can draw (it keeps counts by state and open ages, not times)."""

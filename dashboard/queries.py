@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dashboard.vocab import FINISHED, UNSPECIFIED, open_sql
+from dashboard.vocab import BACKLOG_STATES, FINISHED, UNSPECIFIED, open_sql
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ LAST_COMPLETE_SYNC_HEAD = (
 )
 NEXT_SYNC_ID = "SELECT coalesce(max(sync_id), 0) + 1 FROM syncs"
 OLDEST_OPEN_REPORT = f"SELECT min(reported_at) FROM tickets WHERE {OPEN}"
-LAST_INGEST = "SELECT max(finished_at) FROM ingests"
+LAST_INGEST_AT = "SELECT max(finished_at) FROM ingests"
 
 AS_OF = "SELECT max(greatest(reported_at, coalesce(last_activity, reported_at))) FROM tickets"
 NEWEST_REPORT = "SELECT max(reported_at) FROM tickets"
@@ -392,3 +392,48 @@ def tickets_in_cells(where: str, resolution: int, dialect: Dialect = DUCKDB) -> 
     WHERE {where} AND h3_r9 IS NOT NULL AND {parent} IN (SELECT unnest(?::{cell}[]))
     ORDER BY ticket_id
     """
+
+
+# --- the backlog's daily snapshots (history) --------------------------------------------
+
+BACKLOG = "state IN (" + ", ".join(f"'{s}'" for s in BACKLOG_STATES) + ")"
+"""A snapshot row counts open backlog (including 'open, state that day not recorded')."""
+SNAPSHOT_ON_OR_BEFORE = "SELECT max(as_of) FROM backlog_snapshots WHERE as_of <= ?"
+SNAPSHOT_KIND = "SELECT bool_or(backfilled), min(taken_at) FROM backlog_snapshots WHERE as_of = ?"
+
+
+def snapshot_where(*, categories: bool, district: bool, subdistrict: bool) -> str:
+    """Rows of one view: '*' (each ticket once) or the chosen categories (parameter), an area."""
+    clauses = ["category IN (SELECT unnest(?::VARCHAR[]))" if categories else "category = '*'"]
+    if district:
+        clauses.append("district_code = ?")
+    if subdistrict:
+        clauses.append("subdistrict_code = ?")
+    return " AND ".join(clauses)
+
+
+def backlog_history(where: str) -> str:
+    """Open backlog per snapshot day and state (state-filtered to the backlog's states)."""
+    return f"""
+SELECT as_of, state, sum(tickets) AS tickets, bool_or(backfilled) AS backfilled
+FROM backlog_snapshots WHERE {where} AND {BACKLOG}
+GROUP BY as_of, state ORDER BY as_of, state
+"""
+
+
+def snapshot_summary(*, code_column: str, where: str) -> str:
+    """Per-area counts of one snapshot day (the first parameter), shaped like area_summary."""
+    return f"""
+SELECT {code_column} AS code,
+    sum(tickets) AS total,
+    coalesce(sum(tickets) FILTER (WHERE {BACKLOG}), 0) AS open,
+    coalesce(sum(tickets) FILTER (WHERE state = '{FINISHED}'), 0) AS finished,
+    coalesce(sum(tickets) FILTER (WHERE state = 'irrelevant'), 0) AS irrelevant,
+    coalesce(sum(tickets) FILTER (WHERE state = 'unknown'), 0) AS unknown,
+    coalesce(sum(age_0_7) FILTER (WHERE {BACKLOG}), 0) AS open_age_0_7,
+    coalesce(sum(age_8_30) FILTER (WHERE {BACKLOG}), 0) AS open_age_8_30,
+    coalesce(sum(age_31_90) FILTER (WHERE {BACKLOG}), 0) AS open_age_31_90,
+    coalesce(sum(age_over_90) FILTER (WHERE {BACKLOG}), 0) AS open_age_over_90
+FROM backlog_snapshots WHERE as_of = ? AND {where}
+GROUP BY {code_column}
+"""

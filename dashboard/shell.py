@@ -12,13 +12,13 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ParamSpec
 from urllib.parse import urlsplit
 
 import streamlit as st
 
-from dashboard import cache, i18n, metrics, urlstate
+from dashboard import cache, config, i18n, metrics, urlstate
 from dashboard.errors import KhetmapError
 from dashboard.text import inert
 from dashboard.urlstate import ViewState
@@ -29,6 +29,8 @@ P = ParamSpec("P")
 STATE_KEY = "khetmap_view_state"
 PAGE_FILES = {page: urlstate.page_file(page) for page in urlstate.PAGES}
 VERSION_CHECK_SECONDS = 30
+SNAPSHOT_PAGES = ("city", "district")
+"""Pages that can show a past date from the daily snapshots (the others need tickets)."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,9 @@ class Context:
     geo: cache.Geography
     predictions: int = 0
     """tickets with a predicted category in the store (0: no classifier has run)"""
+    snapshot: metrics.Snapshot | None = None
+    """the daily snapshot a past-date view (`as_of=`) shows; None: today's data"""
+    freshness: metrics.Freshness | None = None
 
     @property
     def with_predicted(self) -> bool:
@@ -130,10 +135,22 @@ def _start(page: str) -> Context:
     )
     params = {name: st.query_params.get_all(name) for name in st.query_params}
     state, notices = urlstate.parse(params, known=known)
+    snapshot = cache.snapshot_for(version, state.as_of) if state.as_of else None
+    lang = state.lang
+    if state.as_of and snapshot is None:
+        st.warning(i18n.t("as_of_none", lang, asked=state.as_of.isoformat()), icon="⚠️")
+        state = state.with_(as_of=None)
     st.session_state[STATE_KEY] = state
     _write_url(state)
     for notice in notices:
         st.warning(inert(notice.text(state.lang)), icon="⚠️")
+    freshness = cache.freshness(version)
+    _freshness_warning(freshness, lang)
+    if snapshot is not None and page in SNAPSHOT_PAGES:
+        _snapshot_banner(snapshot, state)
+    elif snapshot is not None and page != "about":
+        day = i18n.short_date(snapshot.day, lang)
+        st.info(i18n.t("as_of_page_live", lang, day=day), icon="🗓️")
     context = Context(
         page=page,
         state=state,
@@ -141,10 +158,53 @@ def _start(page: str) -> Context:
         as_of=as_of,
         geo=geo,
         predictions=cache.prediction_count(version),
+        snapshot=snapshot,
+        freshness=freshness,
     )
     _sidebar(context, cache.categories(version))  # most common first, 'unspecified' last
     _watch_version(version)
     return context
+
+
+def _freshness_warning(freshness: metrics.Freshness, lang: str) -> None:
+    hours = config.stale_hours()
+    if freshness.synced_at is not None and freshness.stale(datetime.now(UTC), hours):
+        when = f"{freshness.synced_at.astimezone(BANGKOK_TZ):%Y-%m-%d %H:%M}"
+        st.warning(i18n.t("sync_stale", lang, when=when, hours=f"{hours:g}"), icon="⏰")
+
+
+def _snapshot_banner(snapshot: metrics.Snapshot, state: ViewState) -> None:
+    lang = state.lang
+    kind = i18n.t("as_of_backfilled", lang) if snapshot.backfilled else ""
+    lines = [i18n.t("as_of_view", lang, day=i18n.short_date(snapshot.day, lang), kind=kind)]
+    if snapshot.day != snapshot.asked:
+        lines.append(
+            i18n.t(
+                "as_of_nearest",
+                lang,
+                asked=i18n.short_date(snapshot.asked, lang),
+                day=i18n.short_date(snapshot.day, lang),
+            )
+        )
+    if state.since or state.until:
+        lines.append(i18n.t("as_of_dates_ignored", lang))
+    st.info("\n\n".join(lines), icon="🗓️")
+
+
+def freshness_caption(context: Context) -> str:
+    """When the data was last synced (or, never synced, ingested), in the page's language."""
+    fresh, lang = context.freshness, context.lang
+    if fresh is None:
+        return ""
+    if fresh.synced_at is not None:
+        when = f"{fresh.synced_at.astimezone(BANGKOK_TZ):%Y-%m-%d %H:%M}"
+        source = i18n.t(f"source_{fresh.source}", lang)
+        text = i18n.t("synced_at", lang, source=source, when=when)
+        return text if fresh.complete else text + ". " + i18n.t("sync_partial", lang)
+    if fresh.ingested_at is not None:
+        when = f"{fresh.ingested_at.astimezone(BANGKOK_TZ):%Y-%m-%d %H:%M}"
+        return i18n.t("never_synced", lang, when=when)
+    return ""
 
 
 def _write_url(state: ViewState) -> None:
@@ -218,6 +278,9 @@ def _sidebar(context: Context, categories: list[str]) -> None:
         )
         local = context.as_of.astimezone(BANGKOK_TZ)
         st.caption(i18n.t("as_of_bangkok", lang, when=f"{local:%Y-%m-%d %H:%M}"))
+        fresh = freshness_caption(context)
+        if fresh:
+            st.caption(fresh)
         st.caption(i18n.t("link_help", lang))
         st.code(absolute(urlstate.link(context.page, state)), language=None)
 

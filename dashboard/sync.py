@@ -45,7 +45,6 @@ PAGE_OVERLAP = 50
 DEFAULT_MAX_PAGES = 2000
 DEFAULT_MAX_PAGE_BYTES = 8 << 20
 """A real page of 1,000 results is about 2.5 MB of JSON; 8 MiB leaves room, 10 MB is refused."""
-DEFAULT_STALE_HOURS = 24.0
 CUTOFF_MARGIN = timedelta(hours=1)
 JOURNAL = "journal.json"
 Progress = Callable[[str, float], None]
@@ -94,11 +93,6 @@ class Settings:
                 0, int(_env_number("KHETMAP_BACKFILL_DAYS", history.DEFAULT_BACKFILL_DAYS))
             ),
         )
-
-
-def stale_hours() -> float:
-    """KHETMAP_STALE_HOURS: the dashboard warns when the last sync is older (default 24)."""
-    return max(0.0, _env_number("KHETMAP_STALE_HOURS", DEFAULT_STALE_HOURS))
 
 
 def state_dir(location: str | Path) -> Path:

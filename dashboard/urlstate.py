@@ -97,6 +97,8 @@ class ViewState:
     """review page: a district needs this many tickets in the period to be ranked"""
     fast_h: float = 1.0
     """review page: a closure sooner than this many hours after the report is flagged"""
+    as_of: date | None = None
+    """view the backlog as the daily snapshot of this Bangkok day kept it (None: now)"""
 
     def with_(self, **changes: object) -> ViewState:
         """Return a copy with some fields changed."""
@@ -177,6 +179,7 @@ def parse(params: Mapping[str, Sequence[str]], *, known: Known) -> tuple[ViewSta
         measure=_choice(one("measure"), "measure", EMERGING_MEASURES, "reports", notices),
         min_n=int(_number(one("min_n"), "min_n", MIN_N_RANGE, 30, notices, whole=True)),
         fast_h=float(_number(one("fast_h"), "fast_h", FAST_H_RANGE, 1.0, notices, whole=False)),
+        as_of=_date(one("as_of"), "as_of", notices),
     )
     state = _with_subdistrict(state, one("subdistrict"), known, notices)
     if state.since and state.until and state.since > state.until:
@@ -210,6 +213,7 @@ _KNOWN_NAMES = {
     "measure",
     "min_n",
     "fast_h",
+    "as_of",
 }
 
 
@@ -347,6 +351,7 @@ _PARAMS: tuple[tuple[str, str, Callable[[Any], str | list[str]]], ...] = (
     ("measure", "measure", str),
     ("min_n", "min_n", str),
     ("fast_h", "fast_h", lambda v: f"{v:g}"),
+    ("as_of", "as_of", date.isoformat),
 )
 """URL parameter, state field, and how a non-default value is written (in link order)."""
 

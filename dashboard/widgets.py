@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import assets, cache, i18n, vocab
+from dashboard import assets, cache, charts, i18n, vocab
 from dashboard.coverage import Coverage
 from dashboard.metrics import Totals
 from dashboard.shell import Context, update_url
@@ -201,3 +201,39 @@ def link_columns(lang: str) -> dict[str, Any]:
         "photo_after": st.column_config.LinkColumn(t("photo_after"), display_text=t("photo_link")),
         "public_page": st.column_config.LinkColumn(t("public_page"), display_text=t("open_link")),
     }
+
+
+def snapshot_kpis(context: Context, summary: pd.DataFrame) -> None:
+    """The headline figures a daily snapshot keeps: tickets, open, open over 30 days."""
+    t = context.t
+    snapshot = context.snapshot
+    if snapshot is None:
+        return
+    located = summary
+    items = [
+        (t("total"), f"{int(located['total'].sum()):,}"),
+        (t("open"), f"{int(located['open'].sum()):,}"),
+        (
+            i18n.metric_label("open_over_30", context.lang),
+            f"{int(located['open_over_30'].sum()):,}",
+        ),
+        (t("snapshot_day"), i18n.short_date(snapshot.day, context.lang)),
+    ]
+    for column, (label, value) in zip(st.columns(len(items)), items, strict=True):
+        column.metric(label, value, border=True)
+
+
+def backlog_history_panel(context: Context, filters: Any) -> None:
+    """Open backlog over time from the daily snapshots, a line per state, or why there is none."""
+    t = context.t
+    st.subheader(t("backlog_history"))
+    history = cache.backlog_history(context.version, filters)
+    if history.empty:
+        st.info(t("backlog_history_none"))
+        return
+    st.altair_chart(charts.backlog_lines(history, lang=context.lang), width="stretch")
+    if bool(history["backfilled"].any()) and context.freshness is not None:
+        share = f"{context.freshness.last_change_share:.0%}"
+        st.caption(t("backlog_history_backfilled", share=share))
+    if len(filters.categories) > 1:
+        st.caption(t("backlog_history_categories"))

@@ -6,11 +6,18 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import cache, i18n, mapmetrics, maps, urlstate
+from dashboard import cache, i18n, mapmetrics, maps, metrics, urlstate
 from dashboard.coverage import Coverage
 from dashboard.shell import Context, bound, go, run_page, safe_fragment
 from dashboard.text import inert
-from dashboard.widgets import clicked_code, kpi_row, map_ready, remember_view
+from dashboard.widgets import (
+    backlog_history_panel,
+    clicked_code,
+    kpi_row,
+    map_ready,
+    remember_view,
+    snapshot_kpis,
+)
 
 HEAT_RESOLUTION = 8
 
@@ -20,7 +27,16 @@ def render(context: Context) -> None:
     st.title(t("page_city"))
     city = context.filters(district=None, subdistrict=None)
     coverage = cache.data_coverage(context.version, city)
-    kpi_row(context, cache.totals(context.version, city), coverage)
+    snapshot = context.snapshot
+    metric = state.metric
+    if snapshot is not None:
+        summary = cache.snapshot_summary(context.version, snapshot.day, "district", city)
+        snapshot_kpis(context, summary[summary["code"] != "none"])
+        if metric not in metrics.SNAPSHOT_METRICS:
+            metric = "open"
+    else:
+        summary = cache.summary(context.version, "district", city, context.as_of)
+        kpi_row(context, cache.totals(context.version, city), coverage)
     left, right = st.columns([3, 1])
     right.selectbox(
         t("metric"),
@@ -31,15 +47,21 @@ def render(context: Context) -> None:
     )
     right.toggle(t("heat"), **bound("w_heat", state.heat, lambda v: {"heat": bool(v)}))
     right.caption(t("click_hint"))
-    note = metric_note(state.metric, coverage, state.lang)
-    if note:
-        right.info(inert(note))
-    summary = cache.summary(context.version, "district", city, context.as_of)
+    if snapshot is not None:
+        if metric != state.metric:
+            right.info(t("as_of_metric", metric=i18n.metric_label(state.metric, state.lang)))
+        if state.heat:
+            right.info(t("heat") + ": " + t("as_of_needs_tickets"))
+    else:
+        note = metric_note(state.metric, coverage, state.lang)
+        if note:
+            right.info(inert(note))
     with left:
-        city_map_fragment(context, summary)
+        city_map_fragment(context, summary, metric)
     st.subheader(t("ranking"))
-    frame, columns = ranking(summary, context, coverage)
+    frame, columns = ranking(summary, context, coverage, metric)
     st.dataframe(frame, hide_index=True, width="stretch", column_config=columns)
+    backlog_history_panel(context, city)
 
 
 def metric_note(metric: str, coverage: Coverage, lang: str) -> str:
@@ -53,7 +75,7 @@ def metric_note(metric: str, coverage: Coverage, lang: str) -> str:
 
 
 @safe_fragment
-def city_map_fragment(context: Context, summary: pd.DataFrame) -> None:
+def city_map_fragment(context: Context, summary: pd.DataFrame, metric: str) -> None:
     """The map reruns alone when it is panned, zoomed or clicked."""
     state = context.state
     if not map_ready(context):
@@ -62,11 +84,11 @@ def city_map_fragment(context: Context, summary: pd.DataFrame) -> None:
         layer=context.geo.districts,
         geometries=context.geo.district_shapes,
         summary=summary,
-        metric=state.metric,
+        metric=metric,
         lang=state.lang,
     )
     heat = None
-    if state.heat:
+    if state.heat and context.snapshot is None:
         heat = cache.heat_cells(
             context.version,
             context.filters(district=None, subdistrict=None, state_group="open"),
@@ -75,8 +97,8 @@ def city_map_fragment(context: Context, summary: pd.DataFrame) -> None:
     fmap = maps.city_map(
         collection=collection,
         bins=bins,
-        legend_title=i18n.metric_label(state.metric, state.lang),
-        metric=state.metric,
+        legend_title=i18n.metric_label(metric, state.lang),
+        metric=metric,
         heat_cells=heat,
         view=None,
         lang=state.lang,
@@ -103,14 +125,14 @@ RANKING_METRICS = ("total", "open", "open_per_10k", "open_over_30")
 
 
 def ranking(
-    summary: pd.DataFrame, context: Context, coverage: Coverage
+    summary: pd.DataFrame, context: Context, coverage: Coverage, metric: str
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Districts ranked by the chosen metric (largest first), each figure once, as numbers.
 
     A metric the data cannot support is not a column of blanks: the ranking falls back to
     open tickets (the note above the map says why).
     """
-    lang, metric = context.lang, context.state.metric
+    lang = context.lang
     needs = mapmetrics.MAP_METRICS[metric].needs
     if needs is not None and not coverage.supports(needs):
         metric = "open"
@@ -118,6 +140,8 @@ def ranking(
     frame = frame.sort_values([metric, "code"], ascending=[False, True], na_position="last")
     name = frame["name_en"] if lang == "en" else frame["name_th"]
     shown = [metric, *(m for m in RANKING_METRICS if m != metric)]
+    if context.snapshot is not None:  # a snapshot keeps counts, not finish times
+        shown = [m for m in shown if m in metrics.SNAPSHOT_METRICS]
     table = pd.DataFrame({"#": range(1, len(frame) + 1), "district": name.to_numpy()})
     columns: dict[str, Any] = {
         "#": st.column_config.NumberColumn("#"),

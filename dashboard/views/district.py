@@ -1,5 +1,7 @@
 """District drill-down for a district director: subdistricts, trend, categories, backlog."""
 
+from dataclasses import replace
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -11,12 +13,15 @@ from dashboard.shell import Context, bound, run_page, safe_fragment, update_url
 from dashboard.text import inert
 from dashboard.vocab import BANGKOK_TZ
 from dashboard.widgets import (
+    backlog_history_panel,
     clicked_code,
     kpi_row,
     link_columns,
     map_ready,
     predictions_shown,
     remember_view,
+    show_table,
+    snapshot_kpis,
     ticket_table,
 )
 
@@ -41,6 +46,9 @@ def render(context: Context) -> None:
     choose_district(context)
     choose_subdistrict(context)
     filters = context.filters()
+    if context.snapshot is not None:
+        snapshot_view(context, filters)
+        return
     totals = cache.totals(context.version, filters)
     coverage = cache.data_coverage(context.version, filters)
     if state.subdistrict:  # population is known per district: no per-10k figure here
@@ -54,7 +62,38 @@ def render(context: Context) -> None:
         weekly_chart(context, filters, coverage)
         age_chart(context)
     categories_chart(context, filters, coverage)
+    backlog_history_panel(context, filters)
     oldest_open_table(context, filters)
+
+
+def snapshot_view(context: Context, filters: metrics.Filters) -> None:
+    """The district as its daily snapshot kept it: counts by subdistrict, state and age."""
+    t, snapshot = context.t, context.snapshot
+    if snapshot is None:
+        return
+    summary = cache.snapshot_summary(
+        context.version, snapshot.day, "subdistrict", replace(filters, subdistrict=None)
+    )
+    shown = summary[summary["code"] != "none"]
+    if filters.subdistrict:
+        shown = shown[shown["code"] == filters.subdistrict]
+    snapshot_kpis(context, shown)
+    columns = {
+        "open": i18n.metric_label("open", context.lang),
+        "open_age_0_7": "0–7",
+        "open_age_8_30": "8–30",
+        "open_age_31_90": "31–90",
+        "open_age_over_90": "> 90",
+        "total": i18n.metric_label("total", context.lang),
+    }
+    name = shown["name_en"] if context.lang == "en" else shown["name_th"]
+    table = pd.DataFrame({t("subdistrict"): name.to_numpy()})
+    for column, label in columns.items():
+        table[label] = shown[column].to_numpy()
+    st.caption(t("open_age"))
+    show_table(context, table.sort_values(table.columns[1], ascending=False))
+    backlog_history_panel(context, filters)
+    st.info(t("as_of_needs_tickets"))
 
 
 def oldest_open_table(context: Context, filters: metrics.Filters) -> None:
