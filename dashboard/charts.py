@@ -53,12 +53,18 @@ def backlog_lines(history: pd.DataFrame, *, lang: str) -> alt.LayerChart:
     ]
     frame = frame.drop(columns=["state"])  # the codes: the chart shows `series`, translated
     months = list(i18n.months(lang))
-    month_expr = f"{months}[month(datum.value)] + ' ' + year(datum.value)"
-    x = alt.X(
-        "as_of:T",
-        title=i18n.t("snapshot_day", lang),
-        axis=alt.Axis(labelExpr=month_expr, tickCount="month"),
-    )
+    span = (frame["as_of"].max() - frame["as_of"].min()).days if len(frame) else 0
+    if span <= 62:  # a short history: label days ("12 May"), not months
+        axis = alt.Axis(
+            labelExpr=f"date(datum.value) + ' ' + {months}[month(datum.value)]",
+            tickCount={"interval": "day", "step": max(1, span // 8)},
+        )
+    else:
+        axis = alt.Axis(
+            labelExpr=f"{months}[month(datum.value)] + ' ' + year(datum.value)",
+            tickCount="month",
+        )
+    x = alt.X("as_of:T", title=i18n.t("snapshot_day", lang), axis=axis)
     y = alt.Y("tickets:Q", title=i18n.t("tickets", lang))
     color = alt.Color("series:N", title=i18n.t("state", lang))
     base = alt.Chart(frame)
