@@ -144,3 +144,11 @@ def test_a_sync_older_than_a_day_is_warned_about(history_store: Path) -> None:
     at = open_page("city", lang="en")
     assert any("the daily sync may have stopped" in str(w.value) for w in at.warning)
     assert "Last synced from Traffy (public API)" in " ".join(c.value for c in at.caption)
+
+
+def test_the_district_page_as_of_a_day_is_thai_throughout(history_store: Path) -> None:
+    at = open_page("district", district="1001", as_of="2022-06-10")
+    assert not at.exception
+    texts = visible_texts(at)
+    assert i18n.t("as_of_needs_tickets", "th") in texts
+    assert english_words(texts) == set()

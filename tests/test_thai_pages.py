@@ -35,7 +35,7 @@ ALLOWED = {
     # the language switch names both languages, so a reader of either can find it
     "English", "Language",
     # field names and commands quoted as codes
-    "last_activity", "count_reopen", "ingest", "run", "FILE", "scripts", "setup", "sh",
+    "last_activity", "count_reopen", "ingest", "run", "sync", "as_of", "FILE", "scripts", "setup", "sh",
     "server", "enableStaticServing",
 }  # fmt: skip
 CITIZEN_TEXT = {"comment", "address", "ticket_id", "public_page", "photo", "photo_after"}
