@@ -61,7 +61,7 @@ def _chart_texts(spec_json: str) -> list[str]:
         if isinstance(node, dict):
             for key, value in node.items():
                 if key in ("title", "labelExpr") and isinstance(value, str):
-                    texts.append(re.sub(r"datum\.value|month|year|\[.*?\]", "", value))
+                    texts.append(re.sub(r"datum\.value|month|year|date|\[.*?\]", "", value))
                 walk(value)
         elif isinstance(node, list):
             for item in node:
