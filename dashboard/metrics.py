@@ -124,7 +124,17 @@ def area_summary(
         code_column=code_column, where=where, no_location_code=NO_LOCATION_CODE
     )
     counted = con.execute(sql, [as_of, *params]).df()
-    counted = counted.set_index("code")
+    frame = _every_area(layer, by, filters).join(counted.set_index("code"), on="code")
+    count_columns = [c for c in SUMMARY_COLUMNS if c not in _NOT_COUNTS]
+    frame[count_columns] = frame[count_columns].fillna(0).astype("int64")
+    frame["open_share"] = (frame["open"] / frame["total"]).where(frame["total"] > 0)
+    frame["open_per_10k"] = _per_10k(frame, population if by == "district" else None)
+    frame["open_over_30"] = frame["open_age_31_90"] + frame["open_age_over_90"]
+    return frame[list(SUMMARY_COLUMNS)]
+
+
+def _every_area(layer: AreaLayer, by: AreaLevel, filters: Filters) -> pd.DataFrame:
+    """Every area of the view (zeros included, a district's own subdistricts) and 'no location'."""
     areas = pd.DataFrame(
         {"code": layer.codes, "name_th": layer.names_th, "name_en": layer.names_en}
     )
@@ -137,14 +147,7 @@ def area_summary(
             "name_en": [NO_LOCATION_NAME_EN],
         }
     )
-    frame = pd.concat([areas, no_location], ignore_index=True)
-    frame = frame.join(counted, on="code")
-    count_columns = [c for c in SUMMARY_COLUMNS if c not in _NOT_COUNTS]
-    frame[count_columns] = frame[count_columns].fillna(0).astype("int64")
-    frame["open_share"] = (frame["open"] / frame["total"]).where(frame["total"] > 0)
-    frame["open_per_10k"] = _per_10k(frame, population if by == "district" else None)
-    frame["open_over_30"] = frame["open_age_31_90"] + frame["open_age_over_90"]
-    return frame[list(SUMMARY_COLUMNS)]
+    return pd.concat([areas, no_location], ignore_index=True)
 
 
 _NOT_COUNTS = {
@@ -487,20 +490,7 @@ def snapshot_summary(
     counted = con.execute(
         queries.snapshot_summary(code_column=code_column, where=where), [day, *params]
     ).df()
-    counted = counted.set_index("code")
-    areas = pd.DataFrame(
-        {"code": layer.codes, "name_th": layer.names_th, "name_en": layer.names_en}
-    )
-    if filters.district and by == "subdistrict":
-        areas = areas[[p == filters.district for p in layer.parent_codes]]
-    no_location = pd.DataFrame(
-        {
-            "code": [NO_LOCATION_CODE],
-            "name_th": [NO_LOCATION_NAME_TH],
-            "name_en": [NO_LOCATION_NAME_EN],
-        }
-    )
-    frame = pd.concat([areas, no_location], ignore_index=True).join(counted, on="code")
+    frame = _every_area(layer, by, filters).join(counted.set_index("code"), on="code")
     kept = [
         "total",
         "open",

@@ -15,7 +15,7 @@ import json
 import re
 import stat
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -547,10 +547,17 @@ def read_open311(path: Path, *, encoding: str = "utf-8") -> RawTable:
             f"{path}: JSON, but not an Open311 GeoReport v2 list of service requests "
             f"(no 'service_request_id'). {FORMAT_HINT}."
         )
+    return _json_records(path, document, _open311_row)
+
+
+def _json_records(
+    path: Path, items: list[Any], to_row: Callable[[dict[str, Any]], dict[str, str]]
+) -> RawTable:
+    """JSON records as dump columns (`to_row`); a record that is not an object is broken."""
     rows: dict[str, list[str]] = {name: [] for name in RAW_COLUMNS}
     lines: list[int] = []
     broken: list[BrokenRecord] = []
-    for number, item in enumerate(document, start=1):
+    for number, item in enumerate(items, start=1):
         if not isinstance(item, dict):
             broken.append(
                 BrokenRecord(
@@ -558,12 +565,12 @@ def read_open311(path: Path, *, encoding: str = "utf-8") -> RawTable:
                 )
             )
             continue
-        for name, value in _open311_row(item).items():
+        for name, value in to_row(item).items():
             rows[name].append(value)
         lines.append(number)
     columns = {name: pa.array(values, pa.string()) for name, values in rows.items()}
     columns["source_record"] = pa.array(lines, pa.int64())
-    return RawTable(path=path, table=pa.table(columns), broken=broken, records_read=len(document))
+    return RawTable(path=path, table=pa.table(columns), broken=broken, records_read=len(items))
 
 
 def _empty_table(path: Path) -> RawTable:
@@ -621,23 +628,7 @@ def read_traffy_api(path: Path, document: dict[str, Any]) -> RawTable:
             f"{path}: a Traffy search-API answer without a list of results "
             f"(status={json.dumps(document.get('status'))}). {FORMAT_HINT}."
         )
-    rows: dict[str, list[str]] = {name: [] for name in RAW_COLUMNS}
-    lines: list[int] = []
-    broken: list[BrokenRecord] = []
-    for number, item in enumerate(results, start=1):
-        if not isinstance(item, dict):
-            broken.append(
-                BrokenRecord(
-                    number, json.dumps(item, ensure_ascii=False), "broken record: not a JSON object"
-                )
-            )
-            continue
-        for name, value in traffy_api_row(item).items():
-            rows[name].append(value)
-        lines.append(number)
-    columns = {name: pa.array(values, pa.string()) for name, values in rows.items()}
-    columns["source_record"] = pa.array(lines, pa.int64())
-    table = RawTable(path=path, table=pa.table(columns), broken=broken, records_read=len(results))
+    table = _json_records(path, results, traffy_api_row)
     if not results:
         table.warnings.append(f"{path}: a search-API answer with no results: none stored")
     return table
