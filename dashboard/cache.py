@@ -20,9 +20,11 @@ import h3
 import pandas as pd
 import streamlit as st
 
-from dashboard import boundaries, config, maps, metrics, queries
+from dashboard import boundaries, config, director, maps, metrics, queries, targets
 from dashboard.boundaries import AreaLayer
 from dashboard.coverage import Coverage
+from dashboard.errors import TargetsError
+from dashboard.targets import Targets
 
 T = TypeVar("T")
 QUERY_TTL_SECONDS = 3600
@@ -53,8 +55,22 @@ def geography() -> Geography:
 
 
 def version() -> str:
-    """Return the store's version token (file times and sizes): cheap, not cached."""
-    return config.store().version()
+    """Return the data's version token: the store's (file times and sizes) and the targets
+    file's, so a new ingest or a changed targets file shows on the next run. Cheap, not cached."""
+    return f"{config.store().version()}|targets={targets.stamp()}"
+
+
+@st.cache_resource(show_spinner=False)
+def _targets(stamp: str) -> tuple[Targets, str | None]:
+    try:
+        return targets.load(), None
+    except TargetsError as exc:
+        return targets.shipped(), str(exc)
+
+
+def targets_in_force() -> tuple[Targets, str | None]:
+    """The targets (days to finish per category), and why the city's file was not used."""
+    return _targets(targets.stamp())
 
 
 _RUN = threading.local()
@@ -107,6 +123,7 @@ def summary(
         population=population,
         filters=filters,
         as_of=as_of,
+        targets=targets_in_force()[0],
     )
 
 
@@ -319,3 +336,16 @@ def snapshot_summary(
         population=population,
         filters=filters,
     )
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=64)
+def week_tickets(version: str, filters: metrics.Filters, as_of: datetime) -> pd.DataFrame:
+    """Every ticket of a district view, judged against the targets in force (all dates)."""
+    return _query(
+        director.week_tickets, filters=filters, as_of=as_of, targets=targets_in_force()[0]
+    )
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS)
+def first_report_day(version: str) -> date | None:
+    return _query(director.first_report_day)

@@ -159,6 +159,17 @@ def _parser() -> argparse.ArgumentParser:
     classify.add_argument("--model", type=Path, help="model file (default next to the store)")
     classify.set_defaults(handler=_classify)
 
+    actions = commands.add_parser(
+        "actions",
+        help="the weekly action sheet of a district: an Excel workbook with a sheet per "
+        "responsible unit (overdue and oldest open tickets) and this week against last",
+    )
+    actions.add_argument("--district", required=True, help="the district's DOPA code, e.g. 1006")
+    actions.add_argument("--lang", choices=["th", "en"], default="th")
+    actions.add_argument("--out", type=Path, required=True, help="the workbook to write (.xlsx)")
+    actions.add_argument("--store", help="a DuckDB file or a postgresql:// URL")
+    actions.set_defaults(handler=_actions)
+
     grant = commands.add_parser(
         "grant-reader", help="PostgreSQL: create a login role that can only read (the dashboard's)"
     )
@@ -409,6 +420,46 @@ def _brief(args: argparse.Namespace) -> int:
     print(
         f"brief: {args.out} ({len(content):,} bytes, {args.lang}, "
         f"{data.period.since} to {data.period.until})"
+    )
+    return 0
+
+
+def _actions(args: argparse.Namespace) -> int:
+    from dashboard import actions, director, targets
+
+    if args.out.suffix.lower() != ".xlsx":
+        raise FilterError(f"--out {args.out} must end in .xlsx")
+    districts = boundaries.load_districts()
+    if args.district not in districts.codes:
+        raise FilterError(
+            f"--district {args.district[:20]!r} is not a Bangkok district code (1001–1050)"
+        )
+    in_force = targets.load()
+    names = boundaries.area_names((districts, boundaries.load_subdistricts()), args.lang)
+    with store.at(_store_path(args)).reader() as con:
+        as_of = metrics.store_as_of(con)
+        if as_of is None:
+            raise KhetmapError(
+                f"the store {_store_path(args)} has no tickets: run `khetmap ingest FILE` first."
+            )
+        judged = director.week_tickets(
+            con, filters=metrics.Filters(district=args.district), as_of=as_of, targets=in_force
+        )
+    data = actions.sheet_data(
+        judged,
+        district_code=args.district,
+        names=names,
+        district_name_th=districts.names_th[districts.index_of(args.district)],
+        lang=args.lang,
+        as_of=as_of,
+    )
+    content = actions.workbook(data)
+    args.out.write_bytes(content)
+    rows = sum(len(frame) for frame in data.units.values())
+    print(
+        f"actions: {args.out} ({len(content):,} bytes, {args.lang}, district {args.district}, "
+        f"{rows:,} tickets on {len(data.units)} unit sheets, week {data.week.this.since} to "
+        f"{data.week.this.until}, targets: {in_force.source})"
     )
     return 0
 

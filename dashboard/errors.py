@@ -31,3 +31,7 @@ class FilterError(KhetmapError):
 
 class SyncError(KhetmapError):
     """`khetmap sync` could not get a usable answer; the store is unchanged."""
+
+
+class TargetsError(KhetmapError):
+    """A targets file (days to finish per category) cannot be read or holds a bad value."""

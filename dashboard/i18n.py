@@ -591,6 +591,220 @@ LABELS: dict[str, tuple[str, str]] = {
     "why_not_bangkok": ("ไม่ใช่จุดในหรือใกล้กรุงเทพฯ", "not a point in or near Bangkok"),
     "why_zoom": ("ใช้ระดับซูม {low} ถึง {high}", "use a zoom from {low} to {high}"),
     "why_before_since": ("อยู่ก่อนวันเริ่มต้น {since}", "it is before since={since}"),
+    # --- the district director's week
+    "week_section": ("งานประจำสัปดาห์ของเขต", "The district's week"),
+    "overdue_kpi": ("เรื่องค้างที่เกินกำหนด", "Open past target"),
+    "on_time_share": ("สัดส่วนเสร็จทันกำหนด", "Finished within target"),
+    "ratio_kpi": ("เวลาจนเสร็จ ÷ เป้าหมาย", "Time to finish ÷ target"),
+    "ratio_direction": (
+        "เวลาจนเสร็จ ÷ เป้าหมาย (มัธยฐาน): 1.0 = ตรงเป้าหมาย ต่ำกว่า 1 = เร็วกว่าเป้าหมาย (ดี) "
+        "สูงกว่า 1 = ช้ากว่าเป้าหมาย",
+        "Time to finish ÷ target (median): 1.0 = on target; below 1 = faster than the "
+        "target (better); above 1 = slower",
+    ),
+    "why_missing_finish_time_target": (
+        "ไม่มีเวลาเสร็จ จึงไม่รู้ว่าเสร็จทันกำหนดหรือไม่",
+        "no finish times, so whether a ticket finished within its target is unknown",
+    ),
+    "targets_shipped": (
+        "เป้าหมายวันจนเสร็จ: ค่าเริ่มต้นของ khetmap (ค่าชั่วคราว ไม่ใช่มาตรฐานของ กทม.) "
+        "เมืองตั้งค่าของตนได้ด้วยไฟล์ KHETMAP_TARGETS",
+        "Targets (days to finish): khetmap's defaults (placeholders, not a BMA standard); "
+        "a city sets its own with a KHETMAP_TARGETS file",
+    ),
+    "targets_file": (
+        "เป้าหมายวันจนเสร็จจากไฟล์ของเมือง: {path}",
+        "Targets (days to finish) from the city's file: {path}",
+    ),
+    "targets_bad": (
+        "ใช้ไฟล์เป้าหมายไม่ได้ ({error}) จึงแสดงตามค่าเริ่มต้นของ khetmap",
+        "The targets file cannot be used ({error}); khetmap's defaults are shown",
+    ),
+    "target_rule": (
+        "เรื่องที่มีหลายประเภทครบกำหนดตามเป้าหมายที่สั้นที่สุด เรื่องที่ไม่ระบุประเภทใช้ {days} วัน "
+        "อายุนับถึง {as_of} เกินกำหนด = ยังไม่เสร็จและอายุเกินเป้าหมาย",
+        "A ticket with several categories is due at the shortest of their targets; an untyped "
+        "one at {days} days. Ages are counted to {as_of}. Overdue = still open and older than "
+        "its target.",
+    ),
+    "targets_table": ("เป้าหมายและเรื่องเกินกำหนดตามประเภท", "Targets and overdue by category"),
+    "by_category_note": (
+        "เรื่องที่มีหลายประเภทนับในทุกประเภท และเทียบกับเป้าหมายของประเภทนั้น",
+        "A ticket with several categories counts in each, against that category's target",
+    ),
+    "col_target_days": ("เป้าหมาย (วัน)", "Target (days)"),
+    "col_overdue": ("เกินกำหนด", "Overdue"),
+    "col_timed": ("เสร็จที่มีเวลาเสร็จ", "Finished with a finish time"),
+    "col_on_time": ("สัดส่วนทันกำหนด", "On time"),
+    "col_ratio": ("เวลาจนเสร็จ ÷ เป้าหมาย", "Time to finish ÷ target"),
+    "week_panel": ("ตั้งแต่สัปดาห์ก่อน", "Since last week"),
+    "week_dates": (
+        "สัปดาห์ {this} เทียบกับสัปดาห์ {last} (7 วันจนถึงวันล่าสุดของข้อมูล)",
+        "Week {this} against week {last} (the 7 days up to the data's latest day)",
+    ),
+    "week_new": ("แจ้งใหม่", "New"),
+    "week_finished": ("เสร็จสิ้น", "Finished"),
+    "week_still_open": ("เรื่องใหม่ที่ยังไม่เสร็จ", "New, still open"),
+    "week_open_now": ("ค้างทั้งหมดตอนนี้", "Open now"),
+    "week_newly_overdue": ("เพิ่งเกินกำหนด", "Newly overdue"),
+    "last_week_value": ("สัปดาห์ก่อน {value}", "last week {value}"),
+    "noise_yes": ("ต่างเกินความผันผวนปกติ", "beyond noise"),
+    "noise_no": ("อยู่ในความผันผวนปกติ", "within noise"),
+    "noise_na": ("เทียบไม่ได้", "cannot compare"),
+    "change_from_zero": ("จาก 0 ในช่วงที่เทียบ", "up from 0"),
+    "week_unknown_overdue": (
+        "เรื่องที่เสร็จแล้ว {n} เรื่องครบกำหนดในสองสัปดาห์นี้แต่ไม่มีเวลาเสร็จ "
+        "จึงไม่รู้ว่าเกินกำหนดก่อนเสร็จหรือไม่ และไม่ได้นับ",
+        "{n} finished tickets fell due in these two weeks but have no finish time, so whether "
+        "they went overdue before finishing is unknown; they are not counted",
+    ),
+    "compare_title": ("เทียบกับช่วงก่อน", "Compared with earlier periods"),
+    "compare_method": (
+        "จำนวนเรื่องเทียบเป็นอัตราต่อวัน ช่วงความเชื่อมั่น 95% แบบแม่นตรงจากการแจกแจงทวินามแบบมีเงื่อนไข "
+        "(จำนวนแบบปัวซง) สัดส่วนเทียบเป็นผลต่างด้วยช่วงความเชื่อมั่น 95% ของ Newcombe (จากช่วงของ Wilson) "
+        "ต่างเกินความผันผวนปกติ = ช่วงความเชื่อมั่นไม่ครอบคลุมการไม่เปลี่ยนแปลง",
+        "Counts are compared as a rate per day, with an exact 95% interval (conditional "
+        "binomial, Poisson counts); shares as a difference, with Newcombe's 95% interval "
+        "(from Wilson's). Beyond noise = the interval leaves out no change.",
+    ),
+    "compare_open_caveat": (
+        "ยังไม่เสร็จ คือสถานะวันนี้: เรื่องของช่วงก่อนมีเวลาปิดนานกว่า",
+        "Open is today's state: tickets of an earlier period have had longer to close",
+    ),
+    "compare_period": ("ช่วงนี้ {since} ถึง {until}", "This period {since} to {until}"),
+    "compare_previous": ("ช่วงก่อนหน้า {since} ถึง {until}", "Previous period {since} to {until}"),
+    "compare_last_year": (
+        "ช่วงเดียวกันปีก่อน {since} ถึง {until}",
+        "Same period last year {since} to {until}",
+    ),
+    "compare_not_reached": (
+        "ไม่มีในข้อมูลนี้: ข้อมูลเริ่ม {first} หลัง {since}",
+        "Not available in this data: it starts on {first}, after {since}",
+    ),
+    "compare_default_period": (
+        "ไม่ได้เลือกช่วงวันที่: ใช้ 4 สัปดาห์สุดท้ายของข้อมูล",
+        "No dates chosen: the data's last 4 weeks",
+    ),
+    "col_figure": ("ตัวชี้วัด", "Figure"),
+    "col_now": ("ช่วงนี้", "This period"),
+    "col_before": ("ช่วงที่เทียบ", "Compared period"),
+    "col_change": ("การเปลี่ยนแปลง (ช่วง 95%)", "Change (95% interval)"),
+    "col_noise": ("เกินความผันผวน?", "Beyond noise?"),
+    "fig_reported": ("เรื่องที่แจ้ง", "Reported"),
+    "fig_open_share": ("สัดส่วนยังไม่เสร็จของเรื่องที่แจ้ง", "Open share of those reported"),
+    "fig_on_time_share": ("สัดส่วนเสร็จทันกำหนด", "Finished within target"),
+    "compare_categories": (
+        "เรื่องที่แจ้งตามประเภท เทียบกับช่วงก่อนหน้า",
+        "Reports by category against the previous period",
+    ),
+    "compare_subdistricts": (
+        "เรื่องที่แจ้งตามแขวง เทียบกับช่วงก่อนหน้า",
+        "Reports by subdistrict against the previous period",
+    ),
+    "responsibility_title": ("ใครรับผิดชอบ", "Who is responsible"),
+    "col_unit": ("หน่วยงานที่รับผิดชอบ", "Responsible unit"),
+    "col_outside": ("นอกสำนักงานเขต", "Outside the district office"),
+    "col_median_open_age": ("มัธยฐานอายุเรื่องค้าง (วัน)", "Median age of open (days)"),
+    "col_median_finish": ("มัธยฐานวันจนเสร็จ", "Median days to finish"),
+    "yes": ("ใช่", "yes"),
+    "no": ("ไม่", "no"),
+    "unit_rule": (
+        "หน่วยงานที่รับผิดชอบ = หน่วยงานสุดท้ายที่ระบุในเรื่อง (สำนักงานเขตมาก่อน แล้วจึงฝ่ายหรือหน่วยงานที่รับเรื่องต่อ)",
+        "The responsible unit is the last organisation listed on the ticket (the district "
+        "office first, then the section or agency it was passed to)",
+    ),
+    "only_top_level": (
+        "ข้อมูลนี้ระบุเพียงหน่วยงานระดับบน (กรุงเทพมหานคร) จึงแยกความรับผิดชอบตามหน่วยงานไม่ได้",
+        "This data names only the top-level organisation (Bangkok Metropolitan "
+        "Administration), so responsibility cannot be split by unit",
+    ),
+    "units_rest_on": (
+        "ระบุหน่วยงานย่อยเพียง {n:,} จาก {total:,} เรื่อง ({share:.1%}) ที่เหลือระบุเพียงกรุงเทพมหานคร",
+        "Only {n:,} of {total:,} tickets ({share:.1%}) name a unit; the rest name only the "
+        "Bangkok Metropolitan Administration",
+    ),
+    "forwarded_share": (
+        "ส่งต่อออกนอกสำนักงานเขต: {n:,} จาก {total:,} เรื่องที่ระบุหน่วยงาน ({share:.1%}) "
+        "เวลาที่อยู่นอกสำนักงานเขตอยู่นอกการควบคุมของเขต",
+        "Passed outside the district office: {n:,} of {total:,} tickets that name a unit "
+        "({share:.1%}), time the district does not control",
+    ),
+    "time_with_unit_na": (
+        "เวลาที่เรื่องอยู่กับแต่ละหน่วยงาน: ไม่มีในข้อมูลนี้ เพราะ Traffy เก็บเวลาเปลี่ยนแปลงล่าสุดเพียงครั้งเดียวต่อเรื่อง "
+        "ไม่เก็บเวลาส่งต่อแต่ละครั้ง ตารางแสดงอายุเรื่องค้างตามหน่วยงานปัจจุบันแทน",
+        "Time spent with each unit: not available in this data: Traffy keeps one last-change "
+        "time per ticket, not one per hand-over; the table shows the age of open tickets by "
+        "their current unit instead",
+    ),
+    "unit_unnamed": ("ไม่ระบุหน่วยงาน", "No unit named"),
+    "recurrence_title": ("ปัญหาที่กลับมาซ้ำ", "Recurring problems"),
+    "recurrence_rule": (
+        "จุดเดียวกัน = เรื่องประเภทเดียวกันที่อยู่ห่างกันไม่เกิน {radius:.0f} เมตร (ต่อเนื่องกัน) "
+        "กลับมาซ้ำ = มีการแจ้งอีกหลังจากเรื่องก่อนหน้าที่จุดนั้นเสร็จแล้ว "
+        "ไม่นับเรื่องที่ไม่ระบุประเภทหรือไม่มีตำแหน่ง เรียงตามจำนวนครั้งที่แจ้ง",
+        "One place = reports of one category within {radius:.0f} m of each other (linked); "
+        "a recurrence = reported again after an earlier report there was finished. Untyped "
+        "tickets and those without a location are left out. Ranked by reports.",
+    ),
+    "recurrence_weaker": (
+        "ข้อมูลนี้ไม่มีเวลาเสร็จ: เสร็จแล้ว หมายถึงเรื่องก่อนหน้าที่ตอนนี้มีสถานะเสร็จสิ้น "
+        "ซึ่งอาจเสร็จหลังการแจ้งครั้งถัดมา (เกณฑ์ที่อ่อนกว่า)",
+        "This data has no finish times: finished means an earlier report that is finished "
+        "now, which may have finished after the later report (a weaker rule)",
+    ),
+    "recurrence_none": ("ไม่พบปัญหาที่กลับมาซ้ำในมุมมองนี้", "No recurring problem in this view"),
+    "recurrence_count": ("{n:,} จุด", "{n:,} places"),
+    "col_place": ("สถานที่", "Place"),
+    "col_reports": ("แจ้ง (ครั้ง)", "Reports"),
+    "col_times_finished": ("เสร็จ (ครั้ง)", "Times finished"),
+    "col_first_report": ("แจ้งครั้งแรก", "First report"),
+    "col_last_report": ("แจ้งล่าสุด", "Last report"),
+    "col_ticket_links": ("เรื่อง", "Tickets"),
+    "recurrence_popup": (
+        "{category}: แจ้ง {reports} ครั้ง เสร็จ {finished} ครั้ง ยังไม่เสร็จ {open}",
+        "{category}: {reports} reports, finished {finished} times, {open} open",
+    ),
+    "most_overdue": ("เรื่องที่เกินกำหนดมากที่สุดก่อน", "Most overdue first"),
+    "most_overdue_caption": (
+        "เรื่องค้าง {open:,} เรื่อง เกินกำหนด {overdue:,} เรื่อง แสดง {shown} เรื่องแรก",
+        "{open:,} open, {overdue:,} overdue; the first {shown} shown",
+    ),
+    "col_due": ("ครบกำหนด", "Due"),
+    "col_days_overdue": ("เกินกำหนด (วัน)", "Days overdue"),
+    "action_sheet": ("ใบงานประจำสัปดาห์", "Weekly action sheet"),
+    "action_sheet_caption": (
+        "{rows:,} เรื่องใน {sheets} แผ่นงาน (แผ่นละหน่วยงาน): ทุกเรื่องที่เกินกำหนด เรียงจากเกินมากสุด "
+        "ตามด้วยเรื่องค้างที่เก่าที่สุดซึ่งยังไม่เกินกำหนดอีกไม่เกิน {extra} เรื่องต่อหน่วยงาน และแผ่นสรุป",
+        "{rows:,} tickets on {sheets} sheets (one per responsible unit): every overdue ticket, "
+        "most overdue first, then up to {extra} of the unit's oldest open tickets not yet "
+        "overdue; and a summary sheet",
+    ),
+    "download_action_sheet": ("ดาวน์โหลดใบงาน (Excel)", "Download the action sheet (Excel)"),
+    "action_rows_of_unit": ("{unit}: {rows:,} เรื่อง", "{unit}: {rows:,} tickets"),
+    "xl_summary": ("สรุป", "Summary"),
+    "xl_title": (
+        "ใบงานประจำสัปดาห์ {district} สัปดาห์ {week}",
+        "Weekly action sheet, {district}, week {week}",
+    ),
+    "xl_made": (
+        "จัดทำโดย khetmap ข้อมูล ณ {as_of} (เวลากรุงเทพฯ)",
+        "Made by khetmap; data as of {as_of} (Bangkok time)",
+    ),
+    "xl_this_week": ("สัปดาห์นี้", "This week"),
+    "xl_last_week": ("สัปดาห์ก่อน", "Last week"),
+    "xl_rows": ("เรื่องในแผ่นงาน", "Tickets on its sheet"),
+    "xl_action": ("การดำเนินการ", "Action taken"),
+    "xl_by": ("ผู้ดำเนินการ", "By whom"),
+    "xl_date": ("วันที่ดำเนินการ", "Date"),
+    "xl_photo": ("ภาพ", "Photo"),
+    "xl_public": ("หน้าเรื่อง", "Public page"),
+    "xl_location": ("พิกัด", "Location"),
+    "xl_address": ("ที่อยู่", "Address"),
+    "xl_comment": ("ข้อความผู้แจ้ง", "Citizen's text"),
+    "xl_reported": ("วันที่แจ้ง", "Reported"),
+    "xl_age": ("อายุ (วัน)", "Age (days)"),
+    "xl_state": ("สถานะ", "State"),
+    "xl_unit": ("หน่วยงาน", "Unit"),
 }
 
 METRIC_LABELS = {
@@ -600,6 +814,8 @@ METRIC_LABELS = {
     "open_per_10k": ("เรื่องค้างต่อประชากร 10,000 คน", "Open per 10k residents"),
     "median_days_to_finish": ("มัธยฐานวันจนเสร็จ", "Median days to finish"),
     "open_over_30": ("เรื่องค้างเกิน 30 วัน", "Open > 30 days"),
+    "overdue": ("เรื่องค้างที่เกินกำหนด", "Open past target"),
+    "on_time_share": ("สัดส่วนเสร็จทันกำหนด", "Finished within target"),
 }
 
 STATE_NAMES = {

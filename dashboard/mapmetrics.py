@@ -34,6 +34,8 @@ MAP_METRICS: dict[str, MapMetric] = {
         MapMetric("open_per_10k", "rate", district_only=True),
         MapMetric("median_days_to_finish", "days", needs="finish_time"),
         MapMetric("open_over_30", "count"),
+        MapMetric("overdue", "count"),
+        MapMetric("on_time_share", "share", needs="finish_time"),
     )
 }
 NAMES = tuple(MAP_METRICS)

@@ -18,6 +18,8 @@ from dashboard import queries
 from dashboard.boundaries import AreaLayer
 from dashboard.coverage import Coverage, coverage
 from dashboard.store import Reader
+from dashboard.targets import Targets
+from dashboard.targets import load as load_targets
 from dashboard.vocab import BANGKOK_TZ, UNSPECIFIED
 
 BANGKOK = BANGKOK_TZ
@@ -46,6 +48,10 @@ SUMMARY_COLUMNS = (
     "open_over_30",
     "reopened",
     "mean_star",
+    "overdue",
+    "timed",
+    "on_time",
+    "on_time_share",
 )
 
 
@@ -116,20 +122,30 @@ def area_summary(
     population: dict[str, int] | None,
     filters: Filters,
     as_of: datetime,
+    targets: Targets | None = None,
 ) -> pd.DataFrame:
-    """Return one row per area (all of them, zeros included) plus a 'no usable location' row."""
+    """Return one row per area (all of them, zeros included) plus a 'no usable location' row.
+
+    `overdue` and `on_time_share` judge tickets against `targets` (default: those in
+    force, `targets.load()`); `on_time_share` is NaN where no finished ticket has a time.
+    """
+    targets = targets or load_targets()
     code_column = "district_code" if by == "district" else "subdistrict_code"
     where, params = filters.where()
     sql = queries.area_summary(
-        code_column=code_column, where=where, no_location_code=NO_LOCATION_CODE
+        code_column=code_column,
+        where=where,
+        no_location_code=NO_LOCATION_CODE,
+        target=queries.target_days(targets.sql_days(), targets.default_days),
     )
-    counted = con.execute(sql, [as_of, *params]).df()
+    counted = con.execute(sql, [as_of, *targets.sql_params(), *params]).df()
     frame = _every_area(layer, by, filters).join(counted.set_index("code"), on="code")
     count_columns = [c for c in SUMMARY_COLUMNS if c not in _NOT_COUNTS]
     frame[count_columns] = frame[count_columns].fillna(0).astype("int64")
     frame["open_share"] = (frame["open"] / frame["total"]).where(frame["total"] > 0)
     frame["open_per_10k"] = _per_10k(frame, population if by == "district" else None)
     frame["open_over_30"] = frame["open_age_31_90"] + frame["open_age_over_90"]
+    frame["on_time_share"] = (frame["on_time"] / frame["timed"]).where(frame["timed"] > 0)
     return frame[list(SUMMARY_COLUMNS)]
 
 
@@ -159,6 +175,7 @@ _NOT_COUNTS = {
     "open_per_10k",
     "median_days_to_finish",
     "mean_star",
+    "on_time_share",
 }
 
 
@@ -508,7 +525,9 @@ def snapshot_summary(
     frame["open_share"] = (frame["open"] / frame["total"]).where(frame["total"] > 0)
     frame["open_per_10k"] = _per_10k(frame, population if by == "district" else None)
     frame["open_over_30"] = frame["open_age_31_90"] + frame["open_age_over_90"]
-    for missing in ("median_days_to_finish", "reopened", "mean_star"):
+    for missing in ("median_days_to_finish", "reopened", "mean_star", "overdue", "timed"):
+        frame[missing] = math.nan
+    for missing in ("on_time", "on_time_share"):
         frame[missing] = math.nan
     return frame[list(SUMMARY_COLUMNS)]
 

@@ -12,6 +12,7 @@ one difference left (the H3 cell's integer type) is a `Dialect` field.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dashboard.vocab import BACKLOG_STATES, FINISHED, UNSPECIFIED, open_sql
@@ -48,6 +49,8 @@ def list_length(column: str) -> str:
 
 OPEN = open_sql()
 DAYS_TO_FINISH = f"({epoch('last_activity')} - {epoch('reported_at')}) / 86400.0"
+FINISH_HOURS = f"ceil(({epoch('last_activity')} - {epoch('reported_at')}) / 3600.0)"
+"""Whole hours (rounded up) from report to finish: `<= target × 24` is exact for whole-day targets."""
 HAS_FINISH_TIME = f"state = '{FINISHED}' AND last_activity IS NOT NULL"
 CATEGORIES_OR_UNSPECIFIED = (
     f"CASE WHEN {list_length('categories')} = 0 THEN ARRAY['{UNSPECIFIED}']::VARCHAR[] "
@@ -107,10 +110,21 @@ LAST_INGEST = "SELECT * FROM ingests ORDER BY ingest_id DESC LIMIT 1"
 QUARANTINE_REASONS = "SELECT reason, count(*) AS rows FROM quarantine GROUP BY 1 ORDER BY 2 DESC"
 
 
-def area_summary(*, code_column: str, where: str, no_location_code: str) -> str:
-    """One row per area code: counts by state, median days to finish, open-age buckets.
+def target_days(days: Sequence[int], default: int) -> str:
+    """A ticket's target in days: the first (shortest) group its categories overlap, else
+    `default`. `days` are validated whole numbers (targets.py); each group's category names
+    are a parameter, in the order of `days` (`Targets.sql_params`)."""
+    branches = " ".join(f"WHEN categories && ?::VARCHAR[] THEN {int(d)}" for d in days)
+    return f"(CASE {branches} ELSE {int(default)} END)" if days else f"({int(default)})"
 
-    Parameters: the as-of instant, then the filter's.
+
+def area_summary(
+    *, code_column: str, where: str, no_location_code: str, target: str = "(30)"
+) -> str:
+    """One row per area code: counts by state, median days to finish, open-age buckets,
+    overdue and finished-within-target counts (`target`: `target_days(...)`).
+
+    Parameters: the as-of instant, the target's, then the filter's.
     """
     buckets = ",\n".join(
         f"count(*) FILTER (WHERE {OPEN} AND age_days BETWEEN {low} AND {high}) AS {name}"
@@ -129,9 +143,13 @@ def area_summary(*, code_column: str, where: str, no_location_code: str) -> str:
         {buckets},
         count(*) FILTER (WHERE {OPEN} AND age_days > 90) AS open_age_over_90,
         count(*) FILTER (WHERE count_reopen > 0) AS reopened,
-        avg(star)::DOUBLE PRECISION AS mean_star
+        avg(star)::DOUBLE PRECISION AS mean_star,
+        count(*) FILTER (WHERE {OPEN} AND age_days > target_days) AS overdue,
+        count(*) FILTER (WHERE {HAS_FINISH_TIME}) AS timed,
+        count(*) FILTER (WHERE {HAS_FINISH_TIME} AND {FINISH_HOURS} <= target_days * 24)
+            AS on_time
     FROM (
-        SELECT *, {AGE_DAYS} AS age_days FROM tickets WHERE {where}
+        SELECT *, {AGE_DAYS} AS age_days, {target} AS target_days FROM tickets WHERE {where}
     ) AS aged
     GROUP BY 1
     """
@@ -437,3 +455,24 @@ SELECT {code_column} AS code,
 FROM backlog_snapshots WHERE as_of = ? AND {where}
 GROUP BY {code_column}
 """
+
+
+# --- the district director's week ---------------------------------------------------------
+
+
+def week_tickets(where: str, target: str) -> str:
+    """Every ticket of a view, with what the director's week needs of each.
+
+    Parameters: the as-of instant, the target's, then the condition's.
+    """
+    return f"""
+    SELECT ticket_id, categories, state, reported_at, last_activity, organization,
+           district_code, subdistrict_code, lon, lat, location_issue, address, comment, photo,
+           {OPEN} AS is_open, {AGE_DAYS} AS age_days, {target} AS target_days,
+           CASE WHEN {HAS_FINISH_TIME} THEN {FINISH_HOURS} END AS finish_hours
+    FROM tickets WHERE {where}
+    ORDER BY reported_at, ticket_id
+    """
+
+
+FIRST_REPORT = "SELECT min(reported_at) FROM tickets"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -13,6 +13,7 @@ from scipy import stats
 
 from dashboard import i18n, metrics, queries
 from dashboard.boundaries import AreaLayer
+from dashboard.change import Period as Period
 from dashboard.coverage import Coverage, Field
 from dashboard.metrics import Filters
 from dashboard.store import Reader
@@ -30,22 +31,6 @@ class ReviewSettings:
     fast_close_hours: float = 1.0
     """a ticket finished sooner than this after it was reported is flagged"""
     resolution: int = 8
-
-
-@dataclass(frozen=True)
-class Period:
-    """The reviewed period and the previous period of equal length (Bangkok days)."""
-
-    since: date
-    until: date
-
-    @property
-    def days(self) -> int:
-        return (self.until - self.since).days + 1
-
-    def previous(self) -> Period:
-        end = self.since - timedelta(days=1)
-        return Period(since=end - timedelta(days=self.days - 1), until=end)
 
 
 def review_period(filters: Filters, newest_report: datetime) -> Period:

@@ -76,3 +76,7 @@ def public_page(ticket_id: object) -> str | None:
     if not text or text.startswith(SURROGATE_PREFIX):
         return None
     return PUBLIC_TICKET_URL.format(ticket_id=text)
+
+
+TOP_LEVEL_ORGANISATIONS = frozenset({"กรุงเทพมหานคร"})
+"""An `organization` that names only the city (the API's usual `org`), no unit within it."""

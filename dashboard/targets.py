@@ -1,0 +1,145 @@
+"""Targets: how many days a ticket of each category should take to finish.
+
+The shipped defaults live in `dashboard/targets.toml` (placeholders, said so there); a city
+overrides them with a file of its own named by `KHETMAP_TARGETS`. A file is read in full
+and checked before anything uses it: a bad one raises `TargetsError` with one line that
+names the file, the key and the value. Pure: no streamlit.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dashboard.errors import TargetsError
+from dashboard.vocab import UNSPECIFIED
+
+SHIPPED = Path(__file__).with_name("targets.toml")
+DAYS_RANGE = (1, 3650)
+MAX_CATEGORY_CHARS = 100
+MAX_FILE_BYTES = 1_000_000
+
+
+@dataclass(frozen=True)
+class Targets:
+    """Days to finish per category, and the default for untyped or unlisted ones."""
+
+    default_days: int
+    by_category: Mapping[str, int] = field(default_factory=dict)
+    source: str = "shipped"
+    """'shipped' (khetmap's placeholders) or the path of the city's file"""
+
+    def days_for(self, categories: Iterable[str]) -> int:
+        """The ticket's target: the shortest of its categories' (the default when none listed)."""
+        found = [self.by_category[c] for c in categories if c in self.by_category]
+        return min(found) if found else self.default_days
+
+    def category_days(self, category: str) -> int:
+        """One category's target (an untyped ticket's category is `unspecified`: the default)."""
+        if category == UNSPECIFIED:
+            return self.default_days
+        return self.by_category.get(category, self.default_days)
+
+    @property
+    def shipped(self) -> bool:
+        return self.source == "shipped"
+
+    def sql_days(self) -> list[int]:
+        """The distinct target lengths, shortest first (see `queries.target_days`)."""
+        return sorted(set(self.by_category.values()))
+
+    def sql_params(self) -> list[list[str]]:
+        """For each of `sql_days`, the categories with that target (the query's parameters)."""
+        return [
+            sorted(c for c, d in self.by_category.items() if d == days) for days in self.sql_days()
+        ]
+
+    def key(self) -> tuple[int, tuple[tuple[str, int], ...]]:
+        """A hashable form (cache keys)."""
+        return self.default_days, tuple(sorted(self.by_category.items()))
+
+
+def load(path: Path | None = None) -> Targets:
+    """Read targets from `path`, else `KHETMAP_TARGETS`, else the shipped file."""
+    if path is None:
+        named = os.environ.get("KHETMAP_TARGETS", "").strip()
+        path = Path(named).expanduser() if named else None
+    if path is None:
+        return shipped()
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise TargetsError(f"targets file {path}: larger than {MAX_FILE_BYTES:,} bytes")
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise TargetsError(
+            f"targets file {path} cannot be read ({exc.strerror or exc}); "
+            "fix KHETMAP_TARGETS or unset it to use the shipped defaults"
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise TargetsError(f"targets file {path} is not UTF-8 text") from exc
+    return parse(text, source=str(path))
+
+
+def shipped() -> Targets:
+    """khetmap's own defaults (placeholders)."""
+    return parse(SHIPPED.read_text(encoding="utf-8"), source="shipped")
+
+
+def parse(text: str, *, source: str) -> Targets:
+    """Parse and check a targets file's text."""
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise TargetsError(f"targets file {source}: not valid TOML ({exc})") from exc
+    unknown = sorted(set(document) - {"default", "categories"})
+    if unknown:
+        raise TargetsError(
+            f"targets file {source}: unknown section {unknown[0]!r:.60} "
+            "(expected [default] and [categories])"
+        )
+    default = document.get("default")
+    if not isinstance(default, dict) or set(default) != {"days"}:
+        raise TargetsError(f"targets file {source}: needs a [default] section with days = N")
+    categories = document.get("categories", {})
+    if not isinstance(categories, dict):
+        raise TargetsError(f"targets file {source}: [categories] must be a table of name = days")
+    by_category: dict[str, int] = {}
+    for name, value in categories.items():
+        label = name.strip()
+        if not label or len(label) > MAX_CATEGORY_CHARS:
+            raise TargetsError(f"targets file {source}: category name {name!r:.60} is not usable")
+        by_category[label] = _days(value, f"{source} [categories] {label!r:.60}")
+    return Targets(
+        default_days=_days(default["days"], f"{source} [default] days"),
+        by_category=by_category,
+        source=source,
+    )
+
+
+def _days(value: Any, where: str) -> int:
+    low, high = DAYS_RANGE
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TargetsError(f"targets file {where}: {value!r:.40} is not a number of days")
+    if isinstance(value, float) and (not math.isfinite(value) or not value.is_integer()):
+        raise TargetsError(f"targets file {where}: {value!r} is not a whole number of days")
+    days = int(value)
+    if not low <= days <= high:
+        raise TargetsError(f"targets file {where}: {days} is outside {low}–{high} days")
+    return days
+
+
+def stamp() -> str:
+    """What the targets in force depend on (for cache keys): the file named, its time and size."""
+    named = os.environ.get("KHETMAP_TARGETS", "").strip()
+    if not named:
+        return "shipped"
+    try:
+        info = Path(named).expanduser().stat()
+    except OSError:
+        return f"{named}:missing"
+    return f"{named}:{info.st_mtime_ns}:{info.st_size}"
