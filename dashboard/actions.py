@@ -189,16 +189,17 @@ def _summary_sheet(sheet: Worksheet, data: SheetData, titles: Mapping[str, str])
     _header(
         sheet, row, [t("col_unit"), t("open"), t("col_overdue"), t("xl_rows"), t("col_outside")]
     )
-    figures = data.unit_figures.set_index("unit") if len(data.unit_figures) else None
+    figures: dict[str, dict[str, Any]] = {
+        str(record["unit"]): {str(k): v for k, v in record.items()}
+        for record in data.unit_figures.to_dict(orient="records")
+    }
     for unit, rows in data.units.items():
         row += 1
         sheet.cell(row=row, column=1, value=_text(unit_label(unit, lang)))
-        if figures is not None and unit in figures.index:
-            sheet.cell(row=row, column=2, value=int(figures.loc[unit, "open"]))
-            sheet.cell(row=row, column=3, value=int(figures.loc[unit, "overdue"]))
-            sheet.cell(
-                row=row, column=5, value=t("yes") if figures.loc[unit, "outside"] else t("no")
-            )
+        if unit in figures:
+            sheet.cell(row=row, column=2, value=int(figures[unit]["open"]))
+            sheet.cell(row=row, column=3, value=int(figures[unit]["overdue"]))
+            sheet.cell(row=row, column=5, value=t("yes") if figures[unit]["outside"] else t("no"))
         link = sheet.cell(row=row, column=4, value=len(rows))
         link.hyperlink = f"#'{titles[unit]}'!A1"
     for column, width in zip("ABCDE", (42, 22, 22, 30, 22), strict=True):
@@ -221,7 +222,10 @@ def _unit_sheet(sheet: Worksheet, unit: str, rows: pd.DataFrame, data: SheetData
     labels = [i18n.t(key, lang) if key != "#" else "#" for key in UNIT_COLUMNS]
     _header(sheet, 3, labels, fills=ACTION_COLUMNS)
     sheet.freeze_panes = "C4"
-    for number, ticket in enumerate(rows.to_dict(orient="records"), start=1):
+    records: list[dict[str, Any]] = [
+        {str(k): v for k, v in record.items()} for record in rows.to_dict(orient="records")
+    ]
+    for number, ticket in enumerate(records, start=1):
         row = 3 + number
         cats = list(ticket["categories"]) if ticket["categories"] is not None else []
         values: list[Any] = [

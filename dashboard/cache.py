@@ -349,3 +349,27 @@ def week_tickets(version: str, filters: metrics.Filters, as_of: datetime) -> pd.
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS)
 def first_report_day(version: str) -> date | None:
     return _query(director.first_report_day)
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=16)
+def action_sheet(
+    version: str, filters: metrics.Filters, as_of: datetime, district: str, lang: str
+) -> bytes:
+    """The weekly action sheet (.xlsx) of a district view. Made when a user asks for it (a
+    download's callable, outside the page's run), so it opens its own reader."""
+    from dashboard import actions
+
+    geo = geography()
+    with config.store().reader() as con:
+        judged = director.week_tickets(
+            con, filters=filters, as_of=as_of, targets=targets_in_force()[0]
+        )
+    data = actions.sheet_data(
+        judged,
+        district_code=district,
+        names=area_names(lang),
+        district_name_th=geo.districts.names_th[geo.districts.index_of(district)],
+        lang=lang,
+        as_of=as_of,
+    )
+    return actions.workbook(data)

@@ -78,3 +78,17 @@ def stale_hours() -> float:
         return max(0.0, float(os.environ.get("KHETMAP_STALE_HOURS", DEFAULT_STALE_HOURS)))
     except ValueError:
         return DEFAULT_STALE_HOURS
+
+
+def recurrence_meters() -> float:
+    """`KHETMAP_RECURRENCE_METERS`: reports of one category this close are one place (5–500,
+    default 40); a value that is not a number in range is ignored."""
+    from dashboard.director import RECURRENCE_METERS, RECURRENCE_RANGE
+
+    text = os.environ.get("KHETMAP_RECURRENCE_METERS", "").strip()
+    try:
+        value = float(text)
+    except ValueError:
+        return RECURRENCE_METERS
+    low, high = RECURRENCE_RANGE
+    return value if low <= value <= high else RECURRENCE_METERS

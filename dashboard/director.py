@@ -179,9 +179,8 @@ def week_tickets(
         queries.week_tickets(where, target), [as_of, *targets.sql_params(), *params]
     ).df()
     frame["reported_day"] = _bangkok_days(frame["reported_at"])
-    frame["finished_day"] = _bangkok_days(frame["last_activity"]).where(
-        frame["state"].eq(FINISHED) & frame["last_activity"].notna()
-    )
+    finished = frame["state"].eq(FINISHED) & frame["last_activity"].notna()
+    frame["finished_day"] = _bangkok_days(frame["last_activity"]).where(finished, None)
     frame["unit"] = frame["organization"].map(responsible_unit)
     return judge(frame)
 
@@ -192,8 +191,10 @@ def first_report_day(con: Reader) -> date | None:
 
 
 def _bangkok_days(series: pd.Series) -> pd.Series:
+    """Bangkok calendar days as `date` objects (None where there is no time)."""
     stamps = pd.to_datetime(series, utc=True)
-    return stamps.dt.tz_convert(BANGKOK_TZ).dt.date.where(stamps.notna())
+    days = stamps.dt.tz_convert(BANGKOK_TZ).dt.date.astype(object)
+    return days.where(stamps.notna(), None)
 
 
 def open_due(judged: pd.DataFrame) -> pd.DataFrame:
@@ -251,39 +252,30 @@ def compare_period(
 
 def compare_counts(
     tickets: pd.DataFrame, *, key: str, period: Period, earlier: Period
-) -> pd.DataFrame:
-    """Reports per `key` value (a column of scalars or of category lists) now and before."""
+) -> list[tuple[str, Change]]:
+    """Reports per `key` value (a column of codes, or `categories`) now and before, most
+    reported now first."""
 
-    def counts(part: pd.DataFrame) -> pd.Series:
+    def counts(part: pd.DataFrame) -> dict[str, int]:
         column = part[key]
         if key == "categories":
             column = column.map(lambda cs: list(_categories(cs)) or [UNSPECIFIED]).explode()
-        return column.value_counts()
+        return {str(k): int(v) for k, v in column.dropna().value_counts().items()}
 
     now, before = counts(_in(tickets, period)), counts(_in(tickets, earlier))
-    keys = sorted(set(now.index) | set(before.index), key=lambda k: (-int(now.get(k, 0)), str(k)))
-    rows = []
-    for value in keys:
-        change = count_change(
-            int(now.get(value, 0)),
-            int(before.get(value, 0)),
-            now_days=period.days,
-            before_days=earlier.days,
+    keys = sorted(set(now) | set(before), key=lambda k: (-now.get(k, 0), k))
+    return [
+        (
+            value,
+            count_change(
+                now.get(value, 0),
+                before.get(value, 0),
+                now_days=period.days,
+                before_days=earlier.days,
+            ),
         )
-        rows.append(
-            {
-                "key": value,
-                "now": change.now,
-                "before": change.before,
-                "change": change.change,
-                "low": change.low,
-                "high": change.high,
-                "beyond_noise": change.beyond_noise,
-            }
-        )
-    return pd.DataFrame(
-        rows, columns=["key", "now", "before", "change", "low", "high", "beyond_noise"]
-    )
+        for value in keys
+    ]
 
 
 def _in(tickets: pd.DataFrame, period: Period) -> pd.DataFrame:
@@ -529,7 +521,7 @@ def _place_labels(group: pd.DataFrame, radius_m: float) -> np.ndarray | None:
     n = len(group)
     graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
     _, labels = connected_components(graph, directed=False)
-    return labels
+    return np.asarray(labels)
 
 
 def _register(placed: pd.DataFrame, with_times: bool) -> pd.DataFrame:

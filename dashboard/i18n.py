@@ -754,6 +754,10 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "recurrence_none": ("ไม่พบปัญหาที่กลับมาซ้ำในมุมมองนี้", "No recurring problem in this view"),
     "recurrence_count": ("{n:,} จุด", "{n:,} places"),
+    "recurrence_on_map": (
+        "แผนที่แสดง {shown} จุดแรกเป็นวงสีม่วง",
+        "the map shows the first {shown} as purple rings",
+    ),
     "col_place": ("สถานที่", "Place"),
     "col_reports": ("แจ้ง (ครั้ง)", "Reports"),
     "col_times_finished": ("เสร็จ (ครั้ง)", "Times finished"),

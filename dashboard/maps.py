@@ -305,16 +305,48 @@ def district_map(
     view: MapView | None,
     lang: str,
     highlight: str | None,
+    recurrences: pd.DataFrame | None = None,
 ) -> folium.Map:
-    """Return a district map: subdistrict choropleth and clustered ticket points with popups."""
+    """Return a district map: subdistrict choropleth, clustered ticket points with popups, and
+    the recurring problems (`director.recurrences(...).register`) as a layer of their own."""
     minx, miny, maxx, maxy = bounds
     fmap = base_map(view=view, centre=((miny + maxy) / 2, (minx + maxx) / 2), zoom=13)
     if view is None:
         fmap.fit_bounds([[miny, minx], [maxy, maxx]])
     add_choropleth(fmap, collection, name=i18n.t("subdistrict", lang), highlight=highlight)
     add_ticket_points(fmap, points, lang=lang)
+    if recurrences is not None and len(recurrences):
+        add_recurrences(fmap, recurrences, lang=lang)
     fmap.add_child(Legend(legend_html(title=legend_title, bins=bins, metric=metric, lang=lang)))
     return assets.localise(fmap)
+
+
+RECURRENCE_COLOUR = "#7b2cbf"
+
+
+def add_recurrences(fmap: folium.Map, register: pd.DataFrame, *, lang: str) -> None:
+    """Each recurring place as a ringed purple circle sized by its reports, with a popup."""
+    layer = folium.FeatureGroup(name=i18n.t("recurrence_title", lang), show=True)
+    for place in register.to_dict(orient="records"):
+        text = i18n.t(
+            "recurrence_popup",
+            lang,
+            category=i18n.category_label(str(place["category"]), lang),
+            reports=int(place["reports"]),
+            finished=int(place["finished"]),
+            open=int(place["open"]),
+        )
+        folium.CircleMarker(
+            location=(float(place["lat"]), float(place["lon"])),
+            radius=6 + min(int(place["reports"]), 20),
+            color=RECURRENCE_COLOUR,
+            weight=3,
+            fill=True,
+            fill_opacity=0.25,
+            popup=folium.Popup(html.escape(text), max_width=280),
+            tooltip=html.escape(text),
+        ).add_to(layer)
+    layer.add_to(fmap)
 
 
 POINT_CALLBACK = """

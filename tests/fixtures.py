@@ -96,6 +96,7 @@ def ticket(
     photo_after: str = "",
     district: str = "",
     subdistrict: str = "",
+    organization: str = "เขต",
 ) -> dict[str, str]:
     """Return one raw ticket row in the dump layout."""
     if coords is None:
@@ -104,7 +105,7 @@ def ticket(
     return {
         "ticket_id": ticket_id,
         "type": type_,
-        "organization": "เขต",
+        "organization": organization,
         "comment": comment,
         "coords": coords,
         "photo": photo or f"https://example.invalid/{ticket_id or timestamp}.jpg",

@@ -7,25 +7,39 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import cache, charts, config, exports, i18n, maps, metrics, shell, urlstate
+from dashboard import (
+    actions,
+    cache,
+    charts,
+    config,
+    director,
+    exports,
+    i18n,
+    maps,
+    metrics,
+    shell,
+    urlstate,
+    vocab,
+)
+from dashboard.change import Change, Period
 from dashboard.coverage import Coverage
 from dashboard.shell import Context, bound, run_page, safe_fragment, update_url
+from dashboard.targets import Targets
 from dashboard.text import inert
 from dashboard.vocab import BANGKOK_TZ
 from dashboard.widgets import (
     backlog_history_panel,
     clicked_code,
     kpi_row,
-    link_columns,
     map_ready,
-    predictions_shown,
     remember_view,
     show_table,
     snapshot_kpis,
-    ticket_table,
 )
 
 OLDEST_LIMIT = 20
+RECURRENCE_ROWS = 30
+MAP_RECURRENCES = 60
 EXPORT_CAP = 5_000
 
 
@@ -55,15 +69,28 @@ def render(context: Context) -> None:
         kpi_row(context, totals, coverage, notes=[t("per_10k_subdistrict")])
     else:
         kpi_row(context, totals, coverage, extra=[_versus_city(context)])
+    judged = cache.week_tickets(context.version, _week_filters(filters), context.as_of)
+    in_view = _in_view(judged, context)
+    targets_in_force, targets_problem = cache.targets_in_force()
+    if targets_problem:
+        st.warning(inert(t("targets_bad", error=targets_problem)), icon="⚠️")
+    due_kpis(context, in_view, coverage)
+    week_panel(context, judged)
+    recurring = director.recurrences(in_view, radius_m=config.recurrence_meters())
     left, right = st.columns([3, 2])
     with left:
-        district_map_fragment(context, index)
+        district_map_fragment(context, index, recurring.register)
     with right:
         weekly_chart(context, filters, coverage)
         age_chart(context)
+    most_overdue_table(context, in_view, filters)
+    targets_table(context, in_view, targets_in_force)
+    comparison_panel(context, judged, filters)
+    responsibility_panel(context, in_view)
+    recurrence_panel(context, recurring)
+    action_sheet_panel(context, judged)
     categories_chart(context, filters, coverage)
     backlog_history_panel(context, filters)
-    oldest_open_table(context, filters)
 
 
 def snapshot_view(context: Context, filters: metrics.Filters) -> None:
@@ -96,31 +123,29 @@ def snapshot_view(context: Context, filters: metrics.Filters) -> None:
     st.info(t("as_of_needs_tickets"))
 
 
-def oldest_open_table(context: Context, filters: metrics.Filters) -> None:
-    """The longest-open tickets, and every open ticket of the view as a download."""
-    t = context.t
-    st.subheader(t("oldest_open"))
-    oldest, open_total = cache.oldest_open_counted(
-        context.version, filters, context.as_of, EXPORT_CAP
+def most_overdue_table(context: Context, judged: pd.DataFrame, filters: metrics.Filters) -> None:
+    """The open tickets, most overdue first (then oldest), and every open ticket as a download."""
+    t, lang = context.t, context.lang
+    st.subheader(t("most_overdue"))
+    due = director.open_due(judged)
+    names = cache.area_names(lang)
+    st.caption(
+        t(
+            "most_overdue_caption",
+            open=len(due),
+            overdue=int(due["overdue"].sum()),
+            shown=min(OLDEST_LIMIT, len(due)),
+        )
     )
-    names = cache.area_names(context.lang)
-    st.caption(t("oldest_shown", shown=min(OLDEST_LIMIT, len(oldest)), total=open_total))
-    st.dataframe(
-        ticket_table(
-            oldest.head(OLDEST_LIMIT),
-            context.lang,
-            names,
-            predictions_shown(context, oldest.head(OLDEST_LIMIT)),
-        ),
-        hide_index=True,
-        width="stretch",
-        column_config=link_columns(context.lang),
+    show_table(
+        context, due_display(due.head(OLDEST_LIMIT), lang, names), column_config=_links(lang)
     )
+    oldest, _ = cache.oldest_open_counted(context.version, filters, context.as_of, EXPORT_CAP)
     if len(oldest):
         table = exports.export_frame(
             oldest,
             names=names,
-            lang=context.lang,
+            lang=lang,
             with_finish_times=cache.data_coverage(context.version, filters).supports("finish_time"),
         )
         st.download_button(
@@ -129,6 +154,401 @@ def oldest_open_table(context: Context, filters: metrics.Filters) -> None:
             file_name=f"khetmap_open_{context.state.subdistrict or context.state.district}.csv",
             mime="text/csv",
         )
+
+
+def due_display(due: pd.DataFrame, lang: str, names: dict[str, str]) -> pd.DataFrame:
+    """Open tickets with their due day, as display columns in `lang`."""
+
+    def t(key: str) -> str:
+        return i18n.t(key, lang)
+
+    return pd.DataFrame(
+        {
+            t("ticket_id"): due["ticket_id"].astype(str),
+            t("public_page"): due["ticket_id"].map(vocab.public_page),
+            t("subdistrict"): due["subdistrict_code"].map(lambda c: names.get(c or "", "")),
+            t("category"): due["categories"].map(lambda cs: _category_text(cs, lang)),
+            t("reported"): due["reported_day"].map(lambda d: i18n.short_date(d, lang)),
+            t("age_days"): due["age_days"].astype("int64"),
+            t("col_target_days"): due["target_days"].astype("int64"),
+            t("col_due"): due["due_day"].map(lambda d: i18n.short_date(d, lang)),
+            t("col_days_overdue"): due["days_overdue"].clip(lower=0).astype("int64"),
+            t("col_unit"): due["unit"].map(lambda u: u or t("unit_unnamed")),
+            t("state"): due["state"].map(lambda v: i18n.state_label(str(v), lang)),
+        }
+    )
+
+
+def _category_text(categories: object, lang: str) -> str:
+    listed = [str(c) for c in categories] if categories is not None else []  # type: ignore[attr-defined]
+    return ", ".join(i18n.category_label(c, lang) for c in listed) or i18n.category_label(
+        vocab.UNSPECIFIED, lang
+    )
+
+
+def _links(lang: str) -> dict[str, object]:
+    return {
+        i18n.t("public_page", lang): st.column_config.LinkColumn(
+            i18n.t("public_page", lang), display_text=i18n.t("open_link", lang)
+        )
+    }
+
+
+def _week_filters(filters: metrics.Filters) -> metrics.Filters:
+    """The week's tickets: the district (and subdistrict, categories), all dates and states."""
+    return metrics.replace_filters(filters, since=None, until=None, state_group="all")
+
+
+def _in_view(judged: pd.DataFrame, context: Context) -> pd.DataFrame:
+    """The judged tickets reported within the view's dates."""
+    state = context.state
+    days = judged["reported_day"]
+    keep = pd.Series(True, index=judged.index)
+    if state.since:
+        keep &= days >= state.since
+    if state.until:
+        keep &= days <= state.until
+    return judged[keep]
+
+
+def due_kpis(context: Context, judged: pd.DataFrame, coverage: Coverage) -> None:
+    """Overdue, finished within target and the ratio to target, with the rule and the source."""
+    t, lang = context.t, context.lang
+    st.subheader(t("week_section"))
+    figures = director.due_figures(judged)
+    na = t("na_short")
+    overdue = f"{figures.overdue:,}"
+    if figures.overdue_share is not None:
+        overdue += f" ({figures.overdue_share:.0%})"
+    on_time = f"{figures.on_time_share:.1%}" if figures.on_time_share is not None else na
+    ratio = f"{figures.ratio:.2f}" if figures.ratio is not None else na
+    notes = []
+    for column, (label, value) in zip(
+        st.columns(3),
+        ((t("overdue_kpi"), overdue), (t("on_time_share"), on_time), (t("ratio_kpi"), ratio)),
+        strict=True,
+    ):
+        column.metric(label, value, border=True)
+    if figures.timed == 0:
+        why = t("why_missing_finish_time_target")
+        notes.append(t("on_time_share") + ": " + t("not_available", why=why))
+    else:
+        notes.append(
+            t(
+                "rests_on_finish_time",
+                n=figures.timed,
+                total=int(judged["state"].eq("finished").sum()),
+                share=figures.timed / max(int(judged["state"].eq("finished").sum()), 1),
+            )
+        )
+    targets_in_force, _ = cache.targets_in_force()
+    notes.append(t("ratio_direction"))
+    notes.append(
+        t("targets_shipped")
+        if targets_in_force.shipped
+        else t("targets_file", path=targets_in_force.source)
+    )
+    as_of = context.as_of.astimezone(BANGKOK_TZ)
+    notes.append(
+        t(
+            "target_rule",
+            days=targets_in_force.default_days,
+            as_of=f"{i18n.short_date(as_of.date(), lang)} {as_of:%H:%M}",
+        )
+    )
+    for note in notes:
+        st.caption(inert(note))
+
+
+def week_panel(context: Context, judged: pd.DataFrame) -> None:
+    """Since last week: new, finished, still open, open now, newly overdue."""
+    t, lang = context.t, context.lang
+    st.subheader(t("week_panel"))
+    week = director.since_last_week(judged, as_of_day=context.as_of.astimezone(BANGKOK_TZ).date())
+    na = t("na_short")
+
+    def line(label: str, change: Change | None, missing: bool = False) -> dict[str, str]:
+        if change is None or missing:
+            return {"a": label, "b": na, "c": na, "d": na, "e": na}
+        return {
+            "a": label,
+            "b": f"{change.now:,.0f}",
+            "c": f"{change.before:,.0f}",
+            "d": actions.change_text(change, lang),
+            "e": actions.noise_text(change, lang),
+        }
+
+    rows = [
+        line(t("week_new"), week.new),
+        line(t("week_finished"), week.finished, missing=week.finished is None),
+        line(t("week_newly_overdue"), week.newly_overdue),
+        {"a": t("week_still_open"), "b": f"{week.still_open:,}", "c": "", "d": "", "e": ""},
+        {"a": t("week_open_now"), "b": f"{week.open_now:,}", "c": "", "d": "", "e": ""},
+    ]
+    table = pd.DataFrame(rows).rename(
+        columns={
+            "a": t("col_figure"),
+            "b": t("xl_this_week"),
+            "c": t("xl_last_week"),
+            "d": t("col_change"),
+            "e": t("col_noise"),
+        }
+    )
+    show_table(context, table)
+    this = f"{i18n.short_date(week.this.since, lang)} – {i18n.short_date(week.this.until, lang)}"
+    last = f"{i18n.short_date(week.last.since, lang)} – {i18n.short_date(week.last.until, lang)}"
+    notes = [t("week_dates", this=this, last=last)]
+    if week.finished is None:
+        notes.append(
+            t("week_finished") + ": " + t("not_available", why=t("why_missing_finish_time"))
+        )
+    if week.unknown_overdue:
+        notes.append(t("week_unknown_overdue", n=week.unknown_overdue))
+    notes.append(t("compare_method"))
+    for note in notes:
+        st.caption(inert(note))
+
+
+def targets_table(context: Context, judged: pd.DataFrame, targets_in_force: Targets) -> None:
+    t, lang = context.t, context.lang
+    st.subheader(t("targets_table"))
+    table = director.by_category(judged, targets_in_force)
+    na = t("na_short")
+    shown = pd.DataFrame(
+        {
+            t("category"): table["category"].map(lambda c: i18n.category_label(c, lang)),
+            t("col_target_days"): table["target_days"],
+            t("open"): table["open"],
+            t("col_overdue"): table["overdue"],
+            t("col_timed"): table["timed"],
+            t("col_on_time"): table["on_time_share"].map(
+                lambda v: na if v is None or pd.isna(v) else f"{v:.1%}"
+            ),
+            t("col_ratio"): table["ratio"].map(
+                lambda v: na if v is None or pd.isna(v) else f"{v:.2f}"
+            ),
+        }
+    )
+    show_table(context, shown)
+    st.caption(inert(t("by_category_note") + " · " + t("ratio_direction")))
+
+
+def _change_rows(comparison: director.Comparison, lang: str) -> pd.DataFrame:
+    def t(key: str, **values: object) -> str:
+        return i18n.t(key, lang, **values)
+
+    def value(change: Change, which: str) -> str:
+        number = change.now if which == "now" else change.before
+        if number is None:
+            return t("na_short")
+        return f"{number:,.0f}" if change.kind == "count" else f"{number:.1%}"
+
+    rows = []
+    for key, change in comparison.rows.items():
+        rows.append(
+            {
+                t("col_figure"): t(f"fig_{key}"),
+                t("col_now"): value(change, "now"),
+                t("col_before"): value(change, "before"),
+                t("col_change"): actions.change_text(change, lang),
+                t("col_noise"): actions.noise_text(change, lang),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def comparison_panel(context: Context, judged: pd.DataFrame, filters: metrics.Filters) -> None:
+    """This period against the previous one of equal length and the same days a year earlier."""
+    t, lang = context.t, context.lang
+    st.subheader(t("compare_title"))
+    newest = cache.newest_report(context.version)
+    first = cache.first_report_day(context.version)
+    if newest is None or judged.empty:
+        st.info(t("no_tickets"))
+        return
+    period = director.compare_period_for(filters, newest)
+    if not (filters.since and filters.until):
+        st.caption(t("compare_default_period"))
+
+    def dates(key: str, p: Period) -> str:
+        return t(key, since=i18n.short_date(p.since, lang), until=i18n.short_date(p.until, lang))
+
+    st.caption(inert(dates("compare_period", period)))
+    for key, earlier in (
+        ("compare_previous", period.previous()),
+        ("compare_last_year", period.last_year()),
+    ):
+        st.markdown(f"**{inert(dates(key, earlier))}**")
+        comparison = director.compare_period(
+            judged, period=period, earlier=earlier, first_day=first
+        )
+        if not comparison.reaches:
+            st.info(
+                inert(
+                    t(
+                        "compare_not_reached",
+                        first=i18n.short_date(first, lang) if first else "",
+                        since=i18n.short_date(earlier.since, lang),
+                    )
+                )
+            )
+            continue
+        show_table(context, _change_rows(comparison, lang))
+    st.caption(inert(t("compare_method") + " " + t("compare_open_caveat")))
+    previous = period.previous()
+    if first is None or first > previous.since:
+        return
+    names = cache.area_names(lang)
+    left, right = st.columns(2)
+    for column, key, title in (
+        (left, "categories", "compare_categories"),
+        (right, "subdistrict_code", "compare_subdistricts"),
+    ):
+        with column:
+            st.markdown(f"**{inert(t(title))}**")
+            changes = director.compare_counts(judged, key=key, period=period, earlier=previous)
+            label = (
+                (lambda c: i18n.category_label(c, lang))
+                if key == "categories"
+                else (lambda c: names.get(c, c))
+            )
+            show_table(
+                context,
+                pd.DataFrame(
+                    {
+                        t("category" if key == "categories" else "subdistrict"): [
+                            label(k) for k, _ in changes
+                        ],
+                        t("col_now"): [int(c.now or 0) for _, c in changes],
+                        t("col_before"): [int(c.before or 0) for _, c in changes],
+                        t("col_change"): [actions.change_text(c, lang) for _, c in changes],
+                        t("col_noise"): [actions.noise_text(c, lang) for _, c in changes],
+                    }
+                ),
+            )
+
+
+def responsibility_panel(context: Context, judged: pd.DataFrame) -> None:
+    t = context.t
+    st.subheader(t("responsibility_title"))
+    name_th = context.geo.districts.names_th[
+        context.geo.districts.index_of(context.state.district or "")
+    ]
+    found = director.responsibility(judged, district_name_th=name_th)
+    if found.only_top_level:
+        st.info(inert(t("only_top_level")))
+    na = t("na_short")
+    units = found.units
+    shown = pd.DataFrame(
+        {
+            t("col_unit"): units["unit"].map(lambda u: u or t("unit_unnamed")),
+            t("col_outside"): units["outside"].map(lambda v: t("yes") if v else t("no")),
+            t("tickets"): units["tickets"],
+            t("open"): units["open"],
+            t("col_overdue"): units["overdue"],
+            t("col_median_open_age"): units["median_open_age"].map(
+                lambda v: na if v is None or pd.isna(v) else f"{v:,.0f}"
+            ),
+            t("col_median_finish"): units["median_days_to_finish"].map(
+                lambda v: na if v is None or pd.isna(v) else f"{v:,.1f}"
+            ),
+        }
+    )
+    show_table(context, shown)
+    notes = [t("unit_rule")]
+    if not found.only_top_level:
+        if found.below_top < found.tickets:
+            notes.append(
+                t(
+                    "units_rest_on",
+                    n=found.below_top,
+                    total=found.tickets,
+                    share=found.below_top / found.tickets,
+                )
+            )
+        notes.append(
+            t(
+                "forwarded_share",
+                n=found.forwarded_outside,
+                total=found.below_top,
+                share=found.forwarded_share or 0.0,
+            )
+        )
+    notes.append(t("time_with_unit_na"))
+    if not units["timed"].any():
+        notes.append(
+            t("col_median_finish") + ": " + t("not_available", why=t("why_missing_finish_time"))
+        )
+    for note in notes:
+        st.caption(inert(note))
+
+
+def recurrence_panel(context: Context, found: director.Recurrences) -> None:
+    t, lang = context.t, context.lang
+    st.subheader(t("recurrence_title"))
+    st.caption(inert(t("recurrence_rule", radius=found.radius_m)))
+    if not found.with_finish_times:
+        st.caption(inert(t("recurrence_weaker")))
+    register = found.register
+    if register.empty:
+        st.info(t("recurrence_none"))
+        return
+    st.caption(
+        t("recurrence_count", n=len(register))
+        + " · "
+        + t("recurrence_on_map", shown=min(MAP_RECURRENCES, len(register)))
+    )
+    names = cache.area_names(lang)
+    shown = register.head(RECURRENCE_ROWS)
+    table = pd.DataFrame(
+        {
+            t("category"): shown["category"].map(lambda c: i18n.category_label(str(c), lang)),
+            t("col_place"): [
+                " · ".join(filter(None, [names.get(str(s or ""), ""), str(a or "")[:80]]))
+                for s, a in zip(shown["subdistrict_code"], shown["address"], strict=True)
+            ],
+            t("col_reports"): shown["reports"],
+            t("col_times_finished"): shown["finished"],
+            t("open"): shown["open"],
+            t("col_first_report"): shown["first_report"].map(lambda d: i18n.short_date(d, lang)),
+            t("col_last_report"): shown["last_report"].map(lambda d: i18n.short_date(d, lang)),
+            t("col_ticket_links"): shown["ticket_ids"].map(
+                lambda ids: [p for p in map(vocab.public_page, ids) if p]
+            ),
+        }
+    )
+    show_table(
+        context,
+        table,
+        column_config={
+            t("col_ticket_links"): st.column_config.ListColumn(t("col_ticket_links"), width="large")
+        },
+    )
+
+
+def action_sheet_panel(context: Context, judged: pd.DataFrame) -> None:
+    """The weekly action sheet: what it holds, per unit, and the Excel download."""
+    t, lang = context.t, context.lang
+    st.subheader(t("action_sheet"))
+    units = director.action_rows(judged)
+    rows = sum(len(frame) for frame in units.values())
+    st.caption(
+        t("action_sheet_caption", rows=rows, sheets=len(units), extra=director.ACTION_OLDEST_EXTRA)
+    )
+    listing = " · ".join(
+        t("action_rows_of_unit", unit=actions.unit_label(unit, lang), rows=len(frame))
+        for unit, frame in units.items()
+    )
+    if listing:
+        st.caption(inert(listing))
+    version, district, as_of = context.version, context.state.district or "", context.as_of
+    filters = _week_filters(context.filters())
+    st.download_button(
+        t("download_action_sheet"),
+        data=lambda: cache.action_sheet(version, filters, as_of, district, lang),
+        file_name=f"khetmap_actions_{district}_{lang}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 def choose_district(context: Context) -> None:
@@ -185,7 +605,9 @@ def _versus_city(context: Context) -> tuple[str, str, str | None]:
 
 
 @safe_fragment
-def district_map_fragment(context: Context, index: int) -> None:
+def district_map_fragment(
+    context: Context, index: int, recurrences: pd.DataFrame | None = None
+) -> None:
     state, geo = context.state, context.geo
     if not map_ready(context):
         return
@@ -215,6 +637,7 @@ def district_map_fragment(context: Context, index: int) -> None:
         view=None,
         lang=state.lang,
         highlight=state.subdistrict,
+        recurrences=None if recurrences is None else recurrences.head(MAP_RECURRENCES),
     )
     view = state.view
     result = st_folium(
