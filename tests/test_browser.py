@@ -292,3 +292,39 @@ def test_subdistrict_click_and_map_view_go_into_the_link(
     assert other.url == shared  # the same view: nothing in the link was dropped or rewritten
     fresh.close()
     assert outside == []
+
+
+def test_the_dump_samples_district_week_in_thai_and_its_action_sheet(
+    server: tuple[str, Path], page: tuple[object, list[str]], tmp_path: Path
+) -> None:
+    """The dump sample names units (เขต, ฝ่าย, สำนัก, MEA): one sheet each, counted as shown."""
+    import re
+
+    import openpyxl
+
+    from tests.test_browser_realdata import assert_clean, settle
+
+    base, _ = server
+    tab, _ = page
+    tab.goto(f"{base}/district?district=1006")  # type: ignore[attr-defined]
+    settle(tab, "เขต บางกะปิ")
+    assert_clean(tab, "th")
+    body = tab.locator("body").inner_text()  # type: ignore[attr-defined]
+    assert "ตั้งแต่สัปดาห์ก่อน" in body and "ใครรับผิดชอบ" in body
+    assert "ส่งต่อออกนอกสำนักงานเขต: 10 จาก 17 เรื่อง" in body
+    found = re.search(r"([\d,]+) เรื่องใน (\d+) แผ่นงาน", body)
+    assert found, body[:2000]
+    with tab.expect_download() as download:  # type: ignore[attr-defined]
+        tab.get_by_text("ดาวน์โหลดใบงาน (Excel)").click()  # type: ignore[attr-defined]
+    path = tmp_path / "week.xlsx"
+    download.value.save_as(str(path))
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames[0] == "สรุป" and len(book.sheetnames) - 1 == int(found.group(2))
+    listed = sum(
+        1
+        for sheet in book.worksheets[1:]
+        for row in sheet.iter_rows(min_row=4, values_only=True)
+        if row[0]
+    )
+    assert listed == int(found.group(1).replace(",", ""))
+    tab.screenshot(path=str(SHOTS / "dump_district_week_th.png"), full_page=True)  # type: ignore[attr-defined]
