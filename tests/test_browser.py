@@ -142,6 +142,19 @@ def map_frame(page: object, *, shapes: int) -> object:
     )
 
 
+def wait_idle(page: object, *, timeout: float = 60) -> None:
+    """Wait until Streamlit has finished the current run (no running status, no skeleton)."""
+    page.wait_for_timeout(500)  # type: ignore[attr-defined]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        running = page.locator('[data-testid="stStatusWidget"]').count()  # type: ignore[attr-defined]
+        skeletons = page.locator('[data-testid="stSkeleton"]').count()  # type: ignore[attr-defined]
+        if not running and not skeletons:
+            break
+        page.wait_for_timeout(300)  # type: ignore[attr-defined]
+    page.wait_for_timeout(1000)  # type: ignore[attr-defined]
+
+
 def url_contains(page: object, text: str, *, timeout: float = 30) -> None:
     """Wait until the URL holds `text` (query params change by replaceState, not navigation)."""
     deadline = time.monotonic() + timeout
@@ -279,6 +292,7 @@ def test_subdistrict_click_and_map_view_go_into_the_link(
     frame.locator("path.leaflet-interactive").first.dispatch_event("click")  # type: ignore[attr-defined]
     url_contains(tab, "subdistrict=")
     assert "district=1030" in tab.url  # type: ignore[attr-defined]
+    wait_idle(tab)  # the rerun replaces the map's frame: take the new one
     frame = map_frame(tab, shapes=5)
     frame.locator(".leaflet-control-zoom-in").click()  # type: ignore[attr-defined]
     url_contains(tab, "zoom=")

@@ -29,14 +29,16 @@ ALLOWED = {
     "khetmap", "Traffy", "Fondue", "NECTEC", "OCHA", "HDX", "COD", "AB", "CC", "BY", "IGO",
     "BangkokGIS", "GeoThai", "DOPA", "stat", "bora", "dopa", "go", "th", "Gi", "H3", "API",
     "Benjamini", "Hochberg", "Marshall", "PySAL", "ArcGIS", "Mann", "Kendall", "Getis", "Ord",
-    "CSV", "GeoJSON", "HTML", "PDF",
+    "CSV", "GeoJSON", "HTML", "PDF", "Excel", "Newcombe", "Wilson",
+    # an agency as the data names it ("การไฟฟ้านครหลวง MEA"): the data's text, not the page's
+    "MEA",
     # units and the date-format mask Streamlit's date input shows
     "km", "yyyy", "mm", "dd", "Leaflet",
     # the language switch names both languages, so a reader of either can find it
     "English", "Language",
     # field names and commands quoted as codes
     "last_activity", "count_reopen", "ingest", "run", "sync", "as_of", "FILE", "scripts", "setup", "sh",
-    "server", "enableStaticServing",
+    "server", "enableStaticServing", "KHETMAP_TARGETS",
 }  # fmt: skip
 CITIZEN_TEXT = {"comment", "address", "ticket_id", "public_page", "photo", "photo_after"}
 """Table columns that hold what citizens wrote or links: not the page's words."""
