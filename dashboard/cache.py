@@ -346,6 +346,29 @@ def week_tickets(version: str, filters: metrics.Filters, as_of: datetime) -> pd.
     )
 
 
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=64)
+def week_report(
+    version: str, filters: metrics.Filters, as_of: datetime, radius_m: float
+) -> director.WeekReport | None:
+    """The director's week of a district view (None: the store has no report to date from)."""
+    newest = newest_report(version)
+    district = filters.district
+    if newest is None or district is None:
+        return None
+    geo = geography()
+    judged = week_tickets(version, director.week_filters(filters), as_of)
+    return director.week_report(
+        judged,
+        filters=filters,
+        targets=targets_in_force()[0],
+        as_of=as_of,
+        newest_report=newest,
+        first_day=first_report_day(version),
+        district_name_th=geo.districts.names_th[geo.districts.index_of(district)],
+        radius_m=radius_m,
+    )
+
+
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS)
 def first_report_day(version: str) -> date | None:
     return _query(director.first_report_day)

@@ -173,7 +173,7 @@ def week_tickets(
 ) -> pd.DataFrame:
     """Every ticket of the view (all dates and states: periods are chosen afterwards),
     judged against `targets` (see `judge`)."""
-    where, params = replace_filters(filters, since=None, until=None, state_group="all").where()
+    where, params = week_filters(filters).where()
     target = queries.target_days(targets.sql_days(), targets.default_days)
     frame = con.execute(
         queries.week_tickets(where, target), [as_of, *targets.sql_params(), *params]
@@ -183,6 +183,22 @@ def week_tickets(
     frame["finished_day"] = _bangkok_days(frame["last_activity"]).where(finished, None)
     frame["unit"] = frame["organization"].map(responsible_unit)
     return judge(frame)
+
+
+def week_filters(filters: Filters) -> Filters:
+    """What the week's tickets depend on: the area and categories (all dates and states)."""
+    return replace_filters(filters, since=None, until=None, state_group="all")
+
+
+def reported_within(judged: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """The tickets reported within the filter's dates (Bangkok days)."""
+    days = judged["reported_day"]
+    keep = pd.Series(True, index=judged.index)
+    if filters.since:
+        keep &= days >= filters.since
+    if filters.until:
+        keep &= days <= filters.until
+    return judged[keep]
 
 
 def first_report_day(con: Reader) -> date | None:
@@ -583,3 +599,77 @@ def units_named(units: Iterable[str], fallback: str) -> Mapping[str, str]:
 
 def ticket_ids(rows: Sequence[pd.DataFrame]) -> list[str]:
     return [str(t) for frame in rows for t in frame["ticket_id"]]
+
+
+# --- everything the district page shows, computed once per view ------------------------------
+
+MOST_OVERDUE_ROWS = 20
+
+
+@dataclass(frozen=True)
+class WeekReport:
+    """The director's week for one view, small enough to cache and send to every session."""
+
+    figures: DueFigures
+    finished: int
+    """finished tickets in the view (what on-time share could rest on)"""
+    most_overdue: pd.DataFrame
+    """the first `MOST_OVERDUE_ROWS` open tickets, most overdue first (`open_due`)"""
+    by_category: pd.DataFrame
+    week: Week
+    period: Period
+    first_day: date | None
+    comparisons: dict[str, Comparison]
+    """'previous' and 'last_year'"""
+    category_changes: list[tuple[str, Change]]
+    subdistrict_changes: list[tuple[str, Change]]
+    responsibility: Responsibility
+    recurrences: Recurrences
+    action_counts: dict[str, int]
+    """responsible unit → tickets on its action sheet"""
+
+
+def week_report(
+    judged: pd.DataFrame,
+    *,
+    filters: Filters,
+    targets: Targets,
+    as_of: datetime,
+    newest_report: datetime,
+    first_day: date | None,
+    district_name_th: str,
+    radius_m: float = RECURRENCE_METERS,
+) -> WeekReport:
+    """Every panel of the director's week from a view's judged tickets (all dates): the
+    view's dates choose what is judged; the comparisons look beyond them."""
+    in_view = reported_within(judged, filters)
+    period = compare_period_for(filters, newest_report)
+    previous = period.previous()
+    comparisons = {
+        "previous": compare_period(judged, period=period, earlier=previous, first_day=first_day),
+        "last_year": compare_period(
+            judged, period=period, earlier=period.last_year(), first_day=first_day
+        ),
+    }
+    reaches = comparisons["previous"].reaches
+    return WeekReport(
+        figures=due_figures(in_view),
+        finished=int(in_view["state"].eq(FINISHED).sum()),
+        most_overdue=open_due(in_view).head(MOST_OVERDUE_ROWS),
+        by_category=by_category(in_view, targets),
+        week=since_last_week(judged, as_of_day=as_of.astimezone(BANGKOK_TZ).date()),
+        period=period,
+        first_day=first_day,
+        comparisons=comparisons,
+        category_changes=compare_counts(judged, key="categories", period=period, earlier=previous)
+        if reaches
+        else [],
+        subdistrict_changes=compare_counts(
+            judged, key="subdistrict_code", period=period, earlier=previous
+        )
+        if reaches
+        else [],
+        responsibility=responsibility(in_view, district_name_th=district_name_th),
+        recurrences=recurrences(in_view, radius_m=radius_m),
+        action_counts={unit: len(rows) for unit, rows in action_rows(judged).items()},
+    )

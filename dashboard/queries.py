@@ -468,7 +468,7 @@ def week_tickets(where: str, target: str) -> str:
     return f"""
     SELECT ticket_id, categories, state, reported_at, last_activity, organization,
            district_code, subdistrict_code, lon, lat, location_issue, address, comment, photo,
-           {OPEN} AS is_open, {AGE_DAYS} AS age_days, {target} AS target_days,
+           photo_after, {OPEN} AS is_open, {AGE_DAYS} AS age_days, {target} AS target_days,
            CASE WHEN {HAS_FINISH_TIME} THEN {FINISH_HOURS} END AS finish_hours
     FROM tickets WHERE {where}
     ORDER BY reported_at, ticket_id

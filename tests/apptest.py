@@ -41,3 +41,11 @@ def open_page(page: str | None, **params: str | list[str]) -> AppTest:
 def plain(markdown: str) -> str:
     """Markdown-escaped text as a reader sees it."""
     return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def grid_with(at: object, column: str) -> object:
+    """The first data grid on the page that has `column` (pages show several)."""
+    for grid in at.dataframe:  # type: ignore[attr-defined]
+        if column in grid.value.columns:
+            return grid.value
+    raise AssertionError(f"no table with a {column!r} column")

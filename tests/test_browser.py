@@ -308,8 +308,18 @@ def test_subdistrict_click_and_map_view_go_into_the_link(
     assert outside == []
 
 
-def test_the_dump_samples_district_week_in_thai_and_its_action_sheet(
-    server: tuple[str, Path], page: tuple[object, list[str]], tmp_path: Path
+WEEK_TEXTS = {
+    "th": ("เขต บางกะปิ", "ตั้งแต่สัปดาห์ก่อน", "ส่งต่อออกนอกสำนักงานเขต: 10 จาก 17 เรื่อง",
+           r"([\d,]+) เรื่องใน (\d+) แผ่นงาน", "ดาวน์โหลดใบงาน (Excel)", "สรุป"),
+    "en": ("District Bang Kapi", "Since last week",
+           "Passed outside the district office: 10 of 17 tickets",
+           r"([\d,]+) tickets on (\d+) sheets", "Download the action sheet (Excel)", "Summary"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_the_dump_samples_district_week_and_its_action_sheet(
+    server: tuple[str, Path], page: tuple[object, list[str]], tmp_path: Path, lang: str
 ) -> None:
     """The dump sample names units (เขต, ฝ่าย, สำนัก, MEA): one sheet each, counted as shown."""
     import re
@@ -318,22 +328,22 @@ def test_the_dump_samples_district_week_in_thai_and_its_action_sheet(
 
     from tests.test_browser_realdata import assert_clean, settle
 
+    title, panel, forwarded, sheets, button, summary = WEEK_TEXTS[lang]
     base, _ = server
     tab, _ = page
-    tab.goto(f"{base}/district?district=1006")  # type: ignore[attr-defined]
-    settle(tab, "เขต บางกะปิ")
-    assert_clean(tab, "th")
+    tab.goto(f"{base}/district?district=1006" + ("&lang=en" if lang == "en" else ""))  # type: ignore[attr-defined]
+    settle(tab, title)
+    assert_clean(tab, lang)
     body = tab.locator("body").inner_text()  # type: ignore[attr-defined]
-    assert "ตั้งแต่สัปดาห์ก่อน" in body and "ใครรับผิดชอบ" in body
-    assert "ส่งต่อออกนอกสำนักงานเขต: 10 จาก 17 เรื่อง" in body
-    found = re.search(r"([\d,]+) เรื่องใน (\d+) แผ่นงาน", body)
+    assert panel in body and forwarded in body
+    found = re.search(sheets, body)
     assert found, body[:2000]
     with tab.expect_download() as download:  # type: ignore[attr-defined]
-        tab.get_by_text("ดาวน์โหลดใบงาน (Excel)").click()  # type: ignore[attr-defined]
+        tab.get_by_text(button).click()  # type: ignore[attr-defined]
     path = tmp_path / "week.xlsx"
     download.value.save_as(str(path))
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames[0] == "สรุป" and len(book.sheetnames) - 1 == int(found.group(2))
+    assert book.sheetnames[0] == summary and len(book.sheetnames) - 1 == int(found.group(2))
     listed = sum(
         1
         for sheet in book.worksheets[1:]
@@ -341,4 +351,4 @@ def test_the_dump_samples_district_week_in_thai_and_its_action_sheet(
         if row[0]
     )
     assert listed == int(found.group(1).replace(",", ""))
-    tab.screenshot(path=str(SHOTS / "dump_district_week_th.png"), full_page=True)  # type: ignore[attr-defined]
+    tab.screenshot(path=str(SHOTS / f"dump_district_week_{lang}.png"), full_page=True)  # type: ignore[attr-defined]

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import metrics
 from dashboard.ingest import ingest_files
-from tests.apptest import open_page, plain, serving
+from tests.apptest import grid_with, open_page, plain, serving
 from tests.fixtures import ticket, write_csv
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
@@ -107,7 +107,7 @@ def test_district_page_shows_the_district_and_its_numbers(store: Path) -> None:
         == ("3", "2")
     )
     assert values["Open per 10k residents"] == "0.7"  # 2 open / 30,000 residents
-    oldest = at.dataframe[0].value
+    oldest = grid_with(at, "days_overdue")  # the open tickets, most overdue first
     assert list(oldest["ticket_id"]) == ["A3", "A1"]
     assert oldest["comment"].iloc[0] == SCRIPT  # shown as text in a data grid, never as HTML
     assert at.query_params["district"] == "1001"

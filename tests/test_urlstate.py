@@ -81,7 +81,7 @@ def test_defaults_give_a_bare_link() -> None:
         ),
         (
             {"metric": ["speed"]},
-            "Ignored metric=speed from the link: use one of open, total, open_share, open_per_10k, median_days_to_finish, open_over_30",
+            "Ignored metric=speed from the link: use one of open, total, open_share, open_per_10k, median_days_to_finish, open_over_30, overdue, on_time_share",
         ),
         (
             {"state": ["closed"]},

@@ -24,20 +24,21 @@ from dashboard import (
 from dashboard.change import Change, Period
 from dashboard.coverage import Coverage
 from dashboard.shell import Context, bound, run_page, safe_fragment, update_url
-from dashboard.targets import Targets
 from dashboard.text import inert
 from dashboard.vocab import BANGKOK_TZ
 from dashboard.widgets import (
     backlog_history_panel,
     clicked_code,
     kpi_row,
+    link_columns,
     map_ready,
+    predictions_shown,
     remember_view,
     show_table,
     snapshot_kpis,
+    ticket_table,
 )
 
-OLDEST_LIMIT = 20
 RECURRENCE_ROWS = 30
 MAP_RECURRENCES = 60
 EXPORT_CAP = 5_000
@@ -69,26 +70,28 @@ def render(context: Context) -> None:
         kpi_row(context, totals, coverage, notes=[t("per_10k_subdistrict")])
     else:
         kpi_row(context, totals, coverage, extra=[_versus_city(context)])
-    judged = cache.week_tickets(context.version, _week_filters(filters), context.as_of)
-    in_view = _in_view(judged, context)
-    targets_in_force, targets_problem = cache.targets_in_force()
+    report = cache.week_report(context.version, filters, context.as_of, config.recurrence_meters())
+    targets_problem = cache.targets_in_force()[1]
     if targets_problem:
         st.warning(inert(t("targets_bad", error=targets_problem)), icon="⚠️")
-    due_kpis(context, in_view, coverage)
-    week_panel(context, judged)
-    recurring = director.recurrences(in_view, radius_m=config.recurrence_meters())
+    if report is not None:
+        due_kpis(context, report)
+        week_panel(context, report)
     left, right = st.columns([3, 2])
     with left:
-        district_map_fragment(context, index, recurring.register)
+        district_map_fragment(
+            context, index, None if report is None else report.recurrences.register
+        )
     with right:
         weekly_chart(context, filters, coverage)
         age_chart(context)
-    most_overdue_table(context, in_view, filters)
-    targets_table(context, in_view, targets_in_force)
-    comparison_panel(context, judged, filters)
-    responsibility_panel(context, in_view)
-    recurrence_panel(context, recurring)
-    action_sheet_panel(context, judged)
+    if report is not None:
+        most_overdue_table(context, report, filters)
+        targets_table(context, report)
+        comparison_panel(context, report, filters)
+        responsibility_panel(context, report)
+        recurrence_panel(context, report.recurrences)
+        action_sheet_panel(context, report)
     categories_chart(context, filters, coverage)
     backlog_history_panel(context, filters)
 
@@ -123,22 +126,26 @@ def snapshot_view(context: Context, filters: metrics.Filters) -> None:
     st.info(t("as_of_needs_tickets"))
 
 
-def most_overdue_table(context: Context, judged: pd.DataFrame, filters: metrics.Filters) -> None:
+def most_overdue_table(
+    context: Context, report: director.WeekReport, filters: metrics.Filters
+) -> None:
     """The open tickets, most overdue first (then oldest), and every open ticket as a download."""
     t, lang = context.t, context.lang
     st.subheader(t("most_overdue"))
-    due = director.open_due(judged)
+    due = report.most_overdue
     names = cache.area_names(lang)
     st.caption(
         t(
             "most_overdue_caption",
-            open=len(due),
-            overdue=int(due["overdue"].sum()),
-            shown=min(OLDEST_LIMIT, len(due)),
+            open=report.figures.open,
+            overdue=report.figures.overdue,
+            shown=len(due),
         )
     )
     show_table(
-        context, due_display(due.head(OLDEST_LIMIT), lang, names), column_config=_links(lang)
+        context,
+        due_display(due, lang, names, predictions_shown(context, due)),
+        column_config=due_columns(lang),
     )
     oldest, _ = cache.oldest_open_counted(context.version, filters, context.as_of, EXPORT_CAP)
     if len(oldest):
@@ -156,66 +163,40 @@ def most_overdue_table(context: Context, judged: pd.DataFrame, filters: metrics.
         )
 
 
-def due_display(due: pd.DataFrame, lang: str, names: dict[str, str]) -> pd.DataFrame:
-    """Open tickets with their due day, as display columns in `lang`."""
+def due_display(
+    due: pd.DataFrame,
+    lang: str,
+    names: dict[str, str],
+    predictions: dict[str, list[tuple[str, float]]] | None = None,
+) -> pd.DataFrame:
+    """Open tickets as the ticket list's columns, with target, due day, days overdue, unit."""
+    table = ticket_table(due, lang, names, predictions)
+    table.insert(3, "target_days", due["target_days"].astype("int64").to_numpy())
+    table.insert(4, "due", [i18n.short_date(d, lang) for d in due["due_day"]])
+    table.insert(5, "days_overdue", due["days_overdue"].clip(lower=0).astype("int64").to_numpy())
+    table.insert(6, "unit", [u or i18n.t("unit_unnamed", lang) for u in due["unit"]])
+    return table
+
+
+def due_columns(lang: str) -> dict[str, object]:
+    """Column labels of `due_display` in `lang`."""
 
     def t(key: str) -> str:
         return i18n.t(key, lang)
 
-    return pd.DataFrame(
-        {
-            t("ticket_id"): due["ticket_id"].astype(str),
-            t("public_page"): due["ticket_id"].map(vocab.public_page),
-            t("subdistrict"): due["subdistrict_code"].map(lambda c: names.get(c or "", "")),
-            t("category"): due["categories"].map(lambda cs: _category_text(cs, lang)),
-            t("reported"): due["reported_day"].map(lambda d: i18n.short_date(d, lang)),
-            t("age_days"): due["age_days"].astype("int64"),
-            t("col_target_days"): due["target_days"].astype("int64"),
-            t("col_due"): due["due_day"].map(lambda d: i18n.short_date(d, lang)),
-            t("col_days_overdue"): due["days_overdue"].clip(lower=0).astype("int64"),
-            t("col_unit"): due["unit"].map(lambda u: u or t("unit_unnamed")),
-            t("state"): due["state"].map(lambda v: i18n.state_label(str(v), lang)),
-        }
-    )
-
-
-def _category_text(categories: object, lang: str) -> str:
-    listed = [str(c) for c in categories] if categories is not None else []  # type: ignore[attr-defined]
-    return ", ".join(i18n.category_label(c, lang) for c in listed) or i18n.category_label(
-        vocab.UNSPECIFIED, lang
-    )
-
-
-def _links(lang: str) -> dict[str, object]:
-    return {
-        i18n.t("public_page", lang): st.column_config.LinkColumn(
-            i18n.t("public_page", lang), display_text=i18n.t("open_link", lang)
-        )
+    return link_columns(lang) | {
+        "target_days": st.column_config.NumberColumn(t("col_target_days")),
+        "due": st.column_config.TextColumn(t("col_due")),
+        "days_overdue": st.column_config.NumberColumn(t("col_days_overdue")),
+        "unit": st.column_config.TextColumn(t("col_unit")),
     }
 
 
-def _week_filters(filters: metrics.Filters) -> metrics.Filters:
-    """The week's tickets: the district (and subdistrict, categories), all dates and states."""
-    return metrics.replace_filters(filters, since=None, until=None, state_group="all")
-
-
-def _in_view(judged: pd.DataFrame, context: Context) -> pd.DataFrame:
-    """The judged tickets reported within the view's dates."""
-    state = context.state
-    days = judged["reported_day"]
-    keep = pd.Series(True, index=judged.index)
-    if state.since:
-        keep &= days >= state.since
-    if state.until:
-        keep &= days <= state.until
-    return judged[keep]
-
-
-def due_kpis(context: Context, judged: pd.DataFrame, coverage: Coverage) -> None:
+def due_kpis(context: Context, report: director.WeekReport) -> None:
     """Overdue, finished within target and the ratio to target, with the rule and the source."""
     t, lang = context.t, context.lang
     st.subheader(t("week_section"))
-    figures = director.due_figures(judged)
+    figures = report.figures
     na = t("na_short")
     overdue = f"{figures.overdue:,}"
     if figures.overdue_share is not None:
@@ -237,8 +218,8 @@ def due_kpis(context: Context, judged: pd.DataFrame, coverage: Coverage) -> None
             t(
                 "rests_on_finish_time",
                 n=figures.timed,
-                total=int(judged["state"].eq("finished").sum()),
-                share=figures.timed / max(int(judged["state"].eq("finished").sum()), 1),
+                total=report.finished,
+                share=figures.timed / max(report.finished, 1),
             )
         )
     targets_in_force, _ = cache.targets_in_force()
@@ -260,11 +241,11 @@ def due_kpis(context: Context, judged: pd.DataFrame, coverage: Coverage) -> None
         st.caption(inert(note))
 
 
-def week_panel(context: Context, judged: pd.DataFrame) -> None:
+def week_panel(context: Context, report: director.WeekReport) -> None:
     """Since last week: new, finished, still open, open now, newly overdue."""
     t, lang = context.t, context.lang
     st.subheader(t("week_panel"))
-    week = director.since_last_week(judged, as_of_day=context.as_of.astimezone(BANGKOK_TZ).date())
+    week = report.week
     na = t("na_short")
 
     def line(label: str, change: Change | None, missing: bool = False) -> dict[str, str]:
@@ -309,10 +290,10 @@ def week_panel(context: Context, judged: pd.DataFrame) -> None:
         st.caption(inert(note))
 
 
-def targets_table(context: Context, judged: pd.DataFrame, targets_in_force: Targets) -> None:
+def targets_table(context: Context, report: director.WeekReport) -> None:
     t, lang = context.t, context.lang
     st.subheader(t("targets_table"))
-    table = director.by_category(judged, targets_in_force)
+    table = report.by_category
     na = t("na_short")
     shown = pd.DataFrame(
         {
@@ -357,16 +338,13 @@ def _change_rows(comparison: director.Comparison, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def comparison_panel(context: Context, judged: pd.DataFrame, filters: metrics.Filters) -> None:
+def comparison_panel(
+    context: Context, report: director.WeekReport, filters: metrics.Filters
+) -> None:
     """This period against the previous one of equal length and the same days a year earlier."""
     t, lang = context.t, context.lang
     st.subheader(t("compare_title"))
-    newest = cache.newest_report(context.version)
-    first = cache.first_report_day(context.version)
-    if newest is None or judged.empty:
-        st.info(t("no_tickets"))
-        return
-    period = director.compare_period_for(filters, newest)
+    period, first = report.period, report.first_day
     if not (filters.since and filters.until):
         st.caption(t("compare_default_period"))
 
@@ -374,51 +352,42 @@ def comparison_panel(context: Context, judged: pd.DataFrame, filters: metrics.Fi
         return t(key, since=i18n.short_date(p.since, lang), until=i18n.short_date(p.until, lang))
 
     st.caption(inert(dates("compare_period", period)))
-    for key, earlier in (
-        ("compare_previous", period.previous()),
-        ("compare_last_year", period.last_year()),
-    ):
-        st.markdown(f"**{inert(dates(key, earlier))}**")
-        comparison = director.compare_period(
-            judged, period=period, earlier=earlier, first_day=first
-        )
+    for key, name in (("compare_previous", "previous"), ("compare_last_year", "last_year")):
+        comparison = report.comparisons[name]
+        st.markdown(f"**{inert(dates(key, comparison.earlier))}**")
         if not comparison.reaches:
             st.info(
                 inert(
                     t(
                         "compare_not_reached",
                         first=i18n.short_date(first, lang) if first else "",
-                        since=i18n.short_date(earlier.since, lang),
+                        since=i18n.short_date(comparison.earlier.since, lang),
                     )
                 )
             )
             continue
         show_table(context, _change_rows(comparison, lang))
     st.caption(inert(t("compare_method") + " " + t("compare_open_caveat")))
-    previous = period.previous()
-    if first is None or first > previous.since:
+    if not report.category_changes and not report.subdistrict_changes:
         return
     names = cache.area_names(lang)
     left, right = st.columns(2)
-    for column, key, title in (
-        (left, "categories", "compare_categories"),
-        (right, "subdistrict_code", "compare_subdistricts"),
+    for column, changes, title, header in (
+        (left, report.category_changes, "compare_categories", "category"),
+        (right, report.subdistrict_changes, "compare_subdistricts", "subdistrict"),
     ):
+        label = (
+            (lambda c: i18n.category_label(c, lang))
+            if header == "category"
+            else (lambda c: names.get(c, c))
+        )
         with column:
             st.markdown(f"**{inert(t(title))}**")
-            changes = director.compare_counts(judged, key=key, period=period, earlier=previous)
-            label = (
-                (lambda c: i18n.category_label(c, lang))
-                if key == "categories"
-                else (lambda c: names.get(c, c))
-            )
             show_table(
                 context,
                 pd.DataFrame(
                     {
-                        t("category" if key == "categories" else "subdistrict"): [
-                            label(k) for k, _ in changes
-                        ],
+                        t(header): [label(k) for k, _ in changes],
                         t("col_now"): [int(c.now or 0) for _, c in changes],
                         t("col_before"): [int(c.before or 0) for _, c in changes],
                         t("col_change"): [actions.change_text(c, lang) for _, c in changes],
@@ -428,13 +397,10 @@ def comparison_panel(context: Context, judged: pd.DataFrame, filters: metrics.Fi
             )
 
 
-def responsibility_panel(context: Context, judged: pd.DataFrame) -> None:
+def responsibility_panel(context: Context, report: director.WeekReport) -> None:
     t = context.t
     st.subheader(t("responsibility_title"))
-    name_th = context.geo.districts.names_th[
-        context.geo.districts.index_of(context.state.district or "")
-    ]
-    found = director.responsibility(judged, district_name_th=name_th)
+    found = report.responsibility
     if found.only_top_level:
         st.info(inert(t("only_top_level")))
     na = t("na_short")
@@ -526,23 +492,27 @@ def recurrence_panel(context: Context, found: director.Recurrences) -> None:
     )
 
 
-def action_sheet_panel(context: Context, judged: pd.DataFrame) -> None:
+def action_sheet_panel(context: Context, report: director.WeekReport) -> None:
     """The weekly action sheet: what it holds, per unit, and the Excel download."""
     t, lang = context.t, context.lang
     st.subheader(t("action_sheet"))
-    units = director.action_rows(judged)
-    rows = sum(len(frame) for frame in units.values())
+    units = report.action_counts
     st.caption(
-        t("action_sheet_caption", rows=rows, sheets=len(units), extra=director.ACTION_OLDEST_EXTRA)
+        t(
+            "action_sheet_caption",
+            rows=sum(units.values()),
+            sheets=len(units),
+            extra=director.ACTION_OLDEST_EXTRA,
+        )
     )
     listing = " · ".join(
-        t("action_rows_of_unit", unit=actions.unit_label(unit, lang), rows=len(frame))
-        for unit, frame in units.items()
+        t("action_rows_of_unit", unit=actions.unit_label(unit, lang), rows=count)
+        for unit, count in units.items()
     )
     if listing:
         st.caption(inert(listing))
     version, district, as_of = context.version, context.state.district or "", context.as_of
-    filters = _week_filters(context.filters())
+    filters = director.week_filters(context.filters())
     st.download_button(
         t("download_action_sheet"),
         data=lambda: cache.action_sheet(version, filters, as_of, district, lang),
