@@ -593,6 +593,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "why_before_since": ("อยู่ก่อนวันเริ่มต้น {since}", "it is before since={since}"),
     # --- the district director's week
     "week_section": ("งานประจำสัปดาห์ของเขต", "The district's week"),
+    "section": ("มุมมอง", "View"),
+    "section_overview": ("ภาพรวมเขต", "District overview"),
+    "section_week": (
+        "งานประจำสัปดาห์: ประชุม ติดตาม ใบงาน",
+        "The week: meeting, follow-up, action sheet",
+    ),
     "overdue_kpi": ("เรื่องค้างที่เกินกำหนด", "Open past target"),
     "on_time_share": ("สัดส่วนเสร็จทันกำหนด", "Finished within target"),
     "ratio_kpi": ("เวลาจนเสร็จ ÷ เป้าหมาย", "Time to finish ÷ target"),
@@ -755,9 +761,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "recurrence_none": ("ไม่พบปัญหาที่กลับมาซ้ำในมุมมองนี้", "No recurring problem in this view"),
     "recurrence_count": ("{n:,} จุด", "{n:,} places"),
     "recurrence_on_map": (
-        "แผนที่แสดง {shown} จุดแรกเป็นวงสีม่วง",
-        "the map shows the first {shown} as purple rings",
+        'เปิด "ปัญหาที่กลับมาซ้ำบนแผนที่" ใต้แผนที่เพื่อแสดง {shown} จุดแรกเป็นวงสีม่วง',
+        'turn on "Recurring problems on the map" under the map to draw the first {shown} '
+        "as purple rings",
     ),
+    "recurrence_layer": ("ปัญหาที่กลับมาซ้ำบนแผนที่", "Recurring problems on the map"),
     "col_place": ("สถานที่", "Place"),
     "col_reports": ("แจ้ง (ครั้ง)", "Reports"),
     "col_times_finished": ("เสร็จ (ครั้ง)", "Times finished"),

@@ -325,8 +325,11 @@ RECURRENCE_COLOUR = "#7b2cbf"
 
 
 def add_recurrences(fmap: folium.Map, register: pd.DataFrame, *, lang: str) -> None:
-    """Each recurring place as a ringed purple circle sized by its reports, with a popup."""
-    layer = folium.FeatureGroup(name=i18n.t("recurrence_title", lang), show=True)
+    """Each recurring place as a ringed purple circle sized by its reports, with a popup.
+
+    One GeoJSON layer (not one folium element per place: ten times less to render); the
+    popup text is escaped here, since the popup shows it as HTML."""
+    features = []
     for place in register.to_dict(orient="records"):
         text = i18n.t(
             "recurrence_popup",
@@ -336,17 +339,27 @@ def add_recurrences(fmap: folium.Map, register: pd.DataFrame, *, lang: str) -> N
             finished=int(place["finished"]),
             open=int(place["open"]),
         )
-        folium.CircleMarker(
-            location=(float(place["lat"]), float(place["lon"])),
-            radius=6 + min(int(place["reports"]), 20),
-            color=RECURRENCE_COLOUR,
-            weight=3,
-            fill=True,
-            fill_opacity=0.25,
-            popup=folium.Popup(html.escape(text), max_width=280),
-            tooltip=html.escape(text),
-        ).add_to(layer)
-    layer.add_to(fmap)
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [round(float(place["lon"]), 6), round(float(place["lat"]), 6)],
+                },
+                "properties": {
+                    "text": html.escape(text),
+                    "radius": 6 + min(int(place["reports"]), 20),
+                },
+            }
+        )
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=i18n.t("recurrence_title", lang),
+        marker=folium.CircleMarker(color=RECURRENCE_COLOUR, weight=3, fill=True, fill_opacity=0.25),
+        style_function=lambda feature: {"radius": feature["properties"]["radius"]},
+        popup=folium.GeoJsonPopup(fields=["text"], labels=False),
+        tooltip=folium.GeoJsonTooltip(fields=["text"], labels=False),
+    ).add_to(fmap)
 
 
 POINT_CALLBACK = """

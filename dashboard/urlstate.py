@@ -36,6 +36,8 @@ STATE_GROUPS = vocab.STATE_GROUPS
 METRICS = mapmetrics.NAMES
 LANGS = ("th", "en")
 SORTS = ("newest", "oldest", "district", "state")
+DISTRICT_SECTIONS = ("overview", "week")
+"""The district page's two views: the district at a glance, and the director's week."""
 POINT_ORDERS = ("oldest", "newest")
 """Which tickets a capped district point map draws first: the oldest open, or the newest."""
 SEARCH_SCOPES = ("comment", "all")
@@ -79,6 +81,10 @@ class ViewState:
     state: StateGroup = "all"
     metric: str = "open"
     heat: bool = False
+    recur: bool = False
+    section: str = "overview"
+    """district page: the overview, or the director's week (`DISTRICT_SECTIONS`)"""
+    """district page: draw the recurring problems as a layer of the map"""
     predicted: bool = False
     """count untyped tickets in the categories the classifier predicted (marked as such)"""
     lang: str = "th"
@@ -167,6 +173,8 @@ def parse(params: Mapping[str, Sequence[str]], *, known: Known) -> tuple[ViewSta
         state=_choice(one("state"), "state", STATE_GROUPS, "all", notices),  # type: ignore[arg-type]
         metric=_choice(one("metric"), "metric", METRICS, "open", notices),
         heat=_flag(one("heat"), "heat", notices),
+        recur=_flag(one("recur"), "recur", notices),
+        section=_choice(one("section"), "section", DISTRICT_SECTIONS, "overview", notices),
         predicted=_flag(one("predicted"), "predicted", notices),
         lang=_choice(one("lang"), "lang", LANGS, "th", notices),
         view=_view(one("lat"), one("lon"), one("zoom"), notices),
@@ -199,6 +207,8 @@ _KNOWN_NAMES = {
     "state",
     "metric",
     "heat",
+    "recur",
+    "section",
     "predicted",
     "lang",
     "lat",
@@ -339,6 +349,8 @@ _PARAMS: tuple[tuple[str, str, Callable[[Any], str | list[str]]], ...] = (
     ("state", "state", str),
     ("metric", "metric", str),
     ("heat", "heat", lambda _: "1"),
+    ("recur", "recur", lambda _: "1"),
+    ("section", "section", str),
     ("predicted", "predicted", lambda _: "1"),
     ("lang", "lang", str),
     ("view", "view", lambda _: []),  # expanded into lat, lon, zoom

@@ -331,7 +331,7 @@ def test_the_dump_samples_district_week_and_its_action_sheet(
     title, panel, forwarded, sheets, button, summary = WEEK_TEXTS[lang]
     base, _ = server
     tab, _ = page
-    tab.goto(f"{base}/district?district=1006" + ("&lang=en" if lang == "en" else ""))  # type: ignore[attr-defined]
+    tab.goto(f"{base}/district?district=1006&section=week" + ("&lang=en" if lang == "en" else ""))  # type: ignore[attr-defined]
     settle(tab, title)
     assert_clean(tab, lang)
     body = tab.locator("body").inner_text()  # type: ignore[attr-defined]

@@ -122,6 +122,7 @@ def assert_clean(tab: object, lang: str) -> None:
 PAGES = [
     ("city", "/", {"th": "ภาพรวมเมือง", "en": "City overview"}, 50),
     ("district", "/district?district=1006", {"th": "เขต บางกะปิ", "en": "District Bang Kapi"}, 2),
+    ("district_week", "/district?district=1006&section=week", {"th": "เขต บางกะปิ", "en": "District Bang Kapi"}, 0),
     ("tickets", "/tickets?district=1006", {"th": "รายการเรื่อง · บางกะปิ", "en": "Tickets · Bang Kapi"}, 0),
     ("review", "/review", {"th": "ทบทวนระดับเมือง", "en": "City review"}, 1),
     ("about", "/about", {"th": "เกี่ยวกับข้อมูล", "en": "About the data"}, 0),
@@ -228,9 +229,9 @@ def test_the_action_sheet_downloaded_from_the_district_page_matches_the_page(
     tmp_path: Path,
 ) -> None:
     tab, _ = page
-    tab.goto(f"{real_server}/district?district=1006&lang=en")  # type: ignore[attr-defined]
+    tab.goto(f"{real_server}/district?district=1006&lang=en&section=week")  # type: ignore[attr-defined]
     settle(tab, "District Bang Kapi")
-    for heading in ("The district's week", "Since last week", "Most overdue first",
+    for heading in ("The district's week", "Since last week",
                     "Targets and overdue by category", "Compared with earlier periods",
                     "Who is responsible", "Recurring problems", "Weekly action sheet"):  # fmt: skip
         assert tab.get_by_role("heading", name=heading).count() == 1, heading  # type: ignore[attr-defined]

@@ -76,24 +76,50 @@ def render(context: Context) -> None:
         st.warning(inert(t("targets_bad", error=targets_problem)), icon="⚠️")
     if report is not None:
         due_kpis(context, report)
-        week_panel(context, report)
+    st.segmented_control(
+        t("section"),
+        list(urlstate.DISTRICT_SECTIONS),
+        format_func=lambda v: t(f"section_{v}"),
+        **bound("w_section", state.section, lambda v: {"section": v or "overview"}),
+    )
+    if state.section == "week" and report is not None:
+        week_sections(context, report, filters)
+    else:
+        overview_sections(context, index, report, filters, coverage)
+    backlog_history_panel(context, filters)
+
+
+def overview_sections(
+    context: Context,
+    index: int,
+    report: director.WeekReport | None,
+    filters: metrics.Filters,
+    coverage: Coverage,
+) -> None:
+    """The district at a glance: map, trend, ages, the most overdue tickets, categories."""
     left, right = st.columns([3, 2])
     with left:
         district_map_fragment(
-            context, index, None if report is None else report.recurrences.register
+            context,
+            index,
+            report.recurrences.register if report is not None and context.state.recur else None,
         )
     with right:
         weekly_chart(context, filters, coverage)
         age_chart(context)
     if report is not None:
         most_overdue_table(context, report, filters)
-        targets_table(context, report)
-        comparison_panel(context, report, filters)
-        responsibility_panel(context, report)
-        recurrence_panel(context, report.recurrences)
-        action_sheet_panel(context, report)
     categories_chart(context, filters, coverage)
-    backlog_history_panel(context, filters)
+
+
+def week_sections(context: Context, report: director.WeekReport, filters: metrics.Filters) -> None:
+    """What the weekly meeting needs: since last week, targets, changes, units, recurrences."""
+    week_panel(context, report)
+    action_sheet_panel(context, report)
+    targets_table(context, report)
+    comparison_panel(context, report, filters)
+    responsibility_panel(context, report)
+    recurrence_panel(context, report.recurrences)
 
 
 def snapshot_view(context: Context, filters: metrics.Filters) -> None:
@@ -618,6 +644,10 @@ def district_map_fragment(
         returned_objects=["last_active_drawing", "center", "zoom"],
         center=(view.lat, view.lon) if view else None,
         zoom=view.zoom if view else None,
+    )
+    st.toggle(
+        context.t("recurrence_layer"),
+        **bound("w_recur", state.recur, lambda v: {"recur": bool(v)}),
     )
     st.radio(
         context.t("points_rule"),
