@@ -152,7 +152,7 @@ def wait_idle(page: object, *, timeout: float = 60) -> None:
         if not running and not skeletons:
             break
         page.wait_for_timeout(300)  # type: ignore[attr-defined]
-    page.wait_for_timeout(1000)  # type: ignore[attr-defined]
+    page.wait_for_timeout(1500)  # type: ignore[attr-defined]
 
 
 def url_contains(page: object, text: str, *, timeout: float = 30) -> None:

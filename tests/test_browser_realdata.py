@@ -32,6 +32,7 @@ from tests.test_browser import (  # noqa: F401
     free_port,
     local_only,
     map_frame,
+    wait_idle,
 )
 from tests.test_thai_pages import english_words
 
@@ -86,14 +87,7 @@ def real_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def settle(tab: object, title: str) -> None:
     """Wait for the page's title and for Streamlit to finish running."""
     tab.get_by_role("heading", name=title).first.wait_for(timeout=90_000)  # type: ignore[attr-defined]
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        running = tab.locator('[data-testid="stStatusWidget"]').count()  # type: ignore[attr-defined]
-        skeletons = tab.locator('[data-testid="stSkeleton"]').count()  # type: ignore[attr-defined]
-        if not running and not skeletons:
-            break
-        tab.wait_for_timeout(300)  # type: ignore[attr-defined]
-    tab.wait_for_timeout(1500)  # type: ignore[attr-defined]
+    wait_idle(tab, timeout=90)
 
 
 def page_texts(tab: object) -> list[str]:

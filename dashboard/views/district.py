@@ -64,6 +64,12 @@ def render(context: Context) -> None:
     if context.snapshot is not None:
         snapshot_view(context, filters)
         return
+    st.segmented_control(
+        t("section"),
+        list(urlstate.DISTRICT_SECTIONS),
+        format_func=lambda v: t(f"section_{v}"),
+        **bound("w_section", state.section, lambda v: {"section": v or "overview"}),
+    )
     totals = cache.totals(context.version, filters)
     coverage = cache.data_coverage(context.version, filters)
     if state.subdistrict:  # population is known per district: no per-10k figure here
@@ -76,12 +82,6 @@ def render(context: Context) -> None:
         st.warning(inert(t("targets_bad", error=targets_problem)), icon="⚠️")
     if report is not None:
         due_kpis(context, report)
-    st.segmented_control(
-        t("section"),
-        list(urlstate.DISTRICT_SECTIONS),
-        format_func=lambda v: t(f"section_{v}"),
-        **bound("w_section", state.section, lambda v: {"section": v or "overview"}),
-    )
     if state.section == "week" and report is not None:
         week_sections(context, report, filters)
     else:
@@ -328,16 +328,17 @@ def targets_table(context: Context, report: director.WeekReport) -> None:
             t("open"): table["open"],
             t("col_overdue"): table["overdue"],
             t("col_timed"): table["timed"],
-            t("col_on_time"): table["on_time_share"].map(
-                lambda v: na if v is None or pd.isna(v) else f"{v:.1%}"
-            ),
-            t("col_ratio"): table["ratio"].map(
-                lambda v: na if v is None or pd.isna(v) else f"{v:.2f}"
-            ),
+            t("col_on_time"): _shown(table["on_time_share"], "{:.1%}", na),
+            t("col_ratio"): _shown(table["ratio"], "{:.2f}", na),
         }
     )
     show_table(context, shown)
     st.caption(inert(t("by_category_note") + " · " + t("ratio_direction")))
+
+
+def _shown(values: pd.Series, pattern: str, na: str) -> pd.Series:
+    """Numbers as text in `pattern`; a missing one says "not in this data", never blank."""
+    return values.map(lambda v: na if v is None or pd.isna(v) else pattern.format(v))
 
 
 def _change_rows(comparison: director.Comparison, lang: str) -> pd.DataFrame:
@@ -438,12 +439,8 @@ def responsibility_panel(context: Context, report: director.WeekReport) -> None:
             t("tickets"): units["tickets"],
             t("open"): units["open"],
             t("col_overdue"): units["overdue"],
-            t("col_median_open_age"): units["median_open_age"].map(
-                lambda v: na if v is None or pd.isna(v) else f"{v:,.0f}"
-            ),
-            t("col_median_finish"): units["median_days_to_finish"].map(
-                lambda v: na if v is None or pd.isna(v) else f"{v:,.1f}"
-            ),
+            t("col_median_open_age"): _shown(units["median_open_age"], "{:,.0f}", na),
+            t("col_median_finish"): _shown(units["median_days_to_finish"], "{:,.1f}", na),
         }
     )
     show_table(context, shown)
