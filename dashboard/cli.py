@@ -341,6 +341,7 @@ def _summary(args: argparse.Namespace) -> int:
 
 SUMMARY_NEEDS: dict[str, Field] = {
     "median_days_to_finish": "finish_time",
+    "on_time_share": "finish_time",
     "reopened": "reopen_count",
     "mean_star": "star",
 }

@@ -25,6 +25,10 @@ from dashboard.store import QUARANTINE_TABLE, TICKET_COLUMNS
 
 STATEMENT_TIMEOUT_MS = 60_000
 """A page query that runs longer than this is cancelled (the page says so)."""
+WRITE_STATEMENT_TIMEOUT_MS = 30 * 60_000
+"""A writer's statement (an ingest's upsert of a million rows while the dashboard is busy
+takes minutes) is cancelled only past this; waiting for a lock is bounded separately."""
+WRITE_LOCK_TIMEOUT_MS = 5 * 60_000
 
 
 def _pg_type(line: str) -> str:
@@ -211,10 +215,12 @@ class PostgresStore:
         except psycopg.Error as exc:
             raise StoreError(f"cannot connect to {self.describe()}: {_first_line(exc)}") from exc
         connection.execute("SET TimeZone = 'UTC'")
-        connection.execute(f"SET statement_timeout = {STATEMENT_TIMEOUT_MS}")
         if read_only:
+            connection.execute(f"SET statement_timeout = {STATEMENT_TIMEOUT_MS}")
             connection.execute("SET default_transaction_read_only = on")
         else:
+            connection.execute(f"SET statement_timeout = {WRITE_STATEMENT_TIMEOUT_MS}")
+            connection.execute(f"SET lock_timeout = {WRITE_LOCK_TIMEOUT_MS}")
             connection.commit()  # the settings stay; the next block starts its own transaction
         return connection
 
