@@ -293,3 +293,123 @@ def noise_text(change: Change, lang: str) -> str:
     if beyond is None:
         return i18n.t("noise_na", lang)
     return i18n.t("noise_yes" if beyond else "noise_no", lang)
+
+
+PRINT_STYLE = """
+@page { size: A4 landscape; margin: 10mm 9mm 12mm;
+  @bottom-right { content: counter(page) " / " counter(pages); font-size: 7pt; color: #666; } }
+body { font-family: FONTS; font-size: 8pt; color: #222; line-height: 1.35; }
+h1 { font-size: 14pt; margin: 0 0 2pt; }
+h2 { font-size: 11pt; margin: 0 0 3pt; }
+.meta { color: #555; font-size: 7.5pt; margin: 1pt 0 5pt; }
+table { border-collapse: collapse; width: 100%; margin: 3pt 0 8pt; }
+th, td { border: 1px solid #bbb; padding: 2pt 3pt; text-align: left; vertical-align: top; }
+th { background: #dde6f4; }
+td.act { background: #fff6d5; min-width: 22mm; }
+tr { page-break-inside: avoid; }
+.unit { page-break-before: always; }
+"""
+PRINT_COLUMNS = (
+    "#", "ticket_id", "subdistrict", "category", "xl_reported", "xl_age", "col_target_days",
+    "col_due", "col_days_overdue", "xl_state", "xl_address", "xl_action", "xl_by", "xl_date",
+)  # fmt: skip
+
+
+def print_html(data: SheetData) -> str:
+    """The action sheet as an HTML document for printing (A4 landscape, one unit a page):
+    the same rows as the workbook, every text escaped."""
+    from html import escape
+
+    from dashboard.brief import FONT_STACK
+
+    lang, week = data.lang, data.week
+
+    def t(key: str, **values: object) -> str:
+        return escape(i18n.t(key, lang, **values))
+
+    this = f"{_day(week.this.since, lang)} – {_day(week.this.until, lang)}"
+    last = f"{_day(week.last.since, lang)} – {_day(week.last.until, lang)}"
+    stamp = data.as_of.astimezone(vocab.BANGKOK_TZ)
+    parts = [
+        f"<h1>{t('xl_title', district=data.district_name, week=this)}</h1>",
+        f"<p class='meta'>{t('xl_made', as_of=f'{_day(stamp, lang)} {stamp:%H:%M}')}</p>",
+        "<table><tr>"
+        + "".join(
+            f"<th>{h}</th>"
+            for h in (
+                t("col_figure"),
+                f"{t('xl_this_week')} ({escape(this)})",
+                f"{t('xl_last_week')} ({escape(last)})",
+                t("col_change"),
+                t("col_noise"),
+            )
+        )
+        + "</tr>",
+    ]
+    for key, change in (
+        ("week_new", week.new),
+        ("week_finished", week.finished),
+        ("week_newly_overdue", week.newly_overdue),
+    ):
+        if change is None:
+            cells = [t("na_short")] * 4
+        else:
+            cells = [
+                f"{change.now:,.0f}",
+                f"{change.before:,.0f}",
+                escape(change_text(change, lang)),
+                escape(noise_text(change, lang)),
+            ]
+        parts.append(f"<tr><td>{t(key)}</td>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    parts.append("</table>")
+    parts.append(
+        "<table><tr>"
+        + "".join(f"<th>{t(k)}</th>" for k in ("col_unit", "xl_rows"))
+        + "</tr>"
+        + "".join(
+            f"<tr><td>{escape(unit_label(unit, lang))}</td><td>{len(rows):,}</td></tr>"
+            for unit, rows in data.units.items()
+        )
+        + "</table>"
+    )
+    header = "".join(f"<th>{'#' if k == '#' else t(k)}</th>" for k in PRINT_COLUMNS)
+    for unit, rows in data.units.items():
+        parts.append(
+            f"<section class='unit'><h2>{t('xl_unit')}: {escape(unit_label(unit, lang))}</h2>"
+        )
+        parts.append(f"<table><tr>{header}</tr>")
+        for number, ticket in enumerate(rows.to_dict(orient="records"), start=1):
+            cats = list(ticket["categories"]) if ticket["categories"] is not None else []
+            cells = [
+                str(number),
+                escape(str(ticket["ticket_id"])),
+                escape(data.names.get(str(ticket["subdistrict_code"] or ""), "")),
+                escape(", ".join(i18n.category_label(c, lang) for c in cats)
+                       or i18n.category_label(vocab.UNSPECIFIED, lang)),
+                escape(_day(ticket["reported_day"], lang) or ""),
+                f"{int(ticket['age_days']):,}",
+                f"{int(ticket['target_days']):,}",
+                escape(_day(ticket["due_day"], lang) or ""),
+                f"{max(int(ticket['days_overdue']), 0):,}",
+                escape(i18n.state_label(str(ticket["state"]), lang)),
+                escape(str(ticket["address"] or "")[:160]),
+            ]  # fmt: skip
+            parts.append(
+                "<tr>"
+                + "".join(f"<td>{c}</td>" for c in cells)
+                + "<td class='act'></td>" * 3
+                + "</tr>"
+            )
+        parts.append("</table></section>")
+    style = PRINT_STYLE.replace("FONTS", FONT_STACK)
+    return (
+        f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'>"
+        f"<style>{style}</style></head><body>{''.join(parts)}</body></html>"
+    )
+
+
+def print_pdf(data: SheetData) -> bytes:
+    """The printable action sheet as an A4 landscape PDF (WeasyPrint, as the brief)."""
+    from dashboard.brief import to_pdf
+
+    return to_pdf(print_html(data))

@@ -376,10 +376,15 @@ def first_report_day(version: str) -> date | None:
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=16)
 def action_sheet(
-    version: str, filters: metrics.Filters, as_of: datetime, district: str, lang: str
+    version: str,
+    filters: metrics.Filters,
+    as_of: datetime,
+    district: str,
+    lang: str,
+    fmt: str = "xlsx",
 ) -> bytes:
-    """The weekly action sheet (.xlsx) of a district view. Made when a user asks for it (a
-    download's callable, outside the page's run), so it opens its own reader."""
+    """The weekly action sheet of a district view, as .xlsx or a PDF for printing. Made when
+    a user asks for it (a download's callable, outside the page's run): its own reader."""
     from dashboard import actions
 
     geo = geography()
@@ -395,4 +400,4 @@ def action_sheet(
         lang=lang,
         as_of=as_of,
     )
-    return actions.workbook(data)
+    return actions.print_pdf(data) if fmt == "pdf" else actions.workbook(data)

@@ -166,7 +166,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     actions.add_argument("--district", required=True, help="the district's DOPA code, e.g. 1006")
     actions.add_argument("--lang", choices=["th", "en"], default="th")
-    actions.add_argument("--out", type=Path, required=True, help="the workbook to write (.xlsx)")
+    actions.add_argument(
+        "--out", type=Path, required=True, help="the workbook (.xlsx) or a PDF for printing (.pdf)"
+    )
     actions.add_argument("--store", help="a DuckDB file or a postgresql:// URL")
     actions.set_defaults(handler=_actions)
 
@@ -428,8 +430,8 @@ def _brief(args: argparse.Namespace) -> int:
 def _actions(args: argparse.Namespace) -> int:
     from dashboard import actions, director, targets
 
-    if args.out.suffix.lower() != ".xlsx":
-        raise FilterError(f"--out {args.out} must end in .xlsx")
+    if args.out.suffix.lower() not in (".xlsx", ".pdf"):
+        raise FilterError(f"--out {args.out} must end in .xlsx (Excel) or .pdf (for printing)")
     districts = boundaries.load_districts()
     if args.district not in districts.codes:
         raise FilterError(
@@ -454,7 +456,8 @@ def _actions(args: argparse.Namespace) -> int:
         lang=args.lang,
         as_of=as_of,
     )
-    content = actions.workbook(data)
+    pdf = args.out.suffix.lower() == ".pdf"
+    content = actions.print_pdf(data) if pdf else actions.workbook(data)
     args.out.write_bytes(content)
     rows = sum(len(frame) for frame in data.units.values())
     print(

@@ -792,6 +792,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "overdue; and a summary sheet",
     ),
     "download_action_sheet": ("ดาวน์โหลดใบงาน (Excel)", "Download the action sheet (Excel)"),
+    "download_action_pdf": (
+        "ดาวน์โหลดใบงานสำหรับพิมพ์ (PDF)",
+        "Download the action sheet for printing (PDF)",
+    ),
     "action_rows_of_unit": ("{unit}: {rows:,} เรื่อง", "{unit}: {rows:,} tickets"),
     "xl_summary": ("สรุป", "Summary"),
     "xl_title": (

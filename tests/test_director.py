@@ -465,3 +465,30 @@ def test_the_kd_tree_places_equal_a_brute_force_grouping_on_random_tickets() -> 
             expected.add(tuple(frame["ticket_id"][m] for m in sorted(members)))
     assert len(expected) > 10
     assert {tuple(ids) for ids in found.register["ticket_ids"]} == expected
+
+
+def test_the_printable_action_sheet_is_an_a4_pdf_with_a_page_per_unit(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils is not installed")
+    rows = [
+        {**ticket("U1", organization=ORGS["agency"], timestamp="2022-06-01 12:00:00+00"),
+         "address": "<b>ซอย 1</b>"},
+        ticket("U2", organization=ORGS["section"], timestamp="2022-05-01 12:00:00+00"),
+    ]  # fmt: skip
+    location = _store(tmp_path, data_dir, str(tmp_path / "p.duckdb"), rows)
+    out = tmp_path / "week.pdf"
+    assert cli.main(["actions", "--district", "1001", "--out", str(out), "--store", location]) == 0
+    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True).stdout
+    assert "Pages:           3" in info  # the summary, then one page per unit
+    assert "841.89 x 595.28" in info or "841.89 x 595.276" in info  # A4 landscape
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    # (a PDF's Thai text layer is approximate, see the README: ids and codes are exact)
+    assert "U1" in text and "U2" in text and "1 มิ.ย. 2022" in text
+    assert "<b>ซอย 1</b>" in text  # markup from the data is printed as the characters it is

@@ -536,11 +536,18 @@ def action_sheet_panel(context: Context, report: director.WeekReport) -> None:
         st.caption(inert(listing))
     version, district, as_of = context.version, context.state.district or "", context.as_of
     filters = director.week_filters(context.filters())
-    st.download_button(
+    excel, printable = st.columns(2)
+    excel.download_button(
         t("download_action_sheet"),
         data=lambda: cache.action_sheet(version, filters, as_of, district, lang),
         file_name=f"khetmap_actions_{district}_{lang}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    printable.download_button(
+        t("download_action_pdf"),
+        data=lambda: cache.action_sheet(version, filters, as_of, district, lang, "pdf"),
+        file_name=f"khetmap_actions_{district}_{lang}.pdf",
+        mime="application/pdf",
     )
 
 
