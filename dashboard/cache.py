@@ -346,6 +346,13 @@ def week_tickets(version: str, filters: metrics.Filters, as_of: datetime) -> pd.
     )
 
 
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=128)
+def due_overview(version: str, filters: metrics.Filters, as_of: datetime) -> director.DueOverview:
+    """Overdue, on time and the most overdue tickets of a district view."""
+    judged = week_tickets(version, director.week_filters(filters), as_of)
+    return director.due_overview(judged, filters)
+
+
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=64)
 def week_report(
     version: str, filters: metrics.Filters, as_of: datetime, radius_m: float

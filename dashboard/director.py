@@ -129,37 +129,31 @@ def by_category(judged: pd.DataFrame, targets: Targets) -> pd.DataFrame:
     (so a category's overdue count can differ from the ticket-level count, which uses the
     shortest target).
     """
-    rows = []
-    listed = judged.assign(
+    columns = ["categories", "is_open", "age_days", "finish_hours"]
+    listed = judged[columns].assign(
         category=judged["categories"].map(lambda cs: list(_categories(cs)) or [UNSPECIFIED])
-    ).explode("category")
-    for category, group in listed.groupby("category", sort=False):
-        days = targets.category_days(str(category))
-        again = judge(group.assign(target_days=days))
-        figures = due_figures(again)
-        rows.append(
-            {
-                "category": str(category),
-                "target_days": days,
-                "open": figures.open,
-                "overdue": figures.overdue,
-                "timed": figures.timed,
-                "on_time": figures.on_time,
-                "on_time_share": figures.on_time_share,
-                "ratio": figures.ratio,
-            }
-        )
-    columns = [
-        "category",
-        "target_days",
-        "open",
-        "overdue",
-        "timed",
-        "on_time",
-        "on_time_share",
-        "ratio",
-    ]
-    frame = pd.DataFrame(rows, columns=columns)
+    )
+    listed = listed.explode("category", ignore_index=True)
+    listed["target_days"] = listed["category"].map(
+        {c: targets.category_days(str(c)) for c in listed["category"].unique()}
+    )
+    again = judge(listed)
+    again["ratio"] = again["finish_days"] / again["target_days"]
+    grouped = again.groupby("category", sort=False)
+    frame = pd.DataFrame(
+        {
+            "target_days": grouped["target_days"].first(),
+            "open": grouped["is_open"].sum().astype("int64"),
+            "overdue": grouped["overdue"].sum().astype("int64"),
+            "timed": grouped["timed"].sum().astype("int64"),
+            "on_time": grouped["on_time"].sum().astype("int64"),
+            "ratio": grouped["ratio"].median(),
+        }
+    ).reset_index()
+    frame["on_time_share"] = (frame["on_time"] / frame["timed"]).where(frame["timed"] > 0)
+    frame["category"] = frame["category"].astype(str)
+    frame = frame[["category", "target_days", "open", "overdue", "timed", "on_time",
+                   "on_time_share", "ratio"]]  # fmt: skip
     return frame.sort_values(
         ["overdue", "open", "category"], ascending=[False, False, True], ignore_index=True
     )
@@ -347,7 +341,7 @@ def since_last_week(judged: pd.DataFrame, *, as_of_day: date) -> Week:
     newly = {}
     unknown = 0
     for name, week in (("this", this), ("last", last)):
-        inside = judged[judged["overdue_from"].map(week.contains)]
+        inside = judged[judged["overdue_from"].map(week.contains).astype(bool)]
         finished_later = inside["finished_day"].map(lambda d: d is not None and not pd.isna(d)) & (
             inside["finished_day"].map(
                 lambda d: d if d is not None and not pd.isna(d) else date.min
@@ -607,14 +601,29 @@ MOST_OVERDUE_ROWS = 20
 
 
 @dataclass(frozen=True)
-class WeekReport:
-    """The director's week for one view, small enough to cache and send to every session."""
+class DueOverview:
+    """Targets judged over a view: what the district overview shows."""
 
     figures: DueFigures
     finished: int
     """finished tickets in the view (what on-time share could rest on)"""
     most_overdue: pd.DataFrame
     """the first `MOST_OVERDUE_ROWS` open tickets, most overdue first (`open_due`)"""
+
+
+def due_overview(judged: pd.DataFrame, filters: Filters) -> DueOverview:
+    in_view = reported_within(judged, filters)
+    return DueOverview(
+        figures=due_figures(in_view),
+        finished=int(in_view["state"].eq(FINISHED).sum()),
+        most_overdue=open_due(in_view).head(MOST_OVERDUE_ROWS),
+    )
+
+
+@dataclass(frozen=True)
+class WeekReport:
+    """The director's week for one view, small enough to cache and send to every session."""
+
     by_category: pd.DataFrame
     week: Week
     period: Period
@@ -653,9 +662,6 @@ def week_report(
     }
     reaches = comparisons["previous"].reaches
     return WeekReport(
-        figures=due_figures(in_view),
-        finished=int(in_view["state"].eq(FINISHED).sum()),
-        most_overdue=open_due(in_view).head(MOST_OVERDUE_ROWS),
         by_category=by_category(in_view, targets),
         week=since_last_week(judged, as_of_day=as_of.astimezone(BANGKOK_TZ).date()),
         period=period,

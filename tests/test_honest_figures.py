@@ -464,7 +464,11 @@ def test_the_summary_command_says_which_columns_the_data_cannot_fill(
         "median_days_to_finish: Not available in this data: no finished ticket has a finish "
         "time (last_activity); Traffy's public API does not return it"
     )
-    assert err[2] == "reopened: Based on the 6 of 7 tickets (86%) that have a reopen count"
+    assert err[2] == (
+        "on_time_share: Not available in this data: no finished ticket has a finish "
+        "time (last_activity); Traffy's public API does not return it"
+    )
+    assert err[3] == "reopened: Based on the 6 of 7 tickets (86%) that have a reopen count"
 
 
 # --- review v2: a trend the data cannot support is said, not drawn -------------------------

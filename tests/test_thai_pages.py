@@ -142,6 +142,7 @@ PAGES = [
     ("district", {"district": "1001"}),
     ("district", {"district": "1001", "subdistrict": "100101", "state": "open"}),
     ("district", {"district": "1001", "section": "week"}),
+    ("district", {"district": "1040", "section": "week"}),  # no ticket at all
     ("district", {"district": "1001", "recur": "1"}),
     ("city", {"metric": "overdue"}),
     ("city", {"metric": "on_time_share"}),

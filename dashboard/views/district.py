@@ -76,22 +76,27 @@ def render(context: Context) -> None:
         kpi_row(context, totals, coverage, notes=[t("per_10k_subdistrict")])
     else:
         kpi_row(context, totals, coverage, extra=[_versus_city(context)])
-    report = cache.week_report(context.version, filters, context.as_of, config.recurrence_meters())
     targets_problem = cache.targets_in_force()[1]
     if targets_problem:
         st.warning(inert(t("targets_bad", error=targets_problem)), icon="⚠️")
-    if report is not None:
-        due_kpis(context, report)
+    due = cache.due_overview(context.version, filters, context.as_of)
+    due_kpis(context, due)
+    report = (
+        cache.week_report(context.version, filters, context.as_of, config.recurrence_meters())
+        if state.section == "week" or state.recur
+        else None
+    )
     if state.section == "week" and report is not None:
         week_sections(context, report, filters)
     else:
-        overview_sections(context, index, report, filters, coverage)
+        overview_sections(context, index, due, report, filters, coverage)
     backlog_history_panel(context, filters)
 
 
 def overview_sections(
     context: Context,
     index: int,
+    due: director.DueOverview,
     report: director.WeekReport | None,
     filters: metrics.Filters,
     coverage: Coverage,
@@ -107,8 +112,7 @@ def overview_sections(
     with right:
         weekly_chart(context, filters, coverage)
         age_chart(context)
-    if report is not None:
-        most_overdue_table(context, report, filters)
+    most_overdue_table(context, due, filters)
     categories_chart(context, filters, coverage)
 
 
@@ -153,7 +157,7 @@ def snapshot_view(context: Context, filters: metrics.Filters) -> None:
 
 
 def most_overdue_table(
-    context: Context, report: director.WeekReport, filters: metrics.Filters
+    context: Context, report: director.DueOverview, filters: metrics.Filters
 ) -> None:
     """The open tickets, most overdue first (then oldest), and every open ticket as a download."""
     t, lang = context.t, context.lang
@@ -218,7 +222,7 @@ def due_columns(lang: str) -> dict[str, object]:
     }
 
 
-def due_kpis(context: Context, report: director.WeekReport) -> None:
+def due_kpis(context: Context, report: director.DueOverview) -> None:
     """Overdue, finished within target and the ratio to target, with the rule and the source."""
     t, lang = context.t, context.lang
     st.subheader(t("week_section"))
