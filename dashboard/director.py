@@ -18,7 +18,6 @@ Terms, defined once here:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -584,15 +583,6 @@ def action_rows(
         waiting = group[~group["overdue"]].sort_values(["reported_at", "ticket_id"]).head(extra)
         units[str(unit)] = pd.concat([overdue, waiting], ignore_index=True)
     return dict(sorted(units.items(), key=lambda item: (-int(item[1]["overdue"].sum()), item[0])))
-
-
-def units_named(units: Iterable[str], fallback: str) -> Mapping[str, str]:
-    """Unit → a display name (the empty unit: `fallback`)."""
-    return {u: (u or fallback) for u in units}
-
-
-def ticket_ids(rows: Sequence[pd.DataFrame]) -> list[str]:
-    return [str(t) for frame in rows for t in frame["ticket_id"]]
 
 
 # --- everything the district page shows, computed once per view ------------------------------

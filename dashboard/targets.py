@@ -59,10 +59,6 @@ class Targets:
             sorted(c for c, d in self.by_category.items() if d == days) for days in self.sql_days()
         ]
 
-    def key(self) -> tuple[int, tuple[tuple[str, int], ...]]:
-        """A hashable form (cache keys)."""
-        return self.default_days, tuple(sorted(self.by_category.items()))
-
 
 def load(path: Path | None = None) -> Targets:
     """Read targets from `path`, else `KHETMAP_TARGETS`, else the shipped file."""
