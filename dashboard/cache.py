@@ -20,7 +20,7 @@ import h3
 import pandas as pd
 import streamlit as st
 
-from dashboard import boundaries, config, director, maps, metrics, queries, targets
+from dashboard import boundaries, config, director, lod, maps, metrics, queries, targets
 from dashboard.boundaries import AreaLayer
 from dashboard.coverage import Coverage
 from dashboard.errors import TargetsError
@@ -158,11 +158,23 @@ def oldest_open(
     return _query(metrics.oldest_open, filters=filters, as_of=as_of, limit=limit)
 
 
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=512)
+def ticket_layer(
+    version: str,
+    filters: metrics.Filters,
+    as_of: datetime,
+    viewport: lod.Viewport,
+    lang: str,
+    order: metrics.PointOrder = "oldest",
+) -> lod.TicketLayer:
+    return _query(
+        lod.ticket_layer, filters=filters, as_of=as_of, viewport=viewport, lang=lang, order=order
+    )
+
+
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=256)
-def map_points(
-    version: str, filters: metrics.Filters, as_of: datetime, cap: int, order: str = "oldest"
-) -> tuple[pd.DataFrame, int]:
-    return _query(metrics.map_points, filters=filters, as_of=as_of, cap=cap, order=order)
+def unlocated(version: str, filters: metrics.Filters) -> int:
+    return _query(lod.unlocated, filters=filters)
 
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=128)

@@ -71,10 +71,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "category": ("ประเภท", "Category"),
     "open_age": ("อายุเรื่องที่ยังค้าง (วัน)", "Age of open tickets (days)"),
     "oldest_open": ("เรื่องค้างนานที่สุด", "Oldest open tickets"),
-    "points_capped": (
-        "แสดง {shown:,} จาก {total:,} จุด (จำกัดเพื่อความเร็ว)",
-        "Showing {shown:,} of {total:,} points (capped to stay fast)",
-    ),
     "search": ("ค้นหาข้อความ", "Search text"),
     "sort": ("เรียงตาม", "Sort by"),
     "sort_newest": ("ใหม่สุด", "Newest"),
@@ -399,16 +395,44 @@ LABELS: dict[str, tuple[str, str]] = {
     "points_rule": ("จุดที่แสดง", "Points drawn"),
     "points_oldest": ("เรื่องค้างเก่าสุดก่อน", "Oldest open first"),
     "points_newest": ("ใหม่สุดก่อน", "Newest first"),
-    "points_shown_oldest": (
-        "แสดง {shown:,} จาก {total:,} จุด: เรื่องค้างที่เก่าที่สุดก่อน แล้วจึงเรื่องใหม่สุด (แจ้งระหว่าง {first} ถึง {last})",
-        "Showing {shown:,} of {total:,} points: the oldest open tickets first, then the newest (reported {first} to {last})",
+    "lod_none": (
+        "ไม่มีเรื่องที่มีพิกัดตามตัวกรองนี้ในส่วนของแผนที่ที่เห็น",
+        "No located tickets of these filters in this part of the map",
     ),
-    "points_shown_newest": (
-        "แสดง {shown:,} จาก {total:,} จุด: เรื่องที่แจ้งใหม่สุดก่อน (แจ้งระหว่าง {first} ถึง {last})",
-        "Showing {shown:,} of {total:,} points: the newest tickets first (reported {first} to {last})",
+    "lod_cells": (
+        "เรื่องในแผนที่ส่วนนี้ {n:,} เรื่อง รวมเป็นช่องหกเหลี่ยมขนาดราว {area} ตร.กม. (ช่องที่มากที่สุด {top:,} เรื่อง สีเข้ม = มาก) "
+        "ซูมเข้าหรือคลิกช่องเพื่อเห็นทีละเรื่อง: แสดงเป็นจุดเมื่อซูมถึงระดับ {zoom} หรือเหลือไม่เกิน {limit:,} เรื่องในแผนที่",
+        "{n:,} tickets in view, counted in hexagonal cells of ~{area} km² (fullest cell {top:,}; darker = more). "
+        "Zoom in or click a cell to see each ticket: they are drawn as points from zoom {zoom}, "
+        "or when at most {limit:,} are in view",
     ),
-    "points_all": ("แสดงทั้ง {total:,} จุด", "Showing all {total:,} points"),
-    "points_none": ("ไม่มีเรื่องที่มีพิกัดตามตัวกรองนี้", "No located tickets match these filters"),
+    "lod_points_all": (
+        "แสดงทุกเรื่องในแผนที่ส่วนนี้ ({n:,} จุด) คลิกจุดเพื่อดูรายละเอียด",
+        "All {n:,} tickets in view, each a point: click one for its details",
+    ),
+    "lod_points_short": (
+        "แสดงทุกเรื่องในแผนที่ส่วนนี้ ({n:,} จุด) มีมากจึงย่อป้ายข้อมูล ข้อความและรูปอยู่ในหน้าสาธารณะของแต่ละเรื่อง",
+        "All {n:,} tickets in view, each a point; with this many, popups are short "
+        "(the text and photos are on each ticket's public page)",
+    ),
+    "lod_points_some": (
+        "แสดง {shown:,} จาก {n:,} เรื่องในแผนที่ส่วนนี้ (ข้อมูลแผนที่ไม่เกิน 1 MB ต่อครั้ง) ซูมเข้าเพื่อเห็นที่เหลือ",
+        "Showing {shown:,} of the {n:,} tickets in view (a view sends at most 1 MB): zoom in for the rest",
+    ),
+    "lod_cell_click": ("คลิกเพื่อซูมเข้า", "click to zoom in"),
+    "lod_unlocated": (
+        "{n:,} เรื่องตามตัวกรองนี้ไม่มีพิกัดที่ใช้ได้ จึงไม่อยู่บนแผนที่ ดูได้ในหน้ารายการเรื่อง",
+        "{n:,} tickets of these filters have no usable location, so no map shows them: "
+        "see the tickets page",
+    ),
+    "lod_city_zoom": (
+        "ซูมเข้าถึงระดับ {zoom} เพื่อเห็นเรื่องร้องเรียนเป็นช่องหกเหลี่ยม แล้วเป็นรายเรื่อง",
+        "Zoom in to level {zoom} to see the tickets in hexagonal cells, then one by one",
+    ),
+    "lod_snapshot": (
+        "แผนที่รายเรื่องแสดงข้อมูลวันนี้เสมอ: ภาพย้อนหลังเก็บเฉพาะจำนวน",
+        "The ticket layer always shows today: a past day's snapshot keeps counts only",
+    ),
     "search_in": ("ค้นหาใน", "Search in"),
     "search_comment": ("รายละเอียดที่ผู้แจ้งเขียน", "The citizen's comment"),
     "search_all": ("รายละเอียด ที่อยู่ และเลขเรื่อง", "Comment, address and ticket number"),

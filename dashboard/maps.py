@@ -12,7 +12,7 @@ import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import folium
 import folium.plugins
@@ -20,11 +20,15 @@ import numpy as np
 import pandas as pd
 import shapely
 from branca.element import MacroElement
+from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from dashboard import assets, i18n, mapmetrics, vocab
 from dashboard.boundaries import AreaLayer
 from dashboard.urlstate import MapView
+
+if TYPE_CHECKING:
+    from dashboard.lod import TicketLayer
 
 BANGKOK_CENTRE = (13.75, 100.60)
 CITY_ZOOM = 10
@@ -165,10 +169,12 @@ def add_choropleth(
     name: str,
     highlight: str | None = None,
     outlines_only: bool = False,
+    fill_opacity: float = 0.7,
 ) -> None:
     """Add a clickable polygon layer whose tooltip is the (already escaped) `tooltip` property.
 
-    `outlines_only` draws the areas unfilled (still clickable), so a heat layer reads clearly.
+    `outlines_only` draws the areas unfilled (still clickable), so a heat layer reads clearly;
+    `fill_opacity` lighter lets a ticket layer on top read.
     """
 
     def style(feature: dict[str, Any]) -> dict[str, Any]:
@@ -177,7 +183,7 @@ def add_choropleth(
             "fillColor": feature["properties"]["fill"],
             "color": "#08306b" if chosen else "#555555",
             "weight": 3 if chosen else 1,
-            "fillOpacity": 0.0 if outlines_only else 0.7,
+            "fillOpacity": 0.0 if outlines_only else fill_opacity,
         }
 
     folium.GeoJson(
@@ -281,11 +287,17 @@ def city_map(
     heat_cells: pd.DataFrame | None,
     view: MapView | None,
     lang: str,
+    outlines_only: bool = False,
 ) -> folium.Map:
-    """Return the city map: district choropleth, optional heat layer, legend; local assets."""
+    """Return the city map: district choropleth (outlines only under a heat or ticket
+    layer), optional heat layer, legend; local assets. The ticket layer is added by the
+    page (`ticket_feature_group`)."""
     fmap = base_map(view=view, centre=BANGKOK_CENTRE, zoom=CITY_ZOOM)
     heat = heat_cells is not None
-    add_choropleth(fmap, collection, name=i18n.t("district", lang), outlines_only=heat)
+    add_choropleth(
+        fmap, collection, name=i18n.t("district", lang), outlines_only=heat or outlines_only
+    )
+    fmap.add_child(ClusterAssets())
     if heat_cells is not None:
         add_heat(fmap, heat_cells, name=i18n.t("heat", lang))
         fmap.add_child(Legend(heat_legend_html(lang=lang)))
@@ -301,20 +313,22 @@ def district_map(
     legend_title: str,
     metric: str,
     bounds: tuple[float, float, float, float],
-    points: pd.DataFrame,
     view: MapView | None,
     lang: str,
     highlight: str | None,
     recurrences: pd.DataFrame | None = None,
 ) -> folium.Map:
-    """Return a district map: subdistrict choropleth, clustered ticket points with popups, and
-    the recurring problems (`director.recurrences(...).register`) as a layer of their own."""
+    """Return a district map: the subdistrict choropleth (light, under the ticket layer the
+    page adds with `ticket_feature_group`) and the recurring problems
+    (`director.recurrences(...).register`) as a layer of their own."""
     minx, miny, maxx, maxy = bounds
     fmap = base_map(view=view, centre=((miny + maxy) / 2, (minx + maxx) / 2), zoom=13)
     if view is None:
         fmap.fit_bounds([[miny, minx], [maxy, maxx]])
-    add_choropleth(fmap, collection, name=i18n.t("subdistrict", lang), highlight=highlight)
-    add_ticket_points(fmap, points, lang=lang)
+    add_choropleth(
+        fmap, collection, name=i18n.t("subdistrict", lang), highlight=highlight, fill_opacity=0.4
+    )
+    fmap.add_child(ClusterAssets())
     if recurrences is not None and len(recurrences):
         add_recurrences(fmap, recurrences, lang=lang)
     fmap.add_child(Legend(legend_html(title=legend_title, bins=bins, metric=metric, lang=lang)))
@@ -362,45 +376,99 @@ def add_recurrences(fmap: folium.Map, register: pd.DataFrame, *, lang: str) -> N
     ).add_to(fmap)
 
 
-POINT_CALLBACK = """
-function callback(row) {
-    var marker = L.circleMarker(new L.LatLng(row[0], row[1]),
-        {radius: 6, color: row[2], fillColor: row[2], fill: true, fillOpacity: 0.9, weight: 2});
-    marker.bindPopup(row[3], {maxWidth: 320});
-    return marker;
-}
+CELL_PALETTE = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
+"""Ticket cells, fewer to more tickets (blues: apart from the areas' oranges)."""
+
+TICKET_CELLS = """
+{% macro script(this, kwargs) %}
+(function () {
+  var palette = {{ this.palette|tojson }}, labels = {{ this.labels|tojson }};
+  var layer = L.geoJson({{ this.data|tojson }}, {
+    style: function (f) {
+      return {fillColor: palette[f.properties.c], color: "#08306b", weight: 0.6,
+              fillOpacity: 0.6};
+    },
+    onEachFeature: function (f, l) {
+      var p = f.properties;
+      l.bindTooltip(labels[0] + ": " + p.n.toLocaleString() + "<br>" + labels[1] + ": "
+        + p.o.toLocaleString() + " (" + Math.round(100 * p.o / p.n) + "%)<br><i>"
+        + labels[2] + "</i>");
+      l.on("click", function (e) { e.target._map.fitBounds(e.target.getBounds()); });
+    }
+  });
+  layer.addTo({{ this._parent.get_name() }});
+})();
+{% endmacro %}
 """
-"""Makes each clustered point in the browser from one data row: [lat, lon, colour, popup]."""
+"""Cells of tickets: a tooltip with counts and open share; a click zooms into the cell."""
+
+TICKET_POINTS = """
+{% macro script(this, kwargs) %}
+(function () {
+  var data = {{ this.data|tojson }}, markers = [];
+  for (var i = 0; i < data.length; i++) {
+    var r = data[i];
+    var m = L.circleMarker([r[0], r[1]], {radius: 6, color: r[2], fillColor: r[2],
+      fill: true, fillOpacity: 0.9, weight: 2});
+    m.bindPopup(r[3], {maxWidth: 320});
+    markers.push(m);
+  }
+  var cluster = L.markerClusterGroup({maxClusterRadius: 40});
+  cluster.addLayers(markers);
+  cluster.addTo({{ this._parent.get_name() }});
+})();
+{% endmacro %}
+"""
+"""Every ticket in view as a circle with its (escaped) popup; points on one spot cluster and
+spread out on a click at the deepest zoom."""
 
 
-def add_ticket_points(fmap: folium.Map, points: pd.DataFrame, *, lang: str) -> None:
-    """Add the tickets as clustered circle markers with popups.
+class ClusterAssets(JSCSSMixin, MacroElement):  # type: ignore[misc]
+    """Loads Leaflet.markercluster with the map itself, so a ticket layer that switches
+    between cells and points never changes the map's libraries (which would reload it)."""
 
-    The points travel as one JSON array (FastMarkerCluster) rather than one folium element
-    each: about ten times less HTML and render time. The popup HTML is escaped here, and
-    the array is embedded with jinja's `tojson`, which escapes <, > and &.
-    """
-    rows = [
-        [
-            round(float(ticket["lat"]), 6),
-            round(float(ticket["lon"]), 6),
-            _state_colour(str(ticket["state"])),
-            ticket_popup_html({str(k): v for k, v in ticket.items()}, lang=lang),
+    default_js = folium.plugins.MarkerCluster.default_js
+    default_css = folium.plugins.MarkerCluster.default_css
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "ClusterAssets"
+        self._template = Template("")
+
+
+class _Layer(MacroElement):  # type: ignore[misc]
+    def __init__(self, template: str, **values: Any) -> None:
+        super().__init__()
+        self._name = "TicketLayer"
+        for name, value in values.items():
+            setattr(self, name, value)
+        self._template = Template(template)
+
+
+def ticket_feature_group(layer: TicketLayer, *, lang: str) -> folium.FeatureGroup:
+    """The ticket layer of one view (`lod.ticket_layer`) as the feature group `st_folium`
+    swaps in without rebuilding the map. Popups are escaped HTML already; the data goes in
+    with jinja's `tojson`, which escapes <, > and &."""
+    group = folium.FeatureGroup(name=i18n.t("tickets", lang))
+    if layer.kind == "cells" and layer.cells.get("features"):
+        labels = [
+            html.escape(i18n.t("total", lang)),
+            html.escape(i18n.t("open", lang)),
+            html.escape(i18n.t("lod_cell_click", lang)),
         ]
-        for ticket in points.to_dict(orient="records")
-    ]
-    folium.plugins.FastMarkerCluster(
-        rows,
-        callback=POINT_CALLBACK,
-        name=i18n.t("tickets", lang),
-        options={"maxClusterRadius": 40},
-    ).add_to(fmap)
+        group.add_child(
+            _Layer(TICKET_CELLS, data=layer.cells, palette=list(CELL_PALETTE), labels=labels)
+        )
+    elif layer.kind == "points" and layer.points:
+        group.add_child(_Layer(TICKET_POINTS, data=layer.points))
+    return group
 
 
 STATE_COLOURS = {"finished": "#2b8a3e", "irrelevant": "#868e96", "unknown": "#868e96"}
 
 
-def _state_colour(state: str) -> str:
+def state_colour(state: str) -> str:
+    """A ticket point's colour: red open, green finished, grey otherwise."""
     return STATE_COLOURS.get(state, "#c92a2a")
 
 
@@ -410,6 +478,30 @@ def safe_url(url: object) -> str | None:
     if not text.lower().startswith(("https://", "http://")):
         return None
     return html.escape(text, quote=True)
+
+
+def ticket_popup_short(ticket: dict[str, Any], *, lang: str) -> str:
+    """A ticket's popup when many are in view: number, category, state, age and its public
+    page (no text or photos, which the public page shows); every public string escaped."""
+    ticket_id = str(ticket["ticket_id"])
+    names = ticket.get("categories")
+    categories = ", ".join(
+        i18n.category_label(str(c), lang) for c in ([] if names is None else list(names))
+    ) or i18n.category_label(vocab.UNSPECIFIED, lang)
+    age = int(ticket["age_days"]) if pd.notna(ticket.get("age_days")) else None
+    parts = [
+        f"<b>{html.escape(ticket_id)}</b>",
+        html.escape(f"{categories} · {i18n.state_label(str(ticket['state']), lang)}"),
+    ]
+    if age is not None:
+        parts.append(f"{html.escape(i18n.t('age_days', lang))}: {age}")
+    page = vocab.public_page(ticket_id)
+    if page:
+        parts.append(
+            f'<a href="{html.escape(page, quote=True)}" target="_blank" rel="noopener noreferrer">'
+            f"{html.escape(i18n.t('public_page', lang))}</a>"
+        )
+    return "<br>".join(parts)
 
 
 def ticket_popup_html(ticket: dict[str, Any], *, lang: str) -> str:

@@ -349,28 +349,6 @@ def replace_filters(filters: Filters, **changes: Any) -> Filters:
 PointOrder = Literal["oldest", "newest"]
 
 
-def map_points(
-    con: Reader,
-    *,
-    filters: Filters,
-    as_of: datetime,
-    cap: int,
-    order: PointOrder = "oldest",
-) -> tuple[pd.DataFrame, int]:
-    """Return at most `cap` located tickets for a point layer, and how many are located.
-
-    `order` 'oldest': open tickets oldest first, then the others newest first (what a
-    director needs to see); 'newest': newest first, whatever the state.
-    """
-    where, params = filters.where()
-    located = f"{where} AND {queries.LOCATED}"
-    total = con.execute(queries.count(located), params).fetchall()[0][0]
-    frame = con.execute(
-        queries.ticket_list(located, queries.POINT_ORDERS[order]), [as_of, *params, cap]
-    ).df()
-    return frame, int(total)
-
-
 def data_coverage(con: Reader, *, filters: Filters) -> Coverage:
     """What the filtered tickets carry (finish times, stars, after-photos, …)."""
     where, params = filters.where()

@@ -235,6 +235,25 @@ SEARCH_ALL = (
 LOCATED = "location_issue IS NULL AND lon IS NOT NULL"
 
 
+BOX = "lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?"
+
+
+def in_box(where: str) -> str:
+    """Located tickets of `where` inside a box; parameters: the condition's, then south,
+    north, west, east (`lod.Viewport.box`). Edges count as inside."""
+    return f"{where} AND {LOCATED} AND {BOX}"
+
+
+def cells_in_box(where: str, resolution: int, dialect: Dialect = DUCKDB) -> str:
+    """Tickets and open tickets per H3 cell at `resolution`, of the located tickets in a box."""
+    return f"""
+    SELECT {h3_parent(resolution, dialect)} AS cell, count(*) AS total,
+           count(*) FILTER (WHERE {OPEN}) AS open
+    FROM tickets WHERE {in_box(where)} AND h3_r9 IS NOT NULL
+    GROUP BY 1 ORDER BY 1
+    """
+
+
 def count(where: str) -> str:
     return f"SELECT count(*) FROM tickets WHERE {where}"
 

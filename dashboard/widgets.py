@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import assets, cache, charts, i18n, vocab
+from dashboard import assets, cache, charts, i18n, lod, vocab
 from dashboard.coverage import Coverage
 from dashboard.metrics import Totals
 from dashboard.shell import Context, update_url
@@ -103,6 +103,35 @@ def clicked_code(result: dict[str, Any] | None, *, memory_key: str) -> str | Non
         return None
     code = (drawing.get("properties") or {}).get("code")
     return str(code) if code else None
+
+
+def reported_view(map_key: str) -> tuple[lod.Viewport | None, MapView | None]:
+    """The viewport and centre the map `map_key` last reported (None before it has).
+
+    `st_folium` stores what the browser sends under its key before the rerun, so the
+    ticket layer for the view the user moved to is built before the map is drawn."""
+    reported = st.session_state.get(map_key)
+    viewport = lod.Viewport.from_map(reported)
+    if viewport is None or not isinstance(reported, dict):
+        return None, None
+    centre = reported.get("center")
+    try:
+        view = MapView(
+            lat=float(centre["lat"]),  # type: ignore[index]
+            lon=float(centre["lng"]),  # type: ignore[index]
+            zoom=viewport.zoom,
+        )
+    except (KeyError, TypeError, ValueError):
+        view = None
+    return viewport, view
+
+
+def ticket_layer_caption(context: Context, layer: lod.TicketLayer, unlocated: int) -> str:
+    """What the ticket layer draws in this view, and what no map can show."""
+    caption = layer.caption(context.lang)
+    if unlocated:
+        caption += " · " + context.t("lod_unlocated", n=unlocated)
+    return caption
 
 
 def remember_view(context: Context, result: dict[str, Any] | None, *, map_key: str) -> None:

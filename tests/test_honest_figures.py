@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import assets, exports, hotspots, launcher, maps, metrics
+from dashboard import assets, exports, hotspots, launcher, lod, maps, metrics
 from dashboard.coverage import coverage
 from dashboard.ingest import ingest_files
 from tests.apptest import open_page, plain, serving
@@ -243,37 +243,63 @@ def test_a_map_without_its_libraries_says_so_instead_of_a_blank_frame(
     assert "run scripts/setup.sh and reload" in errors[0]
 
 
-# --- defect 3: which points the capped district map draws --------------------------------
+# --- defect 3: which points a map over its byte cap draws ------------------------------
 
 
-def test_the_capped_point_map_draws_the_oldest_open_first_and_says_so(
-    no_finish: Path, app_on: object
-) -> None:
-    with duckdb.connect(str(no_finish), read_only=True) as con:
-        oldest, total = metrics.map_points(
-            con, filters=metrics.Filters(district="1006"), as_of=AS_OF, cap=4
-        )
-        newest, _ = metrics.map_points(
-            con, filters=metrics.Filters(district="1006"), as_of=AS_OF, cap=2, order="newest"
-        )
-    assert total == 6
-    assert list(oldest["ticket_id"]) == ["O1", "O2", "O3", "F3"]  # open oldest first, then newest
-    assert list(newest["ticket_id"]) == ["F3", "O3"]
-
-
-def test_the_point_caption_names_the_rule_and_the_dates(
+def test_a_view_over_the_byte_cap_draws_the_oldest_open_first_and_says_so(
     no_finish: Path, app_on: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("KHETMAP_POINT_CAP", "2")
-    at = app_on(no_finish, "district", district="1006", lang="en")  # type: ignore[operator]
-    assert any(
-        c.startswith(
-            "Showing 2 of 6 points: the oldest open tickets first, then the newest "
-            "(reported 1 May 2022 to 20 May 2022)"
+    district = lod.Viewport.fitting((100.65, 13.60, 100.70, 13.65))  # 1006 on the grid
+    with duckdb.connect(str(no_finish), read_only=True) as con:
+        whole = lod.ticket_layer(
+            con, filters=metrics.Filters(district="1006"), as_of=AS_OF, viewport=district, lang="en"
         )
-        for c in texts(at)
-    ), texts(at)
-    assert at.radio(key="w_points").value == "oldest"
+        short = lod.ticket_layer(  # a cap just under the full popups: short popups, all 6
+            con,
+            filters=metrics.Filters(district="1006"),
+            as_of=AS_OF,
+            viewport=district,
+            lang="en",
+            cap=lod.SCRIPT_ALLOWANCE + whole.bytes - 1,
+        )
+        row = short.bytes / 6
+        cap = lod.SCRIPT_ALLOWANCE + int(4.5 * row)
+        oldest = lod.ticket_layer(
+            con,
+            filters=metrics.Filters(district="1006"),
+            as_of=AS_OF,
+            viewport=district,
+            lang="en",
+            cap=cap,
+        )
+        newest = lod.ticket_layer(
+            con,
+            filters=metrics.Filters(district="1006"),
+            as_of=AS_OF,
+            viewport=district,
+            lang="en",
+            order="newest",
+            cap=lod.SCRIPT_ALLOWANCE + int(2.5 * row),
+        )
+    assert whole.in_view == whole.drawn == 6 and not whole.short_popups
+    assert short.short_popups and short.drawn == 6
+    assert oldest.ids == ["O1", "O2", "O3", "F3"]  # open oldest first, then the newest
+    assert newest.ids == ["F3", "O3"]
+    assert oldest.caption("en").startswith(f"Showing {oldest.drawn} of the 6 tickets in view")
+
+
+def test_the_page_offers_the_order_only_when_a_view_is_cut(
+    no_finish: Path, app_on: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = app_on(no_finish, "district", district="1006", lang="en")  # type: ignore[operator]
+    assert any(c.startswith("All 6 tickets in view, each a point") for c in texts(at)), texts(at)
+    assert not [r for r in at.radio if r.key == "w_points"]
+    monkeypatch.setattr(lod, "BYTE_CAP", lod.SCRIPT_ALLOWANCE + 700)
+    at = app_on(no_finish, "district", district="1006", lang="en", points="newest")  # type: ignore[operator]
+    assert any(c.startswith("Showing ") and "of the 6 tickets in view" in c for c in texts(at)), (
+        texts(at)
+    )
+    assert at.radio(key="w_points").value == "newest"
 
 
 # --- defect 4: KPIs that follow the view --------------------------------------------------

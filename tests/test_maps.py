@@ -8,7 +8,7 @@ import folium.plugins
 import pandas as pd
 import pytest
 
-from dashboard import assets, maps
+from dashboard import assets, lod, maps
 from dashboard.boundaries import load_districts, load_subdistricts
 from dashboard.urlstate import MapView
 
@@ -130,42 +130,61 @@ def test_district_map_clusters_points_and_has_max_zoom(data_dir: Path) -> None:
         metric="open",
         lang="th",
     )
-    points = pd.DataFrame(
+    tickets = [
         {
-            "ticket_id": ["A", "noid-123"],
-            "categories": [["ถนน"], []],
-            "state": ["waiting", "finished"],
-            "age_days": [3, 40],
-            "comment": [SCRIPT, "ok"],
-            "photo": ["", ""],
-            "photo_after": ["", ""],
-            "lat": [13.625, 13.626],
-            "lon": [100.41, 100.42],
-        }
-    )
+            "ticket_id": "A",
+            "categories": ["ถนน"],
+            "state": "waiting",
+            "age_days": 3,
+            "comment": SCRIPT,
+            "photo": "",
+            "photo_after": "",
+            "lat": 13.625,
+            "lon": 100.41,
+        },
+        {
+            "ticket_id": "noid-123",
+            "categories": [],
+            "state": "finished",
+            "age_days": 40,
+            "comment": "ok",
+            "photo": "",
+            "photo_after": "",
+            "lat": 13.626,
+            "lon": 100.42,
+        },
+    ]
+    rows = [
+        [
+            t["lat"],
+            t["lon"],
+            maps.state_colour(str(t["state"])),
+            maps.ticket_popup_html(t, lang="th"),
+        ]
+        for t in tickets
+    ]
     fmap = maps.district_map(
         collection=collection,
         bins=bins,
         legend_title="x",
         metric="open",
         bounds=tuple(districts.bounds[0]),
-        points=points,
         view=MapView(lat=13.62, lon=100.42, zoom=15),
         lang="th",
         highlight="100101",
     )
-    clusters = [
-        c for c in fmap._children.values() if isinstance(c, folium.plugins.FastMarkerCluster)
-    ]
-    assert len(clusters) == 1 and len(clusters[0].data) == 2
-    lat, lon, colour, popup = clusters[0].data[0]
-    assert (lat, lon, colour) == (13.625, 100.41, "#c92a2a")
-    assert "&lt;img src=x" in popup and "<img" not in popup
     page = fmap.get_root().render()
     assert '"maxZoom": 18' in page  # MarkerCluster throws without it when there is no tile layer
     assert "center: [13.62, 100.42]" in page and '"zoom": 15' in page
-    assert SCRIPT not in page
+    # the cluster library comes with the map, so the ticket layer can switch to points
+    assert any("leaflet.markercluster.js" in u for u in asset_urls(page))
     assert all(u.startswith(assets.URL_PREFIX) for u in asset_urls(page))
+    layer = lod.TicketLayer(kind="points", in_view=2, drawn=2, points=rows, ids=["A", "noid-123"])
+    group = maps.ticket_feature_group(layer, lang="th")
+    fmap.add_child(group)
+    script = group.render() or fmap.get_root().render()
+    assert "L.markerClusterGroup" in script and "#c92a2a" in script
+    assert SCRIPT not in script and "<img" not in script
 
 
 def test_unknown_cdn_asset_is_refused() -> None:

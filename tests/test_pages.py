@@ -154,29 +154,28 @@ def test_new_ingest_shows_without_restart(store: Path, tmp_path: Path, data_dir:
     assert metric_values(at)["Total"] == "8"
 
 
-def test_district_page_sends_at_most_the_point_cap(
+def test_district_page_draws_every_ticket_of_a_small_district_as_a_point(
     store: Path, tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from dashboard import cache, maps
+    from dashboard import lod, maps
 
     many = [ticket(f"P{i}", code="1001", comment="ก" * 1000) for i in range(60)]
     ingest_files(
         paths=[write_csv(tmp_path / "many.csv", many)], store_path=store, data_dir=data_dir
     )
-    sent: list[int] = []
-    original = maps.district_map
+    sent: list[lod.TicketLayer] = []
+    original = maps.ticket_feature_group
 
-    def spy(**kwargs: object) -> object:
-        sent.append(len(kwargs["points"]))  # type: ignore[arg-type]
-        return original(**kwargs)  # type: ignore[arg-type]
+    def spy(layer: lod.TicketLayer, *, lang: str) -> object:
+        sent.append(layer)
+        return original(layer, lang=lang)
 
-    monkeypatch.setattr(maps, "district_map", spy)
-    monkeypatch.setenv("KHETMAP_POINT_CAP", "25")
-    cache.map_points.clear()
+    monkeypatch.setattr(maps, "ticket_feature_group", spy)
     at = open_page("district", district="1001", lang="en")
     assert not at.exception
-    assert sent == [25]
-    assert any(c.value.startswith("Showing 25 of 63 points") for c in at.caption), [
+    assert [(s.kind, s.in_view, s.drawn) for s in sent] == [("points", 63, 63)]
+    assert lod.wire_size(sent[0].points) < lod.BYTE_CAP
+    assert any(c.value.startswith("All 63 tickets in view, each a point") for c in at.caption), [
         c.value for c in at.caption
     ]
 

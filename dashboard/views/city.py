@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import cache, i18n, mapmetrics, maps, metrics, urlstate
+from dashboard import cache, i18n, lod, mapmetrics, maps, metrics, urlstate
 from dashboard.coverage import Coverage
 from dashboard.shell import Context, bound, go, run_page, safe_fragment
 from dashboard.text import inert
@@ -16,10 +16,15 @@ from dashboard.widgets import (
     kpi_row,
     map_ready,
     remember_view,
+    reported_view,
     snapshot_kpis,
+    ticket_layer_caption,
 )
 
 HEAT_RESOLUTION = 8
+# From this zoom the city map draws the tickets (cells, then points) over district outlines.
+# A comment, not a docstring: Streamlit's magic would draw a bare string on the page.
+TICKET_ZOOM = 12
 
 
 def render(context: Context) -> None:
@@ -87,6 +92,23 @@ def city_map_fragment(context: Context, summary: pd.DataFrame, metric: str) -> N
         metric=metric,
         lang=state.lang,
     )
+    viewport, reported = reported_view("city_map")
+    view = reported or state.view
+    if viewport is None:
+        centre = (view.lat, view.lon, view.zoom) if view else (*maps.BANGKOK_CENTRE, maps.CITY_ZOOM)
+        viewport = lod.Viewport.around(*centre)
+    tickets_shown = viewport.zoom >= TICKET_ZOOM and context.snapshot is None
+    layer = (
+        cache.ticket_layer(
+            context.version,
+            context.filters(district=None, subdistrict=None),
+            context.as_of,
+            viewport,
+            state.lang,
+        )
+        if tickets_shown
+        else lod.TicketLayer(kind="cells", in_view=0, drawn=0)
+    )
     heat = None
     if state.heat and context.snapshot is None:
         heat = cache.heat_cells(
@@ -102,17 +124,27 @@ def city_map_fragment(context: Context, summary: pd.DataFrame, metric: str) -> N
         heat_cells=heat,
         view=None,
         lang=state.lang,
+        outlines_only=tickets_shown,
     )
-    view = state.view
     result = st_folium(
         fmap,
         key="city_map",
         height=560,
         use_container_width=True,
-        returned_objects=["last_active_drawing", "center", "zoom"],
+        returned_objects=["last_active_drawing", "center", "zoom", "bounds"],
         center=(view.lat, view.lon) if view else None,
         zoom=view.zoom if view else None,
+        feature_group_to_add=maps.ticket_feature_group(layer, lang=state.lang),
     )
+    if context.snapshot is not None:
+        st.caption(context.t("lod_snapshot"))
+    elif tickets_shown:
+        city = context.filters(district=None, subdistrict=None)
+        st.caption(
+            inert(ticket_layer_caption(context, layer, cache.unlocated(context.version, city)))
+        )
+    else:
+        st.caption(context.t("lod_city_zoom", zoom=TICKET_ZOOM))
     code = clicked_code(result, memory_key="city_map_click")
     if code:
         go("district", district=code, subdistrict=None)

@@ -15,6 +15,7 @@ from dashboard import (
     director,
     exports,
     i18n,
+    lod,
     maps,
     metrics,
     shell,
@@ -34,8 +35,10 @@ from dashboard.widgets import (
     map_ready,
     predictions_shown,
     remember_view,
+    reported_view,
     show_table,
     snapshot_kpis,
+    ticket_layer_caption,
     ticket_table,
 )
 
@@ -628,8 +631,22 @@ def district_map_fragment(
         metric=metric,
         lang=state.lang,
     )
-    points, total = cache.map_points(
-        context.version, context.filters(), context.as_of, config.point_cap(), state.points
+    map_key = f"district_map_{state.district}"
+    viewport, reported = reported_view(map_key)
+    view = reported or state.view
+    if viewport is None:
+        viewport = (
+            lod.Viewport.around(view.lat, view.lon, view.zoom)
+            if view
+            else lod.Viewport.fitting(tuple(geo.districts.bounds[index]))
+        )
+    layer = cache.ticket_layer(
+        context.version,
+        context.filters(),
+        context.as_of,
+        viewport,
+        state.lang,
+        "newest" if state.points == "newest" else "oldest",
     )
     fmap = maps.district_map(
         collection=collection,
@@ -637,57 +654,47 @@ def district_map_fragment(
         legend_title=i18n.metric_label(metric, state.lang),
         metric=metric,
         bounds=tuple(geo.districts.bounds[index]),
-        points=points,
         view=None,
         lang=state.lang,
         highlight=state.subdistrict,
         recurrences=None if recurrences is None else recurrences.head(MAP_RECURRENCES),
     )
-    view = state.view
     result = st_folium(
         fmap,
-        key=f"district_map_{state.district}",
+        key=map_key,
         height=520,
         use_container_width=True,
-        returned_objects=["last_active_drawing", "center", "zoom"],
+        returned_objects=["last_active_drawing", "center", "zoom", "bounds"],
         center=(view.lat, view.lon) if view else None,
         zoom=view.zoom if view else None,
+        feature_group_to_add=maps.ticket_feature_group(layer, lang=state.lang),
+    )
+    st.caption(
+        inert(
+            ticket_layer_caption(
+                context, layer, cache.unlocated(context.version, context.filters())
+            )
+        )
+        + " · "
+        + context.t("click_sub_hint")
     )
     st.toggle(
         context.t("recurrence_layer"),
         **bound("w_recur", state.recur, lambda v: {"recur": bool(v)}),
     )
-    st.radio(
-        context.t("points_rule"),
-        list(urlstate.POINT_ORDERS),
-        horizontal=True,
-        format_func=lambda v: context.t(f"points_{v}"),
-        **bound("w_points", state.points, lambda v: {"points": v}),
-    )
-    st.caption(points_caption(context, points, total) + " · " + context.t("click_sub_hint"))
+    if layer.drawn < layer.in_view and layer.kind == "points":
+        st.radio(
+            context.t("points_rule"),
+            list(urlstate.POINT_ORDERS),
+            horizontal=True,
+            format_func=lambda v: context.t(f"points_{v}"),
+            **bound("w_points", state.points, lambda v: {"points": v}),
+        )
     code = clicked_code(result, memory_key=f"district_map_click_{state.district}")
     if code and code != state.subdistrict:
         update_url(subdistrict=code)
         st.rerun()
-    remember_view(context, result, map_key=f"district_map_{state.district}")
-
-
-def points_caption(context: Context, points: pd.DataFrame, total: int) -> str:
-    """Say exactly which tickets the capped point layer draws."""
-    t = context.t
-    if points.empty:
-        return t("points_none")
-    if len(points) >= total:
-        return t("points_all", total=total)
-    reported = pd.to_datetime(points["reported_at"], utc=True).dt.tz_convert(BANGKOK_TZ)
-    first, last = reported.min().date(), reported.max().date()
-    return t(
-        f"points_shown_{context.state.points}",
-        shown=len(points),
-        total=total,
-        first=i18n.short_date(first, context.lang),
-        last=i18n.short_date(last, context.lang),
-    )
+    remember_view(context, result, map_key=map_key)
 
 
 def weekly_chart(context: Context, filters: metrics.Filters, coverage: Coverage) -> None:
