@@ -162,6 +162,42 @@ def _value(by_code: pd.DataFrame, code: str, metric: str) -> float | None:
     return None if pd.isna(value) else float(value)
 
 
+AREA_FADE = """
+{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }}, layer = {{ this.layer }}, original = layer.options.style;
+  layer.options.style = function (f) {
+    var style = Object.assign({}, original(f));
+    if (map.getZoom() >= {{ this.zoom }}) { style.fillOpacity = 0; }
+    return style;
+  };
+  function fade() {
+    layer.setStyle(layer.options.style);
+    var faded = map.getZoom() >= {{ this.zoom }};
+    document.querySelectorAll(".khetmap-legend").forEach(function (legend) {
+      legend.style.display = faded ? "none" : "";  // the areas' colours are not drawn
+    });
+  }
+  map.on("zoomend", fade);
+  fade();
+})();
+{% endmacro %}
+"""
+
+
+class AreaFade(MacroElement):  # type: ignore[misc]
+    """From `zoom` on, the areas are drawn as outlines (still clickable) and their legend is
+    hidden, so the ticket layer reads; in the browser, so the map is not rebuilt when the
+    zoom crosses it."""
+
+    def __init__(self, layer: folium.GeoJson, zoom: int) -> None:
+        super().__init__()
+        self._name = "AreaFade"
+        self.layer = layer.get_name()
+        self.zoom = int(zoom)
+        self._template = Template(AREA_FADE)
+
+
 def add_choropleth(
     fmap: folium.Map,
     collection: dict[str, Any],
@@ -170,7 +206,7 @@ def add_choropleth(
     highlight: str | None = None,
     outlines_only: bool = False,
     fill_opacity: float = 0.7,
-) -> None:
+) -> folium.GeoJson:
     """Add a clickable polygon layer whose tooltip is the (already escaped) `tooltip` property.
 
     `outlines_only` draws the areas unfilled (still clickable), so a heat layer reads clearly;
@@ -186,13 +222,15 @@ def add_choropleth(
             "fillOpacity": 0.0 if outlines_only else fill_opacity,
         }
 
-    folium.GeoJson(
+    layer = folium.GeoJson(
         collection,
         name=name,
         style_function=style,
         highlight_function=lambda _f: {"weight": 3, "color": "#08306b"},
         tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=False),
-    ).add_to(fmap)
+    )
+    layer.add_to(fmap)
+    return layer
 
 
 class MetricScale(MacroElement):  # type: ignore[misc]
@@ -287,16 +325,16 @@ def city_map(
     heat_cells: pd.DataFrame | None,
     view: MapView | None,
     lang: str,
-    outlines_only: bool = False,
+    tickets_from_zoom: int | None = None,
 ) -> folium.Map:
-    """Return the city map: district choropleth (outlines only under a heat or ticket
-    layer), optional heat layer, legend; local assets. The ticket layer is added by the
-    page (`ticket_feature_group`)."""
+    """Return the city map: district choropleth (outlines only under a heat layer, and from
+    `tickets_from_zoom` on, where the page draws the ticket layer with
+    `ticket_feature_group`), optional heat layer, legend; local assets."""
     fmap = base_map(view=view, centre=BANGKOK_CENTRE, zoom=CITY_ZOOM)
     heat = heat_cells is not None
-    add_choropleth(
-        fmap, collection, name=i18n.t("district", lang), outlines_only=heat or outlines_only
-    )
+    areas = add_choropleth(fmap, collection, name=i18n.t("district", lang), outlines_only=heat)
+    if tickets_from_zoom is not None and not heat:
+        fmap.add_child(AreaFade(areas, tickets_from_zoom))
     fmap.add_child(ClusterAssets())
     if heat_cells is not None:
         add_heat(fmap, heat_cells, name=i18n.t("heat", lang))

@@ -105,25 +105,13 @@ def clicked_code(result: dict[str, Any] | None, *, memory_key: str) -> str | Non
     return str(code) if code else None
 
 
-def reported_view(map_key: str) -> tuple[lod.Viewport | None, MapView | None]:
-    """The viewport and centre the map `map_key` last reported (None before it has).
+def reported_view(map_key: str) -> lod.Viewport | None:
+    """The viewport the map `map_key` last reported (None before it has).
 
     `st_folium` stores what the browser sends under its key before the rerun, so the
-    ticket layer for the view the user moved to is built before the map is drawn."""
-    reported = st.session_state.get(map_key)
-    viewport = lod.Viewport.from_map(reported)
-    if viewport is None or not isinstance(reported, dict):
-        return None, None
-    centre = reported.get("center")
-    try:
-        view = MapView(
-            lat=float(centre["lat"]),  # type: ignore[index]
-            lon=float(centre["lng"]),  # type: ignore[index]
-            zoom=viewport.zoom,
-        )
-    except (KeyError, TypeError, ValueError):
-        view = None
-    return viewport, view
+    ticket layer for the view the user moved to is built before the map is drawn. The
+    map's centre and zoom still come from the link (`remember_view` keeps it current)."""
+    return lod.Viewport.from_map(st.session_state.get(map_key))
 
 
 def ticket_layer_caption(context: Context, layer: lod.TicketLayer, unlocated: int) -> str:

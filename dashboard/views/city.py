@@ -92,8 +92,8 @@ def city_map_fragment(context: Context, summary: pd.DataFrame, metric: str) -> N
         metric=metric,
         lang=state.lang,
     )
-    viewport, reported = reported_view("city_map")
-    view = reported or state.view
+    viewport = reported_view("city_map")
+    view = state.view
     if viewport is None:
         centre = (view.lat, view.lon, view.zoom) if view else (*maps.BANGKOK_CENTRE, maps.CITY_ZOOM)
         viewport = lod.Viewport.around(*centre)
@@ -124,7 +124,7 @@ def city_map_fragment(context: Context, summary: pd.DataFrame, metric: str) -> N
         heat_cells=heat,
         view=None,
         lang=state.lang,
-        outlines_only=tickets_shown,
+        tickets_from_zoom=None if context.snapshot is not None else TICKET_ZOOM,
     )
     result = st_folium(
         fmap,

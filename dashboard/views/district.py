@@ -632,8 +632,8 @@ def district_map_fragment(
         lang=state.lang,
     )
     map_key = f"district_map_{state.district}"
-    viewport, reported = reported_view(map_key)
-    view = reported or state.view
+    viewport = reported_view(map_key)
+    view = state.view
     if viewport is None:
         viewport = (
             lod.Viewport.around(view.lat, view.lon, view.zoom)
