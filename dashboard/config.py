@@ -55,20 +55,6 @@ def model_path(location: str) -> Path:
     return store_file.with_name(store_file.stem + ".classifier.pkl")
 
 
-DEFAULT_POINT_CAP = 500
-
-
-def point_cap() -> int:
-    """Return the most ticket points a district map sends: `KHETMAP_POINT_CAP`, default 500.
-
-    Each point with its popup is about 1.5 kB of map HTML, so 500 keeps a page well under 2 MB.
-    """
-    try:
-        return max(0, int(os.environ.get("KHETMAP_POINT_CAP", DEFAULT_POINT_CAP)))
-    except ValueError:
-        return DEFAULT_POINT_CAP
-
-
 DEFAULT_STALE_HOURS = 24.0
 
 
