@@ -111,8 +111,13 @@ def categories(version: str) -> list[str]:
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=512)
 def summary(
-    version: str, by: metrics.AreaLevel, filters: metrics.Filters, as_of: datetime
+    version: str,
+    by: metrics.AreaLevel,
+    filters: metrics.Filters,
+    as_of: datetime,
+    judged: bool = False,
 ) -> pd.DataFrame:
+    """Per-area figures; the targets' columns (`metrics.JUDGED_COLUMNS`) only when `judged`."""
     geo = geography()
     layer = geo.districts if by == "district" else geo.subdistricts
     population = geo.population if by == "district" else None
@@ -124,6 +129,7 @@ def summary(
         filters=filters,
         as_of=as_of,
         targets=targets_in_force()[0],
+        judged=judged,
     )
 
 

@@ -55,6 +55,12 @@ SUMMARY_COLUMNS = (
 )
 
 
+JUDGED_COLUMNS = ("overdue", "timed", "on_time", "on_time_share")
+"""The summary's columns that judge tickets against the targets (`area_summary(judged=)`)."""
+JUDGED_METRICS = ("overdue", "on_time_share")
+"""Map metrics that need them."""
+
+
 @dataclass(frozen=True)
 class Filters:
     """Which tickets to count. Empty fields mean no restriction."""
@@ -123,11 +129,14 @@ def area_summary(
     filters: Filters,
     as_of: datetime,
     targets: Targets | None = None,
+    judged: bool = True,
 ) -> pd.DataFrame:
     """Return one row per area (all of them, zeros included) plus a 'no usable location' row.
 
     `overdue` and `on_time_share` judge tickets against `targets` (default: those in
     force, `targets.load()`); `on_time_share` is NaN where no finished ticket has a time.
+    `judged=False` leaves the `JUDGED_COLUMNS` out (NaN): a view that shows none of them
+    does not pay for the targets' category overlaps (most of the query at 10M tickets).
     """
     targets = targets or load_targets()
     code_column = "district_code" if by == "district" else "subdistrict_code"
@@ -136,12 +145,17 @@ def area_summary(
         code_column=code_column,
         where=where,
         no_location_code=NO_LOCATION_CODE,
-        target=queries.target_days(targets.sql_days(), targets.default_days),
+        target=queries.target_days(targets.sql_days(), targets.default_days) if judged else None,
     )
-    counted = con.execute(sql, [as_of, *targets.sql_params(), *params]).df()
+    target_params = targets.sql_params() if judged else []
+    counted = con.execute(sql, [as_of, *target_params, *params]).df()
     frame = _every_area(layer, by, filters).join(counted.set_index("code"), on="code")
-    count_columns = [c for c in SUMMARY_COLUMNS if c not in _NOT_COUNTS]
+    count_columns = [
+        c for c in SUMMARY_COLUMNS if c not in _NOT_COUNTS and (judged or c not in JUDGED_COLUMNS)
+    ]
     frame[count_columns] = frame[count_columns].fillna(0).astype("int64")
+    if not judged:
+        frame[list(JUDGED_COLUMNS)] = float("nan")
     frame["open_share"] = (frame["open"] / frame["total"]).where(frame["total"] > 0)
     frame["open_per_10k"] = _per_10k(frame, population if by == "district" else None)
     frame["open_over_30"] = frame["open_age_31_90"] + frame["open_age_over_90"]

@@ -40,7 +40,9 @@ def render(context: Context) -> None:
         if metric not in metrics.SNAPSHOT_METRICS:
             metric = "open"
     else:
-        summary = cache.summary(context.version, "district", city, context.as_of)
+        summary = cache.summary(
+            context.version, "district", city, context.as_of, metric in metrics.JUDGED_METRICS
+        )
         kpi_row(context, cache.totals(context.version, city), coverage)
     left, right = st.columns([3, 1])
     right.selectbox(

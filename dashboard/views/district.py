@@ -620,9 +620,7 @@ def district_map_fragment(
         return
     members = [i for i, p in enumerate(geo.subdistricts.parent_codes) if p == state.district]
     sub_layer = geo.subdistricts.subset(members)
-    summary = cache.summary(
-        context.version, "subdistrict", context.filters(subdistrict=None), context.as_of
-    )
+    summary = subdistrict_summary(context)
     metric = state.metric if state.metric != "open_per_10k" else "open"
     collection, bins = maps.choropleth_features(
         layer=sub_layer,
@@ -697,6 +695,17 @@ def district_map_fragment(
     remember_view(context, result, map_key=map_key)
 
 
+def subdistrict_summary(context: Context) -> pd.DataFrame:
+    """The district's subdistricts (one cache entry for the map and the age chart)."""
+    return cache.summary(
+        context.version,
+        "subdistrict",
+        context.filters(subdistrict=None),
+        context.as_of,
+        context.state.metric in metrics.JUDGED_METRICS,
+    )
+
+
 def weekly_chart(context: Context, filters: metrics.Filters, coverage: Coverage) -> None:
     """Opened per week, and finished per week only where the data has finish times."""
     t = context.t
@@ -723,9 +732,7 @@ def age_chart(context: Context) -> None:
     t = context.t
     st.subheader(t("open_age"))
     # the subdistrict rows the map already fetched: one of them, or all (= the district)
-    summary = cache.summary(
-        context.version, "subdistrict", context.filters(subdistrict=None), context.as_of
-    )
+    summary = subdistrict_summary(context)
     chosen = context.state.subdistrict
     row = summary[summary["code"] == chosen] if chosen else summary[summary["code"] != "none"]
     buckets = [
