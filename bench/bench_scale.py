@@ -49,6 +49,7 @@ def map_bytes(store: Path) -> dict[str, int]:
     """Bytes per map view, as sent: the ticket layer, and the map around it."""
     import duckdb
     import folium
+    import pandas as pd
     from streamlit_folium import _get_feature_group_string, _get_map_string
 
     from dashboard import boundaries, lod, maps, metrics
@@ -79,9 +80,19 @@ def map_bytes(store: Path) -> dict[str, int]:
                 metrics.Filters(district="1030"),
             ),
         }
+        subdistricts = boundaries.load_subdistricts()
+        members = [i for i, p in enumerate(subdistricts.parent_codes) if p == "1030"]
+        sub = subdistricts.subset(members)
+        collection, bins = maps.choropleth_features(
+            layer=sub,
+            geometries=maps.simplified(sub),
+            summary=pd.DataFrame({"code": [], "open": [], "total": []}),
+            metric="open",
+            lang="th",
+        )
         base = maps.district_map(
-            collection={"type": "FeatureCollection", "features": []},
-            bins=maps.Bins(edges=()),
+            collection=collection,
+            bins=bins,
             legend_title="",
             metric="open",
             bounds=tuple(districts.bounds[index]),

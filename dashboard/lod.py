@@ -20,7 +20,7 @@ from typing import Any, Literal
 import h3
 from jinja2.utils import htmlsafe_json_dumps
 
-from dashboard import i18n, maps, queries
+from dashboard import i18n, maps, queries, vocab
 from dashboard.metrics import Filters, PointOrder
 from dashboard.store import Reader
 
@@ -144,10 +144,14 @@ class TicketLayer:
     cells: dict[str, Any] = field(default_factory=dict)
     """GeoJSON FeatureCollection; properties n (tickets), o (open), c (colour class)"""
     points: list[list[Any]] = field(default_factory=list)
-    """[lat, lon, colour, popup HTML] per ticket, as sent"""
+    """per ticket, as sent: [lat, lon, colour, popup HTML]; with `short_popups`,
+    [lat, lon, state index, ticket number, [category indices], age or null, has a public
+    page] whose popup the browser builds as text from `legend`"""
     ids: list[str] = field(default_factory=list)
     """the ticket number of each point"""
     short_popups: bool = False
+    legend: dict[str, Any] = field(default_factory=dict)
+    """for short popups: state colours and labels, category labels, the words around them"""
     bytes: int = 0
     """size of the layer's data as sent (JSON, UTF-8)"""
     top: int = 0
@@ -230,16 +234,19 @@ def _points(
     sql = queries.ticket_list(queries.in_box(where), queries.POINT_ORDERS[order])
     frame = con.execute(sql, [as_of, *params, *viewport.box(), in_view]).df()
     tickets = [{str(k): v for k, v in row.items()} for row in frame.to_dict(orient="records")]
-    short = False
-    rows = [_point(t, lang, short=False) for t in tickets]
-    total = wire_size(rows)
-    if total > cap:
-        short = True
-        rows = [_point(t, lang, short=True) for t in tickets]
+    legend: dict[str, Any] = {}
+    rows: list[list[Any]] = []
+    total = cap + 1
+    if in_view * FULL_POPUP_BYTES_AT_LEAST <= cap:
+        rows = [_point(t, lang) for t in tickets]
         total = wire_size(rows)
+    short = total > cap
+    if short:  # compact rows: the browser writes each popup from the shared legend
+        rows, legend = _compact(tickets, lang)
+        total = wire_size(rows) + wire_size(legend)
     kept = len(rows)
     if total > cap:  # drawn in `order` until the cap: the caption says how many
-        kept, total = 0, 2
+        kept, total = 0, 2 + wire_size(legend)
         for row in rows:
             size = wire_size(row) + 2
             if total + size > cap:
@@ -253,22 +260,54 @@ def _points(
         points=rows[:kept],
         ids=[str(t["ticket_id"]) for t in tickets[:kept]],
         short_popups=short,
+        legend=legend,
         bytes=total,
     )
 
 
-def _point(ticket: dict[str, Any], lang: str, *, short: bool) -> list[Any]:
-    popup = (
-        maps.ticket_popup_short(ticket, lang=lang)
-        if short
-        else maps.ticket_popup_html(ticket, lang=lang)
-    )
+FULL_POPUP_BYTES_AT_LEAST = 300
+"""A full popup (number, category, state, age, text, links) is never smaller than this as
+sent: more tickets in view than the cap allows at this size go straight to compact rows."""
+
+
+def _point(ticket: dict[str, Any], lang: str) -> list[Any]:
     return [
         round(float(ticket["lat"]), 6),
         round(float(ticket["lon"]), 6),
         maps.state_colour(str(ticket["state"])),
-        popup,
+        maps.ticket_popup_html(ticket, lang=lang),
     ]
+
+
+def _compact(tickets: list[dict[str, Any]], lang: str) -> tuple[list[list[Any]], dict[str, Any]]:
+    """Rows of numbers and the ticket number only; labels once, in `legend`."""
+    states: dict[str, int] = {}
+    categories: dict[str, int] = {}
+    rows = []
+    for ticket in tickets:
+        state = str(ticket["state"])
+        names = ticket.get("categories")
+        named = [str(c) for c in ([] if names is None else list(names))] or [vocab.UNSPECIFIED]
+        age = ticket.get("age_days")
+        rows.append(
+            [
+                round(float(ticket["lat"]), 6),
+                round(float(ticket["lon"]), 6),
+                states.setdefault(state, len(states)),
+                str(ticket["ticket_id"]),
+                [categories.setdefault(c, len(categories)) for c in named],
+                int(age) if age is not None and age == age else None,
+                1 if vocab.public_page(ticket["ticket_id"]) else 0,
+            ]
+        )
+    legend = {
+        "states": [[maps.state_colour(s), i18n.state_label(s, lang)] for s in states],
+        "categories": [i18n.category_label(c, lang) for c in categories],
+        "age": i18n.t("age_days", lang),
+        "page": i18n.t("public_page", lang),
+        "base": vocab.PUBLIC_TICKET_URL.format(ticket_id=""),
+    }
+    return rows, legend
 
 
 def _cells(

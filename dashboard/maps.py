@@ -461,6 +461,49 @@ TICKET_POINTS = """
 spread out on a click at the deepest zoom."""
 
 
+TICKET_POINTS_COMPACT = """
+{% macro script(this, kwargs) %}
+(function () {
+  var data = {{ this.data|tojson }}, legend = {{ this.legend|tojson }}, markers = [];
+  function line(div, text) {
+    div.appendChild(document.createElement("br"));
+    div.appendChild(document.createTextNode(text));
+  }
+  function popup(r) {  // text nodes only: nothing from the data becomes HTML
+    var div = document.createElement("div"), b = document.createElement("b");
+    b.textContent = r[3];
+    div.appendChild(b);
+    line(div, r[4].map(function (i) { return legend.categories[i]; }).join(", ")
+      + " · " + legend.states[r[2]][1]);
+    if (r[5] !== null) { line(div, legend.age + ": " + r[5]); }
+    if (r[6]) {
+      div.appendChild(document.createElement("br"));
+      var a = document.createElement("a");
+      a.href = legend.base + encodeURIComponent(r[3]);
+      a.target = "_blank";
+      a.rel = "noopener noreferrer";
+      a.textContent = legend.page;
+      div.appendChild(a);
+    }
+    return div;
+  }
+  data.forEach(function (r) {
+    var colour = legend.states[r[2]][0];
+    var m = L.circleMarker([r[0], r[1]], {radius: 6, color: colour, fillColor: colour,
+      fill: true, fillOpacity: 0.9, weight: 2});
+    m.bindPopup(function () { return popup(r); }, {maxWidth: 320});
+    markers.push(m);
+  });
+  var cluster = L.markerClusterGroup({maxClusterRadius: 40, chunkedLoading: true});
+  cluster.addLayers(markers);
+  cluster.addTo({{ this._parent.get_name() }});
+})();
+{% endmacro %}
+"""
+"""Many tickets in view: compact rows, and each popup written by the browser as text from
+the layer's shared labels when it is opened."""
+
+
 class ClusterAssets(JSCSSMixin, MacroElement):  # type: ignore[misc]
     """Loads Leaflet.markercluster with the map itself, so a ticket layer that switches
     between cells and points never changes the map's libraries (which would reload it)."""
@@ -497,6 +540,8 @@ def ticket_feature_group(layer: TicketLayer, *, lang: str) -> folium.FeatureGrou
         group.add_child(
             _Layer(TICKET_CELLS, data=layer.cells, palette=list(CELL_PALETTE), labels=labels)
         )
+    elif layer.kind == "points" and layer.points and layer.short_popups:
+        group.add_child(_Layer(TICKET_POINTS_COMPACT, data=layer.points, legend=layer.legend))
     elif layer.kind == "points" and layer.points:
         group.add_child(_Layer(TICKET_POINTS, data=layer.points))
     return group
@@ -516,30 +561,6 @@ def safe_url(url: object) -> str | None:
     if not text.lower().startswith(("https://", "http://")):
         return None
     return html.escape(text, quote=True)
-
-
-def ticket_popup_short(ticket: dict[str, Any], *, lang: str) -> str:
-    """A ticket's popup when many are in view: number, category, state, age and its public
-    page (no text or photos, which the public page shows); every public string escaped."""
-    ticket_id = str(ticket["ticket_id"])
-    names = ticket.get("categories")
-    categories = ", ".join(
-        i18n.category_label(str(c), lang) for c in ([] if names is None else list(names))
-    ) or i18n.category_label(vocab.UNSPECIFIED, lang)
-    age = int(ticket["age_days"]) if pd.notna(ticket.get("age_days")) else None
-    parts = [
-        f"<b>{html.escape(ticket_id)}</b>",
-        html.escape(f"{categories} · {i18n.state_label(str(ticket['state']), lang)}"),
-    ]
-    if age is not None:
-        parts.append(f"{html.escape(i18n.t('age_days', lang))}: {age}")
-    page = vocab.public_page(ticket_id)
-    if page:
-        parts.append(
-            f'<a href="{html.escape(page, quote=True)}" target="_blank" rel="noopener noreferrer">'
-            f"{html.escape(i18n.t('public_page', lang))}</a>"
-        )
-    return "<br>".join(parts)
 
 
 def ticket_popup_html(ticket: dict[str, Any], *, lang: str) -> str:
