@@ -231,13 +231,17 @@ def _points(
     cap: int,
     in_view: int,
 ) -> TicketLayer:
-    sql = queries.ticket_list(queries.in_box(where), queries.POINT_ORDERS[order])
-    frame = con.execute(sql, [as_of, *params, *viewport.box(), in_view]).df()
+    full_fits = in_view * FULL_POPUP_BYTES_AT_LEAST <= cap
+    # when only compact rows can fit, read only what they carry, and no more rows than fit
+    fields = queries.TICKET_FIELDS if full_fits else queries.POINT_FIELDS
+    limit = in_view if full_fits else min(in_view, cap // COMPACT_ROW_BYTES_AT_LEAST)
+    sql = queries.ticket_list(queries.in_box(where), queries.POINT_ORDERS[order], fields)
+    frame = con.execute(sql, [as_of, *params, *viewport.box(), limit]).df()
     tickets = [{str(k): v for k, v in row.items()} for row in frame.to_dict(orient="records")]
     legend: dict[str, Any] = {}
     rows: list[list[Any]] = []
     total = cap + 1
-    if in_view * FULL_POPUP_BYTES_AT_LEAST <= cap:
+    if full_fits:
         rows = [_point(t, lang) for t in tickets]
         total = wire_size(rows)
     short = total > cap
@@ -265,6 +269,8 @@ def _points(
     )
 
 
+COMPACT_ROW_BYTES_AT_LEAST = 30
+"""A compact row is never smaller than this as sent (two coordinates and a ticket number)."""
 FULL_POPUP_BYTES_AT_LEAST = 300
 """A full popup (number, category, state, age, text, links) is never smaller than this as
 sent: more tickets in view than the cap allows at this size go straight to compact rows."""

@@ -220,6 +220,10 @@ TICKET_FIELDS = f"""
     count_reopen, star, {AGE_DAYS}::INTEGER AS age_days
 """
 """The columns of a ticket list; the parameter is the as-of instant (for `age_days`)."""
+POINT_FIELDS = f"""
+    ticket_id, categories, state, reported_at, lat, lon, {AGE_DAYS}::INTEGER AS age_days
+"""
+"""What a compact map point carries (`lod`); the parameter is the as-of instant."""
 
 SORTS = {
     "newest": "reported_at DESC, ticket_id",
@@ -271,9 +275,9 @@ def count(where: str) -> str:
     return f"SELECT count(*) FROM tickets WHERE {where}"
 
 
-def ticket_list(where: str, order: str) -> str:
+def ticket_list(where: str, order: str, fields: str = TICKET_FIELDS) -> str:
     """Parameters: the as-of instant, the condition's, then the row limit."""
-    return f"SELECT {TICKET_FIELDS} FROM tickets WHERE {where} ORDER BY {order} LIMIT ?"
+    return f"SELECT {fields} FROM tickets WHERE {where} ORDER BY {order} LIMIT ?"
 
 
 def h3_parent(resolution: int, dialect: Dialect = DUCKDB) -> str:

@@ -276,3 +276,27 @@ def test_the_resolution_follows_the_zoom_and_a_fitted_view_holds_its_box() -> No
     # one zoom deeper, the box would no longer fit (its height: 0.09° in 520 px)
     deeper = lod.Viewport.around((13.73 + 13.82) / 2, (100.55 + 100.72) / 2, fitted.zoom + 1)
     assert deeper.north - deeper.south < 13.82 - 13.73
+
+
+def test_many_tickets_in_view_travel_as_numbers_and_get_their_popup_written_as_text(
+    con: Reader,
+) -> None:
+    spot = lod.Viewport.around(ORIGIN_LAT + 0.0171, ORIGIN_LON + 0.0213, 16)
+    full = lod.ticket_layer(con, filters=metrics.Filters(), as_of=AS_OF, viewport=spot, lang="th")
+    compact = lod.ticket_layer(
+        con, filters=metrics.Filters(), as_of=AS_OF, viewport=spot, lang="th", cap=60_000
+    )
+    assert compact.short_popups and compact.drawn == compact.in_view == full.in_view
+    assert compact.bytes < full.bytes / 5  # the text and labels are not repeated per point
+    for row, ticket_id in zip(compact.points, compact.ids, strict=True):
+        lat, lon, state, number, categories, age, page = row
+        assert spot.contains(lat, lon)
+        assert number == ticket_id and isinstance(state, int) and isinstance(age, int)
+        assert all(isinstance(c, int) for c in categories) and page == 1
+    assert compact.legend["categories"] == ["ถนน"]
+    assert {label for _, label in compact.legend["states"]} == {"รอรับเรื่อง", "เสร็จสิ้น"}
+    fmap = folium.Map(location=(13.6, 100.4), zoom_start=13, tiles=None)
+    fmap.get_root().render()
+    script = _get_feature_group_string(maps.ticket_feature_group(compact, lang="th"), fmap)
+    assert "textContent" in script and "innerHTML" not in script
+    assert LONG_THAI.split()[0] not in script  # no citizen's text travels
