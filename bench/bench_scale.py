@@ -79,6 +79,10 @@ def map_bytes(store: Path) -> dict[str, int]:
                 lod.Viewport.around(lat, lon, 16),
                 metrics.Filters(district="1030"),
             ),
+            "point zoom 17, densest spot": (
+                lod.Viewport.around(lat, lon, 17),
+                metrics.Filters(district="1030"),
+            ),
         }
         subdistricts = boundaries.load_subdistricts()
         members = [i for i, p in enumerate(subdistricts.parent_codes) if p == "1030"]
