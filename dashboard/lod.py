@@ -153,7 +153,7 @@ class TicketLayer:
     legend: dict[str, Any] = field(default_factory=dict)
     """for short popups: state colours and labels, category labels, the words around them"""
     bytes: int = 0
-    """size of the layer's data as sent (JSON, UTF-8)"""
+    """size of the layer's data as sent (`wire_size`)"""
     top: int = 0
     """tickets in the fullest drawn cell"""
 
@@ -203,11 +203,8 @@ def ticket_layer(
     budget = (BYTE_CAP if cap is None else cap) - SCRIPT_ALLOWANCE
     where, params = filters.where()
     dialect = queries.dialect_of(con)
-    in_view = int(
-        con.execute(queries.count(queries.in_box(where)), [*params, *viewport.box()]).fetchall()[0][
-            0
-        ]
-    )
+    counted = con.execute(queries.count(queries.in_box(where)), [*params, *viewport.box()])
+    in_view = int(counted.fetchall()[0][0])
     if in_view == 0:
         return TicketLayer(kind="points", in_view=0, drawn=0)
     if viewport.zoom >= POINT_ZOOM or in_view <= POINT_LIMIT:

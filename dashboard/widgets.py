@@ -105,13 +105,18 @@ def clicked_code(result: dict[str, Any] | None, *, memory_key: str) -> str | Non
     return str(code) if code else None
 
 
-def reported_view(map_key: str) -> lod.Viewport | None:
-    """The viewport the map `map_key` last reported (None before it has).
+def map_viewport(map_key: str, view: MapView | None, opened: lod.Viewport) -> lod.Viewport:
+    """What the map `map_key` shows: the viewport its browser last reported, else the link's
+    view, else `opened` (where the map opens).
 
     `st_folium` stores what the browser sends under its key before the rerun, so the
-    ticket layer for the view the user moved to is built before the map is drawn. The
-    map's centre and zoom still come from the link (`remember_view` keeps it current)."""
-    return lod.Viewport.from_map(st.session_state.get(map_key))
+    ticket layer for the view the user moved to is built before the map is drawn (the
+    browser's value is parsed like any input). The map's centre and zoom still come from
+    the link (`remember_view` keeps it current)."""
+    reported = lod.Viewport.from_map(st.session_state.get(map_key))
+    if reported is not None:
+        return reported
+    return lod.Viewport.around(view.lat, view.lon, view.zoom) if view else opened
 
 
 def ticket_layer_caption(context: Context, layer: lod.TicketLayer, unlocated: int) -> str:

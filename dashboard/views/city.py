@@ -15,8 +15,8 @@ from dashboard.widgets import (
     clicked_code,
     kpi_row,
     map_ready,
+    map_viewport,
     remember_view,
-    reported_view,
     snapshot_kpis,
     ticket_layer_caption,
 )
@@ -94,11 +94,10 @@ def city_map_fragment(context: Context, summary: pd.DataFrame, metric: str) -> N
         metric=metric,
         lang=state.lang,
     )
-    viewport = reported_view("city_map")
     view = state.view
-    if viewport is None:
-        centre = (view.lat, view.lon, view.zoom) if view else (*maps.BANGKOK_CENTRE, maps.CITY_ZOOM)
-        viewport = lod.Viewport.around(*centre)
+    viewport = map_viewport(
+        "city_map", view, lod.Viewport.around(*maps.BANGKOK_CENTRE, maps.CITY_ZOOM)
+    )
     tickets_shown = viewport.zoom >= TICKET_ZOOM and context.snapshot is None
     layer = (
         cache.ticket_layer(

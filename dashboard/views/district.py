@@ -33,9 +33,9 @@ from dashboard.widgets import (
     kpi_row,
     link_columns,
     map_ready,
+    map_viewport,
     predictions_shown,
     remember_view,
-    reported_view,
     show_table,
     snapshot_kpis,
     ticket_layer_caption,
@@ -630,14 +630,8 @@ def district_map_fragment(
         lang=state.lang,
     )
     map_key = f"district_map_{state.district}"
-    viewport = reported_view(map_key)
     view = state.view
-    if viewport is None:
-        viewport = (
-            lod.Viewport.around(view.lat, view.lon, view.zoom)
-            if view
-            else lod.Viewport.fitting(tuple(geo.districts.bounds[index]))
-        )
+    viewport = map_viewport(map_key, view, lod.Viewport.fitting(tuple(geo.districts.bounds[index])))
     layer = cache.ticket_layer(
         context.version,
         context.filters(),
