@@ -352,3 +352,82 @@ def test_the_dump_samples_district_week_and_its_action_sheet(
     )
     assert listed == int(found.group(1).replace(",", ""))
     tab.screenshot(path=str(SHOTS / f"dump_district_week_{lang}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+def test_the_ticket_layer_draws_cells_and_writes_compact_popups_as_text(
+    server: tuple[str, Path], page: tuple[object, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The layer's own JavaScript, run by Chromium: cells with their tooltip, and compact
+    points whose popups the browser writes from the shared labels (nothing as HTML)."""
+    import folium
+
+    from dashboard import assets, i18n, lod, maps, metrics
+
+    base, store = server
+    tab, outside = page
+    lon, lat = (float(v) for v in CHATUCHAK.split(","))
+    monkeypatch.setattr(lod, "POINT_LIMIT", 10)  # the dump sample is small: force cells
+    with duckdb.connect(str(store), read_only=True) as con:
+        as_of = metrics.store_as_of(con)
+        assert as_of is not None
+        cells = lod.ticket_layer(
+            con,
+            filters=metrics.Filters(),
+            as_of=as_of,
+            viewport=lod.Viewport.around(13.76, 100.55, 11),
+            lang="th",
+        )
+        compact = lod.ticket_layer(
+            con,
+            filters=metrics.Filters(),
+            as_of=as_of,
+            viewport=lod.Viewport.around(lat, lon, 16),
+            lang="th",
+            cap=lod.SCRIPT_ALLOWANCE + 2_000,
+        )
+    assert cells.kind == "cells" and len(cells.cells["features"]) > 5
+    assert compact.short_popups and "XSS-TEST-1" in compact.ids
+    shown = {}
+    for name, layer in (("cells", cells), ("points", compact)):
+        fmap = folium.Map(
+            location=(lat, lon), zoom_start=16 if name == "points" else 11, tiles=None
+        )
+        fmap.options["maxZoom"] = maps.MAX_ZOOM
+        fmap.add_child(maps.ClusterAssets())
+        fmap.add_child(maps.ticket_feature_group(layer, lang="th"))
+        html = assets.localise(fmap).get_root().render()
+        tab.goto(f"{base}/app/static/vendor/leaflet/dist/leaflet.css")  # type: ignore[attr-defined]
+        tab.set_content(html)  # type: ignore[attr-defined]
+        tab.wait_for_timeout(1500)  # type: ignore[attr-defined]
+        shown[name] = tab.evaluate(  # type: ignore[attr-defined]
+            """() => {
+              const out = {paths: document.querySelectorAll('path.leaflet-interactive').length,
+                           popups: [], tooltip: null};
+              for (const name in window) {
+                const layer = window[name];
+                if (!layer || typeof layer.eachLayer !== 'function' || !layer._map) continue;
+                layer.eachLayer(group => {
+                  if (group.getLayers && group.zoomToShowLayer) {  // the marker cluster
+                    group.getLayers().forEach(m => {
+                      const c = m.getPopup().getContent();
+                      out.popups.push((typeof c === 'function' ? c(m) : c).innerText);
+                    });
+                  } else if (group.eachLayer) {
+                    group.eachLayer(cell => {
+                      if (!out.tooltip && cell.getTooltip()) out.tooltip = cell.getTooltip().getContent();
+                    });
+                  }
+                });
+              }
+              return out;
+            }"""
+        )
+    assert shown["cells"]["paths"] == len(cells.cells["features"])
+    assert shown["cells"]["tooltip"].startswith(i18n.t("total", "th") + ": ")
+    assert i18n.t("lod_cell_click", "th") in shown["cells"]["tooltip"]
+    popups = shown["points"]["popups"]
+    assert len(popups) == compact.drawn
+    hostile = next(p for p in popups if p.startswith("XSS-TEST-1"))
+    assert "หน้าเรื่องสาธารณะ" in hostile and "อายุ (วัน)" in hostile
+    no_script_ran(tab)
+    assert outside == []
