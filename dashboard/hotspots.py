@@ -446,13 +446,31 @@ def actionable_areas(
     tickets["h3"] = tickets["cell"].map(names)  # a few hundred cells for millions of tickets
     owner = _district_of_cells(hot, tickets, districts)
     by_cell_category = dict(zip(cells["h3"], cells[column], strict=True))
-    rows: list[dict[str, Any]] = []
+    rule = RANK_RULES[analysis.kind]
+    # Rank the areas on their counts first, then describe only the `limit` that are shown:
+    # with millions of tickets in hot cells, describing every area dominated the time.
+    rows_of = {str(c): r for c, r in tickets.groupby("h3", sort=False).indices.items()}
+    district_codes = tickets["district_code"].to_numpy()
+    is_open = tickets["is_open"].astype(bool).to_numpy()
+    ranked: list[tuple[tuple[float, str, str], str, list[str], np.ndarray]] = []
     for district, area in split_areas(hot, owner):
-        inside = tickets[tickets["h3"].isin(area)]
+        parts = [rows_of[c] for c in area if c in rows_of]
+        positions = np.sort(np.concatenate(parts)) if parts else np.array([], dtype=np.int64)
+        own_rows = positions[district_codes[positions] == district]
+        if not len(own_rows):
+            continue
+        reports, opened = len(own_rows), int(is_open[own_rows].sum())
+        measure = {
+            "reports": reports,
+            "excess_open": round(opened - reports * analysis.city_open_share, 1),
+        }[rule]
+        ranked.append(((-float(measure), str(district), str(area)), district, area, positions))
+    ranked.sort(key=lambda item: item[0])
+    rows: list[dict[str, Any]] = []
+    for _, district, area, positions in ranked[:limit]:
+        inside = tickets.iloc[positions]
         own = inside[inside["district_code"] == district]
         others = inside[inside["district_code"] != district]
-        if own.empty:
-            continue
         open_ = own[own["is_open"].astype(bool)]
         reports = len(own)
         shared = others["district_code"].fillna("").value_counts()
@@ -498,9 +516,7 @@ def actionable_areas(
                 "h3_cells": area,
             }
         )
-    rule = RANK_RULES[analysis.kind]
-    rows.sort(key=lambda r: (-float(r[rule]), str(r["district_code"]), str(r["h3_cells"])))
-    frame = pd.DataFrame(rows[:limit])
+    frame = pd.DataFrame(rows)
     if not frame.empty:
         frame.insert(0, "rank", range(1, len(frame) + 1))
     return frame
