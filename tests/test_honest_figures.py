@@ -13,6 +13,7 @@ import re
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -251,37 +252,24 @@ def test_a_view_over_the_byte_cap_draws_the_oldest_open_first_and_says_so(
 ) -> None:
     district = lod.Viewport.fitting((100.65, 13.60, 100.70, 13.65))  # 1006 on the grid
     with duckdb.connect(str(no_finish), read_only=True) as con:
-        whole = lod.ticket_layer(
-            con, filters=metrics.Filters(district="1006"), as_of=AS_OF, viewport=district, lang="en"
-        )
-        short = lod.ticket_layer(  # a cap just under the full popups: short popups, all 6
-            con,
-            filters=metrics.Filters(district="1006"),
-            as_of=AS_OF,
-            viewport=district,
-            lang="en",
-            cap=lod.SCRIPT_ALLOWANCE + whole.bytes - 1,
-        )
+
+        def layer(**kwargs: Any) -> lod.TicketLayer:
+            return lod.ticket_layer(
+                con,
+                filters=metrics.Filters(district="1006"),
+                as_of=AS_OF,
+                viewport=district,
+                lang="en",
+                **kwargs,
+            )
+
+        whole = layer()
+        # a cap just under the full popups: short popups, all 6
+        short = layer(cap=lod.SCRIPT_ALLOWANCE + whole.bytes - 1)
         legend = lod.wire_size(short.legend) + 2
         row = max(lod.wire_size(r) for r in short.points) + 2
-        cap = lod.SCRIPT_ALLOWANCE + legend + int(4.5 * row)
-        oldest = lod.ticket_layer(
-            con,
-            filters=metrics.Filters(district="1006"),
-            as_of=AS_OF,
-            viewport=district,
-            lang="en",
-            cap=cap,
-        )
-        newest = lod.ticket_layer(
-            con,
-            filters=metrics.Filters(district="1006"),
-            as_of=AS_OF,
-            viewport=district,
-            lang="en",
-            order="newest",
-            cap=lod.SCRIPT_ALLOWANCE + legend + int(2.5 * row),
-        )
+        oldest = layer(cap=lod.SCRIPT_ALLOWANCE + legend + int(4.5 * row))
+        newest = layer(order="newest", cap=lod.SCRIPT_ALLOWANCE + legend + int(2.5 * row))
     assert whole.in_view == whole.drawn == 6 and not whole.short_popups
     assert short.short_popups and short.drawn == 6
     assert oldest.ids == ["O1", "O2", "O3", "F3"]  # open oldest first, then the newest
