@@ -18,7 +18,6 @@ each confidence level. Pure: no streamlit.
 
 from __future__ import annotations
 
-import itertools
 import re
 import warnings
 from collections import Counter
@@ -343,22 +342,18 @@ def main_streets(addresses: Iterable[object], *, limit: int = 2) -> list[str]:
 
 
 def _district_of_cells(
-    cells: Sequence[str], tickets: pd.DataFrame, layer: AreaLayer
+    cells: Sequence[str], counts: pd.DataFrame, layer: AreaLayer
 ) -> dict[str, str]:
-    """Each cell's district: the one most of its tickets belong to, else the one holding its
-    centre (a cell with no ticket in view)."""
+    """Each cell's district: the one most of its tickets belong to (`counts`: h3,
+    district_code, reports), else the one holding its centre (a cell with no ticket in view)."""
     import shapely
 
     owner: dict[str, str] = {}
-    counted = (
-        tickets.dropna(subset=["district_code"])
-        .groupby(["h3", "district_code"])
-        .size()
-        .reset_index(name="n")
-        .sort_values(["h3", "n", "district_code"], ascending=[True, False, True])
+    counted = counts.dropna(subset=["district_code"]).sort_values(
+        ["h3", "reports", "district_code"], ascending=[True, False, True]
     )
-    for cell, group in counted.groupby("h3"):
-        owner[str(cell)] = str(group["district_code"].iloc[0])
+    for cell, district in zip(counted["h3"], counted["district_code"], strict=True):
+        owner.setdefault(str(cell), str(district))
     tree = shapely.STRtree(layer.geometries)
     for cell in cells:
         if cell in owner:
@@ -438,77 +433,87 @@ def actionable_areas(
     period = metrics.replace_filters(filters, state_group="all", district=None, subdistrict=None)
     where, params = period.where()
     dialect = queries.dialect_of(con)
-    tickets = con.execute(
-        queries.tickets_in_cells(where, resolution, dialect),
-        [as_of, *params, [h3.str_to_int(c) for c in hot]],
+    # Everything is counted in the database: at 10M tickets the hot cells hold millions.
+    counts = con.execute(
+        queries.hot_cell_counts(where, resolution, dialect),
+        [*params, [h3.str_to_int(c) for c in hot]],
     ).df()
-    names = {c: h3.int_to_str(int(c) & 0xFFFFFFFFFFFFFFFF) for c in tickets["cell"].unique()}
-    tickets["h3"] = tickets["cell"].map(names)  # a few hundred cells for millions of tickets
-    owner = _district_of_cells(hot, tickets, districts)
+    counts["h3"] = [h3.int_to_str(int(c) & 0xFFFFFFFFFFFFFFFF) for c in counts["cell"]]
+    counts["district_code"] = counts["district_code"].astype(object)
+    owner = _district_of_cells(hot, counts, districts)
     by_cell_category = dict(zip(cells["h3"], cells[column], strict=True))
+    per_cell: dict[str, list[tuple[str, int, int]]] = {}
+    for cell, district, reports, opened in zip(
+        counts["h3"], counts["district_code"], counts["reports"], counts["open"], strict=True
+    ):
+        code = "" if district is None or district != district else str(district)
+        per_cell.setdefault(str(cell), []).append((code, int(reports), int(opened)))
     rule = RANK_RULES[analysis.kind]
-    # Rank the areas on their counts first, then describe only the `limit` that are shown:
-    # with millions of tickets in hot cells, describing every area dominated the time.
-    rows_of = {str(c): r for c, r in tickets.groupby("h3", sort=False).indices.items()}
-    district_codes = tickets["district_code"].to_numpy()
-    is_open = tickets["is_open"].astype(bool).to_numpy()
-    ranked: list[tuple[tuple[float, str, str], str, list[str], np.ndarray]] = []
+    ranked: list[tuple[tuple[float, str, str], str, list[str], int, int, Counter[str]]] = []
     for district, area in split_areas(hot, owner):
-        parts = [rows_of[c] for c in area if c in rows_of]
-        positions = np.sort(np.concatenate(parts)) if parts else np.array([], dtype=np.int64)
-        own_rows = positions[district_codes[positions] == district]
-        if not len(own_rows):
+        reports = opened = 0
+        shared: Counter[str] = Counter()
+        for cell in area:
+            for code, n, o in per_cell.get(cell, []):
+                if code == district:
+                    reports, opened = reports + n, opened + o
+                else:
+                    shared[code] += n
+        if not reports:
             continue
-        reports, opened = len(own_rows), int(is_open[own_rows].sum())
         measure = {
             "reports": reports,
             "excess_open": round(opened - reports * analysis.city_open_share, 1),
         }[rule]
-        ranked.append(((-float(measure), str(district), str(area)), district, area, positions))
+        key = (-float(measure), str(district), str(area))
+        ranked.append((key, district, area, reports, opened, shared))
     ranked.sort(key=lambda item: item[0])
+    shown = ranked[:limit]
+    if not shown:
+        return pd.DataFrame()
+    hot_lists = [
+        [h3.str_to_int(c) for _, _, area, *_ in shown for c in area],
+        [number for number, (_, _, area, *_) in enumerate(shown) for _ in area],
+        [district for _, district, area, *_ in shown for _ in area],
+    ]
+    details = {
+        part: con.execute(
+            queries.hot_area_details(part, where, resolution, dialect, addresses=STREET_SAMPLE),
+            [*hot_lists, as_of, *params],
+        ).fetchall()
+        for part in queries.HOT_AREA_DETAILS
+    }
+    of_area: dict[str, dict[int, list[tuple[Any, ...]]]] = {
+        part: {number: [] for number in range(len(shown))} for part in details
+    }
+    for part, found in details.items():
+        for number, *rest in found:
+            of_area[part][int(number)].append(tuple(rest))
     rows: list[dict[str, Any]] = []
-    for _, district, area, positions in ranked[:limit]:
-        inside = tickets.iloc[positions]
-        own = inside[inside["district_code"] == district]
-        others = inside[inside["district_code"] != district]
-        open_ = own[own["is_open"].astype(bool)]
-        reports = len(own)
-        shared = others["district_code"].fillna("").value_counts()
-        subdistricts = own["subdistrict_code"].dropna().value_counts()
-        categories = Counter(itertools.chain.from_iterable(own["categories"]))
-        oldest = open_.sort_values(["age_days", "ticket_id"], ascending=[False, True]).head(3)
+    for number, (_, district, area, reports, opened, shared) in enumerate(shown):
+        subdistricts = [(str(c), int(n)) for c, n in of_area["subdistricts"][number]]
+        categories = [(str(c), int(n)) for c, n in of_area["categories"][number]]
+        median_age = of_area["open_age"][number]
         centres = [h3.cell_to_latlng(c) for c in area]
         patterns = pd.Series([str(by_cell_category[c]) for c in area]).value_counts()
         rows.append(
             {
                 "district_code": district,
-                "subdistrict_counts": [
-                    (str(c), int(n))
-                    for c, n in sorted(subdistricts.items(), key=lambda kv: (-kv[1], kv[0]))
-                ],
-                "streets": main_streets(
-                    own.sort_values("ticket_id")["address"].head(STREET_SAMPLE)
-                ),
+                "subdistrict_counts": sorted(subdistricts, key=lambda kv: (-kv[1], kv[0])),
+                "streets": main_streets(a for (a,) in of_area["addresses"][number]),
                 "cells": len(area),
                 "reports": reports,
-                "open": len(open_),
-                "open_share": round(len(open_) / reports, 4),
-                "excess_open": round(len(open_) - reports * analysis.city_open_share, 1),
+                "open": opened,
+                "open_share": round(opened / reports, 4),
+                "excess_open": round(opened - reports * analysis.city_open_share, 1),
                 "top_categories": [
-                    str(c)
-                    for c, _ in sorted(categories.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+                    c for c, _ in sorted(categories, key=lambda kv: (-kv[1], kv[0]))[:3]
                 ],
-                "median_open_age_days": (
-                    None if open_.empty else round(float(open_["age_days"].median()), 1)
+                "median_open_age_days": (round(float(median_age[0][0]), 1) if median_age else None),
+                "oldest_open": [(str(i), int(a)) for i, a in of_area["oldest_open"][number]],
+                "shared_with": sorted(
+                    ((c, int(n)) for c, n in shared.items()), key=lambda kv: (-kv[1], kv[0])
                 ),
-                "oldest_open": [
-                    (str(i), int(a))
-                    for i, a in zip(oldest["ticket_id"], oldest["age_days"], strict=True)
-                ],
-                "shared_with": [
-                    (str(c), int(n))
-                    for c, n in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))
-                ],
                 "pattern": str(patterns.index[0]),
                 "lat": round(float(np.mean([c[0] for c in centres])), 5),
                 "lon": round(float(np.mean([c[1] for c in centres])), 5),
@@ -517,8 +522,7 @@ def actionable_areas(
             }
         )
     frame = pd.DataFrame(rows)
-    if not frame.empty:
-        frame.insert(0, "rank", range(1, len(frame) + 1))
+    frame.insert(0, "rank", range(1, len(frame) + 1))
     return frame
 
 

@@ -431,21 +431,69 @@ def closed_without_time(where: str) -> str:
     """
 
 
-def tickets_in_cells(where: str, resolution: int, dialect: Dialect = DUCKDB) -> str:
-    """The tickets in some H3 cells, for describing hot areas.
+def hot_cell_counts(where: str, resolution: int, dialect: Dialect = DUCKDB) -> str:
+    """Per hot cell and district: the tickets reported and still open (hot areas' ranking).
 
-    Parameters: the as-of instant, the condition's, then the cells.
+    Parameters: the condition's, then the cells.
     """
-    cell = dialect.cell_type
     parent = h3_parent(resolution, dialect)
     return f"""
-    SELECT ticket_id, {parent} AS cell, district_code, subdistrict_code, {OPEN} AS is_open,
-           ({epoch("?::TIMESTAMPTZ")} - {epoch("reported_at")}) / 86400.0 AS age_days,
-           {CATEGORIES_OR_UNSPECIFIED} AS categories, address
+    SELECT {parent} AS cell, district_code, count(*) AS reports,
+           count(*) FILTER (WHERE {OPEN}) AS open
     FROM tickets
-    WHERE {where} AND h3_r9 IS NOT NULL AND {parent} IN (SELECT unnest(?::{cell}[]))
-    ORDER BY ticket_id
+    WHERE {where} AND h3_r9 IS NOT NULL AND {parent} IN (SELECT unnest(?::{dialect.cell_type}[]))
+    GROUP BY 1, 2
     """
+
+
+HOT_AREA_DETAILS = ("subdistricts", "categories", "open_age", "oldest_open", "addresses")
+
+
+def hot_area_details(
+    part: str, where: str, resolution: int, dialect: Dialect = DUCKDB, *, addresses: int = 5000
+) -> str:
+    """One part of the shown hot areas' description (`HOT_AREA_DETAILS`), per area number.
+
+    An area's own tickets are those of its district in its cells. Parameters: three lists
+    of the same length (cell, area number, district), the as-of instant, then the
+    condition's.
+    """
+    cell = dialect.cell_type
+    own = f"""
+    WITH hot AS (
+        SELECT unnest(?::{cell}[]) AS hot_cell, unnest(?::INTEGER[]) AS hot_area,
+               unnest(?::VARCHAR[]) AS hot_district
+    ), own AS (
+        SELECT hot_area, ticket_id, subdistrict_code, {OPEN} AS is_open, address,
+               ({epoch("?::TIMESTAMPTZ")} - {epoch("reported_at")}) / 86400.0 AS age_days,
+               {CATEGORIES_OR_UNSPECIFIED} AS categories
+        FROM tickets JOIN hot
+          ON {h3_parent(resolution, dialect)} = hot_cell AND district_code = hot_district
+        WHERE {where} AND h3_r9 IS NOT NULL
+    )"""
+    body = {
+        "subdistricts": """
+    SELECT hot_area, subdistrict_code, count(*) AS n FROM own
+    WHERE subdistrict_code IS NOT NULL GROUP BY 1, 2""",
+        "categories": """
+    SELECT hot_area, category, count(*) AS n
+    FROM (SELECT hot_area, unnest(categories) AS category FROM own) AS named GROUP BY 1, 2""",
+        "open_age": f"""
+    SELECT hot_area, {median("age_days")} AS median_age FROM own WHERE is_open GROUP BY 1""",
+        "oldest_open": """
+    SELECT hot_area, ticket_id, age_days FROM (
+        SELECT hot_area, ticket_id, age_days, row_number() OVER (
+            PARTITION BY hot_area ORDER BY age_days DESC, ticket_id) AS k
+        FROM own WHERE is_open
+    ) AS ranked WHERE k <= 3 ORDER BY hot_area, k""",
+        "addresses": f"""
+    SELECT hot_area, address FROM (
+        SELECT hot_area, address, row_number() OVER (
+            PARTITION BY hot_area ORDER BY ticket_id) AS k
+        FROM own
+    ) AS first WHERE k <= {int(addresses)} ORDER BY hot_area, k""",
+    }[part]
+    return own + body + "\n"
 
 
 # --- the backlog's daily snapshots (history) --------------------------------------------

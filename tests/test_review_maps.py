@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from dashboard import boundaries, emerging, hotspots, ingest, metrics, store
+from dashboard.vocab import UNSPECIFIED
 from tests.fixtures import centre, ticket, write_csv
 
 CENTRE = h3.latlng_to_cell(13.75, 100.55, 8)
@@ -254,3 +255,79 @@ def test_on_the_dump_sample_with_finish_times_the_backlog_trend_is_drawn(tmp_pat
     assert (found.cells["category"] != emerging.NO_PATTERN).any()
     # the backlog at the last week's end counts every ticket still open then, no more
     assert found.cells["last_week"].sum() > 0
+
+
+def test_hot_areas_counted_in_the_database_match_a_description_of_every_ticket(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    rng = np.random.default_rng(3)
+    roads = ["ถนนพหลโยธิน", "ถนนวิภาวดี", "ซอยอารีย์ 1", "ถ.ราชวิถี"]
+    types = ["{ถนน}", "{ทางเท้า,ถนน}", "{}", "{น้ำท่วม}", "{แสงสว่าง,ทางเท้า}"]
+    states = ["รอรับเรื่อง", "กำลังดำเนินการ", "เสร็จสิ้น"]
+    # clumps apart from each other (areas), one of them astride the two districts' border
+    # (lon 100.45; the fixture's districts are 0.05° squares)
+    clumps = {
+        "1001": [(100.410, 13.610), (100.425, 13.640), (100.440, 13.615), (100.4492, 13.625)],
+        "1002": [(100.465, 13.610), (100.480, 13.640), (100.4508, 13.625)],
+    }
+    rows = []
+    for i in range(700):
+        code = "1001" if i % 2 else "1002"
+        lon, lat = clumps[code][i % len(clumps[code])]
+        row = ticket(
+            f"2022-{i:05d}",
+            code=code,
+            coords=f"{lon + rng.uniform(-1, 1) * 1e-3:.6f},{lat + rng.uniform(-1, 1) * 1e-3:.6f}",
+            state=str(rng.choice(states)),
+            type_=str(rng.choice(types)),
+            timestamp=f"2022-06-{1 + i % 28:02d} {i % 24:02d}:{i % 60:02d}:00+00",
+        )
+        row["address"] = f"{rng.choice(roads)} แขวงหนึ่ง เขตหนึ่ง"
+        rows.append(row)
+    path = write_csv(tmp_path / "t.csv", rows)
+    store_path = tmp_path / "s.duckdb"
+    ingest.ingest_files(paths=[path], store_path=store_path, data_dir=data_dir)
+    layer = boundaries.load_districts(data_dir=data_dir)
+    filters = metrics.Filters(
+        since=pd.Timestamp("2022-06-01").date(), until=pd.Timestamp("2022-06-30").date()
+    )
+    as_of = metrics.local_midnight(pd.Timestamp("2022-07-01").date())
+    with store.at(str(store_path)).reader() as con:
+        found = hotspots.analyse(con, kind="demand", layer=layer, filters=filters, resolution=9)
+        every = con.execute(
+            f"SELECT *, {hotspots.queries.OPEN} AS is_open FROM tickets WHERE h3_r9 IS NOT NULL"
+        ).df()
+        # every cell with tickets is hot, so areas meet, split by district, and share cells
+        with_tickets = set(found.cells.loc[found.cells["reports"] > 0, "h3"])
+        hot = ["hot 99%" if c in with_tickets else "not significant" for c in found.cells["h3"]]
+        analysis = hotspots.Analysis("demand", found.cells.assign(**{"class": hot}), 0.5)
+        areas = hotspots.actionable_areas(
+            con, analysis=analysis, filters=filters, resolution=9, as_of=as_of,
+            districts=layer, limit=4,
+        )  # fmt: skip
+    every["h3"] = [h3.cell_to_parent(h3.int_to_str(int(c)), 9) for c in every["h3_r9"]]
+    every["age"] = (as_of - every["reported_at"]).dt.total_seconds() / 86400
+    # five areas, the four shown ranked by reports; the border clump is shared
+    assert len(areas) == 4 and areas["reports"].is_monotonic_decreasing
+    assert any(areas["shared_with"].map(len))
+    for area in areas.to_dict("records"):
+        inside = every[every["h3"].isin(area["h3_cells"])]
+        own = inside[inside["district_code"] == area["district_code"]]
+        opened = own[own["is_open"]].sort_values(["age", "ticket_id"], ascending=[False, True])
+        named = pd.Series([c for cs in own["categories"] for c in (list(cs) or [UNSPECIFIED])])
+        counts = named.value_counts()
+        top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+        others = inside[inside["district_code"] != area["district_code"]]
+        assert area["reports"] == len(own) and area["open"] == len(opened)
+        assert area["top_categories"] == [c for c, _ in top]
+        assert area["median_open_age_days"] == round(float(opened["age"].median()), 1)
+        assert area["oldest_open"] == [
+            (i, int(a)) for i, a in zip(opened["ticket_id"][:3], opened["age"][:3], strict=True)
+        ]
+        assert area["subdistrict_counts"] == sorted(
+            own["subdistrict_code"].value_counts().items(), key=lambda kv: (-kv[1], kv[0])
+        )
+        assert area["shared_with"] == sorted(
+            others["district_code"].value_counts().items(), key=lambda kv: (-kv[1], kv[0])
+        )
+        assert area["streets"] == hotspots.main_streets(own.sort_values("ticket_id")["address"])
