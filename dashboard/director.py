@@ -167,7 +167,7 @@ def week_tickets(
     """Every ticket of the view (all dates and states: periods are chosen afterwards),
     judged against `targets` (see `judge`)."""
     where, params = week_filters(filters).where()
-    target = queries.target_days(targets.sql_days(), targets.default_days)
+    target = queries.target_days(targets.sql_groups(), targets.default_days)
     frame = con.execute(
         queries.week_tickets(where, target), [as_of, *targets.sql_params(), *params]
     ).df()

@@ -86,8 +86,8 @@ class Filters:
             params.append(local_midnight(self.until + timedelta(days=1)))
         if self.categories:
             named = [c for c in self.categories if c != UNSPECIFIED]
-            parts = [queries.ANY_CATEGORY] if named else []
-            params += [named] if named else []
+            parts = [queries.any_category(len(named))] if named else []
+            params += named
             if named and self.include_predicted:
                 parts.append(queries.PREDICTED_ANY_CATEGORY)
                 params.append(named)
@@ -145,7 +145,7 @@ def area_summary(
         code_column=code_column,
         where=where,
         no_location_code=NO_LOCATION_CODE,
-        target=queries.target_days(targets.sql_days(), targets.default_days) if judged else None,
+        target=queries.target_days(targets.sql_groups(), targets.default_days) if judged else None,
     )
     target_params = targets.sql_params() if judged else []
     counted = con.execute(sql, [as_of, *target_params, *params]).df()

@@ -49,14 +49,19 @@ class Targets:
     def shipped(self) -> bool:
         return self.source == "shipped"
 
-    def sql_days(self) -> list[int]:
-        """The distinct target lengths, shortest first (see `queries.target_days`)."""
-        return sorted(set(self.by_category.values()))
+    def sql_groups(self) -> list[tuple[int, int]]:
+        """(days, number of categories) per distinct target length, shortest first (see
+        `queries.target_days`)."""
+        return [(days, len(names)) for days, names in self._groups()]
 
-    def sql_params(self) -> list[list[str]]:
-        """For each of `sql_days`, the categories with that target (the query's parameters)."""
+    def sql_params(self) -> list[str]:
+        """The categories of `sql_groups`, group after group (the query's parameters)."""
+        return [name for _, names in self._groups() for name in names]
+
+    def _groups(self) -> list[tuple[int, list[str]]]:
         return [
-            sorted(c for c, d in self.by_category.items() if d == days) for days in self.sql_days()
+            (days, sorted(c for c, d in self.by_category.items() if d == days))
+            for days in sorted(set(self.by_category.values()))
         ]
 
 

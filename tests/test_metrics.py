@@ -121,6 +121,26 @@ def test_filters_by_category_date_and_state(con: Reader, data_dir: Path) -> None
     assert open_only["1001"]["total"] == 2
 
 
+@pytest.mark.parametrize(
+    "chosen", [("น้ำท่วม", "ถนน"), ("ถนน", "unspecified"), ("น้ำท่วม", "no such category")]
+)
+def test_a_ticket_is_in_a_category_filter_when_it_has_any_of_the_chosen_categories(
+    con: Reader, data_dir: Path, chosen: tuple[str, ...]
+) -> None:
+    every = con.execute("SELECT district_code, location_issue, categories FROM tickets").fetchall()
+    expected: dict[str, int] = {}
+    for district, issue, categories in every:
+        named = set(categories or [])
+        if named & set(chosen) or (not named and "unspecified" in chosen):
+            code = "none" if district is None or issue is not None else district
+            expected[code] = expected.get(code, 0) + 1
+    rows = summary(con, data_dir, categories=chosen)
+    assert {c: r["total"] for c, r in rows.items() if r["total"]} == expected
+    assert metrics.totals(con, filters=metrics.Filters(categories=chosen)).total == sum(
+        expected.values()
+    )
+
+
 def test_totals_and_as_of(con: Reader) -> None:
     totals = metrics.totals(con, filters=metrics.Filters())
     assert (totals.total, totals.open, totals.finished, totals.no_location) == (8, 4, 2, 1)
