@@ -133,6 +133,14 @@ def summary(
     )
 
 
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=256)
+def open_per_10k(version: str, filters: metrics.Filters) -> pd.DataFrame:
+    geo = geography()
+    return _query(
+        metrics.open_per_10k, layer=geo.districts, population=geo.population, filters=filters
+    )
+
+
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=512)
 def totals(version: str, filters: metrics.Filters) -> metrics.Totals:
     return _query(metrics.totals, filters=filters)

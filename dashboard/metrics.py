@@ -163,6 +163,20 @@ def area_summary(
     return frame[list(SUMMARY_COLUMNS)]
 
 
+def open_per_10k(
+    con: Reader, *, layer: AreaLayer, population: dict[str, int] | None, filters: Filters
+) -> pd.DataFrame:
+    """Every district's open tickets per 10,000 residents (code, open, open_per_10k): the
+    same figures as `area_summary`'s, from one count per district (a district page compares
+    its own with the city's median without the whole city summary)."""
+    where, params = filters.where()
+    counted = con.execute(queries.open_by_district(where), params).df().set_index("code")
+    frame = pd.DataFrame({"code": layer.codes})
+    frame["open"] = frame["code"].map(counted["open"]).fillna(0).astype("int64")
+    frame["open_per_10k"] = _per_10k(frame, population)
+    return frame
+
+
 def _every_area(layer: AreaLayer, by: AreaLevel, filters: Filters) -> pd.DataFrame:
     """Every area of the view (zeros included, a district's own subdistricts) and 'no location'."""
     areas = pd.DataFrame(

@@ -332,6 +332,15 @@ def coverage(where: str) -> str:
 # --- the governor's review ---------------------------------------------------------------
 
 
+def open_by_district(where: str) -> str:
+    """Open tickets per district, counted as `area_summary` counts them (located tickets)."""
+    return f"""
+    SELECT district_code AS code, count(*) AS open FROM tickets
+    WHERE {where} AND {OPEN} AND district_code IS NOT NULL AND location_issue IS NULL
+    GROUP BY 1
+    """
+
+
 def district_figures(where: str) -> str:
     return f"""
     SELECT district_code AS code, count(*) AS tickets, count(*) FILTER (WHERE {OPEN}) AS open

@@ -141,6 +141,27 @@ def test_a_ticket_is_in_a_category_filter_when_it_has_any_of_the_chosen_categori
     )
 
 
+@pytest.mark.parametrize("filters", [{}, {"state_group": "open"}, {"categories": ("ถนน",)}])
+def test_open_per_10k_residents_alone_equals_the_summarys(
+    con: Reader, data_dir: Path, filters: dict[str, object]
+) -> None:
+    layer = boundaries.load_districts(data_dir=data_dir)
+    alone = metrics.open_per_10k(
+        con,
+        layer=layer,
+        population=boundaries.load_population(data_dir=data_dir),
+        filters=metrics.Filters(**filters),  # type: ignore[arg-type]
+    ).set_index("code")
+    rows = summary(con, data_dir, **filters)
+    assert list(alone.index) == list(layer.codes) and alone.loc["1001", "open"] > 0
+    for code in layer.codes:
+        assert alone.loc[code, "open"] == rows[code]["open"]
+        expected = rows[code]["open_per_10k"]
+        assert alone.loc[code, "open_per_10k"] == pytest.approx(
+            float("nan") if expected is None else expected, nan_ok=True
+        )
+
+
 def test_totals_and_as_of(con: Reader) -> None:
     totals = metrics.totals(con, filters=metrics.Filters())
     assert (totals.total, totals.open, totals.finished, totals.no_location) == (8, 4, 2, 1)

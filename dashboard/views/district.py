@@ -596,10 +596,9 @@ def choose_subdistrict(context: Context) -> None:
 
 def _versus_city(context: Context) -> tuple[str, str, str | None]:
     """Open per 10k residents for the district next to the median of all districts."""
-    city = cache.summary(
-        context.version, "district", context.filters(district=None, subdistrict=None), context.as_of
+    districts = cache.open_per_10k(
+        context.version, context.filters(district=None, subdistrict=None)
     )
-    districts = city[city["code"] != "none"]
     median = float(districts["open_per_10k"].median())
     own = districts.loc[districts["code"] == context.state.district, "open_per_10k"]
     value = float(own.iloc[0]) if len(own) else float("nan")
