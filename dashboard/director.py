@@ -30,7 +30,7 @@ from scipy.spatial import cKDTree
 
 from dashboard import queries
 from dashboard.change import Change, Period, count_change, share_change
-from dashboard.metrics import Filters, replace_filters
+from dashboard.metrics import Filters, category_tuples, replace_filters
 from dashboard.store import Reader
 from dashboard.targets import Targets
 from dashboard.vocab import BANGKOK_TZ, FINISHED, TOP_LEVEL_ORGANISATIONS, UNSPECIFIED
@@ -171,6 +171,7 @@ def week_tickets(
     frame = con.execute(
         queries.week_tickets(where, target), [as_of, *targets.sql_params(), *params]
     ).df()
+    frame["categories"] = category_tuples(frame["categories"])
     frame["reported_day"] = _bangkok_days(frame["reported_at"])
     finished = frame["state"].eq(FINISHED) & frame["last_activity"].notna()
     frame["finished_day"] = _bangkok_days(frame["last_activity"]).where(finished, None)

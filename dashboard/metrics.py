@@ -347,7 +347,15 @@ def tickets_page(
     frame = con.execute(
         queries.ticket_list(matching, order), [as_of, *params, *search_params, limit]
     ).df()
+    frame["categories"] = category_tuples(frame["categories"])
     return frame, int(total)
+
+
+def category_tuples(column: pd.Series) -> list[tuple[str, ...]]:
+    """A list column as tuples, not the driver's arrays: the dashboard caches frames that
+    carry it, and a column of numpy arrays pickles ~20× slower (a district of 152k tickets:
+    2.6 s against 0.1 s), on every cache hit and miss."""
+    return [() if c is None else tuple(c) for c in column]
 
 
 def oldest_open(con: Reader, *, filters: Filters, as_of: datetime, limit: int = 20) -> pd.DataFrame:

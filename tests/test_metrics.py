@@ -162,6 +162,22 @@ def test_open_per_10k_residents_alone_equals_the_summarys(
         )
 
 
+def test_ticket_lists_carry_categories_as_tuples_which_the_cache_pickles_fast(
+    con: Reader,
+) -> None:
+    from dashboard import director, targets
+
+    frame, total = metrics.tickets_page(con, filters=metrics.Filters(), as_of=AS_OF)
+    week = director.week_tickets(
+        con, filters=metrics.Filters(), as_of=AS_OF, targets=targets.shipped()
+    )
+    for categories in (frame["categories"], week["categories"]):
+        assert len(categories) == total == 8
+        assert all(isinstance(c, tuple) and all(isinstance(n, str) for n in c) for c in categories)
+    by_id = dict(zip(frame["ticket_id"], frame["categories"], strict=True))
+    assert by_id["F1"] == ("น้ำท่วม",) and by_id["O2"] == () and by_id["O1"] == ("ถนน",)
+
+
 def test_totals_and_as_of(con: Reader) -> None:
     totals = metrics.totals(con, filters=metrics.Filters())
     assert (totals.total, totals.open, totals.finished, totals.no_location) == (8, 4, 2, 1)

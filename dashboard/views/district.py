@@ -182,15 +182,15 @@ def most_overdue_table(
     )
     oldest, _ = cache.oldest_open_counted(context.version, filters, context.as_of, EXPORT_CAP)
     if len(oldest):
-        table = exports.export_frame(
-            oldest,
-            names=names,
-            lang=lang,
-            with_finish_times=cache.data_coverage(context.version, filters).supports("finish_time"),
-        )
+        with_finish_times = cache.data_coverage(context.version, filters).supports("finish_time")
         st.download_button(
             t("download_oldest"),
-            data=exports.tickets_csv(table),
+            # made when clicked, not on every run (up to EXPORT_CAP rows, every cell checked)
+            data=lambda: exports.tickets_csv(
+                exports.export_frame(
+                    oldest, names=names, lang=lang, with_finish_times=with_finish_times
+                )
+            ),
             file_name=f"khetmap_open_{context.state.subdistrict or context.state.district}.csv",
             mime="text/csv",
         )

@@ -1,5 +1,6 @@
 """Tickets: the filtered tickets as a searchable, sortable table, downloadable as shown."""
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import cache, exports, urlstate
@@ -53,20 +54,24 @@ def render(context: Context) -> None:
         height=560,
     )
     coverage = cache.data_coverage(context.version, filters)
-    table = exports.export_frame(
-        frame, names=names, lang=state.lang, with_finish_times=coverage.supports("finish_time")
-    )
-    notes = [] if coverage.supports("finish_time") else [coverage.unavailable("finish_time", "en")]
+    with_finish_times, lang = coverage.supports("finish_time"), state.lang
+    notes = [] if with_finish_times else [coverage.unavailable("finish_time", "en")]
+
+    def table() -> pd.DataFrame:  # made when a download is clicked, not on every run
+        return exports.export_frame(
+            frame, names=names, lang=lang, with_finish_times=with_finish_times
+        )
+
     left, right = st.columns(2)
     left.download_button(
         t("download_csv"),
-        data=exports.tickets_csv(table),
+        data=lambda: exports.tickets_csv(table()),
         file_name="khetmap_tickets.csv",
         mime="text/csv",
     )
     right.download_button(
         t("download_geojson"),
-        data=exports.tickets_geojson(table, notes=notes),
+        data=lambda: exports.tickets_geojson(table(), notes=notes),
         file_name="khetmap_tickets.geojson",
         mime="application/geo+json",
     )
