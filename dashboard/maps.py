@@ -129,7 +129,8 @@ def choropleth_features(
 ) -> tuple[dict[str, Any], Bins]:
     """Return a FeatureCollection whose properties carry code, escaped tooltip and fill colour."""
     by_code = summary.set_index("code")
-    values = {code: _value(by_code, code, metric) for code in layer.codes}
+    column: dict[Any, Any] = by_code[metric].to_dict()
+    values = {code: _number(column.get(code)) for code in layer.codes}
     open_counts: dict[Any, Any] = by_code["open"].to_dict()
     totals: dict[Any, Any] = by_code["total"].to_dict()
     bins = quantile_bins(list(values.values()))
@@ -154,12 +155,9 @@ def choropleth_features(
     return {"type": "FeatureCollection", "features": features}, bins
 
 
-def _value(by_code: pd.DataFrame, code: str, metric: str) -> float | None:
-    if code not in by_code.index:
-        return None
-    row: dict[Any, Any] = by_code.loc[code].to_dict()
-    value = row[metric]
-    return None if pd.isna(value) else float(value)
+def _number(value: Any) -> float | None:
+    """A summary cell as a float; None for a missing area or a figure it cannot have."""
+    return None if value is None or pd.isna(value) else float(value)
 
 
 AREA_FADE = """
