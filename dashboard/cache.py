@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -366,17 +366,25 @@ def snapshot_summary(
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=64)
 def week_tickets(version: str, filters: metrics.Filters, as_of: datetime) -> pd.DataFrame:
-    """Every ticket of a district view, judged against the targets in force (all dates)."""
+    """Every ticket of a district view, judged against the targets in force (all dates),
+    without the long texts: each run takes a copy out of the cache (at 10M tickets a
+    district is up to 280k of them), and the page shows texts for 20 tickets only."""
     return _query(
-        director.week_tickets, filters=filters, as_of=as_of, targets=targets_in_force()[0]
+        director.week_tickets,
+        filters=filters,
+        as_of=as_of,
+        targets=targets_in_force()[0],
+        texts=False,
     )
 
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=128)
 def due_overview(version: str, filters: metrics.Filters, as_of: datetime) -> director.DueOverview:
-    """Overdue, on time and the most overdue tickets of a district view."""
+    """Overdue, on time and the most overdue tickets (with their texts) of a district view."""
     judged = week_tickets(version, director.week_filters(filters), as_of)
-    return director.due_overview(judged, filters)
+    overview = director.due_overview(judged, filters)
+    listed = _query(director.with_texts, tickets=overview.most_overdue)
+    return replace(overview, most_overdue=listed)
 
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=64)

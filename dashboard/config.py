@@ -78,3 +78,25 @@ def recurrence_meters() -> float:
         return RECURRENCE_METERS
     low, high = RECURRENCE_RANGE
     return value if low <= value <= high else RECURRENCE_METERS
+
+
+RUN_SLOTS_RANGE = (1, 64)
+
+
+def run_slots() -> int:
+    """`KHETMAP_RUN_SLOTS`: how many page runs of one server compute at once (1–64; default
+    the number of CPUs, at least 2); the others wait their turn. A value
+    that is not a whole number in range is ignored.
+
+    Streamlit runs every session's script in its own thread. Fifty sessions changing filters
+    together on two cores all progress slowly at once, each holding its own copy of the
+    figures it took out of the cache (10M tickets: 2.85 GB); taking turns finishes as many
+    runs a second while only a few hold memory.
+    """
+    default = max(2, os.cpu_count() or 2)
+    text = os.environ.get("KHETMAP_RUN_SLOTS", "").strip()
+    if not text.isdigit():
+        return default
+    low, high = RUN_SLOTS_RANGE
+    value = int(text)
+    return value if low <= value <= high else default

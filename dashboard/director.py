@@ -162,14 +162,16 @@ def by_category(judged: pd.DataFrame, targets: Targets) -> pd.DataFrame:
 
 
 def week_tickets(
-    con: Reader, *, filters: Filters, as_of: datetime, targets: Targets
+    con: Reader, *, filters: Filters, as_of: datetime, targets: Targets, texts: bool = True
 ) -> pd.DataFrame:
     """Every ticket of the view (all dates and states: periods are chosen afterwards),
-    judged against `targets` (see `judge`)."""
+    judged against `targets` (see `judge`). Without `texts`, the long texts
+    (`queries.TICKET_TEXTS`) are left out: a page keeps this frame in its cache and shows
+    them for a few tickets only (`with_texts`)."""
     where, params = week_filters(filters).where()
     target = queries.target_days(targets.sql_groups(), targets.default_days)
     frame = con.execute(
-        queries.week_tickets(where, target), [as_of, *targets.sql_params(), *params]
+        queries.week_tickets(where, target, texts=texts), [as_of, *targets.sql_params(), *params]
     ).df()
     frame["categories"] = category_tuples(frame["categories"])
     frame["reported_day"] = _bangkok_days(frame["reported_at"])
@@ -177,6 +179,16 @@ def week_tickets(
     frame["finished_day"] = _bangkok_days(frame["last_activity"]).where(finished, None)
     frame["unit"] = frame["organization"].map(responsible_unit)
     return judge(frame)
+
+
+def with_texts(con: Reader, tickets: pd.DataFrame) -> pd.DataFrame:
+    """`tickets` (from `week_tickets` without texts) with their long texts, in their order."""
+    ids = [str(i) for i in tickets["ticket_id"]]
+    texts = con.execute(queries.TICKET_TEXTS_OF, [ids]).df().set_index("ticket_id")
+    out = tickets.drop(columns=[c for c in queries.TICKET_TEXTS if c in tickets])
+    for column in queries.TICKET_TEXTS:
+        out[column] = out["ticket_id"].map(texts[column]) if len(texts) else None
+    return out
 
 
 def week_filters(filters: Filters) -> Filters:

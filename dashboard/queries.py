@@ -564,19 +564,32 @@ GROUP BY {code_column}
 # --- the district director's week ---------------------------------------------------------
 
 
-def week_tickets(where: str, target: str) -> str:
-    """Every ticket of a view, with what the director's week needs of each.
+TICKET_TEXTS = ("comment", "photo", "photo_after")
+"""A ticket's long texts: shown for a few listed tickets, never needed to count."""
+
+
+def week_tickets(where: str, target: str, *, texts: bool = True) -> str:
+    """Every ticket of a view, with what the director's week needs of each; without
+    `texts`, the long `TICKET_TEXTS` are left out (a third of the frame at 10M tickets).
 
     Parameters: the as-of instant, the target's, then the condition's.
     """
+    long_texts = "".join(f"{column}, " for column in TICKET_TEXTS) if texts else ""
     return f"""
     SELECT ticket_id, categories, state, reported_at, last_activity, organization,
-           district_code, subdistrict_code, lon, lat, location_issue, address, comment, photo,
-           photo_after, {OPEN} AS is_open, {AGE_DAYS} AS age_days, {target} AS target_days,
+           district_code, subdistrict_code, lon, lat, location_issue, address, {long_texts}
+           {OPEN} AS is_open, {AGE_DAYS} AS age_days, {target} AS target_days,
            CASE WHEN {HAS_FINISH_TIME} THEN {FINISH_HOURS} END AS finish_hours
     FROM tickets WHERE {where}
     ORDER BY reported_at, ticket_id
     """
+
+
+TICKET_TEXTS_OF = (
+    f"SELECT ticket_id, {', '.join(TICKET_TEXTS)} FROM tickets "
+    "WHERE ticket_id IN (SELECT unnest(?::VARCHAR[]))"
+)
+"""The long texts of some tickets (the parameter: their ids)."""
 
 
 FIRST_REPORT = "SELECT min(reported_at) FROM tickets"

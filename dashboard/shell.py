@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -78,9 +79,16 @@ class Context:
         return i18n.area_name(layer.names_th[index], layer.names_en[index], self.lang)
 
 
+RUN_SLOTS = threading.BoundedSemaphore(config.run_slots())
+"""Page runs computing at once in this server (`config.run_slots`)."""
+
+
 def run_page(page: str, render: Callable[[Context], None]) -> None:
-    """Set up the page from the URL, render it, and turn any error into a message."""
-    with errors_shown(page):
+    """Set up the page from the URL, render it, and turn any error into a message.
+
+    The run waits for one of the server's `RUN_SLOTS` first.
+    """
+    with RUN_SLOTS, errors_shown(page):
         context = _start(page)
         render(context)
 

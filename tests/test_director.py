@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from dashboard import actions, boundaries, cli, director, metrics, store, targets
+from dashboard import actions, boundaries, cli, director, metrics, queries, store, targets
 from dashboard.change import Period, count_change, share_change
 from dashboard.errors import TargetsError
 from dashboard.ingest import ingest_files
@@ -492,3 +492,29 @@ def test_the_printable_action_sheet_is_an_a4_pdf_with_a_page_per_unit(
     # (a PDF's Thai text layer is approximate, see the README: ids and codes are exact)
     assert "U1" in text and "U2" in text and "1 มิ.ย. 2022" in text
     assert "<b>ซอย 1</b>" in text  # markup from the data is printed as the characters it is
+
+
+def test_the_cached_week_leaves_long_texts_out_and_listed_tickets_get_theirs_back_on_both_backends(
+    con: Reader,
+) -> None:
+    full = week(con)
+    slim = director.week_tickets(
+        con,
+        filters=metrics.Filters(district="1001"),
+        as_of=AS_OF,
+        targets=TARGETS,  # type: ignore[arg-type]
+        texts=False,
+    )
+    texts = list(queries.TICKET_TEXTS)
+    assert not set(texts) & set(slim.columns)
+    pd.testing.assert_frame_equal(slim, full.drop(columns=texts))
+    listed = director.open_due(slim).head(3)
+    assert len(listed) == 3
+    back = director.with_texts(con, listed)
+    assert list(back["ticket_id"]) == list(listed["ticket_id"])  # order kept
+    expected = full.set_index("ticket_id").loc[list(listed["ticket_id"]), texts]
+    assert back[texts].fillna("").to_numpy().tolist() == expected.fillna("").to_numpy().tolist()
+    assert all(back["comment"] == "หลุมบ่อ")
+    assert all(back["photo"].str.startswith("https://example.invalid/"))
+    none = director.with_texts(con, listed.head(0))
+    assert len(none) == 0 and set(texts) <= set(none.columns)

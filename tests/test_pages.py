@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -110,6 +111,11 @@ def test_district_page_shows_the_district_and_its_numbers(store: Path) -> None:
     oldest = grid_with(at, "days_overdue")  # the open tickets, most overdue first
     assert list(oldest["ticket_id"]) == ["A3", "A1"]
     assert oldest["comment"].iloc[0] == SCRIPT  # shown as text in a data grid, never as HTML
+    # the cached week leaves the long texts out; the listed tickets get theirs back
+    assert list(oldest["photo"]) == [
+        "https://example.invalid/A3.jpg",
+        "https://example.invalid/A1.jpg",
+    ]
     assert at.query_params["district"] == "1001"
 
 
@@ -225,3 +231,46 @@ def test_a_crafted_link_shows_inert_text_and_no_value_raises(store: Path, page: 
         rendered = MarkdownIt("gfm-like").render(warning)
         assert "<a " not in rendered and "<img" not in rendered, rendered
     assert any(HOSTILE_NAME[:40] in plain(w) for w in warnings)
+
+
+def test_how_many_page_runs_compute_at_once_comes_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from dashboard import config
+
+    default = max(2, os.cpu_count() or 2)
+    monkeypatch.delenv("KHETMAP_RUN_SLOTS", raising=False)
+    assert config.run_slots() == default
+    for text, expected in (("3", 3), (" 1 ", 1), ("64", 64)):
+        monkeypatch.setenv("KHETMAP_RUN_SLOTS", text)
+        assert config.run_slots() == expected
+    for bad in ("0", "65", "-2", "2.5", "two", "=1+1", ""):
+        monkeypatch.setenv("KHETMAP_RUN_SLOTS", bad)
+        assert config.run_slots() == default
+
+
+def test_a_page_run_holds_one_of_the_servers_run_slots_and_gives_it_back(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dashboard import shell
+
+    class Slots:
+        held = 0
+        most = 0
+        given_back = 0
+
+        def __enter__(self) -> None:
+            self.held += 1
+            self.most = max(self.most, self.held)
+
+        def __exit__(self, *exc: object) -> None:
+            self.held -= 1
+            self.given_back += 1
+
+    slots = Slots()
+    monkeypatch.setattr(shell, "RUN_SLOTS", slots)
+    at = open_page("district", district="1001", lang="en")
+    assert not at.exception and not at.error
+    assert (slots.most, slots.held, slots.given_back) == (1, 0, 1)
+    at = open_page("district", district="9999", lang="en")  # a bad link still gives it back
+    assert (slots.held, slots.given_back) == (0, 2)
