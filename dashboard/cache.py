@@ -383,7 +383,7 @@ def due_overview(version: str, filters: metrics.Filters, as_of: datetime) -> dir
     """Overdue, on time and the most overdue tickets (with their texts) of a district view."""
     judged = week_tickets(version, director.week_filters(filters), as_of)
     overview = director.due_overview(judged, filters)
-    listed = _query(director.with_texts, tickets=overview.most_overdue)
+    listed = _query(director.with_texts, tickets=overview.most_overdue, filters=filters)
     return replace(overview, most_overdue=listed)
 
 

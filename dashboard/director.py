@@ -177,14 +177,20 @@ def week_tickets(
     frame["reported_day"] = _bangkok_days(frame["reported_at"])
     finished = frame["state"].eq(FINISHED) & frame["last_activity"].notna()
     frame["finished_day"] = _bangkok_days(frame["last_activity"]).where(finished, None)
-    frame["unit"] = frame["organization"].map(responsible_unit)
+    organizations = frame["organization"]
+    units = {value: responsible_unit(value) for value in organizations.dropna().unique()}
+    frame["unit"] = [
+        units.get(value) if isinstance(value, str) else None for value in organizations
+    ]
     return judge(frame)
 
 
-def with_texts(con: Reader, tickets: pd.DataFrame) -> pd.DataFrame:
-    """`tickets` (from `week_tickets` without texts) with their long texts, in their order."""
+def with_texts(con: Reader, tickets: pd.DataFrame, *, filters: Filters) -> pd.DataFrame:
+    """`tickets` of the view `filters` (from `week_tickets` without texts) with their long
+    texts, in their order."""
     ids = [str(i) for i in tickets["ticket_id"]]
-    texts = con.execute(queries.TICKET_TEXTS_OF, [ids]).df().set_index("ticket_id")
+    where, params = week_filters(filters).where()
+    texts = con.execute(queries.ticket_texts_of(where), [ids, *params]).df().set_index("ticket_id")
     out = tickets.drop(columns=[c for c in queries.TICKET_TEXTS if c in tickets])
     for column in queries.TICKET_TEXTS:
         out[column] = out["ticket_id"].map(texts[column]) if len(texts) else None
@@ -222,10 +228,8 @@ def _bangkok_days(series: pd.Series) -> pd.Series:
 def open_due(judged: pd.DataFrame) -> pd.DataFrame:
     """The open tickets with due date, most overdue first (then oldest)."""
     open_ = judged[judged["is_open"].astype(bool)].copy()
-    open_["due_day"] = [
-        day + timedelta(days=int(target))
-        for day, target in zip(open_["reported_day"], open_["target_days"], strict=True)
-    ]
+    due = pd.to_datetime(open_["reported_day"]) + pd.to_timedelta(open_["target_days"], unit="D")
+    open_["due_day"] = due.dt.date
     return open_.sort_values(
         ["days_overdue", "reported_at", "ticket_id"],
         ascending=[False, True, True],

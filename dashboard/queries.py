@@ -585,11 +585,14 @@ def week_tickets(where: str, target: str, *, texts: bool = True) -> str:
     """
 
 
-TICKET_TEXTS_OF = (
-    f"SELECT ticket_id, {', '.join(TICKET_TEXTS)} FROM tickets "
-    "WHERE ticket_id IN (SELECT unnest(?::VARCHAR[]))"
-)
-"""The long texts of some tickets (the parameter: their ids)."""
+def ticket_texts_of(where: str) -> str:
+    """The long texts of some tickets of a view: the ids, then the condition's parameters.
+    The view's condition lets DuckDB skip the row groups of other districts (sorted
+    storage); by the ids alone it reads every ticket (10M: 0.2 s for 20 tickets)."""
+    return (
+        f"SELECT ticket_id, {', '.join(TICKET_TEXTS)} FROM tickets "
+        f"WHERE ticket_id IN (SELECT unnest(?::VARCHAR[])) AND {where}"
+    )
 
 
 FIRST_REPORT = "SELECT min(reported_at) FROM tickets"
