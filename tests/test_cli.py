@@ -106,3 +106,16 @@ def test_synth_is_deterministic_and_inside_bangkok(
 
     result = ingest_files(paths=[a], store_path=store_path, data_dir=data_dir)
     assert result.stored_new == 500 and result.location_issues == {}
+
+
+def test_the_dashboard_server_gets_two_malloc_arenas_unless_told_otherwise(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from dashboard import launcher
+
+    monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
+    env = launcher.server_env("/tmp/store.duckdb", {"KHETMAP_TILES": "none"})
+    assert env["MALLOC_ARENA_MAX"] == "2"
+    assert env["KHETMAP_STORE"] == "/tmp/store.duckdb" and env["KHETMAP_TILES"] == "none"
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "4")  # an operator's own setting is kept
+    assert launcher.server_env("postgresql://x/y")["MALLOC_ARENA_MAX"] == "4"
