@@ -193,7 +193,7 @@ def with_texts(con: Reader, tickets: pd.DataFrame, *, filters: Filters) -> pd.Da
     texts = con.execute(queries.ticket_texts_of(where), [ids, *params]).df().set_index("ticket_id")
     out = tickets.drop(columns=[c for c in queries.TICKET_TEXTS if c in tickets])
     for column in queries.TICKET_TEXTS:
-        out[column] = out["ticket_id"].map(texts[column]) if len(texts) else None
+        out[column] = out["ticket_id"].map(texts[column])
     return out
 
 
