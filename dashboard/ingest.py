@@ -430,14 +430,19 @@ APPLY_SQL = f"""
 DELETE FROM tickets
 WHERE ticket_id IN (SELECT old_id FROM replaced)
    OR ticket_id IN (SELECT ticket_id FROM decisions WHERE decision = 'updated');
+DELETE FROM incoming
+WHERE ticket_id IN (SELECT ticket_id FROM decisions WHERE decision = 'unchanged');
 INSERT INTO tickets ({", ".join(STORED_COLUMNS)}, ingest_id)
 SELECT {", ".join("i." + c for c in STORED_COLUMNS)}, ? AS ingest_id
-FROM incoming i WHERE EXISTS (
-    SELECT 1 FROM decisions d WHERE d.ticket_id = i.ticket_id AND d.decision IN ('new', 'updated')
-)
+FROM incoming i
 ORDER BY i.district_code, i.reported_at;
 """
-"""New and changed tickets go in sorted by district and report time: DuckDB keeps a min/max
+"""Unchanged tickets leave `incoming` (a narrow delete), then the rest goes in whole, with
+no join: at 10M tickets, inserting the wide rows through a semi-join with `decisions` took
+99 s, and 79 s without it. Every decision is new, updated or unchanged, so what is left is
+exactly the new and the updated. Counts over `incoming` (`_count`) are taken before.
+
+New and changed tickets go in sorted by district and report time: DuckDB keeps a min/max
 per column and row group, so a district's (or a period's) queries skip the row groups that
 cannot match. On 10M tickets a district page's filter change went from 6.8 s to 4.5 s, its
 ticket queries 4–10x faster."""
@@ -459,19 +464,18 @@ def _write(
     if not _has_staging(con):
         con.execute(f"CREATE TEMP TABLE staged AS SELECT * FROM ({STAGING_SHAPE}) WHERE FALSE")
     con.execute(DROP_DUPLICATES_SQL)
-    con.execute("CREATE OR REPLACE TEMP VIEW incoming AS SELECT * FROM staged")
+    con.execute("ALTER TABLE staged RENAME TO incoming")  # APPLY_SQL deletes from it
     run_script(con, DECIDE_SQL)
+    _count(con, result, staged_rows, quarantined)
     run_script(con, APPLY_SQL, [ingest_id])
     con.register("new_quarantine", quarantined)
     con.execute(
         f"INSERT INTO quarantine BY NAME SELECT *, {ingest_id} AS ingest_id FROM new_quarantine"
     )
     con.unregister("new_quarantine")
-    _count(con, result, staged_rows, quarantined)
     result.ingest_id = ingest_id
     _log_ingest(con, result, started)
-    con.execute("DROP VIEW incoming")
-    con.execute("DROP TABLE staged")
+    con.execute("DROP TABLE incoming")
 
 
 def _with_ticket_ids(table: pa.Table) -> pa.Table:
@@ -567,6 +571,7 @@ def _write_postgres(
                     connection, table="incoming", columns=STORED_COLUMNS, path=exported
                 )
             run_script(pg, DECIDE_SQL)
+            _count(pg, result, staged_rows, quarantined)
             run_script(pg, APPLY_SQL, [ingest_id])
             quarantine_columns = ["source_file", "source_line", "reason", "detail", "raw_text"]
             pgstore.copy_rows(
@@ -580,7 +585,6 @@ def _write_postgres(
                 .select(["ingest_id", *quarantine_columns])
                 .to_batches(),
             )
-            _count(pg, result, staged_rows, quarantined)
             result.ingest_id = ingest_id
             _log_ingest(pg, result, started)
             if after is not None:
