@@ -19,7 +19,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dashboard import boundaries, pgstore, store
+from dashboard import boundaries, pgstore, queries, store
 from dashboard.errors import StoreError
 from dashboard.normalise import Window, buddhist_columns, locate, parse_records
 from dashboard.readers import RAW_COLUMNS, RawSource, RawTable, open_source, physical_lines
@@ -396,7 +396,10 @@ DELETE FROM staged WHERE row_pos IN (
     ) WHERE duplicate_rank > 1
 )
 """
-STAGING_SHAPE = "SELECT * EXCLUDE (ingest_id), 0 AS file_order, 0::BIGINT AS row_pos FROM tickets"
+STAGING_SHAPE = (
+    f"SELECT * EXCLUDE (ingest_id, {', '.join(queries.DERIVED)}), 0 AS file_order, "
+    "0::BIGINT AS row_pos FROM tickets"
+)
 
 
 # The decide-and-apply statements, in the SQL DuckDB and PostgreSQL share.
@@ -432,15 +435,16 @@ WHERE ticket_id IN (SELECT old_id FROM replaced)
    OR ticket_id IN (SELECT ticket_id FROM decisions WHERE decision = 'updated');
 DELETE FROM incoming
 WHERE ticket_id IN (SELECT ticket_id FROM decisions WHERE decision = 'unchanged');
-INSERT INTO tickets ({", ".join(STORED_COLUMNS)}, ingest_id)
-SELECT {", ".join("i." + c for c in STORED_COLUMNS)}, ? AS ingest_id
+INSERT INTO tickets ({", ".join([*STORED_COLUMNS, *queries.DERIVED])}, ingest_id)
+SELECT {", ".join("i." + c for c in STORED_COLUMNS)}, {queries.derived_values()}, ? AS ingest_id
 FROM incoming i
 ORDER BY i.district_code, i.reported_at;
 """
 """Unchanged tickets leave `incoming` (a narrow delete), then the rest goes in whole, with
 no join: at 10M tickets, inserting the wide rows through a semi-join with `decisions` took
 99 s, and 79 s without it. Every decision is new, updated or unchanged, so what is left is
-exactly the new and the updated. Counts over `incoming` (`_count`) are taken before.
+exactly the new and the updated. Counts over `incoming` (`_count`) are taken before. The
+stored facts (`queries.DERIVED`) are worked out here, from each ticket's own fields.
 
 New and changed tickets go in sorted by district and report time: DuckDB keeps a min/max
 per column and row group, so a district's (or a period's) queries skip the row groups that

@@ -21,7 +21,13 @@ import pandas as pd
 
 from dashboard import queries
 from dashboard.errors import StoreError
-from dashboard.store import QUARANTINE_TABLE, TICKET_COLUMNS
+from dashboard.store import (
+    DERIVED_COLUMNS,
+    QUARANTINE_TABLE,
+    TICKET_COLUMNS,
+    add_derived,
+    lacks_derived,
+)
 
 STATEMENT_TIMEOUT_MS = 60_000
 """A page query that runs longer than this is cancelled (the page says so)."""
@@ -41,8 +47,13 @@ def _pg_type(line: str) -> str:
 
 
 PG_TICKET_COLUMNS = ",\n".join(
-    _pg_type(line) for line in TICKET_COLUMNS.strip().rstrip(",").split(",\n")
+    _pg_type(line)
+    for line in (TICKET_COLUMNS.strip().rstrip(",") + ",\n" + DERIVED_COLUMNS).split(",\n")
 )
+PG_DERIVED_TYPES = {
+    name: _pg_type(f"{name} {kind}").split(maxsplit=1)[1]
+    for name, (kind, _sql) in queries.DERIVED.items()
+}
 
 SCHEMA = f"""
 CREATE EXTENSION IF NOT EXISTS postgis;
@@ -216,8 +227,7 @@ class PostgresStore:
             raise StoreError(f"cannot connect to {self.describe()}: {_first_line(exc)}") from exc
         connection.execute("SET TimeZone = 'UTC'")
         if read_only:
-            connection.execute(f"SET statement_timeout = {STATEMENT_TIMEOUT_MS}")
-            connection.execute("SET default_transaction_read_only = on")
+            _configure_reader(connection)
         else:
             connection.execute(f"SET statement_timeout = {WRITE_STATEMENT_TIMEOUT_MS}")
             connection.execute(f"SET lock_timeout = {WRITE_LOCK_TIMEOUT_MS}")
@@ -263,6 +273,7 @@ class PostgresStore:
             with connection.transaction():
                 for statement in statements(SCHEMA):
                     connection.execute(statement)
+                add_derived(PgReader(connection), schema="public", types=PG_DERIVED_TYPES)
         finally:
             connection.close()
 
@@ -311,6 +322,11 @@ _POOLS_LOCK = threading.Lock()
 def _configure_reader(connection: Any) -> None:
     connection.execute("SET TimeZone = 'UTC'")
     connection.execute(f"SET statement_timeout = {STATEMENT_TIMEOUT_MS}")
+    if lacks_derived(PgReader(connection), "public"):
+        # written before the stored facts: this session reads `tickets` through a view
+        # (pg_temp comes first by name) until a writer adds them
+        view = queries.derived_view("public.tickets")
+        connection.execute(f"CREATE TEMP VIEW tickets AS {view}")
     connection.execute("SET default_transaction_read_only = on")
 
 

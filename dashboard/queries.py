@@ -47,11 +47,56 @@ def list_length(column: str) -> str:
     return f"coalesce(array_length({column}, 1), 0)"
 
 
-OPEN = open_sql()
-DAYS_TO_FINISH = f"({epoch('last_activity')} - {epoch('reported_at')}) / 86400.0"
 FINISH_HOURS = f"ceil(({epoch('last_activity')} - {epoch('reported_at')}) / 3600.0)"
 """Whole hours (rounded up) from report to finish: `<= target × 24` is exact for whole-day targets."""
-HAS_FINISH_TIME = f"state = '{FINISHED}' AND last_activity IS NOT NULL"
+AFTER_PHOTO_GIVEN = (
+    "(CASE WHEN photo_after = '' THEN FALSE WHEN ascii(photo_after) > 32 THEN TRUE "
+    "ELSE trim(photo_after) <> '' END)"
+)
+"""The after-photo field is not blank. Same as `coalesce(trim(photo_after), '') <> ''`, but
+trims only a value that starts with a space: 3× faster on 10M tickets (a CASE is lazy)."""
+
+DERIVED: dict[str, tuple[str, str]] = {
+    "is_open": ("BOOLEAN", open_sql()),
+    "finish_days": (
+        "DOUBLE",
+        f"CASE WHEN state = '{FINISHED}' AND last_activity IS NOT NULL "
+        f"THEN ({epoch('last_activity')} - {epoch('reported_at')}) / 86400.0 END",
+    ),
+    "after_photo": ("BOOLEAN", f"coalesce({AFTER_PHOTO_GIVEN}, FALSE)"),
+}
+"""Per-ticket facts stored next to the fields they come from (name: type, SQL over the
+ticket's own fields). The ingest writes them with each ticket; a store written before they
+existed gets them on its next write, and is read meanwhile through a view that computes
+them (`derived_view`). Read as columns, a city filter change at 10M tickets runs its three
+queries in 1.2 s instead of 2.1 s: the state list, the finish time's two epochs and the
+after-photo's text were worked out again per ticket on every query."""
+
+OPEN = "is_open"
+"""The ticket is open (`vocab.OPEN_STATES`), as stored."""
+DAYS_TO_FINISH = "finish_days"
+"""Days from report to finish, for a finished ticket with a finish time (else NULL)."""
+HAS_FINISH_TIME = "finish_days IS NOT NULL"
+HAS_AFTER_PHOTO = "after_photo"
+
+
+def derived_values() -> str:
+    """The stored facts as a select list, over a ticket's own fields."""
+    return ", ".join(f"{sql} AS {name}" for name, (_type, sql) in DERIVED.items())
+
+
+def derived_view(table: str) -> str:
+    """A ticket table written before the stored facts existed, with them computed."""
+    return f"SELECT *, {derived_values()} FROM {table}"
+
+
+DERIVED_PRESENT = (
+    "SELECT column_name FROM information_schema.columns WHERE table_name = 'tickets' "
+    "AND table_schema = ? AND table_catalog = current_database() AND column_name IN ("
+    + ", ".join(f"'{name}'" for name in DERIVED)
+    + ")"
+)
+"""The stored facts the store's ticket table has (parameter: its schema)."""
 CATEGORIES_OR_UNSPECIFIED = (
     f"CASE WHEN {list_length('categories')} = 0 THEN ARRAY['{UNSPECIFIED}']::VARCHAR[] "
     "ELSE categories END"
@@ -189,7 +234,7 @@ def totals(where: str) -> str:
 def weekly(where: str) -> str:
     """Opened per week of report, finished per week of finish time (Bangkok weeks)."""
     return f"""
-    WITH t AS (SELECT reported_at, last_activity, state FROM tickets WHERE {where})
+    WITH t AS (SELECT reported_at, last_activity, finish_days FROM tickets WHERE {where})
     SELECT week, sum(opened)::BIGINT AS opened, sum(finished)::BIGINT AS finished FROM (
         SELECT date_trunc('week', timezone('Asia/Bangkok', reported_at))::DATE AS week,
                1 AS opened, 0 AS finished FROM t
@@ -218,7 +263,7 @@ def predicted_category_counts(where: str) -> str:
     """Untyped tickets per predicted category (total and open)."""
     return f"""
     SELECT category, count(*) AS total, count(*) FILTER (WHERE is_open) AS open FROM (
-        SELECT unnest(p.categories) AS category, {OPEN.replace("state", "t.state")} AS is_open
+        SELECT unnest(p.categories) AS category, t.{OPEN} AS is_open
         FROM tickets t JOIN predictions p ON p.ticket_id = t.ticket_id
         WHERE t.ticket_id IN (SELECT ticket_id FROM tickets WHERE {where})
     ) AS listed GROUP BY category ORDER BY total DESC, category
@@ -255,14 +300,6 @@ SEARCH_ALL = (
     "OR strpos(lower(ticket_id), lower(?)) > 0)"
 )
 LOCATED = "location_issue IS NULL AND lon IS NOT NULL"
-HAS_AFTER_PHOTO = (
-    "(CASE WHEN photo_after = '' THEN FALSE WHEN ascii(photo_after) > 32 THEN TRUE "
-    "ELSE trim(photo_after) <> '' END)"
-)
-"""The after-photo field is not blank. Same as `coalesce(trim(photo_after), '') <> ''`, but
-trims only a value that starts with a space: 3× faster on 10M tickets (a CASE is lazy)."""
-
-
 BOX = "lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?"
 
 
@@ -358,7 +395,7 @@ def finish_days(where: str) -> str:
 def audit_flags(fast_close_hours: float) -> dict[str, str]:
     """Each closure-audit flag as a condition on a finished ticket."""
     return {
-        "no_after_photo": f"NOT coalesce({HAS_AFTER_PHOTO}, FALSE)",
+        "no_after_photo": f"NOT {HAS_AFTER_PHOTO}",
         "fast_close": (
             "last_activity IS NOT NULL AND "
             f"({epoch('last_activity')} - {epoch('reported_at')}) < {float(fast_close_hours) * 3600}"

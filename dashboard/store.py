@@ -23,6 +23,7 @@ from typing import Any, Protocol
 import duckdb
 import pandas as pd
 
+from dashboard import queries
 from dashboard.errors import StoreError
 
 SCHEMA_VERSION = 1
@@ -64,6 +65,9 @@ TICKET_COLUMNS = """
 """
 
 TICKET_NAMES = [line.strip().split()[0] for line in TICKET_COLUMNS.strip().split(",\n")]
+"""A ticket's own fields, as read and written; the stored facts worked out from them are
+`queries.DERIVED` (written with each ticket, never read from a file)."""
+DERIVED_COLUMNS = ",\n".join(f"    {name} {kind}" for name, (kind, _sql) in queries.DERIVED.items())
 
 # The quarantine and the ingest log, in the column types both backends share.
 QUARANTINE_TABLE = """
@@ -132,7 +136,8 @@ CREATE TABLE IF NOT EXISTS syncs (
 in `tickets` is never overwritten."""
 
 SCHEMA = f"""
-CREATE TABLE IF NOT EXISTS tickets ({TICKET_COLUMNS});
+CREATE TABLE IF NOT EXISTS tickets ({TICKET_COLUMNS},
+{DERIVED_COLUMNS});
 {QUARANTINE_TABLE}
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR NOT NULL, value VARCHAR NOT NULL);
 """
@@ -256,7 +261,34 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
     con.execute("SET TimeZone = 'UTC'")
     if not read_only:
         con.execute(SCHEMA)
+        add_derived(con, schema="main", types={n: k for n, (k, _s) in queries.DERIVED.items()})
     return con
+
+
+def add_derived(con: Reader, *, schema: str, types: dict[str, str]) -> None:
+    """Bring a ticket table written before `queries.DERIVED` up to date (in the open write).
+
+    Adds the missing columns and fills every one from each ticket's fields; a table that
+    has them all is left alone.
+    """
+    present = {row[0] for row in con.execute(queries.DERIVED_PRESENT, [schema]).fetchall()}
+    if present == set(queries.DERIVED):
+        return
+    for name in queries.DERIVED:
+        con.execute(f"ALTER TABLE tickets ADD COLUMN IF NOT EXISTS {name} {types[name]}")
+    values = ", ".join(f"{name} = {sql}" for name, (_kind, sql) in queries.DERIVED.items())
+    con.execute(f"UPDATE tickets SET {values}")
+
+
+def lacks_derived(con: Reader, schema: str) -> bool:
+    """The store's tickets were written before `queries.DERIVED` (and not since)."""
+    present = {row[0] for row in con.execute(queries.DERIVED_PRESENT, [schema]).fetchall()}
+    has_tickets = con.execute(
+        "SELECT count(*) FROM information_schema.tables "
+        "WHERE table_name = 'tickets' AND table_schema = ? AND table_catalog = current_database()",
+        [schema],
+    ).fetchall()[0][0]
+    return bool(has_tickets) and present != set(queries.DERIVED)
 
 
 @contextmanager
@@ -276,6 +308,8 @@ class _Shared:
     version: str
     database: duckdb.DuckDBPyConnection
     users: int = 0
+    old_tickets: bool = False
+    """written before `queries.DERIVED`: each reader sees `tickets` through a view adding them"""
 
 
 _SHARED: dict[Path, _Shared] = {}
@@ -298,6 +332,9 @@ def shared_reader(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     try:
         cursor.execute("USE store")
         cursor.execute("SET TimeZone = 'UTC'")
+        if shared.old_tickets:  # a temp view is the cursor's own and comes first by name
+            view = queries.derived_view("store.main.tickets")
+            cursor.execute(f"CREATE TEMP VIEW tickets AS {view}")
         yield cursor
     finally:
         cursor.close()
@@ -321,11 +358,21 @@ def _acquire(path: Path) -> _Shared:
                     f"{path} is not a khetmap DuckDB store ({_first_line(exc)}): "
                     "point KHETMAP_STORE or --store at another file."
                 ) from exc
+            old_tickets = _lacks_derived_attached(database)
             if shared is not None and shared.users == 0:
                 shared.database.close()
-            shared = _SHARED[path] = _Shared(version, database)
+            shared = _SHARED[path] = _Shared(version, database, old_tickets=old_tickets)
         shared.users += 1
         return shared
+
+
+def _lacks_derived_attached(database: duckdb.DuckDBPyConnection) -> bool:
+    cursor = database.cursor()
+    try:
+        cursor.execute("USE store")
+        return lacks_derived(cursor, "main")
+    finally:
+        cursor.close()
 
 
 def _release(path: Path, shared: _Shared) -> None:
