@@ -271,8 +271,7 @@ def add_derived(con: Reader, *, schema: str, types: dict[str, str]) -> None:
     Adds the missing columns and fills every one from each ticket's fields; a table that
     has them all is left alone.
     """
-    present = {row[0] for row in con.execute(queries.DERIVED_PRESENT, [schema]).fetchall()}
-    if present == set(queries.DERIVED):
+    if not lacks_derived(con, schema):
         return
     for name in queries.DERIVED:
         con.execute(f"ALTER TABLE tickets ADD COLUMN IF NOT EXISTS {name} {types[name]}")
