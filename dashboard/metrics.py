@@ -148,7 +148,7 @@ def area_summary(
         target=queries.target_days(targets.sql_groups(), targets.default_days) if judged else None,
     )
     target_params = targets.sql_params() if judged else []
-    counted = con.execute(sql, [as_of, *target_params, *params]).df()
+    counted = con.execute(sql, [*queries.age_edges(as_of), as_of, *target_params, *params]).df()
     frame = _every_area(layer, by, filters).join(counted.set_index("code"), on="code")
     count_columns = [
         c for c in SUMMARY_COLUMNS if c not in _NOT_COUNTS and (judged or c not in JUDGED_COLUMNS)
