@@ -60,38 +60,36 @@ def _ingest(tmp_path: Path, data_dir: Path, location: str, rows: list[dict[str, 
     ingest_files(paths=[write_csv(tmp_path / name, rows)], store_path=location, data_dir=data_dir)
 
 
-def _physical(location: str) -> dict[str, tuple[Any, ...]]:
-    """The stored columns as the table holds them (a plain connection, no view)."""
-    sql = "SELECT ticket_id, is_open, finish_days, after_photo FROM tickets"
+def _plain(location: str, *statements: str, write: bool = False) -> list[tuple[Any, ...]]:
+    """Run statements on a plain connection (no view); the last one's rows."""
+    rows: list[tuple[Any, ...]] = []
     if pgstore.is_url(location):
         with psycopg.connect(location) as connection:
-            rows = connection.execute(sql).fetchall()
+            for sql in statements:
+                cursor = connection.execute(sql)
+                rows = cursor.fetchall() if cursor.description else []
     else:
-        with duckdb.connect(location, read_only=True) as connection:
-            rows = connection.execute(sql).fetchall()
+        with duckdb.connect(location, read_only=not write) as connection:
+            for sql in statements:
+                rows = connection.execute(sql).fetchall()
+    return rows
+
+
+def _physical(location: str) -> dict[str, tuple[Any, ...]]:
+    """The stored columns as the table holds them."""
+    rows = _plain(location, "SELECT ticket_id, is_open, finish_days, after_photo FROM tickets")
     return {str(r[0]): (r[1], None if r[2] is None else float(r[2]), r[3]) for r in rows}
 
 
 def _columns(location: str) -> set[str]:
     sql = "SELECT column_name FROM information_schema.columns WHERE table_name = 'tickets'"
-    if pgstore.is_url(location):
-        with psycopg.connect(location) as connection:
-            return {str(r[0]) for r in connection.execute(sql).fetchall()}
-    with duckdb.connect(location, read_only=True) as connection:
-        return {str(r[0]) for r in connection.execute(sql).fetchall()}
+    return {str(r[0]) for r in _plain(location, sql)}
 
 
 def _drop_stored_facts(location: str) -> None:
     """Make the store look written by a khetmap from before the stored facts."""
     drops = [f"ALTER TABLE tickets DROP COLUMN {name}" for name in queries.DERIVED]
-    if pgstore.is_url(location):
-        with psycopg.connect(location) as connection:
-            for sql in drops:
-                connection.execute(sql)
-    else:
-        with duckdb.connect(location) as connection:
-            for sql in drops:
-                connection.execute(sql)
+    _plain(location, *drops, write=True)
 
 
 def _figures(location: str, data_dir: Path) -> dict[str, Any]:
