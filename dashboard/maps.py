@@ -6,6 +6,7 @@ before it reaches HTML; URLs are kept only when they are http(s). Assets are loc
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import math
@@ -19,7 +20,7 @@ import folium.plugins
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import MacroElement
+from branca.element import Element, Figure, MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
@@ -31,6 +32,45 @@ if TYPE_CHECKING:
     from dashboard.lod import TicketLayer
 
 BANGKOK_CENTRE = (13.75, 100.60)
+
+
+class _Rendered(Element):  # type: ignore[misc]
+    """Text an element has already rendered, kept as it is."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "Rendered"
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
+
+
+def _render_macro(self: MacroElement, **kwargs: Any) -> None:
+    """`MacroElement.render` without compiling what it rendered as a new template.
+
+    branca wraps the text each macro (header, html, script) rendered in an `Element`, which
+    compiles that text as a Jinja template and renders it again when the page is put
+    together. The text holds the map's data, so a ticket comment or category such as
+    `{{ 7*7 }}` was run as Jinja on the server (the page showed 49), and every rerun compiled
+    the whole ticket layer (~70 ms of a warm city rerun at 1M tickets). Here the text is
+    added as it is. Installed for every `MacroElement` when this module is imported;
+    `tests/test_map_text.py` renders every map we build with template syntax in each field.
+    """
+    figure = self.get_root()
+    if not isinstance(figure, Figure):
+        raise TypeError(f"{self._name} is not in a Figure, so it cannot be rendered")
+    macros = self._template.module.__dict__
+    for part in ("header", "html", "script"):
+        macro = macros.get(part)
+        if macro is not None:
+            getattr(figure, part).add_child(_Rendered(macro(self, kwargs)), name=self.get_name())
+    for element in self._children.values():
+        element.render(**kwargs)
+
+
+MacroElement.render = _render_macro  # type: ignore[method-assign]
+
 CITY_ZOOM = 10
 SIMPLIFY_DEGREES = 0.0005
 PALETTE = ("#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704")
@@ -188,12 +228,13 @@ class AreaFade(MacroElement):  # type: ignore[misc]
     hidden, so the ticket layer reads; in the browser, so the map is not rebuilt when the
     zoom crosses it."""
 
+    _template = Template(AREA_FADE)
+
     def __init__(self, layer: folium.GeoJson, zoom: int) -> None:
         super().__init__()
         self._name = "AreaFade"
         self.layer = layer.get_name()
         self.zoom = int(zoom)
-        self._template = Template(AREA_FADE)
 
 
 def add_choropleth(
@@ -234,14 +275,15 @@ def add_choropleth(
 class MetricScale(MacroElement):  # type: ignore[misc]
     """A scale bar in kilometres only (Leaflet's default adds miles)."""
 
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});"
+        "{% endmacro %}"
+    )
+
     def __init__(self) -> None:
         super().__init__()
         self._name = "MetricScale"
-        self._template = Template(
-            "{% macro script(this, kwargs) %}"
-            "L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});"
-            "{% endmacro %}"
-        )
 
 
 LEGEND_TEMPLATE = """
@@ -256,11 +298,12 @@ LEGEND_TEMPLATE = """
 class Legend(MacroElement):  # type: ignore[misc]
     """A static HTML legend (no d3, unlike branca's colormap)."""
 
+    _template = Template(LEGEND_TEMPLATE)
+
     def __init__(self, body_html: str) -> None:
         super().__init__()
         self._name = "Legend"
         self.body = body_html
-        self._template = Template(LEGEND_TEMPLATE)
 
 
 def legend_html(*, title: str, bins: Bins, metric: str, lang: str = "th") -> str:
@@ -509,10 +552,17 @@ class ClusterAssets(JSCSSMixin, MacroElement):  # type: ignore[misc]
     default_js = folium.plugins.MarkerCluster.default_js
     default_css = folium.plugins.MarkerCluster.default_css
 
+    _template = Template("")
+
     def __init__(self) -> None:
         super().__init__()
         self._name = "ClusterAssets"
-        self._template = Template("")
+
+
+@functools.cache
+def _compiled(template: str) -> Template:
+    """A ticket layer's template, compiled once per process (each is one of three texts)."""
+    return Template(template)
 
 
 class _Layer(MacroElement):  # type: ignore[misc]
@@ -521,7 +571,7 @@ class _Layer(MacroElement):  # type: ignore[misc]
         self._name = "TicketLayer"
         for name, value in values.items():
             setattr(self, name, value)
-        self._template = Template(template)
+        self._template = _compiled(template)
 
 
 def ticket_feature_group(layer: TicketLayer, *, lang: str) -> folium.FeatureGroup:

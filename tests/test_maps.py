@@ -201,3 +201,102 @@ def test_tiles_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     assert maps.tiles_setting() == ("https://tiles.example/{z}/{x}/{y}.png", "basemap")
     monkeypatch.delenv("KHETMAP_TILES")
     assert maps.tiles_setting() == maps.TILES["osm"]
+
+
+TEMPLATE_TEXT = '{{ 7*7 }}Q{% if true %}ZZ{% endif %} {{ "quoted" }}'
+"""Jinja syntax as a citizen could type it in a comment or a category: run as a template it
+would print 49QZZ (or fail to compile, for the quotes once they are escaped as JSON)."""
+
+
+def rendered_as_st_folium_does(fmap: folium.Map, group: folium.FeatureGroup | None = None) -> str:
+    """The whole page render `st_folium` runs first, then the scripts it sends."""
+    from streamlit_folium import generate_leaflet_string
+
+    parts = [fmap.get_root().render(), generate_leaflet_string(fmap)]
+    if group is not None:
+        group.add_to(fmap)
+        group.render()
+        parts.append(generate_leaflet_string(group))
+    return "\n".join(parts)
+
+
+def test_template_syntax_in_any_text_of_any_map_is_sent_as_text_and_never_run(
+    data_dir: Path,
+) -> None:
+    districts = load_districts(data_dir=data_dir)
+    hostile = districts.subset(range(50))
+    object.__setattr__(hostile, "names_en", (TEMPLATE_TEXT, *hostile.names_en[1:]))
+    collection, bins = maps.choropleth_features(
+        layer=hostile,
+        geometries=maps.simplified(hostile),
+        summary=summary_for(hostile.codes),
+        metric="open",
+        lang="en",
+    )
+    ticket = {
+        "ticket_id": "2022-AAAA",
+        "categories": [TEMPLATE_TEXT],
+        "state": "waiting",
+        "age_days": 3,
+        "comment": TEMPLATE_TEXT,
+        "photo": "",
+        "photo_after": "",
+    }
+    popup = maps.ticket_popup_html(ticket, lang="en")
+    layers = [
+        lod.TicketLayer(
+            kind="points", in_view=1, drawn=1, points=[[13.7, 100.5, "#c92a2a", popup]]
+        ),
+        lod.TicketLayer(
+            kind="points",
+            in_view=1,
+            drawn=1,
+            points=[[13.7, 100.5, 0, "2022-AAAA", [0], 3, True]],
+            short_popups=True,
+            legend={"categories": [TEMPLATE_TEXT], "states": [["#c92a2a", TEMPLATE_TEXT]]},
+        ),
+    ]
+    recurrences = pd.DataFrame(
+        [
+            {
+                "category": TEMPLATE_TEXT,
+                "reports": 4,
+                "finished": 3,
+                "open": 1,
+                "lat": 13.7,
+                "lon": 100.5,
+            }
+        ]
+    )
+    city = maps.city_map(
+        collection=collection,
+        bins=bins,
+        legend_title=TEMPLATE_TEXT,
+        metric="open",
+        heat_cells=None,
+        view=None,
+        lang="en",
+        tickets_from_zoom=15,
+    )
+    sent = [rendered_as_st_folium_does(city, maps.ticket_feature_group(layers[0], lang="en"))]
+    for layer in layers:
+        district = maps.district_map(
+            collection=collection,
+            bins=bins,
+            legend_title=TEMPLATE_TEXT,
+            metric="open",
+            bounds=tuple(districts.bounds[0]),
+            view=None,
+            lang="en",
+            highlight=None,
+            recurrences=recurrences,
+        )
+        sent.append(
+            rendered_as_st_folium_does(district, maps.ticket_feature_group(layer, lang="en"))
+        )
+    for page in sent:
+        assert "49Q" not in page and "QZZ" not in page
+        assert "{{ 7*7 }}Q{% if true %}ZZ{% endif %}" in page
+    # each place the text went: district tooltip, legend title, popup, compact legend, recurrence
+    assert sent[0].count("{{ 7*7 }}") >= 3
+    assert all(page.count("{{ 7*7 }}") >= 4 for page in sent[1:])
