@@ -1,7 +1,8 @@
 """Every Streamlit cache in one place.
 
 Boundary layers and simplified geometries are loaded once per process
-(`st.cache_resource`, shared by all sessions). Query results are `st.cache_data`, keyed on
+(`st.cache_resource`, shared by all sessions), as are a district view's judged tickets
+(`week_tickets`, handed out as copies). Other query results are `st.cache_data`, keyed on
 the store's version token and the filters, so a new ingest shows on the next rerun. A
 run opens one read-only connection on its first cache miss and closes it when the page
 (or fragment) is done: none is held between reruns, so `khetmap ingest` can write while
@@ -364,11 +365,20 @@ def snapshot_summary(
     )
 
 
-@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=64)
 def week_tickets(version: str, filters: metrics.Filters, as_of: datetime) -> pd.DataFrame:
     """Every ticket of a district view, judged against the targets in force (all dates),
-    without the long texts: each run takes a copy out of the cache (at 10M tickets a
-    district is up to 280k of them), and the page shows texts for 20 tickets only."""
+    without the long texts (the page shows texts for 20 tickets only).
+
+    At 10M tickets a district is up to 280k of them. `st.cache_data` pickled the frame into
+    the cache and unpickled a copy for every use (~0.2 s of a district filter change); the
+    frame is kept once instead, shared by every session, and each caller gets a shallow
+    copy: with pandas' copy-on-write, nothing a caller does to its copy reaches the shared
+    frame (`tests/test_cache.py`)."""
+    return _judged_tickets(version, filters, as_of).copy(deep=False)
+
+
+@st.cache_resource(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=64)
+def _judged_tickets(version: str, filters: metrics.Filters, as_of: datetime) -> pd.DataFrame:
     return _query(
         director.week_tickets,
         filters=filters,
