@@ -6,13 +6,35 @@ tooltips carry labels made here (`i18n.short_date`) instead.
 
 from __future__ import annotations
 
+from typing import Any
+
 import altair as alt
 import pandas as pd
 
 from dashboard import i18n
 
 
-def weekly_lines(weekly: pd.DataFrame, *, series: dict[str, str], lang: str) -> alt.Chart:
+class Chart(alt.Chart):  # type: ignore[misc]
+    """An Altair chart whose Vega-Lite spec is not checked against the schema on each page
+    run: `st.altair_chart` turns the chart into its spec every run, and Altair's check took
+    ~17 ms a chart (a district page draws three). The specs are fixed by this code, not by
+    the data; `tests/test_thai_pages.py` checks every chart the pages send against the
+    schema."""
+
+    def to_dict(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        kwargs.setdefault("validate", False)
+        return super().to_dict(*args, **kwargs)  # type: ignore[no-any-return]
+
+
+class LayerChart(alt.LayerChart):  # type: ignore[misc]
+    """Layers of `Chart`, likewise turned into a spec without the schema check."""
+
+    def to_dict(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        kwargs.setdefault("validate", False)
+        return super().to_dict(*args, **kwargs)  # type: ignore[no-any-return]
+
+
+def weekly_lines(weekly: pd.DataFrame, *, series: dict[str, str], lang: str) -> Chart:
     """One line per column named in `series` (column → label), by week, Thai or English dates."""
     frame = weekly.copy()
     frame["week_label"] = [i18n.short_date(pd.Timestamp(w).date(), lang) for w in frame["week"]]
@@ -23,7 +45,7 @@ def weekly_lines(weekly: pd.DataFrame, *, series: dict[str, str], lang: str) -> 
     months = list(i18n.months(lang))
     month_expr = f"{months}[month(datum.value)] + ' ' + year(datum.value)"
     return (
-        alt.Chart(long)
+        Chart(long)
         .mark_line(point=True)
         .encode(
             x=alt.X(
@@ -43,7 +65,7 @@ def weekly_lines(weekly: pd.DataFrame, *, series: dict[str, str], lang: str) -> 
     )
 
 
-def backlog_lines(history: pd.DataFrame, *, lang: str) -> alt.LayerChart:
+def backlog_lines(history: pd.DataFrame, *, lang: str) -> LayerChart:
     """Open backlog per day, a line per state; backfilled days are hollow points."""
     frame = history.copy()
     frame["day_label"] = [i18n.short_date(pd.Timestamp(d).date(), lang) for d in frame["as_of"]]
@@ -67,7 +89,7 @@ def backlog_lines(history: pd.DataFrame, *, lang: str) -> alt.LayerChart:
     x = alt.X("as_of:T", title=i18n.t("snapshot_day", lang), axis=axis)
     y = alt.Y("tickets:Q", title=i18n.t("tickets", lang))
     color = alt.Color("series:N", title=i18n.t("state", lang))
-    base = alt.Chart(frame)
+    base = Chart(frame)
     lines = base.mark_line().encode(x=x, y=y, color=color)
     points = base.mark_point(size=40).encode(
         x=x,
@@ -81,4 +103,4 @@ def backlog_lines(history: pd.DataFrame, *, lang: str) -> alt.LayerChart:
             alt.Tooltip("kind:N", title=i18n.t("snapshot_kind", lang)),
         ],
     )
-    return alt.LayerChart(layer=[lines, points])
+    return LayerChart(layer=[lines, points])

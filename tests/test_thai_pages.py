@@ -14,10 +14,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pyarrow as pa
 import pytest
+from altair.utils.schemapi import validate_jsonschema
+from altair.vegalite.v6.schema.core import load_schema
+from jsonschema import ValidationError
 from streamlit.testing.v1 import AppTest
 
+from dashboard import charts
 from dashboard.ingest import ingest_files
 from tests.apptest import open_page, serving
 from tests.fixtures import ticket, write_csv
@@ -163,6 +168,30 @@ def test_a_thai_page_shows_no_english_word(store: Path, page: str, params: dict[
     texts = visible_texts(at)
     assert len(texts) > 10
     assert english_words(texts) == set(), texts
+
+
+CHARTED = [
+    ("district", {"district": "1001"}),
+    ("district", {"district": "1001", "section": "week"}),
+    ("district", {"district": "1001", "subdistrict": "100101", "state": "open"}),
+]
+
+
+def test_every_chart_a_page_sends_is_a_valid_vega_lite_spec(store: Path) -> None:
+    """The pages skip Altair's schema check when they draw (`charts.Chart`): check here."""
+    schema = load_schema()
+    checked = 0
+    for page, params in CHARTED:
+        at = open_page(page, **params)
+        assert not at.exception
+        for chart in at.get("vega_lite_chart"):
+            validate_jsonschema(json.loads(chart.proto.spec), schema)
+            checked += 1
+    assert checked >= 6
+    broken = charts.Chart(pd.DataFrame({"a": [1]})).mark_bar().encode(x="a:Q").to_dict()
+    broken["mark"] = {"type": "no such mark"}
+    with pytest.raises(ValidationError):
+        validate_jsonschema(broken, schema)
 
 
 def test_the_checker_catches_an_english_word() -> None:

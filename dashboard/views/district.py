@@ -738,7 +738,7 @@ def age_chart(context: Context) -> None:
         {"age": [b[0] for b in buckets], "open": [int(row[b[1]].sum()) for b in buckets]}
     )
     chart = (
-        alt.Chart(data)
+        charts.Chart(data)
         .mark_bar()
         .encode(
             x=alt.X("age:N", sort=None, title=t("open_age")),
@@ -779,7 +779,7 @@ def categories_chart(context: Context, filters: metrics.Filters, coverage: Cover
     long["kind"] = long["kind"].map(kinds)
     palette = ["#1f4e9e", "#7fb3e6", "#f4a261"][: len(kinds)]
     chart = (
-        alt.Chart(long)
+        charts.Chart(long)
         .mark_bar()
         .encode(
             y=alt.Y("label:N", sort=list(frame["label"]), title=None),
