@@ -26,7 +26,7 @@ from dashboard.store import (
     QUARANTINE_TABLE,
     TICKET_COLUMNS,
     add_derived,
-    lacks_derived,
+    missing_derived,
 )
 
 STATEMENT_TIMEOUT_MS = 60_000
@@ -322,10 +322,11 @@ _POOLS_LOCK = threading.Lock()
 def _configure_reader(connection: Any) -> None:
     connection.execute("SET TimeZone = 'UTC'")
     connection.execute(f"SET statement_timeout = {STATEMENT_TIMEOUT_MS}")
-    if lacks_derived(PgReader(connection), "public"):
-        # written before the stored facts: this session reads `tickets` through a view
+    missing = missing_derived(PgReader(connection), "public")
+    if missing:
+        # written before some stored facts: this session reads `tickets` through a view
         # (pg_temp comes first by name) until a writer adds them
-        view = queries.derived_view("public.tickets")
+        view = queries.derived_view("public.tickets", missing)
         connection.execute(f"CREATE TEMP VIEW tickets AS {view}")
     connection.execute("SET default_transaction_read_only = on")
 

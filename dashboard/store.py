@@ -280,14 +280,19 @@ def add_derived(con: Reader, *, schema: str, types: dict[str, str]) -> None:
 
 
 def lacks_derived(con: Reader, schema: str) -> bool:
-    """The store's tickets were written before `queries.DERIVED` (and not since)."""
+    """The store's tickets were written before one of `queries.DERIVED` (and not since)."""
+    return bool(missing_derived(con, schema))
+
+
+def missing_derived(con: Reader, schema: str) -> tuple[str, ...]:
+    """The stored facts (`queries.DERIVED`) the store's ticket table was written without."""
     present = {row[0] for row in con.execute(queries.DERIVED_PRESENT, [schema]).fetchall()}
     has_tickets = con.execute(
         "SELECT count(*) FROM information_schema.tables "
         "WHERE table_name = 'tickets' AND table_schema = ? AND table_catalog = current_database()",
         [schema],
     ).fetchall()[0][0]
-    return bool(has_tickets) and present != set(queries.DERIVED)
+    return tuple(name for name in queries.DERIVED if has_tickets and name not in present)
 
 
 @contextmanager
@@ -307,8 +312,9 @@ class _Shared:
     version: str
     database: duckdb.DuckDBPyConnection
     users: int = 0
-    old_tickets: bool = False
-    """written before `queries.DERIVED`: each reader sees `tickets` through a view adding them"""
+    missing: tuple[str, ...] = ()
+    """stored facts (`queries.DERIVED`) the tickets were written without: each reader sees
+    `tickets` through a view adding them"""
 
 
 _SHARED: dict[Path, _Shared] = {}
@@ -331,8 +337,8 @@ def shared_reader(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     try:
         cursor.execute("USE store")
         cursor.execute("SET TimeZone = 'UTC'")
-        if shared.old_tickets:  # a temp view is the cursor's own and comes first by name
-            view = queries.derived_view("store.main.tickets")
+        if shared.missing:  # a temp view is the cursor's own and comes first by name
+            view = queries.derived_view("store.main.tickets", shared.missing)
             cursor.execute(f"CREATE TEMP VIEW tickets AS {view}")
         yield cursor
     finally:
@@ -357,19 +363,19 @@ def _acquire(path: Path) -> _Shared:
                     f"{path} is not a khetmap DuckDB store ({_first_line(exc)}): "
                     "point KHETMAP_STORE or --store at another file."
                 ) from exc
-            old_tickets = _lacks_derived_attached(database)
+            missing = _missing_derived_attached(database)
             if shared is not None and shared.users == 0:
                 shared.database.close()
-            shared = _SHARED[path] = _Shared(version, database, old_tickets=old_tickets)
+            shared = _SHARED[path] = _Shared(version, database, missing=missing)
         shared.users += 1
         return shared
 
 
-def _lacks_derived_attached(database: duckdb.DuckDBPyConnection) -> bool:
+def _missing_derived_attached(database: duckdb.DuckDBPyConnection) -> tuple[str, ...]:
     cursor = database.cursor()
     try:
         cursor.execute("USE store")
-        return lacks_derived(cursor, "main")
+        return missing_derived(cursor, "main")
     finally:
         cursor.close()
 

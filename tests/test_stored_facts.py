@@ -1,4 +1,5 @@
-"""Facts stored with each ticket (`queries.DERIVED`): open or not, days to finish, after-photo.
+"""Facts stored with each ticket (`queries.DERIVED`): open or not, days to finish, after-photo,
+a usable location, a category.
 
 They are written by the ingest from the ticket's own fields and read as columns; a store
 written before they existed reads the same through a view and gets them on its next write.
@@ -43,15 +44,19 @@ ROWS = [
     ),
     ticket("DONE-NO-TIME", state=FINISHED_TH, last_activity="", photo_after="https://x/a.jpg"),
     ticket("IRRELEVANT", state="ไม่เกี่ยวข้อง", photo_after="https://x/b.jpg"),
+    ticket("NOWHERE", state="ไม่เกี่ยวข้อง", coords=""),
+    ticket("AT-ZERO", state="ไม่เกี่ยวข้อง", coords="0,0", type_="{}"),
 ]
 
-EXPECTED = {  # worked out by hand from ROWS: open, days to finish, after-photo
-    "OPEN-BLANK-AFTER": (True, None, False),
-    "OPEN-IN-PROGRESS": (True, None, False),
-    "DONE-SPACED-AFTER": (False, 2.5, True),
-    "DONE-NO-AFTER": (False, 0.25, False),
-    "DONE-NO-TIME": (False, None, True),
-    "IRRELEVANT": (False, None, True),
+EXPECTED = {  # worked out by hand from ROWS: open, days to finish, after-photo, located, typed
+    "OPEN-BLANK-AFTER": (True, None, False, True, True),
+    "OPEN-IN-PROGRESS": (True, None, False, True, True),
+    "DONE-SPACED-AFTER": (False, 2.5, True, True, True),
+    "DONE-NO-AFTER": (False, 0.25, False, True, False),
+    "DONE-NO-TIME": (False, None, True, True, True),
+    "IRRELEVANT": (False, None, True, True, True),
+    "NOWHERE": (False, None, False, False, True),
+    "AT-ZERO": (False, None, False, False, False),
 }
 
 
@@ -77,8 +82,11 @@ def _plain(location: str, *statements: str, write: bool = False) -> list[tuple[A
 
 def _physical(location: str) -> dict[str, tuple[Any, ...]]:
     """The stored columns as the table holds them."""
-    rows = _plain(location, "SELECT ticket_id, is_open, finish_days, after_photo FROM tickets")
-    return {str(r[0]): (r[1], None if r[2] is None else float(r[2]), r[3]) for r in rows}
+    rows = _plain(
+        location,
+        "SELECT ticket_id, is_open, finish_days, after_photo, located, typed FROM tickets",
+    )
+    return {str(r[0]): (r[1], None if r[2] is None else float(r[2]), *r[3:]) for r in rows}
 
 
 def _columns(location: str) -> set[str]:
@@ -86,9 +94,9 @@ def _columns(location: str) -> set[str]:
     return {str(r[0]) for r in _plain(location, sql)}
 
 
-def _drop_stored_facts(location: str) -> None:
-    """Make the store look written by a khetmap from before the stored facts."""
-    drops = [f"ALTER TABLE tickets DROP COLUMN {name}" for name in queries.DERIVED]
+def _drop_stored_facts(location: str, names: tuple[str, ...]) -> None:
+    """Make the store look written by a khetmap from before the stored facts `names`."""
+    drops = [f"ALTER TABLE tickets DROP COLUMN {name}" for name in names]
     _plain(location, *drops, write=True)
 
 
@@ -126,18 +134,24 @@ def test_each_ticket_stores_whether_it_is_open_its_days_to_finish_and_its_after_
         photo_after="https://example.invalid/fixed.jpg",
     )
     _ingest(tmp_path, data_dir, store_location, [done])
-    assert _physical(store_location)["OPEN-BLANK-AFTER"] == (False, 4.0, True)
+    assert _physical(store_location)["OPEN-BLANK-AFTER"] == (False, 4.0, True, True, True)
 
     with store.at(store_location).reader() as con:
         figures = metrics.totals(con, filters=metrics.Filters())
         coverage = metrics.data_coverage(con, filters=metrics.Filters())
-    assert (figures.total, figures.open, figures.finished) == (6, 1, 4)
+    assert (figures.total, figures.open, figures.finished, figures.no_location) == (8, 1, 4, 2)
     assert figures.median_days_to_finish == pytest.approx(2.5)  # of 0.25, 2.5 and 4.0
     assert (coverage.finished, coverage.finish_time, coverage.after_photo) == (4, 3, 3)
+    assert (coverage.location, coverage.category) == (6, 6)
 
 
+@pytest.mark.parametrize(
+    "written_without",
+    [tuple(queries.DERIVED), ("located", "typed")],
+    ids=["before any stored fact", "before located and typed"],
+)
 def test_a_store_written_before_the_stored_facts_reads_the_same_and_gets_them_on_its_next_write(
-    tmp_path: Path, data_dir: Path, store_location: str
+    tmp_path: Path, data_dir: Path, store_location: str, written_without: tuple[str, ...]
 ) -> None:
     if pgstore.is_url(store_location):
         from tests.conftest import fresh_database
@@ -148,8 +162,9 @@ def test_a_store_written_before_the_stored_facts_reads_the_same_and_gets_them_on
         current = str(tmp_path / "current.duckdb")
     _ingest(tmp_path, data_dir, current, ROWS)
     _ingest(tmp_path, data_dir, store_location, ROWS)
-    _drop_stored_facts(store_location)
-    assert not set(queries.DERIVED) & _columns(store_location)
+    _drop_stored_facts(store_location, written_without)
+    assert not set(written_without) & _columns(store_location)
+    assert set(queries.DERIVED) - set(written_without) <= _columns(store_location)
 
     old, new = _figures(store_location, data_dir), _figures(current, data_dir)
     pd.testing.assert_frame_equal(old.pop("summary"), new.pop("summary"))
@@ -159,4 +174,4 @@ def test_a_store_written_before_the_stored_facts_reads_the_same_and_gets_them_on
 
     # the next write adds the columns and fills them from each ticket's fields
     _ingest(tmp_path, data_dir, store_location, [ticket("NEW", code="1004")])
-    assert _physical(store_location) == {**EXPECTED, "NEW": (True, None, False)}
+    assert _physical(store_location) == {**EXPECTED, "NEW": (True, None, False, True, True)}
