@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import folium
 import folium.plugins
@@ -35,6 +36,19 @@ def summary_for(codes: tuple[str, ...]) -> pd.DataFrame:
         for i, code in enumerate(codes)
     ]
     return pd.DataFrame(rows)
+
+
+def named_choropleth(data_dir: Path, first_name: str) -> tuple[dict[str, Any], maps.Bins]:
+    """The 50 districts' choropleth in English, the first district named `first_name`."""
+    districts = load_districts(data_dir=data_dir).subset(range(50))
+    object.__setattr__(districts, "names_en", (first_name, *districts.names_en[1:]))
+    return maps.choropleth_features(
+        layer=districts,
+        geometries=maps.simplified(districts),
+        summary=summary_for(districts.codes),
+        metric="open",
+        lang="en",
+    )
 
 
 def asset_urls(page: str) -> list[str]:
@@ -76,16 +90,7 @@ def test_city_map_has_50_districts_local_assets_and_no_cdn(data_dir: Path) -> No
 
 
 def test_tooltips_escape_names_and_colour_by_quantile(data_dir: Path) -> None:
-    districts = load_districts(data_dir=data_dir)
-    hostile = districts.subset(range(50))
-    object.__setattr__(hostile, "names_en", (SCRIPT, *hostile.names_en[1:]))
-    collection, bins = maps.choropleth_features(
-        layer=hostile,
-        geometries=maps.simplified(hostile),
-        summary=summary_for(hostile.codes),
-        metric="open",
-        lang="en",
-    )
+    collection, bins = named_choropleth(data_dir, SCRIPT)
     tooltip = collection["features"][0]["properties"]["tooltip"]
     assert (
         "&lt;img src=x onerror=&quot;window.__xss=1&quot;&gt;" in tooltip and "<img" not in tooltip
@@ -224,15 +229,7 @@ def test_template_syntax_in_any_text_of_any_map_is_sent_as_text_and_never_run(
     data_dir: Path,
 ) -> None:
     districts = load_districts(data_dir=data_dir)
-    hostile = districts.subset(range(50))
-    object.__setattr__(hostile, "names_en", (TEMPLATE_TEXT, *hostile.names_en[1:]))
-    collection, bins = maps.choropleth_features(
-        layer=hostile,
-        geometries=maps.simplified(hostile),
-        summary=summary_for(hostile.codes),
-        metric="open",
-        lang="en",
-    )
+    collection, bins = named_choropleth(data_dir, TEMPLATE_TEXT)
     ticket = {
         "ticket_id": "2022-AAAA",
         "categories": [TEMPLATE_TEXT],
