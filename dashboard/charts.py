@@ -14,24 +14,23 @@ import pandas as pd
 from dashboard import i18n
 
 
-class Chart(alt.Chart):  # type: ignore[misc]
-    """An Altair chart whose Vega-Lite spec is not checked against the schema on each page
-    run: `st.altair_chart` turns the chart into its spec every run, and Altair's check took
-    ~17 ms a chart (a district page draws three). The specs are fixed by this code, not by
-    the data; `tests/test_thai_pages.py` checks every chart the pages send against the
-    schema."""
+class _Unchecked:
+    """Turns an Altair chart into its Vega-Lite spec without checking it against the schema:
+    `st.altair_chart` does so on every page run, and Altair's check took ~17 ms a chart (a
+    district page draws three). The specs are fixed by this code, not by the data;
+    `tests/test_thai_pages.py` checks every chart the district page sends against the schema."""
 
     def to_dict(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
         kwargs.setdefault("validate", False)
-        return super().to_dict(*args, **kwargs)  # type: ignore[no-any-return]
+        return super().to_dict(*args, **kwargs)  # type: ignore[misc,no-any-return]
 
 
-class LayerChart(alt.LayerChart):  # type: ignore[misc]
-    """Layers of `Chart`, likewise turned into a spec without the schema check."""
+class Chart(_Unchecked, alt.Chart):  # type: ignore[misc]
+    """`alt.Chart`, spec'd without the schema check."""
 
-    def to_dict(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        kwargs.setdefault("validate", False)
-        return super().to_dict(*args, **kwargs)  # type: ignore[no-any-return]
+
+class LayerChart(_Unchecked, alt.LayerChart):  # type: ignore[misc]
+    """`alt.LayerChart`, spec'd without the schema check."""
 
 
 def weekly_lines(weekly: pd.DataFrame, *, series: dict[str, str], lang: str) -> Chart:
