@@ -31,8 +31,6 @@ from dashboard.urlstate import MapView
 if TYPE_CHECKING:
     from dashboard.lod import TicketLayer
 
-BANGKOK_CENTRE = (13.75, 100.60)
-
 
 class _Rendered(Element):  # type: ignore[misc]
     """Text an element has already rendered, kept as it is."""
@@ -55,7 +53,7 @@ def _render_macro(self: MacroElement, **kwargs: Any) -> None:
     `{{ 7*7 }}` was run as Jinja on the server (the page showed 49), and every rerun compiled
     the whole ticket layer (~70 ms of a warm city rerun at 1M tickets). Here the text is
     added as it is. Installed for every `MacroElement` when this module is imported;
-    `tests/test_map_text.py` renders every map we build with template syntax in each field.
+    `tests/test_maps.py` renders every map we build with template syntax in each field.
     """
     figure = self.get_root()
     if not isinstance(figure, Figure):
@@ -71,6 +69,7 @@ def _render_macro(self: MacroElement, **kwargs: Any) -> None:
 
 MacroElement.render = _render_macro  # type: ignore[method-assign]
 
+BANGKOK_CENTRE = (13.75, 100.60)
 CITY_ZOOM = 10
 SIMPLIFY_DEGREES = 0.0005
 PALETTE = ("#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704")

@@ -266,22 +266,16 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
 
 
 def add_derived(con: Reader, *, schema: str, types: dict[str, str]) -> None:
-    """Bring a ticket table written before `queries.DERIVED` up to date (in the open write).
-
-    Adds the missing columns and fills every one from each ticket's fields; a table that
-    has them all is left alone.
-    """
-    if not lacks_derived(con, schema):
+    """Bring a ticket table written before some of `queries.DERIVED` up to date (in the open
+    write): add the missing columns and fill them from each ticket's fields; a table that
+    has them all is left alone."""
+    missing = missing_derived(con, schema)
+    if not missing:
         return
-    for name in queries.DERIVED:
-        con.execute(f"ALTER TABLE tickets ADD COLUMN IF NOT EXISTS {name} {types[name]}")
-    values = ", ".join(f"{name} = {sql}" for name, (_kind, sql) in queries.DERIVED.items())
+    for name in missing:
+        con.execute(f"ALTER TABLE tickets ADD COLUMN {name} {types[name]}")
+    values = ", ".join(f"{name} = {queries.DERIVED[name][1]}" for name in missing)
     con.execute(f"UPDATE tickets SET {values}")
-
-
-def lacks_derived(con: Reader, schema: str) -> bool:
-    """The store's tickets were written before one of `queries.DERIVED` (and not since)."""
-    return bool(missing_derived(con, schema))
 
 
 def missing_derived(con: Reader, schema: str) -> tuple[str, ...]:
