@@ -111,6 +111,37 @@ def categories(version: str) -> list[str]:
 
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=512)
+def tally(
+    version: str, by: metrics.AreaLevel, filters: metrics.Filters, as_of: datetime | None
+) -> pd.DataFrame:
+    """The count behind a view's summary, totals and coverage (`metrics.tally`)."""
+    return _query(metrics.tally, by=by, filters=filters, as_of=as_of)
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=256)
+def judged_counts(
+    version: str, by: metrics.AreaLevel, filters: metrics.Filters, as_of: datetime
+) -> pd.DataFrame:
+    return _query(
+        metrics.judged_counts, by=by, filters=filters, as_of=as_of, targets=targets_in_force()[0]
+    )
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=512)
+def finish_medians(
+    version: str, by: metrics.AreaLevel | None, filters: metrics.Filters
+) -> dict[str, float]:
+    return _query(metrics.finish_medians, by=by, filters=filters)
+
+
+def _plain_tally(version: str, filters: metrics.Filters) -> pd.DataFrame:
+    """The tally the totals and the coverage of `filters` sum: the one the same view's area
+    summary reads (a district's by subdistrict, the city's by district)."""
+    by: metrics.AreaLevel = "subdistrict" if filters.district else "district"
+    return tally(version, by, filters, as_of(version))
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=512)
 def summary(
     version: str,
     by: metrics.AreaLevel,
@@ -120,17 +151,15 @@ def summary(
 ) -> pd.DataFrame:
     """Per-area figures; the targets' columns (`metrics.JUDGED_COLUMNS`) only when `judged`."""
     geo = geography()
-    layer = geo.districts if by == "district" else geo.subdistricts
-    population = geo.population if by == "district" else None
-    return _query(
-        metrics.area_summary,
+    counted = tally(version, by, filters, as_of)
+    return metrics.summarise(
+        counted,
+        finish_medians(version, by, filters) if counted["timed"].any() else {},
+        judged_counts(version, by, filters, as_of) if judged else None,
         by=by,
-        layer=layer,
-        population=population,
+        layer=geo.districts if by == "district" else geo.subdistricts,
+        population=geo.population if by == "district" else None,
         filters=filters,
-        as_of=as_of,
-        targets=targets_in_force()[0],
-        judged=judged,
     )
 
 
@@ -144,7 +173,9 @@ def open_per_10k(version: str, filters: metrics.Filters) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=512)
 def totals(version: str, filters: metrics.Filters) -> metrics.Totals:
-    return _query(metrics.totals, filters=filters)
+    counted = _plain_tally(version, filters)
+    median = finish_medians(version, None, filters) if counted["timed"].any() else {}
+    return metrics.totals_of(counted, median.get(""))
 
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=256)
@@ -238,7 +269,7 @@ def predictions_for(
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=256)
 def data_coverage(version: str, filters: metrics.Filters) -> Coverage:
-    return _query(metrics.data_coverage, filters=filters)
+    return metrics.coverage_of(_plain_tally(version, filters))
 
 
 def area_names(lang: str) -> dict[str, str]:

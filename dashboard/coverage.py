@@ -3,16 +3,15 @@
 Every figure that rests on an optional field asks `Coverage` before it is drawn. With no
 ticket carrying the field, the figure says "not available in this data" and why (never a
 zero, a blank or a dash); with some, it says on what share of tickets it rests. Pure: the
-query runs on any store connection, the messages come from i18n.
+counts come from `metrics.data_coverage` (a sum over `metrics.tally`), the messages from i18n.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
-from dashboard import i18n, queries
-from dashboard.store import Reader
+from dashboard import i18n
 
 Field = Literal["finish_time", "star", "after_photo", "reopen_count", "location", "category"]
 FIELDS: tuple[Field, ...] = (
@@ -80,9 +79,3 @@ class Coverage:
     def note(self, field: Field, lang: str) -> str:
         """The one line a figure shows under it: not available, partial, or nothing."""
         return self.rests_on(field, lang) if self.supports(field) else self.unavailable(field, lang)
-
-
-def coverage(con: Reader, *, where: str = "TRUE", params: list[Any] | None = None) -> Coverage:
-    """Count what the (filtered) tickets carry."""
-    row = con.execute(queries.coverage(where), params or []).fetchall()[0]
-    return Coverage(*(int(value or 0) for value in row))

@@ -16,11 +16,11 @@ import pandas as pd
 
 from dashboard import queries
 from dashboard.boundaries import AreaLayer
-from dashboard.coverage import Coverage, coverage
+from dashboard.coverage import Coverage
 from dashboard.store import Reader
 from dashboard.targets import Targets
 from dashboard.targets import load as load_targets
-from dashboard.vocab import BANGKOK_TZ, UNSPECIFIED
+from dashboard.vocab import BANGKOK_TZ, FINISHED, UNSPECIFIED
 
 BANGKOK = BANGKOK_TZ
 AreaLevel = Literal["district", "subdistrict"]
@@ -120,6 +120,117 @@ def store_as_of(con: Reader) -> datetime | None:
     return value if isinstance(value, datetime) else None
 
 
+def tally(con: Reader, *, by: AreaLevel, filters: Filters, as_of: datetime | None) -> pd.DataFrame:
+    """The filtered tickets counted per area and per combination of what the figures ask of
+    a ticket (`queries.tally`): the one count behind `area_summary`, `totals` and
+    `data_coverage`, so a page showing all three scans its tickets once. `as_of` None
+    leaves the open-age buckets out (`age` -1)."""
+    where, params = filters.where()
+    sql = queries.tally(
+        code_column=_code_column(by),
+        where=where,
+        no_location_code=NO_LOCATION_CODE,
+        aged=as_of is not None,
+    )
+    edges = queries.age_edges(as_of) if as_of is not None else []
+    return con.execute(sql, [*edges, *params]).df()
+
+
+def judged_counts(
+    con: Reader, *, by: AreaLevel, filters: Filters, as_of: datetime, targets: Targets | None
+) -> pd.DataFrame:
+    """Per area code: `overdue` and `on_time` against `targets` (default: those in force)."""
+    targets = targets or load_targets()
+    where, params = filters.where()
+    sql = queries.judged(
+        code_column=_code_column(by),
+        where=where,
+        no_location_code=NO_LOCATION_CODE,
+        target=queries.target_days(targets.sql_groups(), targets.default_days),
+    )
+    return con.execute(sql, [as_of, *targets.sql_params(), *params]).df()
+
+
+def _code_column(by: AreaLevel) -> str:
+    return "district_code" if by == "district" else "subdistrict_code"
+
+
+def finish_medians(con: Reader, *, by: AreaLevel | None, filters: Filters) -> dict[str, float]:
+    """Median days to finish per area code (`by` None: the one city-wide value, code ''),
+    over the filtered tickets with a finish time; an area without any is left out."""
+    code_column = (
+        None if by is None else "district_code" if by == "district" else "subdistrict_code"
+    )
+    where, params = filters.where()
+    sql = queries.finish_medians(
+        code_column=code_column, where=where, no_location_code=NO_LOCATION_CODE
+    )
+    return {str(code): float(value) for code, value in con.execute(sql, params).fetchall()}
+
+
+def _counted(tally: pd.DataFrame) -> pd.DataFrame:
+    """Per area code: every count the summary, the totals and the coverage take from a tally."""
+    n = tally["tickets"].astype("int64")
+    age = tally["age"]
+    state = tally["state"]
+    counts = {
+        "total": n,
+        "open": n.where(tally["is_open"], 0),
+        "finished": n.where(state == FINISHED, 0),
+        "irrelevant": n.where(state == "irrelevant", 0),
+        "unknown": n.where(state == "unknown", 0),
+        **{
+            name: n.where(age == index, 0)
+            for index, (name, _low, _high) in enumerate(queries.AGE_BUCKETS)
+        },
+        "open_age_over_90": n.where(age == len(queries.AGE_BUCKETS), 0),
+        "reopened": n.where(tally["reopened"] == 1, 0),
+        "reopen_known": n.where(tally["reopened"] >= 0, 0),
+        "timed": n.where(tally["timed"], 0),
+        "finished_after_photo": n.where((state == FINISHED) & tally["after_photo"], 0),
+        "located": n.where(tally["located"], 0),
+        "typed": n.where(tally["typed"], 0),
+        "stars": tally["stars"].astype("int64"),
+        "star_sum": tally["star_sum"].astype("float64"),
+    }
+    frame = pd.DataFrame(counts, index=tally.index)
+    return frame.groupby(tally["code"].astype(str)).sum()
+
+
+def summarise(
+    tally: pd.DataFrame,
+    medians: dict[str, float],
+    judged: pd.DataFrame | None,
+    *,
+    by: AreaLevel,
+    layer: AreaLayer,
+    population: dict[str, int] | None,
+    filters: Filters,
+) -> pd.DataFrame:
+    """`area_summary`'s frame from a tally (by the same areas and filters, with ages), the
+    areas' median days to finish (`finish_medians`) and their `judged_counts` (None leaves
+    the `JUDGED_COLUMNS` out, as NaN)."""
+    counted = _counted(tally)
+    counted["median_days_to_finish"] = pd.Series(medians, dtype="float64")
+    counted["mean_star"] = (counted["star_sum"] / counted["stars"]).where(counted["stars"] > 0)
+    if judged is not None:
+        counted = counted.join(judged.set_index("code")[["overdue", "on_time"]])
+    frame = _every_area(layer, by, filters).join(counted, on="code")
+    count_columns = [
+        c
+        for c in SUMMARY_COLUMNS
+        if c not in _NOT_COUNTS and (judged is not None or c not in JUDGED_COLUMNS)
+    ]
+    frame[count_columns] = frame[count_columns].fillna(0).astype("int64")
+    if judged is None:
+        frame[list(JUDGED_COLUMNS)] = float("nan")
+    frame["open_share"] = (frame["open"] / frame["total"]).where(frame["total"] > 0)
+    frame["open_per_10k"] = _per_10k(frame, population if by == "district" else None)
+    frame["open_over_30"] = frame["open_age_31_90"] + frame["open_age_over_90"]
+    frame["on_time_share"] = (frame["on_time"] / frame["timed"]).where(frame["timed"] > 0)
+    return frame[list(SUMMARY_COLUMNS)]
+
+
 def area_summary(
     con: Reader,
     *,
@@ -138,29 +249,14 @@ def area_summary(
     `judged=False` leaves the `JUDGED_COLUMNS` out (NaN): a view that shows none of them
     does not pay for the targets' category overlaps (most of the query at 10M tickets).
     """
-    targets = targets or load_targets()
-    code_column = "district_code" if by == "district" else "subdistrict_code"
-    where, params = filters.where()
-    sql = queries.area_summary(
-        code_column=code_column,
-        where=where,
-        no_location_code=NO_LOCATION_CODE,
-        target=queries.target_days(targets.sql_groups(), targets.default_days) if judged else None,
+    tallied = tally(con, by=by, filters=filters, as_of=as_of)
+    medians = finish_medians(con, by=by, filters=filters) if tallied["timed"].any() else {}
+    counts = (
+        judged_counts(con, by=by, filters=filters, as_of=as_of, targets=targets) if judged else None
     )
-    target_params = targets.sql_params() if judged else []
-    counted = con.execute(sql, [*queries.age_edges(as_of), as_of, *target_params, *params]).df()
-    frame = _every_area(layer, by, filters).join(counted.set_index("code"), on="code")
-    count_columns = [
-        c for c in SUMMARY_COLUMNS if c not in _NOT_COUNTS and (judged or c not in JUDGED_COLUMNS)
-    ]
-    frame[count_columns] = frame[count_columns].fillna(0).astype("int64")
-    if not judged:
-        frame[list(JUDGED_COLUMNS)] = float("nan")
-    frame["open_share"] = (frame["open"] / frame["total"]).where(frame["total"] > 0)
-    frame["open_per_10k"] = _per_10k(frame, population if by == "district" else None)
-    frame["open_over_30"] = frame["open_age_31_90"] + frame["open_age_over_90"]
-    frame["on_time_share"] = (frame["on_time"] / frame["timed"]).where(frame["timed"] > 0)
-    return frame[list(SUMMARY_COLUMNS)]
+    return summarise(
+        tallied, medians, counts, by=by, layer=layer, population=population, filters=filters
+    )
 
 
 def open_per_10k(
@@ -244,12 +340,24 @@ class Totals:
         return self.finished / self.total if self.total else None
 
 
+def totals_of(tally: pd.DataFrame, median_days_to_finish: float | None) -> Totals:
+    """Headline counts from a tally of the filtered tickets (by any area) and their median
+    days to finish (`finish_medians(by=None)`; None when no ticket has a finish time)."""
+    counted = _counted(tally).sum()
+    return Totals(
+        int(counted["total"]),
+        int(counted["open"]),
+        int(counted["finished"]),
+        int(counted["total"] - counted["located"]),
+        median_days_to_finish,
+    )
+
+
 def totals(con: Reader, *, filters: Filters) -> Totals:
     """Return headline counts for the filtered tickets."""
-    where, params = filters.where()
-    row = con.execute(queries.totals(where), params).fetchall()[0]
-    median = None if row[4] is None else float(row[4])
-    return Totals(int(row[0]), int(row[1]), int(row[2]), int(row[3]), median)
+    counted = tally(con, by="district", filters=filters, as_of=None)
+    median = finish_medians(con, by=None, filters=filters) if counted["timed"].any() else {}
+    return totals_of(counted, median.get(""))
 
 
 def known_categories(con: Reader) -> list[str]:
@@ -385,10 +493,24 @@ def replace_filters(filters: Filters, **changes: Any) -> Filters:
 PointOrder = Literal["oldest", "newest"]
 
 
+def coverage_of(tally: pd.DataFrame) -> Coverage:
+    """What the tallied tickets carry (a tally of the filtered tickets, by any area)."""
+    counted = _counted(tally).sum()
+    return Coverage(
+        tickets=int(counted["total"]),
+        finished=int(counted["finished"]),
+        finish_time=int(counted["timed"]),
+        star=int(counted["stars"]),
+        after_photo=int(counted["finished_after_photo"]),
+        reopen_count=int(counted["reopen_known"]),
+        location=int(counted["located"]),
+        category=int(counted["typed"]),
+    )
+
+
 def data_coverage(con: Reader, *, filters: Filters) -> Coverage:
     """What the filtered tickets carry (finish times, stars, after-photos, …)."""
-    where, params = filters.where()
-    return coverage(con, where=where, params=params)
+    return coverage_of(tally(con, by="district", filters=filters, as_of=None))
 
 
 def open_by_cell(con: Reader, *, filters: Filters, resolution: int) -> pd.DataFrame:

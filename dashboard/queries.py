@@ -186,78 +186,88 @@ def target_days(groups: Sequence[tuple[int, int]], default: int) -> str:
     return f"(CASE {branches} ELSE {int(default)} END)" if branches else f"({int(default)})"
 
 
-def area_summary(
-    *, code_column: str, where: str, no_location_code: str, target: str | None = "(30)"
-) -> str:
-    """One row per area code: counts by state, median days to finish, open-age buckets,
-    overdue and finished-within-target counts (`target`: `target_days(...)`; None leaves
-    them out, as NULL: the target's list overlaps are most of the query's cost).
+def area_code(code_column: str | None, no_location_code: str) -> str:
+    """A ticket's area for the per-area counts: `code_column`'s value, `no_location_code`
+    for an unlocated ticket or a located one without it; '' for every ticket with no
+    `code_column` (city- or view-wide figures)."""
+    if not code_column:
+        return "''"
+    return (
+        f"CASE WHEN {code_column} IS NULL OR NOT {LOCATED} THEN '{no_location_code}' "
+        f"ELSE {code_column} END"
+    )
 
-    Parameters: the age edges (`age_edges`), the as-of instant, the target's, then the
-    filter's.
+
+def tally(*, code_column: str | None, where: str, no_location_code: str, aged: bool) -> str:
+    """The filtered tickets counted once per area (`area_code`) and per combination of what
+    a figure asks of a ticket: its state, whether it is open, located, typed, timed, has an
+    after-photo, was reopened (-1: not recorded) and its open-age bucket (`aged`; -1: not
+    open, or reported after the as-of instant). Every count of the area summary, the totals
+    and the coverage is a sum over these rows (`metrics.tally`): one scan instead of
+    three, and at 10M tickets grouping by a few flags costs less than one filtered count
+    per figure (0.45 s against 0.37 + 0.24 + 0.06 s for the same counts).
+
+    Parameters: the age edges (`age_edges`) when `aged`, then the filter's.
     """
-    judged = (
-        f"""count(*) FILTER (WHERE {OPEN} AND age_days > target_days) AS overdue,
-        count(*) FILTER (WHERE {HAS_FINISH_TIME}) AS timed,
-        count(*) FILTER (WHERE {HAS_FINISH_TIME} AND {FINISH_HOURS} <= target_days * 24)
-            AS on_time"""
-        if target is not None
-        else "NULL::BIGINT AS overdue, NULL::BIGINT AS timed, NULL::BIGINT AS on_time"
+    edges = " ".join(
+        f"WHEN reported_at > ?::TIMESTAMPTZ THEN {i}" for i in range(-1, len(AGE_BUCKETS))
     )
-    target_column = f", {target} AS target_days" if target is not None else ""
-    buckets = ",\n".join(
-        f"count(*) FILTER (WHERE {OPEN} AND reported_at <= ?::TIMESTAMPTZ "
-        f"AND reported_at > ?::TIMESTAMPTZ) AS {name}"
-        for name, _low, _high in AGE_BUCKETS
-    )
+    age = f"CASE WHEN NOT {OPEN} THEN -1 {edges} ELSE {len(AGE_BUCKETS)} END" if aged else "-1"
     return f"""
-    SELECT
-        CASE WHEN {code_column} IS NULL OR NOT {LOCATED} THEN '{no_location_code}'
-             ELSE {code_column} END AS code,
-        count(*) AS total,
-        count(*) FILTER (WHERE {OPEN}) AS open,
-        count(*) FILTER (WHERE state = '{FINISHED}') AS finished,
-        count(*) FILTER (WHERE state = 'irrelevant') AS irrelevant,
-        count(*) FILTER (WHERE state = 'unknown') AS unknown,
-        {median(DAYS_TO_FINISH)} FILTER (WHERE {HAS_FINISH_TIME}) AS median_days_to_finish,
-        {buckets},
-        count(*) FILTER (WHERE {OPEN} AND reported_at <= ?::TIMESTAMPTZ) AS open_age_over_90,
-        count(*) FILTER (WHERE count_reopen > 0) AS reopened,
-        avg(star)::DOUBLE PRECISION AS mean_star,
-        {judged}
+    SELECT {area_code(code_column, no_location_code)} AS code, state, {OPEN} AS is_open,
+        {LOCATED} AS located, {TYPED} AS typed, {HAS_FINISH_TIME} AS timed,
+        {HAS_AFTER_PHOTO} AS after_photo,
+        CASE WHEN count_reopen IS NULL THEN -1 WHEN count_reopen > 0 THEN 1 ELSE 0 END
+            AS reopened,
+        {age} AS age,
+        count(*) AS tickets, count(star) AS stars,
+        coalesce(sum(star), 0)::DOUBLE PRECISION AS star_sum
+    FROM tickets WHERE {where}
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+    """
+
+
+def judged(*, code_column: str, where: str, no_location_code: str, target: str) -> str:
+    """Per area: the open tickets older than their target (`target`: `target_days(...)`)
+    and the finished ones finished within it. The targets' category overlaps are most of
+    the cost, so only a view that shows these pays for them.
+
+    Parameters: the as-of instant, the target's, then the filter's.
+    """
+    return f"""
+    SELECT {area_code(code_column, no_location_code)} AS code,
+        count(*) FILTER (WHERE {OPEN} AND age_days > target_days) AS overdue,
+        count(*) FILTER (WHERE {HAS_FINISH_TIME} AND {FINISH_HOURS} <= target_days * 24)
+            AS on_time
     FROM (
-        SELECT *, {AGE_DAYS} AS age_days{target_column} FROM tickets WHERE {where}
+        SELECT *, {AGE_DAYS} AS age_days, {target} AS target_days FROM tickets WHERE {where}
     ) AS aged
     GROUP BY 1
     """
 
 
+def finish_medians(*, code_column: str | None, where: str, no_location_code: str) -> str:
+    """The median days to finish per area (`area_code`), over the tickets with a finish
+    time. Parameters: the filter's."""
+    return f"""
+    SELECT {area_code(code_column, no_location_code)} AS code,
+        {median(DAYS_TO_FINISH)} AS median_days_to_finish
+    FROM tickets WHERE {where} AND {HAS_FINISH_TIME} GROUP BY 1
+    """
+
+
 AGE_BUCKETS = (("open_age_0_7", 0, 7), ("open_age_8_30", 8, 30), ("open_age_31_90", 31, 90))
-OVER_90 = 91
-"""The first whole day of `open_age_over_90`."""
 
 
 def age_edges(as_of: datetime) -> list[datetime]:
-    """The report instants bounding `area_summary`'s open-age buckets, its first parameters.
+    """The report instants bounding `tally`'s open-age buckets, its first parameters: the
+    as-of instant (a later report has no age yet), then each bucket's oldest edge.
 
     A ticket is `age` whole days old (`AGE_DAYS`) when it was reported after as_of − (age + 1)
     days and at or before as_of − age days. Comparing the stored instant with these is
     exact, and at 10M tickets 0.25 s faster than working out every ticket's age.
     """
-    edges: list[datetime] = []
-    for _name, low, high in AGE_BUCKETS:
-        edges += [as_of - timedelta(days=low), as_of - timedelta(days=high + 1)]
-    return [*edges, as_of - timedelta(days=OVER_90)]
-
-
-def totals(where: str) -> str:
-    return f"""
-    SELECT count(*), count(*) FILTER (WHERE {OPEN}),
-           count(*) FILTER (WHERE state = '{FINISHED}'),
-           count(*) FILTER (WHERE NOT {LOCATED}),
-           {median(DAYS_TO_FINISH)} FILTER (WHERE {HAS_FINISH_TIME})
-    FROM tickets WHERE {where}
-    """
+    return [as_of, *(as_of - timedelta(days=high + 1) for _name, _low, high in AGE_BUCKETS)]
 
 
 def weekly(where: str) -> str:
@@ -374,23 +384,6 @@ def open_by_cell(where: str, resolution: int, dialect: Dialect = DUCKDB) -> str:
     SELECT {h3_parent(resolution, dialect)} AS cell, count(*) AS open
     FROM tickets WHERE {where} AND {OPEN} AND h3_r9 IS NOT NULL
     GROUP BY 1 ORDER BY 1
-    """
-
-
-def coverage(where: str) -> str:
-    """How many tickets carry each optional field (see `coverage.Coverage`)."""
-    return f"""
-    SELECT
-        count(*) AS tickets,
-        count(*) FILTER (WHERE state = '{FINISHED}') AS finished,
-        count(*) FILTER (WHERE {HAS_FINISH_TIME}) AS finish_time,
-        count(star) AS star,
-        count(*) FILTER (WHERE state = '{FINISHED}' AND {HAS_AFTER_PHOTO})
-            AS after_photo,
-        count(count_reopen) AS reopen_count,
-        count(*) FILTER (WHERE {LOCATED}) AS location,
-        count(*) FILTER (WHERE {TYPED}) AS category
-    FROM tickets WHERE {where}
     """
 
 

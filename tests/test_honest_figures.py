@@ -21,7 +21,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import assets, exports, hotspots, launcher, lod, maps, metrics
-from dashboard.coverage import coverage
 from dashboard.ingest import ingest_files
 from tests.apptest import open_page, plain, serving
 from tests.fixtures import ticket, write_csv
@@ -95,9 +94,9 @@ def texts(at: AppTest) -> list[str]:
 
 def test_coverage_counts_what_the_tickets_carry(no_finish: Path, with_finish: Path) -> None:
     with duckdb.connect(str(no_finish), read_only=True) as con:
-        none = coverage(con)
+        none = metrics.data_coverage(con, filters=metrics.Filters())
     with duckdb.connect(str(with_finish), read_only=True) as con:
-        some = coverage(con)
+        some = metrics.data_coverage(con, filters=metrics.Filters())
     assert (none.tickets, none.finished, none.finish_time, none.star, none.after_photo) == (
         7,
         3,

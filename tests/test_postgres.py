@@ -219,7 +219,16 @@ def test_the_district_pages_queries_can_use_the_district_index(
         plan = "\n".join(
             row[0]
             for row in con.execute(
-                "EXPLAIN " + pgstore.to_pyformat(queries.totals(where)), params
+                "EXPLAIN "
+                + pgstore.to_pyformat(
+                    queries.tally(
+                        code_column="subdistrict_code",
+                        where=where,
+                        no_location_code="none",
+                        aged=False,
+                    )
+                ),
+                params,
             ).fetchall()
         )
     assert "tickets_district" in plan, plan
