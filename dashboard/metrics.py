@@ -168,33 +168,55 @@ def finish_medians(con: Reader, *, by: AreaLevel | None, filters: Filters) -> di
     return {str(code): float(value) for code, value in con.execute(sql, params).fetchall()}
 
 
-def _counted(tally: pd.DataFrame) -> pd.DataFrame:
-    """Per area code: every count the summary, the totals and the coverage take from a tally."""
-    n = tally["tickets"].astype("int64")
-    age = tally["age"]
-    state = tally["state"]
-    counts = {
+def _tickets_counted(tally: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Per tally row: how many of its tickets each count of the summary, the totals and the
+    coverage takes (numpy, not pandas: a page sums a tally up to three times per run)."""
+    n = tally["tickets"].to_numpy("int64")
+    state = tally["state"].astype(str).to_numpy()
+    age = tally["age"].to_numpy("int64")
+    reopened = tally["reopened"].to_numpy("int64")
+
+    def flag(name: str) -> np.ndarray:
+        return tally[name].to_numpy(bool)
+
+    finished = state == FINISHED
+    return {
         "total": n,
-        "open": n.where(tally["is_open"], 0),
-        "finished": n.where(state == FINISHED, 0),
-        "irrelevant": n.where(state == "irrelevant", 0),
-        "unknown": n.where(state == "unknown", 0),
+        "open": n * flag("is_open"),
+        "finished": n * finished,
+        "irrelevant": n * (state == "irrelevant"),
+        "unknown": n * (state == "unknown"),
         **{
-            name: n.where(age == index, 0)
+            name: n * (age == index)
             for index, (name, _low, _high) in enumerate(queries.AGE_BUCKETS)
         },
-        "open_age_over_90": n.where(age == len(queries.AGE_BUCKETS), 0),
-        "reopened": n.where(tally["reopened"] == 1, 0),
-        "reopen_known": n.where(tally["reopened"] >= 0, 0),
-        "timed": n.where(tally["timed"], 0),
-        "finished_after_photo": n.where((state == FINISHED) & tally["after_photo"], 0),
-        "located": n.where(tally["located"], 0),
-        "typed": n.where(tally["typed"], 0),
-        "stars": tally["stars"].astype("int64"),
-        "star_sum": tally["star_sum"].astype("float64"),
+        "open_age_over_90": n * (age == len(queries.AGE_BUCKETS)),
+        "reopened": n * (reopened == 1),
+        "reopen_known": n * (reopened >= 0),
+        "timed": n * flag("timed"),
+        "finished_after_photo": n * (finished & flag("after_photo")),
+        "located": n * flag("located"),
+        "typed": n * flag("typed"),
+        "stars": tally["stars"].to_numpy("int64"),
+        "star_sum": tally["star_sum"].to_numpy("float64"),
     }
-    frame = pd.DataFrame(counts, index=tally.index)
-    return frame.groupby(tally["code"].astype(str)).sum()
+
+
+def _counted(tally: pd.DataFrame) -> pd.DataFrame:
+    """Per area code: every count the summary takes from a tally."""
+    codes, row_code = np.unique(tally["code"].astype(str).to_numpy(), return_inverse=True)
+    return pd.DataFrame(
+        {
+            name: np.bincount(row_code, weights=values, minlength=len(codes)).astype(values.dtype)
+            for name, values in _tickets_counted(tally).items()
+        },
+        index=pd.Index(codes, name="code"),
+    )
+
+
+def _summed(tally: pd.DataFrame) -> dict[str, int]:
+    """Every count the totals and the coverage take from a tally, over all of it."""
+    return {name: int(values.sum()) for name, values in _tickets_counted(tally).items()}
 
 
 def summarise(
@@ -343,7 +365,7 @@ class Totals:
 def totals_of(tally: pd.DataFrame, median_days_to_finish: float | None) -> Totals:
     """Headline counts from a tally of the filtered tickets (by any area) and their median
     days to finish (`finish_medians(by=None)`; None when no ticket has a finish time)."""
-    counted = _counted(tally).sum()
+    counted = _summed(tally)
     return Totals(
         int(counted["total"]),
         int(counted["open"]),
@@ -495,7 +517,7 @@ PointOrder = Literal["oldest", "newest"]
 
 def coverage_of(tally: pd.DataFrame) -> Coverage:
     """What the tallied tickets carry (a tally of the filtered tickets, by any area)."""
-    counted = _counted(tally).sum()
+    counted = _summed(tally)
     return Coverage(
         tickets=int(counted["total"]),
         finished=int(counted["finished"]),
