@@ -158,12 +158,11 @@ def _code_column(by: AreaLevel) -> str:
 def finish_medians(con: Reader, *, by: AreaLevel | None, filters: Filters) -> dict[str, float]:
     """Median days to finish per area code (`by` None: the one city-wide value, code ''),
     over the filtered tickets with a finish time; an area without any is left out."""
-    code_column = (
-        None if by is None else "district_code" if by == "district" else "subdistrict_code"
-    )
     where, params = filters.where()
     sql = queries.finish_medians(
-        code_column=code_column, where=where, no_location_code=NO_LOCATION_CODE
+        code_column=None if by is None else _code_column(by),
+        where=where,
+        no_location_code=NO_LOCATION_CODE,
     )
     return {str(code): float(value) for code, value in con.execute(sql, params).fetchall()}
 
