@@ -33,6 +33,21 @@ class LayerChart(_Unchecked, alt.LayerChart):  # type: ignore[misc]
     """`alt.LayerChart`, spec'd without the schema check."""
 
 
+def date_axis(dates: pd.Series, lang: str) -> alt.Axis:
+    """A time axis in the page's language: days ("12 May") over a short span, where month
+    ticks would leave the axis without a label, else months ("May 2022")."""
+    months = list(i18n.months(lang))
+    span = (pd.Timestamp(dates.max()) - pd.Timestamp(dates.min())).days if len(dates) else 0
+    if span <= 62:
+        return alt.Axis(
+            labelExpr=f"date(datum.value) + ' ' + {months}[month(datum.value)]",
+            tickCount={"interval": "day", "step": max(1, span // 8)},
+        )
+    return alt.Axis(
+        labelExpr=f"{months}[month(datum.value)] + ' ' + year(datum.value)", tickCount="month"
+    )
+
+
 def weekly_lines(weekly: pd.DataFrame, *, series: dict[str, str], lang: str) -> Chart:
     """One line per column named in `series` (column → label), by week, Thai or English dates."""
     frame = weekly.copy()
@@ -41,17 +56,11 @@ def weekly_lines(weekly: pd.DataFrame, *, series: dict[str, str], lang: str) -> 
         id_vars=["week", "week_label"], value_vars=list(series), var_name="series", value_name="n"
     )
     long["series"] = long["series"].map(series)
-    months = list(i18n.months(lang))
-    month_expr = f"{months}[month(datum.value)] + ' ' + year(datum.value)"
     return (
         Chart(long)
         .mark_line(point=True)
         .encode(
-            x=alt.X(
-                "week:T",
-                title=i18n.t("week", lang),
-                axis=alt.Axis(labelExpr=month_expr, tickCount="month"),
-            ),
+            x=alt.X("week:T", title=i18n.t("week", lang), axis=date_axis(frame["week"], lang)),
             y=alt.Y("n:Q", title=i18n.t("tickets", lang)),
             color=alt.Color("series:N", title=None),
             tooltip=[
@@ -73,19 +82,7 @@ def backlog_lines(history: pd.DataFrame, *, lang: str) -> LayerChart:
         i18n.t("kind_backfilled" if b else "kind_recorded", lang) for b in frame["backfilled"]
     ]
     frame = frame.drop(columns=["state"])  # the codes: the chart shows `series`, translated
-    months = list(i18n.months(lang))
-    span = (frame["as_of"].max() - frame["as_of"].min()).days if len(frame) else 0
-    if span <= 62:  # a short history: label days ("12 May"), not months
-        axis = alt.Axis(
-            labelExpr=f"date(datum.value) + ' ' + {months}[month(datum.value)]",
-            tickCount={"interval": "day", "step": max(1, span // 8)},
-        )
-    else:
-        axis = alt.Axis(
-            labelExpr=f"{months}[month(datum.value)] + ' ' + year(datum.value)",
-            tickCount="month",
-        )
-    x = alt.X("as_of:T", title=i18n.t("snapshot_day", lang), axis=axis)
+    x = alt.X("as_of:T", title=i18n.t("snapshot_day", lang), axis=date_axis(frame["as_of"], lang))
     y = alt.Y("tickets:Q", title=i18n.t("tickets", lang))
     color = alt.Color("series:N", title=i18n.t("state", lang))
     base = Chart(frame)

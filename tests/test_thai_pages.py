@@ -196,3 +196,27 @@ def test_every_chart_a_page_sends_is_a_valid_vega_lite_spec(store: Path) -> None
 
 def test_the_checker_catches_an_english_word() -> None:
     assert english_words(["ภาพรวมเมือง", "Finished share", "H3 Gi*"]) == {"Finished", "share"}
+
+
+@pytest.mark.parametrize(
+    ("weeks", "interval"), [(1, "day"), (6, "day"), (30, "month")], ids=["1", "6", "30"]
+)
+def test_a_weekly_chart_labels_its_axis_by_day_over_a_few_weeks_and_by_month_over_many(
+    weeks: int, interval: str
+) -> None:
+    """Month ticks over one week leave the axis with no label at all (seen on the dump
+    sample: two days of tickets)."""
+    weekly = pd.DataFrame(
+        {
+            "week": pd.date_range("2023-05-08", periods=weeks, freq="7D"),
+            "opened": range(weeks),
+            "finished": range(weeks),
+        }
+    )
+    spec = charts.weekly_lines(
+        weekly, series={"opened": "แจ้งใหม่", "finished": "เสร็จสิ้น"}, lang="th"
+    ).to_dict()
+    axis = spec["encoding"]["x"]["axis"]
+    ticks = axis["tickCount"]
+    assert (ticks["interval"] if isinstance(ticks, dict) else ticks) == interval
+    assert "พ.ค." in axis["labelExpr"] and "May" not in axis["labelExpr"]
