@@ -154,7 +154,7 @@ def summary(
     counted = tally(version, by, filters, as_of)
     return metrics.summarise(
         counted,
-        finish_medians(version, by, filters) if counted["timed"].any() else {},
+        finish_medians(version, by, filters) if metrics.has_finish_times(counted) else {},
         judged_counts(version, by, filters, as_of) if judged else None,
         by=by,
         layer=geo.districts if by == "district" else geo.subdistricts,
@@ -174,7 +174,7 @@ def open_per_10k(version: str, filters: metrics.Filters) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=512)
 def totals(version: str, filters: metrics.Filters) -> metrics.Totals:
     counted = _plain_tally(version, filters)
-    median = finish_medians(version, None, filters) if counted["timed"].any() else {}
+    median = finish_medians(version, None, filters) if metrics.has_finish_times(counted) else {}
     return metrics.totals_of(counted, median.get(""))
 
 

@@ -167,6 +167,12 @@ def finish_medians(con: Reader, *, by: AreaLevel | None, filters: Filters) -> di
     return {str(code): float(value) for code, value in con.execute(sql, params).fetchall()}
 
 
+def has_finish_times(tally: pd.DataFrame) -> bool:
+    """True when a tallied ticket has a finish time: only then is a median of days to
+    finish asked of the store (`finish_medians`)."""
+    return bool(tally["timed"].any())
+
+
 def _tickets_counted(tally: pd.DataFrame) -> dict[str, np.ndarray]:
     """Per tally row: how many of its tickets each count of the summary, the totals and the
     coverage takes (numpy, not pandas: a page sums a tally up to three times per run)."""
@@ -271,7 +277,7 @@ def area_summary(
     does not pay for the targets' category overlaps (most of the query at 10M tickets).
     """
     tallied = tally(con, by=by, filters=filters, as_of=as_of)
-    medians = finish_medians(con, by=by, filters=filters) if tallied["timed"].any() else {}
+    medians = finish_medians(con, by=by, filters=filters) if has_finish_times(tallied) else {}
     counts = (
         judged_counts(con, by=by, filters=filters, as_of=as_of, targets=targets) if judged else None
     )
@@ -377,7 +383,7 @@ def totals_of(tally: pd.DataFrame, median_days_to_finish: float | None) -> Total
 def totals(con: Reader, *, filters: Filters) -> Totals:
     """Return headline counts for the filtered tickets."""
     counted = tally(con, by="district", filters=filters, as_of=None)
-    median = finish_medians(con, by=None, filters=filters) if counted["timed"].any() else {}
+    median = finish_medians(con, by=None, filters=filters) if has_finish_times(counted) else {}
     return totals_of(counted, median.get(""))
 
 
