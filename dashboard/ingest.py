@@ -5,14 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import queue
 import tempfile
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import numpy as np
@@ -28,7 +30,11 @@ from dashboard.store import Reader
 Progress = Callable[[str, float], None]
 AfterWrite = Callable[[Reader, "Reconciliation"], None]
 """Run inside the ingest's transaction once the tickets are written (a sync's snapshot and log)."""
-INGEST_MEMORY_LIMIT = "600MB"
+INGEST_MEMORY_LIMIT = "400MB"
+"""DuckDB's cap while chunks are read, parsed and staged (the chunks in flight are Arrow's)."""
+WRITE_MEMORY_LIMIT = "1200MB"
+"""DuckDB's cap once staging is done, for the sorted insert into the store: the chunks are
+gone by then, and at 10M tickets the sort spilled under 600 MB (104 s against 59 s)."""
 
 
 @dataclass
@@ -188,6 +194,7 @@ def _ingest_into(
     # inside one, DuckDB keeps every scanned Arrow chunk alive until commit.
     staged, quarantined = _stage(con, sources, result, districts, subdistricts, report, chunk_rows)
     report("writing the store", 0.95)
+    con.execute(f"SET memory_limit = '{WRITE_MEMORY_LIMIT}'")
     con.execute("BEGIN TRANSACTION")
     try:
         _write(con, staged, quarantined, result)
@@ -224,14 +231,18 @@ def _stage(
     report: Progress,
     chunk_rows: int,
 ) -> tuple[int, pa.Table]:
-    """Parse and locate every chunk into the temp table `staged`; return its size and the quarantine."""
+    """Parse and locate every chunk into the temp table `staged`; return its size and the quarantine.
+
+    The next chunk is read from the file in a thread (`_ahead`) while this one is parsed,
+    located and staged.
+    """
     staged_rows = 0
     quarantined: list[pa.Table] = []
     for order, source in enumerate(sources):
         result.encodings[str(source.path)] = source.encoding
         bad_parts: list[pa.Table] = []
         window: Window | None = None
-        for raw in source.chunks(rows=chunk_rows):
+        for raw in _ahead(source.chunks(rows=chunk_rows)):
             if window is None:  # a file's era is decided on its first chunk, then kept
                 window = Window.now(buddhist=buddhist_columns(con, raw.table))
                 result.buddhist_era += [f"{source.path}: {c}" for c in sorted(window.buddhist)]
@@ -242,6 +253,7 @@ def _stage(
             result.rows_read += raw.records_read
             result.warnings += raw.warnings
             good, bad = _prepare(con, raw, order, districts, subdistricts, window)
+            del raw  # the raw text goes before the chunk is staged: one chunk less in memory
             good = good.append_column(
                 "row_pos", pa.array(np.arange(staged_rows, staged_rows + good.num_rows))
             )
@@ -253,11 +265,68 @@ def _stage(
                 con.from_arrow(good).insert_into("staged")
             staged_rows += good.num_rows
             bad_parts.append(bad)
-            del raw, good
+            del good
         located = _with_physical_lines(source, pa.concat_tables(bad_parts))
         result.warnings += _unclosed_quote_warnings(source, located)
         quarantined.append(located)
     return staged_rows, pa.concat_tables(quarantined)
+
+
+_T = TypeVar("_T")
+AHEAD_POLL_SECONDS = 0.1
+
+
+def _ahead(items: Iterator[_T]) -> Iterator[_T]:
+    """Yield `items`, each produced in a thread of its own one item ahead of its use.
+
+    pyarrow's CSV reader works outside the GIL, so on two cores the next chunk is read
+    while DuckDB parses and stores this one (10M tickets: staging 84–101 s → 77–80 s).
+    Memory grows by the item in the queue and the one being made. An exception in the
+    producer is raised here, in order; leaving early stops the producer after its current
+    item.
+    """
+    slot: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def offer(entry: tuple[str, Any]) -> bool:
+        while not stop.is_set():
+            try:
+                slot.put(entry, timeout=AHEAD_POLL_SECONDS)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                offered = offer(("item", item))
+                del item  # held by the queue or the consumer now, not by this frame too
+                if not offered:
+                    return
+            offer(("end", None))
+        except BaseException as exc:  # handed over, raised by the consumer
+            offer(("error", exc))
+        finally:
+            close = getattr(items, "close", None)
+            if close is not None:
+                close()
+
+    worker = threading.Thread(target=produce, name="khetmap-ingest-stage", daemon=True)
+    worker.start()
+    try:
+        while True:
+            kind, value = slot.get()
+            if kind == "error":
+                raise value
+            if kind == "end":
+                return
+            held = [value]
+            del value  # so that the consumer's `del` frees the item
+            yield held.pop()
+    finally:
+        stop.set()
+        worker.join()
 
 
 def _unclosed_quote_warnings(source: RawSource, quarantined: pa.Table) -> list[str]:

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -8,9 +10,9 @@ import duckdb
 import pytest
 
 from dashboard import ingest as ingest_module
-from dashboard.errors import InputFileError, StoreError
+from dashboard.errors import InputFileError, StoreError, TruncatedFileError
 from dashboard.ingest import Reconciliation, ingest_files
-from tests.fixtures import ticket, write_csv
+from tests.fixtures import csv_text, ticket, write_csv
 
 
 def run(paths: list[Path], store: Path, data_dir: Path) -> Reconciliation:
@@ -239,8 +241,6 @@ def test_streaming_in_small_chunks_gives_the_same_result(tmp_path: Path, data_di
 
 
 def csv_row(row: dict[str, str]) -> str:
-    from tests.fixtures import csv_text
-
     return csv_text([row]).split("\n", 1)[1]
 
 
@@ -279,3 +279,47 @@ def test_readers_share_one_database_per_store_version_and_the_old_one_closes_aft
     not_a_store = store.at(tmp_path / "not.duckdb")
     with pytest.raises(StoreError, match="not a khetmap DuckDB store"), not_a_store.reader():
         pass
+
+
+def test_a_stage_run_ahead_in_a_thread_yields_its_items_in_order_then_raises_its_error() -> None:
+    def numbers() -> Iterator[int]:
+        yield from range(5)
+        raise InputFileError("cut short at record 6")
+
+    seen: list[int] = []
+    with pytest.raises(InputFileError, match="cut short at record 6"):
+        for number in ingest_module._ahead(numbers()):
+            seen.append(number)
+    assert seen == [0, 1, 2, 3, 4]
+
+
+def test_leaving_a_stage_run_ahead_early_stops_and_closes_its_producer() -> None:
+    produced: list[int] = []
+    closed = threading.Event()
+
+    def numbers() -> Iterator[int]:
+        try:
+            for number in range(1_000):
+                produced.append(number)
+                yield number
+        finally:
+            closed.set()
+
+    for number in ingest_module._ahead(numbers()):
+        if number == 2:
+            break
+    assert closed.is_set()
+    assert len(produced) <= 5  # one item ahead, at most one in hand: never the whole range
+
+
+def test_a_file_cut_short_after_many_chunks_stores_nothing(
+    tmp_path: Path, data_dir: Path, store_path: Path
+) -> None:
+    run([write_csv(tmp_path / "a.csv", [ticket("A")])], store_path, data_dir)
+    before = snapshot(store_path)
+    text = csv_text([ticket(f"T{i}") for i in range(7)])
+    path = tmp_path / "cut.csv"
+    path.write_text(text[: len(text) - 40], encoding="utf-8")  # inside the last record
+    with pytest.raises(TruncatedFileError, match="the file is truncated"):
+        ingest_files(paths=[path], store_path=store_path, data_dir=data_dir, chunk_rows=2)
+    assert snapshot(store_path) == before
