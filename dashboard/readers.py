@@ -411,13 +411,21 @@ def _text_encoding(source: RawSource) -> str:
 
 
 class _Numbering:
-    """Hands out record positions (first record = 1) to good rows, skipping broken ones."""
+    """Hands out record positions (first record = 1) to good rows, skipping broken ones.
+
+    pyarrow's reader parses blocks ahead of the batches it hands out, so a broken record
+    can be reported while an earlier chunk is assembled: every broken position is kept
+    until the numbering has passed it (a file over one 16 MiB block numbered every record
+    after such a one a place too low, and missed a last record cut short).
+    """
 
     def __init__(self) -> None:
         self.next = 1
+        self.broken: set[int] = set()
 
     def take(self, count: int, broken_positions: list[int]) -> NDArray[np.int64]:
-        skip = sorted(p for p in broken_positions if p >= self.next)
+        self.broken.update(broken_positions)
+        skip = sorted(p for p in self.broken if p >= self.next)
         positions = np.empty(count, dtype=np.int64)
         filled, candidate, skip_index = 0, self.next, 0
         while filled < count:
@@ -433,6 +441,7 @@ class _Numbering:
             candidate += 1
             skip_index += 1
         self.next = candidate
+        self.broken = {p for p in self.broken if p >= self.next}
         return positions
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from dashboard import readers
 from dashboard.errors import InputFileError
 from dashboard.readers import open_source, physical_lines, read_any
 from tests.fixtures import csv_text, ticket, write_csv
@@ -121,3 +122,26 @@ def test_truncated_gzip_is_reported(tmp_path: Path) -> None:
     path.write_bytes(data[: len(data) // 2])
     with pytest.raises(InputFileError, match=r"cut\.csv\.gz: .*download the file again"):
         read_any(path)
+
+
+@pytest.mark.parametrize("block", [1 << 10, 1 << 24], ids=["blocks of 1 KiB", "one block"])
+def test_records_after_a_broken_one_keep_their_numbers_however_many_parse_blocks_the_file_has(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: int
+) -> None:
+    # pyarrow parses blocks ahead of the batches it hands out: with many blocks the broken
+    # record is reported while an earlier chunk is numbered (every file over 16 MiB)
+    monkeypatch.setattr(readers, "BLOCK_BYTES", block)
+    first = csv_text([ticket(f"T{i}") for i in range(1, 6)])
+    rest = csv_text([ticket(f"T{i}") for i in range(7, 13)]).split("\n", 1)[1]
+    path = tmp_path / "many_blocks.csv"
+    path.write_text(first + "only,three,fields\n" + rest, encoding="utf-8")
+    chunks = list(open_source(path).chunks(rows=2))
+    if block == 1 << 10:
+        assert len(chunks) > 2
+    records = [r for chunk in chunks for r in chunk.table["source_record"].to_pylist()]
+    ids = [i for chunk in chunks for i in chunk.table["ticket_id"].to_pylist()]
+    assert dict(zip(ids, records, strict=True)) == {
+        f"T{i}": i for i in (*range(1, 6), *range(7, 13))
+    }
+    assert [b.line for chunk in chunks for b in chunk.broken] == [6]
+    assert sum(chunk.records_read for chunk in chunks) == 12
