@@ -9,8 +9,8 @@ import queue
 import tempfile
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Generator, Iterator, Sequence
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -242,30 +242,32 @@ def _stage(
         result.encodings[str(source.path)] = source.encoding
         bad_parts: list[pa.Table] = []
         window: Window | None = None
-        for raw in _ahead(source.chunks(rows=chunk_rows)):
-            if window is None:  # a file's era is decided on its first chunk, then kept
-                window = Window.now(buddhist=buddhist_columns(con, raw.table))
-                result.buddhist_era += [f"{source.path}: {c}" for c in sorted(window.buddhist)]
-            report(
-                f"reading {source.path.name} ({result.rows_read:,} rows)",
-                0.9 * order / len(sources),
-            )
-            result.rows_read += raw.records_read
-            result.warnings += raw.warnings
-            good, bad = _prepare(con, raw, order, districts, subdistricts, window)
-            del raw  # the raw text goes before the chunk is staged: one chunk less in memory
-            good = good.append_column(
-                "row_pos", pa.array(np.arange(staged_rows, staged_rows + good.num_rows))
-            )
-            if staged_rows == 0 and not _has_staging(con):
-                con.register("chunk", good)
-                con.execute("CREATE TEMP TABLE staged AS SELECT * FROM chunk")
-                con.unregister("chunk")
-            else:
-                con.from_arrow(good).insert_into("staged")
-            staged_rows += good.num_rows
-            bad_parts.append(bad)
-            del good
+        # closed on the way out, so a failed chunk stops the reader too
+        with closing(_ahead(source.chunks(rows=chunk_rows))) as chunks:
+            for raw in chunks:
+                if window is None:  # a file's era is decided on its first chunk, then kept
+                    window = Window.now(buddhist=buddhist_columns(con, raw.table))
+                    result.buddhist_era += [f"{source.path}: {c}" for c in sorted(window.buddhist)]
+                report(
+                    f"reading {source.path.name} ({result.rows_read:,} rows)",
+                    0.9 * order / len(sources),
+                )
+                result.rows_read += raw.records_read
+                result.warnings += raw.warnings
+                good, bad = _prepare(con, raw, order, districts, subdistricts, window)
+                del raw  # the raw text goes before the chunk is staged: one chunk less in memory
+                good = good.append_column(
+                    "row_pos", pa.array(np.arange(staged_rows, staged_rows + good.num_rows))
+                )
+                if staged_rows == 0 and not _has_staging(con):
+                    con.register("chunk", good)
+                    con.execute("CREATE TEMP TABLE staged AS SELECT * FROM chunk")
+                    con.unregister("chunk")
+                else:
+                    con.from_arrow(good).insert_into("staged")
+                staged_rows += good.num_rows
+                bad_parts.append(bad)
+                del good
         located = _with_physical_lines(source, pa.concat_tables(bad_parts))
         result.warnings += _unclosed_quote_warnings(source, located)
         quarantined.append(located)
@@ -276,7 +278,7 @@ _T = TypeVar("_T")
 AHEAD_POLL_SECONDS = 0.1
 
 
-def _ahead(items: Iterator[_T]) -> Iterator[_T]:
+def _ahead(items: Iterator[_T]) -> Generator[_T, None, None]:
     """Yield `items`, each produced in a thread of its own one item ahead of its use.
 
     pyarrow's CSV reader works outside the GIL, so on two cores the next chunk is read

@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from dashboard import ingest as ingest_module
+from dashboard import readers
 from dashboard.errors import InputFileError, StoreError, TruncatedFileError
 from dashboard.ingest import Reconciliation, ingest_files
 from tests.fixtures import csv_text, ticket, write_csv
@@ -313,8 +314,9 @@ def test_leaving_a_stage_run_ahead_early_stops_and_closes_its_producer() -> None
 
 
 def test_a_file_cut_short_after_many_chunks_stores_nothing(
-    tmp_path: Path, data_dir: Path, store_path: Path
+    tmp_path: Path, data_dir: Path, store_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(readers, "BLOCK_BYTES", 1 << 10)  # a few records per parse block
     run([write_csv(tmp_path / "a.csv", [ticket("A")])], store_path, data_dir)
     before = snapshot(store_path)
     text = csv_text([ticket(f"T{i}") for i in range(7)])
@@ -322,4 +324,28 @@ def test_a_file_cut_short_after_many_chunks_stores_nothing(
     path.write_text(text[: len(text) - 40], encoding="utf-8")  # inside the last record
     with pytest.raises(TruncatedFileError, match="the file is truncated"):
         ingest_files(paths=[path], store_path=store_path, data_dir=data_dir, chunk_rows=2)
+    assert snapshot(store_path) == before
+
+
+def test_a_chunk_that_fails_to_store_stops_the_reading_thread_and_leaves_the_store_as_it_was(
+    tmp_path: Path, data_dir: Path, store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run([write_csv(tmp_path / "a.csv", [ticket("A")])], store_path, data_dir)
+    before = snapshot(store_path)
+    path = write_csv(tmp_path / "many.csv", [ticket(f"T{i}") for i in range(9)])
+    prepare = ingest_module._prepare
+    calls: list[int] = []
+
+    def fail_on_the_second(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 2:
+            raise duckdb.ConversionException("disk went away")
+        return prepare(*args, **kwargs)
+
+    monkeypatch.setattr(ingest_module, "_prepare", fail_on_the_second)
+    monkeypatch.setattr(readers, "BLOCK_BYTES", 1 << 10)  # a few records per parse block
+    with pytest.raises(StoreError, match="rolled back"):
+        ingest_files(paths=[path], store_path=store_path, data_dir=data_dir, chunk_rows=2)
+    assert len(calls) == 2
+    assert not [t for t in threading.enumerate() if t.name == "khetmap-ingest-stage"]
     assert snapshot(store_path) == before
