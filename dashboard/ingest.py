@@ -282,7 +282,7 @@ def _ahead(items: Iterator[_T]) -> Generator[_T, None, None]:
     """Yield `items`, each produced in a thread of its own one item ahead of its use.
 
     pyarrow's CSV reader works outside the GIL, so on two cores the next chunk is read
-    while DuckDB parses and stores this one (10M tickets: staging 84–101 s → 77–80 s).
+    while DuckDB parses and stores this one (10M tickets: staging 84–101 s → 71–80 s).
     Memory grows by the item in the queue and the one being made. An exception in the
     producer is raised here, in order; leaving early stops the producer after its current
     item.

@@ -415,8 +415,9 @@ class _Numbering:
 
     pyarrow's reader parses blocks ahead of the batches it hands out, so a broken record
     can be reported while an earlier chunk is assembled: every broken position is kept
-    until the numbering has passed it (a file over one 16 MiB block numbered every record
-    after such a one a place too low, and missed a last record cut short).
+    until the numbering has passed it. (Before, in a file of more than one chunk, e.g.
+    600k records with a broken one at 270,001, every record after it was numbered one too
+    low, and a last record cut short could go unnoticed.)
     """
 
     def __init__(self) -> None:
