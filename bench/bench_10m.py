@@ -1,8 +1,11 @@
 """Every figure of the 1M → 10M scale targets (issue 14), in one run.
 
 1. Ingest 1M and 10M synthetic tickets (`khetmap synth --like traffy_sample.csv.gz --seed 1`),
-   each in a fresh process: seconds, peak memory (max RSS), store size. The 10M store is
-   the one measured next, so every figure below is of the store this run wrote.
+   each in a fresh process: seconds, CPU time (all threads) and what it allows on this
+   machine's cores at best, peak memory (max RSS), store size. The 10M store is the one
+   measured next, so every figure below is of the store this run wrote.
+   First, a reference: seconds to place 1M fixed points in districts, the same work on
+   every run, so a slow day shows as such.
 2. `bench_scale.py` on both stores: a filter change against a warm rerun per page (AppTest
    server time), bytes per map view at city, district and point zoom, the tickets page's
    search and the review's hotspots (rate and count), 10M ÷ 1M.
@@ -26,7 +29,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench_ingest import ingest_case, synthetic
+from bench_ingest import ingest_case, reference_seconds, synthetic
 
 from dashboard import config
 
@@ -54,10 +57,20 @@ def main() -> None:
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     real = config.data_dir() / config.DEFAULT_TRAFFY_FILE
-    print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}", flush=True)
+    cores = os.cpu_count() or 1
+    print(f"machine: {cores} cores; python {sys.version.split()[0]}", flush=True)
+    print(
+        f"reference: 1M points placed in districts in {reference_seconds():.2f} s "
+        f"(0.35 s in bench/README.md's ingest table, 2026-11-24: compare runs with this in view)",
+        flush=True,
+    )
 
     heading("1. ingest")
-    print(f"{'rows':>12}{'seconds':>9}{'peak MB':>9}{'store MB':>10}  target")
+    print(
+        f"{'rows':>12}{'seconds':>9}{'CPU s':>8}{'floor s':>9}{'peak MB':>9}{'store MB':>10}"
+        "  target"
+    )
+    print(f"(CPU s: user + system time of the ingest, all threads; floor: CPU s ÷ {cores} cores)")
     stores: list[str] = []
     for rows, label in SIZES:
         source = synthetic(rows, args.workdir, real)
@@ -74,8 +87,8 @@ def main() -> None:
         if not figures["ok"]:
             target += "  RECONCILIATION MISMATCH"
         print(
-            f"{int(figures['rows']):>12,}{figures['seconds']:>9.1f}{peak_mb:>9,.0f}"
-            f"{store_mb:>10,.0f}  {target}",
+            f"{int(figures['rows']):>12,}{figures['seconds']:>9.1f}{figures['cpu']:>8.0f}"
+            f"{figures['cpu'] / cores:>9.1f}{peak_mb:>9,.0f}{store_mb:>10,.0f}  {target}",
             flush=True,
         )
         stores.append(f"{label}={store}")

@@ -28,8 +28,9 @@ from dashboard.ingest import ingest_files
 start = time.perf_counter()
 result = ingest_files(paths=[Path(sys.argv[1])], store_path=Path(sys.argv[2]))
 seconds = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-print(json.dumps({"rows": result.rows_read, "seconds": seconds, "peak": peak,
+usage = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"rows": result.rows_read, "seconds": seconds, "peak": usage.ru_maxrss * 1024,
+                  "cpu": usage.ru_utime + usage.ru_stime,
                   "ok": result.accounted == result.rows_read}))
 """
 
@@ -56,8 +57,9 @@ frame = pd.DataFrame(points.drop(columns="geometry"))
 con.register("t", frame)
 con.execute("CREATE TABLE tickets AS SELECT * FROM t")
 seconds = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-print(json.dumps({"rows": len(df), "seconds": seconds, "peak": peak, "ok": True}))
+usage = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"rows": len(df), "seconds": seconds, "peak": usage.ru_maxrss * 1024,
+                  "cpu": usage.ru_utime + usage.ru_stime, "ok": True}))
 """
 
 
@@ -81,11 +83,24 @@ def ingest_case(source: Path, store: Path, *, naive: bool = False) -> dict[str, 
     return figures
 
 
+def _random_points(count: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(0)
+    return rng.uniform(100.33, 100.94, count), rng.uniform(13.49, 13.96, count)
+
+
+def reference_seconds(count: int = 1_000_000) -> float:
+    """Seconds to place `count` fixed random points in districts: the same work on every
+    run, so a run's figures can be set against how fast the machine was that day."""
+    districts = boundaries.load_districts()
+    lon, lat = _random_points(count)
+    start = time.perf_counter()
+    spatial.locate_points(lon=lon, lat=lat, layer=districts)
+    return time.perf_counter() - start
+
+
 def pip_case(count: int) -> tuple[float, float]:
     districts = boundaries.load_districts()
-    rng = np.random.default_rng(0)
-    lon = rng.uniform(100.33, 100.94, count)
-    lat = rng.uniform(13.49, 13.96, count)
+    lon, lat = _random_points(count)
     start = time.perf_counter()
     ours = spatial.locate_points(lon=lon, lat=lat, layer=districts)
     ours_seconds = time.perf_counter() - start
@@ -130,7 +145,8 @@ def synthetic(rows: int, workdir: Path, like: Path) -> Path:
 
 def line(label: str, f: dict[str, float], note: str) -> str:
     return (
-        f"{label:<34}{int(f['rows']):>10,}{f['seconds']:>9.2f}{f['rows'] / f['seconds']:>11,.0f}"
+        f"{label:<34}{int(f['rows']):>10,}{f['seconds']:>9.2f}{f['cpu']:>8.0f}"
+        f"{f['rows'] / f['seconds']:>11,.0f}"
         f"{f['peak'] / 2**20:>9.0f}{f.get('store', 0) / 2**20:>9.0f}"
         f"  {note}{'' if f['ok'] else '  RECONCILIATION MISMATCH'}"
     )
@@ -158,9 +174,10 @@ def main() -> None:
         cases.append((f"synthetic {big:,}", synthetic(big, args.workdir, real)))
     print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}")
     print(
-        f"{'case':<34}{'rows':>10}{'seconds':>9}{'rows/s':>11}{'peak MB':>9}{'store MB':>9}"
-        "  target / ratio"
+        f"{'case':<34}{'rows':>10}{'seconds':>9}{'CPU s':>8}{'rows/s':>11}{'peak MB':>9}"
+        f"{'store MB':>9}  target / ratio"
     )
+    print("(CPU s: user + system time of the ingest process, all its threads)")
     store = args.workdir / "bench.duckdb"
     for label, source in cases:
         ours = ingest_case(source, store)
