@@ -17,7 +17,7 @@ import pandas as pd
 from dashboard import queries
 from dashboard.boundaries import AreaLayer
 from dashboard.coverage import Coverage
-from dashboard.store import Reader
+from dashboard.store import Reader, has_table
 from dashboard.targets import Targets
 from dashboard.targets import load as load_targets
 from dashboard.vocab import BANGKOK_TZ, FINISHED, UNSPECIFIED
@@ -594,16 +594,12 @@ class Freshness:
         return self.synced_at is not None and (now - self.synced_at).total_seconds() > hours * 3600
 
 
-def _has_table(con: Reader, name: str) -> bool:
-    return bool(con.execute(queries.HAS_TABLE, [name]).fetchall()[0][0])
-
-
 def freshness(con: Reader) -> Freshness:
     """The last sync and the last ingest of the store."""
     ingested = con.execute(queries.LAST_INGEST_AT).fetchall()[0][0]
     total, timed, _first = con.execute(queries.BACKFILL_BASIS).fetchall()[0]
     share = float(timed) / float(total) if total else 0.0
-    rows = con.execute(queries.LAST_SYNC).fetchall() if _has_table(con, "syncs") else []
+    rows = con.execute(queries.LAST_SYNC).fetchall() if has_table(con, "syncs") else []
     if not rows:
         return Freshness(None, None, False, ingested, share)
     source, _url, _started, finished, *_rest = rows[0]
@@ -612,7 +608,7 @@ def freshness(con: Reader) -> Freshness:
 
 def snapshot_for(con: Reader, asked: date) -> Snapshot | None:
     """The newest snapshot on or before `asked` (None: the history starts later, or is empty)."""
-    if not _has_table(con, "backlog_snapshots"):
+    if not has_table(con, "backlog_snapshots"):
         return None
     day = con.execute(queries.SNAPSHOT_ON_OR_BEFORE, [asked]).fetchall()[0][0]
     if day is None:
@@ -640,7 +636,7 @@ def backlog_history(con: Reader, *, filters: Filters) -> pd.DataFrame:
     With several categories chosen, a ticket filed under two of them counts in each.
     """
     columns = ["as_of", "state", "tickets", "backfilled"]
-    if not _has_table(con, "backlog_snapshots"):
+    if not has_table(con, "backlog_snapshots"):
         return pd.DataFrame(columns=columns)
     where, params = _snapshot_filter(filters)
     frame = con.execute(queries.backlog_history(where), params).df()

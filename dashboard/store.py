@@ -159,6 +159,12 @@ class Reader(Protocol):
     def execute(self, query: str, parameters: Sequence[Any] | None = ..., /) -> Result: ...
 
 
+def has_table(con: Reader, name: str) -> bool:
+    """True when the store has a table called `name` (one a newer version adds, such as
+    `syncs` or `backlog_snapshots`, may be missing from an older store)."""
+    return bool(con.execute(queries.HAS_TABLE, [name]).fetchall()[0][0])
+
+
 class Store(Protocol):
     """Where the tickets live."""
 

@@ -36,7 +36,7 @@ from dashboard import history, metrics, pgstore, queries
 from dashboard import store as stores
 from dashboard.errors import StoreError, SyncError
 from dashboard.ingest import Reconciliation, ingest_files, writing
-from dashboard.store import Reader
+from dashboard.store import Reader, has_table
 from dashboard.webclient import Client, TransientError
 
 DEFAULT_API_URL = "https://publicapi.traffy.in.th/share/teamchadchart/search"
@@ -476,7 +476,7 @@ def _cutoff(location: str | Path) -> datetime | None:
         with target.reader() as con:
             marks = [_one(con, queries.OLDEST_OPEN_REPORT)]
             head = None
-            if _has_table(con, "syncs"):
+            if has_table(con, "syncs"):
                 head = _one(con, queries.LAST_COMPLETE_SYNC_HEAD, ["api"])
             marks.append(head if head is not None else _one(con, queries.NEWEST_REPORT))
     except StoreError:
@@ -713,10 +713,6 @@ def _only_sync(folder: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-
-
-def _has_table(con: Reader, name: str) -> bool:
-    return bool(con.execute(queries.HAS_TABLE, [name]).fetchall()[0][0])
 
 
 def _one(con: Reader, sql: str, parameters: list[Any] | None = None) -> Any:
