@@ -83,27 +83,26 @@ def ingest_case(source: Path, store: Path, *, naive: bool = False) -> dict[str, 
     return figures
 
 
-def _random_points(count: int) -> tuple[np.ndarray, np.ndarray]:
+def _locate_fixed_points(count: int) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+    """Place `count` fixed random points in districts: seconds, district index, lon, lat."""
+    districts = boundaries.load_districts()
     rng = np.random.default_rng(0)
-    return rng.uniform(100.33, 100.94, count), rng.uniform(13.49, 13.96, count)
+    lon = rng.uniform(100.33, 100.94, count)
+    lat = rng.uniform(13.49, 13.96, count)
+    start = time.perf_counter()
+    found = spatial.locate_points(lon=lon, lat=lat, layer=districts)
+    return time.perf_counter() - start, found, lon, lat
 
 
 def reference_seconds(count: int = 1_000_000) -> float:
     """Seconds to place `count` fixed random points in districts: the same work on every
     run, so a run's figures can be set against how fast the machine was that day."""
-    districts = boundaries.load_districts()
-    lon, lat = _random_points(count)
-    start = time.perf_counter()
-    spatial.locate_points(lon=lon, lat=lat, layer=districts)
-    return time.perf_counter() - start
+    return _locate_fixed_points(count)[0]
 
 
 def pip_case(count: int) -> tuple[float, float]:
+    ours_seconds, ours, lon, lat = _locate_fixed_points(count)
     districts = boundaries.load_districts()
-    lon, lat = _random_points(count)
-    start = time.perf_counter()
-    ours = spatial.locate_points(lon=lon, lat=lat, layer=districts)
-    ours_seconds = time.perf_counter() - start
 
     import geopandas as gpd
 
