@@ -31,6 +31,7 @@ from scipy.spatial import cKDTree
 from dashboard import queries
 from dashboard.change import Change, Period, count_change, share_change
 from dashboard.metrics import Filters, category_tuples, replace_filters
+from dashboard.routing import own_office
 from dashboard.store import Reader
 from dashboard.targets import Targets
 from dashboard.vocab import BANGKOK_TZ, FINISHED, TOP_LEVEL_ORGANISATIONS, UNSPECIFIED
@@ -394,13 +395,6 @@ def organisations(value: Any) -> list[str]:
 def responsible_unit(value: Any) -> str | None:
     listed = organisations(value)
     return listed[-1] if listed else None
-
-
-def own_office(unit: str, district_name_th: str) -> bool:
-    """The district office itself (เขตX) or one of its sections (ฝ่ายโยธา เขตX)."""
-    office = "เขต" + "".join(district_name_th.split())
-    tidy = " ".join(unit.split())
-    return tidy == office or tidy.endswith(" " + office)
 
 
 @dataclass(frozen=True)
