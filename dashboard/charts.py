@@ -36,7 +36,7 @@ class LayerChart(_Unchecked, alt.LayerChart):  # type: ignore[misc]
 def date_axis(dates: pd.Series, lang: str) -> alt.Axis:
     """A time axis in the page's language: days ("12 May") over a short span, where month
     ticks would leave the axis without a label, else months ("May 2022")."""
-    months = list(i18n.months(lang))
+    months, offset = list(i18n.months(lang)), i18n.year_offset(lang)
     span = (pd.Timestamp(dates.max()) - pd.Timestamp(dates.min())).days if len(dates) else 0
     if span <= 62:
         return alt.Axis(
@@ -44,7 +44,8 @@ def date_axis(dates: pd.Series, lang: str) -> alt.Axis:
             tickCount={"interval": "day", "step": max(1, span // 8)},
         )
     return alt.Axis(
-        labelExpr=f"{months}[month(datum.value)] + ' ' + year(datum.value)", tickCount="month"
+        labelExpr=f"{months}[month(datum.value)] + ' ' + (year(datum.value) + {offset})",
+        tickCount="month",
     )
 
 

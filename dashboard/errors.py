@@ -1,5 +1,12 @@
 """Domain errors. Each message names the bad value and says what to do."""
 
+from typing import Literal
+
+FileRefusal = Literal["unreadable", "not_a_file", "too_large"]
+"""Why a small file (settings) was not read: `files.read_bounded`."""
+TargetsProblem = Literal[FileRefusal, "too_deep", "invalid"]
+"""Why a targets file was not used; a page says it in its language (i18n `targets_why_*`)."""
+
 
 class KhetmapError(Exception):
     """Base class for errors shown to a user as one line."""
@@ -35,3 +42,23 @@ class SyncError(KhetmapError):
 
 class TargetsError(KhetmapError):
     """A targets file (days to finish per category) cannot be read or holds a bad value."""
+
+    def __init__(self, message: str, *, reason: TargetsProblem = "invalid") -> None:
+        super().__init__(message)
+        self.reason: TargetsProblem = reason
+
+
+class UnreadableFileError(KhetmapError):
+    """A small file (settings) is not a regular file, is too large or cannot be read."""
+
+    def __init__(self, message: str, *, reason: FileRefusal) -> None:
+        super().__init__(message)
+        self.reason: FileRefusal = reason
+
+
+class OutputFileError(KhetmapError):
+    """A document (brief, workbook) cannot be written where asked; a previous one is unchanged."""
+
+
+class RoutingError(KhetmapError):
+    """A routing file (department per category) cannot be read or holds a bad value."""

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
+from pythainlp.util import thai_strftime
+
+from dashboard.vocab import BANGKOK_TZ
+
 CATEGORY_EN = {
     "ถนน": "Roads",
     "ทางเท้า": "Sidewalks",
@@ -650,6 +656,18 @@ LABELS: dict[str, tuple[str, str]] = {
         "ใช้ไฟล์เป้าหมายไม่ได้ ({error}) จึงแสดงตามค่าเริ่มต้นของ khetmap",
         "The targets file cannot be used ({error}); khetmap's defaults are shown",
     ),
+    # why a targets file was not used (errors.TargetsProblem), put into targets_bad
+    "targets_why_unreadable": ("เปิดอ่านไฟล์ไม่ได้", "it cannot be opened"),
+    "targets_why_not_a_file": (
+        "ไม่ใช่ไฟล์ข้อความธรรมดา แต่เป็นโฟลเดอร์ ท่อส่งข้อมูล หรืออุปกรณ์",
+        "it is not a plain file but a folder, a pipe or a device",
+    ),
+    "targets_why_too_large": ("ไฟล์ใหญ่เกินไป", "it is too large"),
+    "targets_why_too_deep": ("ค่าซ้อนกันลึกเกินไป", "its values are nested too deeply"),
+    "targets_why_invalid": (
+        "รูปแบบหรือค่าในไฟล์ไม่ถูกต้อง",
+        "its layout or one of its values is not valid",
+    ),
     "target_rule": (
         "เรื่องที่มีหลายประเภทครบกำหนดตามเป้าหมายที่สั้นที่สุด เรื่องที่ไม่ระบุประเภทใช้ {days} วัน "
         "อายุนับถึง {as_of} เกินกำหนด = ยังไม่เสร็จและอายุเกินเป้าหมาย",
@@ -915,13 +933,6 @@ FLAGS = {
     "reopened": ("ถูกเปิดซ้ำ", "reopened"),
     "low_star": ("1–2 ดาว", "1–2 stars"),
 }
-THAI_MONTHS = (
-    "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
-    "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
-)  # fmt: skip
-ENGLISH_MONTHS = (
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-)  # fmt: skip
 
 
 def _pick(pair: tuple[str, str], lang: str) -> str:
@@ -955,13 +966,46 @@ def flag(name: str, lang: str) -> str:
     return _pick(FLAGS.get(name, (name, name)), lang)
 
 
+BUDDHIST_ERA_OFFSET = 543
+"""A Thai date's year is the Buddhist era's: the Common era's plus this."""
+
+
+def year_offset(lang: str) -> int:
+    """What to add to a Common-era year to write it in `lang` (charts' axes use it)."""
+    return 0 if lang == "en" else BUDDHIST_ERA_OFFSET
+
+
 def months(lang: str) -> tuple[str, ...]:
-    return ENGLISH_MONTHS if lang == "en" else THAI_MONTHS
+    """The short month names ('ม.ค.' … / 'Jan' …), from PyThaiNLP in Thai."""
+    return tuple(_strftime(datetime(2000, month, 1), "%b", lang) for month in range(1, 13))
 
 
-def short_date(day: object, lang: str) -> str:
-    """'6 มิ.ย. 2022' / '6 Jun 2022' (Common-era years, like every date in khetmap)."""
-    from datetime import date
+def short_date(day: date, lang: str) -> str:
+    """'18 ธ.ค. 2565' (Buddhist-era year, as Thai offices write it) / '18 Dec 2022'."""
+    return _strftime(_midnight(day), "%-d %b %Y", lang)
 
-    assert isinstance(day, date)
-    return f"{day.day} {months(lang)[day.month - 1]} {day.year}"
+
+def long_date(day: date, lang: str) -> str:
+    """'18 ธันวาคม 2565' / '18 December 2022': for headings."""
+    return _strftime(_midnight(day), "%-d %B %Y", lang)
+
+
+def date_time(moment: datetime, lang: str) -> str:
+    """'18 ธ.ค. 2565 14:05' / '18 Dec 2022 14:05', in Bangkok time."""
+    local = moment.astimezone(BANGKOK_TZ) if moment.tzinfo else moment
+    return _strftime(local, "%-d %b %Y %H:%M", lang)
+
+
+def date_range(since: date, until: date, lang: str) -> str:
+    """A period, both ends written in full: '1 ธ.ค. 2565 – 18 ธ.ค. 2565'."""
+    return f"{short_date(since, lang)} – {short_date(until, lang)}"
+
+
+def _midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day)
+
+
+def _strftime(moment: datetime, pattern: str, lang: str) -> str:
+    if lang == "en":
+        return moment.strftime(pattern.replace("%-d", str(moment.day)))
+    return str(thai_strftime(moment, pattern))

@@ -490,7 +490,7 @@ def test_the_printable_action_sheet_is_an_a4_pdf_with_a_page_per_unit(
         ["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True
     ).stdout
     # (a PDF's Thai text layer is approximate, see the README: ids and codes are exact)
-    assert "U1" in text and "U2" in text and "1 มิ.ย. 2022" in text
+    assert "U1" in text and "U2" in text and "1 มิ.ย. 2565" in text
     assert "<b>ซอย 1</b>" in text  # markup from the data is printed as the characters it is
 
 
