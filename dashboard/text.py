@@ -2,9 +2,13 @@
 
 Streamlit renders Markdown (links, images, emphasis, LaTeX with `$`) in titles, captions,
 notices and `st.write`; `inert` escapes every character that Markdown or HTML would act
-on, so such text always shows as the characters it is. `neutralise_cell` does the same
-for spreadsheets: a cell that starts like a formula is prefixed so it stays text (OWASP
-CSV injection guidance).
+on, so such text always shows as the characters it is. Escaping does not stop GitHub's
+autolinks: Streamlit's renderer turns a bare `https://…`, `www.…` or `name@host.tld` in the
+text it has already unescaped into a link, so `inert` also puts an invisible zero-width
+joiner inside each of them. `plain` drops the characters that change the direction of the
+text around them (a right-to-left override in a link would reverse the app's own words);
+`inert` does too. `neutralise_cell` does the same for spreadsheets: a cell that starts like
+a formula is prefixed so it stays text (OWASP CSV injection guidance).
 """
 
 from __future__ import annotations
@@ -14,11 +18,25 @@ import re
 
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&])")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+"""Embeddings, overrides, isolates and the direction marks (left-to-right, right-to-left,
+Arabic letter mark)."""
+ZERO_WIDTH_JOINER = "\u200d"
+AUTOLINK_STARTS = re.compile(r"(?<=:)(?=//)|(?i:(?<=www)(?=\.))|(?<=@)")
+"""Where an autolink is recognised: `://` after a scheme, `www.`, the `@` of an address.
+A zero-width joiner there breaks the pattern and shows nothing."""
+
+
+def plain(text: object) -> str:
+    """Return `text` without bidirectional control characters (for tables, popups, tooltips)."""
+    return BIDI_CONTROLS.sub("", str(text))
 
 
 def inert(text: object) -> str:
-    """Return `text` escaped so that Markdown and HTML show it literally."""
-    value = html.unescape(str(text))  # entities would be decoded by the renderer
+    """Return `text` escaped so that Markdown and HTML show it literally and nothing in it
+    becomes a link."""
+    value = plain(html.unescape(str(text)))  # entities would be decoded by the renderer
+    value = AUTOLINK_STARTS.sub(ZERO_WIDTH_JOINER, value)
     value = MARKDOWN_SPECIALS.sub(r"\\\1", value)
     return value.replace("\n", " ")
 

@@ -39,8 +39,17 @@ def open_page(page: str | None, **params: str | list[str]) -> AppTest:
 
 
 def plain(markdown: str) -> str:
-    """Markdown-escaped text as a reader sees it."""
-    return re.sub(r"\\(.)", r"\1", markdown)
+    """Markdown-escaped text as a reader sees it (without the joiners that break autolinks)."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u200d", "")
+
+
+def notice_lines(at: object) -> list[str]:
+    """The lines of the page's warnings as a reader sees them (one per item of a list)."""
+    return [
+        plain(re.sub(r"^- ", "", line))
+        for warning in at.warning  # type: ignore[attr-defined]
+        for line in warning.value.split("\n")
+    ]
 
 
 def grid_with(at: object, column: str) -> object:

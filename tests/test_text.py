@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
 from markdown_it import MarkdownIt
 
-from dashboard.text import inert, neutralise_cell
+from dashboard.text import inert, neutralise_cell, plain
 
 HOSTILE = [
     "![x](https://evil.example/x.png)",
@@ -25,11 +26,52 @@ HOSTILE = [
 def test_inert_text_renders_as_its_own_characters(text: str) -> None:
     rendered = MarkdownIt("gfm-like").render(inert(text))
     assert not re.search(r"<(a|img|script|strong|em|code|h1)\b", rendered)
-    # what a reader sees is the text itself (entities aside)
-    visible = re.sub(r"<[^>]+>", "", rendered).strip()
-    import html
+    # what a reader sees is the text itself (entities and invisible joiners aside)
+    assert shown_text(inert(text)).replace(ZWJ, "") == html.unescape(text).replace("\n", " ")
 
-    assert html.unescape(visible) == html.unescape(text).replace("\n", " ")
+
+ZWJ = "\u200d"
+GFM_LITERAL_URL = re.compile(r"(https?://|www(?=\.))([-.\w]+)([^ \t\r\n]*)", re.I | re.A)
+GFM_LITERAL_EMAIL = re.compile(r"(?:^|(?<=\W))([-.\w+]+)@([-\w]+(?:\.[-\w]+)+)", re.A)
+"""The patterns remark-gfm (Streamlit's Markdown) runs over text it has already unescaped,
+as in Streamlit 1.67's StreamlitMarkdown bundle; the e-mail one is looser here (any non-word
+character before it, not only spaces, punctuation and symbols)."""
+
+
+def shown_text(markdown: str) -> str:
+    """The text of rendered Markdown with every escape undone, as remark-gfm sees it."""
+    rendered = MarkdownIt("commonmark").render(markdown)
+    return html.unescape(re.sub(r"<[^>]+>", "", rendered)).strip()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://evil.example/auto",
+        "ดูที่ HTTP://evil.example/a นะ",
+        "www.evil.example",
+        "เว็บ WwW.evil.example/x",
+        "ถามได้ที่ a.b@evil.example",
+        "![x](https://evil.example/x.png)",
+        "<https://evil.example>",
+        "ftp://x https://evil.example www.evil.example/a@evil.example",
+    ],
+)
+def test_a_bare_url_or_address_in_inert_text_is_no_autolink(text: str) -> None:
+    def autolinked(shown: str) -> bool:
+        return bool(GFM_LITERAL_URL.search(shown) or GFM_LITERAL_EMAIL.search(shown))
+
+    seen = shown_text(inert(text))
+    assert autolinked(html.unescape(text))  # the patterns find it untreated
+    assert not autolinked(seen), seen
+    assert seen.replace(ZWJ, "") == html.unescape(text)
+
+
+def test_direction_controls_are_dropped_from_shown_text() -> None:
+    text = "district\u202e1001\u2066x\u2069\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u2067\u2068"
+    assert plain(text) == "district1001x"
+    assert shown_text(inert(text)) == "district1001x"
+    assert plain("ถนน\u200dเสีย") == "ถนน\u200dเสีย"  # a joiner is not a direction control
 
 
 @pytest.mark.parametrize(
