@@ -621,6 +621,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "why_not_bangkok": ("ไม่ใช่จุดในหรือใกล้กรุงเทพฯ", "not a point in or near Bangkok"),
     "why_zoom": ("ใช้ระดับซูม {low} ถึง {high}", "use a zoom from {low} to {high}"),
     "why_before_since": ("อยู่ก่อนวันเริ่มต้น {since}", "it is before since={since}"),
+    "notices_more": (
+        "และไม่ได้ใช้ค่าอื่นจากลิงก์อีก {n:,} ค่า",
+        "and {n:,} more values from the link were ignored",
+    ),
     # --- the district director's week
     "week_section": ("งานประจำสัปดาห์ของเขต", "The district's week"),
     "section": ("มุมมอง", "View"),

@@ -150,8 +150,7 @@ def _start(page: str) -> Context:
         state = state.with_(as_of=None)
     st.session_state[STATE_KEY] = state
     _write_url(state)
-    for notice in notices:
-        st.warning(inert(notice.text(state.lang)), icon="⚠️")
+    _notice(urlstate.notice_lines(notices, lang=state.lang))
     freshness = cache.freshness(version)
     _freshness_warning(freshness, lang)
     if snapshot is not None and page in SNAPSHOT_PAGES:
@@ -172,6 +171,14 @@ def _start(page: str) -> Context:
     _sidebar(context, cache.categories(version))  # most common first, 'unspecified' last
     _watch_version(version)
     return context
+
+
+def _notice(lines: list[str]) -> None:
+    """The link's ignored values as one message (a list when there are several)."""
+    if len(lines) == 1:
+        st.warning(inert(lines[0]), icon="⚠️")
+    elif lines:
+        st.warning("\n".join(f"- {inert(line)}" for line in lines), icon="⚠️")
 
 
 def _freshness_warning(freshness: metrics.Freshness, lang: str) -> None:

@@ -56,6 +56,11 @@ MAP_BOUNDS = (99.8, 13.0, 101.5, 14.5)
 """lon/lat box that a shared map view may be centred in."""
 ZOOM_RANGE = (8, 19)
 NOTICE_VALUE_CHARS = 40
+NOTICES_SHOWN = 5
+"""A link's ignored values listed in its one notice; the rest are counted ("and 295 more")."""
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+DEGREES = re.compile(r"-?[0-9]{1,3}(\.[0-9]{1,12})?")
+WHOLE = re.compile(r"[0-9]{1,3}")
 
 StateGroup = Literal["all", "open", "finished"]
 
@@ -142,6 +147,15 @@ class Notice:
         return i18n.t(
             "ignored", lang, name=_shorten(self.name), value=_shorten(self.value), why=reason
         )
+
+
+def notice_lines(notices: Sequence[Notice], *, lang: str) -> list[str]:
+    """The texts of a link's notices for its one message: the first `NOTICES_SHOWN`, then
+    how many more values were ignored."""
+    lines = [notice.text(lang) for notice in notices[:NOTICES_SHOWN]]
+    if len(notices) > NOTICES_SHOWN:
+        lines.append(i18n.t("notices_more", lang, n=len(notices) - NOTICES_SHOWN))
+    return lines
 
 
 class _Notices(list[Notice]):
@@ -254,11 +268,15 @@ def _with_subdistrict(
 
 
 def _date(value: str | None, name: str, notices: _Notices) -> date | None:
+    """A day written YYYY-MM-DD in ASCII digits (`fromisoformat` alone also takes
+    '20220601' and week dates such as '2022-W22-3')."""
     if value is None or value == "":
         return None
     try:
-        day = date.fromisoformat(value)
-    except ValueError:
+        day = date.fromisoformat(value) if ISO_DAY.fullmatch(value) else None
+    except ValueError:  # 2022-02-30
+        day = None
+    if day is None:
         notices.ignore(name, value, "date")
         return None
     low, high = DATE_RANGE
@@ -323,13 +341,15 @@ def _flag(value: str | None, name: str, notices: _Notices) -> bool:
 
 
 def _view(lat: str | None, lon: str | None, zoom: str | None, notices: _Notices) -> MapView | None:
+    """The map view from ASCII decimals (`float` and `int` would also take Thai digits,
+    '1_3.75' and ' 13.7')."""
     if lat is None and lon is None and zoom is None:
         return None
-    try:
-        la, lo, zo = float(lat or "nan"), float(lon or "nan"), int(zoom or "-1")
-    except ValueError:
+    given = [(lat, DEGREES), (lon, DEGREES), (zoom, WHOLE)]
+    if any(text and not pattern.fullmatch(text) for text, pattern in given):
         notices.ignore("lat/lon/zoom", f"{lat},{lon},{zoom}", "not_numbers")
         return None
+    la, lo, zo = float(lat or "nan"), float(lon or "nan"), int(zoom or "-1")
     minx, miny, maxx, maxy = MAP_BOUNDS
     if not (math.isfinite(la) and math.isfinite(lo) and miny <= la <= maxy and minx <= lo <= maxx):
         notices.ignore("lat/lon", f"{lat},{lon}", "not_bangkok")

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import metrics
 from dashboard.ingest import ingest_files
-from tests.apptest import grid_with, open_page, plain, serving
+from tests.apptest import grid_with, notice_lines, open_page, plain, serving
 from tests.fixtures import ticket, write_csv
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
@@ -85,7 +85,7 @@ def test_filters_from_the_url_reach_the_numbers(store: Path) -> None:
 
 def test_bad_params_show_notices_and_fall_back(store: Path) -> None:
     at = open_page(None, district="9999", since="yesterday", metric="x" * 10_000)
-    warnings = [plain(w.value) for w in at.warning]
+    warnings = notice_lines(at)
     assert "ไม่ได้ใช้ค่า district=9999 จากลิงก์: ไม่ใช่รหัสเขตของกรุงเทพฯ (1001–1050)" in warnings
     assert "ไม่ได้ใช้ค่า since=yesterday จากลิงก์: ไม่ใช่วันที่ ใช้รูปแบบ ปปปป-ดด-วว (ค.ศ.)" in warnings
     assert any(
@@ -225,12 +225,13 @@ def test_a_crafted_link_shows_inert_text_and_no_value_raises(store: Path, page: 
         fast_h="²",
     )
     assert not at.exception and not at.error
-    warnings = [w.value for w in at.warning if plain(w.value).startswith("ไม่ได้ใช้ค่า ")]
-    assert len(warnings) == 6, warnings
-    for warning in warnings:
-        rendered = MarkdownIt("gfm-like").render(warning)
-        assert "<a " not in rendered and "<img" not in rendered, rendered
-    assert any(HOSTILE_NAME[:40] in plain(w) for w in warnings)
+    warnings = [w.value for w in at.warning if plain(w.value).startswith("- ไม่ได้ใช้ค่า ")]
+    assert len(warnings) == 1, warnings  # one notice for the link, five of its six values
+    lines = [line for line in notice_lines(at) if line.startswith("ไม่ได้ใช้ค่า")]
+    assert len(lines) == 5 and "และไม่ได้ใช้ค่าอื่นจากลิงก์อีก 1 ค่า" in notice_lines(at), lines
+    rendered = MarkdownIt("gfm-like").render(warnings[0])
+    assert "<a " not in rendered and "<img" not in rendered, rendered
+    assert any(HOSTILE_NAME[:40] in line for line in lines)
 
 
 def test_how_many_page_runs_compute_at_once_comes_from_the_environment(

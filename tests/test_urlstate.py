@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from dashboard.urlstate import Known, MapView, ViewState, link, parse, to_params
+from dashboard.urlstate import Known, MapView, ViewState, link, notice_lines, parse, to_params
 
 KNOWN = Known(
     districts=frozenset({"1001", "1030"}),
@@ -182,3 +182,69 @@ def test_notices_speak_the_page_language() -> None:
     assert notices[0].text("th") == (
         "ไม่ได้ใช้ค่า district=9999 จากลิงก์: ไม่ใช่รหัสเขตของกรุงเทพฯ (1001–1050)"
     )
+
+
+@pytest.mark.parametrize(
+    ("params", "shown"),
+    [
+        ({"lat": ["๑๓.๗"], "lon": ["100.5"], "zoom": ["12"]}, "๑๓.๗,100.5,12"),
+        ({"lat": ["1_3.75"], "lon": ["100.5"], "zoom": ["12"]}, "1_3.75,100.5,12"),
+        ({"lat": ["13.75"], "lon": ["10_0.5"], "zoom": ["12"]}, "13.75,10_0.5,12"),
+        ({"lat": ["13.75"], "lon": ["100.5"], "zoom": ["๑๒"]}, "13.75,100.5,๑๒"),
+        ({"lat": ["13.75"], "lon": ["100.5"], "zoom": ["1_2"]}, "13.75,100.5,1_2"),
+        ({"lat": [" 13.75"], "lon": ["100.5"], "zoom": ["12"]}, " 13.75,100.5,12"),
+        ({"lat": ["1e1"], "lon": ["100.5"], "zoom": ["12"]}, "1e1,100.5,12"),
+    ],
+)
+def test_a_map_view_in_other_than_ascii_digits_gives_a_notice_and_the_fitted_view(
+    params: dict[str, list[str]], shown: str
+) -> None:
+    state, notices = parse(params, known=KNOWN)
+    assert state.view is None
+    assert [n.text("en") for n in notices] == [
+        f"Ignored lat/lon/zoom={shown} from the link: not numbers"
+    ]
+
+
+@pytest.mark.parametrize("day", ["๒๐๒๒-๐๖-๐๑", "20220601", "2022-W22-3", "2022-06-01T00:00"])
+def test_a_date_not_written_yyyy_mm_dd_in_ascii_digits_is_ignored(day: str) -> None:
+    state, notices = parse({"since": [day], "as_of": [day]}, known=KNOWN)
+    assert (state.since, state.as_of) == (None, None)
+    assert [n.text("en") for n in notices] == [
+        f"Ignored since={day} from the link: not a date; use YYYY-MM-DD",
+        f"Ignored as_of={day} from the link: not a date; use YYYY-MM-DD",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("min_n", "๕"), ("min_n", "1_0"), ("fast_h", "๒.๕"), ("res", "๙"), ("district", "๑๐๐๑")],
+)
+def test_other_numbers_in_thai_digits_are_ignored(name: str, value: str) -> None:
+    state, notices = parse({name: [value]}, known=KNOWN)
+    assert (state.min_n, state.fast_h, state.res, state.district) == (30, 1.0, 8, None)
+    assert [(n.name, n.value) for n in notices] == [(name, value)]
+
+
+def test_a_map_view_in_ascii_digits_is_still_read() -> None:
+    state, notices = parse({"lat": ["13.75"], "lon": ["100.50000"], "zoom": ["12"]}, known=KNOWN)
+    assert (state.view, notices) == (MapView(lat=13.75, lon=100.5, zoom=12), [])
+
+
+def test_three_hundred_unknown_parameters_make_five_lines_and_a_count() -> None:
+    params = {f"p{i:03d}": ["1"] for i in range(300)}
+    _, notices = parse(params, known=KNOWN)
+    assert len(notices) == 300
+    assert notice_lines(notices, lang="en") == [
+        "Ignored p000=1 from the link: unknown parameter",
+        "Ignored p001=1 from the link: unknown parameter",
+        "Ignored p002=1 from the link: unknown parameter",
+        "Ignored p003=1 from the link: unknown parameter",
+        "Ignored p004=1 from the link: unknown parameter",
+        "and 295 more values from the link were ignored",
+    ]
+    assert notice_lines(notices, lang="th")[-1] == "และไม่ได้ใช้ค่าอื่นจากลิงก์อีก 295 ค่า"
+    assert notice_lines(notices[:5], lang="en")[-1] == (
+        "Ignored p004=1 from the link: unknown parameter"
+    )
+    assert notice_lines([], lang="en") == []
