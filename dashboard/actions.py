@@ -1,12 +1,15 @@
-"""The weekly action sheet: an Excel workbook a district takes into its weekly meeting.
+"""The weekly action sheet: an Excel workbook a district takes into its weekly meeting, and
+the same as a PDF to print.
 
-One summary sheet (this week against last week, and each unit's open and overdue
-tickets), then one sheet per responsible unit with the tickets of `director.action_rows`:
-location, category, age, due day, days overdue, the public ticket page and the photo, and
-empty columns for what was done, by whom and when. Thai (or English) throughout, Bangkok
-dates. Every text from the data is written as text: a value that starts like a formula is
-prefixed (OWASP), control characters Excel refuses are dropped, and only https links from
-the data become hyperlinks. Pure: no streamlit.
+The workbook: a summary sheet (this week against last, for the district and per
+department), then one sheet per department (`departments.department_rows`: the open
+tickets, most urgent first) with real date cells, a filter row, frozen headers, A4
+landscape print setup with the header repeated on every page, and empty columns for the
+action taken, by whom, when and a signature. The PDF: a cover page with the week per
+department, then each department's `print_rows` most urgent tickets. Thai (or English)
+throughout, Buddhist-era dates in Thai. Every text from the data is written as text: a
+value that starts like a formula is prefixed (OWASP), control characters Excel refuses are
+dropped, and only https links from the data become hyperlinks. Pure: no streamlit.
 """
 
 from __future__ import annotations
@@ -14,9 +17,10 @@ from __future__ import annotations
 import io
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from html import escape
 from typing import Any
 
 import pandas as pd
@@ -24,9 +28,11 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from dashboard import director, i18n, vocab
+from dashboard import departments, director, i18n, routing, vocab
+from dashboard.brief import FONT_STACK, to_pdf
 from dashboard.change import Change
 from dashboard.director import Week
 from dashboard.text import neutralise_cell
@@ -36,22 +42,28 @@ SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 HEADER_FILL = PatternFill("solid", fgColor="DDE6F4")
 ACTION_FILL = PatternFill("solid", fgColor="FFF6D5")
 MAX_CELL_CHARS = 32_000
+PRINT_ROWS = 25
+"""The printable sheet lists this many of each department's most urgent tickets."""
+DATE_FORMATS = {"th": "[$-107041E]d mmm yyyy", "en": "d mmm yyyy"}
+"""Excel date formats: Thai with the Buddhist-era year (calendar 07, locale 041E)."""
 
 
 @dataclass(frozen=True)
 class SheetData:
-    """What the workbook needs, already computed by `director`."""
+    """What the workbook and the printable sheet show, computed by `departments`."""
 
     district_name: str
     lang: str
     as_of: datetime
     week: Week
     units: Mapping[str, pd.DataFrame]
-    """responsible unit → its action rows (`director.action_rows`)"""
-    unit_figures: pd.DataFrame
-    """`director.responsibility(...).units`"""
+    """unit (department or agency; "" not yet routed) → its open tickets, most urgent first"""
+    week_table: pd.DataFrame
+    """`departments.department_week`: the week per unit, in the order of `units`"""
     names: Mapping[str, str]
     """area code → name in `lang`"""
+    routing_source: str = "shipped"
+    print_rows: int = PRINT_ROWS
 
 
 def sheet_data(
@@ -62,21 +74,33 @@ def sheet_data(
     district_name_th: str,
     lang: str,
     as_of: datetime,
+    table: routing.Routing | None = None,
+    predicted: Mapping[str, Sequence[str]] | None = None,
+    print_rows: int = PRINT_ROWS,
 ) -> SheetData:
-    """Everything the workbook shows, from a district's judged tickets (`director.week_tickets`)."""
+    """Everything the sheets show, from a district's judged tickets (`director.week_tickets`),
+    routed by `table` (else `routing.load()`) and the classifier's categories `predicted`."""
+    table = table or routing.load()
+    routed = departments.routed(
+        judged, district_name_th=district_name_th, routing=table, predicted=predicted
+    )
+    week = director.since_last_week(judged, as_of_day=as_of.astimezone(vocab.BANGKOK_TZ).date())
     return SheetData(
         district_name=names.get(district_code, district_code),
         lang=lang,
         as_of=as_of,
-        week=director.since_last_week(judged, as_of_day=as_of.astimezone(vocab.BANGKOK_TZ).date()),
-        units=director.action_rows(judged),
-        unit_figures=director.responsibility(judged, district_name_th=district_name_th).units,
+        week=week,
+        units=departments.department_rows(routed),
+        week_table=departments.department_week(routed, week=week),
         names=names,
+        routing_source=table.source,
+        print_rows=print_rows,
     )
 
 
 def unit_label(unit: str, lang: str) -> str:
-    return unit or i18n.t("unit_unnamed", lang)
+    """A unit's name, or "not yet routed" for the group no one has yet."""
+    return unit or i18n.t("unit_unrouted", lang)
 
 
 def sheet_titles(units: list[str], lang: str) -> dict[str, str]:
@@ -92,6 +116,11 @@ def sheet_titles(units: list[str], lang: str) -> dict[str, str]:
         taken.add(title.casefold())
         titles[unit] = title
     return titles
+
+
+def week_label(data: SheetData) -> str:
+    """'12 ธ.ค. 2565 – 18 ธ.ค. 2565': the sheet's week."""
+    return i18n.date_range(data.week.this.since, data.week.this.until, data.lang)
 
 
 def workbook(data: SheetData) -> bytes:
@@ -130,12 +159,13 @@ def _link(cell: Any, url: object, text: str) -> None:
         cell.value = _text(address) or None
 
 
-def _day(value: Any, lang: str) -> str | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+def _date(value: Any) -> date | None:
+    """A Bangkok calendar day for a date cell (None for a missing one)."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
         return None
     if isinstance(value, datetime):
-        value = value.astimezone(vocab.BANGKOK_TZ).date()
-    return i18n.short_date(value, lang) if isinstance(value, date) else None
+        return value.astimezone(vocab.BANGKOK_TZ).date()
+    return value if isinstance(value, date) else None
 
 
 def _header(
@@ -148,124 +178,184 @@ def _header(
         cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
+def _print_setup(sheet: Worksheet, *, header_row: int, data: SheetData) -> None:
+    """A4 landscape, one page wide, the header row on every page, a footer."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.print_options.gridLines = True
+    footer = f"{data.district_name} · {week_label(data)}".replace("&", "&&")
+    footers = sheet.oddFooter
+    assert footers is not None and footers.left is not None and footers.right is not None
+    footers.left.text = footer
+    footers.right.text = i18n.t("xl_page", data.lang, page="&P", pages="&N")
+
+
+def _district_week_lines(data: SheetData) -> list[tuple[str, Change]]:
+    """The district's week: new, finished (only where the data has finish times), newly
+    overdue."""
+    week = data.week
+    lines = [("week_new", week.new), ("week_finished", week.finished)]
+    lines.append(("week_newly_overdue", week.newly_overdue))
+    return [(key, change) for key, change in lines if change is not None]
+
+
+def _week_columns(data: SheetData) -> tuple[str, ...]:
+    """The week table's figure columns the data supports (no finished counts without
+    finish times)."""
+    figures = departments.WEEK_COLUMNS[2:]
+    if data.week.finished is None:
+        return tuple(k for k in figures if not k.startswith("finished_"))
+    return figures
+
+
+def missing_note(data: SheetData) -> str | None:
+    """One line for the figures the data cannot support, with the reason, or None."""
+    if data.week.finished is not None:
+        return None
+    what = i18n.t("xl_finished_weekly", data.lang)
+    why = i18n.t("why_missing_finish_time", data.lang)
+    return i18n.t("not_available", data.lang, why=f"{what} — {why}")
+
+
+WEEK_TABLE_HEADERS = {
+    "open": "open",
+    "overdue": "col_overdue",
+    "new_this": "xl_new_this",
+    "new_last": "xl_new_last",
+    "finished_this": "xl_finished_this",
+    "finished_last": "xl_finished_last",
+}
+"""The week table's figure columns → their label keys."""
+
+
 def _summary_sheet(sheet: Worksheet, data: SheetData, titles: Mapping[str, str]) -> None:
-    lang, week = data.lang, data.week
+    lang = data.lang
 
     def t(key: str, **values: object) -> str:
         return i18n.t(key, lang, **values)
 
-    this = f"{_day(week.this.since, lang)} – {_day(week.this.until, lang)}"
-    last = f"{_day(week.last.since, lang)} – {_day(week.last.until, lang)}"
-    sheet["A1"] = _text(t("xl_title", district=data.district_name, week=this))
+    sheet["A1"] = _text(t("xl_title", district=data.district_name, week=week_label(data)))
     sheet["A1"].font = Font(bold=True, size=14)
-    stamp = data.as_of.astimezone(vocab.BANGKOK_TZ)
-    sheet["A2"] = t("xl_made", as_of=f"{_day(stamp, lang)} {stamp:%H:%M}")
-    _header(sheet, 4, [t("col_figure"), f"{t('xl_this_week')} ({this})", f"{t('xl_last_week')} ({last})",
-                       t("col_change"), t("col_noise")])  # fmt: skip
-    na = i18n.t("not_available", lang, why=i18n.t("why_missing_finish_time", lang))
-    lines: list[tuple[str, Change | None, str | None]] = [
-        (t("week_new"), week.new, None),
-        (t("week_finished"), week.finished, None if week.finished else na),
-        (t("week_newly_overdue"), week.newly_overdue, None),
-    ]
+    sheet["A2"] = t("xl_made", as_of=i18n.date_time(data.as_of, lang))
+    last = i18n.date_range(data.week.last.since, data.week.last.until, lang)
+    _header(sheet, 4, [t("col_figure"), f"{t('xl_this_week')} ({week_label(data)})",
+                       f"{t('xl_last_week')} ({last})", t("col_change"), t("col_noise")])  # fmt: skip
     row = 5
-    for label, change, missing in lines:
-        sheet.cell(row=row, column=1, value=label)
-        if change is None:
-            sheet.cell(row=row, column=2, value=missing)
-        else:
-            sheet.cell(row=row, column=2, value=change.now)
-            sheet.cell(row=row, column=3, value=change.before)
-            sheet.cell(row=row, column=4, value=change_text(change, lang))
-            sheet.cell(row=row, column=5, value=noise_text(change, lang))
+    for key, change in _district_week_lines(data):
+        sheet.cell(row=row, column=1, value=t(key))
+        sheet.cell(row=row, column=2, value=change.now).number_format = "#,##0"
+        sheet.cell(row=row, column=3, value=change.before).number_format = "#,##0"
+        sheet.cell(row=row, column=4, value=change_text(change, lang))
+        sheet.cell(row=row, column=5, value=noise_text(change, lang))
         row += 1
-    sheet.cell(row=row, column=1, value=t("week_still_open"))
-    sheet.cell(row=row, column=2, value=week.still_open)
-    sheet.cell(row=row + 1, column=1, value=t("week_open_now"))
-    sheet.cell(row=row + 1, column=2, value=week.open_now)
-    if week.unknown_overdue:
-        sheet.cell(row=row + 2, column=1, value=t("week_unknown_overdue", n=week.unknown_overdue))
-    row += 4
-    _header(
-        sheet, row, [t("col_unit"), t("open"), t("col_overdue"), t("xl_rows"), t("col_outside")]
-    )
-    figures: dict[str, dict[str, Any]] = {
-        str(record["unit"]): {str(k): v for k, v in record.items()}
-        for record in data.unit_figures.to_dict(orient="records")
-    }
-    for unit, rows in data.units.items():
+    sheet.cell(row=row, column=1, value=t("week_open_now"))
+    sheet.cell(row=row, column=2, value=data.week.open_now).number_format = "#,##0"
+    note = missing_note(data)
+    if note:
         row += 1
-        sheet.cell(row=row, column=1, value=_text(unit_label(unit, lang)))
-        if unit in figures:
-            sheet.cell(row=row, column=2, value=int(figures[unit]["open"]))
-            sheet.cell(row=row, column=3, value=int(figures[unit]["overdue"]))
-            sheet.cell(row=row, column=5, value=t("yes") if figures[unit]["outside"] else t("no"))
-        link = sheet.cell(row=row, column=4, value=len(rows))
-        link.hyperlink = f"#'{titles[unit]}'!A1"
-    for column, width in zip("ABCDE", (42, 22, 22, 30, 22), strict=True):
+        sheet.cell(row=row, column=1, value=note)
+    _unit_table(sheet, row + 2, data, titles)
+    for column, width in zip("ABCDEFGHI", (40, 24, 12, 12, 14, 14, 14, 14, 12), strict=True):
         sheet.column_dimensions[column].width = width
+    _print_setup(sheet, header_row=row + 2, data=data)
+
+
+def _unit_table(sheet: Worksheet, row: int, data: SheetData, titles: Mapping[str, str]) -> None:
+    """The week per department, each row linking to the department's sheet."""
+    lang = data.lang
+    figures = _week_columns(data)
+    labels = ["xl_unit", "xl_routed", *(WEEK_TABLE_HEADERS[k] for k in figures), "xl_sheet"]
+    _header(sheet, row, [i18n.t(k, lang) for k in labels])
+    for record in data.week_table.to_dict(orient="records"):
+        row += 1
+        unit = str(record["unit"])
+        sheet.cell(row=row, column=1, value=_text(unit_label(unit, lang)))
+        sheet.cell(row=row, column=2, value=i18n.t(f"route_{record['routed']}", lang))
+        for column, key in enumerate(figures, start=3):
+            sheet.cell(row=row, column=column, value=int(record[key])).number_format = "#,##0"
+        if unit in titles:
+            link = sheet.cell(row=row, column=len(labels), value=len(data.units[unit]))
+            link.hyperlink = f"#'{titles[unit]}'!A1"
+            link.number_format = "#,##0"
+    notes = [i18n.t("xl_note_several", lang), i18n.t("xl_note_routing", lang)]
+    for offset, note in enumerate(notes, start=2):
+        sheet.cell(row=row + offset, column=1, value=note)
 
 
 UNIT_COLUMNS = (
-    "#", "ticket_id", "xl_public", "subdistrict", "xl_address", "xl_location", "category",
-    "xl_reported", "xl_age", "col_target_days", "col_due", "col_days_overdue", "xl_state",
-    "xl_comment", "xl_photo", "xl_action", "xl_by", "xl_date",
+    "#", "ticket_id", "subdistrict", "xl_address", "category", "xl_routed", "xl_reported",
+    "col_due", "col_days_overdue", "xl_urgency", "xl_state", "xl_comment", "xl_photo",
+    "xl_action", "xl_by", "xl_date", "xl_signature",
 )  # fmt: skip
-WIDTHS = (5, 14, 12, 18, 40, 20, 20, 14, 9, 10, 14, 11, 14, 50, 10, 30, 18, 14)
-ACTION_COLUMNS = {16, 17, 18}
+WIDTHS = (5, 14, 16, 36, 18, 14, 13, 13, 10, 11, 13, 48, 8, 30, 18, 13, 16)
+ACTION_COLUMNS = {14, 15, 16, 17}
+DATE_COLUMNS = {7, 8}
+HEADER_ROW = 4
 
 
 def _unit_sheet(sheet: Worksheet, unit: str, rows: pd.DataFrame, data: SheetData) -> None:
     lang = data.lang
-    sheet["A1"] = _text(f"{i18n.t('xl_unit', lang)}: {unit_label(unit, lang)}")
+    overdue = int(rows["overdue"].sum())
+    title = f"{unit_label(unit, lang)} · {data.district_name} · {week_label(data)}"
+    sheet["A1"] = _text(title)
     sheet["A1"].font = Font(bold=True, size=13)
+    sheet["A2"] = i18n.t("xl_unit_meta", lang, open=len(rows), overdue=overdue)
     labels = [i18n.t(key, lang) if key != "#" else "#" for key in UNIT_COLUMNS]
-    _header(sheet, 3, labels, fills=ACTION_COLUMNS)
-    sheet.freeze_panes = "C4"
-    records: list[dict[str, Any]] = [
-        {str(k): v for k, v in record.items()} for record in rows.to_dict(orient="records")
-    ]
-    for number, ticket in enumerate(records, start=1):
-        row = 3 + number
-        cats = list(ticket["categories"]) if ticket["categories"] is not None else []
-        values: list[Any] = [
-            number,
-            _text(str(ticket["ticket_id"])),
-            None,
-            _text(data.names.get(str(ticket["subdistrict_code"] or ""), None)),
-            _text(ticket["address"]),
-            _location(ticket),
-            ", ".join(i18n.category_label(c, lang) for c in cats)
-            or i18n.category_label(vocab.UNSPECIFIED, lang),
-            _day(ticket["reported_day"], lang),
-            int(ticket["age_days"]),
-            int(ticket["target_days"]),
-            _day(ticket["due_day"], lang),
-            max(int(ticket["days_overdue"]), 0),
-            i18n.state_label(str(ticket["state"]), lang),
-            _text(ticket["comment"]),
-            None,
-        ]
-        for column, value in enumerate(values, start=1):
-            sheet.cell(row=row, column=column, value=value)
-        page = vocab.public_page(ticket["ticket_id"])
-        if page:
-            _link(sheet.cell(row=row, column=3), page, i18n.t("xl_public", lang))
-        _link(sheet.cell(row=row, column=15), ticket["photo"], i18n.t("xl_photo", lang))
-        for column in ACTION_COLUMNS:
-            sheet.cell(row=row, column=column).fill = ACTION_FILL
-        sheet.cell(row=row, column=14).alignment = Alignment(wrap_text=True, vertical="top")
+    _header(sheet, HEADER_ROW, labels, fills=ACTION_COLUMNS)
+    for number, ticket in enumerate(rows.to_dict(orient="records"), start=1):
+        _ticket_row(
+            sheet, HEADER_ROW + number, number, {str(k): v for k, v in ticket.items()}, data
+        )
+    last_row = HEADER_ROW + max(len(rows), 1)
+    sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(UNIT_COLUMNS))}{last_row}"
+    sheet.freeze_panes = f"C{HEADER_ROW + 1}"
     for column, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
+    _print_setup(sheet, header_row=HEADER_ROW, data=data)
 
 
-def _location(ticket: Mapping[str, Any]) -> str | None:
-    lat, lon = ticket.get("lat"), ticket.get("lon")
-    if ticket.get("location_issue") is not None or lat is None or lon is None:
-        return None
-    if isinstance(lat, float) and math.isnan(lat):
-        return None
-    return f"{float(lat):.5f}, {float(lon):.5f}"
+def _ticket_row(
+    sheet: Worksheet, row: int, number: int, ticket: Mapping[str, Any], data: SheetData
+) -> None:
+    lang = data.lang
+    values: list[Any] = [
+        number,
+        _text(str(ticket["ticket_id"])),
+        _text(data.names.get(str(ticket["subdistrict_code"] or ""), None)),
+        _text(ticket["address"]),
+        categories_text(ticket["categories"], lang),
+        i18n.t(f"route_{ticket['routed']}", lang),
+        _date(ticket["reported_day"]),
+        _date(ticket["due_day"]),
+        max(int(ticket["days_overdue"]), 0),
+        round(float(ticket["urgency"]), 1),
+        i18n.state_label(str(ticket["state"]), lang),
+        _text(ticket["comment"]),
+    ]
+    for column, value in enumerate(values, start=1):
+        cell = sheet.cell(row=row, column=column, value=value)
+        cell.alignment = Alignment(wrap_text=column in (4, 12), vertical="top")
+        if column in DATE_COLUMNS:
+            cell.number_format = DATE_FORMATS.get(lang, DATE_FORMATS["th"])
+    sheet.cell(row=row, column=10).number_format = "0.0"
+    page = vocab.public_page(ticket["ticket_id"])
+    if page:
+        _link(sheet.cell(row=row, column=2), page, str(ticket["ticket_id"]))
+    _link(sheet.cell(row=row, column=13), ticket["photo"], i18n.t("xl_photo", lang))
+    for column in ACTION_COLUMNS:
+        sheet.cell(row=row, column=column).fill = ACTION_FILL
+
+
+def categories_text(value: Any, lang: str) -> str:
+    """A ticket's categories in `lang`, or 'unspecified'."""
+    listed = list(value) if value is not None and not isinstance(value, float) else []
+    return ", ".join(i18n.category_label(str(c), lang) for c in listed) or i18n.category_label(
+        vocab.UNSPECIFIED, lang
+    )
 
 
 def change_text(change: Change, lang: str) -> str:
@@ -297,119 +387,150 @@ def noise_text(change: Change, lang: str) -> str:
 
 PRINT_STYLE = """
 @page { size: A4 landscape; margin: 10mm 9mm 12mm;
+  @bottom-left { content: "FOOTER"; font-size: 7pt; color: #666; }
   @bottom-right { content: counter(page) " / " counter(pages); font-size: 7pt; color: #666; } }
 body { font-family: FONTS; font-size: 8pt; color: #222; line-height: 1.35; }
 h1 { font-size: 14pt; margin: 0 0 2pt; }
-h2 { font-size: 11pt; margin: 0 0 3pt; }
+h2 { font-size: 11pt; margin: 0 0 3pt; break-after: avoid; }
 .meta { color: #555; font-size: 7.5pt; margin: 1pt 0 5pt; }
 table { border-collapse: collapse; width: 100%; margin: 3pt 0 8pt; }
+table.tickets { table-layout: fixed; }
+thead { display: table-header-group; }
 th, td { border: 1px solid #bbb; padding: 2pt 3pt; text-align: left; vertical-align: top; }
 th { background: #dde6f4; }
-td.act { background: #fff6d5; min-width: 22mm; }
-tr { page-break-inside: avoid; }
-.unit { page-break-before: always; }
+td.n, th.n { text-align: right; }
+td.nw { white-space: nowrap; }
+td.act { background: #fff6d5; min-width: 20mm; }
+tr { break-inside: avoid; }
+.unit { break-before: page; }
+.more { color: #444; font-style: italic; }
 """
+PRINT_WIDTHS_MM = (6, 23, 17, 22, 19, 19, 13, 15, 19, 66, 30, 18, 14)
+"""Column widths of a department's printed table (A4 landscape: 279 mm inside the margins)."""
 PRINT_COLUMNS = (
-    "#", "ticket_id", "subdistrict", "category", "xl_reported", "xl_age", "col_target_days",
-    "col_due", "col_days_overdue", "xl_state", "xl_address", "xl_action", "xl_by", "xl_date",
+    "#", "ticket_id", "subdistrict", "category", "xl_reported", "col_due", "col_days_overdue",
+    "xl_urgency", "xl_state", "xl_address", "xl_action", "xl_by", "xl_date",
 )  # fmt: skip
 
 
+COLGROUP = (
+    "<colgroup>" + "".join(f"<col style='width:{w}mm'>" for w in PRINT_WIDTHS_MM) + "</colgroup>"
+)
+
+
 def print_html(data: SheetData) -> str:
-    """The action sheet as an HTML document for printing (A4 landscape, one unit a page):
-    the same rows as the workbook, every text escaped."""
-    from html import escape
+    """The action sheet for printing: a cover page with the week per department, then each
+    department's `print_rows` most urgent tickets (A4 landscape), every text escaped."""
+    parts = [_cover_html(data)]
+    header = "".join(f"<th>{'#' if k == '#' else escape(i18n.t(k, data.lang))}</th>"
+                     for k in PRINT_COLUMNS)  # fmt: skip
+    for unit, rows in data.units.items():
+        parts.append(_unit_html(unit, rows, header, data))
+    footer = f"{data.district_name} · {week_label(data)}".replace('"', "'").replace("\\", "")
+    style = PRINT_STYLE.replace("FONTS", FONT_STACK).replace("FOOTER", footer)
+    return (
+        f"<!doctype html><html lang='{data.lang}'><head><meta charset='utf-8'>"
+        f"<style>{style}</style></head><body>{''.join(parts)}</body></html>"
+    )
 
-    from dashboard.brief import FONT_STACK
 
-    lang, week = data.lang, data.week
+def _cover_html(data: SheetData) -> str:
+    lang = data.lang
 
     def t(key: str, **values: object) -> str:
         return escape(i18n.t(key, lang, **values))
 
-    this = f"{_day(week.this.since, lang)} – {_day(week.this.until, lang)}"
-    last = f"{_day(week.last.since, lang)} – {_day(week.last.until, lang)}"
-    stamp = data.as_of.astimezone(vocab.BANGKOK_TZ)
-    parts = [
-        f"<h1>{t('xl_title', district=data.district_name, week=this)}</h1>",
-        f"<p class='meta'>{t('xl_made', as_of=f'{_day(stamp, lang)} {stamp:%H:%M}')}</p>",
-        "<table><tr>"
-        + "".join(
-            f"<th>{h}</th>"
-            for h in (
-                t("col_figure"),
-                f"{t('xl_this_week')} ({escape(this)})",
-                f"{t('xl_last_week')} ({escape(last)})",
-                t("col_change"),
-                t("col_noise"),
-            )
-        )
-        + "</tr>",
+    last = i18n.date_range(data.week.last.since, data.week.last.until, lang)
+    heads = [
+        t("col_figure"),
+        f"{t('xl_this_week')} ({escape(week_label(data))})",
+        f"{t('xl_last_week')} ({escape(last)})",
+        t("col_change"),
+        t("col_noise"),
     ]
-    for key, change in (
-        ("week_new", week.new),
-        ("week_finished", week.finished),
-        ("week_newly_overdue", week.newly_overdue),
-    ):
-        if change is None:
-            cells = [t("na_short")] * 4
-        else:
-            cells = [
-                f"{change.now:,.0f}",
-                f"{change.before:,.0f}",
-                escape(change_text(change, lang)),
-                escape(noise_text(change, lang)),
-            ]
-        parts.append(f"<tr><td>{t(key)}</td>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    parts.append("</table>")
-    parts.append(
-        "<table><tr>"
-        + "".join(f"<th>{t(k)}</th>" for k in ("col_unit", "xl_rows"))
-        + "</tr>"
-        + "".join(
-            f"<tr><td>{escape(unit_label(unit, lang))}</td><td>{len(rows):,}</td></tr>"
-            for unit, rows in data.units.items()
-        )
-        + "</table>"
-    )
-    header = "".join(f"<th>{'#' if k == '#' else t(k)}</th>" for k in PRINT_COLUMNS)
-    for unit, rows in data.units.items():
-        parts.append(
-            f"<section class='unit'><h2>{t('xl_unit')}: {escape(unit_label(unit, lang))}</h2>"
-        )
-        parts.append(f"<table><tr>{header}</tr>")
-        for number, ticket in enumerate(rows.to_dict(orient="records"), start=1):
-            cats = list(ticket["categories"]) if ticket["categories"] is not None else []
-            cells = [
-                str(number),
-                escape(str(ticket["ticket_id"])),
-                escape(data.names.get(str(ticket["subdistrict_code"] or ""), "")),
-                escape(", ".join(i18n.category_label(c, lang) for c in cats)
-                       or i18n.category_label(vocab.UNSPECIFIED, lang)),
-                escape(_day(ticket["reported_day"], lang) or ""),
-                f"{int(ticket['age_days']):,}",
-                f"{int(ticket['target_days']):,}",
-                escape(_day(ticket["due_day"], lang) or ""),
-                f"{max(int(ticket['days_overdue']), 0):,}",
-                escape(i18n.state_label(str(ticket["state"]), lang)),
-                escape(str(ticket["address"] or "")[:160]),
-            ]  # fmt: skip
-            parts.append(
-                "<tr>"
-                + "".join(f"<td>{c}</td>" for c in cells)
-                + "<td class='act'></td>" * 3
-                + "</tr>"
-            )
-        parts.append("</table></section>")
-    style = PRINT_STYLE.replace("FONTS", FONT_STACK)
+    rows = [
+        [t(key), f"{change.now:,.0f}", f"{change.before:,.0f}",
+         escape(change_text(change, lang)), escape(noise_text(change, lang))]
+        for key, change in _district_week_lines(data)
+    ]  # fmt: skip
+    rows.append([t("week_open_now"), f"{data.week.open_now:,}", "", "", ""])
+    missing = missing_note(data)
+    since, until = data.week.this.since, data.week.this.until
+    period = f"{i18n.long_date(since, lang)} – {i18n.long_date(until, lang)}"
+    title = t("xl_title", district=data.district_name, week=period)
     return (
-        f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'>"
-        f"<style>{style}</style></head><body>{''.join(parts)}</body></html>"
+        f"<h1>{title}</h1>"
+        f"<p class='meta'>{t('xl_made', as_of=i18n.date_time(data.as_of, lang))}</p>"
+        + _table_html(heads, rows)
+        + (f"<p class='meta'>{escape(missing)}</p>" if missing else "")
+        + _unit_table_html(data)
+        + f"<p class='meta'>{t('xl_note_several')} {t('xl_note_routing')}</p>"
+    )
+
+
+def _table_html(heads: Sequence[str], rows: Sequence[Sequence[str]], *, text: int = 1) -> str:
+    """A table of already-escaped cells, its header repeated on every page; the columns
+    after the first `text` ones are figures (right-aligned)."""
+
+    def kind(column: int) -> str:
+        return " class='n'" if column >= text else ""
+
+    head = "".join(f"<th{kind(i)}>{h}</th>" for i, h in enumerate(heads))
+    body = "".join(
+        "<tr>" + "".join(f"<td{kind(i)}>{c}</td>" for i, c in enumerate(row)) + "</tr>"
+        for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead>{body}</table>"
+
+
+def _unit_table_html(data: SheetData) -> str:
+    lang = data.lang
+    figures = _week_columns(data)
+    labels = ["xl_unit", "xl_routed", *(WEEK_TABLE_HEADERS[k] for k in figures)]
+    rows = [
+        [
+            escape(unit_label(str(record["unit"]), lang)),
+            escape(i18n.t(f"route_{record['routed']}", lang)),
+            *(f"{int(record[k]):,}" for k in figures),
+        ]
+        for record in data.week_table.to_dict(orient="records")
+    ]
+    return _table_html([escape(i18n.t(k, lang)) for k in labels], rows, text=2)
+
+
+def _unit_html(unit: str, rows: pd.DataFrame, header: str, data: SheetData) -> str:
+    lang = data.lang
+    shown = rows.head(data.print_rows)
+    body = []
+    for number, ticket in enumerate(shown.to_dict(orient="records"), start=1):
+        reported, due = _date(ticket["reported_day"]), _date(ticket["due_day"])
+        cells = [
+            (str(number), "n"),
+            (escape(str(ticket["ticket_id"])), "nw"),
+            (escape(data.names.get(str(ticket["subdistrict_code"] or ""), "")), ""),
+            (escape(categories_text(ticket["categories"], lang)), ""),
+            (escape(i18n.short_date(reported, lang)) if reported else "", "nw"),
+            (escape(i18n.short_date(due, lang)) if due else "", "nw"),
+            (f"{max(int(ticket['days_overdue']), 0):,}", "n"),
+            (f"{float(ticket['urgency']):.1f}", "n"),
+            (escape(i18n.state_label(str(ticket["state"]), lang)), ""),
+            (escape(str(ticket["address"] or "")[:160]), ""),
+        ]
+        body.append(
+            "<tr>" + "".join(f"<td class='{c}'>{v}</td>" for v, c in cells)
+            + "<td class='act'></td>" * 3 + "</tr>"
+        )  # fmt: skip
+    more = len(rows) - len(shown)
+    note = f"<p class='more'>{escape(i18n.t('xl_more', lang, n=more))}</p>" if more > 0 else ""
+    heading = i18n.t("xl_unit_meta", lang, open=len(rows), overdue=int(rows["overdue"].sum()))
+    return (
+        f"<section class='unit'><h2>{escape(unit_label(unit, lang))}</h2>"
+        f"<p class='meta'>{escape(heading)}</p>"
+        f"<table class='tickets'>{COLGROUP}<thead><tr>{header}</tr></thead>{''.join(body)}</table>"
+        f"{note}</section>"
     )
 
 
 def print_pdf(data: SheetData) -> bytes:
     """The printable action sheet as an A4 landscape PDF (WeasyPrint, as the brief)."""
-    from dashboard.brief import to_pdf
-
     return to_pdf(print_html(data))

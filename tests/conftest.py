@@ -35,6 +35,17 @@ def real_data_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
+def real_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real 185k file ingested once per run into a DuckDB store."""
+    from dashboard.ingest import ingest_files
+
+    data = real_data_dir()
+    location = tmp_path_factory.mktemp("real") / "store.duckdb"
+    ingest_files(paths=[data / "traffy_sample.csv.gz"], store_path=location, data_dir=data)
+    return location
+
+
+@pytest.fixture(scope="session")
 def postgres_server() -> Iterator[str]:
     """A throwaway PostgreSQL + PostGIS cluster for the whole run (its admin URL)."""
     from tests.pg import binaries, cluster, postgis_installed

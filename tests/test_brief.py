@@ -138,14 +138,6 @@ def test_the_hotspots_command_prints_each_kind_as_json(
 # --- the real data ------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def real_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    data = real_data_dir()
-    location = tmp_path_factory.mktemp("real") / "store.duckdb"
-    ingest_files(paths=[data / "traffy_sample.csv.gz"], store_path=location, data_dir=data)
-    return location
-
-
 @pytest.mark.realdata
 def test_rate_and_emerging_results_on_the_real_data_are_byte_identical_across_runs(
     real_store: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch

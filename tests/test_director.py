@@ -4,7 +4,6 @@ recurrence register, the responsibility split and the action sheet read back by 
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -15,7 +14,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from dashboard import actions, boundaries, cli, director, metrics, queries, store, targets
+from dashboard import boundaries, cli, director, metrics, queries, store, targets
 from dashboard.change import Period, count_change, share_change
 from dashboard.errors import TargetsError
 from dashboard.ingest import ingest_files
@@ -327,47 +326,6 @@ def test_only_the_top_level_organisation_is_said(tmp_path: Path, data_dir: Path)
     assert found.only_top_level and found.forwarded_share is None
 
 
-def test_the_action_sheet_has_a_sheet_per_unit_with_the_pages_rows_and_inert_text(
-    tmp_path: Path, data_dir: Path
-) -> None:
-    rows = [
-        ticket("U1", organization=ORGS["agency"], timestamp="2022-06-01 12:00:00+00",
-               comment='=HYPERLINK("https://evil.example","click")'),
-        ticket("U2", organization=ORGS["agency"], timestamp="2022-06-28 12:00:00+00"),
-        ticket("U3", organization=ORGS["section"], timestamp="2022-05-01 12:00:00+00",
-               photo="javascript:alert(1)"),
-        ticket("U4", organization=ORGS["own"], timestamp="2022-06-01 12:00:00+00",
-               state="เสร็จสิ้น"),
-    ]  # fmt: skip
-    location = _store(tmp_path, data_dir, str(tmp_path / "a.duckdb"), rows)
-    with store.at(location).reader() as con:
-        judged = week(con)
-    names = boundaries.area_names(
-        (boundaries.load_districts(), boundaries.load_subdistricts()), "th"
-    )
-    data = actions.sheet_data(
-        judged, district_code="1001", names=names, district_name_th="เขต1001", lang="th",
-        as_of=AS_OF,
-    )  # fmt: skip
-    book = openpyxl.load_workbook(io.BytesIO(actions.workbook(data)))
-    # one overdue each: the order is by name then
-    assert book.sheetnames == ["สรุป", "ฝ่ายโยธา เขตเขต1001", "สำนักการโยธา กทม."]
-    agency = book["สำนักการโยธา กทม."]
-    listed = [row for row in agency.iter_rows(min_row=4, values_only=True) if row[0]]
-    assert [row[1] for row in listed] == ["U1", "U2"]  # overdue first, then the oldest not yet
-    assert len(listed) == len(data.units["สำนักการโยธา กทม."])
-    headers = [cell.value for cell in agency[3]]
-    comment = listed[0][headers.index("ข้อความผู้แจ้ง")]
-    assert comment.startswith("'=")  # a formula in the data stays text
-    assert agency.cell(row=4, column=3).hyperlink.target.startswith("https://share.traffy.in.th/")
-    assert headers[-3:] == ["การดำเนินการ", "ผู้ดำเนินการ", "วันที่ดำเนินการ"]
-    section = book["ฝ่ายโยธา เขตเขต1001"]
-    photo = section.cell(row=4, column=headers.index("ภาพ") + 1)
-    assert photo.hyperlink is None and photo.value == "javascript:alert(1)"
-    summary = [c for row in book["สรุป"].iter_rows(values_only=True) for c in row if c]
-    assert "แจ้งใหม่" in summary and "เพิ่งเกินกำหนด" in summary
-
-
 def test_khetmap_actions_writes_the_workbook_and_refuses_bad_input(
     tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
@@ -378,7 +336,7 @@ def test_khetmap_actions_writes_the_workbook_and_refuses_bad_input(
         ["actions", "--district", "1001", "--lang", "en", "--out", str(out), "--store", location]
     )
     assert code == 0 and openpyxl.load_workbook(out).sheetnames[0] == "Summary"
-    assert "4 tickets on 1 unit sheets" in capsys.readouterr().out
+    assert "4 tickets on 1 department sheets" in capsys.readouterr().out
     assert cli.main(["actions", "--district", "9999", "--out", str(out), "--store", location]) == 2
     bad = tmp_path / "targets.toml"
     bad.write_text('[default]\ndays = 30\n[categories]\n"ถนน" = -4\n', encoding="utf-8")
@@ -465,33 +423,6 @@ def test_the_kd_tree_places_equal_a_brute_force_grouping_on_random_tickets() -> 
             expected.add(tuple(frame["ticket_id"][m] for m in sorted(members)))
     assert len(expected) > 10
     assert {tuple(ids) for ids in found.register["ticket_ids"]} == expected
-
-
-def test_the_printable_action_sheet_is_an_a4_pdf_with_a_page_per_unit(
-    tmp_path: Path, data_dir: Path
-) -> None:
-    import shutil
-    import subprocess
-
-    if not shutil.which("pdftotext"):
-        pytest.skip("poppler-utils is not installed")
-    rows = [
-        {**ticket("U1", organization=ORGS["agency"], timestamp="2022-06-01 12:00:00+00"),
-         "address": "<b>ซอย 1</b>"},
-        ticket("U2", organization=ORGS["section"], timestamp="2022-05-01 12:00:00+00"),
-    ]  # fmt: skip
-    location = _store(tmp_path, data_dir, str(tmp_path / "p.duckdb"), rows)
-    out = tmp_path / "week.pdf"
-    assert cli.main(["actions", "--district", "1001", "--out", str(out), "--store", location]) == 0
-    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True).stdout
-    assert "Pages:           3" in info  # the summary, then one page per unit
-    assert "841.89 x 595.28" in info or "841.89 x 595.276" in info  # A4 landscape
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    # (a PDF's Thai text layer is approximate, see the README: ids and codes are exact)
-    assert "U1" in text and "U2" in text and "1 มิ.ย. 2565" in text
-    assert "<b>ซอย 1</b>" in text  # markup from the data is printed as the characters it is
 
 
 def test_the_cached_week_leaves_long_texts_out_and_listed_tickets_get_theirs_back_on_both_backends(
