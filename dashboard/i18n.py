@@ -463,6 +463,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "heat_legend": ("ความหนาแน่นของเรื่องค้าง", "Density of open complaints"),
     "heat_low": ("น้อย", "low"),
     "heat_high": ("มาก", "high"),
+    "legend_cells": ("จำนวนเรื่องต่อช่อง", "Tickets per cell"),
+    "legend_points": ("เรื่องร้องเรียน (จุดละเรื่อง)", "Complaints (a point each)"),
+    "legend_open": ("ยังไม่เสร็จ", "open"),
+    "legend_finished": ("เสร็จสิ้น", "finished"),
+    "legend_other": ("อื่น ๆ (ไม่เกี่ยวข้อง ไม่ทราบ)", "other (irrelevant, unknown)"),
     "heat_outlines": (
         "ขณะเปิดชั้นความหนาแน่น เขตแสดงเฉพาะเส้นขอบ",
         "With the density layer on, districts are drawn as outlines",
@@ -541,7 +546,7 @@ LABELS: dict[str, tuple[str, str]] = {
     # what the data can support
     "not_available": ("ไม่มีในข้อมูลนี้: {why}", "Not available in this data: {why}"),
     "why_missing_finish_time": (
-        "ไม่มีเรื่องที่เสร็จสิ้นเรื่องใดมีเวลาปิดเรื่อง (last_activity) ข้อมูลจาก API สาธารณะของ Traffy ไม่มีค่านี้",
+        "ไม่มีเรื่องที่เสร็จสิ้นเรื่องใดมีเวลาปิดเรื่อง ข้อมูลสาธารณะของ Traffy ไม่ได้ให้ค่านี้",
         "no finished ticket has a finish time (last_activity); Traffy's public API does not return it",
     ),
     "why_missing_star": ("ไม่มีเรื่องใดได้รับการให้ดาวจากผู้แจ้ง", "no ticket has a citizen's star rating"),
@@ -867,6 +872,42 @@ LABELS: dict[str, tuple[str, str]] = {
     "xl_age": ("อายุ (วัน)", "Age (days)"),
     "xl_state": ("สถานะ", "State"),
     "xl_unit": ("หน่วยงาน", "Unit"),
+    "unit_unrouted": ("ยังไม่ได้ส่งต่อ", "Not yet routed"),
+    "route_named": ("ระบุในข้อมูล", "named in the data"),
+    "route_agency": ("หน่วยงานภายนอก (ระบุในข้อมูล)", "outside agency (named in the data)"),
+    "route_category": ("ตามประเภท", "routed by category"),
+    "route_predicted": ("ตามประเภทที่ระบบคาดการณ์", "by predicted category"),
+    "route_unrouted": ("ยังไม่ได้ส่งต่อ", "not yet routed"),
+    "xl_routed": ("ที่มาของการส่งต่อ", "Routed"),
+    "xl_urgency": ("ความเร่งด่วน (เท่าของเป้าหมาย)", "Urgency (× target)"),
+    "xl_signature": ("ลงชื่อ", "Signature"),
+    "xl_page": ("หน้า {page} จาก {pages}", "page {page} of {pages}"),
+    "xl_new_this": ("แจ้งใหม่ สัปดาห์นี้", "New this week"),
+    "xl_new_last": ("แจ้งใหม่ สัปดาห์ก่อน", "New last week"),
+    "xl_finished_this": ("เสร็จสิ้น สัปดาห์นี้", "Finished this week"),
+    "xl_finished_last": ("เสร็จสิ้น สัปดาห์ก่อน", "Finished last week"),
+    "xl_sheet": ("เรื่องในแผ่นงาน", "On its sheet"),
+    "xl_unit_meta": (
+        "เรื่องค้าง {open:,} เรื่อง เกินกำหนด {overdue:,} เรื่อง เรียงจากเร่งด่วนที่สุด "
+        "(จำนวนวันที่เกินกำหนดเทียบกับเป้าหมายของประเภทนั้น)",
+        "{open:,} open, {overdue:,} overdue; most urgent first (days overdue relative to "
+        "the category's target)",
+    ),
+    "xl_more": (
+        "และอีก {n:,} เรื่องในไฟล์ Excel",
+        "and {n:,} more in the workbook",
+    ),
+    "xl_finished_weekly": ("จำนวนเรื่องที่เสร็จสิ้นในแต่ละสัปดาห์", "finished per week"),
+    "xl_note_several": (
+        "เรื่องที่ระบุหลายฝ่ายนับในทุกฝ่ายที่ระบุ",
+        "A ticket that names several departments counts in each.",
+    ),
+    "xl_note_routing": (
+        "“ตามประเภท”: ข้อมูลไม่ระบุฝ่าย จึงส่งต่อให้ฝ่ายที่มักรับผิดชอบประเภทเรื่องนั้น "
+        "ตามตารางการส่งต่อของเขต",
+        "“Routed by category”: the data names no department, so the ticket goes to the "
+        "department that normally owns its category, from the district's routing table.",
+    ),
 }
 
 METRIC_LABELS = {
