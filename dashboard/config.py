@@ -100,3 +100,18 @@ def run_slots() -> int:
     low, high = RUN_SLOTS_RANGE
     value = int(text)
     return value if low <= value <= high else default
+
+
+TRAFFY_PHOTO_HOSTS = ("storage.googleapis.com/traffy_public_bucket",)
+"""Where every photo of the real data is: Traffy's public bucket (not the whole shared host,
+where anyone can have a bucket)."""
+
+
+def photo_hosts() -> tuple[str, ...]:
+    """`KHETMAP_PHOTO_HOSTS`: where a ticket's photo may be shown from, comma-separated
+    `host` or `host/path` (default Traffy's public bucket); empty: nowhere. A photo
+    elsewhere is neither loaded nor linked (`photos.shown`)."""
+    text = os.environ.get("KHETMAP_PHOTO_HOSTS")
+    if text is None:
+        return TRAFFY_PHOTO_HOSTS
+    return tuple(entry.strip().strip("/") for entry in text.split(",") if entry.strip("/ "))

@@ -20,9 +20,10 @@ from typing import Any, Literal
 import h3
 from jinja2.utils import htmlsafe_json_dumps
 
-from dashboard import i18n, maps, queries, vocab
+from dashboard import config, i18n, maps, queries, vocab
 from dashboard.metrics import Filters, PointOrder
 from dashboard.store import Reader
+from dashboard.text import plain
 
 POINT_ZOOM = 16
 """From this zoom on, every ticket in view is a point (a viewport of ~0.2 km² in Bangkok)."""
@@ -239,7 +240,8 @@ def _points(
     rows: list[list[Any]] = []
     total = cap + 1
     if full_fits:
-        rows = [_point(t, lang) for t in tickets]
+        hosts = config.photo_hosts()
+        rows = [_point(t, lang, hosts) for t in tickets]
         total = wire_size(rows)
     short = total > cap
     if short:  # compact rows: the browser writes each popup from the shared legend
@@ -273,12 +275,12 @@ FULL_POPUP_BYTES_AT_LEAST = 300
 sent: more tickets in view than the cap allows at this size go straight to compact rows."""
 
 
-def _point(ticket: dict[str, Any], lang: str) -> list[Any]:
+def _point(ticket: dict[str, Any], lang: str, photo_hosts: tuple[str, ...]) -> list[Any]:
     return [
         round(float(ticket["lat"]), 6),
         round(float(ticket["lon"]), 6),
         maps.state_colour(str(ticket["state"])),
-        maps.ticket_popup_html(ticket, lang=lang),
+        maps.ticket_popup_html(ticket, lang=lang, photo_hosts=photo_hosts),
     ]
 
 
@@ -305,7 +307,7 @@ def _compact(tickets: list[dict[str, Any]], lang: str) -> tuple[list[list[Any]],
         )
     legend = {
         "states": [[maps.state_colour(s), i18n.state_label(s, lang)] for s in states],
-        "categories": [i18n.category_label(c, lang) for c in categories],
+        "categories": [plain(i18n.category_label(c, lang)) for c in categories],
         "age": i18n.t("age_days", lang),
         "page": i18n.t("public_page", lang),
         "base": vocab.PUBLIC_TICKET_URL.format(ticket_id=""),

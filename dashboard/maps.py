@@ -24,8 +24,9 @@ from branca.element import Element, Figure, MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
-from dashboard import assets, i18n, mapmetrics, vocab
+from dashboard import assets, i18n, mapmetrics, photos, vocab
 from dashboard.boundaries import AreaLayer
+from dashboard.text import plain
 from dashboard.urlstate import MapView
 
 if TYPE_CHECKING:
@@ -181,7 +182,7 @@ def choropleth_features(
         total = int(totals.get(code, 0))
         name = i18n.area_name(layer.names_th[index], layer.names_en[index], lang)
         tooltip = (
-            f"<b>{html.escape(name)}</b><br>{html.escape(label)}: {html.escape(format_value(metric, value, lang=lang))}"
+            f"<b>{html.escape(plain(name))}</b><br>{html.escape(label)}: {html.escape(format_value(metric, value, lang=lang))}"
             f"<br>{html.escape(i18n.t('open', lang))}: {open_count:,} / {html.escape(i18n.t('total', lang))}: {total:,}"
         )
         features.append(
@@ -439,7 +440,7 @@ def add_recurrences(fmap: folium.Map, register: pd.DataFrame, *, lang: str) -> N
                     "coordinates": [round(float(place["lon"]), 6), round(float(place["lat"]), 6)],
                 },
                 "properties": {
-                    "text": html.escape(text),
+                    "text": html.escape(plain(text)),
                     "radius": 6 + min(int(place["reports"]), 20),
                 },
             }
@@ -602,39 +603,37 @@ def state_colour(state: str) -> str:
     return STATE_COLOURS.get(state, "#c92a2a")
 
 
-def safe_url(url: object) -> str | None:
-    """Return an http(s) URL escaped for an HTML attribute, or None."""
-    text = str(url or "").strip()
-    if not text.lower().startswith(("https://", "http://")):
-        return None
-    return html.escape(text, quote=True)
+def ticket_popup_html(ticket: dict[str, Any], *, lang: str, photo_hosts: Sequence[str]) -> str:
+    """Return the popup HTML for one ticket; every public string is escaped (and `plain`).
 
-
-def ticket_popup_html(ticket: dict[str, Any], *, lang: str) -> str:
-    """Return the popup HTML for one ticket; every public string is escaped."""
+    A photo is linked only from `photo_hosts` (`photos.shown`); one elsewhere is left out.
+    """
     ticket_id = str(ticket["ticket_id"])
     names = ticket.get("categories")
     categories = ", ".join(
         i18n.category_label(str(c), lang) for c in ([] if names is None else list(names))
     ) or i18n.category_label(vocab.UNSPECIFIED, lang)
-    comment = str(ticket.get("comment") or "")
+    comment = plain(ticket.get("comment") or "")
     if len(comment) > POPUP_COMMENT_CHARS:
         comment = comment[:POPUP_COMMENT_CHARS] + "…"
     parts = [
-        f"<b>{html.escape(ticket_id)}</b>",
-        f"{html.escape(i18n.t('category', lang))}: {html.escape(categories)}",
+        f"<b>{html.escape(plain(ticket_id))}</b>",
+        f"{html.escape(i18n.t('category', lang))}: {html.escape(plain(categories))}",
         f"{html.escape(i18n.t('state', lang))}: {html.escape(i18n.state_label(str(ticket['state']), lang))}",
         f"{html.escape(i18n.t('age_days', lang))}: {int(ticket['age_days']) if pd.notna(ticket.get('age_days')) else '–'}",
         f"<div style='max-height:8em;overflow:auto'>{html.escape(comment)}</div>",
     ]
-    photos = []
+    links = []
     for key in ("photo", "photo_after"):
-        url = safe_url(ticket.get(key))
+        url = photos.shown(ticket.get(key), hosts=photo_hosts)
         if url:
-            label = html.escape(i18n.t(key, lang))
-            photos.append(f'<a href="{url}" target="_blank" rel="noopener noreferrer">{label}</a>')
-    if photos:
-        parts.append(" · ".join(photos))
+            href, label = html.escape(url, quote=True), html.escape(i18n.t(key, lang))
+            links.append(
+                f'<a href="{href}" target="_blank" rel="noopener noreferrer" '
+                f'referrerpolicy="no-referrer">{label}</a>'
+            )
+    if links:
+        parts.append(" · ".join(links))
     page = vocab.public_page(ticket_id)
     if page:
         public = html.escape(page, quote=True)

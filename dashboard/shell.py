@@ -32,6 +32,10 @@ PAGE_FILES = {page: urlstate.page_file(page) for page in urlstate.PAGES}
 VERSION_CHECK_SECONDS = 30
 SNAPSHOT_PAGES = ("city", "district")
 """Pages that can show a past date from the daily snapshots (the others need tickets)."""
+NO_REFERRER = '<meta name="referrer" content="no-referrer">'
+"""The page's referrer policy: a photo or link a page shows tells no host which dashboard
+it was seen on. The data grid loads thumbnails with a plain `Image()` (no attribute of its
+own to set), which follows the policy of the document; a page sets it before anything else."""
 
 
 @dataclass(frozen=True)
@@ -131,6 +135,7 @@ def safe_fragment(function: Callable[P, None]) -> Callable[P, None]:
 
 
 def _start(page: str) -> Context:
+    st.sidebar.markdown(NO_REFERRER, unsafe_allow_html=True)  # a constant, before any image
     geo = cache.geography()
     version = cache.version()
     as_of = cache.as_of(version)

@@ -7,11 +7,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import assets, cache, charts, i18n, lod, vocab
+from dashboard import assets, cache, charts, config, i18n, lod, photos, vocab
 from dashboard.coverage import Coverage
 from dashboard.metrics import Totals
 from dashboard.shell import Context, update_url
-from dashboard.text import inert
+from dashboard.text import inert, plain
 from dashboard.urlstate import MapView
 from dashboard.vocab import BANGKOK_TZ
 
@@ -163,11 +163,13 @@ def ticket_table(
     names: dict[str, str],
     predictions: dict[str, list[tuple[str, float]]] | None = None,
 ) -> pd.DataFrame:
-    """Tickets as display columns (text only; links as URL columns, empty when absent).
+    """Tickets as display columns (text only; links as URL columns, empty when absent; a
+    photo only from the allowed photo hosts, `photos.shown`).
 
     With `predictions`, an untyped ticket's category reads "predicted: Roads (0.82)".
     """
     predictions = predictions or {}
+    hosts = config.photo_hosts()
 
     def categories(ticket_id: str, values: Any) -> str:
         own = ", ".join(i18n.category_label(c, lang) for c in values)
@@ -191,9 +193,9 @@ def ticket_table(
                 categories(str(i), cs)
                 for i, cs in zip(frame["ticket_id"], frame["categories"], strict=True)
             ],
-            "comment": frame["comment"].fillna("").str.slice(0, 200),
-            "photo": _http_or_empty(frame["photo"]),
-            "photo_after": _http_or_empty(frame["photo_after"]),
+            "comment": frame["comment"].fillna("").map(plain).str.slice(0, 200),
+            "photo": photos.shown_column(frame["photo"], hosts=hosts),
+            "photo_after": photos.shown_column(frame["photo_after"], hosts=hosts),
             "public_page": frame["ticket_id"].map(lambda i: vocab.public_page(i) or ""),
         }
     )
@@ -201,12 +203,6 @@ def ticket_table(
 
 def _local_dates(series: pd.Series) -> pd.Series:
     return pd.to_datetime(series, utc=True).dt.tz_convert(BANGKOK_TZ).dt.strftime("%Y-%m-%d")
-
-
-def _http_or_empty(series: pd.Series) -> pd.Series:
-    """Links only when http(s); an empty cell (not "None") otherwise."""
-    text = series.fillna("").astype(str)
-    return text.where(text.str.match(r"^https?://"), "")
 
 
 def link_columns(lang: str) -> dict[str, Any]:

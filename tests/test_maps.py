@@ -112,6 +112,7 @@ def test_ticket_popup_escapes_text_and_keeps_only_http_links() -> None:
             "photo_after": "https://x/a.jpg?a=1&b=2",
         },
         lang="en",
+        photo_hosts=("x",),
     )
     assert "<img" not in popup and "<script" not in popup
     assert "&lt;script&gt;window.__xss=2&lt;/script&gt;" in popup
@@ -164,7 +165,7 @@ def test_district_map_clusters_points_and_has_max_zoom(data_dir: Path) -> None:
             t["lat"],
             t["lon"],
             maps.state_colour(str(t["state"])),
-            maps.ticket_popup_html(t, lang="th"),
+            maps.ticket_popup_html(t, lang="th", photo_hosts=()),
         ]
         for t in tickets
     ]
@@ -239,7 +240,7 @@ def test_template_syntax_in_any_text_of_any_map_is_sent_as_text_and_never_run(
         "photo": "",
         "photo_after": "",
     }
-    popup = maps.ticket_popup_html(ticket, lang="en")
+    popup = maps.ticket_popup_html(ticket, lang="en", photo_hosts=())
     layers = [
         lod.TicketLayer(
             kind="points", in_view=1, drawn=1, points=[[13.7, 100.5, "#c92a2a", popup]]

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import cache, i18n, maps, metrics, review, urlstate, vocab
+from dashboard import cache, config, i18n, maps, metrics, photos, review, urlstate, vocab
 from dashboard.coverage import Coverage
 from dashboard.shell import Context, bound, run_page
 from dashboard.text import inert
@@ -219,12 +219,9 @@ def areas_table(found: review.HotspotReview, context: Context) -> None:
 def flagged_display(
     flagged: pd.DataFrame, lang: str, names: dict[str, str], coverage: Coverage
 ) -> pd.DataFrame:
-    """Flagged tickets with translated columns and flags, district names and photo links."""
-
-    def http(series: pd.Series) -> pd.Series:
-        text = series.fillna("").astype(str)
-        return text.where(text.str.match(r"^https?://"), "")
-
+    """Flagged tickets with translated columns and flags, district names and photo links
+    (photos only from the allowed photo hosts, `photos.shown`: nothing else is loaded)."""
+    hosts = config.photo_hosts()
     supported = [f for f, needs in review.AUDIT_NEEDS.items() if coverage.supports(needs)]  # type: ignore[arg-type]
     frame: dict[str, Any] = {
         "ticket_id": flagged["ticket_id"],
@@ -236,11 +233,11 @@ def flagged_display(
     }
     if coverage.supports("finish_time"):
         frame["hours_to_finish"] = flagged["hours_to_finish"].round(1)
+    photo = photos.shown_column(flagged["photo"], hosts=hosts)
+    photo_after = photos.shown_column(flagged["photo_after"], hosts=hosts)
     if thumbnails_on():
-        frame["photo"] = http(flagged["photo"])
-        frame["photo_after"] = http(flagged["photo_after"])
-    frame["photo_link"] = http(flagged["photo"])
-    frame["photo_after_link"] = http(flagged["photo_after"])
+        frame["photo"], frame["photo_after"] = photo, photo_after
+    frame["photo_link"], frame["photo_after_link"] = photo, photo_after
     frame["public_page"] = flagged["ticket_id"].map(lambda i: vocab.public_page(i) or "")
     return pd.DataFrame(frame)
 
