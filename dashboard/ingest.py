@@ -51,6 +51,8 @@ class Reconciliation:
     surrogate_ids: int = 0
     location_issues: dict[str, int] = field(default_factory=dict)
     coords_swapped: int = 0
+    replaced_characters: int = 0
+    """NUL, lone UTF-16 surrogates and bytes that are not UTF-8 stored as U+FFFD"""
     encodings: dict[str, str] = field(default_factory=dict)
     buddhist_era: list[str] = field(default_factory=list)
     """'file: column' of time columns read as Buddhist-era years and converted"""
@@ -90,6 +92,7 @@ class Reconciliation:
         lines.append(f"{'reconciliation':<40}{verdict:>12}")
         lines.append(f"{'tickets with a surrogate id (no ticket_id)':<40}{self.surrogate_ids:>12,}")
         lines.append(f"{'coordinates swapped back (lat,lon)':<40}{self.coords_swapped:>12,}")
+        lines.append(f"{'characters replaced by U+FFFD':<40}{self.replaced_characters:>12,}")
         lines += [
             f"{'no usable location: ' + issue:<40}{count:>12,}"
             for issue, count in sorted(self.location_issues.items())
@@ -112,6 +115,7 @@ class Reconciliation:
             "surrogate_ids": self.surrogate_ids,
             "location_issues": self.location_issues,
             "coords_swapped": self.coords_swapped,
+            "replaced_characters": self.replaced_characters,
             "buddhist_era": self.buddhist_era,
             "warnings": self.warnings,
         }
@@ -270,6 +274,8 @@ def _stage(
                 del good
         located = _with_physical_lines(source, pa.concat_tables(bad_parts))
         result.warnings += _unclosed_quote_warnings(source, located)
+        result.warnings += _replaced_warnings(source)
+        result.replaced_characters += source.replaced
         quarantined.append(located)
     return staged_rows, pa.concat_tables(quarantined)
 
@@ -338,6 +344,16 @@ def _unclosed_quote_warnings(source: RawSource, quarantined: pa.Table) -> list[s
         f"{source.path} line {row['source_line']}: {row['detail']}; fix the quote and "
         "ingest the file again to store them"
         for row in rows
+    ]
+
+
+def _replaced_warnings(source: RawSource) -> list[str]:
+    """A line when characters were replaced: the text stored is not exactly the file's."""
+    if not source.replaced:
+        return []
+    return [
+        f"{source.path}: {source.replaced:,} characters no store can hold (NUL, a lone UTF-16 "
+        "surrogate, bytes that are not UTF-8) were replaced by U+FFFD; their tickets are stored"
     ]
 
 

@@ -23,6 +23,7 @@ from typing import Any, BinaryIO, cast
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from numpy.typing import NDArray
 
@@ -82,6 +83,8 @@ class RawTable:
     records_read: int = 0
     kind: str = "json"
     warnings: list[str] = field(default_factory=list)
+    replaced: int = 0
+    """characters no store can hold replaced by U+FFFD (JSON: `storable_text`)"""
 
 
 @dataclass
@@ -94,12 +97,15 @@ class RawSource:
     header: list[str] = field(default_factory=list)
     allow_truncated: bool = False
     warnings: list[str] = field(default_factory=list)
+    replaced: int = 0
+    """characters no store can hold replaced by U+FFFD (`storable_bytes`), once read"""
 
     def chunks(self, *, rows: int = 1 << 62) -> Iterator[RawTable]:
         """Yield the records in tables of about `rows` records (CSV streams; JSON is one chunk)."""
         if self.kind == "json":
             raw = read_open311(self.path, encoding=self.encoding)
             raw.encoding = self.encoding
+            self.replaced += raw.replaced
             yield raw
             return
         yield from _csv_chunks(self, rows=rows)
@@ -109,7 +115,7 @@ def open_source(path: Path) -> RawSource:
     """Check that `path` is a Traffy CSV (plain or gzipped) or Open311 JSON, by content."""
     _check_regular_file(path)
     head = _sniff(path)
-    if b"\x00" in head:
+    if _looks_binary(head):
         raise InputFileError(f"{path}: this is a binary file, not text. {FORMAT_HINT}.")
     encoding = _guess_encoding(path, head)
     first = head.decode("utf-8", errors="ignore").lstrip("\ufeff \t\r\n")[:1]
@@ -203,8 +209,22 @@ def _sniff(path: Path) -> bytes:
             ) from exc
 
 
+CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+BINARY_CONTROL_SHARE = 0.01
+"""A file whose first bytes are more than this share of control bytes is binary; a text
+file may hold a stray NUL in a comment (stored with U+FFFD in its place)."""
+
+
+def _looks_binary(head: bytes) -> bool:
+    return len(CONTROL_BYTES.findall(head)) > BINARY_CONTROL_SHARE * len(head)
+
+
 def _guess_encoding(path: Path, head: bytes) -> str:
-    """Return 'utf-8' or 'cp874' (TIS-620) for the file's first bytes."""
+    """Return 'utf-8' or 'cp874' (TIS-620) for the file's first bytes.
+
+    UTF-8 with a few sequences that are not UTF-8 (a lone UTF-16 surrogate written out as
+    bytes, a stray byte) is still UTF-8: those sequences are replaced on reading.
+    """
     try:
         head.decode("utf-8")
         return "utf-8"
@@ -212,6 +232,8 @@ def _guess_encoding(path: Path, head: bytes) -> str:
         if exc.start >= len(head) - 3:
             return "utf-8"  # a multi-byte character cut by the sniff window
         bad_offset = exc.start
+    if _mostly_utf8(head[: len(head) - 3]):
+        return "utf-8"
     try:
         text = head.decode("cp874")
     except UnicodeDecodeError:
@@ -224,14 +246,130 @@ def _guess_encoding(path: Path, head: bytes) -> str:
     )
 
 
-def _csv_source(path: Path, encoding: str) -> pa.NativeFile | io.BytesIO:
+REPLACEMENT = "\ufffd"
+REPLACEMENT_BYTES = REPLACEMENT.encode()
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+"""Characters no store can hold: NUL (PostgreSQL refuses it in text) and a lone UTF-16
+surrogate (not encodable as UTF-8; JSON can escape one, `"\\ud800"`)."""
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+LONE_SURROGATE_BYTES = re.compile(rb"\xed[\xa0-\xbf][\x80-\xbf]")
+THAI = re.compile("[\u0e00-\u0e7f]")
+
+
+def storable_text(text: str) -> tuple[str, int]:
+    """`text` with each character no store can hold replaced by U+FFFD; how many were."""
+    return UNSTORABLE.subn(REPLACEMENT, text)
+
+
+def json_text(value: Any) -> str:
+    """`value` as JSON text that always encodes as UTF-8: Thai stays readable, and a lone
+    surrogate (a feed can send `"\\ud800"`) stays escaped as it came, for the reader to
+    replace and count."""
+    text = json.dumps(value, ensure_ascii=False)
+    return LONE_SURROGATE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
+
+
+def storable_bytes(data: bytes) -> tuple[bytes, int]:
+    """UTF-8 bytes with a NUL and each sequence that is not UTF-8 replaced by U+FFFD (a lone
+    surrogate written out as three bytes is one); how many were replaced."""
+    replaced = data.count(b"\x00") if b"\x00" in data else 0
+    if replaced:
+        data = data.replace(b"\x00", REPLACEMENT_BYTES)
+    if _valid_utf8(data):
+        return data, replaced
+    data, surrogates = LONE_SURROGATE_BYTES.subn(REPLACEMENT_BYTES, data)
+    text = data.decode("utf-8", errors="replace")
+    others = text.count(REPLACEMENT) - data.count(REPLACEMENT_BYTES)
+    return text.encode("utf-8"), replaced + surrogates + others
+
+
+def _valid_utf8(data: bytes) -> bool:
+    """Checked by Arrow (twice as fast as decoding in Python: a CSV block is 16 MiB)."""
+    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64))
+    values = pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(data)])
+    try:
+        values.cast(pa.large_string())
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
+def _mostly_utf8(head: bytes) -> bool:
+    """UTF-8 whose only flaws are lone surrogates, or a few bad bytes among many Thai
+    characters (TIS-620 Thai read as UTF-8 is flawed all through)."""
+    text = LONE_SURROGATE_BYTES.sub(b"", head).decode("utf-8", errors="replace")
+    flaws = text.count(REPLACEMENT)
+    return flaws == 0 or flaws * 100 <= len(THAI.findall(text))
+
+
+class StorableStream:
+    """A UTF-8 byte stream passed through `storable_bytes` block by block, so that one odd
+    character never stops a CSV parse; `replaced` counts what was replaced.
+
+    A read hands out views of the cleaned block (pyarrow takes any buffer): besides the
+    check, the stream costs one copy of a block, where a character is cut at its end.
+    """
+
+    def __init__(self, source: Any) -> None:
+        self._source = source
+        self._carry = b""
+        self._out = memoryview(b"")
+        self.replaced = 0
+        self.closed = False
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        self.closed = True
+
+    def read(self, size: int | None = -1) -> bytes | memoryview:
+        if size is None or size < 0:
+            return b"".join(iter(lambda: self.read(BLOCK_BYTES), b""))
+        if len(self._out) < size:
+            self._top_up(size)
+        part, self._out = self._out[:size], self._out[size:]
+        return part
+
+    def _top_up(self, size: int) -> None:
+        """Put the next cleaned block after what is left of the last one (a replacement
+        can make a block longer than asked): no read hands pyarrow a sliver of a block."""
+        rest = bytes(self._out)
+        cleaned, more = self._next(size - len(rest))
+        while more and not cleaned:
+            cleaned, more = self._next(size - len(rest))
+        self._out = memoryview(rest + cleaned if rest else cleaned)
+
+    def _next(self, size: int) -> tuple[bytes, bool]:
+        """The next block, cleaned; False once the source is done."""
+        block = self._source.read(max(size - len(self._carry), 4))
+        data = self._carry + block if self._carry else block
+        cut = _whole_characters(data) if block else len(data)
+        self._carry = data[cut:]
+        cleaned, replaced = storable_bytes(data if cut == len(data) else data[:cut])
+        self.replaced += replaced
+        return cleaned, bool(block)
+
+
+def _whole_characters(data: bytes) -> int:
+    """The length of `data` without a last UTF-8 character cut short by the block's end."""
+    for back in range(1, min(4, len(data)) + 1):
+        byte = data[-back]
+        if byte & 0xC0 != 0x80:  # ASCII or the first byte of a character
+            need = 1 if byte < 0xC0 else 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
+            return len(data) - back if need > back else len(data)
+    return len(data)
+
+
+def _csv_source(path: Path, encoding: str) -> StorableStream:
+    """The file's bytes as clean UTF-8 (a TIS-620 file is decoded first)."""
     if encoding == "utf-8":
         with _open_binary(path) as probe:
             gzipped = isinstance(probe, gzip.GzipFile)
-        return pa.input_stream(str(path), compression="gzip" if gzipped else None)
+        return StorableStream(pa.input_stream(str(path), compression="gzip" if gzipped else None))
     data = _read_all_bytes(path)
     try:
-        return io.BytesIO(data.decode(encoding).encode("utf-8"))
+        return StorableStream(io.BytesIO(data.decode(encoding).encode("utf-8")))
     except UnicodeDecodeError as exc:
         raise InputFileError(
             f"{path}: looked like TIS-620/cp874 but byte offset {exc.start} is not valid in it; "
@@ -279,9 +417,10 @@ def _csv_chunks(source: RawSource, *, rows: int) -> Iterator[RawTable]:
         return "skip"
 
     names = _unique_names(source.header)
+    stream = _csv_source(source.path, source.encoding)
     try:
         reader = pacsv.open_csv(
-            _csv_source(source.path, source.encoding),
+            stream,
             read_options=pacsv.ReadOptions(
                 use_threads=False, column_names=names, skip_rows=1, block_size=BLOCK_BYTES
             ),
@@ -292,6 +431,7 @@ def _csv_chunks(source: RawSource, *, rows: int) -> Iterator[RawTable]:
                 column_types={name: pa.string() for name in names},
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
+                check_utf8=False,  # the stream is valid UTF-8: checked block by block
             ),
         )
         numbering = _Numbering()
@@ -305,6 +445,7 @@ def _csv_chunks(source: RawSource, *, rows: int) -> Iterator[RawTable]:
                 pending, pending_rows, broken[:] = [], 0, []
         if pending or broken or numbering.next == 1:
             yield _chunk(source, pending, broken, numbering, schema=reader.schema)
+        source.replaced += stream.replaced
         # checked last: the ingest is one transaction, so raising now still stores nothing
         truncated = _truncation(source, last_broken, numbering, expected)
         if truncated and not source.allow_truncated:
@@ -364,7 +505,7 @@ def _ends_without_line_end(source: RawSource) -> bool:
 def _ends_inside_quote(source: RawSource) -> bool:
     """True when the file's last record opens a quote that is never closed."""
     with _open_binary(source.path) as handle, _no_field_limit():
-        text = io.TextIOWrapper(cast(BinaryIO, handle), encoding=_text_encoding(source), newline="")
+        text = _as_text(handle, source)
         try:
             for _ in csv.reader(text, strict=True):
                 pass
@@ -378,7 +519,7 @@ def _oversized_field(source: RawSource) -> str:
     limit = BLOCK_BYTES
     line = 0
     with _open_binary(source.path) as handle, _no_field_limit():
-        text = io.TextIOWrapper(cast(BinaryIO, handle), encoding=_text_encoding(source), newline="")
+        text = _as_text(handle, source)
         reader = csv.reader(text)
         start = 1
         for row in reader:
@@ -406,8 +547,11 @@ def _no_field_limit() -> Iterator[None]:
         csv.field_size_limit(previous)
 
 
-def _text_encoding(source: RawSource) -> str:
-    return "utf-8-sig" if source.encoding == "utf-8" else source.encoding
+def _as_text(handle: io.BufferedIOBase, source: RawSource) -> io.TextIOWrapper:
+    """The file as text for Python's csv module (a second look at a few records); a byte
+    that is not UTF-8 reads as U+FFFD, as in the parse."""
+    encoding = "utf-8-sig" if source.encoding == "utf-8" else source.encoding
+    return io.TextIOWrapper(cast(BinaryIO, handle), encoding=encoding, errors="replace", newline="")
 
 
 class _Numbering:
@@ -478,7 +622,7 @@ def physical_lines(source: RawSource, records: Sequence[int]) -> dict[int, int]:
         return {r: r for r in wanted}
     found: dict[int, int] = {}
     with _open_binary(source.path) as handle, _no_field_limit():
-        text = io.TextIOWrapper(cast(BinaryIO, handle), encoding=_text_encoding(source), newline="")
+        text = _as_text(handle, source)
         reader = csv.reader(text)
         next(reader, None)
         position, start = 0, reader.line_num + 1
@@ -531,9 +675,19 @@ OPEN311_FIELDS = {
 
 
 def read_open311(path: Path, *, encoding: str = "utf-8") -> RawTable:
-    """Read an Open311 GeoReport v2 `requests.json` (a list of service requests)."""
+    """Read an Open311 GeoReport v2 `requests.json` (a list of service requests), or a
+    page of Traffy's search API."""
+    data, replaced = _read_all_bytes(path), 0
+    if encoding == "utf-8":
+        data, replaced = storable_bytes(data)
+    table = _json_table(path, _json_document(path, data, encoding))
+    table.replaced += replaced
+    return table
+
+
+def _json_document(path: Path, data: bytes, encoding: str) -> Any:
     try:
-        document = json.loads(_read_all_bytes(path).decode(encoding).lstrip("\ufeff"))
+        return json.loads(data.decode(encoding).lstrip("\ufeff"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputFileError(
             f"{path}: looks like JSON but does not parse ({exc}); check that the file is complete."
@@ -542,6 +696,9 @@ def read_open311(path: Path, *, encoding: str = "utf-8") -> RawTable:
         raise InputFileError(
             f"{path}: JSON nested too deeply to be a list of service requests. {FORMAT_HINT}."
         ) from exc
+
+
+def _json_table(path: Path, document: Any) -> RawTable:
     if isinstance(document, dict) and "results" in document and "service_requests" not in document:
         return read_traffy_api(path, document)
     if isinstance(document, dict) and isinstance(document.get("service_requests"), list):
@@ -567,20 +724,42 @@ def _json_records(
     rows: dict[str, list[str]] = {name: [] for name in RAW_COLUMNS}
     lines: list[int] = []
     broken: list[BrokenRecord] = []
+    replaced = 0
     for number, item in enumerate(items, start=1):
         if not isinstance(item, dict):
-            broken.append(
-                BrokenRecord(
-                    number, json.dumps(item, ensure_ascii=False), "broken record: not a JSON object"
-                )
-            )
+            text, count = storable_text(json.dumps(item, ensure_ascii=False))
+            broken.append(BrokenRecord(number, text, "broken record: not a JSON object"))
+            replaced += count
             continue
         for name, value in to_row(item).items():
             rows[name].append(value)
         lines.append(number)
-    columns = {name: pa.array(values, pa.string()) for name, values in rows.items()}
+    columns: dict[str, pa.Array] = {}
+    for name, values in rows.items():
+        columns[name], count = _storable_column(values)
+        replaced += count
     columns["source_record"] = pa.array(lines, pa.int64())
-    return RawTable(path=path, table=pa.table(columns), broken=broken, records_read=len(items))
+    return RawTable(
+        path=path,
+        table=pa.table(columns),
+        broken=broken,
+        records_read=len(items),
+        replaced=replaced,
+    )
+
+
+def _storable_column(values: list[str]) -> tuple[pa.Array, int]:
+    """The values as an Arrow string column, characters no store can hold replaced (a lone
+    surrogate cannot even become Arrow text); how many were."""
+    try:
+        column = pa.array(values, pa.string())
+    except UnicodeEncodeError:
+        cleaned = [storable_text(value) for value in values]
+        return pa.array([text for text, _ in cleaned], pa.string()), sum(n for _, n in cleaned)
+    found = pc.sum(pc.count_substring(column, "\x00")).as_py() or 0
+    if found:
+        column = pc.replace_substring(column, "\x00", REPLACEMENT)
+    return column, int(found)
 
 
 def _empty_table(path: Path) -> RawTable:

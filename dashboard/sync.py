@@ -36,6 +36,7 @@ from dashboard import history, metrics, pgstore, queries
 from dashboard import store as stores
 from dashboard.errors import StoreError, SyncError
 from dashboard.ingest import Reconciliation, ingest_files, writing
+from dashboard.readers import json_text
 from dashboard.store import Reader, has_table
 from dashboard.webclient import Client, TransientError
 
@@ -300,7 +301,7 @@ class _Crawl:
     def accept(self, page: Page, *, step: int) -> None:
         name = f"page-{len(self.state['pages']) + 1:05d}.json"
         body = {"status": True, "total": page.total, "results": page.results}
-        _write_atomically(self.folder / name, json.dumps(body, ensure_ascii=False).encode())
+        _write_atomically(self.folder / name, json_text(body).encode())
         times = page.times()
         if self.state["head"] is None and times:
             self.state["head"] = max(times).isoformat()
@@ -332,7 +333,7 @@ class _Crawl:
             for entry in self.state["pages"]:
                 body = json.loads((self.folder / entry["file"]).read_text(encoding="utf-8"))
                 for item in body["results"]:
-                    out.write(("" if first else ",\n") + json.dumps(item, ensure_ascii=False))
+                    out.write(("" if first else ",\n") + json_text(item))
                     first = False
             out.write("]}\n")
         return target
