@@ -24,7 +24,7 @@ import streamlit as st
 from dashboard import boundaries, config, director, lod, maps, metrics, queries, targets
 from dashboard.boundaries import AreaLayer
 from dashboard.coverage import Coverage
-from dashboard.errors import TargetsError
+from dashboard.errors import TargetsError, TargetsProblem
 from dashboard.targets import Targets
 
 T = TypeVar("T")
@@ -62,15 +62,16 @@ def version() -> str:
 
 
 @st.cache_resource(show_spinner=False)
-def _targets(stamp: str) -> tuple[Targets, str | None]:
+def _targets(stamp: str) -> tuple[Targets, TargetsProblem | None]:
     try:
         return targets.load(), None
     except TargetsError as exc:
-        return targets.shipped(), str(exc)
+        return targets.shipped(), exc.reason
 
 
-def targets_in_force() -> tuple[Targets, str | None]:
-    """The targets (days to finish per category), and why the city's file was not used."""
+def targets_in_force() -> tuple[Targets, TargetsProblem | None]:
+    """The targets (days to finish per category), and why the city's file was not used (a
+    word the page translates: i18n `targets_why_*`)."""
     return _targets(targets.stamp())
 
 

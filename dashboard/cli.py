@@ -9,10 +9,13 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import NoReturn
 
-from dashboard import boundaries, config, metrics, store
+from dashboard import boundaries, config, files, metrics, store
 from dashboard.coverage import Field
 from dashboard.errors import FilterError, KhetmapError
+from dashboard.store import Reader
+from dashboard.urlstate import DATE_RANGE, MIN_N_RANGE
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -38,8 +41,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, saying a bad argument in one line (no usage block) with exit 2; the
+    commands' parsers are made of this class too."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="khetmap", description="Bangkok Traffy Fondue complaints: data and dashboard."
     )
     commands = parser.add_subparsers(dest="command", required=True)
@@ -138,7 +149,12 @@ def _parser() -> argparse.ArgumentParser:
     brief.add_argument("--since", type=_date, help="first day, YYYY-MM-DD (Bangkok time)")
     brief.add_argument("--until", type=_date, help="last day, YYYY-MM-DD (Bangkok time)")
     brief.add_argument("--category", action="append", default=[], help="category (repeatable)")
-    brief.add_argument("--min-tickets", type=int, default=30, help="to be ranked (default 30)")
+    brief.add_argument(
+        "--min-tickets",
+        type=_whole_number(*MIN_N_RANGE),
+        default=30,
+        help=f"to be ranked ({MIN_N_RANGE[0]}–{MIN_N_RANGE[1]:,}; default 30)",
+    )
     brief.add_argument("--resolution", type=int, choices=[8, 9], default=8)
     brief.add_argument("--store", help="a DuckDB file or a postgresql:// URL")
     brief.set_defaults(handler=_brief)
@@ -190,10 +206,61 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _date(text: str) -> date:
+    """A day as YYYY-MM-DD, within the dates a link may carry (`urlstate.DATE_RANGE`)."""
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date; use YYYY-MM-DD") from None
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a date; use YYYY-MM-DD") from None
+    low, high = DATE_RANGE
+    if not low <= day <= high:
+        raise argparse.ArgumentTypeError(f"{day} is not a day from {low} to {high}")
+    return day
+
+
+def _whole_number(low: int, high: int) -> Callable[[str], int]:
+    """An argument type: a whole number from `low` to `high`."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = low - 1
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(
+                f"{text[:40]!r} is not a whole number from {low:,} to {high:,}"
+            )
+        return value
+
+    return parse
+
+
+def _filters(args: argparse.Namespace) -> metrics.Filters:
+    """The command's --since, --until and --category as filters, checked against the store:
+    a period that ends before it starts or starts after the newest report, or a category
+    the store does not have, is one line (`FilterError`), not an empty or absurd result."""
+    if args.since and args.until and args.since > args.until:
+        raise FilterError(f"--since {args.since} is after --until {args.until}; swap them.")
+    with store.at(_store_path(args)).reader() as con:
+        return _checked_filters(args, con)
+
+
+def _checked_filters(args: argparse.Namespace, con: Reader) -> metrics.Filters:
+    newest = metrics.newest_report(con)
+    newest_day = newest.astimezone(metrics.BANGKOK).date() if newest else None
+    if args.since and newest_day and args.since > newest_day:
+        raise FilterError(
+            f"--since {args.since} is after the newest report in the store ({newest_day}); "
+            "give an earlier day."
+        )
+    categories = metrics.parse_categories(args.category)
+    known = metrics.known_categories(con) if categories else []
+    for category in categories:
+        if category not in known:
+            raise FilterError(
+                f"--category {category[:40]!r} is not a category in the store; it has "
+                f"{len(known):,}, e.g. {', '.join(known[:5])}."
+            )
+    return metrics.Filters(since=args.since, until=args.until, categories=categories)
 
 
 def _store_path(args: argparse.Namespace) -> str:
@@ -315,11 +382,7 @@ def _progress_bar() -> Callable[[str, float], None] | None:
 
 
 def _summary(args: argparse.Namespace) -> int:
-    if args.since and args.until and args.since > args.until:
-        raise FilterError(f"--since {args.since} is after --until {args.until}; swap them.")
-    filters = metrics.Filters(
-        since=args.since, until=args.until, categories=metrics.parse_categories(args.category)
-    )
+    filters = _filters(args)
     layer = boundaries.load_districts() if args.by == "district" else boundaries.load_subdistricts()
     population = boundaries.load_population() if args.by == "district" else None
     with store.at(_store_path(args)).reader() as con:
@@ -367,11 +430,7 @@ def _format(frame: object, style: str) -> str:
 def _hotspots(args: argparse.Namespace) -> int:
     from dashboard import review
 
-    if args.since and args.until and args.since > args.until:
-        raise FilterError(f"--since {args.since} is after --until {args.until}; swap them.")
-    filters = metrics.Filters(
-        since=args.since, until=args.until, categories=metrics.parse_categories(args.category)
-    )
+    filters = _filters(args)
     layer = boundaries.load_districts()
     with store.at(_store_path(args)).reader() as con:
         found = review.hotspot_review(
@@ -395,13 +454,10 @@ def _hotspots(args: argparse.Namespace) -> int:
 def _brief(args: argparse.Namespace) -> int:
     from dashboard import brief, review
 
-    if args.since and args.until and args.since > args.until:
-        raise FilterError(f"--since {args.since} is after --until {args.until}; swap them.")
     if args.out.suffix.lower() not in (".pdf", ".html"):
         raise FilterError(f"--out {args.out} must end in .pdf or .html")
-    filters = metrics.Filters(
-        since=args.since, until=args.until, categories=metrics.parse_categories(args.category)
-    )
+    files.check_writable(args.out)
+    filters = _filters(args)
     districts = boundaries.load_districts()
     subdistricts = boundaries.load_subdistricts()
     names = boundaries.area_names((districts, subdistricts), args.lang)
@@ -417,9 +473,11 @@ def _brief(args: argparse.Namespace) -> int:
             names=names,
             population=boundaries.load_population(),
         )
-    document = brief.render_html(data)
-    content = brief.to_pdf(document) if args.out.suffix.lower() == ".pdf" else document.encode()
-    args.out.write_bytes(content)
+    pdf = args.out.suffix.lower() == ".pdf"
+    content = files.write_rendered(
+        args.out,
+        lambda: brief.to_pdf(brief.render_html(data)) if pdf else brief.render_html(data).encode(),
+    )
     print(
         f"brief: {args.out} ({len(content):,} bytes, {args.lang}, "
         f"{data.period.since} to {data.period.until})"
@@ -432,6 +490,7 @@ def _actions(args: argparse.Namespace) -> int:
 
     if args.out.suffix.lower() not in (".xlsx", ".pdf"):
         raise FilterError(f"--out {args.out} must end in .xlsx (Excel) or .pdf (for printing)")
+    files.check_writable(args.out)
     districts = boundaries.load_districts()
     if args.district not in districts.codes:
         raise FilterError(
@@ -457,8 +516,9 @@ def _actions(args: argparse.Namespace) -> int:
         as_of=as_of,
     )
     pdf = args.out.suffix.lower() == ".pdf"
-    content = actions.print_pdf(data) if pdf else actions.workbook(data)
-    args.out.write_bytes(content)
+    content = files.write_rendered(
+        args.out, lambda: actions.print_pdf(data) if pdf else actions.workbook(data)
+    )
     rows = sum(len(frame) for frame in data.units.values())
     print(
         f"actions: {args.out} ({len(content):,} bytes, {args.lang}, district {args.district}, "

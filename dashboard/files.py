@@ -15,6 +15,7 @@ import errno
 import os
 import secrets
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 from dashboard.errors import OutputFileError, UnreadableFileError
@@ -58,6 +59,22 @@ def write_atomically(target: Path, data: bytes) -> None:
         partial.unlink(missing_ok=True)
         raise
     _sync_folder(target.parent)
+
+
+def write_rendered(target: Path, render: Callable[[], bytes]) -> bytes:
+    """Render a document and write it with `write_atomically`; return its bytes.
+
+    Renderers write temporary files of their own (openpyxl a file per sheet): a full disk
+    while rendering is the same one line as a full disk while writing, not an internal error.
+    """
+    try:
+        data = render()
+    except OSError as exc:
+        if exc.errno not in FULL_DISK:
+            raise
+        raise disk_error(target, exc) from exc
+    write_atomically(target, data)
+    return data
 
 
 def _sync_folder(folder: Path) -> None:

@@ -3,7 +3,9 @@
 The shipped defaults live in `dashboard/targets.toml` (placeholders, said so there); a city
 overrides them with a file of its own named by `KHETMAP_TARGETS`. A file is read in full
 and checked before anything uses it: a bad one raises `TargetsError` with one line that
-names the file, the key and the value. Pure: no streamlit.
+names the file, the key and the value, and says why in a word a page can translate
+(`TargetsError.reason`). Only a regular file of at most `MAX_FILE_BYTES` is read. Pure: no
+streamlit.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dashboard.errors import TargetsError
+from dashboard.errors import TargetsError, UnreadableFileError
+from dashboard.files import read_bounded
 from dashboard.vocab import UNSPECIFIED
 
 SHIPPED = Path(__file__).with_name("targets.toml")
@@ -73,13 +76,11 @@ def load(path: Path | None = None) -> Targets:
     if path is None:
         return shipped()
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise TargetsError(f"targets file {path}: larger than {MAX_FILE_BYTES:,} bytes")
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
+        text = read_bounded(path, limit=MAX_FILE_BYTES).decode("utf-8")
+    except UnreadableFileError as exc:
         raise TargetsError(
-            f"targets file {path} cannot be read ({exc.strerror or exc}); "
-            "fix KHETMAP_TARGETS or unset it to use the shipped defaults"
+            f"targets file {exc}; fix KHETMAP_TARGETS or unset it to use the shipped defaults",
+            reason=exc.reason,
         ) from exc
     except UnicodeDecodeError as exc:
         raise TargetsError(f"targets file {path} is not UTF-8 text") from exc
@@ -97,6 +98,12 @@ def parse(text: str, *, source: str) -> Targets:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise TargetsError(f"targets file {source}: not valid TOML ({exc})") from exc
+    except RecursionError:  # arrays or tables nested thousands deep: tomllib recurses
+        raise TargetsError(
+            f"targets file {source}: values nested too deeply (a targets file needs two "
+            "levels: [default] days = N and [categories] name = days)",
+            reason="too_deep",
+        ) from None
     unknown = sorted(set(document) - {"default", "categories"})
     if unknown:
         raise TargetsError(

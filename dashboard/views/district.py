@@ -81,7 +81,7 @@ def render(context: Context) -> None:
         kpi_row(context, totals, coverage, extra=[_versus_city(context)])
     targets_problem = cache.targets_in_force()[1]
     if targets_problem:
-        st.warning(inert(t("targets_bad", error=targets_problem)), icon="⚠️")
+        st.warning(inert(t("targets_bad", error=t(f"targets_why_{targets_problem}"))), icon="⚠️")
     due = cache.due_overview(context.version, filters, context.as_of)
     due_kpis(context, due)
     report = (
