@@ -49,6 +49,9 @@ class Reconciliation:
     merged_duplicates: int = 0
     quarantined: dict[str, int] = field(default_factory=dict)
     surrogate_ids: int = 0
+    kept_newer: int = 0
+    """rows not written (counted as unchanged) because an ingest after the data was read
+    wrote the ticket: a resumed sync's older pages (`ingest_files(read_at_ingest=…)`)"""
     location_issues: dict[str, int] = field(default_factory=dict)
     coords_swapped: int = 0
     replaced_characters: int = 0
@@ -113,6 +116,7 @@ class Reconciliation:
             "merged_duplicates": self.merged_duplicates,
             "quarantined": self.quarantined,
             "surrogate_ids": self.surrogate_ids,
+            "kept_newer": self.kept_newer,
             "location_issues": self.location_issues,
             "coords_swapped": self.coords_swapped,
             "replaced_characters": self.replaced_characters,
@@ -134,12 +138,16 @@ def ingest_files(
     chunk_rows: int = CHUNK_ROWS,
     allow_truncated: bool = False,
     after: AfterWrite | None = None,
+    read_at_ingest: int | None = None,
 ) -> Reconciliation:
     """Read, validate, locate and upsert `paths` into the store at `store_path`.
 
     Every file's format is checked before the store is opened. Files are streamed in
     chunks into a staging table inside one transaction, so a failure leaves the store as
     it was and memory stays bounded. `after` runs in that same transaction.
+    `read_at_ingest`: the data was read from its source when the store's last ingest was
+    this one (a sync's journal); a ticket a later ingest wrote is kept as stored, never
+    replaced by this older copy (`Reconciliation.kept_newer`). None: the files are new.
     """
     report = _report(progress)
     districts = boundaries.load_districts(data_dir=data_dir)
@@ -165,12 +173,28 @@ def ingest_files(
                 )
                 report("writing the store", 0.95)
                 _write_postgres(
-                    target, scratch, staged, quarantined, result, districts, subdistricts, after
+                    target,
+                    scratch,
+                    staged,
+                    quarantined,
+                    result,
+                    districts,
+                    subdistricts,
+                    after,
+                    read_at_ingest=read_at_ingest,
                 )
         else:
             with store.replacing(Path(store_path)) as con:
                 _ingest_into(
-                    con, sources, result, districts, subdistricts, report, chunk_rows, after
+                    con,
+                    sources,
+                    result,
+                    districts,
+                    subdistricts,
+                    report,
+                    chunk_rows,
+                    after,
+                    read_at_ingest=read_at_ingest,
                 )
     except duckdb.Error as exc:
         raise StoreError(_store_failure(exc)) from exc
@@ -189,6 +213,8 @@ def _ingest_into(
     report: Progress,
     chunk_rows: int,
     after: AfterWrite | None = None,
+    *,
+    read_at_ingest: int | None = None,
 ) -> None:
     # Bulk-load settings: row order in the store does not matter, and a cap makes
     # DuckDB spill to disk instead of holding the whole load in memory.
@@ -201,7 +227,7 @@ def _ingest_into(
     con.execute(f"SET memory_limit = '{WRITE_MEMORY_LIMIT}'")
     con.execute("BEGIN TRANSACTION")
     try:
-        _write(con, staged, quarantined, result)
+        _write(con, staged, quarantined, result, read_at_ingest=read_at_ingest)
         if after is not None:
             after(con, result)
         con.execute("COMMIT")
@@ -481,8 +507,17 @@ DELETE FROM staged WHERE row_pos IN (
         ) AS duplicate_rank
         FROM staged
     ) WHERE duplicate_rank > 1
+);
+DELETE FROM staged WHERE id_is_surrogate AND content_key IN (
+    SELECT content_key FROM staged WHERE NOT id_is_surrogate AND content_key IN (
+        SELECT content_key FROM staged WHERE id_is_surrogate
+    )
 )
 """
+"""One row per ticket: the later copy of a ticket_id, and a copy without ticket_id (a
+surrogate id) merged into the copy of the same ticket that has one (same report time,
+coordinates and photo); both are counted as merged. The nested `IN` builds its hash on
+the few id-less rows (5M rows: 0.15 s)."""
 STAGING_SHAPE = (
     f"SELECT * EXCLUDE (ingest_id, {', '.join(queries.DERIVED)}), 0 AS file_order, "
     "0::BIGINT AS row_pos FROM tickets"
@@ -507,6 +542,7 @@ SELECT i.ticket_id,
         WHEN t.ticket_id IS NULL AND i.ticket_id IN (SELECT new_id FROM replaced) THEN 'updated'
         WHEN t.ticket_id IS NULL THEN 'new'
         WHEN i.last_activity > t.last_activity THEN 'updated'
+        WHEN t.ingest_id > {read_at_ingest} THEN 'kept'
         WHEN t.last_activity IS NULL AND i.last_activity IS NOT NULL THEN 'updated'
         WHEN t.last_activity IS NULL AND i.last_activity IS NULL AND i.row_hash <> t.row_hash
             THEN 'updated'
@@ -514,6 +550,16 @@ SELECT i.ticket_id,
     END AS decision
 FROM incoming i LEFT JOIN tickets t USING (ticket_id);
 """
+"""'kept': the store's copy was written by an ingest after the incoming data was read
+(`decide_sql`), so the older copy never replaces it; counted as unchanged."""
+
+
+def decide_sql(read_at_ingest: int | None) -> str:
+    """DECIDE_SQL for data read when the store's last ingest was `read_at_ingest` (None:
+    read now, no ticket is kept for being newer)."""
+    bound = "NULL" if read_at_ingest is None else str(int(read_at_ingest))
+    return DECIDE_SQL.replace("{read_at_ingest}", bound)
+
 
 STORED_COLUMNS = [name for name in store.TICKET_NAMES if name != "ingest_id"]
 APPLY_SQL = f"""
@@ -521,7 +567,7 @@ DELETE FROM tickets
 WHERE ticket_id IN (SELECT old_id FROM replaced)
    OR ticket_id IN (SELECT ticket_id FROM decisions WHERE decision = 'updated');
 DELETE FROM incoming
-WHERE ticket_id IN (SELECT ticket_id FROM decisions WHERE decision = 'unchanged');
+WHERE ticket_id IN (SELECT ticket_id FROM decisions WHERE decision IN ('unchanged', 'kept'));
 INSERT INTO tickets ({", ".join([*STORED_COLUMNS, *queries.DERIVED])}, ingest_id)
 SELECT {", ".join("i." + c for c in STORED_COLUMNS)}, {queries.derived_values()}, ? AS ingest_id
 FROM incoming i
@@ -547,16 +593,21 @@ def run_script(con: Reader, script: str, parameters: list[Any] | None = None) ->
 
 
 def _write(
-    con: duckdb.DuckDBPyConnection, staged_rows: int, quarantined: pa.Table, result: Reconciliation
+    con: duckdb.DuckDBPyConnection,
+    staged_rows: int,
+    quarantined: pa.Table,
+    result: Reconciliation,
+    *,
+    read_at_ingest: int | None = None,
 ) -> None:
     """Inside the open transaction: drop duplicates, decide, apply, log."""
     started = datetime.now(UTC)
     ingest_id = _scalar(con, "SELECT coalesce(max(ingest_id), 0) + 1 FROM ingests")
     if not _has_staging(con):
         con.execute(f"CREATE TEMP TABLE staged AS SELECT * FROM ({STAGING_SHAPE}) WHERE FALSE")
-    con.execute(DROP_DUPLICATES_SQL)
+    run_script(con, DROP_DUPLICATES_SQL)
     con.execute("ALTER TABLE staged RENAME TO incoming")  # APPLY_SQL deletes from it
-    run_script(con, DECIDE_SQL)
+    run_script(con, decide_sql(read_at_ingest))
     _count(con, result, staged_rows, quarantined)
     run_script(con, APPLY_SQL, [ingest_id])
     con.register("new_quarantine", quarantined)
@@ -584,7 +635,8 @@ def _count(con: Reader, result: Reconciliation, staged_rows: int, bad: pa.Table)
     decisions = dict(con.execute("SELECT decision, count(*) FROM decisions GROUP BY 1").fetchall())
     result.stored_new = int(decisions.get("new", 0))
     result.stored_updated = int(decisions.get("updated", 0))
-    result.stored_unchanged = int(decisions.get("unchanged", 0))
+    result.kept_newer = int(decisions.get("kept", 0))
+    result.stored_unchanged = int(decisions.get("unchanged", 0)) + result.kept_newer
     kept = result.stored_new + result.stored_updated + result.stored_unchanged
     result.merged_duplicates = staged_rows - kept
     result.quarantined = dict(Counter(bad["reason"].to_pylist()))
@@ -629,6 +681,8 @@ def _write_postgres(
     districts: boundaries.AreaLayer,
     subdistricts: boundaries.AreaLayer,
     after: AfterWrite | None = None,
+    *,
+    read_at_ingest: int | None = None,
 ) -> None:
     """Copy the staged rows into PostgreSQL and upsert them there, in one transaction.
 
@@ -637,7 +691,7 @@ def _write_postgres(
     target.create_schema()
     if not _has_staging(scratch):
         scratch.execute(f"CREATE TEMP TABLE staged AS SELECT * FROM ({STAGING_SHAPE}) WHERE FALSE")
-    scratch.execute(DROP_DUPLICATES_SQL)
+    run_script(scratch, DROP_DUPLICATES_SQL)
     started = datetime.now(UTC)
     connection = target.connect(read_only=False)
     try:
@@ -661,7 +715,7 @@ def _write_postgres(
                 pgstore.copy_csv(
                     connection, table="incoming", columns=STORED_COLUMNS, path=exported
                 )
-            run_script(pg, DECIDE_SQL)
+            run_script(pg, decide_sql(read_at_ingest))
             _count(pg, result, staged_rows, quarantined)
             run_script(pg, APPLY_SQL, [ingest_id])
             quarantine_columns = ["source_file", "source_line", "reason", "detail", "raw_text"]

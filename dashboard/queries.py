@@ -161,6 +161,9 @@ LAST_COMPLETE_SYNC_HEAD = (
 NEXT_SYNC_ID = "SELECT coalesce(max(sync_id), 0) + 1 FROM syncs"
 OLDEST_OPEN_REPORT = f"SELECT min(reported_at) FROM tickets WHERE {OPEN}"
 LAST_INGEST_AT = "SELECT max(finished_at) FROM ingests"
+LAST_INGEST_ID = "SELECT coalesce(max(ingest_id), 0) FROM ingests"
+"""The store's last ingest: a sync's crawl notes it at its start, and never overwrites a
+ticket a later ingest wrote (`ingest.ingest_files(read_at_ingest=…)`)."""
 
 AS_OF = "SELECT max(greatest(reported_at, coalesce(last_activity, reported_at))) FROM tickets"
 NEWEST_REPORT = "SELECT max(reported_at) FROM tickets"
