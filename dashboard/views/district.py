@@ -25,7 +25,7 @@ from dashboard import (
 from dashboard.change import Change, Period
 from dashboard.coverage import Coverage
 from dashboard.shell import Context, bound, run_page, safe_fragment, update_url
-from dashboard.text import inert
+from dashboard.text import inert, plain
 from dashboard.vocab import BANGKOK_TZ
 from dashboard.widgets import (
     backlog_history_panel,
@@ -500,7 +500,7 @@ def recurrence_panel(context: Context, found: director.Recurrences) -> None:
         {
             t("category"): shown["category"].map(lambda c: i18n.category_label(str(c), lang)),
             t("col_place"): [
-                " · ".join(filter(None, [names.get(str(s or ""), ""), str(a or "")[:80]]))
+                " · ".join(filter(None, [names.get(str(s or ""), ""), plain(a or "")[:80]]))
                 for s, a in zip(shown["subdistrict_code"], shown["address"], strict=True)
             ],
             t("col_reports"): shown["reports"],
