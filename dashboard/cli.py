@@ -7,13 +7,13 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import NoReturn
 
-from dashboard import boundaries, config, files, metrics, store
+from dashboard import boundaries, config, files, history, metrics, store
 from dashboard.coverage import Field
-from dashboard.errors import FilterError, KhetmapError
+from dashboard.errors import FilterError, KhetmapError, StoreError
 from dashboard.store import Reader
 from dashboard.urlstate import DATE_RANGE, MIN_N_RANGE
 
@@ -101,6 +101,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     sync.add_argument("--store", help="a DuckDB file or a postgresql:// URL")
     sync.set_defaults(handler=_sync)
+
+    snapshots = commands.add_parser("history", help="the backlog's daily snapshots")
+    kept = snapshots.add_subparsers(dest="history_command", required=True)
+    remove = kept.add_parser(
+        "remove", help="delete the snapshots of the days after a date (left by a wrong clock)"
+    )
+    remove.add_argument(
+        "--after", type=_date, required=True, help="keep this day and earlier (YYYY-MM-DD)"
+    )
+    remove.add_argument("--store", help="a DuckDB file or a postgresql:// URL")
+    remove.set_defaults(handler=_history_remove)
 
     summary = commands.add_parser("summary", help="per-area counts, open share, ages")
     summary.add_argument("--by", choices=["district", "subdistrict"], default="district")
@@ -354,6 +365,11 @@ def _sync(args: argparse.Namespace) -> int:
 
     if args.pages is not None and args.pages < 1:
         raise FilterError(f"--pages {args.pages}: give a number of pages of at least 1.")
+    today = history.bangkok_day(datetime.now(UTC))
+    if args.since is not None and args.since > today:
+        raise FilterError(
+            f"--since {args.since} is after today ({today}, Bangkok): give a day already past."
+        )
     logging.basicConfig(format="khetmap: %(message)s", level=logging.WARNING)
     outcome = sync.sync(
         location=_store_path(args),
@@ -364,6 +380,21 @@ def _sync(args: argparse.Namespace) -> int:
         progress=_progress_bar(),
     )
     print(outcome.line())
+    return 0
+
+
+def _history_remove(args: argparse.Namespace) -> int:
+    from dashboard.ingest import writing
+
+    target = store.at(_store_path(args))
+    if not target.exists():
+        raise StoreError(f"no khetmap store at {target.describe()}: nothing to remove.")
+    with writing(_store_path(args)) as con:
+        removed = history.remove_after(con, after=args.after)
+    print(
+        f"history: removed the snapshots of {removed:,} days after {args.after} "
+        f"from {target.describe()}"
+    )
     return 0
 
 

@@ -10,6 +10,11 @@ it is never rewritten). Days before the first sync are backfilled from report an
 times, only where the data has them (`last_activity`): a ticket's state on day D is its
 present state if its last change came by then, else "open, state that day not recorded".
 Backfilled rows say so (`backfilled`).
+
+A day more than `SNAPSHOT_MARGIN` past the newest report gets no snapshot: the clock is
+wrong (or the feed has stopped), and a snapshot, never rewritten, would stay on the charts
+and answer `as_of=` for good. Backfill then stops before the newest report's day. Snapshots
+a wrong clock left are removed with `khetmap history remove --after DATE` (`remove_after`).
 """
 
 from __future__ import annotations
@@ -24,6 +29,9 @@ from dashboard.vocab import BANGKOK_TZ, OPEN_UNRECORDED
 ALL_CATEGORIES = "*"
 DEFAULT_BACKFILL_DAYS = 400
 """Days before the first snapshot that a sync fills in (at most), when the data allows."""
+SNAPSHOT_MARGIN = timedelta(days=7)
+"""How far past the newest report's day a snapshot may be taken (a feed quiet for a few
+days); a later day means the clock is wrong."""
 
 _AGES = (
     "count(*) FILTER (WHERE age_days <= 7) AS age_0_7, "
@@ -79,6 +87,18 @@ class Taken:
     backfilled_days: int = 0
     backfill_share: float | None = None
     """share of tickets with a finish/last-change time, on which backfilled days rest"""
+    refused: str | None = None
+    """why the day got no snapshot (a clock beyond the data), for the sync's line"""
+
+    def describe(self) -> str:
+        """The snapshot's part of the sync's line."""
+        backfill = (
+            f", {self.backfilled_days} earlier days backfilled" if self.backfilled_days else ""
+        )
+        if self.refused:
+            return f"no snapshot for {self.day}: {self.refused}{backfill}"
+        taken = "taken" if self.taken else "already taken today"
+        return f"snapshot {self.day} {taken}{backfill}"
 
 
 def bangkok_day(instant: datetime) -> date:
@@ -93,10 +113,22 @@ def day_end(day: date) -> datetime:
 def record(con: Reader, *, now: datetime, backfill_days: int = DEFAULT_BACKFILL_DAYS) -> Taken:
     """Take today's snapshot (if the day has none yet) and backfill earlier days the data allows.
 
-    Runs inside the caller's write transaction.
+    Runs inside the caller's write transaction. A day beyond the newest report's day plus
+    `SNAPSHOT_MARGIN` is refused (`Taken.refused`), and only days before the newest
+    report's day are backfilled then.
     """
     today = bangkok_day(now)
     days = {row[0] for row in con.execute(queries.SNAPSHOT_DAYS).fetchall()}
+    newest = con.execute(queries.NEWEST_REPORT).fetchall()[0][0]
+    if isinstance(newest, datetime) and today > bangkok_day(newest) + SNAPSHOT_MARGIN:
+        newest_day = bangkok_day(newest)
+        filled, share = backfill(con, before=newest_day, have=days, now=now, limit=backfill_days)
+        why = (
+            f"the clock says {today} but the newest report is of {newest_day}, more than "
+            f"{SNAPSHOT_MARGIN.days} days before (check the system clock; a snapshot is "
+            "never rewritten)"
+        )
+        return Taken(today, False, filled, share, refused=why)
     taken = today not in days
     if taken:
         con.execute(LIVE_SQL, [now, today, False, now])
@@ -124,3 +156,13 @@ def backfill(
             filled += 1
         day += timedelta(days=1)
     return filled, share
+
+
+def remove_after(con: Reader, *, after: date) -> int:
+    """Delete every snapshot of a day after `after` (left by a wrong clock); return how many
+    days had one. Runs inside the caller's write transaction."""
+    found = con.execute(
+        "SELECT count(DISTINCT as_of) FROM backlog_snapshots WHERE as_of > ?", [after]
+    ).fetchall()
+    con.execute("DELETE FROM backlog_snapshots WHERE as_of > ?", [after])
+    return int(found[0][0])
