@@ -22,11 +22,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from dashboard import emerging, hotspots, i18n, metrics, review
 from dashboard.boundaries import AreaLayer
-from dashboard.coverage import Coverage
+from dashboard.coverage import Coverage, Field
 from dashboard.sources import SOURCES
 from dashboard.store import Reader
 from dashboard.vocab import BANGKOK_TZ
@@ -37,20 +36,22 @@ STYLE = f"""
   @bottom-right {{ content: counter(page) " / " counter(pages); font-size: 8pt; color: #666; }} }}
 body {{ font-family: {FONT_STACK}; font-size: 9.5pt; color: #222; line-height: 1.45; }}
 h1 {{ font-size: 17pt; margin: 0 0 2pt; }}
-h2 {{ font-size: 12pt; margin: 12pt 0 4pt; border-bottom: 1px solid #ccc; }}
+h2 {{ font-size: 12pt; margin: 12pt 0 4pt; border-bottom: 1px solid #ccc; break-after: avoid; }}
+h2 + p.meta {{ break-after: avoid; }}
 .meta {{ color: #555; margin: 2pt 0; font-size: 8.5pt; }}
 ol.summary li {{ margin-bottom: 3pt; }}
 table {{ border-collapse: collapse; width: 100%; margin: 4pt 0 8pt; font-size: 8pt; }}
 th, td {{ border: 1px solid #ccc; padding: 2pt 4pt; text-align: left; vertical-align: top; }}
 th {{ background: #f1f1f1; }}
-tr {{ page-break-inside: avoid; }}
+thead {{ display: table-header-group; break-after: avoid; }}
+tr {{ break-inside: avoid; }}
 .map {{ position: relative; width: 100%; margin: 4pt 0; }}
 .map img {{ width: 100%; display: block; }}
 .map span {{ position: absolute; transform: translate(-50%, -50%); font-size: 5.2pt;
   color: #333; white-space: nowrap; }}
 .legend span {{ display: inline-block; width: 10pt; height: 7pt; margin: 0 3pt 0 8pt;
   vertical-align: middle; }}
-.break {{ page-break-before: always; }}
+.break {{ break-before: page; }}
 """
 
 RATE_HOT = dict({
@@ -112,10 +113,10 @@ def compose(
         i18n.t(
             "review_period",
             lang,
-            since=period.since,
-            until=period.until,
-            psince=previous.since,
-            puntil=previous.until,
+            since=i18n.short_date(period.since, lang),
+            until=i18n.short_date(period.until, lang),
+            psince=i18n.short_date(previous.since, lang),
+            puntil=i18n.short_date(previous.until, lang),
         )
     ]
     if filters.categories:
@@ -150,28 +151,6 @@ def compose(
 # --- the five lines -----------------------------------------------------------------------
 
 
-def report_changes(league: pd.DataFrame, *, alpha: float = 0.05) -> pd.DataFrame:
-    """Districts whose reports changed beyond noise between two periods of equal length.
-
-    Conditional test for two Poisson counts: given n = now + before, now ~ Binomial(n, 1/2)
-    under no change (exact two-sided binomial test). Returns code, now, before, change, p.
-    """
-    rows = []
-    for code, now, before in zip(
-        league["code"], league["tickets"], league["tickets_before"], strict=True
-    ):
-        n = int(now) + int(before)
-        if n == 0:
-            continue
-        p = float(stats.binomtest(int(now), n, 0.5).pvalue)
-        if p < alpha:
-            change = (now - before) / before if before else float("inf")
-            rows.append(
-                {"code": code, "now": int(now), "before": int(before), "change": change, "p": p}
-            )
-    return pd.DataFrame(rows, columns=["code", "now", "before", "change", "p"])
-
-
 def _top_area(
     found: review.HotspotReview, names: dict[str, str]
 ) -> tuple[str, dict[str, Any]] | None:
@@ -184,130 +163,147 @@ def _top_area(
 
 
 def summary_lines(data: BriefData) -> list[str]:
-    """Five lines: worse, better, districts to ask about, the ranking, the closures."""
+    """Five lines: worse, better (both by open share against the city's own change, never
+    by report volume), districts to ask about, the ranking, the closures."""
+    worse, better = _moves(data)
+    return [worse, better, _ask(data), _ranking(data), _closures(data)]
+
+
+def _moves(data: BriefData) -> tuple[str, str]:
+    """'Worse' and 'better': districts whose open share moved beyond noise, against the
+    city's own move (`review.share_moves`)."""
     lang, names = data.lang, data.names
+    moves = review.share_moves(data.league)
 
-    def t(key: str, **values: object) -> str:
-        return i18n.t(key, lang, **values)
-
-    def district_list(frame: pd.DataFrame) -> str:
+    def listed(frame: pd.DataFrame) -> str:
         return ", ".join(
-            f"{names.get(str(code), str(code))} ({int(before):,} → {int(now):,})"
-            for code, before, now in zip(frame["code"], frame["before"], frame["now"], strict=True)
-        )
-
-    changes = report_changes(data.league)
-    rising = (
-        changes[changes["now"] > changes["before"]].sort_values("change", ascending=False).head(3)
-    )
-    falling = changes[changes["now"] < changes["before"]].sort_values("change").head(3)
-
-    worsening_cells = data.worsening.analysis.cells
-    if data.worsening.analysis.unavailable:
-        worse = t("brief_worse_unavailable", why=data.worsening.unavailable_text(lang))
-    else:
-        counted = worsening_cells["category"].value_counts()
-        n_worse = int(sum(counted.get(c, 0) for c in emerging.WORSENING))
-        top = _top_area(data.worsening, names)
-        worse = t(
-            "brief_worse_cells", n=n_worse, weeks=data.worsening.analysis.space_time.weeks.count
-        )
-        if top:
-            worse += t("brief_worse_top", label=top[0], reports=int(top[1]["reports"]))
-    worse += (
-        t("sentence_end")
-        + " "
-        + (
-            t("brief_rising", districts=district_list(rising))
-            if not rising.empty
-            else t("brief_no_rising")
-        )
-    )
-
-    if data.worsening.analysis.unavailable:
-        better = ""
-    else:
-        counted = worsening_cells["category"].value_counts()
-        n_better = int(sum(counted.get(c, 0) for c in emerging.IMPROVING))
-        better = t("brief_better_cells", n=n_better) + t("sentence_end") + " "
-    better += (
-        t("brief_falling", districts=district_list(falling))
-        if not falling.empty
-        else t("brief_no_falling")
-    )
-
-    if data.rate.areas.empty:
-        ask = t("brief_ask_none")
-    else:
-        areas = data.rate.areas
-        labels = hotspots.area_labels(areas, names=names)
-        seen: list[str] = []
-        parts = []
-        for label, row in zip(labels, areas.to_dict(orient="records"), strict=True):
-            if row["district_code"] in seen:
-                continue
-            seen.append(row["district_code"])
-            parts.append(
-                t(
-                    "brief_ask_area",
-                    label=label,
-                    open=row["open"],
-                    reports=row["reports"],
-                    excess=f"{row['excess_open']:+,.0f}",
-                )
+            i18n.t(
+                "brief_move_item",
+                lang,
+                name=names.get(str(r["code"]), str(r["code"])),
+                before=f"{r['share_before']:.0%}",
+                now=f"{r['share_now']:.0%}",
+                move=f"{r['move'] * 100:+.0f}",
             )
-            if len(seen) == 3:
-                break
-        ask = t("brief_ask", areas="; ".join(parts))
+            for r in frame.head(3).to_dict(orient="records")
+        )
 
+    worse, better = moves[moves["move"] > 0], moves[moves["move"] < 0].iloc[::-1]
+    return (
+        i18n.t("brief_worse", lang, districts=listed(worse))
+        if not worse.empty
+        else i18n.t("brief_no_worse", lang),
+        i18n.t("brief_better", lang, districts=listed(better))
+        if not better.empty
+        else i18n.t("brief_no_better", lang),
+    )
+
+
+def _ask(data: BriefData) -> str:
+    lang = data.lang
+    if data.rate.areas.empty:
+        return i18n.t("brief_ask_none", lang)
+    areas = data.rate.areas
+    labels = hotspots.area_labels(areas, names=data.names)
+    seen: list[str] = []
+    parts = []
+    for label, row in zip(labels, areas.to_dict(orient="records"), strict=True):
+        if row["district_code"] in seen:
+            continue
+        seen.append(row["district_code"])
+        parts.append(
+            i18n.t(
+                "brief_ask_area",
+                lang,
+                label=label,
+                open=row["open"],
+                reports=row["reports"],
+                excess=f"{row['excess_open']:+,.0f}",
+            )
+        )
+        if len(seen) == 3:
+            break
+    return i18n.t("brief_ask", lang, areas="; ".join(parts))
+
+
+def _ranking(data: BriefData) -> str:
     ranked = data.league[data.league["eligible"]].head(3)
-    name_column = "name_en" if lang == "en" else "name_th"
-    ranking = t(
+    name_column = "name_en" if data.lang == "en" else "name_th"
+    return i18n.t(
         "brief_ranking",
+        data.lang,
         districts=", ".join(
             f"{int(r['rank'])}. {r[name_column]} {r['open_per_10k']:.1f}"
             for r in ranked.to_dict(orient="records")
         ),
     )
 
+
+def closure_totals(data: BriefData) -> tuple[int, int]:
+    """Finished tickets in the period and those closed without an after-photo: the one pair
+    of numbers the summary and the audit both print (the audit's per-district rows)."""
     audit = data.audit
-    finished = int(audit["finished"].sum())
-    no_photo = int(audit["no_after_photo"].sum())
+    return int(audit["finished"].sum()), int(audit["no_after_photo"].sum())
+
+
+def _closures(data: BriefData) -> str:
+    lang, names = data.lang, data.names
+    finished, no_photo = closure_totals(data)
     if finished == 0:
-        closures = t("brief_closures_none")
+        return i18n.t("brief_closures_none", lang)
+    if not data.coverage.supports("after_photo"):
+        return i18n.t("brief_closures_no_photos", lang, finished=finished)
+    worst = data.audit[data.audit["finished"] >= data.settings.min_tickets].sort_values(
+        ["no_after_photo_share", "code"], ascending=[False, True]
+    )
+    worst_text = (
+        f"{names.get(worst.iloc[0]['code'], worst.iloc[0]['code'])} "
+        f"{worst.iloc[0]['no_after_photo_share']:.0%}"
+        if not worst.empty
+        else i18n.t("no_data", lang)
+    )
+    return i18n.t(
+        "brief_closures",
+        lang,
+        finished=finished,
+        share=f"{no_photo / finished:.0%}",
+        worst=worst_text,
+    )
+
+
+CARRIED_BY = {"reopened": "with_reopen_count", "low_star": "rated"}
+"""Audit columns counting the closures that carry a check's field (the rest: all or none)."""
+
+
+def judged_lines(data: BriefData) -> list[str]:
+    """For each closure check, on what share of the closures it rests (or why it cannot be
+    judged): said apart from the checks' findings, so no one reads it as a finding."""
+    return [
+        i18n.t(
+            "brief_judged",
+            data.lang,
+            check=i18n.flag(flag, data.lang),
+            share=_judged(data, flag, needs),
+        )
+        for flag, needs in review.AUDIT_NEEDS.items()
+    ]
+
+
+def _judged(data: BriefData, flag: str, field: Field) -> str:
+    """The share of the period's closures a check can judge, or why it cannot."""
+    lang = data.lang
+    if not data.coverage.supports(field):
+        return i18n.t("cannot_judge_why", lang, why=i18n.t(f"why_missing_{field}", lang))
+    finished, _ = closure_totals(data)
+    if flag in CARRIED_BY:
+        share: float | None = (
+            int(data.audit[CARRIED_BY[flag]].sum()) / finished if finished else None
+        )
+    elif field == "after_photo":  # a missing after-photo is itself the finding
+        share = 1.0
     else:
-        judged = [
-            f"{i18n.flag(flag, lang)} {_share(data.coverage, needs, lang)}"
-            for flag, needs in review.AUDIT_NEEDS.items()
-        ]
-        worst = audit[audit["finished"] >= data.settings.min_tickets].sort_values(
-            ["no_after_photo_share", "code"], ascending=[False, True]
-        )
-        worst_text = (
-            f"{names.get(worst.iloc[0]['code'], worst.iloc[0]['code'])} "
-            f"{worst.iloc[0]['no_after_photo_share']:.0%}"
-            if not worst.empty
-            else "–"
-        )
-        closures = t(
-            "brief_closures",
-            finished=finished,
-            share=no_photo / finished,
-            worst=worst_text,
-            judged="; ".join(judged),
-        )
-    return [worse, better, ask, ranking, closures]
-
-
-def _share(coverage: Coverage, field: Any, lang: str) -> str:
-    """The share of closures a check can judge, or 'cannot be judged' (never a bare 0%).
-
-    A missing after-photo is itself the finding, so that check judges every closure once
-    the data carries after-photos at all; the others need their field on the ticket."""
-    share = 1.0 if field == "after_photo" and coverage.supports(field) else coverage.share(field)
-    if not share:
-        return i18n.t("cannot_judge", lang)
-    return f"{share:.0%}"
+        share = data.coverage.share(field)
+    return i18n.t("judged_share", lang, share=f"{share or 0:.0%}")
 
 
 # --- the static map -----------------------------------------------------------------------
@@ -387,37 +383,114 @@ def table_html(frame: pd.DataFrame, lang: str) -> str:
 
 
 def render_html(data: BriefData) -> str:
-    """The whole brief as one self-contained HTML file (A4 print layout; nothing remote)."""
+    """The whole brief as one self-contained HTML file (A4 print layout; nothing remote):
+    the findings in plain words, then a last page of how each is computed (methods,
+    citations and field names go there only)."""
+    return (
+        f"<!doctype html><html lang='{_e(data.lang)}'><head><meta charset='utf-8'>"
+        f"<title>{_e(i18n.t('brief_title', data.lang))}</title><style>{STYLE}</style></head>"
+        f"<body>{_front(data)}{_tables(data)}{_audit(data)}{_closing(data)}{_methods(data)}"
+        "</body></html>"
+    )
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text))
+
+
+def _front(data: BriefData) -> str:
+    """Page 1: title, dates, the five lines, the map and its legend."""
     lang = data.lang
 
     def t(key: str, **values: object) -> str:
-        return i18n.t(key, lang, **values)
-
-    def e(text: object) -> str:
-        return html.escape(str(text))
+        return _e(i18n.t(key, lang, **values))
 
     svg, labels = static_map(data)
     image = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
-    local = data.as_of.astimezone(BANGKOK_TZ)
     meta = t(
         "brief_meta",
-        as_of=f"{local:%Y-%m-%d %H:%M}",
-        made=f"{datetime.now(BANGKOK_TZ):%Y-%m-%d %H:%M}",
+        as_of=i18n.date_time(data.as_of, lang),
+        made=i18n.date_time(datetime.now(BANGKOK_TZ), lang),
     )
     legend = "".join(
-        f"<span style='background:{colour}'></span>{e(i18n.hotspot_class(label, lang))}"
+        f"<span style='background:{colour}'></span>{_e(i18n.hotspot_class(label, lang))}"
         for label, colour in RATE_HOT.items()
     ) + (
         f"<span style='border:1.5px solid {WORSENING_EDGE};background:none'></span>"
-        f"{e(t('brief_worsening_legend'))}"
+        f"{t('brief_worsening_legend')}"
     )
+    return "".join(
+        [
+            f"<h1>{t('brief_title')}</h1><p class='meta'>{meta}</p>",
+            "<p class='meta'>" + " · ".join(_e(x) for x in data.filters_text) + "</p>",
+            f"<h2>{t('brief_summary')}</h2><ol class='summary'>",
+            *(f"<li>{_e(line)}</li>" for line in summary_lines(data)),
+            f"</ol><h2>{t('brief_map')}</h2>",
+            f"<div class='map'><img src='{image}' alt='{t('brief_map')}'>",
+            *(f"<span style='left:{x}%;top:{y}%'>{_e(name)}</span>" for x, y, name in labels),
+            f"</div><p class='meta legend'>{legend}</p>",
+        ]
+    )
+
+
+def _tables(data: BriefData) -> str:
+    """The areas to act on and the league table, with what drives its changes."""
+    lang = data.lang
+
+    def t(key: str, **values: object) -> str:
+        return _e(i18n.t(key, lang, **values))
+
     ranked, too_few = review.league_display(data.league, lang, data.coverage)
+    drivers = review.Drivers.of(data.league).text(lang)
+    parts = [
+        f"<section class='break'><h2>{t('areas_title')}</h2>",
+        f"<p class='meta'>{_e(data.rate.meaning_text(lang))} {t('areas_rule_rate')}</p>",
+        table_html(review.areas_display(data.rate, data.names, lang, limit=TOP_AREAS), lang),
+        f"</section><section><h2>{t('league')}</h2>",
+        f"<p class='meta'>{t('brief_league_unit')} · {t('guide_rank')} · "
+        f"{t('league_note', n=data.settings.min_tickets)}</p>",
+        table_html(ranked, lang),
+        f"<p class='meta'>{_e(drivers)}</p>" if drivers else "",
+    ]
+    if too_few:
+        parts.append(
+            f"<p class='meta'>{t('too_few', n=data.settings.min_tickets)} {_e(', '.join(too_few))}</p>"
+        )
+    return "".join(parts) + "</section>"
+
+
+def _audit(data: BriefData) -> str:
+    """The closure audit: the shares per district, then on what each check rests."""
+    lang = data.lang
+
+    def t(key: str, **values: object) -> str:
+        return _e(i18n.t(key, lang, **values))
+
     audit = review.audit_display(data.audit, lang, data.coverage)
-    notes = review.audit_notes(lang, data.coverage)
+    finished, _ = closure_totals(data)
+    return "".join(
+        [
+            f"<section><h2>{t('audit')}</h2>",
+            f"<p class='meta'>{t('audit_note', hours=f'{data.settings.fast_close_hours:g}')} "
+            f"{t('brief_audit_total', finished=finished)}</p>",
+            table_html(audit, lang),
+            f"<p class='meta'><b>{t('brief_judged_title')}</b></p><ul class='meta'>",
+            *(f"<li>{_e(line)}</li>" for line in judged_lines(data)),
+            "</ul></section>",
+        ]
+    )
+
+
+def _closing(data: BriefData) -> str:
+    """Caveats and sources."""
+    lang = data.lang
+
+    def t(key: str, **values: object) -> str:
+        return _e(i18n.t(key, lang, **values))
+
     caveats = [
-        t("guide_open_now"),
-        t("guide_hotspots"),
-        data.rate.meaning_text(lang).replace(t("this_map"), t("the_rate_map"), 1),
+        i18n.t("guide_open_now", lang),
+        i18n.t("guide_hotspots", lang),
         *(
             f"{i18n.t(f'field_{f}', lang)}: {data.coverage.note(f, lang)}"
             for f in ("finish_time", "star", "reopen_count", "category", "location")
@@ -429,50 +502,35 @@ def render_html(data: BriefData) -> str:
     pick = 1 if lang == "en" else 0
     sources = pd.DataFrame(
         [[d[pick], s[pick], li[pick]] for d, s, li in SOURCES],
-        columns=[t("data"), t("source"), t("licence")],
+        columns=[i18n.t("data", lang), i18n.t("source", lang), i18n.t("licence", lang)],
     )
-    parts = [
-        f"<!doctype html><html lang='{e(lang)}'><head><meta charset='utf-8'>",
-        f"<title>{e(t('brief_title'))}</title><style>{STYLE}</style></head><body>",
-        f"<h1>{e(t('brief_title'))}</h1>",
-        f"<p class='meta'>{e(meta)}</p>",
-        "<p class='meta'>" + " · ".join(e(x) for x in data.filters_text) + "</p>",
-        f"<h2>{e(t('brief_summary'))}</h2><ol class='summary'>",
-        *(f"<li>{e(line)}</li>" for line in summary_lines(data)),
-        "</ol>",
-        f"<h2>{e(t('brief_map'))}</h2>",
-        f"<div class='map'><img src='{image}' alt='{e(t('brief_map'))}'>",
-        *(f"<span style='left:{x}%;top:{y}%'>{e(name)}</span>" for x, y, name in labels),
-        "</div>",
-        f"<p class='meta legend'>{legend}</p>",
-        f"<p class='meta'>{e(data.rate.method_text(lang))}</p>",
-        f"<p class='meta'>{e(data.worsening.method_text(lang))}</p>",
-        f"<h2 class='break'>{e(t('areas_title'))}</h2>",
-        f"<p class='meta'>{e(data.rate.meaning_text(lang))} {e(t('areas_rule_rate'))}</p>",
-        table_html(review.areas_display(data.rate, data.names, lang, limit=TOP_AREAS), lang),
-        f"<h2>{e(t('league'))}</h2>",
-        f"<p class='meta'>{e(t('brief_league_unit'))} · {e(t('guide_rank'))} · "
-        f"{e(t('league_note', n=data.settings.min_tickets))}</p>",
-        table_html(ranked, lang),
+    return "".join(
+        [
+            f"<section><h2>{t('brief_caveats')}</h2><ul>",
+            *(f"<li>{_e(c)}</li>" for c in caveats),
+            f"</ul></section><section><h2>{t('sources')}</h2>",
+            table_html(sources, lang),
+            f"<p class='meta'>{t('brief_as_of', as_of=i18n.date_time(data.as_of, lang))}</p>",
+            "</section>",
+        ]
+    )
+
+
+def _methods(data: BriefData) -> str:
+    """The last page: how each figure is computed, with citations and field names."""
+    lang = data.lang
+    lines = [
+        data.rate.method_text(lang) + f" ({review.HOTSPOT_REFERENCES['rate']})",
+        data.worsening.method_text(lang) + f" ({review.HOTSPOT_REFERENCES['emerging']})",
+        i18n.t("method_moves", lang),
+        i18n.t("method_league", lang),
+        i18n.t("method_audit", lang, hours=f"{data.settings.fast_close_hours:g}"),
     ]
-    if too_few:
-        parts.append(
-            f"<p class='meta'>{e(t('too_few', n=data.settings.min_tickets))} {e(', '.join(too_few))}</p>"
-        )
-    parts += [
-        f"<h2>{e(t('audit'))}</h2>",
-        f"<p class='meta'>{e(t('audit_note', hours=f'{data.settings.fast_close_hours:g}'))}</p>",
-        table_html(audit, lang),
-        *(f"<p class='meta'>{e(note)}</p>" for note in notes),
-        f"<h2>{e(t('brief_caveats'))}</h2><ul>",
-        *(f"<li>{e(c)}</li>" for c in caveats),
-        "</ul>",
-        f"<h2>{e(t('sources'))}</h2>",
-        table_html(sources, lang),
-        f"<p class='meta'>{e(t('brief_as_of', as_of=f'{local:%Y-%m-%d %H:%M}'))}</p>",
-        "</body></html>",
-    ]
-    return "".join(parts)
+    return (
+        f"<section class='break'><h2>{_e(i18n.t('brief_methods', lang))}</h2><ul class='meta'>"
+        + "".join(f"<li>{_e(line)}</li>" for line in lines)
+        + "</ul></section>"
+    )
 
 
 def to_pdf(document: str) -> bytes:

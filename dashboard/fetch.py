@@ -9,6 +9,11 @@ Two kinds of source:
   must come out byte for byte as pinned; the boundary files are rebuilt from shapefile
   zips (`boundary_build`) and checked by content. The 185k-ticket sample is a conversion
   of 197 API pages that needs a mirror for now.
+
+Downloads go through the sync's HTTP client (`webclient`): each is capped in size
+(KHETMAP_FETCH_MAX_BYTES, 128 MiB; the largest file is 35 MB) and must end within a
+deadline (KHETMAP_FETCH_DEADLINE, 600 s), so an endless or trickling body fails in one
+line instead of filling the memory or hanging.
 """
 
 from __future__ import annotations
@@ -18,17 +23,21 @@ import hashlib
 import io
 import json
 import os
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlparse
 
 from dashboard import boundary_build, config
-from dashboard.errors import FetchError
+from dashboard.errors import FetchError, SyncError
+from dashboard.files import write_atomically
+from dashboard.webclient import Cap, Client, Politeness, TransientError
 
-TIMEOUT_SECONDS = 60
+TIMEOUT_SECONDS = 60.0
+"""the longest wait for the next bytes of a download"""
+DEADLINE_SECONDS = 600.0
+"""KHETMAP_FETCH_DEADLINE: the most one file's download may take in all"""
+MAX_BYTES = 128 << 20
+"""KHETMAP_FETCH_MAX_BYTES: the largest download accepted (the largest file is 35 MB)"""
 CHUNK = 1 << 20
 RAW = "https://raw.githubusercontent.com"
 
@@ -123,7 +132,7 @@ def fetch_all(*, data_dir: Path, mirror: str | None = None, force: bool = False)
             else:
                 _check(item.name, data, item.sha256)
                 note = "sha256 OK"
-        _write_atomically(target, data)
+        write_atomically(target, data)
         yield f"{item.name}: downloaded, {note} ({len(data):,} bytes)"
 
 
@@ -227,20 +236,37 @@ def _district_names(data_dir: Path) -> dict[str, tuple[str, str]]:
 
 
 def _download(url: str) -> bytes:
-    host = urlparse(url).netloc or url
+    """The body at `url`, capped and within the deadline, or FetchError in one line."""
+    client = Client(politeness=Politeness(timeout=TIMEOUT_SECONDS, attempts=1))
+    cap = Cap(
+        limit=int(_setting("KHETMAP_FETCH_MAX_BYTES", MAX_BYTES)),
+        of="a khetmap data file",
+        setting="KHETMAP_FETCH_MAX_BYTES",
+    )
     try:
-        with urllib.request.urlopen(url, timeout=TIMEOUT_SECONDS) as response:
-            return bytes(response.read())
-    except urllib.error.HTTPError as exc:
+        answer = client.get(
+            url,
+            headers={"Accept-Encoding": "identity"},  # the checksums are of the bytes served
+            cap=cap,
+            deadline=_setting("KHETMAP_FETCH_DEADLINE", DEADLINE_SECONDS),
+        )
+    except TransientError as exc:
         raise FetchError(
-            f"{url} answered HTTP {exc.code} {exc.reason}: check the URL or mirror."
+            f"{exc}: check the internet connection, or use --mirror URL to fetch from a "
+            "reachable copy."
         ) from exc
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise FetchError(
-            f"cannot reach {host} ({reason}): check the internet connection, or use "
-            "--mirror URL to fetch from a reachable copy."
-        ) from exc
+    except SyncError as exc:
+        raise FetchError(str(exc)) from exc
+    return answer.body
+
+
+def _setting(name: str, default: float) -> float:
+    """A positive number from the environment (a bad one falls back to `default`)."""
+    try:
+        value = float(os.environ.get(name, default))
+    except ValueError:
+        return default
+    return value if value > 0 else default
 
 
 def _check(label: str, data: bytes, expected: str) -> None:
@@ -250,9 +276,3 @@ def _check(label: str, data: bytes, expected: str) -> None:
             f"{label}: sha256 {actual[:16]}… does not match the pinned {expected[:16]}…; "
             "the download is corrupt or the source changed. Nothing was written."
         )
-
-
-def _write_atomically(target: Path, data: bytes) -> None:
-    partial = target.with_name(target.name + ".part")
-    partial.write_bytes(data)
-    partial.replace(target)

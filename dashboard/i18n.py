@@ -124,7 +124,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "hot_kind_demand": ("เรื่องแจ้งกระจุกตัว (ความต้องการ)", "Complaints concentrate (demand)"),
     "hot_kind_emerging": ("อะไรแย่ลง (รายสัปดาห์)", "What is getting worse (weekly)"),
     "meaning_rate": (
-        "แผนที่นี้ตอบว่า ที่ใดเรื่องที่แจ้งในช่วงนี้ยังค้างอยู่ในสัดส่วนสูงกว่าที่อื่น เซลล์ที่มีเรื่องน้อยกว่า {n} เรื่องแสดงเป็น “น้อยเกินกว่าจะตัดสิน” ไม่ใช่จุดเย็น",
+        "แผนที่นี้ตอบว่า ที่ใดเรื่องที่แจ้งในช่วงนี้ยังค้างอยู่ในสัดส่วนสูงกว่าที่อื่น ช่องพื้นที่ที่มีเรื่องน้อยกว่า {n} เรื่องแสดงเป็น “น้อยเกินกว่าจะตัดสิน” ไม่ใช่จุดเย็น",
         "This map answers where a larger share of the period's complaints is still unresolved than elsewhere. Cells with fewer than {n} reports are shown as “too few to judge”, not cold",
     ),
     "meaning_demand": (
@@ -158,7 +158,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "ไม่มีในข้อมูลนี้: การย้อนสร้างเรื่องค้างรายสัปดาห์ต้องมีวันที่ปิดเรื่อง (last_activity) แต่เรื่องที่ปิดแล้ว {n} เรื่องไม่มี จึงใช้ได้เฉพาะ “จำนวนเรื่องที่แจ้ง”",
         "Not available in this data: rebuilding the weekly backlog needs closing dates (last_activity), which {n} closed tickets lack; only “reports per week” can be shown",
     ),
-    "emerging_counts": ("เซลล์ตามรูปแบบ", "Cells by pattern"),
+    "emerging_counts": ("ช่องพื้นที่ตามรูปแบบ", "Cells by pattern"),
     "pattern": ("รูปแบบ", "Pattern"),
     "too_few_to_judge": ("น้อยเกินกว่าจะตัดสิน", "too few to judge"),
     "no_hot_areas": (
@@ -167,15 +167,15 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "areas_title": ("พื้นที่ที่เขตลงมือได้", "Areas a district can act on"),
     "areas_rule_rate": (
-        "แต่ละพื้นที่คือเซลล์ร้อนที่ติดกันภายในเขตเดียว เรียงตามจำนวนเรื่องค้างที่เกินกว่าอัตราของเมือง (มากสุดก่อน)",
+        "แต่ละพื้นที่คือช่องพื้นที่ร้อนที่ติดกันภายในเขตเดียว เรียงตามจำนวนเรื่องค้างที่เกินกว่าอัตราของเมือง (มากสุดก่อน)",
         "Each area is touching hot cells within one district, ranked by open tickets above what the city's rate would give (most first)",
     ),
     "areas_rule_demand": (
-        "แต่ละพื้นที่คือเซลล์ร้อนที่ติดกันภายในเขตเดียว เรียงตามจำนวนเรื่องที่แจ้ง (มากสุดก่อน)",
+        "แต่ละพื้นที่คือช่องพื้นที่ร้อนที่ติดกันภายในเขตเดียว เรียงตามจำนวนเรื่องที่แจ้ง (มากสุดก่อน)",
         "Each area is touching hot cells within one district, ranked by tickets reported (most first)",
     ),
     "areas_rule_emerging": (
-        "แต่ละพื้นที่คือเซลล์ที่เป็นจุดร้อนใหม่ ต่อเนื่อง หรือรุนแรงขึ้น ที่ติดกันภายในเขตเดียว เรียงตามจำนวนเรื่องที่แจ้ง (มากสุดก่อน)",
+        "แต่ละพื้นที่คือช่องพื้นที่ที่เป็นจุดร้อนใหม่ ต่อเนื่อง หรือรุนแรงขึ้น ที่ติดกันภายในเขตเดียว เรียงตามจำนวนเรื่องที่แจ้ง (มากสุดก่อน)",
         "Each area is touching new, consecutive or intensifying hot cells within one district, ranked by tickets reported (most first)",
     ),
     "reports": ("เรื่องที่แจ้ง", "Reports"),
@@ -193,6 +193,20 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "too_few": ("เรื่องน้อยกว่า {n} (ไม่จัดอันดับ):", "Fewer than {n} tickets (not ranked):"),
     "change": ("เปลี่ยนจากช่วงก่อน", "Change vs previous"),
+    "change_per_10k": (
+        "เปลี่ยนจากช่วงก่อน (เรื่องค้างต่อ 10,000 คน ยิ่งน้อยยิ่งดี)",
+        "Change vs previous (open per 10,000 residents; lower is better)",
+    ),
+    "league_drivers": (
+        "ทั้งเมืองมีเรื่องแจ้ง {now:,} เรื่อง ช่วงก่อน {before:,} เรื่อง ({change}) "
+        "สัดส่วนที่ยังค้าง {share} ช่วงก่อน {share_before}: เรื่องค้างต่อประชากรขึ้นลงตามจำนวนเรื่องแจ้ง "
+        "ส่วนเรื่องของช่วงก่อนมีเวลาปิดนานกว่า จึงค้างน้อยกว่าโดยธรรมชาติ "
+        "การบอกว่าเขตใดดีขึ้นหรือแย่ลงจึงเทียบสัดส่วนเรื่องค้างของเขตกับที่ทั้งเมืองเปลี่ยนไป",
+        "Reports across the city: {now:,} against {before:,} in the previous period ({change}); "
+        "share still open {share} against {share_before}. Open per 10,000 residents follows the "
+        "number of reports, and the previous period's tickets have had longer to close, so "
+        "'better' and 'worse' compare a district's open share with the city's own change.",
+    ),
     "audit": ("ตรวจการปิดเรื่อง: ปิดแล้วไม่ได้แปลว่าแก้แล้ว", "Closure audit: closed is not fixed"),
     "audit_note": (
         "สัดส่วนของเรื่องที่เสร็จสิ้น: ไม่มีภาพหลัง, ปิดภายใน {hours} ชม., ถูกเปิดซ้ำ, ได้ 1–2 ดาว (ในเรื่องที่ให้ดาว)",
@@ -216,42 +230,12 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "brief_summary": ("สรุปห้าบรรทัด", "Summary in five lines"),
     "brief_map": (
-        "แผนที่: เรื่องค้างมากกว่าที่อื่น และจุดที่แย่ลง",
-        "Map: unresolved more than elsewhere, and what is getting worse",
+        "แผนที่: ที่ใดเรื่องค้างมากกว่าที่อื่น และที่ใดเรื่องแจ้งเพิ่มขึ้น",
+        "Map: where complaints stay unresolved more than elsewhere, and where reports are growing",
     ),
     "brief_worsening_legend": (
-        "แย่ลง (ใหม่ ต่อเนื่อง รุนแรงขึ้น)",
-        "getting worse (new, consecutive, intensifying)",
-    ),
-    "brief_worse_unavailable": ("แย่ลง: {why}", "Worse: {why}"),
-    "brief_worse_cells": (
-        "แย่ลง: {n} เซลล์เป็นจุดร้อนของเรื่องแจ้งที่ใหม่ ต่อเนื่อง หรือรุนแรงขึ้นใน {weeks} สัปดาห์",
-        "Worse: {n} cells are new, consecutive or intensifying hot spots of reports over {weeks} weeks",
-    ),
-    "brief_worse_top": (
-        " มากที่สุดคือ {label} ({reports:,} เรื่อง)",
-        ", the largest {label} ({reports:,} reports)",
-    ),
-    "sentence_end": ("", "."),
-    "brief_rising": (
-        "เขตที่เรื่องแจ้งเพิ่มขึ้นเกินความผันผวนปกติ (ช่วงก่อน → ช่วงนี้): {districts}",
-        "Districts whose reports rose beyond noise (previous → this period): {districts}",
-    ),
-    "brief_no_rising": (
-        "ไม่มีเขตที่เรื่องแจ้งเพิ่มขึ้นเกินความผันผวนปกติ",
-        "No district's reports rose beyond noise",
-    ),
-    "brief_better_cells": (
-        "ดีขึ้น: {n} เซลล์เป็นจุดร้อนที่ลดลงหรือเคยเป็นจุดร้อน",
-        "Better: {n} cells are diminishing or former hot spots",
-    ),
-    "brief_falling": (
-        "เขตที่เรื่องแจ้งลดลงเกินความผันผวนปกติ (ช่วงก่อน → ช่วงนี้): {districts}",
-        "Districts whose reports fell beyond noise (previous → this period): {districts}",
-    ),
-    "brief_no_falling": (
-        "ไม่มีเขตที่เรื่องแจ้งลดลงเกินความผันผวนปกติ",
-        "No district's reports fell beyond noise",
+        "เรื่องแจ้งเพิ่มขึ้น (ใหม่ ต่อเนื่อง รุนแรงขึ้น)",
+        "reports growing (new, consecutive, intensifying)",
     ),
     "brief_ask": ("ควรถามเขต: {areas}", "Districts to ask about: {areas}"),
     "brief_ask_area": (
@@ -266,9 +250,68 @@ LABELS: dict[str, tuple[str, str]] = {
         "อันดับแย่สุดตามเรื่องค้างต่อประชากร 10,000 คน: {districts}",
         "Worst ranked by open tickets per 10,000 residents: {districts}",
     ),
+    "brief_worse": (
+        "แย่ลง: เขตที่สัดส่วนเรื่องค้างเพิ่มขึ้นมากกว่าที่ทั้งเมืองเปลี่ยนไปเกินความผันผวนปกติ (ช่วงก่อน → ช่วงนี้): {districts}",
+        "Worse: districts whose share of open complaints rose beyond noise, against the city's own change (previous → this period): {districts}",
+    ),
+    "brief_no_worse": (
+        "แย่ลง: ไม่มีเขตที่สัดส่วนเรื่องค้างเพิ่มขึ้นมากกว่าที่ทั้งเมืองเปลี่ยนไปเกินความผันผวนปกติ",
+        "Worse: no district's share of open complaints rose beyond noise against the city's own change",
+    ),
+    "brief_better": (
+        "ดีขึ้น: เขตที่สัดส่วนเรื่องค้างลดลงมากกว่าที่ทั้งเมืองเปลี่ยนไปเกินความผันผวนปกติ (ช่วงก่อน → ช่วงนี้): {districts}",
+        "Better: districts whose share of open complaints fell beyond noise, against the city's own change (previous → this period): {districts}",
+    ),
+    "brief_no_better": (
+        "ดีขึ้น: ไม่มีเขตที่สัดส่วนเรื่องค้างลดลงมากกว่าที่ทั้งเมืองเปลี่ยนไปเกินความผันผวนปกติ",
+        "Better: no district's share of open complaints fell beyond noise against the city's own change",
+    ),
+    "brief_move_item": (
+        "{name} ({before} → {now}, {move} จุดเมื่อเทียบกับทั้งเมือง)",
+        "{name} ({before} → {now}, {move} points against the city)",
+    ),
     "brief_closures": (
-        "การปิดเรื่อง: เสร็จสิ้น {finished:,} เรื่อง ไม่มีภาพหลัง {share:.0%} มากสุดที่ {worst}; สัดส่วนการปิดที่ตรวจได้ตามแต่ละข้อ: {judged}",
-        "Closures: {finished:,} finished, {share:.0%} without an after-photo, most in {worst}; share of closures each check can judge: {judged}",
+        "การปิดเรื่อง: เสร็จสิ้น {finished:,} เรื่อง ในจำนวนนี้ปิดโดยไม่มีภาพหลัง {share} ของการปิดเรื่อง มากที่สุดที่ {worst} (ข้อตรวจอื่นอยู่ในหัวข้อตรวจการปิดเรื่อง)",
+        "Closures: {finished:,} finished; closed without an after-photo: {share} of closures, most in {worst} (the other checks are under the closure audit)",
+    ),
+    "brief_closures_no_photos": (
+        "การปิดเรื่อง: เสร็จสิ้น {finished:,} เรื่อง ข้อมูลนี้ไม่มีภาพหลังการแก้ไข จึงตรวจการปิดเรื่องด้วยภาพไม่ได้",
+        "Closures: {finished:,} finished; this data has no after-photos, so closures cannot be checked against them",
+    ),
+    "brief_judged_title": (
+        "แต่ละข้อตรวจใช้ได้กับการปิดเรื่องกี่ส่วน",
+        "On what share of the closures each check rests",
+    ),
+    "brief_judged": ("{check}: {share}", "{check}: {share}"),
+    "judged_share": ("ตรวจได้ {share} ของการปิดเรื่อง", "can judge {share} of closures"),
+    "cannot_judge_why": ("ตรวจไม่ได้ เพราะ{why}", "cannot be judged: {why}"),
+    "brief_methods": ("วิธีคำนวณ", "How it is computed"),
+    "brief_audit_total": (
+        "รวมเรื่องที่เสร็จสิ้นในช่วงนี้ {finished:,} เรื่อง (เฉพาะเรื่องที่ระบุเขตได้)",
+        "{finished:,} tickets finished in the period (those placed in a district)",
+    ),
+    "method_moves": (
+        "ดีขึ้นและแย่ลง: สัดส่วนเรื่องค้าง (เรื่องที่ยังไม่เสร็จ ณ วันนี้ ÷ เรื่องที่แจ้ง) ของแต่ละเขต ช่วงนี้เทียบช่วงก่อน "
+        "ลบด้วยที่ทั้งเมืองเปลี่ยนไป ช่วงความเชื่อมั่น 95% แบบ Newcombe (Wilson) ของผลต่างของเขต "
+        "เกินความผันผวนปกติเมื่อช่วงไม่คร่อมศูนย์ เฉพาะเขตที่มีเรื่องพอจัดอันดับ จำนวนเรื่องแจ้งไม่ใช้ตัดสินว่าดีขึ้นหรือแย่ลง",
+        "Better and worse: each district's open share (tickets open today ÷ reports) this period "
+        "against the previous one, less the city's own change; Newcombe's 95% interval (Wilson) "
+        "for the district's difference; beyond noise when the interval leaves out zero; only "
+        "districts with enough tickets to rank. Report volume never decides better or worse.",
+    ),
+    "method_league": (
+        "ตารางอันดับ: เรื่องค้างต่อประชากรทะเบียนราษฎร 10,000 คน ช่วงความเชื่อมั่น 95% แบบปัวซองแม่นตรง "
+        "ค่าเปลี่ยนแปลงเทียบเรื่องค้าง ณ วันนี้ของเรื่องที่แจ้งในช่วงก่อน",
+        "League table: open tickets per 10,000 registered residents with an exact Poisson 95% "
+        "interval; the change compares with today's open tickets of the previous period's reports.",
+    ),
+    "method_audit": (
+        "ตรวจการปิดเรื่อง: ไม่มีภาพหลัง (ช่องภาพหลังว่าง photo_after), ปิดภายใน {hours} ชม. "
+        "(เวลาปิดเรื่อง last_activity ลบเวลาแจ้ง), ถูกเปิดซ้ำ (count_reopen > 0), 1–2 ดาว (star) "
+        "แต่ละข้อนับเฉพาะเรื่องที่มีค่านั้น",
+        "Closure audit: no after-photo (photo_after blank), closed within {hours} h (last_activity "
+        "minus the report time), reopened (count_reopen > 0), 1–2 stars (star); each check counts "
+        "only tickets that carry its field.",
     ),
     "brief_closures_none": (
         "การปิดเรื่อง: ไม่มีเรื่องที่เสร็จสิ้นในช่วงนี้",
@@ -279,7 +322,6 @@ LABELS: dict[str, tuple[str, str]] = {
         "Unit: open tickets per 10,000 residents (95% interval)",
     ),
     "brief_caveats": ("ข้อควรระวัง", "Caveats"),
-    "cannot_judge": ("ตรวจไม่ได้", "cannot be judged"),
     "this_map": ("แผนที่นี้", "This map"),
     "the_rate_map": ("แผนที่อัตราเรื่องค้าง", "The unresolved-rate map"),
     "brief_as_of": ("ข้อมูล ณ {as_of} (เวลากรุงเทพฯ)", "Data as of {as_of} (Bangkok time)"),
@@ -292,6 +334,24 @@ LABELS: dict[str, tuple[str, str]] = {
         "แสดงมุมมองนี้ไม่ได้เพราะเกิดข้อผิดพลาดภายใน ลองตัวกรองอื่นหรือโหลดหน้าใหม่ หากยังเป็นอยู่ โปรดแจ้งลิงก์ที่เปิด",
         "This view could not be drawn because of an internal error. Try another filter or "
         "reload the page; if it persists, report the link you opened.",
+    ),
+    "store_why_missing": (
+        "ยังไม่มีข้อมูลให้แสดง: ผู้ดูแลระบบต้องนำเข้าข้อมูลก่อน",
+        "There is no data to show yet: the administrator has to load it first.",
+    ),
+    "store_why_unreadable": (
+        "อ่านฐานข้อมูลไม่ได้ จึงแสดงหน้านี้ไม่ได้ โปรดแจ้งผู้ดูแลระบบ (รายละเอียดอยู่ในบันทึกของเซิร์ฟเวอร์)",
+        "The data store cannot be read, so this page cannot be shown. Please tell the "
+        "administrator (the details are in the server's log).",
+    ),
+    "store_why_unreachable": (
+        "ติดต่อฐานข้อมูลไม่ได้ในขณะนี้ ลองโหลดหน้าใหม่ในอีกสักครู่ หากยังเป็นอยู่ โปรดแจ้งผู้ดูแลระบบ",
+        "The database cannot be reached right now. Reload the page in a minute; if it "
+        "persists, please tell the administrator.",
+    ),
+    "store_why_slow": (
+        "มุมมองนี้ใช้เวลาคำนวณนานเกินกำหนด ลองเลือกช่วงวันที่ให้สั้นลงหรือพื้นที่ให้เล็กลง",
+        "This view took longer than allowed to compute. Try a shorter period or a smaller area.",
     ),
     "empty_store": (
         "ยังไม่มีเรื่องในฐานข้อมูล: สั่ง khetmap ingest ไฟล์ (หรือ khetmap run ซึ่งนำเข้าข้อมูลตั้งต้นให้)",
@@ -489,8 +549,11 @@ LABELS: dict[str, tuple[str, str]] = {
         "Rank 1 is the worst: the most open tickets per 10,000 residents in the period",
     ),
     "guide_open_now": (
-        "“ยังไม่เสร็จ” คือสถานะของเรื่อง ณ วันนี้ เรื่องในช่วงก่อนหน้ามีเวลาปิดนานกว่า จึงมีเรื่องค้างน้อยกว่าโดยธรรมชาติ ค่าเปลี่ยนแปลงที่ติดลบและแนวโน้ม “ลดลง” ส่วนหนึ่งมาจากเหตุนี้ ไม่ได้แปลว่าดีขึ้นเสมอไป",
-        "“Open” is a ticket's state today. Tickets of the previous period have had longer to close, so they show fewer open: a negative change and a “diminishing” trend partly reflect that, not necessarily an improvement",
+        "“ยังไม่เสร็จ” คือสถานะของเรื่อง ณ วันนี้ เรื่องในช่วงก่อนหน้ามีเวลาปิดนานกว่า จึงค้างน้อยกว่าโดยธรรมชาติ "
+        "สัดส่วนเรื่องค้างที่สูงขึ้นส่วนหนึ่งมาจากเหตุนี้ การบอกว่าดีขึ้นหรือแย่ลงจึงเทียบกับที่ทั้งเมืองเปลี่ยนไป",
+        "“Open” is a ticket's state today. Tickets of the previous period have had longer to "
+        "close, so they show fewer open: a rise in open share partly reflects that, so 'better' "
+        "and 'worse' are measured against the city's own change",
     ),
     "guide_hotspots": (
         "แผนที่จุดร้อนมีสามคำถาม: “อัตรา” บอกว่าที่ใดเรื่องค้างมากกว่าที่อื่น (ความล้มเหลว), “ความต้องการ” บอกว่าเรื่องแจ้งกระจุกตัวที่ใด (ตามจำนวนคน ไม่ใช่ความล้มเหลว), “อะไรแย่ลง” บอกว่าจุดร้อนใดเพิ่งเกิดหรือรุนแรงขึ้น",

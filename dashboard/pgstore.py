@@ -28,6 +28,7 @@ from dashboard.store import (
     add_derived,
     missing_derived,
 )
+from dashboard.text import mask_credentials
 
 STATEMENT_TIMEOUT_MS = 60_000
 """A page query that runs longer than this is cancelled (the page says so)."""
@@ -311,7 +312,7 @@ class PostgresStore:
             connection.close()
 
     def describe(self) -> str:
-        return re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", self.url)
+        return mask_credentials(self.url)
 
 
 POOL_SIZE = 8

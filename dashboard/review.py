@@ -14,6 +14,7 @@ from scipy import stats
 from dashboard import i18n, metrics, queries
 from dashboard.boundaries import AreaLayer
 from dashboard.change import Period as Period
+from dashboard.change import share_change
 from dashboard.coverage import Coverage, Field
 from dashboard.metrics import Filters
 from dashboard.store import Reader
@@ -108,8 +109,8 @@ def league_table(
     frame["open_per_10k_low"] = [low for low, _ in intervals] * per_10k
     frame["open_per_10k_high"] = [high for _, high in intervals] * per_10k
     frame["tickets_before"] = frame["code"].map(previous["tickets"]).fillna(0).astype("int64")
-    previous_open = frame["code"].map(previous["open"]).fillna(0)
-    frame["change_open_per_10k"] = frame["open_per_10k"] - previous_open * per_10k
+    frame["open_before"] = frame["code"].map(previous["open"]).fillna(0).astype("int64")
+    frame["change_open_per_10k"] = frame["open_per_10k"] - frame["open_before"] * per_10k
     days = _finish_days(con, now)
     grouped = {code: group["days"].to_numpy() for code, group in days.groupby("code")}
     medians = [_median_with_interval(grouped.get(code)) for code in frame["code"]]
@@ -123,6 +124,89 @@ def league_table(
         frame["code"].map({code: i + 1 for i, code in enumerate(ranked["code"])}).astype("Int64")
     )
     return frame.sort_values(["rank", "code"], na_position="last", ignore_index=True)
+
+
+SHARE_MOVE_COLUMNS = ("code", "share_now", "share_before", "move", "low", "high")
+
+
+def share_moves(league: pd.DataFrame) -> pd.DataFrame:
+    """How each ranked district's open share moved from the previous period to this one,
+    beyond the city's own move, in share points (+0.05: five points more than the city).
+
+    Both periods are judged by their tickets' state today, so the older one has had longer
+    to close and shows fewer open everywhere: subtracting the city's move takes that common
+    effect out, and what is left is the district against the city. The interval is
+    Newcombe's for the district's difference, shifted by the city's (whose own
+    uncertainty, over every district's tickets, is left out). Rows beyond noise only,
+    most worsened first; 'better' and 'worse' rest on this, never on report volume."""
+    ranked = league[league["eligible"] & (league["tickets_before"] > 0)]
+    city = share_change(
+        int(league["open"].sum()),
+        int(league["tickets"].sum()),
+        int(league["open_before"].sum()),
+        int(league["tickets_before"].sum()),
+    )
+    rows = []
+    for record in ranked.to_dict(orient="records"):
+        moved = share_change(
+            int(record["open"]),
+            int(record["tickets"]),
+            int(record["open_before"]),
+            int(record["tickets_before"]),
+        )
+        if None in (moved.change, moved.low, moved.high, city.change):
+            continue
+        shift = float(city.change or 0.0)
+        low, high = float(moved.low or 0.0) - shift, float(moved.high or 0.0) - shift
+        if low > 0 or high < 0:
+            rows.append(
+                (
+                    record["code"],
+                    moved.now,
+                    moved.before,
+                    float(moved.change or 0.0) - shift,
+                    low,
+                    high,
+                )
+            )
+    frame = pd.DataFrame(rows, columns=list(SHARE_MOVE_COLUMNS))
+    return frame.sort_values(["move", "code"], ascending=[False, True], ignore_index=True)
+
+
+@dataclass(frozen=True)
+class Drivers:
+    """The city's reports and open share in both periods: what drives the league's changes."""
+
+    tickets: int
+    tickets_before: int
+    open_share: float | None
+    open_share_before: float | None
+
+    @classmethod
+    def of(cls, league: pd.DataFrame) -> Drivers:
+        tickets, before = int(league["tickets"].sum()), int(league["tickets_before"].sum())
+        opened, opened_before = int(league["open"].sum()), int(league["open_before"].sum())
+        return cls(
+            tickets=tickets,
+            tickets_before=before,
+            open_share=opened / tickets if tickets else None,
+            open_share_before=opened_before / before if before else None,
+        )
+
+    def text(self, lang: str) -> str:
+        """'Reports across the city: 24,310 against 38,411 before (−37%); share still open
+        38% against 24%.' in the page's language."""
+        if not self.tickets_before or self.open_share is None or self.open_share_before is None:
+            return ""
+        return i18n.t(
+            "league_drivers",
+            lang,
+            now=self.tickets,
+            before=self.tickets_before,
+            change=f"{self.tickets / self.tickets_before - 1:+.0%}",
+            share=f"{self.open_share:.0%}",
+            share_before=f"{self.open_share_before:.0%}",
+        )
 
 
 def _median_with_interval(values: np.ndarray | None) -> tuple[float, float, float]:
@@ -198,7 +282,8 @@ class HotspotReview:
 
         if self.kind == "emerging":
             weeks = self.analysis.space_time.weeks.count if self.analysis.space_time else 0
-            return i18n.t("method_emerging", lang, weeks=weeks, until=self.period.until)
+            until = i18n.short_date(self.period.until, lang)
+            return i18n.t("method_emerging", lang, weeks=weeks, until=until)
         share = self.analysis.city_open_share
         return i18n.t(
             f"method_{self.kind}",
@@ -330,7 +415,7 @@ def league_display(
                 strict=True,
             )
         ],
-        t("change"): ranked["change_open_per_10k"].map(lambda v: f"{v:+.1f}"),
+        t("change_per_10k"): ranked["change_open_per_10k"].map(lambda v: f"{v:+.1f}"),
     }
     if coverage.supports("finish_time"):  # otherwise the column would be all blanks
         columns[i18n.metric_label("median_days_to_finish", lang)] = [

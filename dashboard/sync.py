@@ -1,14 +1,19 @@
 """`khetmap sync`: keep the store current from Traffy's public search API or its CSV dump.
 
-The API (newest tickets first, about 1,000 a page, by offset) has three measured hazards
-(see the data's SOURCES.md): pages overlap, one page can hold a ticket twice, and new
-reports arriving during a crawl shift every offset. So the crawl steps by less than a
-page, checks that each page overlaps the one before (re-reading closer when it does not),
-and keeps every result in the order it was fetched: the ingest merges duplicates, the
-later-fetched copy winning. Each accepted page is written to a journal first, so a killed
-sync resumes where it stopped. Only when the crawl is done does the ingest run, through
-the same path as `khetmap ingest` (reconciliation, quarantine, one transaction), with the
-day's backlog snapshot and the sync's log line in that same transaction.
+The API (newest tickets first, about 1,000 a page, by offset) has four measured hazards
+(see the data's SOURCES.md): pages overlap, one page can hold a ticket twice, new reports
+arriving during a crawl shift every offset, and its `total` disagrees with its list. So
+the crawl steps by less than a page, checks that each page overlaps the one before
+(re-reading closer when it does not), takes an empty or short page as the list's end
+whatever `total` says (`total` is a hint, reported when it disagrees), re-reads the head
+at the end until it meets tickets already seen (reports that arrived meanwhile), and keeps
+every result in the order it was fetched: the ingest merges duplicates, the later-fetched
+copy winning. Each accepted page is written to a journal first, so a killed sync resumes
+where it stopped (for `KHETMAP_SYNC_RESUME_HOURS`); a resumed crawl never overwrites a
+ticket that an ingest after the crawl's start wrote. Only when the crawl is done does the
+ingest run, through the same path as `khetmap ingest` (reconciliation, quarantine, one
+transaction), with the day's backlog snapshot and the sync's log line in that same
+transaction. No URL's password or token is stored, logged or printed.
 
 The API has no finish time (`last_activity`) and no way to ask what changed, so a sync
 re-reads everything back to the oldest ticket still open in the store (to see old
@@ -22,6 +27,7 @@ import contextlib
 import fcntl
 import hashlib
 import json
+import math
 import os
 import shutil
 import sys
@@ -34,11 +40,13 @@ from urllib.parse import urlencode, urlsplit
 
 from dashboard import history, metrics, pgstore, queries
 from dashboard import store as stores
-from dashboard.errors import StoreError, SyncError
+from dashboard.errors import OutputFileError, StoreError, SyncError
+from dashboard.files import disk_error, write_atomically
 from dashboard.ingest import Reconciliation, ingest_files, writing
 from dashboard.readers import json_text
 from dashboard.store import Reader, has_table
-from dashboard.webclient import Client, TransientError
+from dashboard.text import mask_credentials
+from dashboard.webclient import UNCAPPED, Cap, Client, TransientError, checked_url, host_of, shown
 
 DEFAULT_API_URL = "https://publicapi.traffy.in.th/share/teamchadchart/search"
 PAGE_OVERLAP = 50
@@ -48,6 +56,11 @@ DEFAULT_MAX_PAGE_BYTES = 8 << 20
 """A real page of 1,000 results is about 2.5 MB of JSON; 8 MiB leaves room, 10 MB is refused."""
 CUTOFF_MARGIN = timedelta(hours=1)
 JOURNAL = "journal.json"
+JOURNAL_VERSION = 2
+DEFAULT_RESUME_HOURS = 12.0
+"""An unfinished crawl older than this is started afresh: its pages are stale by then."""
+DEFAULT_DUMP_DEADLINE = 3600.0
+"""Seconds one dump download request may take in all (a cut one resumes with Range)."""
 Progress = Callable[[str, float], None]
 
 
@@ -79,6 +92,10 @@ class Settings:
     """KHETMAP_SYNC_MAX_PAGE_BYTES: the largest API page accepted"""
     backfill_days: int = history.DEFAULT_BACKFILL_DAYS
     """KHETMAP_BACKFILL_DAYS: how far back snapshots are backfilled (when the data allows)"""
+    resume_hours: float = DEFAULT_RESUME_HOURS
+    """KHETMAP_SYNC_RESUME_HOURS: how long an unfinished crawl may be resumed"""
+    dump_deadline: float = DEFAULT_DUMP_DEADLINE
+    """KHETMAP_DUMP_DEADLINE: seconds one dump download request may take in all"""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -93,19 +110,37 @@ class Settings:
             backfill_days=max(
                 0, int(_env_number("KHETMAP_BACKFILL_DAYS", history.DEFAULT_BACKFILL_DAYS))
             ),
+            resume_hours=max(0.0, _env_number("KHETMAP_SYNC_RESUME_HOURS", DEFAULT_RESUME_HOURS)),
+            dump_deadline=max(1.0, _env_number("KHETMAP_DUMP_DEADLINE", DEFAULT_DUMP_DEADLINE)),
         )
 
 
 def state_dir(location: str | Path) -> Path:
-    """Where a sync keeps its journal and downloads: KHETMAP_SYNC_DIR, else beside the store."""
+    """Where a sync keeps its journal, downloads and lock: KHETMAP_SYNC_DIR, else beside a
+    DuckDB store (`.<store>.sync/`), else, for a PostgreSQL store, a folder of the user's
+    state directory keyed by the store's URL without its password
+    (`$XDG_STATE_HOME/khetmap/sync-<hash>`, by default `~/.local/state/khetmap/`): the
+    same store always gets the same folder and lock, whatever the working directory."""
     explicit = _env("KHETMAP_SYNC_DIR")
     if explicit:
-        return Path(explicit).expanduser()
+        return Path(explicit).expanduser().absolute()
     if pgstore.is_url(location):
-        digest = hashlib.sha256(str(location).encode()).hexdigest()[:12]
-        return Path("data") / f"sync-{digest}"
-    path = Path(location).expanduser()
+        digest = hashlib.sha256(mask_credentials(str(location)).encode()).hexdigest()[:16]
+        return _user_state_dir() / f"sync-{digest}"
+    path = Path(location).expanduser().absolute()
     return path.with_name(f".{path.name}.sync")
+
+
+def _user_state_dir() -> Path:
+    named = _env("XDG_STATE_HOME")
+    if named and Path(named).is_absolute():
+        return Path(named) / "khetmap"
+    try:
+        return Path.home() / ".local" / "state" / "khetmap"
+    except RuntimeError as exc:  # no HOME and no password entry
+        raise SyncError(
+            "no home folder to keep the sync's journal in: set KHETMAP_SYNC_DIR to a folder."
+        ) from exc
 
 
 @dataclass
@@ -114,10 +149,13 @@ class Outcome:
 
     source: str
     url: str
+    """the address read, as `webclient.shown` gives it (no password or token)"""
     started_at: datetime
     pages: int = 0
     results: int = 0
     rereads: int = 0
+    head_rereads: int = 0
+    """pages read again at the head at the end, for reports that arrived during the crawl"""
     retries: int = 0
     resumed_from: int | None = None
     """the offset a resumed crawl went on from (None: a fresh crawl)"""
@@ -127,23 +165,17 @@ class Outcome:
     reached_back_to: datetime | None = None
     cutoff: datetime | None = None
     gaps: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """what the reader should know but lost nothing (total and list disagree, a fresh start)"""
     reconciliation: Reconciliation | None = None
     snapshot: history.Taken | None = None
     downloaded: bool = False
 
     def line(self) -> str:
-        """One line for the log."""
-        parts = [f"sync {self.source} from {_host(self.url)}"]
+        """One line for the log (no password or token: `url` is masked, and so is the line)."""
+        parts = [f"sync {self.source} from {host_of(self.url)}"]
         if self.source == "api":
-            extra = [f"{self.rereads} re-read"] if self.rereads else []
-            extra += [f"{self.retries} retried"] if self.retries else []
-            if self.resumed_from is not None:
-                extra.append(f"resumed at offset {self.resumed_from:,}")
-            more = f" ({', '.join(extra)})" if extra else ""
-            parts.append(f"{self.pages} pages{more}, {self.results:,} results")
-            if self.reached_back_to:
-                parts.append(f"back to {_minute(self.reached_back_to)}")
-            parts.append(self.stop_reason)
+            parts += self._crawl_parts()
         else:
             parts.append("dump downloaded" if self.downloaded else self.stop_reason)
         rec = self.reconciliation
@@ -154,16 +186,28 @@ class Outcome:
                 f"{rec.stored_unchanged:,} unchanged, {rec.merged_duplicates:,} merged, "
                 f"{rec.quarantined_total:,} quarantined (reconciliation {verdict})"
             )
+            if rec.kept_newer:
+                parts.append(
+                    f"{rec.kept_newer:,} kept as stored (an ingest after this crawl began "
+                    "wrote a newer copy)"
+                )
         if self.snapshot is not None:
-            taken = "taken" if self.snapshot.taken else "already taken today"
-            backfill = (
-                f", {self.snapshot.backfilled_days} earlier days backfilled"
-                if self.snapshot.backfilled_days
-                else ""
-            )
-            parts.append(f"snapshot {self.snapshot.day} {taken}{backfill}")
+            parts.append(self.snapshot.describe())
+        parts += self.notes
         parts += [f"WARNING {gap}" for gap in self.gaps]
-        return "; ".join(part for part in parts if part)
+        return mask_credentials("; ".join(part for part in parts if part))
+
+    def _crawl_parts(self) -> list[str]:
+        extra = [f"{self.rereads} re-read"] if self.rereads else []
+        extra += [f"{self.head_rereads} head re-read"] if self.head_rereads else []
+        extra += [f"{self.retries} retried"] if self.retries else []
+        if self.resumed_from is not None:
+            extra.append(f"resumed at offset {self.resumed_from:,}")
+        more = f" ({', '.join(extra)})" if extra else ""
+        parts = [f"{self.pages} pages{more}, {self.results:,} results"]
+        if self.reached_back_to:
+            parts.append(f"back to {_minute(self.reached_back_to)}")
+        return [*parts, self.stop_reason]
 
 
 def sync(
@@ -183,19 +227,33 @@ def sync(
     client = client or Client()
     clock = now or (lambda: datetime.now(UTC))
     report = progress or (lambda _stage, _fraction: None)
+    url = _source_url(source, base_url, settings)
     folder = state_dir(location)
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SyncError(
+            f"cannot make the sync's folder {folder} ({exc.strerror or exc}): set "
+            "KHETMAP_SYNC_DIR to a writable folder."
+        ) from exc
     with _only_sync(folder):
         if source == "dump":
-            url = base_url or settings.dump_url
-            if not url:
-                raise SyncError(
-                    "no dump URL: set KHETMAP_DUMP_URL (or --base-url) to the address of "
-                    "bangkok_traffy.csv, or sync from the API (--source api)."
-                )
             return _sync_dump(location, url, folder, settings, client, report, clock)
-        url = base_url or settings.api_url
         return _sync_api(location, url, folder, settings, client, report, clock, since, pages)
+
+
+def _source_url(source: str, base_url: str | None, settings: Settings) -> str:
+    """The address to read, checked (a port out of range is one line, not a crash)."""
+    if source == "dump":
+        url = base_url or settings.dump_url
+        if not url:
+            raise SyncError(
+                "no dump URL: set KHETMAP_DUMP_URL (or --base-url) to the address of "
+                "bangkok_traffy.csv, or sync from the API (--source api)."
+            )
+        return checked_url(url, setting="--base-url" if base_url else "KHETMAP_DUMP_URL")
+    url = base_url or settings.api_url
+    return checked_url(url, setting="--base-url" if base_url else "KHETMAP_API_URL")
 
 
 # --- the search API ------------------------------------------------------------------
@@ -204,8 +262,11 @@ def sync(
 @dataclass
 class Page:
     offset: int
-    total: int
+    total: int | None
+    """the API's count of tickets when it is one: a hint, the list's own end decides"""
     results: list[Any]
+    total_text: str = ""
+    """`total` as the API sent it (said in the line when it is not a count)"""
 
     @property
     def keys(self) -> set[str]:
@@ -219,6 +280,10 @@ class Page:
                 if moment is not None:
                     found.append(moment)
         return found
+
+
+Fetch = Callable[[int, bool], Page]
+"""Read the page at an offset; True: results are expected there (an empty page is retried)."""
 
 
 def _identity(item: Any) -> str:
@@ -253,16 +318,27 @@ def parse_page(body: bytes, *, offset: int, content_type: str = "") -> Page:
     if not isinstance(results, list):
         raise TransientError("the answer has no list of results")
     total = document.get("total")
-    total = int(total) if isinstance(total, int | float) and total >= 0 else 0
-    if not results and offset < total:
-        raise TransientError(
-            f"an empty page at offset {offset:,} although the API counts {total:,} tickets"
-        )
-    return Page(offset=offset, total=total, results=results)
+    shown_total = json.dumps(total, ensure_ascii=False)
+    return Page(offset=offset, total=_count(total), results=results, total_text=shown_total[:40])
+
+
+def _count(value: Any) -> int | None:
+    """`total` as a count of tickets, or None when it is not one: text, a boolean, an
+    object, a negative or fractional number, NaN or infinity (`1e400` reads as infinity)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if isinstance(value, float) and not (math.isfinite(value) and value.is_integer()):
+        return None
+    return int(value) if value >= 0 else None
 
 
 class _Crawl:
-    """The journal of one crawl: accepted pages on disk, and where to go on from."""
+    """The journal of one crawl: accepted pages on disk, and where to go on from.
+
+    A crawl walks back from the head (phase "walk"), then reads the head again (phase
+    "head"). It notes the store's last ingest at its start (`store_ingest`): tickets a
+    later ingest wrote are never overwritten by its (older) pages.
+    """
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder / "api"
@@ -275,67 +351,117 @@ class _Crawl:
             state = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return False
-        if not isinstance(state, dict) or state.get("url") != url or state.get("version") != 1:
+        if (
+            not isinstance(state, dict)
+            or state.get("version") != JOURNAL_VERSION
+            or state.get("url_key") != _url_key(url)
+        ):
             return False
         self.state = state
         return True
 
-    def start(self, *, url: str, started: datetime, cutoff: datetime | None, budget: int) -> None:
+    def start(
+        self,
+        *,
+        url: str,
+        started: datetime,
+        cutoff: datetime | None,
+        budget: int,
+        store_ingest: int,
+    ) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
-        self.folder.mkdir(parents=True)
+        try:
+            self.folder.mkdir(parents=True)
+        except OSError as exc:
+            raise disk_error(self.folder, exc) from exc
         self.state = {
-            "version": 1,
-            "url": url,
+            "version": JOURNAL_VERSION,
+            "url_key": _url_key(url),  # the URL itself may hold a password: not on disk
             "started_at": started.isoformat(),
             "cutoff": cutoff.isoformat() if cutoff else None,
             "budget": budget,
+            "store_ingest": store_ingest,
+            "phase": "walk",
             "next_offset": 0,
+            "head_next": 0,
+            "page_size": 0,
             "pages": [],
             "rereads": 0,
+            "head_rereads": 0,
             "retries": 0,
             "gaps": [],
+            "notes": [],
             "head": None,
+            "stop_reason": "",
+            "complete": True,
         }
         self._save()
 
-    def accept(self, page: Page, *, step: int) -> None:
+    def accept(self, page: Page, *, step: int, phase: str = "walk") -> None:
         name = f"page-{len(self.state['pages']) + 1:05d}.json"
         body = {"status": True, "total": page.total, "results": page.results}
-        _write_atomically(self.folder / name, json_text(body).encode())
+        write_atomically(self.folder / name, json_text(body).encode())
         times = page.times()
-        if self.state["head"] is None and times:
+        head = _parse_time(self.state["head"])
+        if times and (head is None or max(times) > head):
             self.state["head"] = max(times).isoformat()
         self.state["pages"].append(
             {
                 "file": name,
+                "phase": phase,
                 "offset": page.offset,
                 "total": page.total,
+                "total_text": page.total_text,
                 "results": len(page.results),
                 "oldest": min(times).isoformat() if times else None,
             }
         )
-        self.state["next_offset"] = page.offset + step
+        self.state["page_size"] = max(int(self.state["page_size"]), len(page.results))
+        self.state["next_offset" if phase == "walk" else "head_next"] = page.offset + step
         self._save()
 
-    def last_page(self) -> Page | None:
-        if not self.state["pages"]:
-            return None
-        entry = self.state["pages"][-1]
+    def end_walk(self, *, reason: str, complete: bool, note: str | None = None) -> None:
+        self.state.update(phase="head", stop_reason=reason, complete=complete)
+        if note:
+            self.state["notes"].append(note)
+        self._save()
+
+    def walked(self) -> list[dict[str, Any]]:
+        return [entry for entry in self.state["pages"] if entry["phase"] == "walk"]
+
+    def page(self, entry: dict[str, Any]) -> Page:
         body = json.loads((self.folder / entry["file"]).read_text(encoding="utf-8"))
         return Page(offset=entry["offset"], total=entry["total"], results=body["results"])
+
+    def last_page(self) -> Page | None:
+        walked = self.walked()
+        return self.page(walked[-1]) if walked else None
+
+    def walked_keys(self) -> set[str]:
+        keys: set[str] = set()
+        for entry in self.walked():
+            keys |= self.page(entry).keys
+        return keys
+
+    def list_end(self) -> int:
+        """The furthest position of the list the walk saw."""
+        return max((int(e["offset"]) + int(e["results"]) for e in self.walked()), default=0)
 
     def merged(self, started: datetime) -> Path:
         """Every accepted page's results, in fetch order, as one search-API document."""
         target = self.folder / f"traffy-api-{started:%Y%m%dT%H%M%SZ}.json"
-        with target.open("w", encoding="utf-8") as out:
-            out.write('{"status": true, "results": [')
-            first = True
-            for entry in self.state["pages"]:
-                body = json.loads((self.folder / entry["file"]).read_text(encoding="utf-8"))
-                for item in body["results"]:
-                    out.write(("" if first else ",\n") + json_text(item))
-                    first = False
-            out.write("]}\n")
+        try:
+            with target.open("w", encoding="utf-8") as out:
+                out.write('{"status": true, "results": [')
+                first = True
+                for entry in self.state["pages"]:
+                    for item in self.page(entry).results:
+                        out.write(("" if first else ",\n") + json_text(item))
+                        first = False
+                out.write("]}\n")
+        except OSError as exc:
+            target.unlink(missing_ok=True)
+            raise disk_error(target, exc) from exc
         return target
 
     def note(self, key: str, value: Any) -> None:
@@ -349,7 +475,7 @@ class _Crawl:
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def _save(self) -> None:
-        _write_atomically(self.path, json.dumps(self.state, indent=1).encode())
+        write_atomically(self.path, json.dumps(self.state, indent=1).encode())
 
 
 def _sync_api(
@@ -364,86 +490,223 @@ def _sync_api(
     pages: int | None,
 ) -> Outcome:
     crawl = _Crawl(folder)
-    resumed = crawl.load(url)
-    if resumed:
-        started = datetime.fromisoformat(crawl.state["started_at"])
-        cutoff = _parse_time(crawl.state["cutoff"])
-        budget = int(crawl.state["budget"])
-    else:
-        started = clock()
-        cutoff = metrics.local_midnight(since) if since else _cutoff(location)
-        budget = pages or settings.max_pages
-        crawl.start(url=url, started=started, cutoff=cutoff, budget=budget)
-    outcome = Outcome(source="api", url=url, started_at=started, cutoff=cutoff)
-    if resumed:
-        outcome.resumed_from = int(crawl.state["next_offset"])
+    resumed_from, notes = _open_crawl(crawl, location, url, settings, clock, since, pages)
+    started = datetime.fromisoformat(crawl.state["started_at"])
+    cutoff = _parse_time(crawl.state["cutoff"])
+    outcome = Outcome(source="api", url=shown(url), started_at=started, cutoff=cutoff)
+    outcome.resumed_from, outcome.notes = resumed_from, notes
     retries_before = client.retries_done
-
-    def fetch(offset: int) -> Page:
-        page_url = _with_offset(url, offset)
-
-        def attempt() -> Page:
-            answer = client.get(page_url, max_bytes=settings.max_page_bytes)
-            return parse_page(
-                answer.body, offset=offset, content_type=answer.headers.get("content-type", "")
-            )
-
-        if crawl.state["pages"] or offset:
-            client.pause()
-        return client.retrying(attempt, what=f"page at offset {offset:,} of {page_url}")
-
-    while True:
-        done = len(crawl.state["pages"])
-        if done >= budget:
-            outcome.complete = False
-            outcome.stop_reason = (
-                f"stopped at the page budget ({budget:,} pages) before "
-                + (f"reaching {_minute(cutoff)}" if cutoff else "the end of the list")
-                + ": older tickets were not checked (raise --pages or KHETMAP_SYNC_MAX_PAGES)"
-            )
-            break
-        offset = int(crawl.state["next_offset"])
-        previous = crawl.last_page()
-        page = fetch(offset)
-        if previous is not None and page.results and not (page.keys & previous.keys):
-            page = _reread_closer(fetch, page, previous, crawl)
-        step = max(1, len(page.results) - PAGE_OVERLAP)
-        crawl.accept(page, step=step)
-        times = page.times()
-        oldest = min(times) if times else None
-        _progress(report, crawl, cutoff, page, oldest)
-        if not page.results or page.offset + len(page.results) >= page.total:
-            outcome.stop_reason = "reached the end of the list"
-            break
-        if cutoff is not None and oldest is not None and oldest < cutoff:
-            outcome.stop_reason = f"covered back to {_minute(cutoff)}"
-            break
-    outcome.retries = int(crawl.state["retries"]) + client.retries_done - retries_before
-    crawl.note("retries", outcome.retries)
-    entries = crawl.state["pages"]
-    outcome.pages = len(entries)
-    outcome.results = sum(int(e["results"]) for e in entries)
-    outcome.rereads = int(crawl.state["rereads"])
-    outcome.gaps = list(crawl.state["gaps"])
-    outcome.head = _parse_time(crawl.state["head"])
-    oldest_all = [t for t in (_parse_time(e["oldest"]) for e in entries) if t is not None]
-    outcome.reached_back_to = min(oldest_all) if oldest_all else None
+    fetch = _fetcher(url, settings, client, crawl)
+    if crawl.state["phase"] == "walk":
+        _walk(crawl, fetch, report)
+    _reread_head(crawl, fetch)
+    _summarise(crawl, outcome, retries=client.retries_done - retries_before)
     merged = crawl.merged(started)
     report("writing the store", 0.95)
-    _ingest_with_log(location, [merged], outcome, settings, clock)
+    _ingest_with_log(
+        location,
+        [merged],
+        outcome,
+        settings,
+        clock,
+        read_at_ingest=int(crawl.state["store_ingest"]),
+    )
     crawl.finish()
     report("done", 1.0)
     return outcome
 
 
-def _reread_closer(fetch: Callable[[int], Page], page: Page, previous: Page, crawl: _Crawl) -> Page:
+def _open_crawl(
+    crawl: _Crawl,
+    location: str | Path,
+    url: str,
+    settings: Settings,
+    clock: Callable[[], datetime],
+    since: date | None,
+    pages: int | None,
+) -> tuple[int | None, list[str]]:
+    """Resume the unfinished crawl of `url` when it is recent, else start one. Returns the
+    offset a resumed crawl goes on from (None: a fresh crawl) and what to say about it."""
+    notes: list[str] = []
+    if crawl.load(url):
+        begun = _parse_time(crawl.state["started_at"])
+        age = clock() - begun if begun else None
+        if age is not None and timedelta(0) <= age <= timedelta(hours=settings.resume_hours):
+            phase_next = "next_offset" if crawl.state["phase"] == "walk" else "head_next"
+            return int(crawl.state[phase_next]), notes
+        notes.append(
+            f"an unfinished crawl begun {_minute(begun)} was not resumed (older than "
+            f"KHETMAP_SYNC_RESUME_HOURS={settings.resume_hours:g}, or begun later than now): "
+            "started afresh"
+        )
+    crawl.start(
+        url=url,
+        started=clock(),
+        cutoff=metrics.local_midnight(since) if since else _cutoff(location),
+        budget=pages or settings.max_pages,
+        store_ingest=_last_ingest(location),
+    )
+    return None, notes
+
+
+def _fetcher(url: str, settings: Settings, client: Client, crawl: _Crawl) -> Fetch:
+    """Read one page, retried; an empty page where results are expected is retried too,
+    and taken as it is on the last try (the list may really have ended there)."""
+    cap = Cap(limit=settings.max_page_bytes)
+
+    def fetch(offset: int, expect_results: bool) -> Page:
+        page_url = _with_offset(url, offset)
+        tries = 0
+
+        def attempt() -> Page:
+            nonlocal tries
+            tries += 1
+            answer = client.get(page_url, cap=cap)
+            page = parse_page(
+                answer.body, offset=offset, content_type=answer.headers.get("content-type", "")
+            )
+            if not page.results and expect_results and tries < client.politeness.attempts:
+                raise TransientError(
+                    f"an empty page at offset {offset:,} right after a full one (the API "
+                    f"counts {page.total_text} tickets)"
+                )
+            return page
+
+        if crawl.state["pages"] or offset:
+            client.pause()
+        return client.retrying(attempt, what=f"page at offset {offset:,} of {shown(page_url)}")
+
+    return fetch
+
+
+def _walk(crawl: _Crawl, fetch: Fetch, report: Progress) -> None:
+    """Page back to the list's end (an empty or short page), the cutoff or the budget."""
+    cutoff = _parse_time(crawl.state["cutoff"])
+    budget = int(crawl.state["budget"])
+    while True:
+        if len(crawl.state["pages"]) >= budget:
+            crawl.end_walk(
+                reason=f"stopped at the page budget ({budget:,} pages) before "
+                + (f"reaching {_minute(cutoff)}" if cutoff else "the end of the list")
+                + ": older tickets were not checked (raise --pages or KHETMAP_SYNC_MAX_PAGES)",
+                complete=False,
+                note=_total_note(crawl, at_end=False),
+            )
+            return
+        previous = crawl.last_page()
+        inside = previous is not None and len(previous.results) >= int(crawl.state["page_size"])
+        page = fetch(int(crawl.state["next_offset"]), inside)
+        if previous is not None and page.results and not (page.keys & previous.keys):
+            page = _reread_closer(fetch, page, previous, crawl)
+        crawl.accept(page, step=_step(len(page.results)))
+        _progress(report, crawl, cutoff, page)
+        if _walk_ended(crawl, page, cutoff, inside=inside):
+            return
+
+
+def _walk_ended(crawl: _Crawl, page: Page, cutoff: datetime | None, *, inside: bool) -> bool:
+    """End the walk when this page is the list's end or reaches back to the cutoff."""
+    if not page.results and inside:
+        crawl.note(
+            "gaps",
+            f"an empty page at offset {page.offset:,} right after a full one, still after "
+            "every try: taken as the end of the list; tickets past it may be missed until "
+            "the next sync",
+        )
+        crawl.end_walk(
+            reason="reached an empty page", complete=False, note=_total_note(crawl, at_end=True)
+        )
+        return True
+    if len(page.results) < int(crawl.state["page_size"]) or not page.results:
+        crawl.end_walk(
+            reason="reached the end of the list",
+            complete=True,
+            note=_total_note(crawl, at_end=True),
+        )
+        return True
+    times = page.times()
+    if cutoff is not None and times and min(times) < cutoff:
+        crawl.end_walk(
+            reason=f"covered back to {_minute(cutoff)}",
+            complete=True,
+            note=_total_note(crawl, at_end=False),
+        )
+        return True
+    return False
+
+
+def _total_note(crawl: _Crawl, *, at_end: bool) -> str | None:
+    """A line when the API's `total` and its list disagree (`at_end`: the walk reached the
+    list's end, so the two should be equal)."""
+    walked = crawl.walked()
+    if not walked:
+        return None
+    total, end = walked[-1]["total"], crawl.list_end()
+    if total is None:
+        return (
+            f"total and list disagree: the API's total ({walked[-1]['total_text']}) is not a "
+            f"count; the list was read to {end:,} results"
+        )
+    if (at_end and total != end) or total < end:
+        ended = "ended at" if at_end else "goes on past"
+        return (
+            f"total and list disagree: the API counts {int(total):,} tickets but its list "
+            f"{ended} {end:,}"
+        )
+    return None
+
+
+def _reread_head(crawl: _Crawl, fetch: Fetch) -> None:
+    """Read the head again until a page meets a ticket the walk saw: reports that arrived
+    during the crawl went in at the head (and pushed the others along)."""
+    seen = crawl.walked_keys()
+    if not seen:
+        return
+    size = int(crawl.state["page_size"])
+    for _ in range(len(crawl.walked())):
+        page = fetch(int(crawl.state["head_next"]), False)
+        crawl.accept(page, step=_step(len(page.results)), phase="head")
+        crawl.note("head_rereads", int(crawl.state["head_rereads"]) + 1)
+        if not page.results or page.keys & seen or len(page.results) < size:
+            return
+    crawl.note(
+        "gaps",
+        "more reports arrived during the crawl than it had read pages: the newest are "
+        "stored, some between them and the crawl's head may wait for the next sync",
+    )
+
+
+def _summarise(crawl: _Crawl, outcome: Outcome, *, retries: int) -> None:
+    state = crawl.state
+    outcome.retries = int(state["retries"]) + retries
+    crawl.note("retries", outcome.retries)
+    entries = state["pages"]
+    outcome.pages = len(entries)
+    outcome.results = sum(int(e["results"]) for e in entries)
+    outcome.rereads = int(state["rereads"])
+    outcome.head_rereads = int(state["head_rereads"])
+    outcome.gaps = list(state["gaps"])
+    outcome.notes += list(state["notes"])
+    outcome.head = _parse_time(state["head"])
+    outcome.stop_reason = str(state["stop_reason"])
+    outcome.complete = bool(state["complete"])
+    oldest_all = [t for t in (_parse_time(e["oldest"]) for e in entries) if t is not None]
+    outcome.reached_back_to = min(oldest_all) if oldest_all else None
+
+
+def _step(results: int) -> int:
+    """How far the next page starts: a page less an overlap with this one."""
+    return max(1, results - min(PAGE_OVERLAP, results // 2))
+
+
+def _reread_closer(fetch: Fetch, page: Page, previous: Page, crawl: _Crawl) -> Page:
     """The page shares nothing with the one before: the list moved. Read closer to it."""
     gap = page.offset - previous.offset
     for offset in (previous.offset + gap // 2, previous.offset + 1):
         if offset <= previous.offset or offset >= page.offset:
             continue
         crawl.note("rereads", int(crawl.state["rereads"]) + 1)
-        closer = fetch(offset)
+        closer = fetch(offset, False)
         if not closer.results or closer.keys & previous.keys:
             return closer
         page = closer
@@ -455,15 +718,16 @@ def _reread_closer(fetch: Callable[[int], Page], page: Page, previous: Page, cra
     return page
 
 
-def _progress(
-    report: Progress, crawl: _Crawl, cutoff: datetime | None, page: Page, oldest: datetime | None
-) -> None:
+def _progress(report: Progress, crawl: _Crawl, cutoff: datetime | None, page: Page) -> None:
     head = _parse_time(crawl.state["head"])
+    times = page.times()
+    oldest = min(times) if times else None
     pages = len(crawl.state["pages"])
+    fraction = 0.0
     if cutoff is not None and head is not None and oldest is not None and head > cutoff:
         fraction = (head - oldest) / (head - cutoff)
-    else:
-        fraction = (page.offset + len(page.results)) / max(1, page.total)
+    elif page.total:
+        fraction = (page.offset + len(page.results)) / page.total
     budget_share = pages / max(1, int(crawl.state["budget"]))
     report(f"page {pages:,} (offset {page.offset:,})", 0.9 * min(1.0, max(fraction, budget_share)))
 
@@ -486,20 +750,40 @@ def _cutoff(location: str | Path) -> datetime | None:
     return min(found) - CUTOFF_MARGIN if found else None
 
 
+def _last_ingest(location: str | Path) -> int:
+    """The store's last ingest (0: none yet), noted when a crawl starts."""
+    target = stores.at(location)
+    if not target.exists():
+        return 0
+    try:
+        with target.reader() as con:
+            return int(_one(con, queries.LAST_INGEST_ID) or 0)
+    except StoreError:
+        return 0
+
+
+def _url_key(url: str) -> str:
+    return hashlib.sha256(url.encode()).hexdigest()
+
+
 # --- the CSV dump ----------------------------------------------------------------------
 
 
 class _Download:
-    """A resumable, conditional download of the dump into `place` (a `.part` until whole)."""
+    """A resumable, conditional download of the dump into `place` (a `.part` until whole).
+
+    Its notes on disk name the URL by a hash (and as `shown`): never with a password.
+    """
 
     def __init__(self, url: str, place: Path, report: Progress) -> None:
         self.url, self.place, self.report = url, place, report
+        self.key = _url_key(url)
         name = Path(urlsplit(url).path).name or "bangkok_traffy.csv"
         self.target, self.part = place / name, place / (name + ".part")
         self.meta_path, self.part_meta_path = place / "dump.json", place / "part.json"
         self.meta = _read_json(self.meta_path)
         self.partial = _read_json(self.part_meta_path)
-        if self.partial.get("url") != url:
+        if self.partial.get("url_key") != self.key:
             self.part.unlink(missing_ok=True)
             self.partial = {}
 
@@ -510,7 +794,7 @@ class _Download:
             validator = self.partial.get("etag") or self.partial.get("last_modified")
             if validator:
                 wanted["If-Range"] = validator
-        elif self.meta.get("url") == self.url and self.target.exists():
+        elif self.meta.get("url_key") == self.key and self.target.exists():
             if self.meta.get("etag"):
                 wanted["If-None-Match"] = self.meta["etag"]
             if self.meta.get("last_modified"):
@@ -529,20 +813,40 @@ class _Download:
         else:
             self.partial.clear()
         self.partial.update(
-            url=self.url, etag=found.get("etag"), last_modified=found.get("last-modified")
+            url_key=self.key, etag=found.get("etag"), last_modified=found.get("last-modified")
         )
         declared = _declared_size(status, found)
         self.partial["size"] = declared
-        _write_atomically(self.part_meta_path, json.dumps(self.partial).encode())
-        with self.part.open("ab" if status == 206 else "wb") as out:
-            for chunk in chunks:
-                out.write(chunk)
-                if declared:
-                    self.report("downloading the dump", 0.5 * out.tell() / declared)
+        write_atomically(self.part_meta_path, json.dumps(self.partial).encode())
+        self._save(chunks, append=status == 206, declared=declared)
         if declared is not None and self.part.stat().st_size < declared:
             raise TransientError(
                 f"the download stopped at {self.part.stat().st_size:,} of {declared:,} bytes"
             )
+
+    def _save(self, chunks: Iterator[bytes], *, append: bool, declared: int | None) -> None:
+        """Write the body to the `.part`; a full disk is one line (`OutputFileError`): the
+        previous dump and the store are as they were, and the next sync resumes here."""
+        try:
+            out = self.part.open("ab" if append else "wb")
+        except OSError as exc:
+            raise self._cannot_write(exc) from exc
+        with out:
+            for chunk in chunks:  # read outside the `try`: a socket's error is not the disk's
+                try:
+                    out.write(chunk)
+                    out.flush()
+                except OSError as exc:
+                    raise self._cannot_write(exc) from exc
+                if declared:
+                    self.report("downloading the dump", 0.5 * out.tell() / declared)
+
+    def _cannot_write(self, exc: OSError) -> OutputFileError:
+        return OutputFileError(
+            f"cannot write the dump's download {self.part} ({exc.strerror or exc}): the store "
+            f"and the previous dump ({self.target.name}) are unchanged; free some space and "
+            "run the sync again (it resumes the download)."
+        )
 
     def verified(self, expected_sha256: str | None) -> dict[str, Any]:
         """Check the whole `.part` (size, sha256), move it into place; return its metadata."""
@@ -564,7 +868,8 @@ class _Download:
         self.part.replace(self.target)
         self.part_meta_path.unlink(missing_ok=True)
         return {
-            "url": self.url,
+            "url": shown(self.url),
+            "url_key": self.key,
             "etag": self.partial.get("etag"),
             "last_modified": self.partial.get("last_modified"),
             "size": size,
@@ -581,22 +886,26 @@ def _sync_dump(
     report: Progress,
     clock: Callable[[], datetime],
 ) -> Outcome:
-    outcome = Outcome(source="dump", url=url, started_at=clock())
+    outcome = Outcome(source="dump", url=shown(url), started_at=clock())
     place = folder / "dump"
-    place.mkdir(parents=True, exist_ok=True)
+    try:
+        place.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise disk_error(place, exc) from exc
     download = _Download(url, place, report)
 
     def attempt() -> int:
         answer = client.get(
             url,
             headers=download.headers(),
-            max_bytes=1 << 62,
+            cap=UNCAPPED,
+            deadline=settings.dump_deadline,
             accept=(200, 206, 304),
             sink=download.sink,
         )
         return answer.status
 
-    status = client.retrying(attempt, what=f"the dump at {url}")
+    status = client.retrying(attempt, what=f"the dump at {shown(url)}")
     outcome.retries = client.retries_done
     if status == 304:
         outcome.stop_reason = "the dump has not changed since the last sync (HTTP 304)"
@@ -604,13 +913,13 @@ def _sync_dump(
         return outcome
     meta = download.verified(settings.dump_sha256)
     previous = download.meta
-    if previous.get("sha256") == meta["sha256"] and previous.get("url") == url:
+    if previous.get("sha256") == meta["sha256"] and previous.get("url_key") == download.key:
         outcome.stop_reason = "the dump's content is the same as last time (same sha256)"
         _record_only(location, outcome, settings, clock)
     else:
         outcome.downloaded = True
         _ingest_with_log(location, [download.target], outcome, settings, clock)
-    _write_atomically(download.meta_path, json.dumps(meta).encode())
+    write_atomically(download.meta_path, json.dumps(meta).encode())
     return outcome
 
 
@@ -638,13 +947,15 @@ def _ingest_with_log(
     outcome: Outcome,
     settings: Settings,
     clock: Callable[[], datetime],
+    *,
+    read_at_ingest: int | None = None,
 ) -> None:
     def after(con: Reader, result: Reconciliation) -> None:
         outcome.reconciliation = result
         _log(con, outcome, settings, clock, ingest_id=result.ingest_id)
 
     try:
-        ingest_files(paths=paths, store_path=location, after=after)
+        ingest_files(paths=paths, store_path=location, after=after, read_at_ingest=read_at_ingest)
     except Exception:
         outcome.reconciliation = None
         outcome.snapshot = None
@@ -666,7 +977,8 @@ def _log(
     *,
     ingest_id: int | None,
 ) -> None:
-    """Inside the write: the day's snapshot (and backfill), then the sync's row."""
+    """Inside the write: the day's snapshot (and backfill), then the sync's row (its URL and
+    summary without any password: `Outcome.url` is masked and so is `line()`)."""
     finished = clock()
     outcome.snapshot = history.record(con, now=finished, backfill_days=settings.backfill_days)
     sync_id = int(_one(con, queries.NEXT_SYNC_ID))
@@ -675,7 +987,7 @@ def _log(
         [
             sync_id,
             outcome.source,
-            outcome.url,
+            mask_credentials(outcome.url),
             outcome.started_at,
             finished,
             outcome.pages,
@@ -696,7 +1008,14 @@ def _log(
 def _only_sync(folder: Path) -> Iterator[None]:
     """One sync at a time per store: a second one exits at once with a clear line."""
     lock_path = folder / "sync.lock"
-    with lock_path.open("a+") as handle:
+    try:
+        handle = lock_path.open("a+")
+    except OSError as exc:
+        raise SyncError(
+            f"cannot open the sync's lock {lock_path} ({exc.strerror or exc}): set "
+            "KHETMAP_SYNC_DIR to a writable folder."
+        ) from exc
+    with handle:
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
@@ -745,10 +1064,6 @@ def _minute(moment: datetime | None) -> str:
     return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC" if moment else "?"
 
 
-def _host(url: str) -> str:
-    return urlsplit(url).netloc or url
-
-
 def _read_json(path: Path) -> dict[str, Any]:
     try:
         found = json.loads(path.read_text(encoding="utf-8"))
@@ -763,12 +1078,6 @@ def _sha256(path: Path) -> str:
         while block := handle.read(1 << 20):
             digest.update(block)
     return digest.hexdigest()
-
-
-def _write_atomically(target: Path, data: bytes) -> None:
-    partial = target.with_name(target.name + ".tmp")
-    partial.write_bytes(data)
-    partial.replace(target)
 
 
 def is_terminal() -> bool:

@@ -48,3 +48,26 @@ def neutralise_cell(value: object) -> object:
     if value.lstrip(" ").startswith(FORMULA_START) or value.startswith(FORMULA_START):
         return "'" + value
     return value
+
+
+CREDENTIALS_IN_URL = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*://)(?P<userinfo>[^/?#\s]*)@")
+SECRET_PARAMETER = re.compile(
+    r"(?P<name>[?&;][^=&#\s]*(?:key|token|secret|passw|pwd|sig|auth)[^=&#\s]*=)[^&#\s]*",
+    re.IGNORECASE,
+)
+
+
+def mask_credentials(text: str) -> str:
+    """Return `text` with every URL's password (or lone user token) and secret-looking
+    query values shown as `***`: for logs, stored summaries and error lines.
+
+    `postgresql://app:s3cret@db/k` → `postgresql://app:***@db/k`; `https://TOKEN@host` →
+    `https://***@host`; `?api_key=abc` → `?api_key=***`.
+    """
+
+    def userinfo(found: re.Match[str]) -> str:
+        user, has_password, _password = found["userinfo"].partition(":")
+        shown = f"{user}:***" if has_password else "***"
+        return f"{found['scheme']}{shown}@"
+
+    return SECRET_PARAMETER.sub(r"\g<name>***", CREDENTIALS_IN_URL.sub(userinfo, text))

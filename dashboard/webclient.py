@@ -4,16 +4,24 @@ Retries are tenacity's (exponential backoff with jitter, a fixed number of attem
 what is worth trying again: a timeout, a dropped connection, HTTP 429 and 5xx, and an
 answer the caller found broken (`TransientError`). A `Retry-After` header is honoured: the
 wait is at least what the server asked for. Every answer is read with a byte cap, so a
-runaway page cannot fill the memory.
+runaway page cannot fill the memory, and within a deadline for the whole request, so a
+server that trickles a byte a second cannot hold the caller: the connection is cut when
+the deadline passes. No URL's password or token reaches a message or the log
+(`text.mask_credentials`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import socket
+import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import tenacity
 import urllib3
@@ -21,6 +29,7 @@ from urllib3.util import Retry
 
 from dashboard import __version__
 from dashboard.errors import SyncError
+from dashboard.text import mask_credentials
 
 LOG = logging.getLogger("khetmap.sync")
 USER_AGENT = (
@@ -52,7 +61,8 @@ class Politeness:
     delay: float = 1.0
     """seconds between two requests (KHETMAP_SYNC_DELAY)"""
     timeout: float = 60.0
-    """seconds to wait for an answer (KHETMAP_SYNC_TIMEOUT)"""
+    """seconds one page request may take in all, from connecting to its last byte; also
+    the longest wait for the next bytes of a longer download (KHETMAP_SYNC_TIMEOUT)"""
     attempts: int = 6
     """tries per request before the sync gives up (KHETMAP_SYNC_ATTEMPTS)"""
     backoff: float = 2.0
@@ -86,6 +96,19 @@ class Answer:
     body: bytes
 
 
+@dataclass(frozen=True)
+class Cap:
+    """The most bytes an answer may have, what it is, and the setting that raises the cap."""
+
+    limit: int
+    of: str = "one Traffy search page"
+    setting: str = "KHETMAP_SYNC_MAX_PAGE_BYTES"
+
+
+UNCAPPED = Cap(limit=1 << 62, of="a download", setting="")
+CHUNK_BYTES = 1 << 16
+
+
 @dataclass
 class Client:
     """A connection pool with khetmap's User-Agent, timeouts and retry policy."""
@@ -105,53 +128,49 @@ class Client:
         url: str,
         *,
         headers: Mapping[str, str] | None = None,
-        max_bytes: int,
+        cap: Cap,
+        deadline: float | None = None,
         accept: tuple[int, ...] = (200,),
         sink: Callable[[int, Mapping[str, str], Iterator[bytes]], None] | None = None,
     ) -> Answer:
         """GET `url` once: an `Answer`, or `TransientError` / `SyncError` (bad status, too big).
 
-        With `sink`, the body is streamed to it instead of being kept (large downloads).
+        The whole request, to the last byte, must end within `deadline` seconds (default:
+        the politeness timeout). With `sink`, the body is streamed to it instead of being
+        kept (large downloads).
         """
-        timeout = urllib3.Timeout(connect=self.politeness.timeout, read=self.politeness.timeout)
+        seconds = self.politeness.timeout if deadline is None else deadline
+        ends_at = time.monotonic() + seconds
+        wait = min(self.politeness.timeout, seconds)
         try:
             response = self.pool.request(
                 "GET",
                 url,
                 headers={**BASE_HEADERS, **(headers or {})},
-                timeout=timeout,
+                timeout=urllib3.Timeout(connect=wait, read=wait),
                 preload_content=False,
             )
+        except urllib3.exceptions.NewConnectionError as exc:  # urllib3 files it under timeouts
+            raise TransientError(f"cannot reach {host_of(url)} ({_reason(exc)})") from exc
         except (urllib3.exceptions.TimeoutError, urllib3.exceptions.ProtocolError) as exc:
-            raise TransientError(f"{_host(url)} did not answer in time ({_reason(exc)})") from exc
+            raise TransientError(f"{host_of(url)} did not answer in time ({_reason(exc)})") from exc
         except urllib3.exceptions.HTTPError as exc:
-            raise TransientError(f"cannot reach {_host(url)} ({_reason(exc)})") from exc
+            raise TransientError(f"cannot reach {host_of(url)} ({_reason(exc)})") from exc
         whole = False
         try:
-            status = response.status
-            found = {k.lower(): v for k, v in response.headers.items()}
-            if status == 429 or status >= 500:
-                raise TransientError(
-                    f"{_host(url)} answered HTTP {status}",
-                    retry_after=_retry_after(found.get("retry-after")),
-                )
-            if status not in accept:
-                raise SyncError(
-                    f"{url} answered HTTP {status}: check the URL setting (a mirror or proxy?)."
-                )
-            declared = _int(found.get("content-length"))
-            if declared is not None and declared > max_bytes and sink is None:
-                raise SyncError(_too_big(url, declared, max_bytes))
-            chunks = _capped(response, url, max_bytes if sink is None else None)
-            if sink is not None:
-                sink(status, found, chunks)
-                whole = True
-                return Answer(status, found, b"")
-            body = b"".join(chunks)
+            with _cut_at(ends_at, response) as cut:
+                try:
+                    answer = _receive(response, url, cap=cap, sink=sink, accept=accept, cut=cut)
+                except (urllib3.exceptions.TimeoutError, urllib3.exceptions.ProtocolError) as exc:
+                    if cut.is_set():
+                        raise _too_slow(url, seconds) from exc
+                    raise TransientError(
+                        f"{host_of(url)} stopped sending ({_reason(exc)})"
+                    ) from exc
+                if cut.is_set():
+                    raise _too_slow(url, seconds)
             whole = True
-            return Answer(status, found, body)
-        except (urllib3.exceptions.TimeoutError, urllib3.exceptions.ProtocolError) as exc:
-            raise TransientError(f"{_host(url)} stopped sending ({_reason(exc)})") from exc
+            return answer
         finally:
             if not whole:  # an unread body must not be left on a pooled connection
                 response.close()
@@ -172,7 +191,7 @@ class Client:
             return retrying(attempt)
         except TransientError as exc:
             raise SyncError(
-                f"{what}: {exc}, still after {politeness.attempts} tries; nothing was "
+                f"{mask_credentials(what)}: {exc}, still after {politeness.attempts} tries; nothing was "
                 "changed in the store, and `khetmap sync` resumes from here next time."
             ) from exc
 
@@ -190,7 +209,65 @@ class Client:
         outcome = state.outcome
         error = outcome.exception() if outcome else None
         wait = state.next_action.sleep if state.next_action else 0.0
-        LOG.warning("%s: %s; trying again in %.1f s", what, error, wait)
+        LOG.warning(
+            "%s: %s; trying again in %.1f s",
+            mask_credentials(what),
+            mask_credentials(str(error)),
+            wait,
+        )
+
+
+def _receive(
+    response: Any,
+    url: str,
+    *,
+    cap: Cap,
+    sink: Callable[[int, Mapping[str, str], Iterator[bytes]], None] | None,
+    accept: tuple[int, ...],
+    cut: threading.Event,
+) -> Answer:
+    """Check the status and read the body (capped, or streamed into `sink`)."""
+    status = response.status
+    found = {k.lower(): v for k, v in response.headers.items()}
+    if status == 429 or status >= 500:
+        raise TransientError(
+            f"{host_of(url)} answered HTTP {status}",
+            retry_after=_retry_after(found.get("retry-after")),
+        )
+    if status not in accept:
+        raise SyncError(
+            f"{shown(url)} answered HTTP {status}: check the URL setting (a mirror or proxy?)."
+        )
+    declared = _int(found.get("content-length"))
+    if declared is not None and declared > cap.limit:
+        raise SyncError(_too_big(url, declared, cap))
+    chunks = _capped(response, url, cap, cut)
+    if sink is not None:
+        sink(status, found, chunks)
+        return Answer(status, found, b"")
+    return Answer(status, found, b"".join(chunks))
+
+
+@contextlib.contextmanager
+def _cut_at(ends_at: float, response: Any) -> Iterator[threading.Event]:
+    """Shut the response's connection down when `ends_at` (monotonic) passes: a read
+    blocked on a trickling server returns at once. The event says that it happened."""
+    fired = threading.Event()
+    sock = getattr(getattr(response, "connection", None), "sock", None)
+
+    def cut() -> None:
+        fired.set()
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    timer = threading.Timer(max(0.0, ends_at - time.monotonic()), cut)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield fired
+    finally:
+        timer.cancel()
 
 
 class _RetryAfterOrBackoff(tenacity.wait.wait_base):
@@ -217,21 +294,56 @@ class _RetryAfterOrBackoff(tenacity.wait.wait_base):
         return min(wait, self.politeness.max_wait)
 
 
-def _capped(response: Any, url: str, max_bytes: int | None) -> Iterator[bytes]:
+def _capped(response: Any, url: str, cap: Cap, cut: threading.Event) -> Iterator[bytes]:
+    """The body in pieces as they arrive (`read1`: a trickle is seen byte by byte), until
+    the end, the cap or the deadline's cut."""
     received = 0
-    for chunk in response.stream(1 << 16):
+    while not cut.is_set():
+        chunk = response.read1(CHUNK_BYTES)
+        if not chunk:
+            return
         received += len(chunk)
-        if max_bytes is not None and received > max_bytes:
-            raise SyncError(_too_big(url, received, max_bytes))
+        if received > cap.limit:
+            raise SyncError(_too_big(url, received, cap))
         yield chunk
 
 
-def _too_big(url: str, size: int, limit: int) -> str:
+def _too_big(url: str, size: int, cap: Cap) -> str:
+    raise_it = f" (raise {cap.setting} if it really is this large)" if cap.setting else ""
     return (
-        f"{url} sent more than {limit:,} bytes ({size:,} so far) for one page, which is not "
-        "a Traffy search page; nothing was stored (raise KHETMAP_SYNC_MAX_PAGE_BYTES if "
-        "the server's pages really are this large)."
+        f"{shown(url)} sent more than {cap.limit:,} bytes ({size:,} so far), more than "
+        f"{cap.of} can be; nothing was stored{raise_it}."
     )
+
+
+def _too_slow(url: str, seconds: float) -> TransientError:
+    return TransientError(
+        f"{host_of(url)} did not send the whole answer within {seconds:g} s (a server sending "
+        "a trickle of bytes); the connection was cut"
+    )
+
+
+def shown(url: str) -> str:
+    """`url` as it may be logged, stored or printed: no password, no token."""
+    return mask_credentials(url)
+
+
+def checked_url(url: str, *, setting: str) -> str:
+    """`url` if it is an http(s) address with a host and a valid port, else SyncError in one
+    line naming `setting` (where the address came from)."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # raises ValueError for a port out of 0-65535 or not a number
+    except ValueError as exc:
+        raise SyncError(
+            f"{setting} {shown(url)[:200]!r} is not a usable address ({exc})."
+        ) from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or port == 0:
+        raise SyncError(
+            f"{setting} {shown(url)[:200]!r} is not an http:// or https:// address with a "
+            "host (and a port from 1 to 65535)."
+        )
+    return url
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -251,10 +363,15 @@ def _int(value: str | None) -> int | None:
         return None
 
 
-def _host(url: str) -> str:
-    return urllib3.util.parse_url(url).host or url
+def host_of(url: str) -> str:
+    """The host (and port) of `url`, without any user or password."""
+    try:
+        parts = urlsplit(url)
+        return parts.netloc.rpartition("@")[2] or shown(url)
+    except ValueError:
+        return shown(url)
 
 
 def _reason(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
+    text = mask_credentials(str(exc)).strip().splitlines()
     return (text[0] if text else type(exc).__name__)[:160]

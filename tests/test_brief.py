@@ -54,6 +54,12 @@ def pdf_info(path: Path) -> dict[str, str]:
     }
 
 
+def body_and_methods(path: Path) -> tuple[str, str]:
+    """A brief's text before its last page, and the last page ("how it is computed")."""
+    pages = pdf_text(path).split("\f")[:-1]  # the text ends with a form feed
+    return "\f".join(pages[:-1]), pages[-1]
+
+
 def words_outside_codes(text: str) -> set[str]:
     """English words, leaving out ticket ids (a table cell may break one after its dash)."""
     joined = re.sub(r"-\s*\n\s*", "-", text).replace("MannKendall", "Mann-Kendall")
@@ -89,17 +95,22 @@ def test_the_brief_is_an_a4_pdf_with_a_five_line_summary_in_the_language_asked(
     assert "brief:" in capsys.readouterr().out
     info = pdf_info(out)
     assert "A4" in info["Page size"]
-    text = pdf_text(out)
-    flat = squeezed(text)
+    body, methods = body_and_methods(out)
+    flat = squeezed(body)
     for heading in ("สรุปห้าบรรทัด", "ตารางอันดับเขตอย่างเป็นธรรม", "แหล่งข้อมูลและสัญญาอนุญาต",
                     "ข้อควรระวัง", "ตรวจการปิดเรื่อง"):  # fmt: skip
         assert heading in flat, heading
-    assert words_outside_codes(text) == set()
-    summary = flat[flat.index("สรุปห้าบรรทัด") : flat.index("แผนที่:")]
+    # methods, citations and field names only on the last page, "how it is computed"
+    assert words_outside_codes(body) == set()
+    assert "วิธีคานวณ" in squeezed(methods).replace("ำ", "า") and "photo_after" in methods
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", body)  # Thai dates, not ISO
+    summary = flat[flat.index("สรุปห้าบรรทัด") : flat.index("แผนที่:")].replace("ำ", "า")
     assert [n for n in "12345" if f"{n}." in summary] == list("12345")
-    # no finish times in this data: the fast-close check says it cannot judge, not 0%
-    assert "ปิดเร็วผิดปกติตรวจไม่ได้" in summary
-    assert "ไม่มีภาพหลัง100%" in summary.replace("ำ", "า")
+    # the closures line says what a share is of, and nothing that reads as "100% reopened"
+    assert "ปิดโดยไม่มีภาพหลัง50%ของการปิดเรื่อง" in summary and "100%" not in summary
+    judged = flat[flat.index("แต่ละข้อตรวจใช้ได้กับการปิดเรื่องกี่ส่วน") :].replace("ำ", "า")
+    assert "ปิดเร็วผิดปกติ:ตรวจไม่ได้" in judged  # no finish times: said, not 0%
+    assert "ไม่มีภาพหลัง:ตรวจได้100%ของการปิดเรื่อง" in judged
 
     english = tmp_path / "brief.html"
     assert main(["brief", "--store", str(small_store), "--lang", "en", "--out", str(english),
@@ -193,14 +204,21 @@ def test_the_thai_pdf_brief_on_the_real_data_has_no_english_word_and_is_rendered
         out = tmp_path / f"brief_{lang}.pdf"
         assert main(["brief", "--store", str(real_store), "--lang", lang, "--out", str(out)]) == 0
         if lang == "th":
-            # every word a reader sees is Thai, outside proper names and codes
-            assert words_outside_codes(pdf_text(out)) == set()
+            # every word a reader sees is Thai, outside proper names, codes and the last page
+            body, _ = body_and_methods(out)
+            assert words_outside_codes(body) == set()
+            assert not re.search(r"\d{4}-\d{2}-\d{2}", body)
             # the same document as HTML holds the exact text (the PDF's text layer maps some
             # Thai glyph clusters imprecisely: WeasyPrint gives each glyph one Unicode string)
             html_out = tmp_path / "brief_th.html"
             assert main(["brief", "--store", str(real_store), "--out", str(html_out)]) == 0
             document = html_out.read_text(encoding="utf-8")
             assert "ห้วยขวาง · บางกะปิ · ถนนเพชรบุรีตัดใหม่" in document  # the rate map's first area
+            # one quantity, one number: the closures the summary counts are the audit's
+            summary = re.search(r"การปิดเรื่อง: เสร็จสิ้น ([\d,]+) เรื่อง", document)
+            audit = re.search(r"รวมเรื่องที่เสร็จสิ้นในช่วงนี้ ([\d,]+) เรื่อง", document)
+            assert summary and audit and summary.group(1) == audit.group(1) == "23,137"
+            assert "ยิ่งน้อยยิ่งดี" in document  # the change column's unit and direction
         for old in DOCS.glob(f"brief_{lang}-*.png"):
             old.unlink()
         subprocess.run(

@@ -38,9 +38,11 @@ def real_tickets() -> list[dict[str, Any]]:
 
 
 @pytest.fixture(autouse=True)
-def quick_and_real(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Real boundaries; no politeness delay, short backoff and timeout (the policy is the same)."""
+def quick_and_real(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Real boundaries; no politeness delay, short backoff and timeout (the policy is the
+    same); a PostgreSQL store's sync folder under the test's own state directory."""
     monkeypatch.setenv("KHETMAP_DATA_DIR", str(real_data_dir()))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     monkeypatch.setenv("KHETMAP_SYNC_DELAY", "0")
     monkeypatch.setenv("KHETMAP_SYNC_BACKOFF", "0.05")
     monkeypatch.setenv("KHETMAP_SYNC_TIMEOUT", "0.5")
@@ -90,12 +92,14 @@ def test_three_real_api_pages_are_stored_once_each_with_the_page_overlaps_merged
     location = tmp_path / "store.duckdb"
     with fake.running() as url:
         outcome = sync.sync(location=location, base_url=url, pages=3)
-    assert [s.offset for s in fake.seen] == [0, 950, 1900]  # steps of 950: pages overlap
+    # steps of 950 (pages overlap), then the head again: it meets tickets seen, and stops
+    assert [s.offset for s in fake.seen] == [0, 950, 1900, 0]
+    assert outcome.head_rereads == 1
     assert all(s.headers["User-Agent"].startswith("khetmap/") for s in fake.seen)
     result = outcome.reconciliation
     assert result is not None
-    assert result.rows_read == 3000
-    assert result.accounted == 3000
+    assert result.rows_read == 4000
+    assert result.accounted == 4000
     assert result.merged_duplicates > 0  # the overlaps and the ticket twice on page 0
     ids = [ticket for ticket, _ in stored(location)]
     assert len(ids) == len(set(ids)) == result.stored_new
@@ -226,10 +230,11 @@ def test_a_ticket_finished_between_two_syncs_is_finished_and_day_one_still_shows
 ) -> None:
     location = tmp_path / "store.duckdb"
     waiting = next(t for t in fake.tickets if t["state"] == "รอรับเรื่อง")
-    day1 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # 09:00 in Bangkok
-    day2 = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
+    # the day after the newest real ticket (2022-12-18), 09:00 in Bangkok, and the next
+    day1 = datetime(2022, 12, 19, 2, 0, tzinfo=UTC)
+    day2 = datetime(2022, 12, 20, 2, 0, tzinfo=UTC)
     first = sync.sync(location=location, base_url=served, now=lambda: day1)
-    assert first.snapshot is not None and first.snapshot.day == date(2026, 11, 23)
+    assert first.snapshot is not None and first.snapshot.day == date(2022, 12, 19)
     waiting["state"], waiting["status"] = "เสร็จสิ้น", "finish"
     second = sync.sync(location=location, base_url=served, now=lambda: day2)
     assert_mirrors(location, fake, second)
@@ -252,10 +257,10 @@ def test_a_ticket_finished_between_two_syncs_is_finished_and_day_one_still_shows
             "SELECT as_of, bool_or(backfilled), sum(tickets) FROM backlog_snapshots "
             "WHERE category = '*' GROUP BY 1 ORDER BY 1"
         ).fetchall()
-    assert counts[date(2026, 11, 23)] == (counts.get(date(2026, 11, 24)) or 0) + 1
+    assert counts[date(2022, 12, 19)] == (counts.get(date(2022, 12, 20)) or 0) + 1
     assert [(d, b) for d, b, _ in days] == [
-        (date(2026, 11, 23), False),
-        (date(2026, 11, 24), False),
+        (date(2022, 12, 19), False),
+        (date(2022, 12, 20), False),
     ]
     assert all(n == len(fake.tickets) for _, _, n in days)  # every ticket once under '*'
     third = sync.sync(location=location, base_url=served, now=lambda: day2)
@@ -456,7 +461,7 @@ def test_a_sync_into_postgresql_mirrors_the_server_and_keeps_the_snapshot(
     import psycopg
 
     outcome = sync.sync(
-        location=pg_url, base_url=served, now=lambda: datetime(2026, 11, 24, tzinfo=UTC)
+        location=pg_url, base_url=served, now=lambda: datetime(2022, 12, 19, tzinfo=UTC)
     )
     assert outcome.reconciliation is not None
     assert outcome.reconciliation.accounted == outcome.reconciliation.rows_read

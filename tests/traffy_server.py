@@ -4,7 +4,11 @@ It listens on 127.0.0.1 only. The API pages its tickets newest first by `offset`
 the real one (`{"status": true, "total": T, "results": [...]}`), and can replay real
 answers verbatim for given offsets. Faults are queued per request number or per offset;
 `on_request` hooks change the data between requests (new reports at the head, a ticket
-finished, tickets withdrawn).
+finished, tickets withdrawn). `total` can over-count (`total_extra`, as the real API's
+does by a few) or be any JSON text (`total_json`: a string, NaN, `1e400`...). A "drip"
+fault sends the answer a byte at a time. It also serves files by name under `/files/`
+(a mirror for `khetmap fetch`), with the faults "drip" and "endless" (a body without
+end, no Content-Length).
 """
 
 from __future__ import annotations
@@ -28,6 +32,9 @@ import pandas as pd
 
 API_PATH = "/share/teamchadchart/search"
 DUMP_PATH = "/dump/bangkok_traffy.csv"
+FILES_PATH = "/files/"
+ENDLESS_LIMIT = 64 << 20
+"""An "endless" body stops here all the same (a client without a cap must not eat the RAM)."""
 
 
 @dataclass
@@ -59,6 +66,17 @@ class FakeTraffy:
     dump_etag: str = ""
     dump_cut_once: bool = False
     """cut the first dump download half way (the client must resume with Range)"""
+    total_extra: int = 0
+    """added to `total` (the real API's count runs a few ahead of its list)"""
+    total_json: str | None = None
+    """`total` as this raw JSON text instead of a count (e.g. '"2880"', 'NaN', '1e400')"""
+    drip_interval: float = 0.01
+    drip_seconds: float = 3.0
+    """a "drip" answer sends a byte every `drip_interval` for `drip_seconds`, then the rest"""
+    files: dict[str, bytes] = field(default_factory=dict)
+    """name → bytes served under /files/ (a mirror)"""
+    file_faults: dict[str, str] = field(default_factory=dict)
+    """name → a fault: 'drip' or 'endless'"""
     seen: list[Seen] = field(default_factory=list)
     api_requests: int = 0
 
@@ -74,9 +92,17 @@ class FakeTraffy:
     def page(self, offset: int) -> dict[str, Any]:
         return {
             "status": True,
-            "total": len(self.tickets),
+            "total": len(self.tickets) + self.total_extra,
             "results": self.tickets[offset : offset + self.page_size],
         }
+
+    def page_body(self, offset: int) -> bytes:
+        """The answer for `offset`, with `total` as `total_json` when that is set."""
+        page = self.page(offset)
+        if self.total_json is None:
+            return json.dumps(page, ensure_ascii=False).encode()
+        results = json.dumps(page["results"], ensure_ascii=False)
+        return f'{{"status": true, "total": {self.total_json}, "results": {results}}}'.encode()
 
     # --- serving ------------------------------------------------------------------------
 
@@ -100,6 +126,9 @@ class FakeTraffy:
                 parts = urlsplit(self.path)
                 if parts.path == DUMP_PATH:
                     fake._dump(self)
+                    return
+                if parts.path.startswith(FILES_PATH):
+                    fake._file(self, parts.path.removeprefix(FILES_PATH))
                     return
                 if parts.path != API_PATH:
                     self._send(404, b"not found", "text/plain")
@@ -139,6 +168,10 @@ class FakeTraffy:
     def dump_url(self, api_url: str) -> str:
         return api_url.replace(API_PATH, DUMP_PATH)
 
+    def files_url(self, api_url: str) -> str:
+        """The base URL of the files served under /files/ (a mirror)."""
+        return api_url.replace(API_PATH, FILES_PATH.rstrip("/"))
+
     def _api(self, handler: Any, offset: int) -> None:
         self.api_requests += 1
         number = self.api_requests
@@ -156,11 +189,15 @@ class FakeTraffy:
             seen.status = 200
             handler._send(200, self.replay[offset], "application/json")
             return
-        body = json.dumps(self.page(offset), ensure_ascii=False).encode()
+        body = self.page_body(offset)
         seen.status = 200
         if fault is None:
             handler._send(200, body, "application/json")
-        elif fault == "429":
+        else:
+            self._fault(handler, fault, body, seen)
+
+    def _fault(self, handler: Any, fault: str, body: bytes, seen: Seen) -> None:
+        if fault == "429":
             seen.status = 429
             handler._send(429, b"slow down", "text/plain", {"Retry-After": "1"})
         elif fault == "503":
@@ -181,8 +218,49 @@ class FakeTraffy:
         elif fault == "huge":
             filler = {"status": True, "total": 1, "results": [{"comment": "x" * (10 << 20)}]}
             handler._send(200, json.dumps(filler).encode(), "application/json")
+        elif fault == "drip":
+            self._drip(handler, body, "application/json")
         else:
             raise AssertionError(f"unknown fault {fault}")
+
+    def _drip(self, handler: Any, body: bytes, kind: str) -> None:
+        """Headers at once, then a byte every `drip_interval` for `drip_seconds`, then the rest."""
+        handler.send_response(200)
+        handler.send_header("Content-Type", kind)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.flush()
+        sent, until = 0, time.monotonic() + self.drip_seconds
+        while sent < len(body) and time.monotonic() < until:
+            handler.wfile.write(body[sent : sent + 1])
+            handler.wfile.flush()
+            sent += 1
+            time.sleep(self.drip_interval)
+        handler.wfile.write(body[sent:])
+
+    def _file(self, handler: Any, name: str) -> None:
+        seen = Seen(time.monotonic(), handler.path, None, dict(handler.headers.items()))
+        self.seen.append(seen)
+        fault = self.file_faults.get(name)
+        if name not in self.files and fault is None:
+            seen.status = 404
+            handler._send(404, b"not found", "text/plain")
+            return
+        seen.status = 200
+        data = self.files.get(name, b"")
+        if fault == "drip":
+            self._drip(handler, data, "application/octet-stream")
+        elif fault == "endless":  # no Content-Length: the body ends when the connection does
+            handler.send_response(200)
+            handler.send_header("Content-Type", "application/octet-stream")
+            handler.send_header("Connection", "close")
+            handler.end_headers()
+            handler.close_connection = True
+            block = b"x" * (1 << 16)
+            for _ in range(ENDLESS_LIMIT // len(block)):
+                handler.wfile.write(block)
+        else:
+            handler._send(200, data, "application/octet-stream")
 
     def _dump(self, handler: Any) -> None:
         seen = Seen(time.monotonic(), handler.path, None, dict(handler.headers.items()))
