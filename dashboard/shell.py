@@ -35,7 +35,8 @@ SNAPSHOT_PAGES = ("city", "district")
 NO_REFERRER = '<meta name="referrer" content="no-referrer">'
 """The page's referrer policy: a photo or link a page shows tells no host which dashboard
 it was seen on. The data grid loads thumbnails with a plain `Image()` (no attribute of its
-own to set), which follows the policy of the document; a page sets it before anything else."""
+own to set), which follows the policy of the document; the sidebar sets it before the page's
+body is drawn."""
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,6 @@ def safe_fragment(function: Callable[P, None]) -> Callable[P, None]:
 
 
 def _start(page: str) -> Context:
-    st.sidebar.markdown(NO_REFERRER, unsafe_allow_html=True)  # a constant, before any image
     geo = cache.geography()
     version = cache.version()
     as_of = cache.as_of(version)
@@ -303,6 +303,7 @@ def _sidebar(context: Context, categories: list[str]) -> None:
             st.caption(fresh)
         st.caption(i18n.t("link_help", lang))
         st.code(absolute(urlstate.link(context.page, state)), language=None)
+        st.markdown(NO_REFERRER, unsafe_allow_html=True)  # a constant; last: no gap shows
 
 
 def absolute(relative: str) -> str:
