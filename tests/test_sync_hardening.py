@@ -133,7 +133,7 @@ def test_tickets_reported_during_the_crawl_are_stored_by_that_same_sync(
 # --- a stale journal -------------------------------------------------------------------
 
 
-def _fail_after_the_first_page(fake: FakeTraffy, location: Path, served: str) -> None:
+def _fail_after_the_first_page(fake: FakeTraffy, location: Path | str, served: str) -> None:
     """A sync that stops after its first page, leaving a journal (as a killed one does)."""
     fake.offset_faults = {PAGE - 50: ["status_false"] * 3}
     with pytest.raises(SyncError):
@@ -411,3 +411,19 @@ def test_a_bad_sync_argument_is_one_line_and_exit_2(
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and said in err and "internal error" not in err
     assert not location.exists()
+
+
+def test_a_resumed_sync_into_postgresql_never_writes_a_ticket_older_than_the_store(
+    fake: FakeTraffy, served: str, pg_url: str, tmp_path: Path
+) -> None:
+    import psycopg
+
+    _fail_after_the_first_page(fake, pg_url, served)
+    ingest_files(paths=[_everything_finished(fake, tmp_path)], store_path=pg_url)
+    outcome = sync.sync(location=pg_url, base_url=served)
+    assert outcome.resumed_from == PAGE - 50
+    with psycopg.connect(pg_url) as con:
+        states = dict(con.execute("SELECT ticket_id, state_label FROM tickets").fetchall())
+    assert len(states) == TICKETS and set(states.values()) == {FINISHED}
+    result = outcome.reconciliation
+    assert result is not None and result.kept_newer == TICKETS
