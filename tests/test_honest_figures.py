@@ -371,8 +371,9 @@ def test_the_review_page_and_its_brief_say_how_to_read_them(
 
 
 def test_the_flagged_table_speaks_the_page_language_with_names_and_photo_links(
-    no_finish: Path, app_on: object
+    no_finish: Path, app_on: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("KHETMAP_PHOTO_HOSTS", "example.invalid")  # the fixture's photo host
     at = app_on(no_finish, "review", lang="th", min_n="1", since="2022-05-01", until="2022-06-30")  # type: ignore[operator]
     flagged = at.dataframe[-1]
     config = json.loads(flagged.proto.columns)
@@ -383,7 +384,7 @@ def test_the_flagged_table_speaks_the_page_language_with_names_and_photo_links(
     assert set(rows["district"]) == {"เขต1006"}  # names, not codes
     assert "1–2 ดาว" in " ".join(rows["flags"])
     assert "low_star" not in " ".join(rows["flags"])
-    assert all(link.startswith("https://") for link in rows["photo_link"])
+    assert all(link.startswith("https://example.invalid/") for link in rows["photo_link"])
 
 
 # --- defect 9: the smaller ones -----------------------------------------------------------

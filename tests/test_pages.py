@@ -96,7 +96,10 @@ def test_bad_params_show_notices_and_fall_back(store: Path) -> None:
     assert dict(at.query_params) == {}  # the bad values are dropped from the URL
 
 
-def test_district_page_shows_the_district_and_its_numbers(store: Path) -> None:
+def test_district_page_shows_the_district_and_its_numbers(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KHETMAP_PHOTO_HOSTS", "example.invalid")  # the fixture's photo host
     at = open_page("district", district="1001", lang="en")
     assert not at.exception and not at.error
     assert at.title[0].value == "District District 1001"
