@@ -31,7 +31,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from dashboard import departments, director, i18n, routing, vocab
+from dashboard import config, departments, director, i18n, photos, routing, vocab
 from dashboard.brief import FONT_STACK, to_pdf
 from dashboard.change import Change
 from dashboard.director import Week
@@ -64,6 +64,8 @@ class SheetData:
     """area code → name in `lang`"""
     routing_source: str = "shipped"
     print_rows: int = PRINT_ROWS
+    photo_hosts: tuple[str, ...] = ()
+    """where a photo may be linked from (`config.photo_hosts`); elsewhere: no link"""
 
 
 def sheet_data(
@@ -95,6 +97,7 @@ def sheet_data(
         names=names,
         routing_source=table.source,
         print_rows=print_rows,
+        photo_hosts=config.photo_hosts(),
     )
 
 
@@ -345,7 +348,9 @@ def _ticket_row(
     page = vocab.public_page(ticket["ticket_id"])
     if page:
         _link(sheet.cell(row=row, column=2), page, str(ticket["ticket_id"]))
-    _link(sheet.cell(row=row, column=13), ticket["photo"], i18n.t("xl_photo", lang))
+    photo = photos.shown(ticket["photo"], hosts=data.photo_hosts)
+    if photo:
+        _link(sheet.cell(row=row, column=13), photo, i18n.t("xl_photo", lang))
     for column in ACTION_COLUMNS:
         sheet.cell(row=row, column=column).fill = ACTION_FILL
 

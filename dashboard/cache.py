@@ -80,10 +80,10 @@ _RUN = threading.local()
 
 def _query(function: Callable[..., T], **kwargs: Any) -> T:
     """Run a query on this script run's read-only connection (opened on first use)."""
-    opened = getattr(_RUN, "opened", None)
-    if opened is None:
-        opened = _RUN.opened = config.store().reader()
-        _RUN.connection = opened.__enter__()
+    if getattr(_RUN, "opened", None) is None:
+        reader = config.store().reader()
+        _RUN.connection = reader.__enter__()  # a store that cannot be read raises here
+        _RUN.opened = reader  # only a reader that opened is closed at the end of the run
     return function(_RUN.connection, **kwargs)
 
 

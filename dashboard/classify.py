@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dashboard import queries
+from dashboard import files, queries
 from dashboard.errors import KhetmapError
 from dashboard.store import Reader
 
@@ -65,9 +65,8 @@ class Model:
     """categories predicted by their name in the comment → that rule's held-out precision"""
 
     def save(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("wb") as handle:
-            pickle.dump(self, handle)
+        """Write the model whole or not at all (`files.write_atomically`)."""
+        files.write_atomically(path, pickle.dumps(self))
 
     @staticmethod
     def load(path: Path) -> Model:
@@ -187,12 +186,25 @@ def split_by_time(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return frame.iloc[:cut], frame.iloc[cut:]
 
 
-def evaluate(frame: pd.DataFrame, *, seed: int = SEED) -> Evaluation:
-    """Held-out scores of the model, a majority-class and a keyword baseline."""
+def check_learnable(frame: pd.DataFrame) -> None:
+    """Raise KhetmapError unless the typed tickets can teach categories: enough of them, and
+    of at least two categories (one alone leaves nothing to tell apart)."""
     if len(frame) < MIN_TRAINING_TICKETS:
         raise KhetmapError(
             f"only {len(frame)} typed tickets with a comment: too few to learn categories from."
         )
+    classes = sorted({c for cs in frame["categories"] for c in cs})
+    if len(classes) < 2:
+        named = f" ({classes[0]!r})" if classes else ""
+        raise KhetmapError(
+            f"all {len(frame):,} typed tickets with a comment have the same category{named}: "
+            "nothing to tell apart; classify needs typed tickets of at least two categories."
+        )
+
+
+def evaluate(frame: pd.DataFrame, *, seed: int = SEED) -> Evaluation:
+    """Held-out scores of the model, a majority-class and a keyword baseline."""
+    check_learnable(frame)
     train, test = split_by_time(frame)
     classes = sorted({c for cs in frame["categories"] for c in cs})
     truth = _labels(test["categories"], classes)

@@ -183,7 +183,11 @@ def _parser() -> argparse.ArgumentParser:
         default=classifier_min_f1(),
         help="never predict a category whose held-out F1 is below this (default 0.7)",
     )
-    classify.add_argument("--model", type=Path, help="model file (default next to the store)")
+    classify.add_argument(
+        "--model",
+        type=Path,
+        help="keep the model in this file (default: next to a DuckDB store; none for PostgreSQL)",
+    )
     classify.set_defaults(handler=_classify)
 
     actions = commands.add_parser(
@@ -295,17 +299,23 @@ def _classify(args: argparse.Namespace) -> int:
     if args.evaluate:
         print(classify.report(classify.evaluate(typed)))
         return 0
-    model, evaluation = classify.train(typed, data_version=target.version(), min_f1=args.min_f1)
     path = args.model or config.model_path(_store_path(args))
-    model.save(path)
+    classify.check_learnable(typed)  # what can fail fails here, before minutes of training
+    target.prepare_write()
+    if path is not None:
+        files.check_writable(path)
+    model, evaluation = classify.train(typed, data_version=target.version(), min_f1=args.min_f1)
     assert untyped is not None
     predicted = classify.predict(model, untyped)
     target.replace_predictions(
         predicted, scores=classify.scores_table(model), trained_at=model.trained_at
     )
+    if path is not None:
+        model.save(path)
     print(classify.report(evaluation))
+    kept = path or "not kept (a PostgreSQL store: pass --model FILE or set KHETMAP_MODEL)"
     print(
-        f"\nmodel: {path} (trained {model.trained_at:%Y-%m-%d %H:%M} UTC on "
+        f"\nmodel: {kept} (trained {model.trained_at:%Y-%m-%d %H:%M} UTC on "
         f"{model.trained_on:,} typed tickets); predicts {len(model.predicts)} of "
         f"{len(model.classes)} categories (held-out F1 >= {args.min_f1:g})"
     )

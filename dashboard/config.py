@@ -43,14 +43,15 @@ def store() -> Store:
     return at(store_location())
 
 
-def model_path(location: str) -> Path:
+def model_path(location: str) -> Path | None:
     """Where the category classifier is kept: `KHETMAP_MODEL`, else next to a DuckDB store
-    (`khetmap.classifier.pkl`), else `data/` (a PostgreSQL store)."""
+    (`khetmap.classifier.pkl`). A PostgreSQL store has no folder of its own (its predictions
+    and scores are in the database): None, the model is kept only where it is asked for."""
     explicit = os.environ.get("KHETMAP_MODEL")
     if explicit:
         return Path(explicit).expanduser()
     if location.startswith(("postgresql://", "postgres://")):
-        return Path("data") / "khetmap.classifier.pkl"
+        return None
     store_file = Path(location).expanduser()
     return store_file.with_name(store_file.stem + ".classifier.pkl")
 

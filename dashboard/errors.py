@@ -6,6 +6,9 @@ FileRefusal = Literal["unreadable", "not_a_file", "too_large"]
 """Why a small file (settings) was not read: `files.read_bounded`."""
 TargetsProblem = Literal[FileRefusal, "too_deep", "invalid"]
 """Why a targets file was not used; a page says it in its language (i18n `targets_why_*`)."""
+StoreProblem = Literal["missing", "unreadable", "unreachable", "slow"]
+"""Why the store cannot answer a page: no store yet, a corrupt file (or any other failure),
+a database that does not answer, a query over its time limit."""
 
 
 class KhetmapError(Exception):
@@ -29,7 +32,15 @@ class FetchError(KhetmapError):
 
 
 class StoreError(KhetmapError):
-    """The DuckDB store is missing, locked or not a khetmap store."""
+    """The store is missing, corrupt or unreachable, or refuses a write.
+
+    The message (with a path or a host) is for the command line and the server's log; a
+    page says `reason` in its own language (i18n `store_why_*`).
+    """
+
+    def __init__(self, message: str, *, reason: StoreProblem = "unreadable") -> None:
+        super().__init__(message)
+        self.reason: StoreProblem = reason
 
 
 class FilterError(KhetmapError):

@@ -155,6 +155,7 @@ def ingest_files(
     sources = [open_source(path) for path in paths]
     for source in sources:
         source.allow_truncated = allow_truncated
+    store.at(store_path).prepare_write()  # a role that may only read is told before the work
     result = Reconciliation(files=[str(path) for path in paths])
     try:
         if pgstore.is_url(store_path):
@@ -735,7 +736,7 @@ def _write_postgres(
             if after is not None:
                 after(pg, result)
     except Exception as exc:
-        if type(exc).__module__.startswith("psycopg"):
+        if isinstance(exc, StoreError) or type(exc).__module__.startswith("psycopg"):
             raise StoreError(
                 f"the ingest was rolled back, the store is unchanged: {str(exc).splitlines()[0][:300]}"
             ) from exc

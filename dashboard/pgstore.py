@@ -36,6 +36,10 @@ WRITE_STATEMENT_TIMEOUT_MS = 30 * 60_000
 """A writer's statement (an ingest's upsert of a million rows while the dashboard is busy
 takes minutes) is cancelled only past this; waiting for a lock is bounded separately."""
 WRITE_LOCK_TIMEOUT_MS = 5 * 60_000
+CONNECT_TIMEOUT_SECONDS = 3
+"""How long a page waits for the database, to connect or for a pooled connection: a stopped
+server is reported at once, a host that does not answer after this."""
+OWNER_HINT = "run it as the role that owns the store (a role made by grant-reader can only read)"
 
 
 def _pg_type(line: str) -> str:
@@ -203,6 +207,22 @@ class PgReader:
     dialect: queries.Dialect = field(default=queries.POSTGRESQL)
 
     def execute(self, query: str, parameters: Sequence[Any] | None = None, /) -> PgResult:
+        """Run one statement; a cancelled one (over its time limit) or a lost connection is a
+        StoreError saying so."""
+        import psycopg
+
+        try:
+            return self._run(query, parameters)
+        except psycopg.errors.QueryCanceled as exc:
+            raise StoreError(f"the query was cancelled: {_first_line(exc)}", reason="slow") from exc
+        except psycopg.OperationalError as exc:
+            if not self.connection.broken:
+                raise
+            raise StoreError(
+                f"the database stopped answering: {_first_line(exc)}", reason="unreachable"
+            ) from exc
+
+    def _run(self, query: str, parameters: Sequence[Any] | None) -> PgResult:
         with self.connection.cursor() as cursor:
             cursor.execute(to_pyformat(query), list(parameters or []))
             if cursor.description is None:
@@ -225,7 +245,9 @@ class PostgresStore:
         try:
             connection = psycopg.connect(self.url, autocommit=read_only, connect_timeout=10)
         except psycopg.Error as exc:
-            raise StoreError(f"cannot connect to {self.describe()}: {_first_line(exc)}") from exc
+            raise StoreError(
+                f"cannot connect to {self.describe()}: {_first_line(exc)}", reason="unreachable"
+            ) from exc
         connection.execute("SET TimeZone = 'UTC'")
         if read_only:
             _configure_reader(connection)
@@ -256,22 +278,37 @@ class PostgresStore:
 
     @contextmanager
     def _reading(self) -> Iterator[PgReader]:
-        """A pooled read-only connection (one pool per process and URL)."""
+        """A pooled read-only connection (one pool per process and URL).
+
+        A pool that cannot hand one out within `CONNECT_TIMEOUT_SECONDS` is dropped: the
+        next run builds a new one, which says at once if the database is still down and
+        connects as soon as it is back.
+        """
         import psycopg
 
+        pool = None
         try:
-            with _pool(self.url).connection(timeout=30) as connection:
+            pool = _pool(self.url)
+            with pool.connection(timeout=CONNECT_TIMEOUT_SECONDS) as connection:
                 yield PgReader(connection)
         except psycopg.OperationalError as exc:
-            raise StoreError(f"cannot read {self.describe()}: {_first_line(exc)}") from exc
+            _drop_pool(self.url, pool)
+            raise StoreError(
+                f"cannot read {self.describe()}: {_first_line(exc)}", reason="unreachable"
+            ) from exc
 
     def reader(self) -> AbstractContextManager[PgReader]:
         return self._reading()
 
     def create_schema(self) -> None:
+        """Create what is missing of the schema; every write starts here, so a role that
+        may only read is told so before any work is done."""
         connection = self.connect(read_only=False)
         try:
-            with connection.transaction():
+            with (
+                _write_errors(f"cannot prepare {self.describe()} for writing"),
+                connection.transaction(),
+            ):
                 for statement in statements(SCHEMA):
                     connection.execute(statement)
                 add_derived(PgReader(connection), schema="public", types=PG_DERIVED_TYPES)
@@ -287,7 +324,10 @@ class PostgresStore:
         self.create_schema()
         connection = self.connect(read_only=False)
         try:
-            with connection.transaction():
+            with (
+                _write_errors(f"cannot store the predictions in {self.describe()}"),
+                connection.transaction(),
+            ):
                 connection.execute("DELETE FROM predictions")
                 connection.execute("DELETE FROM classifier_scores")
                 copy_rows(
@@ -314,6 +354,10 @@ class PostgresStore:
     def describe(self) -> str:
         return mask_credentials(self.url)
 
+    def prepare_write(self) -> None:
+        """Fail now, before minutes of work, if this role cannot write the store."""
+        self.create_schema()
+
 
 POOL_SIZE = 8
 _POOLS: dict[str, Any] = {}
@@ -333,20 +377,56 @@ def _configure_reader(connection: Any) -> None:
 
 
 def _pool(url: str) -> Any:
-    """The process's pool of read connections to `url` (psycopg_pool), opened once."""
+    """The process's pool of read connections to `url` (psycopg_pool).
+
+    A new pool first connects once itself: a pool keeps retrying in the background and its
+    clients wait out their timeout, where a direct connection to a stopped server fails at
+    once. Each connection is checked as it is handed out, so one the server closed (it
+    restarted) is replaced, never given to a page.
+    """
+    import psycopg
     from psycopg_pool import ConnectionPool
 
     with _POOLS_LOCK:
         if url not in _POOLS:
+            psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_SECONDS).close()
             _POOLS[url] = ConnectionPool(
                 url,
                 min_size=1,
                 max_size=POOL_SIZE,
-                kwargs={"autocommit": True, "connect_timeout": 10},
+                kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT_SECONDS},
                 configure=_configure_reader,
+                check=ConnectionPool.check_connection,
                 open=True,
             )
         return _POOLS[url]
+
+
+def _drop_pool(url: str, pool: Any) -> None:
+    """Forget `pool` (the next reader builds a new one) and close it; None: no pool was made."""
+    with _POOLS_LOCK:
+        dropped = pool is not None and _POOLS.get(url) is pool
+        if dropped:
+            del _POOLS[url]
+    if dropped:
+        pool.close(timeout=1.0)
+
+
+@contextmanager
+def _write_errors(action: str, *, hint: str = OWNER_HINT) -> Iterator[None]:
+    """A write's database error as one line, `action: the server's words`; a role without
+    the privilege is told what to do (`hint`)."""
+    import psycopg
+
+    try:
+        yield
+    except psycopg.errors.InsufficientPrivilege as exc:
+        raise StoreError(f"{action}: {_first_line(exc)}; {hint}") from exc
+    except psycopg.Error as exc:
+        raise StoreError(f"{action}: {_first_line(exc)}") from exc
+
+
+GRANT_HINT = "run grant-reader as the store's owner with the CREATEROLE right (or a superuser)"
 
 
 def grant_reader(store: PostgresStore, role: str, *, password: str | None = None) -> None:
@@ -360,7 +440,10 @@ def grant_reader(store: PostgresStore, role: str, *, password: str | None = None
         raise StoreError(f"{role!r} is not a plain role name; use lowercase letters, digits, _.")
     connection = store.connect(read_only=False)
     try:
-        with connection.transaction():
+        with (
+            _write_errors(f"cannot make {role} a reader of {store.describe()}", hint=GRANT_HINT),
+            connection.transaction(),
+        ):
             name = sql.Identifier(role)
             exists = connection.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
             if not exists.fetchone():

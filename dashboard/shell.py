@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 from dashboard import cache, config, i18n, metrics, urlstate
-from dashboard.errors import KhetmapError
+from dashboard.errors import KhetmapError, StoreError
 from dashboard.text import inert
 from dashboard.urlstate import ViewState
 from dashboard.vocab import BANGKOK_TZ
@@ -105,13 +105,17 @@ def page_lang() -> str:
 
 @contextmanager
 def errors_shown(where: str) -> Iterator[None]:
-    """Turn domain errors into their message and anything else into a generic one (logged).
+    """Turn domain errors into their message and anything else into a generic one (logged);
+    a store's error is one line in the page's language, its details go to the server log.
 
     Also closes the run's store connection when the outermost page or fragment is done.
     """
     cache.enter_run()
     try:
         yield
+    except StoreError as exc:  # its message names a path or a host: for the server log only
+        LOG.error("%s: the store did not answer: %s", where, exc)
+        st.error(i18n.t(f"store_why_{exc.reason}", page_lang()))
     except KhetmapError as exc:
         st.error(inert(str(exc)))
     except Exception as exc:  # never a traceback on the page; the server log has it

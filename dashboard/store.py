@@ -187,6 +187,10 @@ class Store(Protocol):
         self, predictions: pd.DataFrame, *, scores: pd.DataFrame, trained_at: Any
     ) -> None: ...
 
+    def prepare_write(self) -> None:
+        """Raise StoreError now if a write could not go ahead (before minutes of work)."""
+        ...
+
 
 @dataclass(frozen=True)
 class DuckDBStore:
@@ -209,6 +213,18 @@ class DuckDBStore:
 
     def describe(self) -> str:
         return str(self.path)
+
+    def prepare_write(self) -> None:
+        """A write puts a new file and a lock file next to the store: its folder (or the
+        nearest that exists, to be made in) must be a folder this user can write."""
+        folder = self.path.parent
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
+        if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+            raise StoreError(
+                f"cannot write the store {self.path}: {folder} is not a folder this user can "
+                "write in; point --store or KHETMAP_STORE at a writable place."
+            )
 
     def replace_predictions(
         self, predictions: pd.DataFrame, *, scores: pd.DataFrame, trained_at: Any
@@ -248,7 +264,8 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
     if read_only and not path.is_file():
         raise StoreError(
             f"no khetmap store at {path}: run `khetmap ingest FILE` first "
-            "(or set KHETMAP_STORE to an existing store)."
+            "(or set KHETMAP_STORE to an existing store).",
+            reason="missing",
         )
     deadline = time.monotonic() + LOCK_WAIT_SECONDS
     while True:

@@ -9,8 +9,9 @@ import shutil
 import socket
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -29,9 +30,25 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@dataclass(frozen=True)
+class Cluster:
+    """A running test cluster: its URL, and how to stop it and start it again (same port)."""
+
+    url: str
+    stop: Callable[[], None]
+    start: Callable[[], None]
+
+
 @contextmanager
 def cluster() -> Iterator[str]:
-    """Start a cluster in a new temp folder; yield its URL (user and database khetmap).
+    """Start a cluster in a new temp folder; yield its URL (user and database khetmap)."""
+    with restartable_cluster() as running:
+        yield running.url
+
+
+@contextmanager
+def restartable_cluster() -> Iterator[Cluster]:
+    """Start a cluster in a new temp folder; yield it (user and database khetmap).
 
     The folder is made outside pytest's (root-only) temp tree, so the `postgres` user can
     reach it, and removed at the end.
@@ -68,7 +85,18 @@ def cluster() -> Iterator[str]:
         "--locale=C",
     )
     options = f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off"
-    run(str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(folder / "log"), "-w", "start")  # fmt: skip
+
+    up: list[bool] = []  # one entry while the server runs
+
+    def start() -> None:
+        run(str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(folder / "log"), "-w", "start")  # fmt: skip
+        up.append(True)
+
+    def stop() -> None:
+        run(str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop")
+        up.clear()
+
+    start()
     try:
         run(
             str(bin_dir / "createdb"),
@@ -80,7 +108,10 @@ def cluster() -> Iterator[str]:
             "khetmap",
             "khetmap",
         )
-        yield f"postgresql://khetmap@127.0.0.1:{port}/khetmap"
+        yield Cluster(f"postgresql://khetmap@127.0.0.1:{port}/khetmap", stop=stop, start=start)
     finally:
-        run(str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop")
-        shutil.rmtree(folder, ignore_errors=True)
+        try:
+            if up:  # a test may have stopped it and failed before starting it again
+                stop()
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
