@@ -28,6 +28,10 @@ from dashboard.vocab import BANGKOK_TZ
 LOG = logging.getLogger("khetmap")
 P = ParamSpec("P")
 STATE_KEY = "khetmap_view_state"
+LINK_SLOT = "khetmap_link_slot"
+"""The sidebar's place for the link to the view (the page, and the `st.empty` to fill)."""
+LINK_FILLED = "khetmap_link_filled"
+"""Whether this run has filled the link (a map fragment does; else the page at its end)."""
 PAGE_FILES = {page: urlstate.page_file(page) for page in urlstate.PAGES}
 VERSION_CHECK_SECONDS = 30
 SNAPSHOT_PAGES = ("city", "district")
@@ -96,6 +100,8 @@ def run_page(page: str, render: Callable[[Context], None]) -> None:
     with RUN_SLOTS, errors_shown(page):
         context = _start(page)
         render(context)
+        if not st.session_state.get(LINK_FILLED, True):
+            show_link()
 
 
 def page_lang() -> str:
@@ -305,9 +311,27 @@ def _sidebar(context: Context, categories: list[str]) -> None:
         fresh = freshness_caption(context)
         if fresh:
             st.caption(fresh)
-        st.caption(i18n.t("link_help", lang))
-        st.code(absolute(urlstate.link(context.page, state)), language=None)
+        st.session_state[LINK_SLOT] = (context.page, st.empty())
+        st.session_state[LINK_FILLED] = False
         st.markdown(NO_REFERRER, unsafe_allow_html=True)  # a constant; last: no gap shows
+
+
+def show_link() -> None:
+    """Fill the sidebar's link with the view as it is now.
+
+    A page with a map calls it at the end of the map's fragment, on every run of it: the
+    map's position reaches the URL inside the fragment, after the sidebar was drawn, and
+    the link must always equal the address bar. (A fragment may fill a container made
+    outside it only if it fills it on every full run too, so exactly one writer fills the
+    slot per run: the fragment, else the page at its end, `run_page`.)"""
+    if LINK_SLOT not in st.session_state:
+        return
+    page, slot = st.session_state[LINK_SLOT]
+    state: ViewState = st.session_state.get(STATE_KEY, ViewState())
+    with slot.container():
+        st.caption(i18n.t("link_help", state.lang))
+        st.code(absolute(urlstate.link(page, state)), language=None)
+    st.session_state[LINK_FILLED] = True
 
 
 def absolute(relative: str) -> str:

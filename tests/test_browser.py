@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import duckdb
 import pytest
@@ -430,4 +431,84 @@ def test_the_ticket_layer_draws_cells_and_writes_compact_popups_as_text(
     hostile = next(p for p in popups if p.startswith("XSS-TEST-1"))
     assert "หน้าเรื่องสาธารณะ" in hostile and "อายุ (วัน)" in hostile
     no_script_ran(tab)
+    assert outside == []
+
+
+LEAFLET_VIEW = """() => {
+  for (const name of Object.keys(window)) {
+    try {
+      const value = window[name];
+      if (value instanceof L.Map) {
+        const centre = value.getCenter();
+        return [centre.lat, centre.lng, value.getZoom()];
+      }
+    } catch (e) { /* a property that cannot be read */ }
+  }
+  return null;
+}"""
+
+
+def sidebar_link(page: object) -> str:
+    """The link the sidebar shows (and its copy button copies)."""
+    code = page.locator('[data-testid="stSidebar"] [data-testid="stCode"] code')  # type: ignore[attr-defined]
+    return str(code.inner_text()).strip()
+
+
+def map_view(page: object, *, shapes: int) -> tuple[float, float, int]:
+    """Where the page's Leaflet map is: centre and zoom, read from the map itself."""
+    frame = map_frame(page, shapes=shapes)
+    found = frame.evaluate(LEAFLET_VIEW)  # type: ignore[attr-defined]
+    assert found is not None, "no Leaflet map in the frame"
+    return float(found[0]), float(found[1]), int(found[2])
+
+
+@pytest.mark.parametrize(
+    ("path", "shapes"),
+    [("/district?district=1006&state=open&lang=en", 2), ("/?state=open", 50)],
+)
+def test_the_sidebars_link_is_the_view_after_panning_and_zooming(
+    server: tuple[str, Path], page: tuple[object, list[str]], browser: object, path: str,
+    shapes: int,
+) -> None:  # fmt: skip
+    base, _ = server
+    tab, outside = page
+    tab.goto(base + path)  # type: ignore[attr-defined]
+    frame = map_frame(tab, shapes=shapes)
+    wait_idle(tab)
+    frame.locator(".leaflet-control-zoom-in").click()  # type: ignore[attr-defined]
+    url_contains(tab, "zoom=")
+    tab.wait_for_timeout(1500)  # type: ignore[attr-defined]
+    frame = map_frame(tab, shapes=1)
+    box = frame.frame_element().bounding_box()  # type: ignore[attr-defined]
+    tab.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # type: ignore[attr-defined]
+    tab.mouse.down()  # type: ignore[attr-defined]
+    tab.mouse.move(box["x"] + box["width"] / 2 - 120, box["y"] + box["height"] / 2 + 60, steps=8)  # type: ignore[attr-defined]
+    tab.mouse.up()  # type: ignore[attr-defined]
+    frame.locator(".leaflet-control-zoom-in").click()  # type: ignore[attr-defined]
+    # wait until the map has reported where it ended up, and the sidebar has caught up
+    deadline = time.monotonic() + 45
+    while True:
+        lat, lon, zoom = map_view(tab, shapes=1)
+        params = parse_qs(urlsplit(tab.url).query)  # type: ignore[attr-defined]
+        settled = params.get("zoom") == [str(zoom)] and (
+            abs(float(params["lat"][0]) - lat) <= 1e-4
+            and abs(float(params["lon"][0]) - lon) <= 1e-4
+        )
+        if (settled and sidebar_link(tab) == tab.url) or time.monotonic() > deadline:  # type: ignore[attr-defined]
+            break
+        tab.wait_for_timeout(400)  # type: ignore[attr-defined]
+    shared = sidebar_link(tab)
+    assert settled and shared == tab.url  # type: ignore[attr-defined]
+    tab.screenshot(
+        path=str(SHOTS / f"share_link_{'city' if path.startswith('/?') else 'district'}.png")
+    )  # type: ignore[attr-defined]
+    fresh = browser.new_context(viewport={"width": 1400, "height": 1100})  # type: ignore[attr-defined]
+    other = fresh.new_page()
+    other.goto(shared)
+    wait_idle(other)
+    again = map_view(other, shapes=1)
+    assert abs(again[0] - lat) <= 1e-4 and abs(again[1] - lon) <= 1e-4 and again[2] == zoom
+    assert other.url == shared  # filters and language came back as they were
+    assert sidebar_link(other) == shared
+    fresh.close()
     assert outside == []

@@ -8,7 +8,7 @@ from streamlit_folium import st_folium
 
 from dashboard import cache, i18n, lod, mapmetrics, maps, metrics, urlstate
 from dashboard.coverage import Coverage
-from dashboard.shell import Context, bound, go, run_page, safe_fragment
+from dashboard.shell import Context, bound, go, run_page, safe_fragment, show_link
 from dashboard.text import inert
 from dashboard.widgets import (
     backlog_history_panel,
@@ -150,6 +150,7 @@ def city_map_fragment(context: Context, summary: pd.DataFrame, metric: str) -> N
     if code:
         go("district", district=code, subdistrict=None)
     remember_view(context, result, map_key="city_map")
+    show_link()  # after the map has put its position in the URL
 
 
 # Columns the ranking always shows (the chosen metric first, never twice). A comment, not a

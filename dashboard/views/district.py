@@ -24,7 +24,7 @@ from dashboard import (
 )
 from dashboard.change import Change, Period
 from dashboard.coverage import Coverage
-from dashboard.shell import Context, bound, run_page, safe_fragment, update_url
+from dashboard.shell import Context, bound, run_page, safe_fragment, show_link, update_url
 from dashboard.text import inert, plain
 from dashboard.vocab import BANGKOK_TZ
 from dashboard.widgets import (
@@ -686,6 +686,7 @@ def district_map_fragment(
         update_url(subdistrict=code)
         st.rerun()
     remember_view(context, result, map_key=map_key)
+    show_link()  # after the map has put its position in the URL
 
 
 def subdistrict_summary(context: Context) -> pd.DataFrame:
