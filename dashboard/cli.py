@@ -527,7 +527,7 @@ def _brief(args: argparse.Namespace) -> int:
 
 
 def _actions(args: argparse.Namespace) -> int:
-    from dashboard import actions, director, targets
+    from dashboard import actions, departments, director, targets
 
     if args.out.suffix.lower() not in (".xlsx", ".pdf"):
         raise FilterError(f"--out {args.out} must end in .xlsx (Excel) or .pdf (for printing)")
@@ -548,6 +548,7 @@ def _actions(args: argparse.Namespace) -> int:
         judged = director.week_tickets(
             con, filters=metrics.Filters(district=args.district), as_of=as_of, targets=in_force
         )
+        predicted = departments.predicted_categories(con, judged)
     data = actions.sheet_data(
         judged,
         district_code=args.district,
@@ -555,6 +556,7 @@ def _actions(args: argparse.Namespace) -> int:
         district_name_th=districts.names_th[districts.index_of(args.district)],
         lang=args.lang,
         as_of=as_of,
+        predicted=predicted,
     )
     pdf = args.out.suffix.lower() == ".pdf"
     content = files.write_rendered(
@@ -563,7 +565,7 @@ def _actions(args: argparse.Namespace) -> int:
     rows = sum(len(frame) for frame in data.units.values())
     print(
         f"actions: {args.out} ({len(content):,} bytes, {args.lang}, district {args.district}, "
-        f"{rows:,} tickets on {len(data.units)} unit sheets, week {data.week.this.since} to "
+        f"{rows:,} tickets on {len(data.units)} department sheets, week {data.week.this.since} to "
         f"{data.week.this.until}, targets: {in_force.source})"
     )
     return 0
