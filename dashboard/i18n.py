@@ -971,6 +971,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "“Routed by category”: the data names no department, so the ticket goes to the "
         "department that normally owns its category, from the district's routing table.",
     ),
+    # markers that replace personal data in citizens' text (dashboard.redact)
+    "redact_phone": ("[เบอร์โทร]", "[phone]"),
+    "redact_id": ("[เลขบัตรประชาชน]", "[ID number]"),
+    "redact_email": ("[อีเมล]", "[e-mail]"),
+    "redact_name": ("[ชื่อ]", "[name]"),
+    "redact_plate": ("[ทะเบียนรถ]", "[plate]"),
 }
 
 METRIC_LABELS = {
