@@ -194,9 +194,11 @@ _TH_LETTER = "\u0e01-\u0e2e\u0e30-\u0e3a\u0e40-\u0e45\u0e47-\u0e4e"  # no digits
 _TH_WORD_START = "\u0e01-\u0e2e\u0e40-\u0e44"  # a consonant or a leading vowel
 _WORD = rf"[{_TH_WORD_START}][{_TH_LETTER}]{{1,29}}"
 _KIN = "ยาย|ลุง|ป้า|น้า|อา|ตา|ปู่|ย่า|แม่|พ่อ|หมอ|ครู|พี่|น้อง"
+_KIN_OR_NAME = ("อา", "ตา")
 _TITLE = re.compile(
-    r"(?P<title>นางสาว|น\.ส\.|นส\.|ด\.ช\.|ด\.ญ\.|เด็กชาย|เด็กหญิง|นาย|นาง|ดร\.|คุณ)"
-    rf"(?P<kin>(?:{_KIN})(?=[{_TH_WORD_START}]))?[ \t]{{0,3}}(?P<first>{_WORD})"
+    r"(?P<title>นางสาว|น\.ส\.|นส\.|ด\.ช\.|ด\.ญ\.|เด็กชาย|เด็กหญิง|นาย|นาง|ดร\.|นพ\.|พญ\.|คุณ)"
+    rf"(?P<kin>(?<=คุณ)(?:{_KIN})(?=[{_TH_WORD_START}]))?[ \t]{{0,3}}(?P<named>ชื่อ[ \t]{{0,2}})?"
+    rf"(?P<first>{_WORD})"
 )
 _ENGLISH_TITLE = re.compile(
     r"\b(?:Mrs|Mr|Ms|Miss|Dr)\.?[ \t]{1,3}(?P<name>[A-Z][a-z]{1,29}(?:[ \t][A-Z][a-z]{1,29})?)"
@@ -205,21 +207,28 @@ _SURNAME = re.compile(rf"\.?(?:[ \t]{{1,24}}\n?|\n)[ \t]{{0,3}}(?P<last>{_WORD})
 _LONGEST_FIRST_NAME = 11  # code points; "รัชฎาวรรณ" is 9, "ศักดิ์เพชร" 10
 _KIN_LONGEST_FIRST_NAME = 8
 _LONGEST_SURNAME = 16  # "เจนกิจจาไพบูลย์" is 15
-# the title is the end of another word: ขอบคุณ, มิถุนายน, คันนายาว, ปรินายก, ทนาย, บางนาง
-_INSIDE_WORD = re.compile(r"(?:ขอบ|ขอบพระ|พระ|บุญ|มิถุ|คัน|ปริ|เจ้า|ขอบุ|ขอบต|ท|ชิ|บาง)$")
-# a place named after a person (ถนนนางลิ้นจี่, ซอยนายเลิศ, ร้านนายฮัน) is kept
+# the title is the end of another word: ขอบคุณ, มิถุนายน, คันนายาว, ปรินายก, อุปนายก,
+# ทนาย, บางนาง, นพคุณ, ร้านส.
+_INSIDE_WORD = re.compile(r"(?:ขอบ|ขอบพระ|พระ|บุญ|มิถุ|คัน|ปริ|อุป|เจ้า|ขอบุ|ขอบต|ท|ชิ|บาง|นพ|ร้า)$")
+# a place named after a person (ถนนนางลิ้นจี่, ซอยนายเลิศ, คูนายกิม, บึงนายพล) is kept
 _PLACE_BEFORE = re.compile(
-    r"(?:ถนน|ถ\.|ซอย|ซ\.|ตรอก|วัด|คลอง|แยก|สะพาน|ชุมชน|ตลาด|ร้าน|หมู่บ้าน|โรงเรียน"
-    r"|สน\.|สถานี|ไฟฟ้า|ท่า)[ \t]?$"
+    r"(?:ถนน|ถ\.|ซอย|ซ\.|ตรอก|วัด|คลอง|คู|บึง|ลำ|แยก|สะพาน|ชุมชน|ตลาด|ร้าน|หมู่บ้าน|สวน"
+    r"|โรงเรียน|สน\.|สถานี|ไฟฟ้า|ท่า)[ \t]?$"
 )
-# "ตำรวจสักนาย", "3 นาย": นาย counting people
+# ... and so is a shop: ร้านก๋วยเตี๋ยวนายใช้, ครัวคุณอ๋อย
+_SHOP_BEFORE = re.compile(rf"(?:ร้าน|ครัว)[{_TH_LETTER}]{{0,20}}$")
+# "ตำรวจสักนาย", "3 นาย": นาย counting people; "พวกคุณ": "you" to several people
 _COUNTING_BEFORE = re.compile(r"(?:\d|สัก|หลาย|ทุก|บาง)[ \t]?$")
+_YOU_ALL_BEFORE = re.compile(r"พวก$")
 # words that begin where a name would, after any title, or as a surname
 _COMMON_WORDS = (
     "ครับ|ค่ะ|คะ|คับ|ค้าบ|จ้า|นะ|ที่|ได้|ไม่|ก็|จะ|เป็น|ต้อง|ช่วย|อย่า|เอง|ว่า|และ|หรือ"
     "|กับ|ของ|ให้|ไป|อยู่|ยัง|คือ|ควร|บอก|แค่|ทุก|ทั้ง|สำหรับ|อย่าง|ซึ่ง|โดย|ผู้|เบอร์|โทร"
     "|แจ้ง|รับ|คน|ตำรวจ|เจ้าหน้าที่|จนท|ทหาร|เทศกิจ|แอดมิน|ท่าน|ทีม|กทม|เขต|แขวง|ซอย"
-    "|ถนน|บ้าน|อายุ|ตำแหน่ง|หัวหน้า|พนักงาน|จราจร|ผู้ว่า|แล้ว|แต่|ใน|นึง|หนึ่ง|" + _KIN
+    "|ถนน|บ้าน|อายุ|ตำแหน่ง|หัวหน้า|พนักงาน|จราจร|ผู้ว่า|แล้ว|แต่|ใน|นึง|หนึ่ง|คุณ|นาย|นาง"
+    "|นี้|จาก|ผม|ดิฉัน|เขา|เค้า|นั่ง|นอน|แก่"
+    # a kinship word on its own ("คุณ หมอ", "คุณลุง เพื่อ…"), not the start of a name (อานนท์)
+    f"|(?:{_KIN})(?![{_TH_LETTER}])"
 )
 # ... and words that make one word with a particular title: คุณภาพ, นายทุน, นางฟ้า
 _NOT_A_NAME = {
@@ -227,7 +236,7 @@ _NOT_A_NAME = {
         rf"(?:{_COMMON_WORDS}|มาก|ล่วงหน้า|ภาพ|ค่า|ธรรม|สมบัติ|ประโยชน์|ลักษณ|หญิง|สิงห์"
         r"|กะลา|กะลง|ทำ|สร้าง|ปล่อย|คิด|เลือก|วิ่ง|ปิด|เปิด|มา|กั้น|เข้า|กำลัง|ด้วย|ถึง"
         r"|อาจ|อยาก|มี|แล้ว|แก้|ลอง|เรา|หนุ่ม|ข้าม|ดู|รู้|เห็น|ใช้|โดน|ตัด|ทน|จัด|ออก|พูด"
-        r"|สำรวจ|ขับ|เอา|หา)"
+        r"|สำรวจ|ขับ|เอา|หา|สามารถ|ยาม|ดาบ|กลับ)"
     ),
     "นาย": re.compile(
         rf"(?:{_COMMON_WORDS}|กรัฐ|กเทศ|กสมาคม|ทุน|จ้าง|หน้า|ตรวจ|ช่าง|อำเภอ|ท้าย|สิบ"
@@ -262,8 +271,10 @@ def _names(scan: str) -> Iterator[Span]:
 
 
 def _title_stands_alone(scan: str, match: re.Match[str]) -> bool:
-    before = scan[max(0, match.start() - 10) : match.start()]
-    if _INSIDE_WORD.search(before) or _PLACE_BEFORE.search(before):
+    before = scan[max(0, match.start() - 24) : match.start()]
+    if _INSIDE_WORD.search(before) or _PLACE_BEFORE.search(before) or _SHOP_BEFORE.search(before):
+        return False
+    if match["title"] == "คุณ" and _YOU_ALL_BEFORE.search(before):
         return False
     return not (match["title"] == "นาย" and _COUNTING_BEFORE.search(before))
 
@@ -276,11 +287,14 @@ def _not_a_name(title: str, first: str) -> bool:
 def _name_after(scan: str, match: re.Match[str]) -> Span | None:
     """The span of the name after a title, or None when the word there is not a name.
 
-    นาย, นาง, นางสาว … always introduce a name. คุณ is also "you", and คุณแม่ "mother",
-    so after them a word counts only when it stands alone (or ends at ครับ/ค่ะ) or has a
-    surname-like word after it; after คุณแม่, คุณลุง … only with a surname.
+    นาย, นาง, นางสาว … always introduce a name, and so does "ชื่อ" after any title
+    ("คุณแม่ชื่อน้อย"). คุณ is also "you", and คุณแม่ "mother", so after them a word counts
+    only when it stands alone (or ends at ครับ/ค่ะ) or has a surname-like word after it;
+    after คุณแม่, คุณลุง … only with a surname.
     """
-    title, first, kin = match["title"], match["first"], bool(match["kin"])
+    first, named = match["first"], bool(match["named"])
+    title = "" if named else match["title"]
+    kin = bool(match["kin"]) and not named
     if not _title_stands_alone(scan, match) or _not_a_name(title, first):
         return None
     start = match.start("first")
@@ -292,7 +306,9 @@ def _name_after(scan: str, match: re.Match[str]) -> Span | None:
     if cut is None and end - start <= longest:
         surname = _surname(scan, end, strict=strict)
     if surname is not None:
-        return Span("name", start, surname)
+        # อา and ตา are also how names begin (อานนท์): then they go with the name
+        begin = match.start("kin") if match["kin"] in _KIN_OR_NAME else start
+        return Span("name", begin, surname)
     if kin or (title == "คุณ" and not _ends_word(scan, end, cut, start)):
         return None
     return Span("name", start, end)
@@ -313,6 +329,9 @@ def _surname(scan: str, end: int, *, strict: bool) -> int | None:
     last = match["last"]
     if _NOT_A_SURNAME.match(last) or _NAME_ENDS_BEFORE.match(last) or _PUBLIC_FIGURES.match(last):
         return None
+    cut = _NAME_ENDS_BEFORE.search(last, 2)  # "อ่องเจริญพนักงานเทศกิจ"
+    if cut is not None:
+        return match.start("last") + cut.start()
     if strict and (len(last) > _LONGEST_SURNAME or not _SURNAME_ENDS.match(scan, match.end())):
         return None
     return match.end()
