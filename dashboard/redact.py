@@ -355,13 +355,14 @@ def find(text: str) -> list[Span]:
 
 
 def _without_overlaps(found: list[Span]) -> list[Span]:
-    """Keep one of two overlapping findings: the earlier kind in _PRIORITY, then the
-    longer (an ID number holds a phone-shaped run; an e-mail address may hold digits)."""
+    """Merge overlapping findings into one that covers both, of the kind that ranks first
+    in _PRIORITY, then the longer (an ID number holds a phone-shaped run)."""
     kept: list[Span] = []
     for span in sorted(found, key=lambda s: (s.start, _rank(s))):
         if kept and span.start < kept[-1].end:
-            if _rank(span) < _rank(kept[-1]):
-                kept[-1] = span
+            last = kept[-1]
+            kind = span.kind if _rank(span) < _rank(last) else last.kind
+            kept[-1] = Span(kind, last.start, max(last.end, span.end))
             continue
         kept.append(span)
     return kept
