@@ -23,13 +23,38 @@ from dashboard import cache, config, i18n, metrics, urlstate
 from dashboard.errors import KhetmapError, StoreError
 from dashboard.text import inert
 from dashboard.urlstate import ViewState
-from dashboard.vocab import BANGKOK_TZ
 
 LOG = logging.getLogger("khetmap")
 P = ParamSpec("P")
 STATE_KEY = "khetmap_view_state"
 LINK_SLOT = "khetmap_link_slot"
 """The sidebar's place for the link to the view (the page, and the `st.empty` to fill)."""
+PRINT_HIDDEN = ", ".join(
+    f'[data-testid="{name}"]'
+    for name in (
+        "stSidebar", "stSidebarCollapsedControl", "stHeader", "stToolbar", "stDecoration",
+        "stStatusWidget", "stSelectbox", "stMultiSelect", "stRadio", "stSlider", "stDateInput",
+        "stTextInput", "stToggle", "stCheckbox", "stButton", "stDownloadButton", "stPageLink",
+        "stPopover", "stSegmentedControl", "stPills", "stNumberInput", "stButtonGroup",
+        "stTextArea", "stFileUploader", "stLinkButton",
+    )
+)  # fmt: skip
+PRINT_RULES = (
+    f"{PRINT_HIDDEN} {{ display: none !important; }} "
+    '[data-testid="stMain"] { margin-left: 0 !important; } '
+    '[data-testid="stMainBlockContainer"] { max-width: 100% !important; padding: 0 1rem !important; } '
+    'iframe, [data-testid="stVegaLiteChart"], [data-testid="stMetric"] { break-inside: avoid; } '
+    "thead { display: table-header-group; } tr { break-inside: avoid; }"
+)
+"""What a printed page leaves out (sidebar, controls, the app's own bars) and keeps whole."""
+PRINT_STYLE = (
+    "<style>@media print { @page { size: A4 landscape; margin: 10mm; } "
+    + PRINT_RULES
+    + " }</style>"
+)
+"""Every page prints without sidebar or controls (Ctrl+P); a fixed string, no data in it."""
+PRINT_VIEW_STYLE = PRINT_STYLE + "<style>" + PRINT_RULES + "</style>"
+"""The print view (`print=1`) looks on screen as it prints."""
 LINK_FILLED = "khetmap_link_filled"
 """Whether this run has filled the link (a map fragment does; else the page at its end)."""
 PAGE_FILES = {page: urlstate.page_file(page) for page in urlstate.PAGES}
@@ -102,6 +127,10 @@ def run_page(page: str, render: Callable[[Context], None]) -> None:
         render(context)
         if not st.session_state.get(LINK_FILLED, True):
             show_link()
+        if context.state.printing:
+            live = context.state.with_(printing=False)
+            st.caption(i18n.t("print_live_link", context.lang))
+            st.code(absolute(urlstate.link(page, live)), language=None)
 
 
 def page_lang() -> str:
@@ -161,7 +190,8 @@ def _start(page: str) -> Context:
     snapshot = cache.snapshot_for(version, state.as_of) if state.as_of else None
     lang = state.lang
     if state.as_of and snapshot is None:
-        st.warning(i18n.t("as_of_none", lang, asked=state.as_of.isoformat()), icon="⚠️")
+        asked = i18n.short_date(state.as_of, lang)
+        st.warning(i18n.t("as_of_none", lang, asked=asked), icon="⚠️")
         state = state.with_(as_of=None)
     st.session_state[STATE_KEY] = state
     _write_url(state)
@@ -199,7 +229,7 @@ def _notice(lines: list[str]) -> None:
 def _freshness_warning(freshness: metrics.Freshness, lang: str) -> None:
     hours = config.stale_hours()
     if freshness.synced_at is not None and freshness.stale(datetime.now(UTC), hours):
-        when = f"{freshness.synced_at.astimezone(BANGKOK_TZ):%Y-%m-%d %H:%M}"
+        when = i18n.date_time(freshness.synced_at, lang)
         st.warning(i18n.t("sync_stale", lang, when=when, hours=f"{hours:g}"), icon="⏰")
 
 
@@ -227,12 +257,12 @@ def freshness_caption(context: Context) -> str:
     if fresh is None:
         return ""
     if fresh.synced_at is not None:
-        when = f"{fresh.synced_at.astimezone(BANGKOK_TZ):%Y-%m-%d %H:%M}"
+        when = i18n.date_time(fresh.synced_at, lang)
         source = i18n.t(f"source_{fresh.source}", lang)
         text = i18n.t("synced_at", lang, source=source, when=when)
         return text if fresh.complete else text + ". " + i18n.t("sync_partial", lang)
     if fresh.ingested_at is not None:
-        when = f"{fresh.ingested_at.astimezone(BANGKOK_TZ):%Y-%m-%d %H:%M}"
+        when = i18n.date_time(fresh.ingested_at, lang)
         return i18n.t("never_synced", lang, when=when)
     return ""
 
@@ -306,14 +336,21 @@ def _sidebar(context: Context, categories: list[str]) -> None:
             format_func=lambda v: i18n.t(f"state_{v}", lang),
             **bound("w_state", state.state, lambda v: {"state": v}),
         )
-        local = context.as_of.astimezone(BANGKOK_TZ)
-        st.caption(i18n.t("as_of_bangkok", lang, when=f"{local:%Y-%m-%d %H:%M}"))
+        st.caption(i18n.t("as_of_bangkok", lang, when=i18n.date_time(context.as_of, lang)))
         fresh = freshness_caption(context)
         if fresh:
             st.caption(fresh)
         st.session_state[LINK_SLOT] = (context.page, st.empty())
         st.session_state[LINK_FILLED] = False
-        st.markdown(NO_REFERRER, unsafe_allow_html=True)  # a constant; last: no gap shows
+        st.page_link(
+            PAGE_FILES[context.page],
+            label=i18n.t("print_view", lang),
+            icon="🖨️",
+            query_params=urlstate.to_params(state.with_(printing=True)),
+        )
+        style = PRINT_VIEW_STYLE if state.printing else PRINT_STYLE
+        # constants only; last, so no gap shows
+        st.markdown(NO_REFERRER + style, unsafe_allow_html=True)
 
 
 def show_link() -> None:

@@ -110,6 +110,8 @@ class ViewState:
     """review page: a closure sooner than this many hours after the report is flagged"""
     as_of: date | None = None
     """view the backlog as the daily snapshot of this Bangkok day kept it (None: now)"""
+    printing: bool = False
+    """the print view: no sidebar or controls, whole tables, the live link at the bottom"""
 
     def with_(self, **changes: object) -> ViewState:
         """Return a copy with some fields changed."""
@@ -202,6 +204,7 @@ def parse(params: Mapping[str, Sequence[str]], *, known: Known) -> tuple[ViewSta
         min_n=int(_number(one("min_n"), "min_n", MIN_N_RANGE, 30, notices, whole=True)),
         fast_h=float(_number(one("fast_h"), "fast_h", FAST_H_RANGE, 1.0, notices, whole=False)),
         as_of=_date(one("as_of"), "as_of", notices),
+        printing=_flag(one("print"), "print", notices),
     )
     state = _with_subdistrict(state, one("subdistrict"), known, notices)
     if state.since and state.until and state.since > state.until:
@@ -238,6 +241,7 @@ _KNOWN_NAMES = {
     "min_n",
     "fast_h",
     "as_of",
+    "print",
 }
 
 
@@ -384,6 +388,7 @@ _PARAMS: tuple[tuple[str, str, Callable[[Any], str | list[str]]], ...] = (
     ("min_n", "min_n", str),
     ("fast_h", "fast_h", lambda v: f"{v:g}"),
     ("as_of", "as_of", date.isoformat),
+    ("print", "printing", lambda _: "1"),
 )
 """URL parameter, state field, and how a non-default value is written (in link order)."""
 

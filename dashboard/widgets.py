@@ -53,7 +53,13 @@ def kpi_row(
     elif state.state != "open":
         items.append((t("median_days"), na, None))
         notes.append(t("median_days") + ": " + coverage.unavailable("finish_time", context.lang))
-    items.append((t("as_of"), f"{context.as_of.astimezone(BANGKOK_TZ):%Y-%m-%d}", None))
+    items.append(
+        (
+            t("as_of"),
+            i18n.short_date(context.as_of.astimezone(BANGKOK_TZ).date(), context.lang),
+            None,
+        )
+    )
     items.append((t("no_location"), f"{totals.no_location:,}", None))
     items += extra or []
     per_row = 3
@@ -72,10 +78,22 @@ def predictions_shown(context: Context, frame: pd.DataFrame) -> dict[str, list[t
     return cache.predictions_for(context.version, tuple(str(i) for i in frame["ticket_id"]))
 
 
+PRINT_TABLE_ROWS = 300
+"""The print view prints a table whole up to this many rows (the downloads have them all)."""
+
+
 def show_table(context: Context, frame: pd.DataFrame, **options: Any) -> None:
-    """A table, or a line saying there is nothing (an empty grid says "empty" in English)."""
+    """A table, or a line saying there is nothing (an empty grid says "empty" in English).
+
+    The print view draws it as a plain table, so it prints whole (a data grid scrolls and
+    prints only what is in view)."""
     if frame.empty:
         st.caption(context.t("no_rows"))
+        return
+    if context.state.printing:
+        st.table(frame.head(PRINT_TABLE_ROWS).reset_index(drop=True))
+        if len(frame) > PRINT_TABLE_ROWS:
+            st.caption(context.t("print_rows_cut", shown=PRINT_TABLE_ROWS, total=len(frame)))
         return
     st.dataframe(frame, hide_index=True, width="stretch", **options)
 

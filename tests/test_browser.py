@@ -7,13 +7,14 @@ was attempted. Screenshots land in artifacts/screenshots/ (look at them).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
 
 import duckdb
 import pytest
@@ -512,3 +513,48 @@ def test_the_sidebars_link_is_the_view_after_panning_and_zooming(
     assert sidebar_link(other) == shared
     fresh.close()
     assert outside == []
+
+
+PRINTED = [
+    ("city", "/?print=1", 50),
+    ("district", "/district?district=1006&print=1", 2),
+    ("week", "/district?district=1006&section=week&print=1", 0),
+    ("review", "/review?print=1&lang=en", 0),
+    ("tickets", "/tickets?print=1&district=1030", 0),
+]
+
+
+@pytest.mark.parametrize(("name", "path", "shapes"), PRINTED)
+def test_the_print_view_prints_on_a4_landscape_without_sidebar_or_controls(
+    server: tuple[str, Path], browser: object, tmp_path: Path, name: str, path: str,
+    shapes: int,
+) -> None:  # fmt: skip
+    import subprocess
+
+    base, _ = server
+    with local_only(browser, height=900) as (tab, outside):
+        tab.goto(base + path)  # type: ignore[attr-defined]
+        if shapes:
+            map_frame(tab, shapes=shapes)
+        route, _, query = path.partition("?")
+        kept = urlencode([(k, v) for k, v in parse_qsl(query) if k != "print"])
+        live = base + route + (f"?{kept}" if kept else "")
+        tab.get_by_text(live, exact=True).wait_for(timeout=60_000)  # type: ignore[attr-defined]  # the run's last element
+        wait_idle(tab)
+        assert tab.locator('[data-testid="stSidebar"]').is_hidden()  # type: ignore[attr-defined]
+        out = tmp_path / f"print_{name}.pdf"
+        tab.emulate_media(media="print")  # type: ignore[attr-defined]
+        tab.pdf(path=str(out), prefer_css_page_size=True, print_background=True)  # type: ignore[attr-defined]
+        assert outside == []
+    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True)
+    size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info.stdout)
+    assert (
+        size and abs(float(size[1]) - 841.9) < 1 and abs(float(size[2]) - 595.3) < 1
+    )  # A4 landscape
+    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True,
+                          text=True, check=True).stdout  # fmt: skip
+    assert live in text.replace("\n", "")  # the live view's link, printed
+    for control in ("ภาษา / Language", "มุมมองสำหรับพิมพ์", "Print view"):
+        assert control not in text  # the sidebar and its links are left out
+    subprocess.run(["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "2", str(out),
+                    str(SHOTS / f"print_{name}")], check=True)  # fmt: skip

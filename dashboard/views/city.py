@@ -17,6 +17,7 @@ from dashboard.widgets import (
     map_ready,
     map_viewport,
     remember_view,
+    show_table,
     snapshot_kpis,
     ticket_layer_caption,
 )
@@ -67,7 +68,7 @@ def render(context: Context) -> None:
         city_map_fragment(context, summary, metric)
     st.subheader(t("ranking"))
     frame, columns = ranking(summary, context, coverage, metric)
-    st.dataframe(frame, hide_index=True, width="stretch", column_config=columns)
+    show_table(context, frame, column_config=columns)
     backlog_history_panel(context, city)
 
 

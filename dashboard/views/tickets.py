@@ -6,7 +6,7 @@ import streamlit as st
 from dashboard import cache, exports, urlstate
 from dashboard.shell import Context, bound, run_page
 from dashboard.text import inert
-from dashboard.widgets import link_columns, predictions_shown, ticket_table
+from dashboard.widgets import link_columns, predictions_shown, show_table, ticket_table
 
 ROW_CAP = 5_000
 
@@ -46,10 +46,9 @@ def render(context: Context) -> None:
         st.info(t("no_tickets"))
         return
     names = cache.area_names(state.lang)
-    st.dataframe(
+    show_table(
+        context,
         ticket_table(frame, state.lang, names, predictions_shown(context, frame)),
-        hide_index=True,
-        width="stretch",
         column_config=link_columns(state.lang),
         height=560,
     )
