@@ -523,6 +523,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "heat_legend": ("ความหนาแน่นของเรื่องค้าง", "Density of open complaints"),
     "heat_low": ("น้อย", "low"),
     "heat_high": ("มาก", "high"),
+    "print_view": ("มุมมองสำหรับพิมพ์", "Print view"),
+    "print_live_link": (
+        "มุมมองนี้บนหน้าเว็บ (เปิดลิงก์เพื่อดูข้อมูลล่าสุด):",
+        "This view on the web (open the link for the latest data):",
+    ),
+    "print_rows_cut": (
+        "พิมพ์ {shown:,} แถวแรกจากทั้งหมด {total:,} แถว ไฟล์ดาวน์โหลดมีครบทุกแถว",
+        "The first {shown:,} of {total:,} rows are printed; the downloads hold them all.",
+    ),
     "legend_cells": ("จำนวนเรื่องต่อช่อง", "Tickets per cell"),
     "legend_points": ("เรื่องร้องเรียน (จุดละเรื่อง)", "Complaints (a point each)"),
     "legend_open": ("ยังไม่เสร็จ", "open"),
