@@ -113,6 +113,22 @@ def _parser() -> argparse.ArgumentParser:
     remove.add_argument("--store", help="a DuckDB file or a postgresql:// URL")
     remove.set_defaults(handler=_history_remove)
 
+    alerts = commands.add_parser(
+        "alerts", help="digests and alerts per area, by mail, webhook, feed"
+    )
+    alerts_commands = alerts.add_subparsers(dest="alerts_command", required=True)
+    alerts_run = alerts_commands.add_parser(
+        "run", help="send what is due to every subscription (after the daily sync; safe to rerun)"
+    )
+    alerts_run.add_argument(
+        "--subscriptions", type=Path, help="the subscriptions file (default KHETMAP_SUBSCRIPTIONS)"
+    )
+    alerts_run.add_argument("--store", help="a DuckDB file or a postgresql:// URL")
+    alerts_run.add_argument(
+        "--dry-run", action="store_true", help="list what would be sent; send and record nothing"
+    )
+    alerts_run.set_defaults(handler=_alerts_run)
+
     summary = commands.add_parser("summary", help="per-area counts, open share, ages")
     summary.add_argument("--by", choices=["district", "subdistrict"], default="district")
     summary.add_argument("--format", choices=["table", "json", "csv"], default="table")
@@ -406,6 +422,22 @@ def _history_remove(args: argparse.Namespace) -> int:
         f"from {target.describe()}"
     )
     return 0
+
+
+def _alerts_run(args: argparse.Namespace) -> int:
+    from dashboard import delivery
+    from dashboard.errors import SubscriptionsError
+
+    path = args.subscriptions or os.environ.get("KHETMAP_SUBSCRIPTIONS")
+    if not path:
+        raise SubscriptionsError("give --subscriptions FILE or set KHETMAP_SUBSCRIPTIONS.")
+    summary = delivery.run(
+        location=_store_path(args), subscriptions_path=Path(path), dry_run=args.dry_run
+    )
+    for line in summary.planned:
+        print(line)
+    print(summary.line(dry_run=args.dry_run))
+    return 1 if summary.failed else 0
 
 
 def _progress_bar() -> Callable[[str, float], None] | None:

@@ -334,8 +334,10 @@ class Week:
     """finished tickets whose due day fell in either week but whose finish time is unknown"""
 
 
-def since_last_week(judged: pd.DataFrame, *, as_of_day: date) -> Week:
-    this = Period(since=as_of_day - timedelta(days=WEEK_DAYS - 1), until=as_of_day)
+def since_last_week(judged: pd.DataFrame, *, as_of_day: date, days: int = WEEK_DAYS) -> Week:
+    """The `days` Bangkok days up to `as_of_day` against the `days` before (a week; an
+    alert's daily digest asks for one day)."""
+    this = Period(since=as_of_day - timedelta(days=days - 1), until=as_of_day)
     last = this.previous()
     new_this, new_last = _in(judged, this), _in(judged, last)
     finished_now = judged["state"].eq(FINISHED)
@@ -347,8 +349,8 @@ def since_last_week(judged: pd.DataFrame, *, as_of_day: date) -> Week:
         finished = count_change(
             int(done.map(lambda d: d is not None and not pd.isna(d) and this.contains(d)).sum()),
             int(done.map(lambda d: d is not None and not pd.isna(d) and last.contains(d)).sum()),
-            now_days=WEEK_DAYS,
-            before_days=WEEK_DAYS,
+            now_days=days,
+            before_days=days,
         )
     due = [
         day + timedelta(days=int(target)) + timedelta(days=1)
@@ -371,12 +373,12 @@ def since_last_week(judged: pd.DataFrame, *, as_of_day: date) -> Week:
     return Week(
         this=this,
         last=last,
-        new=count_change(len(new_this), len(new_last), now_days=WEEK_DAYS, before_days=WEEK_DAYS),
+        new=count_change(len(new_this), len(new_last), now_days=days, before_days=days),
         finished=finished,
         still_open=int(new_this["is_open"].sum()),
         open_now=int(judged["is_open"].sum()),
         newly_overdue=count_change(
-            newly["this"], newly["last"], now_days=WEEK_DAYS, before_days=WEEK_DAYS
+            newly["this"], newly["last"], now_days=days, before_days=days
         ),
         unknown_overdue=unknown,
     )

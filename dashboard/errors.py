@@ -73,3 +73,7 @@ class OutputFileError(KhetmapError):
 
 class RoutingError(KhetmapError):
     """A routing file (department per category) cannot be read or holds a bad value."""
+
+
+class SubscriptionsError(KhetmapError):
+    """A subscriptions file cannot be read or parsed at all (a bad entry is only skipped)."""

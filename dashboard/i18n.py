@@ -980,6 +980,85 @@ LABELS: dict[str, tuple[str, str]] = {
         "“Routed by category”: the data names no department, so the ticket goes to the "
         "department that normally owns its category, from the district's routing table.",
     ),
+    # alerts and digests by mail, webhook and feed (dashboard.alerts, dashboard.mail)
+    "alert_subject_digest_day": ("สรุปประจำวัน {area} {when}", "Daily digest for {area}, {when}"),
+    "alert_subject_digest_week": (
+        "สรุปประจำสัปดาห์ {area} {when}",
+        "Weekly digest for {area}, {when}",
+    ),
+    "alert_subject_events": (
+        "แจ้งเตือน {area}: {count} เรื่องที่ควรรู้",
+        "Alerts for {area}: {count} to know about",
+    ),
+    "alert_heading_digest": ("สรุปเรื่องร้องเรียน {area}", "Complaints in {area}"),
+    "alert_heading_events": ("แจ้งเตือน {area}", "Alerts for {area}"),
+    "alert_period": ("ช่วงวันที่ {period} เทียบกับ {earlier}", "{period}, against {earlier}"),
+    "alert_as_of": ("ข้อมูล ณ {when}", "Data as of {when}"),
+    "alert_open_now": ("เรื่องที่ยังไม่เสร็จ ณ ขณะนี้", "Open now"),
+    "alert_new": ("แจ้งใหม่", "New reports"),
+    "alert_finished": ("เสร็จสิ้น", "Finished"),
+    "alert_newly_overdue": ("เพิ่งเกินกำหนด", "Newly overdue"),
+    "alert_figure": ("{now} เรื่อง (ช่วงก่อนหน้า {before} เรื่อง)", "{now} (before: {before})"),
+    "alert_beyond_up": (
+        "เพิ่มขึ้น {change} มากกว่าความผันผวนปกติ (ช่วงความเชื่อมั่น 95%: {low} ถึง {high})",
+        "up {change}, beyond noise (95% interval {low} to {high})",
+    ),
+    "alert_beyond_down": (
+        "ลดลง {change} มากกว่าความผันผวนปกติ (ช่วงความเชื่อมั่น 95%: {low} ถึง {high})",
+        "down {change}, beyond noise (95% interval {low} to {high})",
+    ),
+    "alert_within_noise": (
+        "เปลี่ยน {change} อยู่ในความผันผวนปกติ (ช่วงความเชื่อมั่น 95%: {low} ถึง {high})",
+        "{change}, within noise (95% interval {low} to {high})",
+    ),
+    "alert_no_compare": ("ช่วงก่อนหน้าไม่มีเรื่อง จึงเทียบไม่ได้", "nothing to compare with"),
+    "alert_not_in_data": ("ไม่มีในข้อมูลนี้", "Not in this data"),
+    "alert_missing_finish_time": (
+        "เรื่องที่เสร็จสิ้นไม่มีเวลาที่เสร็จ จึงนับเรื่องที่เสร็จในช่วงนี้ไม่ได้",
+        "finished tickets carry no finish time, so finishes in the period cannot be counted",
+    ),
+    "alert_overdue_unknown": (
+        "อีก {count} เรื่องเสร็จแล้วแต่ไม่ทราบเวลาที่เสร็จ จึงไม่ทราบว่าเกินกำหนดหรือไม่",
+        "{count} more finished without a finish time: whether they went overdue is unknown",
+    ),
+    "alert_oldest": ("เรื่องที่ค้างนานที่สุด", "Oldest open tickets"),
+    "alert_top_categories": ("ประเภทที่แจ้งมากที่สุดในช่วงนี้", "Most reported categories"),
+    "alert_ticket_line": (
+        "{id} · {category} · แจ้งเมื่อ {reported} · ค้าง {days} วัน (เป้าหมาย {target} วัน)",
+        "{id} · {category} · reported {reported} · open {days} days (target {target})",
+    ),
+    "alert_category_line": ("{category}: {now} เรื่อง (ช่วงก่อนหน้า {before})", "{category}: {now} (before: {before})"),
+    "alert_rule_spike": ("จำนวนเรื่องแจ้งสูงผิดปกติ", "Reports beyond noise"),
+    "alert_spike_line": (
+        "{period}: แจ้ง {reports} เรื่อง เทียบกับ {baseline} เรื่องใน {days} วันก่อนหน้า "
+        "เพิ่มขึ้น {change} ต่อวัน (ช่วงความเชื่อมั่น 95%: {low} ถึง {high})",
+        "{period}: {reports} reports against {baseline} in the {days} days before, "
+        "up {change} per day (95% interval {low} to {high})",
+    ),
+    "alert_rule_hotspot": ("จุดร้องเรียนหนาแน่นที่เกิดขึ้นใหม่", "New emerging hot spots"),
+    "alert_hotspot_line": ("ช่องพื้นที่ {cell}: {pattern}", "Cell {cell}: {pattern}"),
+    "alert_pattern_new hot": ("จุดหนาแน่นใหม่", "new hot spot"),
+    "alert_pattern_consecutive hot": ("หนาแน่นต่อเนื่อง", "consecutive hot spot"),
+    "alert_pattern_intensifying hot": ("หนาแน่นขึ้นเรื่อย ๆ", "intensifying hot spot"),
+    "alert_rule_recurrence": ("มีการแจ้งซ้ำในจุดเดิม", "Reported again at a recurring place"),
+    "alert_recurrence_line": (
+        "{category} · {address} · แจ้งแล้ว {reports} ครั้ง ล่าสุด {last}",
+        "{category} · {address} · {reports} reports, last {last}",
+    ),
+    "alert_rule_overdue": (
+        "เรื่องค้างเกิน {times} เท่าของเวลาเป้าหมาย",
+        "Open past {times}× their target",
+    ),
+    "alert_more_events": ("และอีก {count} เรื่อง", "and {count} more"),
+    "alert_open_view": ("เปิดดูในแดชบอร์ด", "Open in the dashboard"),
+    "alert_open_ticket": ("เปิดดูเรื่องนี้", "Open this ticket"),
+    "alert_footer": (
+        "ท่านได้รับข้อความนี้เพราะมีการสมัครรับแจ้งเตือน “{name}” "
+        "ข้อความของประชาชนถูกปิดข้อมูลส่วนบุคคลแล้ว",
+        "You receive this because of the subscription “{name}”. Personal data in citizens' "
+        "text has been hidden.",
+    ),
+    "alert_no_address": ("ไม่ระบุที่อยู่", "no address"),
     # markers that replace personal data in citizens' text (dashboard.redact)
     "redact_phone": ("[เบอร์โทร]", "[phone]"),
     "redact_id": ("[เลขบัตรประชาชน]", "[ID number]"),

@@ -131,6 +131,19 @@ CREATE TABLE IF NOT EXISTS syncs (
     ingest_id INTEGER,
     summary VARCHAR NOT NULL
 );
+CREATE TABLE IF NOT EXISTS outbox (
+    subscription VARCHAR NOT NULL,
+    channel VARCHAR NOT NULL,
+    message VARCHAR NOT NULL,
+    events VARCHAR NOT NULL,
+    payload VARCHAR NOT NULL,
+    due_at TIMESTAMPTZ NOT NULL,
+    state VARCHAR NOT NULL,
+    sent_at TIMESTAMPTZ,
+    attempts INTEGER NOT NULL,
+    last_error VARCHAR,
+    PRIMARY KEY (subscription, channel, message)
+);
 """
 """Predicted categories of untyped tickets live in their own table: a citizen's own type
 in `tickets` is never overwritten."""
