@@ -532,6 +532,20 @@ LABELS: dict[str, tuple[str, str]] = {
         "พิมพ์ {shown:,} แถวแรกจากทั้งหมด {total:,} แถว ไฟล์ดาวน์โหลดมีครบทุกแถว",
         "The first {shown:,} of {total:,} rows are printed; the downloads hold them all.",
     ),
+    "save_map_png": ("บันทึกแผนที่เป็นภาพ (PNG)", "Save the map as a picture (PNG)"),
+    "save_map_png_help": (
+        "ภาพของแผนที่ส่วนที่เห็นอยู่ พร้อมคำอธิบายสัญลักษณ์ ชื่อ ตัวกรอง และวันที่ของข้อมูล สำหรับจดหมายข่าว ไลน์ หรือสไลด์",
+        "The map as you see it, with its legends, a title, the filters and the data's date: for a newsletter, a LINE post or a slide",
+    ),
+    "picture_title": ("{area}: {metric}", "{area}: {metric}"),
+    "picture_as_of": ("ข้อมูล ณ {day}", "data as of {day}"),
+    "bangkok": ("กรุงเทพมหานคร", "Bangkok"),
+    "map_credits": (
+        "ขอบเขตเขต: OCHA HDX COD-AB (กรมแผนที่ทหาร, CC BY 3.0 IGO) · ขอบเขตแขวง: BangkokGIS (กทม.) · "
+        "เรื่องร้องเรียน: Traffy Fondue (NECTEC, กทม.) · จัดทำด้วย khetmap",
+        "District boundaries: OCHA HDX COD-AB (Royal Thai Survey Department, CC BY 3.0 IGO) · "
+        "subdistricts: BangkokGIS (BMA) · complaints: Traffy Fondue (NECTEC, BMA) · made with khetmap",
+    ),
     "legend_cells": ("จำนวนเรื่องต่อช่อง", "Tickets per cell"),
     "legend_points": ("เรื่องร้องเรียน (จุดละเรื่อง)", "Complaints (a point each)"),
     "legend_open": ("ยังไม่เสร็จ", "open"),

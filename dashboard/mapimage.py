@@ -55,7 +55,7 @@ class Picture:
     lang: str
     tickets: TicketLayer | None = None
     heat: pd.DataFrame | None = None
-    """open complaints per H3 cell (`cell`, `n`), when the heat layer is on"""
+    """open complaints per H3 cell (`cell`, `open`: `metrics.open_by_cell`), when shown"""
 
 
 def png(picture: Picture) -> bytes:
@@ -159,7 +159,7 @@ def _heat(ax: Any, heat: pd.DataFrame | None, lang: str) -> list[Any]:
     if heat is None or heat.empty:
         return []
     cells = [h3.int_to_str(int(c)) for c in heat["cell"]]
-    counts = heat["n"].astype(float)
+    counts = heat["open"].astype(float)
     edges = sorted(set(counts.quantile([0.2, 0.4, 0.6, 0.8, 1.0]).tolist()))
     colours = [HEAT_COLOURS[min(_class(v, edges), len(HEAT_COLOURS) - 1)] for v in counts]
     frame = gpd.GeoDataFrame({"colour": colours}, geometry=_hexagons(cells), crs=4326)

@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import assets, cache, charts, config, i18n, lod, photos, vocab
+from dashboard import assets, cache, charts, config, i18n, lod, mapimage, maps, photos, vocab
 from dashboard.coverage import Coverage
 from dashboard.metrics import Totals
 from dashboard.shell import Context, update_url
@@ -121,6 +121,62 @@ def clicked_code(result: dict[str, Any] | None, *, memory_key: str) -> str | Non
         return None
     code = (drawing.get("properties") or {}).get("code")
     return str(code) if code else None
+
+
+def view_description(context: Context) -> str:
+    """The view's filters and as-of day in words, for a picture's or a document's subtitle:
+    'ถนน, ทางเท้า · ยังไม่เสร็จ · 1 ม.ค. 2565 – 18 ธ.ค. 2565 · ข้อมูล ณ 18 ธ.ค. 2565'."""
+    state, lang = context.state, context.lang
+    parts = [
+        ", ".join(i18n.category_label(c, lang) for c in state.categories)
+        if state.categories
+        else context.t("all_categories"),
+        f"{context.t('state_group')}: {i18n.t(f'state_{state.state}', lang)}",
+    ]
+    if state.since or state.until:
+        since = i18n.short_date(state.since, lang) if state.since else "…"
+        until = i18n.short_date(state.until, lang) if state.until else "…"
+        parts.append(f"{since} – {until}")
+    day = context.snapshot.day if context.snapshot else context.as_of.astimezone(BANGKOK_TZ).date()
+    parts.append(context.t("picture_as_of", day=i18n.short_date(day, lang)))
+    return " · ".join(parts)
+
+
+def map_picture_button(
+    context: Context,
+    *,
+    name: str,
+    title: str,
+    areas: dict[str, Any],
+    bins: maps.Bins,
+    metric: str,
+    view: lod.Viewport,
+    tickets: lod.TicketLayer | None = None,
+    heat: pd.DataFrame | None = None,
+) -> None:
+    """'Save the map as a picture': the view on the screen, with its layers and legends, a
+    title, the filters and the credits, as a print-resolution PNG drawn when clicked."""
+    picture = mapimage.Picture(
+        areas=areas,
+        bins=bins,
+        metric=metric,
+        legend_title=i18n.metric_label(metric, context.lang),
+        view=view,
+        title=title,
+        subtitle=view_description(context),
+        credits=context.t("map_credits"),
+        lang=context.lang,
+        tickets=tickets,
+        heat=heat,
+    )
+    st.download_button(
+        context.t("save_map_png"),
+        data=lambda: mapimage.png(picture),
+        file_name=f"khetmap_{name}_{context.lang}.png",
+        mime="image/png",
+        help=context.t("save_map_png_help"),
+        icon="🖼️",
+    )
 
 
 def map_viewport(map_key: str, view: MapView | None, opened: lod.Viewport) -> lod.Viewport:

@@ -558,3 +558,28 @@ def test_the_print_view_prints_on_a4_landscape_without_sidebar_or_controls(
         assert control not in text  # the sidebar and its links are left out
     subprocess.run(["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "2", str(out),
                     str(SHOTS / f"print_{name}")], check=True)  # fmt: skip
+
+
+@pytest.mark.parametrize(("path", "shapes"), [("/?state=open", 50), ("/district?district=1006", 2)])
+def test_the_map_saves_as_a_print_resolution_picture_of_the_view(
+    server: tuple[str, Path], page: tuple[object, list[str]], path: str, shapes: int
+) -> None:
+    import io
+
+    from PIL import Image
+
+    base, _ = server
+    tab, outside = page
+    tab.goto(base + path)  # type: ignore[attr-defined]
+    map_frame(tab, shapes=shapes)
+    wait_idle(tab)
+    with tab.expect_download(timeout=60_000) as caught:  # type: ignore[attr-defined]
+        tab.get_by_role("button", name="บันทึกแผนที่เป็นภาพ (PNG)").first.click()  # type: ignore[attr-defined]
+    download = caught.value
+    name = "city" if path.startswith("/?") else "district"
+    saved = SHOTS / f"map_picture_{name}.png"
+    download.save_as(str(saved))
+    image = Image.open(io.BytesIO(saved.read_bytes()))
+    assert image.format == "PNG" and image.width == 2500  # 10 inches at 250 dpi
+    assert download.suggested_filename.startswith("khetmap_")
+    assert outside == []

@@ -14,6 +14,7 @@ from dashboard.widgets import (
     backlog_history_panel,
     clicked_code,
     kpi_row,
+    map_picture_button,
     map_ready,
     map_viewport,
     remember_view,
@@ -147,6 +148,19 @@ def city_map_fragment(context: Context, summary: pd.DataFrame, metric: str) -> N
         )
     else:
         st.caption(context.t("lod_city_zoom", zoom=TICKET_ZOOM))
+    map_picture_button(
+        context,
+        name="city",
+        title=context.t(
+            "picture_title", area=context.t("bangkok"), metric=i18n.metric_label(metric, state.lang)
+        ),
+        areas=collection,
+        bins=bins,
+        metric=metric,
+        view=lod.Viewport.from_map(result) or viewport,
+        tickets=layer if tickets_shown else None,
+        heat=heat,
+    )
     code = clicked_code(result, memory_key="city_map_click")
     if code:
         go("district", district=code, subdistrict=None)

@@ -32,6 +32,7 @@ from dashboard.widgets import (
     clicked_code,
     kpi_row,
     link_columns,
+    map_picture_button,
     map_ready,
     map_viewport,
     predictions_shown,
@@ -681,6 +682,20 @@ def district_map_fragment(
             format_func=lambda v: context.t(f"points_{v}"),
             **bound("w_points", state.points, lambda v: {"points": v}),
         )
+    map_picture_button(
+        context,
+        name=f"district_{state.district}",
+        title=context.t(
+            "picture_title",
+            area=context.area_name(state.subdistrict or state.district or ""),
+            metric=i18n.metric_label(metric, state.lang),
+        ),
+        areas=collection,
+        bins=bins,
+        metric=metric,
+        view=lod.Viewport.from_map(result) or viewport,
+        tickets=layer,
+    )
     code = clicked_code(result, memory_key=f"district_map_click_{state.district}")
     if code and code != state.subdistrict:
         update_url(subdistrict=code)
