@@ -9,13 +9,16 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from dashboard import boundaries, config, files, history, metrics, store
 from dashboard.coverage import Field
 from dashboard.errors import FilterError, KhetmapError, StoreError
 from dashboard.store import Reader
 from dashboard.urlstate import DATE_RANGE, MIN_N_RANGE
+
+if TYPE_CHECKING:
+    from dashboard.imports import ChangeFigures, Changes
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -129,8 +132,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     alerts_run.set_defaults(handler=_alerts_run)
 
-    summary = commands.add_parser("summary", help="per-area counts, open share, ages")
-    summary.add_argument("--by", choices=["district", "subdistrict"], default="district")
+    summary = commands.add_parser(
+        "summary", help="per-area (or per-department) counts, open share, ages"
+    )
+    summary.add_argument(
+        "--by", choices=["district", "subdistrict", "department"], default="district"
+    )
+    summary.add_argument(
+        "--district", help="--by department: one district's DOPA code, e.g. 1006 (default: all)"
+    )
     summary.add_argument("--format", choices=["table", "json", "csv"], default="table")
     summary.add_argument("--since", type=_date, help="first day, YYYY-MM-DD (Bangkok time)")
     summary.add_argument("--until", type=_date, help="last day, YYYY-MM-DD (Bangkok time)")
@@ -140,6 +150,19 @@ def _parser() -> argparse.ArgumentParser:
     summary.add_argument("--as-of", type=_date, help="date at which open ages are measured")
     summary.add_argument("--store", help="a DuckDB file or a postgresql:// URL")
     summary.set_defaults(handler=_summary)
+
+    changed = commands.add_parser(
+        "changes", help="what the imports changed per ticket in a district (new, state, ...)"
+    )
+    changed.add_argument("--district", required=True, help="the district's DOPA code, e.g. 1006")
+    changed.add_argument(
+        "--since-import",
+        type=_whole_number(0, 2_000_000_000),
+        help="list the changes of the imports after this one (default: the last import's)",
+    )
+    changed.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    changed.add_argument("--store", help="a DuckDB file or a postgresql:// URL")
+    changed.set_defaults(handler=_changes)
 
     synth = commands.add_parser("synth", help="write realistic synthetic tickets (dump layout)")
     synth.add_argument("--rows", type=int, required=True)
@@ -455,6 +478,10 @@ def _progress_bar() -> Callable[[str, float], None] | None:
 
 
 def _summary(args: argparse.Namespace) -> int:
+    if args.by == "department":
+        return _department_summary(args)
+    if args.district:
+        raise FilterError("--district goes with --by department; drop it or add --by department")
     filters = _filters(args)
     layer = boundaries.load_districts() if args.by == "district" else boundaries.load_subdistricts()
     population = boundaries.load_population() if args.by == "district" else None
@@ -475,6 +502,126 @@ def _summary(args: argparse.Namespace) -> int:
             print(f"{column}: {note}", file=sys.stderr)
     print(_format(frame, args.format), end="")
     return 0
+
+
+def _district_code(code: str | None) -> str | None:
+    """`--district`, checked: a Bangkok district's DOPA code."""
+    if code is None:
+        return None
+    if code not in boundaries.load_districts().codes:
+        raise FilterError(f"--district {code[:20]!r} is not a Bangkok district code (1001–1050)")
+    return code
+
+
+NO_DEPARTMENT_SHOWN = "(no department)"
+"""The table's name for the tickets that name no department (JSON: null; CSV: empty)."""
+
+
+def _department_summary(args: argparse.Namespace) -> int:
+    from dashboard import departments, routing
+
+    district = _district_code(args.district)
+    districts = boundaries.load_districts()
+    names = dict(zip(districts.codes, districts.names_th, strict=True))
+    filters = _filters(args)
+    with store.at(_store_path(args)).reader() as con:
+        found = departments.department_summary(
+            con,
+            filters=metrics.replace_filters(filters, district=district),
+            district_names_th=names,
+            routing=routing.load(),
+        )
+    basis = (
+        "departments as the data names them (org_response)"
+        if found.basis == "named"
+        else "the data names no departments: each ticket has the department its category "
+        "belongs to in the routing table (routed)"
+    )
+    note = f"{found.tickets:,} tickets, {found.in_several:,} in two or more departments: {departments.IN_EACH_NOTE}"
+    print(f"{basis}; {note}", file=sys.stderr)
+    rows = found.rows.assign(department=found.rows["department"].map(_cell_text(args.format)))
+    if args.format == "json":
+        document = {
+            "basis": found.basis,
+            "tickets": found.tickets,
+            "open": found.open,
+            "in_several": found.in_several,
+            "note": departments.IN_EACH_NOTE,
+            "departments": metrics.records(rows),
+        }
+        print(json.dumps(document, ensure_ascii=False, indent=1))
+        return 0
+    if args.format == "table":
+        rows["department"] = rows["department"].fillna(NO_DEPARTMENT_SHOWN)
+    print(_format_records(rows, args.format), end="")
+    if args.format == "table":
+        print(f"({found.basis}) {note}")
+    return 0
+
+
+def _cell_text(style: str) -> Callable[[object], object]:
+    """Text from the data as the output shows it: no direction controls; a CSV cell that
+    cannot start a formula; None stays None (JSON null, an empty CSV cell)."""
+    from dashboard import text
+
+    def shown(value: object) -> object:
+        if value is None or (isinstance(value, float) and value != value):
+            return None
+        cleaned = text.plain(value)
+        return text.neutralise_cell(cleaned) if style == "csv" else cleaned
+
+    return shown
+
+
+def _changes(args: argparse.Namespace) -> int:
+    from dashboard import imports
+
+    district = _district_code(args.district)
+    with store.at(_store_path(args)).reader() as con:
+        last = metrics.last_ingest(con)
+        if args.since_import is not None and args.since_import > int(
+            (last or {}).get("ingest_id") or 0
+        ):
+            raise FilterError(
+                f"--since-import {args.since_import} is after the store's last import "
+                f"({int((last or {}).get('ingest_id') or 0)}); give an earlier one."
+            )
+        found = imports.changes(con, district=district, since_import=args.since_import)
+    if found is None:
+        raise KhetmapError(
+            f"the store {_store_path(args)} keeps no record of changes yet: it starts with "
+            "the next `khetmap ingest` or `khetmap sync`."
+        )
+    counted = imports.figures(found)
+    print(_changes_line(found, counted), file=sys.stderr)
+    rows = found.rows.copy()
+    for column in ("value_before", "value_after"):
+        rows[column] = rows[column].map(_cell_text(args.format))
+    if args.format == "json":
+        document = {
+            "district": district,
+            "imports": list(found.imports),
+            "figures": {**vars(counted)},
+            "changes": metrics.records(rows),
+        }
+        print(json.dumps(document, ensure_ascii=False, indent=1))
+        return 0
+    print(_format_records(rows, args.format), end="")
+    return 0
+
+
+def _changes_line(found: Changes, counted: ChangeFigures) -> str:
+    span = (
+        f"import {found.last_import}"
+        if found.imports == (found.last_import,)
+        else f"imports {found.since_import + 1}–{found.last_import}"
+    )
+    passed = ", ".join(f"{n:,} passed to {name}" for name, n in counted.passed_to.items())
+    return (
+        f"{span}: {counted.new:,} new ({counted.new_open:,} open), {counted.finished:,} finished, "
+        f"{counted.reopened:,} reopened, {counted.state_changes:,} changed state, "
+        f"{counted.rated:,} rated" + (f", {passed}" if passed else "")
+    )
 
 
 SUMMARY_NEEDS: dict[str, Field] = {
@@ -580,7 +727,7 @@ def _actions(args: argparse.Namespace) -> int:
         judged = director.week_tickets(
             con, filters=metrics.Filters(district=args.district), as_of=as_of, targets=in_force
         )
-        predicted = departments.predicted_categories(con, judged)
+        predicted = departments.predicted_categories(con, judged=judged)
     data = actions.sheet_data(
         judged,
         district_code=args.district,

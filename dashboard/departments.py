@@ -16,14 +16,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import pandas as pd
 
-from dashboard import metrics
+from dashboard import metrics, queries
 from dashboard.change import Period
 from dashboard.director import Week, open_due, organisations
-from dashboard.routing import HOWS, Routing, route
+from dashboard.routing import HOWS, Routing, named_departments, route
 from dashboard.store import Reader
 from dashboard.vocab import FINISHED
 
@@ -64,7 +65,7 @@ def routed(
     return out
 
 
-def predicted_categories(con: Reader, judged: pd.DataFrame) -> dict[str, list[str]]:
+def predicted_categories(con: Reader, *, judged: pd.DataFrame) -> dict[str, list[str]]:
     """The classifier's categories of the open untyped tickets in `judged`, by ticket id
     (empty when no classifier has run)."""
     if not metrics.prediction_count(con):
@@ -149,3 +150,115 @@ def _most_common(values: pd.Series) -> str:
     counts = values.value_counts()
     top = counts[counts == counts.max()].index
     return str(min(top, key=HOWS.index))
+
+
+# --- per department: the CLI's summary and the district page's backlog ------------------
+
+
+Basis = Literal["named", "routed"]
+SUMMARY_COLUMNS = ("department", "total", "open", "in_several", "basis")
+IN_EACH_NOTE = (
+    "a ticket that names two or more departments counts in each of them "
+    "(in_several: tickets of that department also counted in another)"
+)
+
+
+@dataclass(frozen=True)
+class DepartmentSummary:
+    """Each department's tickets and open tickets, and one row (department None) for the
+    tickets that name no department."""
+
+    rows: pd.DataFrame
+    """`SUMMARY_COLUMNS`, the no-department row first, then most open first"""
+    basis: Basis
+    """'named': the data names departments (a CityData export's org_response); 'routed':
+    it names none (the public dump), so each ticket has the department its category
+    belongs to (`routing`), and a ticket with an outside agency or no routed category none"""
+    tickets: int
+    open: int
+    in_several: int
+    """tickets counted in two or more departments"""
+
+
+def department_summary(
+    con: Reader,
+    *,
+    filters: metrics.Filters,
+    district_names_th: Mapping[str, str],
+    routing: Routing,
+) -> DepartmentSummary:
+    """Count the filtered tickets per department (see `DepartmentSummary`)."""
+    where, params = filters.where()
+    counted = con.execute(queries.organisations_counted(where), params).df()
+    listed = [organisations(value) for value in counted["organization"]]
+    named = [named_departments(units) for units in listed]
+    basis: Basis = "named" if any(named) else "routed"
+    if basis == "routed":
+        named = [
+            _routed_departments(units, categories, district_names_th.get(str(code), ""), routing)
+            for units, categories, code in zip(
+                listed, counted["categories"], counted["district_code"], strict=True
+            )
+        ]
+    totals: dict[str | None, list[int]] = {}
+    several = 0
+    for departments, total, open_ in zip(named, counted["total"], counted["open"], strict=True):
+        for department in departments or (None,):
+            entry = totals.setdefault(department, [0, 0, 0])
+            entry[0] += int(total)
+            entry[1] += int(open_)
+            entry[2] += int(total) if len(departments) > 1 else 0
+        several += int(total) if len(departments) > 1 else 0
+    rows = pd.DataFrame(
+        [(name, *values, basis) for name, values in totals.items()], columns=list(SUMMARY_COLUMNS)
+    )
+    rows = rows.assign(_later=rows["department"].notna()).sort_values(
+        ["_later", "open", "total", "department"], ascending=[True, False, False, True]
+    )
+    rows = rows[list(SUMMARY_COLUMNS)].reset_index(drop=True)
+    rows["department"] = rows["department"].astype(object).where(rows["department"].notna(), None)
+    return DepartmentSummary(
+        rows=rows,
+        basis=basis,
+        tickets=int(counted["total"].sum()),
+        open=int(counted["open"].sum()),
+        in_several=several,
+    )
+
+
+def _routed_departments(
+    units: Sequence[str], categories: Any, district_name_th: str, routing: Routing
+) -> tuple[str, ...]:
+    """The department routing gives a ticket by its category; none when it is with an
+    outside agency or its category has no department."""
+    found = route(
+        organisations=units,
+        categories=_categories(categories),
+        district_name_th=district_name_th,
+        routing=routing,
+    )
+    return found.units if found.how == "category" else ()
+
+
+BACKLOG_COLUMNS = ("unit", "routed", "open", "overdue", "oldest_ticket", "oldest_days")
+
+
+def department_backlog(routed_tickets: pd.DataFrame) -> pd.DataFrame:
+    """Per unit (`routed`), in `department_rows`' order (the not-yet-routed group first):
+    its open tickets, those past their target, its oldest open ticket and that ticket's age
+    in days, and how most of its tickets were routed. A ticket with two departments counts
+    in each."""
+    rows = []
+    for unit, group in department_rows(routed_tickets).items():
+        oldest = group.sort_values(["age_days", "ticket_id"], ascending=[False, True]).iloc[0]
+        rows.append(
+            (
+                unit,
+                _most_common(group["routed"]),
+                len(group),
+                int(group["overdue"].astype(bool).sum()),
+                str(oldest["ticket_id"]),
+                int(oldest["age_days"]),
+            )
+        )
+    return pd.DataFrame(rows, columns=list(BACKLOG_COLUMNS))

@@ -24,7 +24,15 @@ import pyarrow.compute as pc
 from dashboard import boundaries, pgstore, queries, store
 from dashboard.errors import StoreError
 from dashboard.normalise import Window, buddhist_columns, locate, parse_records
-from dashboard.readers import RAW_COLUMNS, RawSource, RawTable, open_source, physical_lines
+from dashboard.readers import (
+    LAYOUT_NAMES,
+    RAW_COLUMNS,
+    RawSource,
+    RawTable,
+    open_source,
+    physical_lines,
+)
+from dashboard.routing import DEPARTMENT_PREFIX
 from dashboard.store import Reader
 
 Progress = Callable[[str, float], None]
@@ -62,6 +70,10 @@ class Reconciliation:
     warnings: list[str] = field(default_factory=list)
     """loud, one line each: what a reader of the reconciliation must not miss"""
     ingest_id: int = 0
+    changes: dict[str, int] = field(default_factory=dict)
+    """per `CHANGE_KINDS`, the tickets this ingest changed so (`ticket_changes`)"""
+    layouts: dict[str, str] = field(default_factory=dict)
+    """file: which layout it was read as (`readers.LAYOUT_NAMES`)"""
 
     @property
     def quarantined_total(self) -> int:
@@ -101,6 +113,10 @@ class Reconciliation:
             for issue, count in sorted(self.location_issues.items())
         ]
         lines += [
+            f"{'changes recorded: ' + kind:<40}{count:>12,}" for kind, count in self.changes.items()
+        ]
+        lines += [f"read as {LAYOUT_NAMES[kind]}: {path}" for path, kind in self.layouts.items()]
+        lines += [
             f"Buddhist-era years converted to CE (-543): {item}" for item in self.buddhist_era
         ]
         lines += [f"WARNING: {warning}" for warning in self.warnings]
@@ -121,6 +137,8 @@ class Reconciliation:
             "coords_swapped": self.coords_swapped,
             "replaced_characters": self.replaced_characters,
             "buddhist_era": self.buddhist_era,
+            "changes": self.changes,
+            "layouts": self.layouts,
             "warnings": self.warnings,
         }
 
@@ -271,6 +289,7 @@ def _stage(
     quarantined: list[pa.Table] = []
     for order, source in enumerate(sources):
         result.encodings[str(source.path)] = source.encoding
+        result.layouts[str(source.path)] = source.layout
         bad_parts: list[pa.Table] = []
         window: Window | None = None
         # closed on the way out, so a failed chunk stops the reader too
@@ -473,6 +492,8 @@ REASON_COLUMNS = {
     "implausible timestamp": "timestamp",
     "unparseable last_activity": "last_activity",
     "implausible last_activity": "last_activity",
+    "unparseable timestamp_finished": "finished_at",
+    "implausible timestamp_finished": "finished_at",
     "invalid star": "star",
     "invalid count_reopen": "count_reopen",
 }
@@ -562,6 +583,60 @@ def decide_sql(read_at_ingest: int | None) -> str:
     return DECIDE_SQL.replace("{read_at_ingest}", bound)
 
 
+CHANGE_KINDS = ("new", "state", "organisations", "last_activity", "star")
+"""What an ingest records per ticket it writes (`ticket_changes.change`)."""
+CHANGED_TEXT_CHARS = 2000
+"""A changed list of organisations is kept up to this many characters, before and after."""
+CHANGES_SQL = f"""
+DROP TABLE IF EXISTS earlier;
+CREATE TEMP TABLE earlier AS
+    SELECT d.ticket_id, t.state, t.organization, t.last_activity, t.star
+    FROM decisions d JOIN tickets t ON t.ticket_id = d.ticket_id
+    WHERE d.decision = 'updated'
+    UNION ALL
+    SELECT r.new_id, t.state, t.organization, t.last_activity, t.star
+    FROM replaced r JOIN tickets t ON t.ticket_id = r.old_id
+    LEFT JOIN tickets same ON same.ticket_id = r.new_id
+    WHERE same.ticket_id IS NULL;
+INSERT INTO ticket_changes (ingest_id, ticket_id, district_code, change, value_before, value_after)
+SELECT ?::INTEGER, ticket_id, district_code, change, value_before, value_after FROM (
+    SELECT i.ticket_id, i.district_code, 'new' AS change,
+        CAST(NULL AS VARCHAR) AS value_before, i.state AS value_after
+    FROM incoming i JOIN decisions d ON d.ticket_id = i.ticket_id WHERE d.decision = 'new'
+    UNION ALL
+    SELECT i.ticket_id, i.district_code, 'state', e.state, i.state
+    FROM incoming i JOIN earlier e ON e.ticket_id = i.ticket_id
+    WHERE i.state IS DISTINCT FROM e.state
+    UNION ALL
+    SELECT i.ticket_id, i.district_code, 'organisations',
+        left(e.organization, {CHANGED_TEXT_CHARS}), left(i.organization, {CHANGED_TEXT_CHARS})
+    FROM incoming i JOIN earlier e ON e.ticket_id = i.ticket_id
+    WHERE coalesce(i.organization, '') <> coalesce(e.organization, '')
+    UNION ALL
+    SELECT i.ticket_id, i.district_code, 'organisations', CAST(NULL AS VARCHAR),
+        left(i.organization, {CHANGED_TEXT_CHARS})
+    FROM incoming i JOIN decisions d ON d.ticket_id = i.ticket_id
+    WHERE d.decision = 'new' AND strpos(coalesce(i.organization, ''), '{DEPARTMENT_PREFIX}') > 0
+    UNION ALL
+    SELECT i.ticket_id, i.district_code, 'last_activity',
+        CAST(e.last_activity AS VARCHAR), CAST(i.last_activity AS VARCHAR)
+    FROM incoming i JOIN earlier e ON e.ticket_id = i.ticket_id
+    WHERE i.last_activity IS DISTINCT FROM e.last_activity
+    UNION ALL
+    SELECT i.ticket_id, i.district_code, 'star', CAST(e.star AS VARCHAR), CAST(i.star AS VARCHAR)
+    FROM incoming i JOIN earlier e ON e.ticket_id = i.ticket_id
+    WHERE i.star IS DISTINCT FROM e.star
+) AS changed
+"""
+"""Per ticket the ingest writes, what changed against the stored copy (`CHANGE_KINDS`),
+with the ingest's id (the parameter): run after the decisions, before they are applied.
+A ticket first stored is 'new' (its state after), and 'organisations' too when it already
+names a department; one that came without an id and now has it is compared with its
+stored copy. Canonical states, the organisations' text, the last
+change time (UTC text) and the star, as they were and are."""
+CHANGE_COUNTS = "SELECT change, count(*) FROM ticket_changes WHERE ingest_id = ? GROUP BY 1"
+
+
 STORED_COLUMNS = [name for name in store.TICKET_NAMES if name != "ingest_id"]
 APPLY_SQL = f"""
 DELETE FROM tickets
@@ -610,6 +685,7 @@ def _write(
     con.execute("ALTER TABLE staged RENAME TO incoming")  # APPLY_SQL deletes from it
     run_script(con, decide_sql(read_at_ingest))
     _count(con, result, staged_rows, quarantined)
+    _record_changes(con, result, ingest_id)
     run_script(con, APPLY_SQL, [ingest_id])
     con.register("new_quarantine", quarantined)
     con.execute(
@@ -648,6 +724,13 @@ def _count(con: Reader, result: Reconciliation, staged_rows: int, bad: pa.Table)
             "SELECT location_issue, count(*) FROM incoming WHERE location_issue IS NOT NULL GROUP BY 1"
         ).fetchall()
     )
+
+
+def _record_changes(con: Reader, result: Reconciliation, ingest_id: int) -> None:
+    """Record what this ingest changes per ticket (`CHANGES_SQL`), and count it."""
+    run_script(con, CHANGES_SQL, [ingest_id])
+    found = dict(con.execute(CHANGE_COUNTS, [ingest_id]).fetchall())
+    result.changes = {kind: int(found.get(kind, 0)) for kind in CHANGE_KINDS}
 
 
 def _scalar(con: Reader, sql: str) -> int:
@@ -718,6 +801,7 @@ def _write_postgres(
                 )
             run_script(pg, decide_sql(read_at_ingest))
             _count(pg, result, staged_rows, quarantined)
+            _record_changes(pg, result, ingest_id)
             run_script(pg, APPLY_SQL, [ingest_id])
             quarantine_columns = ["source_file", "source_line", "reason", "detail", "raw_text"]
             pgstore.copy_rows(

@@ -20,7 +20,7 @@ from dashboard.coverage import Coverage
 from dashboard.store import Reader, has_table
 from dashboard.targets import Targets
 from dashboard.targets import load as load_targets
-from dashboard.vocab import BANGKOK_TZ, FINISHED, UNSPECIFIED
+from dashboard.vocab import BANGKOK_TZ, FINISHED, TRAFFY_GROUPS, UNSPECIFIED
 
 BANGKOK = BANGKOK_TZ
 AreaLevel = Literal["district", "subdistrict"]
@@ -693,3 +693,88 @@ def snapshot_summary(
 
 SNAPSHOT_METRICS = ("open", "total", "open_share", "open_per_10k", "open_over_30")
 """Map metrics a snapshot can draw (it keeps counts by state and open ages, not times)."""
+
+
+# --- Traffy's own district figures ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TraffyFigures:
+    """A district's (or any view's) tickets in Traffy's own status groups, as Traffy's
+    district dashboard counts them (`vocab.TRAFFY_GROUPS`): total = start + in progress +
+    finish + forward + irrelevant, managed = total − start."""
+
+    start: int
+    in_progress: int
+    finish: int
+    forward: int
+    irrelevant: int
+    outside: int = 0
+    """tickets in none of Traffy's groups (a status khetmap does not know, or none): not
+    in `total`, said apart"""
+    held_by_system: int = 0
+    """in progress, waiting on budget, procurement or a legal process (ติดขัดตามระบบ)"""
+
+    @property
+    def total(self) -> int:
+        return self.start + self.in_progress + self.finish + self.forward + self.irrelevant
+
+    @property
+    def managed(self) -> int:
+        return self.total - self.start
+
+    def share(self, group: str) -> float | None:
+        """`group` ('finish', 'forward', 'irrelevant', 'managed', …) as a share of `total`;
+        None when there are no tickets."""
+        count = self.managed if group == "managed" else int(getattr(self, group))
+        return count / self.total if self.total else None
+
+    def as_dict(self) -> dict[str, int | float | None]:
+        counts = {name: getattr(self, name) for name in (*TRAFFY_GROUPS, "total", "managed")}
+        shares = {
+            f"{name}_share": self.share(name)
+            for name in ("finish", "forward", "irrelevant", "managed")
+        }
+        apart = {"outside": self.outside, "held_by_system": self.held_by_system}
+        return {**counts, **shares, **apart}
+
+
+def traffy_figures_by_district(con: Reader, *, filters: Filters) -> dict[str | None, TraffyFigures]:
+    """Traffy's figures per district code (None: tickets with no district)."""
+    where, params = filters.where()
+    frame = con.execute(queries.traffy_groups(where), params).df()
+    return {
+        (None if pd.isna(row["code"]) else str(row["code"])): TraffyFigures(
+            **{name: int(row[name]) for name in (*TRAFFY_GROUPS, "outside", "held_by_system")}
+        )
+        for row in frame.to_dict("records")
+    }
+
+
+def traffy_figures(con: Reader, *, filters: Filters) -> TraffyFigures:
+    """Traffy's figures over the filtered tickets (a district: `Filters(district=…)`)."""
+    found = traffy_figures_by_district(con, filters=filters).values()
+    fields = (*TRAFFY_GROUPS, "outside", "held_by_system")
+    return TraffyFigures(**{name: sum(getattr(f, name) for f in found) for name in fields})
+
+
+@dataclass(frozen=True)
+class FinishTimeBasis:
+    """What the finished tickets' finish times rest on."""
+
+    finish_time: int
+    """Traffy's own finish time (`timestamp_finished`, the web export)"""
+    last_activity: int
+    """only the last change (`last_activity`): a later rating or comment moves it"""
+    none: int
+
+    @property
+    def standing_in(self) -> bool:
+        """Some finish times are last changes standing in: pages and documents say so."""
+        return self.last_activity > 0
+
+
+def finish_time_basis(con: Reader, *, filters: Filters) -> FinishTimeBasis:
+    where, params = filters.where()
+    row = con.execute(queries.finish_time_basis(where), params).fetchall()[0]
+    return FinishTimeBasis(int(row[0] or 0), int(row[1] or 0), int(row[2] or 0))

@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 
 from dashboard import spatial
 from dashboard.boundaries import AreaLayer
+from dashboard.readers import READ_COLUMNS
 from dashboard.vocab import RAW_STATE_LABELS
 
 
@@ -32,7 +33,9 @@ PLAUSIBLE_AHEAD = timedelta(days=1)
 """A time may lie this far past the moment of ingest (clock skew), no further."""
 BUDDHIST_ERA_OFFSET = 543
 """Thai Buddhist-era year = Common-era year + 543 (2566 BE = 2023 CE)."""
-ERA_COLUMNS = ("timestamp", "last_activity")
+ERA_COLUMNS = ("timestamp", "last_activity", "finished_at")
+DAY_FIRST_FORMATS = "['%d/%m/%Y %H:%M:%S', '%d/%m/%Y %H:%M', '%d/%m/%Y']"
+"""Traffy's web export writes times day first, in Bangkok time: `28/11/2023 21:01`."""
 
 
 @dataclass(frozen=True)
@@ -55,9 +58,19 @@ class Window:
         return f"{self.earliest:%Y-%m-%d} … {self.latest:%Y-%m-%d}"
 
 
+def _read_time_sql(column: str) -> str:
+    """A non-failing parse of a time's text: ISO 8601 (no zone: UTC, as the dump), else day
+    first in Bangkok time (the web export)."""
+    given = f"nullif(trim({column}), '')"
+    return (
+        f"coalesce(TRY_CAST({given} AS TIMESTAMPTZ), "
+        f"timezone('Asia/Bangkok', try_strptime({given}, {DAY_FIRST_FORMATS})))"
+    )
+
+
 def _time_sql(column: str, window: Window) -> str:
     """A non-failing parse of a time column, shifted back 543 years when the file is BE."""
-    parsed = f"TRY_CAST(nullif(trim({column}), '') AS TIMESTAMPTZ)"
+    parsed = _read_time_sql(column)
     if column.strip('"') in window.buddhist:
         return f"TRY_CAST({parsed} - INTERVAL {BUDDHIST_ERA_OFFSET} YEAR AS TIMESTAMPTZ)"
     return parsed
@@ -74,6 +87,7 @@ WITH parsed AS (
         *,
         {_time_sql('"timestamp"', window)} AS reported_at,
         {_time_sql("last_activity", window)} AS last_activity_at,
+        {_time_sql("finished_at", window)} AS finished_at_at,
         TRY_CAST(nullif(trim(star), '') AS DOUBLE) AS star_value,
         TRY_CAST(nullif(trim(count_reopen), '') AS DOUBLE) AS reopen_value,
         string_split(trim(coords), ',') AS coord_parts
@@ -88,6 +102,10 @@ WITH parsed AS (
             THEN 'unparseable last_activity'
         WHEN last_activity_at IS NOT NULL AND NOT {_plausible("last_activity_at")}
             THEN 'implausible last_activity'
+        WHEN trim(finished_at) <> '' AND finished_at_at IS NULL
+            THEN 'unparseable timestamp_finished'
+        WHEN finished_at_at IS NOT NULL AND NOT {_plausible("finished_at_at")}
+            THEN 'implausible timestamp_finished'
         WHEN trim(star) <> ''
          AND (star_value IS NULL OR NOT isfinite(star_value) OR star_value NOT IN (1, 2, 3, 4, 5))
             THEN 'invalid star'
@@ -108,6 +126,8 @@ SELECT
     subdistrict AS subdistrict_label, district AS district_label, province,
     CASE WHEN quarantine_reason IS NULL THEN reported_at END AS reported_at,
     CASE WHEN quarantine_reason IS NULL THEN last_activity_at END AS last_activity,
+    CASE WHEN quarantine_reason IS NULL THEN finished_at_at END AS finished_at,
+    nullif(trim(hashtags), '') AS hashtags,
     {_state_case()} AS state,
     trim(state) AS state_label,
     CASE WHEN quarantine_reason IS NULL THEN TRY_CAST(star_value AS INTEGER) END AS star,
@@ -125,7 +145,7 @@ SELECT
         trim(photo))) AS content_key,
     hash(ticket_id, type, organization, comment, coords, photo, photo_after, address,
          subdistrict, district, province, "timestamp", state, star, count_reopen,
-         last_activity) AS row_hash,
+         last_activity, hashtags, finished_at) AS row_hash,
     quarantine_reason,
     source_record
 FROM checked
@@ -134,29 +154,39 @@ FROM checked
 
 ERA_SQL = """
 SELECT count(*) FILTER (y IS NOT NULL), count(*) FILTER (y BETWEEN $low AND $high)
-FROM (SELECT year(TRY_CAST(nullif(trim({column}), '') AS TIMESTAMPTZ)) AS y FROM raw)
+FROM (SELECT year({parsed}) AS y FROM raw)
 """
 
 
 def buddhist_columns(con: duckdb.DuckDBPyConnection, raw: pa.Table) -> frozenset[str]:
     """Return the time columns whose every parsed year is a plausible Buddhist-era year.
 
-    A file (decided on its first chunk) whose whole `timestamp` or `last_activity` column
-    is in BE years is converted; a BE value among CE values is quarantined as implausible.
+    A file (decided on its first chunk) whose whole `timestamp`, `last_activity` or
+    `finished_at` column is in BE years is converted; a BE value among CE values is
+    quarantined as implausible.
     """
     low = PLAUSIBLE_FROM.year + BUDDHIST_ERA_OFFSET
     high = datetime.now(UTC).year + 1 + BUDDHIST_ERA_OFFSET
     found = set()
-    con.register("raw", raw)
+    con.register("raw", with_read_columns(raw))
     try:
         for column in ERA_COLUMNS:
-            sql = ERA_SQL.format(column=f'"{column}"')
+            sql = ERA_SQL.format(parsed=_read_time_sql(f'"{column}"'))
             parsed, buddhist = con.execute(sql, {"low": low, "high": high}).fetchall()[0]
             if parsed and parsed == buddhist:
                 found.add(column)
     finally:
         con.unregister("raw")
     return frozenset(found)
+
+
+def with_read_columns(raw: pa.Table) -> pa.Table:
+    """`raw` with every column a reader hands over (`READ_COLUMNS`), empty where absent (a
+    table built in code with the dump's columns only)."""
+    for name in READ_COLUMNS:
+        if name not in raw.column_names:
+            raw = raw.append_column(name, pa.array([""] * raw.num_rows, pa.string()))
+    return raw
 
 
 def parse_records(
@@ -168,7 +198,7 @@ def parse_records(
     the plausible window, quarantines its row with a reason and never aborts the file.
     """
     window = window or Window.now()
-    con.register("raw", raw)
+    con.register("raw", with_read_columns(raw))
     try:
         return con.sql(
             _parse_sql(window), params={"earliest": window.earliest, "latest": window.latest}

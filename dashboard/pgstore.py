@@ -75,6 +75,7 @@ CREATE INDEX IF NOT EXISTS tickets_subdistrict ON tickets (subdistrict_code);
 CREATE INDEX IF NOT EXISTS tickets_reported ON tickets (reported_at);
 CREATE INDEX IF NOT EXISTS tickets_content_key ON tickets (content_key);
 {QUARANTINE_TABLE}
+CREATE INDEX IF NOT EXISTS ticket_changes_district ON ticket_changes (district_code, ingest_id);
 CREATE TABLE IF NOT EXISTS districts (
     code VARCHAR PRIMARY KEY, name_th VARCHAR NOT NULL, name_en VARCHAR NOT NULL,
     geom geometry(MultiPolygon, 4326) NOT NULL

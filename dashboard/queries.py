@@ -16,7 +16,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from dashboard.vocab import BACKLOG_STATES, FINISHED, UNSPECIFIED, open_sql
+from dashboard.vocab import (
+    BACKLOG_STATES,
+    FINISHED,
+    TRAFFY_GROUPS,
+    UNSPECIFIED,
+    held_by_system_sql,
+    open_sql,
+)
 
 
 @dataclass(frozen=True)
@@ -48,7 +55,11 @@ def list_length(column: str) -> str:
     return f"coalesce(array_length({column}, 1), 0)"
 
 
-FINISH_HOURS = f"ceil(({epoch('last_activity')} - {epoch('reported_at')}) / 3600.0)"
+FINISH_TIME = "coalesce(finished_at, last_activity)"
+"""A finished ticket's finish time: Traffy's `timestamp_finished` where the data has it (the
+web export), else its last change (`last_activity`), which a later rating or comment can
+move past the finish (`finish_time_basis` says which a figure rests on)."""
+FINISH_HOURS = f"ceil(({epoch(FINISH_TIME)} - {epoch('reported_at')}) / 3600.0)"
 """Whole hours (rounded up) from report to finish: `<= target × 24` is exact for whole-day targets."""
 AFTER_PHOTO_GIVEN = (
     "(CASE WHEN photo_after = '' THEN FALSE WHEN ascii(photo_after) > 32 THEN TRUE "
@@ -61,8 +72,8 @@ DERIVED: dict[str, tuple[str, str]] = {
     "is_open": ("BOOLEAN", open_sql()),
     "finish_days": (
         "DOUBLE",
-        f"CASE WHEN state = '{FINISHED}' AND last_activity IS NOT NULL "
-        f"THEN ({epoch('last_activity')} - {epoch('reported_at')}) / 86400.0 END",
+        f"CASE WHEN state = '{FINISHED}' AND {FINISH_TIME} IS NOT NULL "
+        f"THEN ({epoch(FINISH_TIME)} - {epoch('reported_at')}) / 86400.0 END",
     ),
     "after_photo": ("BOOLEAN", f"coalesce({AFTER_PHOTO_GIVEN}, FALSE)"),
     "located": ("BOOLEAN", "location_issue IS NULL AND lon IS NOT NULL"),
@@ -91,24 +102,32 @@ TYPED = "typed"
 """The ticket has at least one category."""
 
 
+ADDED_FIELDS: dict[str, str] = {"hashtags": "VARCHAR", "finished_at": "TIMESTAMPTZ"}
+"""A ticket's own fields added after the first stores were written (the CityData export's
+hashtags, the web export's finish time). An older store gets them, empty, on its next
+write, and is read meanwhile through a view that gives them as NULL (`derived_view`)."""
+
+
 def derived_values() -> str:
     """The stored facts as a select list, over a ticket's own fields."""
     return ", ".join(f"{sql} AS {name}" for name, (_type, sql) in DERIVED.items())
 
 
 def derived_view(table: str, missing: Sequence[str]) -> str:
-    """A ticket table written before the `missing` stored facts existed, with them computed."""
-    values = ", ".join(f"{DERIVED[name][1]} AS {name}" for name in missing)
-    return f"SELECT *, {values} FROM {table}"
+    """A ticket table written before the `missing` fields (`ADDED_FIELDS`, as NULL) and
+    stored facts (`DERIVED`, computed) existed, with them."""
+    fields = "".join(f", NULL::{ADDED_FIELDS[n]} AS {n}" for n in missing if n in ADDED_FIELDS)
+    values = "".join(f", {DERIVED[n][1]} AS {n}" for n in missing if n in DERIVED)
+    return f"SELECT *{values} FROM (SELECT *{fields} FROM {table}) AS fielded"
 
 
 DERIVED_PRESENT = (
     "SELECT column_name FROM information_schema.columns WHERE table_name = 'tickets' "
     "AND table_schema = ? AND table_catalog = current_database() AND column_name IN ("
-    + ", ".join(f"'{name}'" for name in DERIVED)
+    + ", ".join(f"'{name}'" for name in (*ADDED_FIELDS, *DERIVED))
     + ")"
 )
-"""The stored facts the store's ticket table has (parameter: its schema)."""
+"""The added fields and stored facts the store's ticket table has (parameter: its schema)."""
 CATEGORIES_OR_UNSPECIFIED = (
     f"CASE WHEN {list_length('categories')} = 0 THEN ARRAY['{UNSPECIFIED}']::VARCHAR[] "
     "ELSE categories END"
@@ -276,12 +295,14 @@ def age_edges(as_of: datetime) -> list[datetime]:
 def weekly(where: str) -> str:
     """Opened per week of report, finished per week of finish time (Bangkok weeks)."""
     return f"""
-    WITH t AS (SELECT reported_at, last_activity, finish_days FROM tickets WHERE {where})
+    WITH t AS (
+        SELECT reported_at, {FINISH_TIME} AS finish_time, finish_days FROM tickets WHERE {where}
+    )
     SELECT week, sum(opened)::BIGINT AS opened, sum(finished)::BIGINT AS finished FROM (
         SELECT date_trunc('week', timezone('Asia/Bangkok', reported_at))::DATE AS week,
                1 AS opened, 0 AS finished FROM t
         UNION ALL
-        SELECT date_trunc('week', timezone('Asia/Bangkok', last_activity))::DATE, 0, 1
+        SELECT date_trunc('week', timezone('Asia/Bangkok', finish_time))::DATE, 0, 1
         FROM t WHERE {HAS_FINISH_TIME}
     ) AS events GROUP BY week ORDER BY week
     """
@@ -421,8 +442,8 @@ def audit_flags(fast_close_hours: float) -> dict[str, str]:
     return {
         "no_after_photo": f"NOT {HAS_AFTER_PHOTO}",
         "fast_close": (
-            "last_activity IS NOT NULL AND "
-            f"({epoch('last_activity')} - {epoch('reported_at')}) < {float(fast_close_hours) * 3600}"
+            f"{FINISH_TIME} IS NOT NULL AND "
+            f"({epoch(FINISH_TIME)} - {epoch('reported_at')}) < {float(fast_close_hours) * 3600}"
         ),
         "reopened": "coalesce(count_reopen, 0) > 0",
         "low_star": "star IS NOT NULL AND star <= 2",
@@ -445,8 +466,8 @@ def flagged_tickets(where: str, flags: dict[str, str]) -> str:
     any_flag = " OR ".join(f"({sql})" for sql in flags.values())
     score = " + ".join(f"({sql})::INT" for sql in flags.values())
     return f"""
-    SELECT ticket_id, district_code, reported_at, last_activity,
-           ({epoch("last_activity")} - {epoch("reported_at")}) / 3600.0 AS hours_to_finish,
+    SELECT ticket_id, district_code, reported_at, {FINISH_TIME} AS last_activity,
+           ({epoch(FINISH_TIME)} - {epoch("reported_at")}) / 3600.0 AS hours_to_finish,
            photo, photo_after, star, count_reopen, comment, {columns}
     FROM tickets WHERE {where} AND state = '{FINISHED}' AND ({any_flag})
     ORDER BY {score} DESC, reported_at DESC, ticket_id LIMIT ?
@@ -494,11 +515,11 @@ def backlog_spans_by_cell(where: str, resolution: int, dialect: Dialect = DUCKDB
                floor(({epoch("?::TIMESTAMPTZ")} - {epoch("reported_at")}) / {WEEK_SECONDS}.0)
                    AS report_back,
                CASE WHEN {OPEN} THEN NULL ELSE
-                   floor(({epoch("?::TIMESTAMPTZ")} - {epoch("last_activity")}) / {WEEK_SECONDS}.0)
+                   floor(({epoch("?::TIMESTAMPTZ")} - {epoch(FINISH_TIME)}) / {WEEK_SECONDS}.0)
                END AS close_back
         FROM tickets
-        WHERE {where} AND h3_r9 IS NOT NULL AND ({OPEN} OR last_activity IS NOT NULL)
-          AND reported_at < ?::TIMESTAMPTZ AND ({OPEN} OR last_activity >= ?::TIMESTAMPTZ)
+        WHERE {where} AND h3_r9 IS NOT NULL AND ({OPEN} OR {FINISH_TIME} IS NOT NULL)
+          AND reported_at < ?::TIMESTAMPTZ AND ({OPEN} OR {FINISH_TIME} >= ?::TIMESTAMPTZ)
     ) AS spans GROUP BY 1, 2, 3
     """
 
@@ -507,7 +528,7 @@ def closed_without_time(where: str) -> str:
     """Closed tickets, and those with no finish time: they cannot be placed in a
     reconstructed backlog."""
     return f"""
-    SELECT count(*) AS closed, count(*) FILTER (WHERE last_activity IS NULL) AS without_time
+    SELECT count(*) AS closed, count(*) FILTER (WHERE {FINISH_TIME} IS NULL) AS without_time
     FROM tickets WHERE {where} AND NOT ({OPEN})
     """
 
@@ -657,3 +678,60 @@ def ticket_texts_of(where: str) -> str:
 
 
 FIRST_REPORT = "SELECT min(reported_at) FROM tickets"
+
+
+# --- Traffy's own groups, departments, what changed per import -----------------------------
+
+
+def traffy_groups(where: str) -> str:
+    """Per district (NULL: no location), the tickets in each of Traffy's status groups
+    (`vocab.TRAFFY_GROUPS`), those in none (`outside`), and the in-progress ones held by
+    budget, procurement or a legal process. Parameters: the filter's."""
+    counts = "".join(
+        f"count(*) FILTER (WHERE state IN ({_quoted(states)})) AS {group}, "
+        for group, states in TRAFFY_GROUPS.items()
+    )
+    grouped = _quoted([s for states in TRAFFY_GROUPS.values() for s in states])
+    return f"""
+    SELECT district_code AS code, {counts}
+        count(*) FILTER (WHERE state NOT IN ({grouped})) AS outside,
+        count(*) FILTER (WHERE state = 'in_progress' AND {held_by_system_sql()}) AS held_by_system
+    FROM tickets WHERE {where} GROUP BY 1
+    """
+
+
+def _quoted(words: Sequence[str]) -> str:
+    """Fixed vocabulary words as a SQL list's items."""
+    return ", ".join(f"'{word}'" for word in words)
+
+
+def finish_time_basis(where: str) -> str:
+    """Finished tickets with Traffy's finish time, with only their last change standing in,
+    and with neither. Parameters: the filter's."""
+    return f"""
+    SELECT count(*) FILTER (WHERE finished_at IS NOT NULL) AS finish_time,
+        count(*) FILTER (WHERE finished_at IS NULL AND last_activity IS NOT NULL) AS last_activity,
+        count(*) FILTER (WHERE finished_at IS NULL AND last_activity IS NULL) AS none
+    FROM tickets WHERE {where} AND state = '{FINISHED}'
+    """
+
+
+def organisations_counted(where: str) -> str:
+    """Tickets and open tickets per district, list of organisations and categories: what
+    routing needs, once per distinct combination. Parameters: the filter's."""
+    return f"""
+    SELECT district_code, organization, categories, count(*) AS total,
+        count(*) FILTER (WHERE {OPEN}) AS open
+    FROM tickets WHERE {where} GROUP BY 1, 2, 3
+    """
+
+
+LAST_INGEST_WITH_CHANGES = "SELECT max(ingest_id) FROM ticket_changes"
+TICKET_CHANGES = """
+    SELECT ingest_id, ticket_id, district_code, change, value_before, value_after
+    FROM ticket_changes
+    WHERE ingest_id > ? AND (district_code = ? OR ?::VARCHAR IS NULL)
+    ORDER BY ingest_id, ticket_id, change
+"""
+"""What imports after one (the first parameter) changed, in a district (the second and
+third, NULL: every district)."""

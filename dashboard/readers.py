@@ -1,4 +1,5 @@
-"""Read raw Traffy CSV dumps, Traffy search-API pages and Open311 GeoReport v2 JSON into string tables.
+"""Read raw Traffy CSV dumps, a district office's CityData export, Traffy's web export (CSV
+or .xlsx), Traffy search-API pages and Open311 GeoReport v2 JSON into string tables.
 
 A reader returns every input record either as a row of the `RawTable` (all values kept as
 text, with the physical line where the record starts) or as a `BrokenRecord` that the
@@ -28,6 +29,7 @@ import pyarrow.csv as pacsv
 from numpy.typing import NDArray
 
 from dashboard.errors import InputFileError, TruncatedFileError
+from dashboard.text import plain
 
 RAW_COLUMNS = (
     "ticket_id",
@@ -47,16 +49,46 @@ RAW_COLUMNS = (
     "count_reopen",
     "last_activity",
 )
-REQUIRED_COLUMNS = ("ticket_id", "coords", "timestamp", "state")
+EXTRA_COLUMNS = ("hashtags", "finished_at")
+"""What other layouts add to the dump's columns: a CityData export's `hashtag` and the web
+export's `timestamp_finished` (a real finish time)."""
+READ_COLUMNS = (*RAW_COLUMNS, *EXTRA_COLUMNS)
+"""The columns of every `RawTable` a reader hands the ingest."""
+REQUIRED_COLUMNS = ("ticket_id", "timestamp", "state")
+"""Besides a location: `coords`, or a latitude and a longitude column."""
+LATITUDE, LONGITUDE = "latitude", "longitude"
+HEADER_ALIASES = {
+    "org_response": "organization",
+    "hashtag": "hashtags",
+    "timestamp_finished": "finished_at",
+    "latitute": LATITUDE,  # sic: Traffy's export spells it so
+    "latitude": LATITUDE,
+    "lat": LATITUDE,
+    "longitude": LONGITUDE,
+    "lon": LONGITUDE,
+}
+"""Column names of other layouts (matched without regard to case) → the dump's names."""
+LAYOUT_NAMES = {
+    "dump": "Traffy dump (bangkok_traffy.csv)",
+    "citydata": "CityData export of a district office (org_response)",
+    "export": "Traffy web export (Latitute, Longitude)",
+    "json": "JSON (Traffy search API or Open311)",
+}
 SNIFF_BYTES = 1 << 16
 GZIP_MAGIC = b"\x1f\x8b"
 BLOCK_BYTES = 1 << 24
 """CSV parse block: the largest single value khetmap reads (16 MiB)."""
 FORMAT_HINT = (
-    "khetmap reads the Traffy Fondue CSV dump (bangkok_traffy.csv layout, plain or .gz), "
-    "pages of Traffy's search API (status, total, results) and Open311 GeoReport v2 "
-    "requests.json"
+    "khetmap reads the Traffy Fondue CSV dump (bangkok_traffy.csv layout, plain or .gz), a "
+    "district office's CityData export (org_response), Traffy's web export (Latitute, "
+    "Longitude), any of these as .xlsx, pages of Traffy's search API (status, total, results) "
+    "and Open311 GeoReport v2 requests.json"
 )
+XLSX_MAGIC = b"PK\x03\x04"
+MAX_XLSX_BYTES = 200 << 20
+"""The largest .xlsx read (a 185k-ticket export is about 40 MB)."""
+MAX_XLSX_UNPACKED = 2 << 30
+"""The most an .xlsx may unpack to: a small file that unpacks to more is refused unread."""
 
 
 @dataclass(frozen=True)
@@ -99,9 +131,17 @@ class RawSource:
     warnings: list[str] = field(default_factory=list)
     replaced: int = 0
     """characters no store can hold replaced by U+FFFD (`storable_bytes`), once read"""
+    layout: str = "json"
+    """which layout the header is (`LAYOUT_NAMES`)"""
+    sheet: str = ""
+    """.xlsx: the worksheet read"""
 
     def chunks(self, *, rows: int = 1 << 62) -> Iterator[RawTable]:
-        """Yield the records in tables of about `rows` records (CSV streams; JSON is one chunk)."""
+        """Yield the records in tables of about `rows` records (CSV and .xlsx stream; JSON is
+        one chunk)."""
+        if self.kind == "xlsx":
+            yield from _xlsx_chunks(self, rows=rows)
+            return
         if self.kind == "json":
             raw = read_open311(self.path, encoding=self.encoding)
             raw.encoding = self.encoding
@@ -112,9 +152,11 @@ class RawSource:
 
 
 def open_source(path: Path) -> RawSource:
-    """Check that `path` is a Traffy CSV (plain or gzipped) or Open311 JSON, by content."""
+    """Check that `path` is a Traffy CSV (plain or gzipped), an .xlsx of one, or JSON, by content."""
     _check_regular_file(path)
     head = _sniff(path)
+    if head.startswith(XLSX_MAGIC):
+        return _open_xlsx(path)
     if _looks_binary(head):
         raise InputFileError(f"{path}: this is a binary file, not text. {FORMAT_HINT}.")
     encoding = _guess_encoding(path, head)
@@ -124,14 +166,38 @@ def open_source(path: Path) -> RawSource:
     if first in "[{":
         return RawSource(path=path, kind="json", encoding=encoding)
     header = _header(path, head, encoding)
-    missing = [name for name in REQUIRED_COLUMNS if name not in header]
+    layout = layout_of(path, header)
+    return RawSource(path=path, kind="csv", encoding=encoding, header=header, layout=layout)
+
+
+def canonical_name(name: str) -> str:
+    """A header's column name as the dump calls it (`HEADER_ALIASES`)."""
+    tidy = name.strip()
+    return HEADER_ALIASES.get(tidy.lower(), tidy)
+
+
+def layout_of(path: Path, header: Sequence[str]) -> str:
+    """Which layout `header` is (`LAYOUT_NAMES`); a header without the columns khetmap needs
+    is one line saying which are missing."""
+    names = {canonical_name(name) for name in header}
+    missing = [name for name in REQUIRED_COLUMNS if name not in names]
+    if "coords" not in names and not {LATITUDE, LONGITUDE} <= names:
+        missing.append("coords (or Latitute and Longitude)")
     if missing:
-        shown = ",".join(header[:6]) + ("…" if len(header) > 6 else "")
+        shown = ",".join(name[:40] for name in header[:6]) + ("…" if len(header) > 6 else "")
         raise InputFileError(
-            f"{path}: not a Traffy CSV dump: no {', '.join(missing)} column "
-            f"(header starts '{shown}'). {FORMAT_HINT}."
+            f"{path}: not a Traffy CSV dump or export: no {', '.join(missing)} column "
+            f"(header starts '{text_preview(shown)}'). {FORMAT_HINT}."
         )
-    return RawSource(path=path, kind="csv", encoding=encoding, header=header)
+    lowered = {name.strip().lower() for name in header}
+    if "org_response" in lowered:
+        return "citydata"
+    return "dump" if "coords" in names else "export"
+
+
+def text_preview(value: str) -> str:
+    """`value` for a one-line message: control characters and line ends shown as spaces."""
+    return re.sub(r"[\x00-\x1f\x7f]", " ", plain(value))[:240]
 
 
 def read_any(path: Path) -> RawTable:
@@ -619,7 +685,7 @@ def physical_lines(source: RawSource, records: Sequence[int]) -> dict[int, int]:
     """
     wanted = {int(r) for r in records}
     if source.kind != "csv" or not wanted:
-        return {r: r for r in wanted}
+        return {r: r for r in wanted}  # JSON: the position; .xlsx: the record (header apart)
     found: dict[int, int] = {}
     with _open_binary(source.path) as handle, _no_field_limit():
         text = _as_text(handle, source)
@@ -652,14 +718,47 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _canonical_columns(table: pa.Table) -> pa.Table:
-    """Keep RAW_COLUMNS (empty where absent) and `source_record`, in that order."""
+    """Keep READ_COLUMNS (empty where absent) and `source_record`, in that order.
+
+    Columns of other layouts take the dump's names (`canonical_name`); where two columns
+    give the same one (a header mixing layouts: `organization` and `org_response`), the
+    first non-empty value counts. Without `coords`, or where it is empty, a latitude and a
+    longitude column make it ("lon,lat").
+    """
     length = table.num_rows
-    columns = {
-        name: table[name] if name in table.column_names else pa.array([""] * length, pa.string())
-        for name in RAW_COLUMNS
-    }
+    given: dict[str, list[Any]] = {}
+    for name in table.column_names:
+        if name != "source_record":
+            given.setdefault(canonical_name(name.split("__")[0]), []).append(table[name])
+    empty = pa.array([""] * length, pa.string())
+    columns = {name: _first_given(given.get(name, []), empty) for name in READ_COLUMNS}
+    if LATITUDE in given and LONGITUDE in given:
+        columns["coords"] = _with_coords(
+            columns["coords"],
+            _first_given(given[LONGITUDE], empty),
+            _first_given(given[LATITUDE], empty),
+        )
     columns["source_record"] = table["source_record"]
     return pa.table(columns)
+
+
+def _first_given(candidates: list[Any], empty: pa.Array) -> Any:
+    """The first non-blank value of `candidates` (text columns of one table), row by row."""
+    if not candidates:
+        return empty
+    found = candidates[0]
+    for other in candidates[1:]:
+        blank = pc.equal(pc.utf8_trim_whitespace(found), "")
+        found = pc.if_else(blank, other, found)
+    return found
+
+
+def _with_coords(coords: Any, lon: Any, lat: Any) -> Any:
+    """`coords`, and where it is blank "lon,lat" from the two columns when both are given."""
+    lon, lat = pc.utf8_trim_whitespace(lon), pc.utf8_trim_whitespace(lat)
+    both = pc.and_(pc.not_equal(lon, ""), pc.not_equal(lat, ""))
+    pair = pc.if_else(both, pc.binary_join_element_wise(lon, lat, ","), "")
+    return pc.if_else(pc.equal(pc.utf8_trim_whitespace(coords), ""), pair, coords)
 
 
 OPEN311_FIELDS = {
@@ -721,7 +820,7 @@ def _json_records(
     path: Path, items: list[Any], to_row: Callable[[dict[str, Any]], dict[str, str]]
 ) -> RawTable:
     """JSON records as dump columns (`to_row`); a record that is not an object is broken."""
-    rows: dict[str, list[str]] = {name: [] for name in RAW_COLUMNS}
+    rows: dict[str, list[str]] = {name: [] for name in READ_COLUMNS}
     lines: list[int] = []
     broken: list[BrokenRecord] = []
     replaced = 0
@@ -731,8 +830,9 @@ def _json_records(
             broken.append(BrokenRecord(number, text, "broken record: not a JSON object"))
             replaced += count
             continue
-        for name, value in to_row(item).items():
-            rows[name].append(value)
+        row = to_row(item)
+        for name, values in rows.items():
+            values.append(row.get(name, ""))
         lines.append(number)
     columns: dict[str, pa.Array] = {}
     for name, values in rows.items():
@@ -763,7 +863,7 @@ def _storable_column(values: list[str]) -> tuple[pa.Array, int]:
 
 
 def _empty_table(path: Path) -> RawTable:
-    columns = {name: pa.array([], pa.string()) for name in RAW_COLUMNS}
+    columns = {name: pa.array([], pa.string()) for name in READ_COLUMNS}
     columns["source_record"] = pa.array([], pa.int64())
     return RawTable(path=path, table=pa.table(columns))
 
@@ -834,3 +934,160 @@ def traffy_api_row(item: dict[str, Any]) -> dict[str, str]:
     else:
         row["coords"] = _text(coords)
     return row
+
+
+# --- Excel workbooks (.xlsx) ------------------------------------------------------------
+
+
+def _open_xlsx(path: Path) -> RawSource:
+    """Check an .xlsx before reading it: its size, what it unpacks to, and a worksheet whose
+    first row is a header khetmap knows (the first such sheet is read)."""
+    size = path.stat().st_size
+    if size > MAX_XLSX_BYTES:
+        raise InputFileError(
+            f"{path}: an Excel file of {size >> 20:,} MB, more than the {MAX_XLSX_BYTES >> 20} MB "
+            "khetmap reads; export the data as CSV (plain or .gz) instead."
+        )
+    _check_unpacked(path)
+    first: list[str] = []
+    with _workbook(path) as book:
+        for sheet in book.worksheets:
+            header = _xlsx_header(sheet)
+            first = first or header
+            try:
+                layout = layout_of(path, header)
+            except InputFileError:
+                continue
+            return RawSource(
+                path=path, kind="xlsx", encoding="xlsx", header=header, layout=layout,
+                sheet=str(sheet.title),
+            )  # fmt: skip
+    layout_of(path, first)  # no sheet has a known header: say what the first one lacks
+    raise InputFileError(f"{path}: an Excel workbook with no worksheet. {FORMAT_HINT}.")
+
+
+def _check_unpacked(path: Path) -> None:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+            unpacked = sum(item.file_size for item in archive.infolist())
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise InputFileError(_not_a_workbook(path, exc)) from exc
+    if "xl/workbook.xml" not in names:
+        raise InputFileError(
+            f"{path}: a ZIP archive, not an Excel workbook (.xlsx). {FORMAT_HINT}."
+        )
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise InputFileError(
+            f"{path}: the workbook unpacks to {unpacked >> 20:,} MB, more than the "
+            f"{MAX_XLSX_UNPACKED >> 20:,} MB khetmap unpacks; export the data as CSV instead."
+        )
+
+
+def _not_a_workbook(path: Path, exc: BaseException) -> str:
+    return (
+        f"{path}: not a readable Excel workbook ({_first_line(exc)[:160]}); open it in Excel "
+        "and save it again as .xlsx, or export CSV."
+    )
+
+
+@contextmanager
+def _workbook(path: Path) -> Iterator[Any]:
+    """The workbook opened read-only (streamed, cached values instead of formulas)."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file
+        raise InputFileError(_not_a_workbook(path, exc)) from exc
+    try:
+        yield book
+    except (KeyError, ValueError, OSError, EOFError, TypeError) as exc:
+        raise InputFileError(_not_a_workbook(path, exc)) from exc
+    finally:
+        book.close()
+
+
+def _xlsx_header(sheet: Any) -> list[str]:
+    for row in sheet.iter_rows(min_row=1, max_row=1, values_only=True):
+        names = [_cell_text(value) for value in row]
+        while names and not names[-1]:
+            names.pop()
+        return names
+    return []
+
+
+def _xlsx_chunks(source: RawSource, *, rows: int) -> Iterator[RawTable]:
+    """Stream a worksheet as tables of about `rows` records; a row with values past the
+    header's columns is a broken record; blank rows are skipped."""
+    width = len(source.header)
+    names = _unique_names(source.header)
+    with _workbook(source.path) as book:
+        sheet = book[source.sheet]
+        pending: list[list[str]] = []
+        positions: list[int] = []
+        broken: list[BrokenRecord] = []
+        record = 0
+        for values in sheet.iter_rows(min_row=2, values_only=True):
+            cells = [_cell_text(value) for value in values]
+            if not any(cells):
+                continue
+            record += 1
+            if any(cells[width:]):
+                raw, count = storable_text(",".join(cells))
+                source.replaced += count
+                reason = f"broken row: {len(cells)} fields, expected {width}"
+                broken.append(BrokenRecord(record, raw, reason))
+                continue
+            pending.append(cells[:width] + [""] * (width - len(cells)))
+            positions.append(record)
+            if len(pending) >= rows:
+                yield _xlsx_table(source, names, pending, positions, broken)
+                pending, positions, broken = [], [], []
+        if pending or broken or record == 0:
+            yield _xlsx_table(source, names, pending, positions, broken)
+
+
+def _xlsx_table(
+    source: RawSource,
+    names: list[str],
+    rows: list[list[str]],
+    positions: list[int],
+    broken: list[BrokenRecord],
+) -> RawTable:
+    columns: dict[str, Any] = {}
+    for index, name in enumerate(names):
+        column, count = _storable_column([row[index] for row in rows])
+        source.replaced += count
+        columns[name] = column
+    columns["source_record"] = pa.array(positions, pa.int64())
+    return RawTable(
+        path=source.path,
+        table=_canonical_columns(pa.table(columns)),
+        broken=list(broken),
+        encoding="xlsx",
+        records_read=len(rows) + len(broken),
+        kind="xlsx",
+    )
+
+
+def _cell_text(value: Any) -> str:
+    """An Excel cell as the text a CSV export would hold. A date and time without a zone is
+    Bangkok time (an office's Excel); a whole number has no ".0"."""
+    import datetime as dt
+
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            return f"{value:%Y-%m-%d %H:%M:%S}+07:00"
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return f"{value:%Y-%m-%d} 00:00:00+07:00"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)

@@ -61,6 +61,8 @@ TICKET_COLUMNS = """
     subdistrict_label_mismatch BOOLEAN NOT NULL,
     source_file VARCHAR NOT NULL,
     source_record BIGINT NOT NULL,
+    hashtags VARCHAR,
+    finished_at TIMESTAMPTZ,
     ingest_id INTEGER NOT NULL
 """
 
@@ -91,6 +93,14 @@ CREATE TABLE IF NOT EXISTS ingests (
     merged_duplicates BIGINT NOT NULL,
     quarantined BIGINT NOT NULL,
     quarantine_reasons VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ticket_changes (
+    ingest_id INTEGER NOT NULL,
+    ticket_id VARCHAR NOT NULL,
+    district_code VARCHAR,
+    change VARCHAR NOT NULL,
+    value_before VARCHAR,
+    value_after VARCHAR
 );
 CREATE TABLE IF NOT EXISTS predictions (
     ticket_id VARCHAR NOT NULL PRIMARY KEY,
@@ -146,7 +156,8 @@ CREATE TABLE IF NOT EXISTS outbox (
 );
 """
 """Predicted categories of untyped tickets live in their own table: a citizen's own type
-in `tickets` is never overwritten."""
+in `tickets` is never overwritten. `ticket_changes` holds what each ingest (or sync) changed
+per ticket (`ingest.CHANGES_SQL`)."""
 
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS tickets ({TICKET_COLUMNS},
@@ -302,27 +313,32 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
 
 
 def add_derived(con: Reader, *, schema: str, types: dict[str, str]) -> None:
-    """Bring a ticket table written before some of `queries.DERIVED` up to date (in the open
-    write): add the missing columns and fill them from each ticket's fields; a table that
-    has them all is left alone."""
+    """Bring a ticket table written before some of `queries.ADDED_FIELDS` and
+    `queries.DERIVED` up to date (in the open write): add the missing fields (empty) and
+    facts (filled from each ticket's fields); a table that has them all is left alone."""
     missing = missing_derived(con, schema)
     if not missing:
         return
     for name in missing:
-        con.execute(f"ALTER TABLE tickets ADD COLUMN {name} {types[name]}")
-    values = ", ".join(f"{name} = {queries.DERIVED[name][1]}" for name in missing)
-    con.execute(f"UPDATE tickets SET {values}")
+        kind = queries.ADDED_FIELDS[name] if name in queries.ADDED_FIELDS else types[name]
+        con.execute(f"ALTER TABLE tickets ADD COLUMN {name} {kind}")
+    derived = [name for name in missing if name in queries.DERIVED]
+    if derived:
+        values = ", ".join(f"{name} = {queries.DERIVED[name][1]}" for name in derived)
+        con.execute(f"UPDATE tickets SET {values}")
 
 
 def missing_derived(con: Reader, schema: str) -> tuple[str, ...]:
-    """The stored facts (`queries.DERIVED`) the store's ticket table was written without."""
+    """The added fields (`queries.ADDED_FIELDS`, first) and stored facts (`queries.DERIVED`)
+    the store's ticket table was written without."""
     present = {row[0] for row in con.execute(queries.DERIVED_PRESENT, [schema]).fetchall()}
     has_tickets = con.execute(
         "SELECT count(*) FROM information_schema.tables "
         "WHERE table_name = 'tickets' AND table_schema = ? AND table_catalog = current_database()",
         [schema],
     ).fetchall()[0][0]
-    return tuple(name for name in queries.DERIVED if has_tickets and name not in present)
+    wanted = (*queries.ADDED_FIELDS, *queries.DERIVED)
+    return tuple(name for name in wanted if has_tickets and name not in present)
 
 
 @contextmanager

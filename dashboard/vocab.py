@@ -31,17 +31,36 @@ its last change (`last_activity`) came later, so only "not yet in its present st
 BACKLOG_STATES = (*OPEN_STATES, OPEN_UNRECORDED)
 """States that count as open backlog in a daily snapshot."""
 
-RAW_STATE_LABELS = {
+TRAFFY_STATUSES = {
     "รอรับเรื่อง": "waiting",
-    "ส่งต่อ(ใหม่)": "forwarded",
-    "ส่งเรื่องแล้ว": "forwarded",
+    "รับเรื่อง": "in_progress",
     "กำลังดำเนินการ": "in_progress",
+    "ศึกษาปัญหา": "in_progress",
+    "จัดทำนโยบาย": "in_progress",
+    "ของบประมาณ": "in_progress",
+    "จัดซื้อจัดจ้าง": "in_progress",
+    "ขั้นตอนทางกฎหมาย": "in_progress",
     "เสร็จสิ้น": "finished",
+    "ส่งต่อ(ใหม่)": "forwarded",
     "ไม่เกี่ยวข้อง": "irrelevant",
-    # Traffy API status codes
+    "ติดตามเรื่อง": "irrelevant",
+}
+"""Traffy's twelve Thai statuses → canonical state, each in the group Traffy's own district
+dashboard counts it in (start, in progress, finish, forward, irrelevant). Traffy counts
+"ติดตามเรื่อง" (follow-up) as irrelevant: it is not open."""
+
+SYSTEM_HELD_LABELS = ("ของบประมาณ", "จัดซื้อจัดจ้าง", "ขั้นตอนทางกฎหมาย")
+"""In progress, waiting on budget, procurement or a legal process ("ติดขัดตามระบบ"): no
+department can clear these this week. Only a Thai status label says so (the export's
+English codes do not)."""
+
+RAW_STATE_LABELS = {
+    **TRAFFY_STATUSES,
+    "ส่งเรื่องแล้ว": "forwarded",  # an older label for forwarded (3 tickets in the 2022 crawl)
+    # Traffy API and export status codes
     "start": "waiting",
     "forward": "forwarded",
-    "follow": "in_progress",
+    "follow": "irrelevant",  # ติดตามเรื่อง, as Traffy counts it
     "inprogress": "in_progress",
     "finish": "finished",
     "irrelevant": "irrelevant",
@@ -49,7 +68,24 @@ RAW_STATE_LABELS = {
     "open": "waiting",
     "closed": "finished",
 }
-"""Source state labels → canonical state. Empty → unknown; any other label → other."""
+"""Source state labels → canonical state. Empty → unknown; any other label → other (open:
+a status khetmap does not know is not taken for settled)."""
+
+TRAFFY_GROUPS = {
+    "start": ("waiting",),
+    "in_progress": ("in_progress",),
+    "finish": ("finished",),
+    "forward": ("forwarded",),
+    "irrelevant": ("irrelevant",),
+}
+"""Traffy's own status groups, as canonical states: total = the sum of the five; "managed"
+(ดำเนินการแล้ว) = total − start. A ticket in "other" or "unknown" is in none of them."""
+
+
+def held_by_system_sql(column: str = "state_label") -> str:
+    """SQL condition: the ticket waits on budget, procurement or a legal process."""
+    return f"{column} IN (" + ", ".join(f"'{s}'" for s in SYSTEM_HELD_LABELS) + ")"
+
 
 STATE_GROUPS = ("all", "open", "finished")
 """What the state filter offers."""

@@ -40,6 +40,7 @@ def con(tmp_path: Path, data_dir: Path, store_location: str) -> Iterator[Reader]
         ),
         ticket("I1", code="1001", state="ไม่เกี่ยวข้อง", timestamp="2022-05-31 18:00:00+00"),
         # district 1002: 1 finished in 4 days, 1 'other' label (open), 1 unknown state
+        # (X1 was "ของบประมาณ", now one of Traffy's in-progress statuses: issue 34)
         ticket(
             "F2",
             code="1002",
@@ -48,7 +49,7 @@ def con(tmp_path: Path, data_dir: Path, store_location: str) -> Iterator[Reader]
             last_activity="2022-06-05 00:00:00+00",
             star="2",
         ),
-        ticket("X1", code="1002", state="ของบประมาณ", timestamp="2022-06-28 00:00:00+00"),
+        ticket("X1", code="1002", state="รอตรวจสอบ", timestamp="2022-06-28 00:00:00+00"),
         ticket("U1", code="1002", state=""),
         # no usable location
         ticket("N1", coords="0,0"),

@@ -16,15 +16,24 @@ EXPECTED = {
     "ไม่เกี่ยวข้อง": "irrelevant",
     "": "unknown",
     "   ": "unknown",
-    "ของบประมาณ": "other",
+    # was "other" before Traffy's twelve statuses were mapped (issue 34): in progress, open
+    "ของบประมาณ": "in_progress",
     "start": "waiting",
     "forward": "forwarded",
-    "follow": "in_progress",
+    # was in_progress: Traffy counts follow-up (ติดตามเรื่อง) as irrelevant (issue 34)
+    "follow": "irrelevant",
     "inprogress": "in_progress",
     "finish": "finished",
     "irrelevant": "irrelevant",
     "open": "waiting",
     "closed": "finished",
+    "รับเรื่อง": "in_progress",
+    "ศึกษาปัญหา": "in_progress",
+    "จัดทำนโยบาย": "in_progress",
+    "จัดซื้อจัดจ้าง": "in_progress",
+    "ขั้นตอนทางกฎหมาย": "in_progress",
+    "ติดตามเรื่อง": "irrelevant",
+    "แปลก": "other",
 }
 
 

@@ -90,7 +90,9 @@ def test_open311_requests_are_mapped(tmp_path: Path) -> None:
         (b"\x00\x01\x02binary\xff\xfe", "this is a binary file, not text"),
         (
             b"name,value\nx,1\n",
-            "not a Traffy CSV dump: no ticket_id, coords, timestamp, state column (header starts 'name,value')",
+            # a location is coords, or Latitute and Longitude (Traffy's web export, issue 34)
+            "not a Traffy CSV dump or export: no ticket_id, timestamp, state, coords (or "
+            "Latitute and Longitude) column (header starts 'name,value')",
         ),
         (b'{"hello": "world"}', "JSON, but not an Open311 GeoReport v2 list of service requests"),
         (b"[1, 2", "looks like JSON but does not parse"),
