@@ -11,6 +11,7 @@ the app runs.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -21,11 +22,25 @@ import h3
 import pandas as pd
 import streamlit as st
 
-from dashboard import boundaries, config, director, lod, maps, metrics, queries, targets
+from dashboard import (
+    boundaries,
+    config,
+    departments,
+    director,
+    lod,
+    maps,
+    metrics,
+    queries,
+    routing,
+    targets,
+)
 from dashboard.boundaries import AreaLayer
 from dashboard.coverage import Coverage
-from dashboard.errors import TargetsError, TargetsProblem
+from dashboard.errors import RoutingError, TargetsError, TargetsProblem
+from dashboard.routing import Routing
 from dashboard.targets import Targets
+
+LOG = logging.getLogger(__name__)
 
 T = TypeVar("T")
 QUERY_TTL_SECONDS = 3600
@@ -58,7 +73,7 @@ def geography() -> Geography:
 def version() -> str:
     """Return the data's version token: the store's (file times and sizes) and the targets
     file's, so a new ingest or a changed targets file shows on the next run. Cheap, not cached."""
-    return f"{config.store().version()}|targets={targets.stamp()}"
+    return f"{config.store().version()}|targets={targets.stamp()}|routing={routing.stamp()}"
 
 
 @st.cache_resource(show_spinner=False)
@@ -73,6 +88,21 @@ def targets_in_force() -> tuple[Targets, TargetsProblem | None]:
     """The targets (days to finish per category), and why the city's file was not used (a
     word the page translates: i18n `targets_why_*`)."""
     return _targets(targets.stamp())
+
+
+@st.cache_resource(show_spinner=False)
+def _routing(stamp: str) -> tuple[Routing, bool]:
+    try:
+        return routing.load(), True
+    except RoutingError:
+        LOG.warning("the routing file named by KHETMAP_ROUTING is not used", exc_info=True)
+        return routing.shipped(), False
+
+
+def routing_in_force() -> tuple[Routing, bool]:
+    """The routing table (department per category), and whether the city's file (if any)
+    could be used; if not, the shipped table (the server's log says why)."""
+    return _routing(routing.stamp())
 
 
 _RUN = threading.local()
@@ -470,17 +500,38 @@ def action_sheet(
     a user asks for it (a download's callable, outside the page's run): its own reader."""
     from dashboard import actions
 
+    data = actions.sheet_data(**_sheet_inputs(filters, as_of, district, lang))
+    return actions.print_pdf(data) if fmt == "pdf" else actions.workbook(data)
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=64)
+def action_sheet_sizes(
+    version: str, filters: metrics.Filters, as_of: datetime, district: str
+) -> dict[str, int]:
+    """Unit → its open tickets on the action sheet (the page lists what the download holds)."""
+    from dashboard import actions
+
+    data = actions.sheet_data(**_sheet_inputs(filters, as_of, district, "th"))
+    return {unit: len(rows) for unit, rows in data.units.items()}
+
+
+def _sheet_inputs(
+    filters: metrics.Filters, as_of: datetime, district: str, lang: str
+) -> dict[str, Any]:
+    """The action sheet's inputs for a district view: judged tickets, predictions, routing."""
     geo = geography()
     with config.store().reader() as con:
         judged = director.week_tickets(
             con, filters=filters, as_of=as_of, targets=targets_in_force()[0]
         )
-    data = actions.sheet_data(
-        judged,
-        district_code=district,
-        names=area_names(lang),
-        district_name_th=geo.districts.names_th[geo.districts.index_of(district)],
-        lang=lang,
-        as_of=as_of,
-    )
-    return actions.print_pdf(data) if fmt == "pdf" else actions.workbook(data)
+        predicted = departments.predicted_categories(con, judged=judged)
+    return {
+        "judged": judged,
+        "district_code": district,
+        "names": area_names(lang),
+        "district_name_th": geo.districts.names_th[geo.districts.index_of(district)],
+        "lang": lang,
+        "as_of": as_of,
+        "table": routing_in_force()[0],
+        "predicted": predicted,
+    }

@@ -40,9 +40,6 @@ RECURRENCE_METERS = 40.0
 """Default radius: reports of one category this close together are one place."""
 RECURRENCE_RANGE = (5.0, 500.0)
 WEEK_DAYS = 7
-ACTION_OLDEST_EXTRA = 10
-"""Besides every overdue ticket, a unit's action sheet lists this many of its oldest open
-tickets that are not overdue yet."""
 DEFAULT_COMPARE_DAYS = 28
 
 
@@ -581,23 +578,6 @@ def _register(placed: pd.DataFrame, with_times: bool) -> pd.DataFrame:
     return summary[recurs][REGISTER_COLUMNS].reset_index(drop=True)
 
 
-# --- the weekly action sheet ------------------------------------------------------------------
-
-
-def action_rows(
-    judged: pd.DataFrame, *, extra: int = ACTION_OLDEST_EXTRA
-) -> dict[str, pd.DataFrame]:
-    """Per responsible unit: every overdue open ticket (most overdue first), then its `extra`
-    oldest open tickets not overdue yet. The page and the workbook both show these."""
-    due = open_due(judged)
-    units: dict[str, pd.DataFrame] = {}
-    for unit, group in due.groupby(due["unit"].fillna(""), sort=True):
-        overdue = group[group["overdue"]]
-        waiting = group[~group["overdue"]].sort_values(["reported_at", "ticket_id"]).head(extra)
-        units[str(unit)] = pd.concat([overdue, waiting], ignore_index=True)
-    return dict(sorted(units.items(), key=lambda item: (-int(item[1]["overdue"].sum()), item[0])))
-
-
 # --- everything the district page shows, computed once per view ------------------------------
 
 MOST_OVERDUE_ROWS = 20
@@ -637,8 +617,6 @@ class WeekReport:
     subdistrict_changes: list[tuple[str, Change]]
     responsibility: Responsibility
     recurrences: Recurrences
-    action_counts: dict[str, int]
-    """responsible unit → tickets on its action sheet"""
 
 
 def week_report(
@@ -680,5 +658,4 @@ def week_report(
         else [],
         responsibility=responsibility(in_view, district_name_th=district_name_th),
         recurrences=recurrences(in_view, radius_m=radius_m),
-        action_counts={unit: len(rows) for unit, rows in action_rows(judged).items()},
     )

@@ -922,11 +922,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "col_days_overdue": ("เกินกำหนด (วัน)", "Days overdue"),
     "action_sheet": ("ใบงานประจำสัปดาห์", "Weekly action sheet"),
     "action_sheet_caption": (
-        "{rows:,} เรื่องใน {sheets} แผ่นงาน (แผ่นละหน่วยงาน): ทุกเรื่องที่เกินกำหนด เรียงจากเกินมากสุด "
-        "ตามด้วยเรื่องค้างที่เก่าที่สุดซึ่งยังไม่เกินกำหนดอีกไม่เกิน {extra} เรื่องต่อหน่วยงาน และแผ่นสรุป",
-        "{rows:,} tickets on {sheets} sheets (one per responsible unit): every overdue ticket, "
-        "most overdue first, then up to {extra} of the unit's oldest open tickets not yet "
-        "overdue; and a summary sheet",
+        "{rows:,} เรื่องค้างใน {sheets} แผ่นงาน แผ่นละฝ่ายหรือหน่วยงาน เรียงจากเร่งด่วนที่สุด "
+        "(จำนวนวันที่เกินกำหนดเทียบกับเป้าหมาย) พร้อมแผ่นสรุปสัปดาห์นี้เทียบสัปดาห์ก่อน",
+        "{rows:,} open tickets on {sheets} sheets, one per department or agency, most urgent "
+        "first (days overdue relative to the target), and a summary of this week against last",
     ),
     "download_action_sheet": ("ดาวน์โหลดใบงาน (Excel)", "Download the action sheet (Excel)"),
     "download_action_pdf": (

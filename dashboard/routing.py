@@ -151,6 +151,18 @@ def load(path: Path | None = None) -> Routing:
     return parse(_read(path), source=str(path))
 
 
+def stamp() -> str:
+    """What the routing table in force depends on (for cache keys): the file, its time and size."""
+    named = os.environ.get("KHETMAP_ROUTING", "").strip()
+    if not named:
+        return "shipped"
+    try:
+        info = Path(named).expanduser().stat()
+    except OSError:
+        return f"{named}:missing"
+    return f"{named}:{info.st_mtime_ns}:{info.st_size}"
+
+
 def shipped() -> Routing:
     """khetmap's own table (its reading of the departments' duties)."""
     return parse(SHIPPED.read_text(encoding="utf-8"), source="shipped")

@@ -123,7 +123,7 @@ def overview_sections(
 def week_sections(context: Context, report: director.WeekReport, filters: metrics.Filters) -> None:
     """What the weekly meeting needs: since last week, targets, changes, units, recurrences."""
     week_panel(context, report)
-    action_sheet_panel(context, report)
+    action_sheet_panel(context)
     targets_table(context, report)
     comparison_panel(context, report, filters)
     responsibility_panel(context, report)
@@ -523,27 +523,21 @@ def recurrence_panel(context: Context, found: director.Recurrences) -> None:
     )
 
 
-def action_sheet_panel(context: Context, report: director.WeekReport) -> None:
-    """The weekly action sheet: what it holds, per unit, and the Excel download."""
+def action_sheet_panel(context: Context) -> None:
+    """The weekly action sheet: what it holds, per department, and the downloads."""
     t, lang = context.t, context.lang
     st.subheader(t("action_sheet"))
-    units = report.action_counts
-    st.caption(
-        t(
-            "action_sheet_caption",
-            rows=sum(units.values()),
-            sheets=len(units),
-            extra=director.ACTION_OLDEST_EXTRA,
-        )
-    )
+    district = context.state.district or ""
+    filters = director.week_filters(context.filters())
+    units = cache.action_sheet_sizes(context.version, filters, context.as_of, district)
+    st.caption(t("action_sheet_caption", rows=sum(units.values()), sheets=len(units)))
     listing = " · ".join(
         t("action_rows_of_unit", unit=actions.unit_label(unit, lang), rows=count)
         for unit, count in units.items()
     )
     if listing:
         st.caption(inert(listing))
-    version, district, as_of = context.version, context.state.district or "", context.as_of
-    filters = director.week_filters(context.filters())
+    version, as_of = context.version, context.as_of
     excel, printable = st.columns(2)
     excel.download_button(
         t("download_action_sheet"),
