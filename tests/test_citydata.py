@@ -338,3 +338,32 @@ def test_an_xlsx_without_a_known_header_says_what_it_lacks(tmp_path: Path) -> No
     path = write_xlsx(tmp_path / "x.xlsx", ["name", "value"], [["a", 1]])
     with pytest.raises(InputFileError, match="no ticket_id, timestamp, state, coords"):
         open_source(path)
+
+
+def test_the_department_backlog_puts_no_department_first_with_overdue_and_oldest(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    from dashboard import director, targets
+
+    waiting = citydata_row("NOBODY", OFFICE, type_="{}")  # no department, agency or category
+    path = write_rows(tmp_path / "citydata.csv", CITYDATA, [*FOUR_KINDS, waiting])
+    location = str(tmp_path / "s.duckdb")
+    ingest_files(paths=[path], store_path=location, data_dir=data_dir)
+    as_of = dt.datetime(2022, 8, 1, tzinfo=dt.UTC)  # every fixture ticket is 60 days old
+    in_force = targets.Targets(default_days=30)
+    with store.at(location).reader() as con:
+        judged = director.week_tickets(
+            con, filters=metrics.Filters(district="1001"), as_of=as_of, targets=in_force
+        )
+    routed = departments.routed(judged, district_name_th="1001", routing=routing.shipped())
+    backlog = departments.department_backlog(routed)
+    assert backlog.to_dict("records") == [
+        {"unit": "", "routed": "unrouted", "open": 1, "overdue": 1,
+         "oldest_ticket": "NOBODY", "oldest_days": 60},
+        {"unit": "ฝ่ายโยธา", "routed": "named", "open": 2, "overdue": 2,
+         "oldest_ticket": "ONE", "oldest_days": 60},
+        {"unit": "การไฟฟ้านครหลวง", "routed": "agency", "open": 1, "overdue": 1,
+         "oldest_ticket": "AGENCY", "oldest_days": 60},
+        {"unit": "ฝ่ายเทศกิจ", "routed": "named", "open": 1, "overdue": 1,
+         "oldest_ticket": "TWO", "oldest_days": 60},
+    ]  # fmt: skip
