@@ -108,17 +108,7 @@ def compose(
             as_of=as_of,
         )
 
-    previous = period.previous()
-    filters_text = [
-        i18n.t(
-            "review_period",
-            lang,
-            since=i18n.short_date(period.since, lang),
-            until=i18n.short_date(period.until, lang),
-            psince=i18n.short_date(previous.since, lang),
-            puntil=i18n.short_date(previous.until, lang),
-        )
-    ]
+    filters_text = [review.period_text(period, lang)]
     if filters.categories:
         filters_text.append(
             f"{i18n.t('categories', lang)}: "

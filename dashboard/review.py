@@ -34,6 +34,20 @@ class ReviewSettings:
     resolution: int = 8
 
 
+def period_text(period: Period, lang: str) -> str:
+    """'ช่วงที่ทบทวน 20 ก.ย. 2565 ถึง 18 ธ.ค. 2565 · เทียบกับ …': the review's period and the
+    one it is compared with, as the page and the brief both say it."""
+    previous = period.previous()
+    return i18n.t(
+        "review_period",
+        lang,
+        since=i18n.short_date(period.since, lang),
+        until=i18n.short_date(period.until, lang),
+        psince=i18n.short_date(previous.since, lang),
+        puntil=i18n.short_date(previous.until, lang),
+    )
+
+
 def review_period(filters: Filters, newest_report: datetime) -> Period:
     """The filters' dates, or the 90 days up to the newest report.
 

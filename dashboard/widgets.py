@@ -257,7 +257,7 @@ def ticket_table(
     return pd.DataFrame(
         {
             "ticket_id": frame["ticket_id"],
-            "reported": _local_dates(frame["reported_at"]),
+            "reported": _local_dates(frame["reported_at"], lang),
             "age_days": frame["age_days"],
             "state": frame["state"].map(lambda s: i18n.state_label(s, lang)),
             "district": frame["district_code"].map(
@@ -275,8 +275,12 @@ def ticket_table(
     )
 
 
-def _local_dates(series: pd.Series) -> pd.Series:
-    return pd.to_datetime(series, utc=True).dt.tz_convert(BANGKOK_TZ).dt.strftime("%Y-%m-%d")
+def _local_dates(series: pd.Series, lang: str) -> pd.Series:
+    """Bangkok days as the page's language writes them (Thai: the Buddhist-era year)."""
+    stamps = pd.to_datetime(series, utc=True).dt.tz_convert(BANGKOK_TZ)
+    return stamps.map(
+        lambda moment: "" if pd.isna(moment) else i18n.short_date(moment.date(), lang)
+    )
 
 
 def link_columns(lang: str) -> dict[str, Any]:

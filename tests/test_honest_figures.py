@@ -459,7 +459,11 @@ def test_the_oldest_open_table_has_a_download_of_every_open_ticket(
 ) -> None:
     at = app_on(no_finish, "district", district="1006", lang="en")  # type: ignore[operator]
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == ["Download every open ticket of this view (CSV, oldest first)"]
+    # the map's picture, then the table's own download
+    assert labels == [
+        "Save the map as a picture (PNG)",
+        "Download every open ticket of this view (CSV, oldest first)",
+    ]
     assert any(re.match(r"3 open, \d overdue; the first 3 shown", text) for text in texts(at))
 
 

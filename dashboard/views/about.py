@@ -9,7 +9,6 @@ from dashboard import cache, coverage, i18n
 from dashboard.shell import Context, run_page
 from dashboard.sources import SOURCES
 from dashboard.text import inert
-from dashboard.vocab import BANGKOK_TZ
 
 
 def render(context: Context) -> None:
@@ -25,14 +24,13 @@ def render(context: Context) -> None:
         hide_index=True,
         width="stretch",
     )
-    local = context.as_of.astimezone(BANGKOK_TZ)
-    st.write(t("as_of_bangkok", when=f"{local:%Y-%m-%d %H:%M}"))
+    st.write(t("as_of_bangkok", when=i18n.date_time(context.as_of, lang)))
     coverage_table(context)
     latest, reasons = cache.last_ingest(context.version)
     if latest is None:
         return
-    finished = latest["finished_at"].astimezone(BANGKOK_TZ)
-    st.subheader(f"{t('last_ingest')} #{latest['ingest_id']} · {finished:%Y-%m-%d %H:%M}")
+    finished = i18n.date_time(latest["finished_at"], context.lang)
+    st.subheader(f"{t('last_ingest')} #{latest['ingest_id']} · {finished}")
     rows = [
         (t(key), f"{int(latest[key]):,}")
         for key in (

@@ -33,18 +33,10 @@ def render(context: Context) -> None:
     settings = settings_of(context)
     filters = context.filters(district=None, subdistrict=None)
     period = review.review_period(filters, cache.newest_report(context.version) or context.as_of)
-    previous = period.previous()
     now_filters = metrics.replace_filters(filters, since=period.since, until=period.until)
     coverage = cache.data_coverage(context.version, now_filters)
     controls(context, settings)
-    period_text = t(
-        "review_period",
-        since=period.since,
-        until=period.until,
-        psince=previous.since,
-        puntil=previous.until,
-    )
-    st.caption(period_text)
+    st.caption(review.period_text(period, lang))
     guide = reading_guide(lang)
     st.info("\n".join(f"- {inert(line)}" for line in guide))
 
