@@ -16,7 +16,6 @@ Precedence, per ticket (`route`):
 
 from __future__ import annotations
 
-import os
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -143,24 +142,15 @@ def _tidy(text: str) -> str:
 
 def load(path: Path | None = None) -> Routing:
     """Read the routing table from `path`, else `KHETMAP_ROUTING`, else the shipped file."""
-    if path is None:
-        named = os.environ.get("KHETMAP_ROUTING", "").strip()
-        path = Path(named).expanduser() if named else None
+    path = path or files.named_file("KHETMAP_ROUTING")
     if path is None:
         return shipped()
     return parse(_read(path), source=str(path))
 
 
 def stamp() -> str:
-    """What the routing table in force depends on (for cache keys): the file, its time and size."""
-    named = os.environ.get("KHETMAP_ROUTING", "").strip()
-    if not named:
-        return "shipped"
-    try:
-        info = Path(named).expanduser().stat()
-    except OSError:
-        return f"{named}:missing"
-    return f"{named}:{info.st_mtime_ns}:{info.st_size}"
+    """What the routing table in force depends on (for cache keys): `KHETMAP_ROUTING`'s file, time and size."""
+    return files.stamp("KHETMAP_ROUTING")
 
 
 def shipped() -> Routing:

@@ -11,13 +11,13 @@ streamlit.
 from __future__ import annotations
 
 import math
-import os
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dashboard import files
 from dashboard.errors import TargetsError, UnreadableFileError
 from dashboard.files import read_bounded
 from dashboard.vocab import UNSPECIFIED
@@ -70,9 +70,7 @@ class Targets:
 
 def load(path: Path | None = None) -> Targets:
     """Read targets from `path`, else `KHETMAP_TARGETS`, else the shipped file."""
-    if path is None:
-        named = os.environ.get("KHETMAP_TARGETS", "").strip()
-        path = Path(named).expanduser() if named else None
+    path = path or files.named_file("KHETMAP_TARGETS")
     if path is None:
         return shipped()
     try:
@@ -142,12 +140,5 @@ def _days(value: Any, where: str) -> int:
 
 
 def stamp() -> str:
-    """What the targets in force depend on (for cache keys): the file named, its time and size."""
-    named = os.environ.get("KHETMAP_TARGETS", "").strip()
-    if not named:
-        return "shipped"
-    try:
-        info = Path(named).expanduser().stat()
-    except OSError:
-        return f"{named}:missing"
-    return f"{named}:{info.st_mtime_ns}:{info.st_size}"
+    """What the targets in force depend on (for cache keys): `KHETMAP_TARGETS`'s file, time and size."""
+    return files.stamp("KHETMAP_TARGETS")
