@@ -87,7 +87,7 @@ def map_bytes(store: Path) -> dict[str, int]:
         subdistricts = boundaries.load_subdistricts()
         members = [i for i, p in enumerate(subdistricts.parent_codes) if p == "1030"]
         sub = subdistricts.subset(members)
-        collection, bins = maps.choropleth_features(
+        collection, _bins = maps.choropleth_features(
             layer=sub,
             geometries=maps.simplified(sub),
             summary=pd.DataFrame({"code": [], "open": [], "total": []}),
@@ -96,9 +96,6 @@ def map_bytes(store: Path) -> dict[str, int]:
         )
         base = maps.district_map(
             collection=collection,
-            bins=bins,
-            legend_title="",
-            metric="open",
             bounds=tuple(districts.bounds[index]),
             view=None,
             lang="th",

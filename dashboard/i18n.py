@@ -546,6 +546,14 @@ LABELS: dict[str, tuple[str, str]] = {
         "District boundaries: OCHA HDX COD-AB (Royal Thai Survey Department, CC BY 3.0 IGO) · "
         "subdistricts: BangkokGIS (BMA) · complaints: Traffy Fondue (NECTEC, BMA) · made with khetmap",
     ),
+    "legend_recurrence": (
+        "จุดที่แจ้งซ้ำหลังเคยแก้เสร็จแล้ว",
+        "a place reported again after it was fixed",
+    ),
+    "legend_cluster": (
+        "กลุ่มจุด: ตัวเลขคือจำนวนเรื่อง วงแหวนแบ่งสีตามสัดส่วนสถานะ",
+        "Clusters: the number of tickets, the ring split by their states",
+    ),
     "legend_cells": ("จำนวนเรื่องต่อช่อง", "Tickets per cell"),
     "legend_points": ("เรื่องร้องเรียน (จุดละเรื่อง)", "Complaints (a point each)"),
     "legend_open": ("ยังไม่เสร็จ", "open"),

@@ -35,7 +35,6 @@ THAI_FONTS = ("Garuda", "Loma", "Sarabun", "Noto Sans Thai", "DejaVu Sans")
 """Fonts tried in turn for Thai text (Debian's fonts-thai-tlwg has Garuda and Loma)."""
 HEAT_COLOURS = ("#2c7bb6", "#00a6ca", "#90eb9d", "#f9d057", "#d7191c")
 """The heat layer's gradient (blue → red), as five classes of open complaints per cell."""
-OPEN_COLOUR = "#c92a2a"
 
 
 @dataclass(frozen=True)
@@ -215,8 +214,7 @@ def _points(ax: Any, layer: TicketLayer, lang: str) -> list[Any]:
         linewidths=0.4,
         zorder=3,
     )
-    states = [("open", OPEN_COLOUR), ("finished", maps.state_colour("finished"))]
-    states.append(("other", maps.state_colour("unknown")))
+    states = list(zip(("open", "finished", "other"), maps.GROUP_COLOURS, strict=True))
     return [Patch(visible=False, label=i18n.t("legend_points", lang))] + [
         Line2D([], [], marker="o", linestyle="", color=colour, label=i18n.t(f"legend_{key}", lang))
         for key, colour in states

@@ -388,33 +388,42 @@ def city_map(
 def district_map(
     *,
     collection: dict[str, Any],
-    bins: Bins,
-    legend_title: str,
-    metric: str,
     bounds: tuple[float, float, float, float],
     view: MapView | None,
     lang: str,
     highlight: str | None,
     recurrences: pd.DataFrame | None = None,
 ) -> folium.Map:
-    """Return a district map: the subdistrict choropleth (light, under the ticket layer the
-    page adds with `ticket_feature_group`) and the recurring problems
-    (`director.recurrences(...).register`) as a layer of their own."""
+    """Return a district map: the subdistricts as outlines (clickable, their figures in the
+    tooltip) under the ticket layer the page adds with `ticket_feature_group`, which is the
+    one colour scale on it, and the recurring problems
+    (`director.recurrences(...).register`) as a layer of their own, each with a legend."""
     minx, miny, maxx, maxy = bounds
     fmap = base_map(view=view, centre=((miny + maxy) / 2, (minx + maxx) / 2), zoom=13)
     if view is None:
         fmap.fit_bounds([[miny, minx], [maxy, maxx]])
+    # outlines only: the ticket layer (cells or points, with its own legend) is the one
+    # colour scale on this map; each subdistrict's figure is in its tooltip and the table
     add_choropleth(
-        fmap, collection, name=i18n.t("subdistrict", lang), highlight=highlight, fill_opacity=0.4
+        fmap, collection, name=i18n.t("subdistrict", lang), highlight=highlight, outlines_only=True
     )
     fmap.add_child(ClusterAssets())
     if recurrences is not None and len(recurrences):
         add_recurrences(fmap, recurrences, lang=lang)
-    fmap.add_child(Legend(legend_html(title=legend_title, bins=bins, metric=metric, lang=lang)))
+        fmap.add_child(Legend(recurrence_legend_html(lang=lang)))
     return assets.localise(fmap)
 
 
 RECURRENCE_COLOUR = "#7b2cbf"
+
+
+def recurrence_legend_html(*, lang: str) -> str:
+    """The recurring problems' legend: what a purple ring is."""
+    ring = (
+        f'<span style="display:inline-block;width:12px;height:12px;border-radius:50%;'
+        f'border:2px solid {RECURRENCE_COLOUR};margin-right:4px"></span>'
+    )
+    return f"{ring}{html.escape(i18n.t('legend_recurrence', lang))}"
 
 
 def add_recurrences(fmap: folium.Map, register: pd.DataFrame, *, lang: str) -> None:
@@ -458,9 +467,58 @@ def add_recurrences(fmap: folium.Map, register: pd.DataFrame, *, lang: str) -> N
 CELL_PALETTE = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
 """Ticket cells, fewer to more tickets (blues: apart from the areas' oranges)."""
 
+LAYER_JS = """
+  function khetmapLegend(layer, lines) {  // text nodes only; on the map with its layer
+    var control = L.control({position: "bottomleft"});
+    control.onAdd = function () {
+      var div = L.DomUtil.create("div", "khetmap-legend");
+      div.style.cssText = "background:rgba(255,255,255,.92);padding:6px 8px;font:12px sans-serif;"
+        + "border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:220px";
+      lines.forEach(function (line, i) {
+        var row = document.createElement("div");
+        if (line[0]) {
+          var swatch = document.createElement("span");
+          swatch.style.cssText = "display:inline-block;width:12px;height:12px;margin-right:5px;"
+            + "vertical-align:middle;border:1px solid #666;border-radius:" + (line[2] || "2px")
+            + ";background:" + line[0];
+          row.appendChild(swatch);
+        } else if (i === 0) { row.style.fontWeight = "bold"; }
+        row.appendChild(document.createTextNode(line[1]));
+        div.appendChild(row);
+      });
+      return div;
+    };
+    layer.on("add", function (e) { control.addTo(e.target._map); });
+    layer.on("remove", function () { control.remove(); });
+  }
+  function khetmapCluster(colours) {  // a ring split open / finished / other, the count inside
+    return function (cluster) {
+      var markers = cluster.getAllChildMarkers(), n = markers.length, counts = [0, 0, 0];
+      markers.forEach(function (m) { counts[m.options.stateGroup] += 1; });
+      var open = 100 * counts[0] / n, done = open + 100 * counts[1] / n;
+      var ring = "conic-gradient(" + colours[0] + " 0 " + open + "%, " + colours[1] + " "
+        + open + "% " + done + "%, " + colours[2] + " " + done + "% 100%)";
+      var size = n < 10 ? 30 : n < 100 ? 36 : 44;
+      var outer = document.createElement("div"), inner = document.createElement("div");
+      outer.style.cssText = "width:" + size + "px;height:" + size + "px;border-radius:50%;"
+        + "display:flex;align-items:center;justify-content:center;background:" + ring;
+      inner.style.cssText = "width:" + (size - 10) + "px;height:" + (size - 10) + "px;"
+        + "border-radius:50%;background:#fff;display:flex;align-items:center;"
+        + "justify-content:center;font:bold 11px sans-serif;color:#222";
+      inner.textContent = n.toLocaleString();
+      outer.appendChild(inner);
+      return L.divIcon({html: outer, className: "khetmap-cluster", iconSize: L.point(size, size)});
+    };
+  }
+"""
+"""What every ticket layer's script shares: its legend (a map control that goes when the
+layer goes, as it is swapped on each pan), and cluster icons coloured by the tickets'
+states (a cluster of open tickets is red however many there are)."""
+
 TICKET_CELLS = """
 {% macro script(this, kwargs) %}
 (function () {
+""" + LAYER_JS + """
   var palette = {{ this.palette|tojson }}, labels = {{ this.labels|tojson }};
   var layer = L.geoJson({{ this.data|tojson }}, {
     style: function (f) {
@@ -475,6 +533,7 @@ TICKET_CELLS = """
       l.on("click", function (e) { e.target._map.fitBounds(e.target.getBounds()); });
     }
   });
+  khetmapLegend(layer, {{ this.legend_lines|tojson }});
   layer.addTo({{ this._parent.get_name() }});
 })();
 {% endmacro %}
@@ -484,16 +543,19 @@ TICKET_CELLS = """
 TICKET_POINTS = """
 {% macro script(this, kwargs) %}
 (function () {
-  var data = {{ this.data|tojson }}, markers = [];
+""" + LAYER_JS + """
+  var data = {{ this.data|tojson }}, markers = [], groups = {{ this.groups|tojson }};
   for (var i = 0; i < data.length; i++) {
     var r = data[i];
     var m = L.circleMarker([r[0], r[1]], {radius: 6, color: r[2], fillColor: r[2],
-      fill: true, fillOpacity: 0.9, weight: 2});
+      fill: true, fillOpacity: 0.9, weight: 2, stateGroup: groups[r[2]] || 2});
     m.bindPopup(r[3], {maxWidth: 320});
     markers.push(m);
   }
-  var cluster = L.markerClusterGroup({maxClusterRadius: 40});
+  var cluster = L.markerClusterGroup({maxClusterRadius: 40,
+    iconCreateFunction: khetmapCluster({{ this.group_colours|tojson }})});
   cluster.addLayers(markers);
+  khetmapLegend(cluster, {{ this.legend_lines|tojson }});
   cluster.addTo({{ this._parent.get_name() }});
 })();
 {% endmacro %}
@@ -505,7 +567,9 @@ spread out on a click at the deepest zoom."""
 TICKET_POINTS_COMPACT = """
 {% macro script(this, kwargs) %}
 (function () {
+""" + LAYER_JS + """
   var data = {{ this.data|tojson }}, legend = {{ this.legend|tojson }}, markers = [];
+  var groups = {{ this.groups|tojson }};
   function line(div, text) {
     div.appendChild(document.createElement("br"));
     div.appendChild(document.createTextNode(text));
@@ -531,12 +595,14 @@ TICKET_POINTS_COMPACT = """
   data.forEach(function (r) {
     var colour = legend.states[r[2]][0];
     var m = L.circleMarker([r[0], r[1]], {radius: 6, color: colour, fillColor: colour,
-      fill: true, fillOpacity: 0.9, weight: 2});
+      fill: true, fillOpacity: 0.9, weight: 2, stateGroup: groups[colour] || 2});
     m.bindPopup(function () { return popup(r); }, {maxWidth: 320});
     markers.push(m);
   });
-  var cluster = L.markerClusterGroup({maxClusterRadius: 40, chunkedLoading: true});
+  var cluster = L.markerClusterGroup({maxClusterRadius: 40, chunkedLoading: true,
+    iconCreateFunction: khetmapCluster({{ this.group_colours|tojson }})});
   cluster.addLayers(markers);
+  khetmapLegend(cluster, {{ this.legend_lines|tojson }});
   cluster.addTo({{ this._parent.get_name() }});
 })();
 {% endmacro %}
@@ -576,8 +642,8 @@ class _Layer(MacroElement):  # type: ignore[misc]
 
 def ticket_feature_group(layer: TicketLayer, *, lang: str) -> folium.FeatureGroup:
     """The ticket layer of one view (`lod.ticket_layer`) as the feature group `st_folium`
-    swaps in without rebuilding the map. Popups are escaped HTML already; the data goes in
-    with jinja's `tojson`, which escapes <, > and &."""
+    swaps in without rebuilding the map, with its own legend. Popups are escaped HTML
+    already; the data goes in with jinja's `tojson`, which escapes <, > and &."""
     group = folium.FeatureGroup(name=i18n.t("tickets", lang))
     if layer.kind == "cells" and layer.cells.get("features"):
         labels = [
@@ -586,21 +652,63 @@ def ticket_feature_group(layer: TicketLayer, *, lang: str) -> folium.FeatureGrou
             html.escape(i18n.t("lod_cell_click", lang)),
         ]
         group.add_child(
-            _Layer(TICKET_CELLS, data=layer.cells, palette=list(CELL_PALETTE), labels=labels)
+            _Layer(
+                TICKET_CELLS,
+                data=layer.cells,
+                palette=list(CELL_PALETTE),
+                labels=labels,
+                legend_lines=cells_legend(layer, lang),
+            )
         )
-    elif layer.kind == "points" and layer.points and layer.short_popups:
-        group.add_child(_Layer(TICKET_POINTS_COMPACT, data=layer.points, legend=layer.legend))
     elif layer.kind == "points" and layer.points:
-        group.add_child(_Layer(TICKET_POINTS, data=layer.points))
+        template = TICKET_POINTS_COMPACT if layer.short_popups else TICKET_POINTS
+        values = {"legend": layer.legend} if layer.short_popups else {}
+        group.add_child(
+            _Layer(
+                template,
+                data=layer.points,
+                groups=STATE_GROUP_OF_COLOUR,
+                group_colours=list(GROUP_COLOURS),
+                legend_lines=points_legend(lang),
+                **values,
+            )
+        )
     return group
 
 
+def cells_legend(layer: TicketLayer, lang: str) -> list[list[str]]:
+    """The cells' legend: what a cell counts, its colours from fewest to most tickets."""
+    counts = [int(f["properties"]["n"]) for f in layer.cells.get("features", [])]
+    low, high = (min(counts), max(counts)) if counts else (0, 0)
+    return [
+        ["", i18n.t("legend_cells", lang)],
+        [CELL_PALETTE[0], f"{i18n.t('heat_low', lang)} ({low:,})"],
+        [CELL_PALETTE[2], ""],
+        [CELL_PALETTE[-1], f"{i18n.t('heat_high', lang)} ({high:,})"],
+    ]
+
+
+def points_legend(lang: str) -> list[list[str]]:
+    """The points' legend: a colour per state group, and what a cluster's ring shows."""
+    return [
+        ["", i18n.t("legend_points", lang)],
+        [GROUP_COLOURS[0], i18n.t("legend_open", lang), "50%"],
+        [GROUP_COLOURS[1], i18n.t("legend_finished", lang), "50%"],
+        [GROUP_COLOURS[2], i18n.t("legend_other", lang), "50%"],
+        ["", i18n.t("legend_cluster", lang)],
+    ]
+
+
 STATE_COLOURS = {"finished": "#2b8a3e", "irrelevant": "#868e96", "unknown": "#868e96"}
+OPEN_COLOUR = "#c92a2a"
+GROUP_COLOURS = (OPEN_COLOUR, STATE_COLOURS["finished"], STATE_COLOURS["unknown"])
+"""A point's colour by state group: open, finished, anything else."""
+STATE_GROUP_OF_COLOUR = {colour: index for index, colour in enumerate(GROUP_COLOURS)}
 
 
 def state_colour(state: str) -> str:
     """A ticket point's colour: red open, green finished, grey otherwise."""
-    return STATE_COLOURS.get(state, "#c92a2a")
+    return STATE_COLOURS.get(state, OPEN_COLOUR)
 
 
 def ticket_popup_html(ticket: dict[str, Any], *, lang: str, photo_hosts: Sequence[str]) -> str:

@@ -583,3 +583,27 @@ def test_the_map_saves_as_a_print_resolution_picture_of_the_view(
     assert image.format == "PNG" and image.width == 2500  # 10 inches at 250 dpi
     assert download.suggested_filename.startswith("khetmap_")
     assert outside == []
+
+
+def test_points_and_their_clusters_take_the_colours_of_their_states_and_have_a_legend(
+    server: tuple[str, Path], page: tuple[object, list[str]]
+) -> None:
+    base, _ = server
+    tab, outside = page
+    tab.goto(f"{base}/district?district=1030&state=open&lang=en")  # type: ignore[attr-defined]
+    frame = map_frame(tab, shapes=5)
+    wait_idle(tab)
+    frame = map_frame(tab, shapes=5)
+    frame.locator(".khetmap-legend").first.wait_for(timeout=30_000)  # type: ignore[attr-defined]
+    legend = frame.locator(".khetmap-legend").first.inner_text()  # type: ignore[attr-defined]
+    assert "Complaints (a point each)" in legend and "open" in legend and "finished" in legend
+    rings = frame.evaluate(  # type: ignore[attr-defined]
+        "() => [...document.querySelectorAll('.khetmap-cluster > div')]"
+        ".map(d => d.getAttribute('style'))"
+    )
+    assert rings, "no cluster drawn"
+    # only open tickets in this view: every ring is wholly the open colour, none green
+    assert all("#c92a2a 0 100%" in ring for ring in rings), rings[:3]
+    assert frame.locator(".leaflet-interactive[fill='#2b8a3e']").count() == 0  # type: ignore[attr-defined]
+    tab.screenshot(path=str(SHOTS / "clusters_by_state.png"))  # type: ignore[attr-defined]
+    assert outside == []

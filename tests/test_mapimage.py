@@ -92,5 +92,5 @@ def test_under_ticket_points_the_areas_are_outlines_and_points_take_their_state_
     image, fill = _picture(con, view, layer)
     assert not _has(image, fill, at_least=200)  # no shading under the points (the legend's
     # swatch is not drawn either: the picture's legend is the points')
-    assert _has(image, mapimage.OPEN_COLOUR, at_least=20)
+    assert _has(image, maps.OPEN_COLOUR, at_least=20)
     assert _has(image, maps.state_colour("finished"), at_least=20)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -129,7 +130,7 @@ def test_district_map_clusters_points_and_has_max_zoom(data_dir: Path) -> None:
     )
     members = [i for i, p in enumerate(subdistricts.parent_codes) if p == "1001"]
     sub = subdistricts.subset(members)
-    collection, bins = maps.choropleth_features(
+    collection, _bins = maps.choropleth_features(
         layer=sub,
         geometries=maps.simplified(sub),
         summary=summary_for(sub.codes),
@@ -171,9 +172,6 @@ def test_district_map_clusters_points_and_has_max_zoom(data_dir: Path) -> None:
     ]
     fmap = maps.district_map(
         collection=collection,
-        bins=bins,
-        legend_title="x",
-        metric="open",
         bounds=tuple(districts.bounds[0]),
         view=MapView(lat=13.62, lon=100.42, zoom=15),
         lang="th",
@@ -191,6 +189,11 @@ def test_district_map_clusters_points_and_has_max_zoom(data_dir: Path) -> None:
     script = group.render() or fmap.get_root().render()
     assert "L.markerClusterGroup" in script and "#c92a2a" in script
     assert SCRIPT not in script and "<img" not in script
+    # clusters take the colours of their tickets' states, and the layer brings its legend
+    assert "iconCreateFunction: khetmapCluster" in script
+    assert '["#c92a2a", "#2b8a3e", "#868e96"]' in script  # open, finished, other
+    assert "khetmapLegend(cluster" in script
+    assert json.dumps("ยังไม่เสร็จ")[1:-1] in script  # the legend's words, as tojson writes them
 
 
 def test_unknown_cdn_asset_is_refused() -> None:
@@ -280,9 +283,6 @@ def test_template_syntax_in_any_text_of_any_map_is_sent_as_text_and_never_run(
     for layer in layers:
         district = maps.district_map(
             collection=collection,
-            bins=bins,
-            legend_title=TEMPLATE_TEXT,
-            metric="open",
             bounds=tuple(districts.bounds[0]),
             view=None,
             lang="en",

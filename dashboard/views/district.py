@@ -636,9 +636,6 @@ def district_map_fragment(
     )
     fmap = maps.district_map(
         collection=collection,
-        bins=bins,
-        legend_title=i18n.metric_label(metric, state.lang),
-        metric=metric,
         bounds=tuple(geo.districts.bounds[index]),
         view=None,
         lang=state.lang,
