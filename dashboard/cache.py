@@ -30,13 +30,17 @@ from dashboard import (
     lod,
     maps,
     metrics,
+    privacy,
     queries,
+    roles,
     routing,
     targets,
 )
 from dashboard.boundaries import AreaLayer
 from dashboard.coverage import Coverage
-from dashboard.errors import RoutingError, TargetsError, TargetsProblem
+from dashboard.errors import RolesError, RoutingError, TargetsError, TargetsProblem
+from dashboard.privacy import Disclosure
+from dashboard.roles import Roles
 from dashboard.routing import Routing
 from dashboard.targets import Targets
 
@@ -103,6 +107,31 @@ def routing_in_force() -> tuple[Routing, bool]:
     """The routing table (department per category), and whether the city's file (if any)
     could be used; if not, the shipped table (the server's log says why)."""
     return _routing(routing.stamp())
+
+
+@st.cache_resource(show_spinner=False)
+def _roles(stamp: str) -> tuple[Roles | None, bool]:
+    try:
+        return roles.load(known_districts=frozenset(geography().districts.codes)), True
+    except RolesError as exc:
+        LOG.error("the roles file is not used, everyone gets the public view: %s", exc)
+        return None, False
+
+
+def roles_in_force() -> tuple[Roles | None, bool]:
+    """The roles file (None when none is named), and whether a named file could be used: if
+    not, nobody gets more than the public view (the server's log says why, once)."""
+    return _roles(roles.stamp())
+
+
+@st.cache_resource(show_spinner=False)
+def redaction_announced() -> bool:
+    """Log once per server whether citizens' text is redacted; return whether it is."""
+    if config.redaction_on():
+        LOG.info("personal data in citizens' text is redacted outside a signed-in role's districts")
+        return True
+    LOG.warning("KHETMAP_REDACT=0: citizens' text is shown whole to everyone, signed in or not")
+    return False
 
 
 _RUN = threading.local()
@@ -243,9 +272,17 @@ def ticket_layer(
     viewport: lod.Viewport,
     lang: str,
     order: metrics.PointOrder = "oldest",
+    disclosure: Disclosure = privacy.PUBLIC,
 ) -> lod.TicketLayer:
+    """Keyed on what the viewer's role may see whole (`Disclosure`), never on a person."""
     return _query(
-        lod.ticket_layer, filters=filters, as_of=as_of, viewport=viewport, lang=lang, order=order
+        lod.ticket_layer,
+        filters=filters,
+        as_of=as_of,
+        viewport=viewport,
+        lang=lang,
+        order=order,
+        disclosure=disclosure,
     )
 
 
@@ -263,17 +300,31 @@ def tickets_page(
     sort: str,
     limit: int,
     scope: str = "comment",
+    disclosure: Disclosure = privacy.PUBLIC,
+    lang: str = "th",
 ) -> tuple[pd.DataFrame, int]:
-    return _query(
+    """The ticket list of a search, its citizens' text as `disclosure` allows (`lang`: the
+    markers' language); a redacted row that matched only inside what was redacted is left
+    out (a search for a phone number finds nothing in the public view)."""
+    frame, total = _query(
         metrics.tickets_page, filters=filters, as_of=as_of, q=q, sort=sort, limit=limit, scope=scope
     )
+    shown = privacy.protect_tickets(frame, disclosure=disclosure, lang=lang)
+    kept = privacy.still_found(shown, frame, q=q, scope=scope, disclosure=disclosure)
+    return shown[kept].reset_index(drop=True), total - int((~kept).sum())
 
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=128)
 def oldest_open_counted(
-    version: str, filters: metrics.Filters, as_of: datetime, limit: int
+    version: str,
+    filters: metrics.Filters,
+    as_of: datetime,
+    limit: int,
+    disclosure: Disclosure = privacy.PUBLIC,
+    lang: str = "th",
 ) -> tuple[pd.DataFrame, int]:
-    return _query(metrics.oldest_open_counted, filters=filters, as_of=as_of, limit=limit)
+    frame, total = _query(metrics.oldest_open_counted, filters=filters, as_of=as_of, limit=limit)
+    return privacy.protect_tickets(frame, disclosure=disclosure, lang=lang), total
 
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS)
@@ -451,12 +502,20 @@ def _judged_tickets(version: str, filters: metrics.Filters, as_of: datetime) -> 
 
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=128)
-def due_overview(version: str, filters: metrics.Filters, as_of: datetime) -> director.DueOverview:
-    """Overdue, on time and the most overdue tickets (with their texts) of a district view."""
+def due_overview(
+    version: str,
+    filters: metrics.Filters,
+    as_of: datetime,
+    disclosure: Disclosure = privacy.PUBLIC,
+    lang: str = "th",
+) -> director.DueOverview:
+    """Overdue, on time and the most overdue tickets (with their texts, as `disclosure`
+    allows) of a district view."""
     judged = week_tickets(version, director.week_filters(filters), as_of)
     overview = director.due_overview(judged, filters)
     listed = _query(director.with_texts, tickets=overview.most_overdue, filters=filters)
-    return replace(overview, most_overdue=listed)
+    shown = privacy.protect_tickets(listed, disclosure=disclosure, lang=lang)
+    return replace(overview, most_overdue=shown)
 
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=64)
@@ -495,12 +554,17 @@ def action_sheet(
     district: str,
     lang: str,
     fmt: str = "xlsx",
+    whole: bool = False,
 ) -> bytes:
-    """The weekly action sheet of a district view, as .xlsx or a PDF for printing. Made when
+    """The weekly action sheet of a district view, as .xlsx or a PDF for printing, with the
+    citizens' text whole only when `whole` (the viewer's role covers the district). Made when
     a user asks for it (a download's callable, outside the page's run): its own reader."""
     from dashboard import actions
 
-    data = actions.sheet_data(**_sheet_inputs(filters, as_of, district, lang))
+    inputs = _sheet_inputs(filters, as_of, district, lang)
+    disclosure = Disclosure(districts=frozenset({district})) if whole else privacy.PUBLIC
+    inputs["judged"] = privacy.protect_tickets(inputs["judged"], disclosure=disclosure, lang=lang)
+    data = actions.sheet_data(**inputs)
     return actions.print_pdf(data) if fmt == "pdf" else actions.workbook(data)
 
 

@@ -240,6 +240,12 @@ def _parser() -> argparse.ArgumentParser:
         "--out", type=Path, required=True, help="the workbook (.xlsx) or a PDF for printing (.pdf)"
     )
     actions.add_argument("--store", help="a DuckDB file or a postgresql:// URL")
+    actions.add_argument(
+        "--redact",
+        action="store_true",
+        help="hide personal data in citizens' text as the public view does (for a sheet that "
+        "leaves the district office); without it, staff get the full text",
+    )
     actions.set_defaults(handler=_actions)
 
     grant = commands.add_parser(
@@ -706,7 +712,7 @@ def _brief(args: argparse.Namespace) -> int:
 
 
 def _actions(args: argparse.Namespace) -> int:
-    from dashboard import actions, departments, director, targets
+    from dashboard import actions, departments, director, privacy, targets
 
     if args.out.suffix.lower() not in (".xlsx", ".pdf"):
         raise FilterError(f"--out {args.out} must end in .xlsx (Excel) or .pdf (for printing)")
@@ -728,6 +734,8 @@ def _actions(args: argparse.Namespace) -> int:
             con, filters=metrics.Filters(district=args.district), as_of=as_of, targets=in_force
         )
         predicted = departments.predicted_categories(con, judged=judged)
+    if args.redact:
+        judged = privacy.protect_tickets(judged, disclosure=privacy.PUBLIC, lang=args.lang)
     data = actions.sheet_data(
         judged,
         district_code=args.district,
@@ -745,7 +753,8 @@ def _actions(args: argparse.Namespace) -> int:
     print(
         f"actions: {args.out} ({len(content):,} bytes, {args.lang}, district {args.district}, "
         f"{rows:,} tickets on {len(data.units)} department sheets, week {data.week.this.since} to "
-        f"{data.week.this.until}, targets: {in_force.source})"
+        f"{data.week.this.until}, targets: {in_force.source}"
+        f"{', personal data redacted' if args.redact else ''})"
     )
     return 0
 

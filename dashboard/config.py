@@ -116,3 +116,27 @@ def photo_hosts() -> tuple[str, ...]:
     if text is None:
         return TRAFFY_PHOTO_HOSTS
     return tuple(entry.strip().strip("/") for entry in text.split(",") if entry.strip("/ "))
+
+
+def redaction_on() -> bool:
+    """`KHETMAP_REDACT`: `0` shows citizens' text whole to everyone (a closed intranet; the
+    server logs it at start). Anything else, or unset: personal data is redacted for anyone
+    not signed in with a role covering the ticket's district."""
+    return os.environ.get("KHETMAP_REDACT", "").strip() != "0"
+
+
+DEFAULT_SESSION_HOURS = 12.0
+SESSION_HOURS_RANGE = (0.0, 24.0 * 30)
+
+
+def session_hours() -> float:
+    """`KHETMAP_SESSION_HOURS`: a sign-in older than this gives the public view until the user
+    signs in again (default 12; at most 30 days, the sign-in cookie's own life). A value that
+    is not a number in range is ignored."""
+    text = os.environ.get("KHETMAP_SESSION_HOURS", "").strip()
+    try:
+        value = float(text)
+    except ValueError:
+        return DEFAULT_SESSION_HOURS
+    low, high = SESSION_HOURS_RANGE
+    return value if low < value <= high else DEFAULT_SESSION_HOURS

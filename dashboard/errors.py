@@ -77,3 +77,11 @@ class RoutingError(KhetmapError):
 
 class SubscriptionsError(KhetmapError):
     """A subscriptions file cannot be read or parsed at all (a bad entry is only skipped)."""
+
+
+class RolesError(KhetmapError):
+    """A roles file (who sees citizens' text whole, who may write) cannot be used at all."""
+
+
+class WriteRefusedError(KhetmapError):
+    """A signed-in user asked for a write their role does not allow (checked on the server)."""

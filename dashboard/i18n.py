@@ -107,7 +107,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "Click a subdistrict on the map to narrow to it",
     ),
     "no_finish_dates": (
-        "ข้อมูลชุดนี้ไม่มีวันที่ปิดเรื่อง (last_activity) จึงแสดงเส้นเสร็จสิ้นไม่ได้",
+        "ข้อมูลชุดนี้ไม่มีวันที่ปิดเรื่อง จึงแสดงเส้นเสร็จสิ้นไม่ได้",
         "This data has no closing dates (last_activity), so the finished line cannot be drawn",
     ),
     "review_period": (
@@ -155,7 +155,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "The period is too short for a trend: it needs at least {n} whole weeks",
     ),
     "emerging_no_finish": (
-        "ไม่มีในข้อมูลนี้: การย้อนสร้างเรื่องค้างรายสัปดาห์ต้องมีวันที่ปิดเรื่อง (last_activity) แต่เรื่องที่ปิดแล้ว {n} เรื่องไม่มี จึงใช้ได้เฉพาะ “จำนวนเรื่องที่แจ้ง”",
+        "ไม่มีในข้อมูลนี้: การย้อนสร้างเรื่องค้างรายสัปดาห์ต้องมีวันที่ปิดเรื่อง แต่เรื่องที่ปิดแล้ว {n} เรื่องไม่มี จึงใช้ได้เฉพาะ “จำนวนเรื่องที่แจ้ง”",
         "Not available in this data: rebuilding the weekly backlog needs closing dates (last_activity), which {n} closed tickets lack; only “reports per week” can be shown",
     ),
     "emerging_counts": ("ช่องพื้นที่ตามรูปแบบ", "Cells by pattern"),
@@ -354,7 +354,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "This view took longer than allowed to compute. Try a shorter period or a smaller area.",
     ),
     "empty_store": (
-        "ยังไม่มีเรื่องในฐานข้อมูล: สั่ง khetmap ingest ไฟล์ (หรือ khetmap run ซึ่งนำเข้าข้อมูลตั้งต้นให้)",
+        "ยังไม่มีเรื่องในฐานข้อมูล: ผู้ดูแลระบบต้องนำเข้าข้อมูลก่อน (วิธีอยู่ในคู่มือของ khetmap)",
         "The store has no tickets yet: run khetmap ingest FILE (or khetmap run, which ingests the default data).",
     ),
     "synced_at": (
@@ -419,8 +419,8 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "backlog_history": ("งานค้างตามช่วงเวลา", "Open backlog over time"),
     "backlog_history_none": (
-        "ยังไม่มีประวัติงานค้าง: ภาพรวมรายวันเริ่มเก็บเมื่อรัน khetmap sync ครั้งแรก "
-        "และข้อมูลนี้ไม่มีเวลาเปลี่ยนสถานะล่าสุด (last_activity) ที่จะใช้ย้อนสร้างวันก่อนหน้าได้",
+        "ยังไม่มีประวัติงานค้าง: ภาพรวมรายวันเริ่มเก็บเมื่อดึงข้อมูลจาก Traffy ครั้งแรก "
+        "และข้อมูลนี้ไม่มีเวลาเปลี่ยนสถานะล่าสุดที่จะใช้ย้อนสร้างวันก่อนหน้าได้",
         "No backlog history yet: daily snapshots start with the first khetmap sync, and this "
         "data has no last-change times (last_activity) to backfill earlier days from.",
     ),
@@ -450,11 +450,11 @@ LABELS: dict[str, tuple[str, str]] = {
         "There is no page {path}: showing the city overview instead",
     ),
     "map_assets_missing": (
-        "วาดแผนที่ไม่ได้: ไม่พบไลบรารีแผนที่ของแอป ({what}) ให้รัน scripts/setup.sh แล้วเปิดใหม่",
+        "วาดแผนที่ไม่ได้: ไม่พบไลบรารีแผนที่ของแอป ({what}) ผู้ดูแลระบบต้องติดตั้งใหม่ตามคู่มือ แล้วเปิดหน้านี้อีกครั้ง",
         "The map cannot be drawn: the app's map libraries are missing ({what}); run scripts/setup.sh and reload",
     ),
     "static_serving_off": (
-        "การให้บริการไฟล์คงที่ปิดอยู่ (server.enableStaticServing)",
+        "เซิร์ฟเวอร์ไม่ได้เปิดให้บริการไฟล์ของแอป",
         "static file serving is off (server.enableStaticServing)",
     ),
     "vendor_files_missing": ("ไม่มีไฟล์ {files}", "files not installed: {files}"),
@@ -649,7 +649,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "no finished ticket has an after-photo in this data",
     ),
     "why_missing_reopen_count": (
-        "ไม่มีเรื่องใดมีจำนวนครั้งที่ถูกเปิดซ้ำ (count_reopen)",
+        "ไม่มีเรื่องใดมีจำนวนครั้งที่ถูกเปิดซ้ำ",
         "no ticket has a reopen count (count_reopen)",
     ),
     "why_missing_location": ("ไม่มีเรื่องใดมีพิกัดที่ใช้ได้", "no ticket has a usable location"),
@@ -747,7 +747,7 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "targets_shipped": (
         "เป้าหมายวันจนเสร็จ: ค่าเริ่มต้นของ khetmap (ค่าชั่วคราว ไม่ใช่มาตรฐานของ กทม.) "
-        "เมืองตั้งค่าของตนได้ด้วยไฟล์ KHETMAP_TARGETS",
+        "เมืองตั้งค่าของตนเองได้ (วิธีอยู่ในคู่มือของ khetmap)",
         "Targets (days to finish): khetmap's defaults (placeholders, not a BMA standard); "
         "a city sets its own with a KHETMAP_TARGETS file",
     ),

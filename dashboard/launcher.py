@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from dashboard import config, store
+from dashboard import boundaries, config, roles, store
 from dashboard.errors import KhetmapError
 from dashboard.ingest import ingest_files
 
@@ -61,8 +61,17 @@ def server_env(store_location: str, extra: dict[str, str] | None = None) -> dict
 
 
 def run(*, store_path: Path | str, port: int, address: str) -> int:
-    """Start the dashboard against `store_path`; return streamlit's exit code."""
+    """Start the dashboard against `store_path`; return streamlit's exit code.
+
+    A roles file (`KHETMAP_ROLES`) that cannot be used stops it here, in one line (a page
+    would only give everyone the public view); redaction switched off is said at start."""
     ensure_store(store_path=store_path)
+    roles.load(known_districts=frozenset(boundaries.load_districts().codes))
+    if not config.redaction_on():
+        print(
+            "khetmap dashboard: KHETMAP_REDACT=0: citizens' text is shown whole to everyone",
+            file=sys.stderr,
+        )
     location = store.at(store_path)
     resolved = (
         str(location.path.resolve()) if isinstance(location, store.DuckDBStore) else str(store_path)

@@ -20,8 +20,9 @@ from typing import Any, Literal
 import h3
 from jinja2.utils import htmlsafe_json_dumps
 
-from dashboard import config, i18n, maps, queries, vocab
+from dashboard import config, i18n, maps, privacy, queries, vocab
 from dashboard.metrics import Filters, PointOrder
+from dashboard.privacy import PUBLIC, Disclosure
 from dashboard.store import Reader
 from dashboard.text import plain
 
@@ -198,9 +199,11 @@ def ticket_layer(
     lang: str,
     order: PointOrder = "oldest",
     cap: int | None = None,
+    disclosure: Disclosure = PUBLIC,
 ) -> TicketLayer:
     """The ticket layer for one view: cells or points, never more than `cap` bytes as sent
-    (default `BYTE_CAP`)."""
+    (default `BYTE_CAP`). A popup quotes a citizen's comment whole only for the districts
+    `disclosure` covers; elsewhere its personal data is redacted here, before it is sent."""
     budget = (BYTE_CAP if cap is None else cap) - SCRIPT_ALLOWANCE
     where, params = filters.where()
     dialect = queries.dialect_of(con)
@@ -209,7 +212,9 @@ def ticket_layer(
     if in_view == 0:
         return TicketLayer(kind="points", in_view=0, drawn=0)
     if viewport.zoom >= POINT_ZOOM or in_view <= POINT_LIMIT:
-        return _points(con, where, params, as_of, viewport, lang, order, budget, in_view)
+        return _points(
+            con, where, params, as_of, viewport, lang, order, budget, in_view, disclosure
+        )
     resolution = resolution_for(viewport.zoom)
     while True:
         layer = _cells(con, where, params, viewport, resolution, in_view, dialect)
@@ -228,6 +233,7 @@ def _points(
     order: PointOrder,
     cap: int,
     in_view: int,
+    disclosure: Disclosure = PUBLIC,
 ) -> TicketLayer:
     full_fits = in_view * FULL_POPUP_BYTES_AT_LEAST <= cap
     # when only compact rows can fit, read only what they carry, and no more rows than fit
@@ -241,7 +247,7 @@ def _points(
     total = cap + 1
     if full_fits:
         hosts = config.photo_hosts()
-        rows = [_point(t, lang, hosts) for t in tickets]
+        rows = [_point(t, lang, hosts, disclosure) for t in tickets]
         total = wire_size(rows)
     short = total > cap
     if short:  # compact rows: the browser writes each popup from the shared legend
@@ -275,7 +281,13 @@ FULL_POPUP_BYTES_AT_LEAST = 300
 sent: more tickets in view than the cap allows at this size go straight to compact rows."""
 
 
-def _point(ticket: dict[str, Any], lang: str, photo_hosts: tuple[str, ...]) -> list[Any]:
+def _point(
+    ticket: dict[str, Any], lang: str, photo_hosts: tuple[str, ...], disclosure: Disclosure
+) -> list[Any]:
+    whole = disclosure.whole(ticket.get("district_code"))
+    ticket = ticket | {
+        "comment": privacy.citizen_text(ticket.get("comment"), lang=lang, whole=whole)
+    }
     return [
         round(float(ticket["lat"]), 6),
         round(float(ticket["lon"]), 6),

@@ -19,8 +19,10 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from dashboard import cache, config, i18n, metrics, urlstate
+from dashboard import access, cache, config, i18n, metrics, urlstate
+from dashboard.access import Viewer
 from dashboard.errors import KhetmapError, StoreError
+from dashboard.privacy import EVERYTHING, Disclosure
 from dashboard.text import inert
 from dashboard.urlstate import ViewState
 
@@ -82,6 +84,14 @@ class Context:
     snapshot: metrics.Snapshot | None = None
     """the daily snapshot a past-date view (`as_of=`) shows; None: today's data"""
     freshness: metrics.Freshness | None = None
+    viewer: Viewer = access.PUBLIC_VIEWER
+    """who is looking (not signed in: the public view)"""
+    disclosure: Disclosure = access.PUBLIC_VIEWER.disclosure
+    """whose citizens' text this page shows whole (`privacy`); everyone's when redaction is off"""
+
+    def whole(self, district: object) -> bool:
+        """True when a ticket of `district` shows its citizen's text whole on this page."""
+        return self.disclosure.whole(district)
 
     @property
     def with_predicted(self) -> bool:
@@ -187,6 +197,8 @@ def _start(page: str) -> Context:
     )
     params = {name: st.query_params.get_all(name) for name in st.query_params}
     state, notices = urlstate.parse(params, known=known)
+    viewer = current_viewer()
+    state = _own_district(page, state, viewer, params)
     snapshot = cache.snapshot_for(version, state.as_of) if state.as_of else None
     lang = state.lang
     if state.as_of and snapshot is None:
@@ -212,10 +224,91 @@ def _start(page: str) -> Context:
         predictions=cache.prediction_count(version),
         snapshot=snapshot,
         freshness=freshness,
+        viewer=viewer,
+        disclosure=viewer.disclosure if cache.redaction_announced() else EVERYTHING,
     )
+    _sign_in_notice(viewer, lang)
     _sidebar(context, cache.categories(version))  # most common first, 'unspecified' last
     _watch_version(version)
     return context
+
+
+OPENED_KEY = "khetmap_opened"
+"""Set on a session's first page run (a director is sent to their district only then)."""
+
+
+def signin_configured() -> bool:
+    """True when the server's secrets hold an `[auth]` section: sign-in is set up."""
+    from streamlit.runtime.secrets import secrets_singleton
+
+    try:
+        return bool(secrets_singleton.load_if_toml_exists() and secrets_singleton.get("auth"))
+    except Exception:  # a secrets file that cannot be read: no sign-in (the log says why)
+        LOG.exception("the secrets file cannot be read: sign-in is off")
+        return False
+
+
+def current_viewer() -> Viewer:
+    """Who is looking: the public viewer unless sign-in is set up and the user signed in
+    (`access.viewer_from_claims` judges the provider's claims against the roles file)."""
+    if not signin_configured():
+        return access.PUBLIC_VIEWER
+    roles, usable = cache.roles_in_force()
+    return access.viewer_from_claims(
+        st.user.to_dict(),
+        roles=roles,
+        roles_usable=usable,
+        now=datetime.now(UTC),
+        session_hours=config.session_hours(),
+    )
+
+
+def _own_district(
+    page: str, state: ViewState, viewer: Viewer, params: dict[str, list[str]]
+) -> ViewState:
+    """A district's director or staff opens on their own district: the district page when the
+    link names no district, and the first page of a session when the link names nothing."""
+    first_run = not st.session_state.get(OPENED_KEY)
+    st.session_state[OPENED_KEY] = True
+    own = viewer.own_districts
+    if not own or state.district:
+        return state
+    if page == "district":
+        return state.with_(district=own[0], subdistrict=None, view=None)
+    if first_run and page == "city" and set(params) <= {"lang"}:
+        st.switch_page(
+            PAGE_FILES["district"], query_params=urlstate.to_params(state.with_(district=own[0]))
+        )
+    return state
+
+
+def _sign_in_notice(viewer: Viewer, lang: str) -> None:
+    """Why a signed-in user sees the public view (no e-mail, expired, no role …)."""
+    if viewer.problem is not None:
+        st.warning(i18n.t(f"signin_{viewer.problem}", lang), icon="🔒")
+
+
+def _account(context: Context) -> None:
+    """The sidebar's sign-in or sign-out control, who is signed in and what they see whole."""
+    viewer, lang = context.viewer, context.lang
+    if signin_configured():
+        if viewer.signed_in:
+            who = viewer.email or viewer.name or ""
+            st.caption(inert(i18n.t("signed_in_as", lang, who=who)))
+            if viewer.role is not None:
+                districts = ", ".join(context.area_name(c) for c in viewer.own_districts)
+                st.caption(inert(i18n.t(f"role_{viewer.role.name}", lang, districts=districts)))
+            if viewer.problem == "expired":
+                st.button(i18n.t("sign_in_again", lang), on_click=st.login, key="w_sign_in")
+            st.button(i18n.t("sign_out", lang), on_click=st.logout, key="w_sign_out")
+        else:
+            st.button(i18n.t("sign_in", lang), on_click=st.login, key="w_sign_in", type="primary")
+    if context.disclosure.everywhere and viewer.role is None:
+        st.caption(i18n.t("redaction_off", lang))
+    elif context.disclosure.public:
+        st.caption(i18n.t("public_view", lang))
+    elif not context.disclosure.everywhere:
+        st.caption(i18n.t("own_districts_whole", lang))
 
 
 def _notice(lines: list[str]) -> None:
@@ -303,6 +396,7 @@ def _sidebar(context: Context, categories: list[str]) -> None:
             format_func=lambda v: "ไทย" if v == "th" else "English",
             **bound("w_lang", state.lang, lambda v: {"lang": v}),
         )
+        _account(context)
         for page in PAGE_FILES:
             st.page_link(
                 PAGE_FILES[page],

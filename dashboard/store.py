@@ -154,10 +154,20 @@ CREATE TABLE IF NOT EXISTS outbox (
     last_error VARCHAR,
     PRIMARY KEY (subscription, channel, message)
 );
+CREATE TABLE IF NOT EXISTS write_log (
+    written_at TIMESTAMPTZ NOT NULL,
+    who VARCHAR NOT NULL,
+    role VARCHAR NOT NULL,
+    action VARCHAR NOT NULL,
+    district_code VARCHAR NOT NULL,
+    target VARCHAR NOT NULL,
+    detail VARCHAR NOT NULL
+);
 """
 """Predicted categories of untyped tickets live in their own table: a citizen's own type
 in `tickets` is never overwritten. `ticket_changes` holds what each ingest (or sync) changed
-per ticket (`ingest.CHANGES_SQL`)."""
+per ticket (`ingest.CHANGES_SQL`); `write_log` every write a signed-in user made from a page
+(`writes.checked_write`)."""
 
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS tickets ({TICKET_COLUMNS},

@@ -24,7 +24,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import charts
 from dashboard.ingest import ingest_files
-from dashboard.shell import NO_REFERRER
+from dashboard.shell import NO_REFERRER, PRINT_STYLE, PRINT_VIEW_STYLE
 from tests.apptest import open_page, serving
 from tests.fixtures import ticket, write_csv
 
@@ -35,17 +35,15 @@ ALLOWED = {
     "khetmap", "Traffy", "Fondue", "NECTEC", "OCHA", "HDX", "COD", "AB", "CC", "BY", "IGO",
     "BangkokGIS", "GeoThai", "DOPA", "stat", "bora", "dopa", "go", "th", "Gi", "H3", "API",
     "Benjamini", "Hochberg", "Marshall", "PySAL", "ArcGIS", "Mann", "Kendall", "Getis", "Ord",
-    "CSV", "GeoJSON", "HTML", "PDF", "Excel", "Newcombe", "Wilson",
+    "CSV", "GeoJSON", "HTML", "PDF", "PNG", "Excel", "Newcombe", "Wilson",
     # an agency as the data names it ("การไฟฟ้านครหลวง MEA"): the data's text, not the page's
     "MEA",
     # units and the date-format mask Streamlit's date input shows
     "km", "yyyy", "mm", "dd", "Leaflet",
     # the language switch names both languages, so a reader of either can find it
     "English", "Language",
-    # field names and commands quoted as codes
-    "last_activity", "count_reopen", "ingest", "run", "sync", "as_of", "FILE", "scripts", "setup", "sh",
-    "server", "enableStaticServing", "KHETMAP_TARGETS",
 }  # fmt: skip
+# No field, setting or command name is allowed in a Thai page's text (they are in the README).
 CITIZEN_TEXT = {"comment", "address", "ticket_id", "public_page", "photo", "photo_after"}
 """Table columns that hold what citizens wrote or links: not the page's words."""
 WORD = re.compile(r"[A-Za-z][A-Za-z_]+")
@@ -83,7 +81,9 @@ def visible_texts(at: AppTest) -> list[str]:
     """Every string the page shows, as far as AppTest can see it."""
     texts: list[str] = []
     for kind in ("title", "header", "subheader", "caption", "markdown"):
-        texts += [e.value for e in at.get(kind) if e.value != NO_REFERRER]  # shows nothing
+        # the referrer tag and the print stylesheet show nothing
+        silent = {NO_REFERRER + PRINT_STYLE, NO_REFERRER + PRINT_VIEW_STYLE}
+        texts += [e.value for e in at.get(kind) if e.value not in silent]
     for kind in ("info", "warning", "error", "success", "exception"):
         texts += [str(e.value) for e in at.get(kind)]
     for metric in at.metric:

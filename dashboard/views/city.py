@@ -108,6 +108,7 @@ def city_map_fragment(context: Context, summary: pd.DataFrame, metric: str) -> N
             context.as_of,
             viewport,
             state.lang,
+            disclosure=context.disclosure,
         )
         if tickets_shown
         else lod.TicketLayer(kind="cells", in_view=0, drawn=0)

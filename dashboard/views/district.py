@@ -18,6 +18,7 @@ from dashboard import (
     lod,
     maps,
     metrics,
+    privacy,
     shell,
     urlstate,
     vocab,
@@ -83,7 +84,9 @@ def render(context: Context) -> None:
     targets_problem = cache.targets_in_force()[1]
     if targets_problem:
         st.warning(inert(t("targets_bad", error=t(f"targets_why_{targets_problem}"))), icon="⚠️")
-    due = cache.due_overview(context.version, filters, context.as_of)
+    due = cache.due_overview(
+        context.version, filters, context.as_of, context.disclosure, context.lang
+    )
     due_kpis(context, due)
     report = (
         cache.week_report(context.version, filters, context.as_of, config.recurrence_meters())
@@ -181,7 +184,9 @@ def most_overdue_table(
         due_display(due, lang, names, predictions_shown(context, due)),
         column_config=due_columns(lang),
     )
-    oldest, _ = cache.oldest_open_counted(context.version, filters, context.as_of, EXPORT_CAP)
+    oldest, _ = cache.oldest_open_counted(
+        context.version, filters, context.as_of, EXPORT_CAP, context.disclosure, lang
+    )
     if len(oldest):
         with_finish_times = cache.data_coverage(context.version, filters).supports("finish_time")
         st.download_button(
@@ -497,11 +502,20 @@ def recurrence_panel(context: Context, found: director.Recurrences) -> None:
     )
     names = cache.area_names(lang)
     shown = register.head(RECURRENCE_ROWS)
+    whole = context.whole(context.state.district)
     table = pd.DataFrame(
         {
             t("category"): shown["category"].map(lambda c: i18n.category_label(str(c), lang)),
             t("col_place"): [
-                " · ".join(filter(None, [names.get(str(s or ""), ""), plain(a or "")[:80]]))
+                " · ".join(
+                    filter(
+                        None,
+                        [
+                            names.get(str(s or ""), ""),
+                            plain(privacy.citizen_text(a, lang=lang, whole=whole))[:80],
+                        ],
+                    )
+                )
                 for s, a in zip(shown["subdistrict_code"], shown["address"], strict=True)
             ],
             t("col_reports"): shown["reports"],
@@ -538,16 +552,17 @@ def action_sheet_panel(context: Context) -> None:
     if listing:
         st.caption(inert(listing))
     version, as_of = context.version, context.as_of
+    whole = context.whole(district)
     excel, printable = st.columns(2)
     excel.download_button(
         t("download_action_sheet"),
-        data=lambda: cache.action_sheet(version, filters, as_of, district, lang),
+        data=lambda: cache.action_sheet(version, filters, as_of, district, lang, "xlsx", whole),
         file_name=f"khetmap_actions_{district}_{lang}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     printable.download_button(
         t("download_action_pdf"),
-        data=lambda: cache.action_sheet(version, filters, as_of, district, lang, "pdf"),
+        data=lambda: cache.action_sheet(version, filters, as_of, district, lang, "pdf", whole),
         file_name=f"khetmap_actions_{district}_{lang}.pdf",
         mime="application/pdf",
     )
@@ -633,6 +648,7 @@ def district_map_fragment(
         viewport,
         state.lang,
         "newest" if state.points == "newest" else "oldest",
+        context.disclosure,
     )
     fmap = maps.district_map(
         collection=collection,

@@ -38,7 +38,15 @@ def render(context: Context) -> None:
     )
     filters = context.filters()
     frame, total = cache.tickets_page(
-        context.version, filters, context.as_of, state.q, state.sort, ROW_CAP, state.search_in
+        context.version,
+        filters,
+        context.as_of,
+        state.q,
+        state.sort,
+        ROW_CAP,
+        state.search_in,
+        context.disclosure,
+        state.lang,
     )
     scope_note = t(f"search_scope_{state.search_in}") + " · " if state.q else ""
     st.caption(inert(scope_note + t("rows_shown", shown=len(frame), total=total)))
