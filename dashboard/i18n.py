@@ -1080,6 +1080,51 @@ LABELS: dict[str, tuple[str, str]] = {
         "text has been hidden.",
     ),
     "alert_no_address": ("ไม่ระบุที่อยู่", "no address"),
+    # sign-in and roles (dashboard.access; the sidebar's account control)
+    "sign_in": ("เข้าสู่ระบบ", "Sign in"),
+    "sign_out": ("ออกจากระบบ", "Sign out"),
+    "sign_in_again": ("เข้าสู่ระบบอีกครั้ง", "Sign in again"),
+    "signed_in_as": ("เข้าสู่ระบบในชื่อ {who}", "Signed in as {who}"),
+    "role_governor": ("สำนักงานผู้ว่าราชการ: ทุกเขต", "Governor's office: every district"),
+    "role_director": ("ผู้อำนวยการเขต: {districts}", "District director: {districts}"),
+    "role_staff": ("เจ้าหน้าที่สำนักงานเขต: {districts}", "District staff: {districts}"),
+    "role_admin": ("ผู้ดูแลระบบ: ทุกเขต", "Administrator: every district"),
+    "public_view": (
+        "มุมมองสาธารณะ: เบอร์โทร ชื่อ เลขบัตรประชาชน อีเมล และทะเบียนรถในข้อความของประชาชนถูกปิดไว้",
+        "Public view: phone numbers, names, ID numbers, e-mail addresses and plates in "
+        "citizens' text are hidden",
+    ),
+    "own_districts_whole": (
+        "ข้อความของประชาชนแสดงเต็มเฉพาะในเขตของท่าน เขตอื่นปิดข้อมูลส่วนบุคคลไว้",
+        "Citizens' text is shown whole in your districts only; elsewhere personal data is hidden",
+    ),
+    "redaction_off": (
+        "ข้อความของประชาชนแสดงเต็มแก่ทุกคน (เครือข่ายภายใน)",
+        "Citizens' text is shown whole to everyone (closed intranet)",
+    ),
+    "signin_no_email": (
+        "การเข้าสู่ระบบไม่ได้ส่งอีเมลของท่านมา จึงแสดงมุมมองสาธารณะ โปรดขอให้ฝ่ายไอทีส่งอีเมลมากับการเข้าสู่ระบบ",
+        "Your sign-in did not say your e-mail address, so you see the public view. Ask the "
+        "IT team to include the e-mail address in the sign-in.",
+    ),
+    "signin_unverified": (
+        "ผู้ให้บริการเข้าสู่ระบบยังไม่ได้ยืนยันอีเมลของท่าน จึงแสดงมุมมองสาธารณะ",
+        "Your identity provider has not verified your e-mail address, so you see the public view.",
+    ),
+    "signin_expired": (
+        "การเข้าสู่ระบบของท่านหมดอายุแล้ว จึงแสดงมุมมองสาธารณะ โปรดเข้าสู่ระบบอีกครั้ง",
+        "Your sign-in has expired, so you see the public view. Please sign in again.",
+    ),
+    "signin_no_role": (
+        "บัญชีของท่านยังไม่มีสิทธิ์ในแดชบอร์ดนี้ จึงแสดงมุมมองสาธารณะ โปรดขอให้ผู้ดูแลระบบเพิ่มชื่อท่านในรายชื่อผู้มีสิทธิ์",
+        "Your account has no role in this dashboard yet, so you see the public view. Ask the "
+        "administrator to add you to the list of roles.",
+    ),
+    "signin_roles_unusable": (
+        "รายชื่อผู้มีสิทธิ์อ่านไม่ได้ ทุกคนจึงเห็นมุมมองสาธารณะจนกว่าผู้ดูแลระบบจะแก้ไข",
+        "The list of roles cannot be read, so everyone sees the public view until the "
+        "administrator fixes it.",
+    ),
     # markers that replace personal data in citizens' text (dashboard.redact)
     "redact_phone": ("[เบอร์โทร]", "[phone]"),
     "redact_id": ("[เลขบัตรประชาชน]", "[ID number]"),
