@@ -232,24 +232,17 @@ def _ticket_cells(ctx: Context, resolution: int) -> np.ndarray:
     return ctx._cells[resolution]
 
 
-def _contains_points(
-    ctx: Context, area: Area, lats: Sequence[float], lons: Sequence[float]
-) -> list[bool]:
+def _contains_points(area: Area, lats: Sequence[float], lons: Sequence[float]) -> list[bool]:
     """Which points lie in the area (a hot spot's cell centre)."""
-    if area.cells:
+    if area.outline is not None:
         return [
-            h3.latlng_to_cell(lat, lon, h3.get_resolution(next(iter(area.cells)))) in area.cells
-            for lat, lon in zip(lats, lons, strict=True)
+            bool(v) for v in shapely.contains_xy(area.outline, np.asarray(lons), np.asarray(lats))
         ]
-    geometry = area.polygon
-    if geometry is None:
-        layer = ctx.districts
-        geometry = layer.geometries[layer.index_of(area.district)] if area.district else None
-        if area.subdistrict:
-            return [False] * len(lats)  # a cell of 0.7 km² is not placed in a subdistrict
-    if geometry is None:
-        return [False] * len(lats)
-    return list(shapely.contains_xy(geometry, np.asarray(lons), np.asarray(lats)))
+    levels = {h3.get_resolution(c) for c in area.cells}
+    return [
+        any(h3.latlng_to_cell(lat, lon, level) in area.cells for level in levels)
+        for lat, lon in zip(lats, lons, strict=True)
+    ]
 
 
 # --- links -------------------------------------------------------------------------------
@@ -323,13 +316,27 @@ def digest(ctx: Context, *, area: Area, period: Period, every: str, lang: str) -
     return found  # type: ignore[return-value]
 
 
+def _figures(
+    ctx: Context, area: Area, period: Period
+) -> tuple[director.Week, list[tuple[str, Change]], pd.DataFrame]:
+    """The digest's figures of an area and period, in any language (computed once)."""
+    key = ("figures", area.key, period)
+    if key not in ctx._memo:
+        tickets = area_tickets(ctx, area)
+        week = director.since_last_week(tickets, as_of_day=period.until, days=period.days)
+        categories = director.compare_counts(
+            tickets, key="categories", period=period, earlier=period.previous()
+        )
+        open_ = tickets[tickets["is_open"].astype(bool)]
+        oldest = open_.sort_values(["reported_at", "ticket_id"]).head(OLDEST_SHOWN)
+        ctx._memo[key] = (week, categories, oldest)
+    found = ctx._memo[key]
+    return found  # type: ignore[return-value]
+
+
 def _digest(ctx: Context, *, area: Area, period: Period, every: str, lang: str) -> DigestDoc:
-    tickets = area_tickets(ctx, area)
-    week = director.since_last_week(tickets, as_of_day=period.until, days=period.days)
+    week, categories, oldest = _figures(ctx, area, period)
     earlier = period.previous()
-    categories = director.compare_counts(tickets, key="categories", period=period, earlier=earlier)
-    open_ = tickets[tickets["is_open"].astype(bool)]
-    oldest = open_.sort_values(["reported_at", "ticket_id"]).head(OLDEST_SHOWN)
     missing = [] if week.finished is not None else ["finish_time"]
     return DigestDoc(
         every=every,
@@ -432,7 +439,7 @@ def hotspot(ctx: Context, sub: Subscription, period: Period) -> list[EventDoc]:
     hot = _worsening_cells(ctx, period)
     if hot.empty:
         return []
-    inside = _contains_points(ctx, sub.area, list(hot["lat"]), list(hot["lon"]))
+    inside = _contains_points(sub.area, list(hot["lat"]), list(hot["lon"]))
     rows = hot[inside]
     return [
         EventDoc(

@@ -74,6 +74,8 @@ class Area:
     subdistrict: str | None = None
     cells: frozenset[str] = frozenset()
     polygon: BaseGeometry | None = None
+    outline: BaseGeometry | None = None
+    """the area's shape (a district's, a subdistrict's or the polygon; None for cells)"""
 
     def name(self, lang: str) -> str:
         return self.name_en if lang == "en" else self.name_th
@@ -343,11 +345,11 @@ def _coded(value: object, layer: AreaLayer, level: str) -> Area:
     if level == "district":
         return Area(
             key=f"district:{code}", name_th=layer.names_th[index], name_en=layer.names_en[index],
-            district=code,
+            district=code, outline=layer.geometries[index],
         )  # fmt: skip
     return Area(
         key=f"subdistrict:{code}", name_th=layer.names_th[index], name_en=layer.names_en[index],
-        district=layer.parent_codes[index], subdistrict=code,
+        district=layer.parent_codes[index], subdistrict=code, outline=layer.geometries[index],
     )  # fmt: skip
 
 
@@ -378,7 +380,7 @@ def _polygon(value: object, *, folder: Path, polygons: dict[Path, BaseGeometry])
     digest = hashlib.sha256(geometry.wkb).hexdigest()[:12]
     return Area(
         key=f"polygon:{digest}", name_th=f"พื้นที่ {path.stem}", name_en=f"the area {path.stem}",
-        polygon=geometry,
+        polygon=geometry, outline=geometry,
     )  # fmt: skip
 
 

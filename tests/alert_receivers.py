@@ -9,7 +9,7 @@ import email.policy
 import json
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, Session
 
 from tests.fixtures import ticket, write_csv
 
@@ -65,10 +65,28 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def _accepting(user: str, password: str) -> Callable[..., AuthResult]:
+    def check(
+        server: SMTP, session: Session, envelope: Envelope, mechanism: str, data: object
+    ) -> AuthResult:
+        given = (getattr(data, "login", b""), getattr(data, "password", b""))
+        ok = given == (user.encode(), password.encode())
+        return AuthResult(success=ok, handled=False)  # the server answers 235 or 535
+
+    return check
+
+
 @contextmanager
-def smtp_server(box: MailBox) -> Iterator[int]:
+def smtp_server(box: MailBox, *, login: tuple[str, str] | None = None) -> Iterator[int]:
+    """An SMTP server on 127.0.0.1; with `login`, it asks for that user and password."""
     port = free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
+    if login:
+        controller = Controller(
+            box, hostname="127.0.0.1", port=port, authenticator=_accepting(*login),
+            auth_required=True, auth_require_tls=False,
+        )  # fmt: skip
+    else:
+        controller = Controller(box, hostname="127.0.0.1", port=port)
     controller.start()
     try:
         yield port

@@ -439,3 +439,78 @@ def test_the_thai_mail_has_no_english_word_escapes_the_data_and_reads_well_in_ch
         for w in re.findall(r"[A-Za-z][A-Za-z0-9]*", text)
         if not ALLOWED_LATIN.match(w) and w not in ("b", "script", "x")
     ] == []
+
+
+# --- the other rules -------------------------------------------------------------------------
+
+
+def test_spike_and_recurrence_fire_once_each_on_hand_built_tickets(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    from tests.fixtures import centre, ticket, write_csv
+
+    lon, lat = centre("1001")
+    here = f"{lon},{lat}"
+    rows = [
+        # the baseline: one report 20 days before yesterday, one 40 days before (the data
+        # reaches back past the 28 baseline days)
+        ticket("B1", timestamp="2022-06-11 03:00:00+00", state="เสร็จสิ้น",
+               last_activity="2022-06-12 03:00:00+00", coords=here),
+        ticket("B0", timestamp="2022-05-22 03:00:00+00", code="1002"),
+        # yesterday: six reports, one of them at B1's place, same category, after B1 was
+        # finished: the place recurs
+        *[ticket(f"S{i}", timestamp="2022-07-01 03:00:00+00", half=1) for i in range(5)],
+        ticket("R1", timestamp="2022-07-01 04:00:00+00", coords=here),
+    ]  # fmt: skip
+    location = str(tmp_path / "s.duckdb")
+    ingest_files(
+        paths=[write_csv(tmp_path / "t.csv", rows)], store_path=location, data_dir=data_dir
+    )
+    known = Known(
+        boundaries.load_districts(data_dir=data_dir),
+        boundaries.load_subdistricts(data_dir=data_dir),
+    )
+    entry = {"name": "s", "district": "1001", "feed": True, "rules": ["spike", "recurrence"]}
+    [sub] = load(_file(tmp_path, [entry]), known=known).subscriptions
+    with store.at(location).reader() as con:
+        ctx = alerts.context(
+            con, now=NOW, districts=known.districts, targets=targets.load(), public_url=None
+        )
+        assert ctx is not None
+        found = alerts.events(ctx, sub, period=alerts.period_for("day", NOW))
+        [planned] = alerts.plan(ctx, sub, already=set())
+        again = alerts.plan(ctx, sub, already=set(planned.events))
+    assert [e["key"] for e in found] == ["spike:2022-07-01:2022-07-01", "recurrence:ถนน:R1"]
+    spike = found[0]
+    assert (spike["reports"], spike["baseline_reports"], spike["change"]["now"]) == (6, 1, 6.0)
+    assert spike["change"]["change"] == pytest.approx(6 / (1 / 28) - 1)
+    assert spike["change"]["beyond_noise"] is True
+    assert found[1]["reports"] == 2
+    assert planned.events == ("spike:2022-07-01:2022-07-01", "recurrence:ถนน:R1")
+    assert again == []
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")
+def test_mail_logs_in_with_the_user_and_password_of_the_smtp_url(
+    loaded_store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    box = MailBox()
+    with smtp_server(box, login=("khet office", "p@ss:word")) as port:
+        monkeypatch.setenv(
+            "KHETMAP_SMTP_URL", f"smtp://khet%20office:p%40ss%3Aword@127.0.0.1:{port}"
+        )
+        monkeypatch.setenv("KHETMAP_MAIL_FROM", "alerts@khet.example")
+        monkeypatch.setenv("KHETMAP_ALERTS_BACKOFF", "0.01")
+        entry: dict[str, object] = {"name": "a", "district": "1001", "email": "a@khet.example"}
+        summary = delivery.run(
+            location=loaded_store, subscriptions_path=_file(tmp_path, [entry]), now=NOW
+        )
+        monkeypatch.setenv("KHETMAP_SMTP_URL", f"smtp://khet%20office:wrong@127.0.0.1:{port}")
+        (tmp_path / "b").mkdir()
+        entry_b: dict[str, object] = {"name": "b", "district": "1001", "email": "b@khet.example"}
+        refused = delivery.run(
+            location=loaded_store, subscriptions_path=_file(tmp_path / "b", [entry_b]), now=NOW
+        )
+    assert (summary.sent, summary.failed) == (1, 0)
+    assert [rcpt for rcpt, _ in box.mails] == [["a@khet.example"]]
+    assert (refused.sent, refused.failed) == (0, 1)  # 535: refused, not retried
