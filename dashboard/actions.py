@@ -31,7 +31,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from dashboard import config, departments, director, i18n, photos, routing, vocab
+from dashboard import config, departments, director, i18n, imports, metrics, photos, routing, vocab
 from dashboard.brief import FONT_STACK, to_pdf
 from dashboard.change import Change
 from dashboard.director import Week
@@ -66,6 +66,10 @@ class SheetData:
     print_rows: int = PRINT_ROWS
     photo_hosts: tuple[str, ...] = ()
     """where a photo may be linked from (`config.photo_hosts`); elsewhere: no link"""
+    changes: imports.ChangeFigures | None = None
+    """what the last import changed in the district (`imports.figures`); None: not recorded"""
+    finish_basis: metrics.FinishTimeBasis | None = None
+    """what the finish times rest on (the summary says where the last change stands in)"""
 
 
 def sheet_data(
@@ -79,6 +83,8 @@ def sheet_data(
     table: routing.Routing | None = None,
     predicted: Mapping[str, Sequence[str]] | None = None,
     print_rows: int = PRINT_ROWS,
+    changes: imports.ChangeFigures | None = None,
+    finish_basis: metrics.FinishTimeBasis | None = None,
 ) -> SheetData:
     """Everything the sheets show, from a district's judged tickets (`director.week_tickets`),
     routed by `table` (else `routing.load()`) and the classifier's categories `predicted`."""
@@ -98,6 +104,8 @@ def sheet_data(
         routing_source=table.source,
         print_rows=print_rows,
         photo_hosts=config.photo_hosts(),
+        changes=changes,
+        finish_basis=finish_basis,
     )
 
 
@@ -181,8 +189,11 @@ def _header(
         cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
-def _print_setup(sheet: Worksheet, *, header_row: int, data: SheetData) -> None:
-    """A4 landscape, one page wide, the header row on every page, a footer."""
+def _print_setup(
+    sheet: Worksheet, *, header_row: int, data: SheetData, label: str | None = None
+) -> None:
+    """A4 landscape, one page wide, the header row on every page, a footer (the district
+    and `label`, default the week)."""
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
@@ -190,7 +201,7 @@ def _print_setup(sheet: Worksheet, *, header_row: int, data: SheetData) -> None:
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     sheet.print_title_rows = f"{header_row}:{header_row}"
     sheet.print_options.gridLines = True
-    footer = f"{data.district_name} · {week_label(data)}".replace("&", "&&")
+    footer = f"{data.district_name} · {label or week_label(data)}".replace("&", "&&")
     footers = sheet.oddFooter
     assert footers is not None and footers.left is not None and footers.right is not None
     footers.left.text = footer
@@ -222,6 +233,19 @@ def missing_note(data: SheetData) -> str | None:
     what = i18n.t("xl_finished_weekly", data.lang)
     why = i18n.t("why_missing_finish_time", data.lang)
     return i18n.t("not_available", data.lang, why=f"{what} — {why}")
+
+
+def summary_notes(data: SheetData) -> list[str]:
+    """The summary's lines under the week: a figure the data cannot support, what the last
+    import changed, and where a ticket's last change stands in for its finish time."""
+    notes = [note for note in (missing_note(data),) if note]
+    if data.changes is not None:
+        notes.append(imports.since_import_text(data.changes, data.lang))
+    basis = data.finish_basis
+    if basis is not None and basis.standing_in:
+        total = basis.finish_time + basis.last_activity + basis.none
+        notes.append(i18n.t("finish_standing_in", data.lang, n=basis.last_activity, total=total))
+    return notes
 
 
 WEEK_TABLE_HEADERS = {
@@ -257,10 +281,9 @@ def _summary_sheet(sheet: Worksheet, data: SheetData, titles: Mapping[str, str])
         row += 1
     sheet.cell(row=row, column=1, value=t("week_open_now"))
     sheet.cell(row=row, column=2, value=data.week.open_now).number_format = "#,##0"
-    note = missing_note(data)
-    if note:
+    for note in summary_notes(data):
         row += 1
-        sheet.cell(row=row, column=1, value=note)
+        sheet.cell(row=row, column=1, value=_text(note))
     _unit_table(sheet, row + 2, data, titles)
     for column, width in zip("ABCDEFGHI", (40, 24, 12, 12, 14, 14, 14, 14, 12), strict=True):
         sheet.column_dimensions[column].width = width
@@ -298,27 +321,56 @@ WIDTHS = (5, 14, 16, 36, 18, 14, 13, 13, 10, 11, 13, 48, 8, 30, 18, 13, 16)
 ACTION_COLUMNS = {14, 15, 16, 17}
 DATE_COLUMNS = {7, 8}
 HEADER_ROW = 4
+NOTE_COLUMN = ("xl_note", 28)
+"""A report round's sheets end with an empty note column (`unit_workbook`)."""
 
 
-def _unit_sheet(sheet: Worksheet, unit: str, rows: pd.DataFrame, data: SheetData) -> None:
+def unit_workbook(unit: str, rows: pd.DataFrame, data: SheetData, *, label: str) -> bytes:
+    """One unit's open tickets as a workbook of one sheet in the office's form (a report
+    round's): the action sheet's columns and rules, then an empty note column; `label`
+    (the round) in the title and the footer instead of the week."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = sheet_titles([unit], data.lang)[unit]
+    _unit_sheet(sheet, unit, rows, data, label=label, note=True)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _unit_sheet(
+    sheet: Worksheet,
+    unit: str,
+    rows: pd.DataFrame,
+    data: SheetData,
+    *,
+    label: str | None = None,
+    note: bool = False,
+) -> None:
     lang = data.lang
     overdue = int(rows["overdue"].sum())
-    title = f"{unit_label(unit, lang)} · {data.district_name} · {week_label(data)}"
+    title = f"{unit_label(unit, lang)} · {data.district_name} · {label or week_label(data)}"
     sheet["A1"] = _text(title)
     sheet["A1"].font = Font(bold=True, size=13)
     sheet["A2"] = i18n.t("xl_unit_meta", lang, open=len(rows), overdue=overdue)
-    labels = [i18n.t(key, lang) if key != "#" else "#" for key in UNIT_COLUMNS]
-    _header(sheet, HEADER_ROW, labels, fills=ACTION_COLUMNS)
+    keys = (*UNIT_COLUMNS, NOTE_COLUMN[0]) if note else UNIT_COLUMNS
+    action = ACTION_COLUMNS | ({len(keys)} if note else set())
+    labels = [i18n.t(key, lang) if key != "#" else "#" for key in keys]
+    _header(sheet, HEADER_ROW, labels, fills=action)
     for number, ticket in enumerate(rows.to_dict(orient="records"), start=1):
         _ticket_row(
             sheet, HEADER_ROW + number, number, {str(k): v for k, v in ticket.items()}, data
         )
+        if note:
+            sheet.cell(row=HEADER_ROW + number, column=len(keys)).fill = ACTION_FILL
     last_row = HEADER_ROW + max(len(rows), 1)
-    sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(UNIT_COLUMNS))}{last_row}"
+    sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(keys))}{last_row}"
     sheet.freeze_panes = f"C{HEADER_ROW + 1}"
-    for column, width in enumerate(WIDTHS, start=1):
+    widths = (*WIDTHS, NOTE_COLUMN[1]) if note else WIDTHS
+    for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
-    _print_setup(sheet, header_row=HEADER_ROW, data=data)
+    _print_setup(sheet, header_row=HEADER_ROW, data=data, label=label)
 
 
 def _ticket_row(
@@ -459,7 +511,7 @@ def _cover_html(data: SheetData) -> str:
         for key, change in _district_week_lines(data)
     ]  # fmt: skip
     rows.append([t("week_open_now"), f"{data.week.open_now:,}", "", "", ""])
-    missing = missing_note(data)
+    notes = "".join(f"<p class='meta'>{escape(note)}</p>" for note in summary_notes(data))
     since, until = data.week.this.since, data.week.this.until
     period = f"{i18n.long_date(since, lang)} – {i18n.long_date(until, lang)}"
     title = t("xl_title", district=data.district_name, week=period)
@@ -467,7 +519,7 @@ def _cover_html(data: SheetData) -> str:
         f"<h1>{title}</h1>"
         f"<p class='meta'>{t('xl_made', as_of=i18n.date_time(data.as_of, lang))}</p>"
         + _table_html(heads, rows)
-        + (f"<p class='meta'>{escape(missing)}</p>" if missing else "")
+        + notes
         + _unit_table_html(data)
         + f"<p class='meta'>{t('xl_note_several')} {t('xl_note_routing')}</p>"
     )

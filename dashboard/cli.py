@@ -13,12 +13,14 @@ from typing import TYPE_CHECKING, NoReturn
 
 from dashboard import boundaries, config, files, history, metrics, store
 from dashboard.coverage import Field
-from dashboard.errors import FilterError, KhetmapError, StoreError
+from dashboard.errors import FilterError, KhetmapError, OutputFileError, StoreError
 from dashboard.store import Reader
 from dashboard.urlstate import DATE_RANGE, MIN_N_RANGE
 
 if TYPE_CHECKING:
+    from dashboard.actions import SheetData
     from dashboard.imports import ChangeFigures, Changes
+    from dashboard.rounds import Round
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -247,6 +249,7 @@ def _parser() -> argparse.ArgumentParser:
         "leaves the district office); without it, staff get the full text",
     )
     actions.set_defaults(handler=_actions)
+    _round_parsers(commands)
 
     grant = commands.add_parser(
         "grant-reader", help="PostgreSQL: create a login role that can only read (the dashboard's)"
@@ -756,6 +759,191 @@ def _actions(args: argparse.Namespace) -> int:
         f"{data.week.this.until}, targets: {in_force.source}"
         f"{', personal data redacted' if args.redact else ''})"
     )
+    return 0
+
+
+def _district_sheet(args: argparse.Namespace) -> tuple[SheetData, int | None]:
+    """What a district's sheets show, read from the store now (its judged tickets routed to
+    units, the week, what the last import changed), and the store's last import."""
+    from dashboard import actions, departments, director, imports, targets
+
+    districts = boundaries.load_districts()
+    district = _district_code(args.district) or ""
+    names = boundaries.area_names((districts, boundaries.load_subdistricts()), args.lang)
+    filters = metrics.Filters(district=district)
+    with store.at(_store_path(args)).reader() as con:
+        as_of = metrics.store_as_of(con)
+        if as_of is None:
+            raise KhetmapError(
+                f"the store {_store_path(args)} has no tickets: run `khetmap ingest FILE` first."
+            )
+        judged = director.week_tickets(con, filters=filters, as_of=as_of, targets=targets.load())
+        predicted = departments.predicted_categories(con, judged=judged)
+        changed = imports.changes(con, district=district)
+        basis = metrics.finish_time_basis(con, filters=filters)
+        last = metrics.last_ingest(con)
+    data = actions.sheet_data(
+        judged,
+        district_code=district,
+        names=names,
+        district_name_th=districts.names_th[districts.index_of(district)],
+        lang=args.lang,
+        as_of=as_of,
+        predicted=predicted,
+        changes=imports.figures(changed) if changed and changed.last_import else None,
+        finish_basis=basis,
+    )
+    return data, int(last["ingest_id"]) if last else None
+
+
+def _round_parsers(commands: argparse._SubParsersAction[_Parser]) -> None:
+    rounds = commands.add_parser(
+        "round",
+        help="report rounds: each department's open tickets handed out at one moment (a "
+        "workbook each), and the evidence each returns",
+    )
+    verbs = rounds.add_subparsers(dest="round_command", required=True)
+    made = verbs.add_parser("new", help="make a round: store it and write its workbooks")
+    made.add_argument("--district", required=True, help="the district's DOPA code, e.g. 1006")
+    made.add_argument("--out", type=Path, required=True, help="an existing folder")
+    made.add_argument("--lang", choices=["th", "en"], default="th")
+    made.set_defaults(handler=_round_new)
+    listed = verbs.add_parser("list", help="the rounds, newest first")
+    listed.add_argument("--district", help="one district's DOPA code (default: all)")
+    listed.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    listed.set_defaults(handler=_round_list)
+    shown = verbs.add_parser("show", help="a round's units, tickets and evidence")
+    shown.add_argument("round_id", type=_whole_number(1, 2_000_000_000), metavar="ID")
+    shown.add_argument("--format", choices=["table", "json"], default="table")
+    shown.add_argument(
+        "--out", type=Path, help="write the round's workbooks, as handed out, into this folder"
+    )
+    shown.set_defaults(handler=_round_show)
+    back = verbs.add_parser("return", help="keep a unit's evidence (an image or a PDF)")
+    back.add_argument("round_id", type=_whole_number(1, 2_000_000_000), metavar="ID")
+    back.add_argument("file", type=Path, metavar="FILE")
+    who = back.add_mutually_exclusive_group(required=True)
+    who.add_argument("--department", help="the unit as the round names it, e.g. ฝ่ายโยธา")
+    who.add_argument("--unrouted", action="store_true", help="the group no department had yet")
+    back.set_defaults(handler=_round_return)
+    closed = verbs.add_parser("lock", help="lock a round: it takes no more evidence")
+    closed.add_argument("round_id", type=_whole_number(1, 2_000_000_000), metavar="ID")
+    closed.set_defaults(handler=_round_lock)
+    for verb in (made, listed, shown, back, closed):
+        verb.add_argument("--store", help="a DuckDB file or a postgresql:// URL")
+
+
+def _out_folder(path: Path) -> Path:
+    if not path.is_dir():
+        raise OutputFileError(f"--out {path} is not an existing folder; create it first.")
+    return path
+
+
+def _round_new(args: argparse.Namespace) -> int:
+    from dashboard import rounds
+
+    out = _out_folder(args.out)
+    store.at(_store_path(args)).prepare_write()
+    data, last_import = _district_sheet(args)
+    made = rounds.owner_write(
+        _store_path(args),
+        lambda con: rounds.make(
+            con,
+            data=data,
+            district_code=args.district,
+            made_at=datetime.now(UTC),
+            last_import=last_import,
+        ),
+    )
+    print(
+        f"round {made.round_id}: district {args.district}, {made.tickets:,} open tickets as of "
+        f"{data.as_of:%Y-%m-%d %H:%M} UTC in {len(made.workbooks)} workbooks, in {out}"
+    )
+    _write_workbooks(out, made.workbooks)
+    return 0
+
+
+def _write_workbooks(out: Path, workbooks: dict[str, tuple[str, bytes]]) -> None:
+    for unit, (name, content) in workbooks.items():
+        files.write_atomically(out / name, content)
+        print(f"  {out / name}  {_cell_text('table')(unit) or NO_DEPARTMENT_SHOWN}")
+
+
+def _round_list(args: argparse.Namespace) -> int:
+    from dashboard import rounds
+
+    district = _district_code(args.district)
+    with store.at(_store_path(args)).reader() as con:
+        found = rounds.listing(con, district=district)
+    print(_format_records(found, args.format), end="")
+    return 0
+
+
+def _round_show(args: argparse.Namespace) -> int:
+    from dashboard import rounds
+
+    out = _out_folder(args.out) if args.out else None
+    with store.at(_store_path(args)).reader() as con:
+        found = rounds.find(con, round_id=args.round_id)
+        workbooks = rounds.workbooks_of(con, round_id=args.round_id) if out else {}
+    units = found.units.assign(unit=found.units["unit"].map(_cell_text(args.format)))
+    units["evidence_name"] = units["evidence_name"].map(_cell_text(args.format))
+    if args.format == "json":
+        document = {**_round_head(found), "units": metrics.records(units)}
+        print(json.dumps(document, ensure_ascii=False, indent=1))
+    else:
+        print(" ".join(f"{k}={v}" for k, v in _round_head(found).items()))
+        units["unit"] = units["unit"].map(lambda u: u or NO_DEPARTMENT_SHOWN)
+        print(_format_records(units, "table"), end="")
+    if out is not None:
+        _write_workbooks(out, workbooks)
+    return 0
+
+
+def _round_head(found: Round) -> dict[str, object]:
+    return {
+        "round_id": found.round_id,
+        "district": found.district_code,
+        "made_at": found.made_at.isoformat(),
+        "as_of": found.as_of.isoformat(),
+        "last_import": found.last_import,
+        "tickets": found.tickets,
+        "locked_at": found.locked_at.isoformat() if found.locked_at else None,
+    }
+
+
+def _round_return(args: argparse.Namespace) -> int:
+    from dashboard import rounds
+
+    content, kind = rounds.read_evidence(args.file)
+    department = None if args.unrouted else args.department
+    at = datetime.now(UTC)
+
+    def keep(con: Reader) -> str:
+        unit = rounds.unit_of(rounds.find(con, round_id=args.round_id), department=department)
+        rounds.add_evidence(
+            con, round_id=args.round_id, unit=unit, name=args.file.name, content=content,
+            kind=kind, at=at,
+        )  # fmt: skip
+        return unit
+
+    unit = rounds.owner_write(_store_path(args), keep)
+    print(
+        f"round {args.round_id}: evidence of {_cell_text('table')(unit) or NO_DEPARTMENT_SHOWN} "
+        f"kept ({kind}, {len(content):,} bytes) at {at:%Y-%m-%d %H:%M} UTC"
+    )
+    return 0
+
+
+def _round_lock(args: argparse.Namespace) -> int:
+    from dashboard import rounds
+
+    at = datetime.now(UTC)
+    locked = rounds.owner_write(
+        _store_path(args), lambda con: rounds.lock(con, round_id=args.round_id, at=at)
+    )
+    state = "locked" if locked else "was already locked"
+    print(f"round {args.round_id} {state}: it takes no more evidence")
     return 0
 
 

@@ -5,8 +5,9 @@ Terms, defined once here:
 - A ticket's **target** is the shortest of its categories' targets (`targets.Targets`);
   it is **due** that many days after its report, and **overdue** while it is open past
   that (`days_overdue` > 0, in whole days of age against the store's as-of instant).
-- **On time**: finished within the target. It needs a finish time (`last_activity`); a
-  figure that rests on it says "not available" without any.
+- **On time**: finished within the target. It needs a finish time (`queries.FINISH_TIME`:
+  Traffy's own where the data has it, else the last change standing in); a figure that
+  rests on it says "not available" without any.
 - **Ratio** (CityScore-style): days to finish ÷ target, median over tickets. 1.0 = on
   target; below 1 is faster than the target (better), above 1 slower.
 - The **responsible unit** is the last organisation listed on the ticket (the dump lists
@@ -173,8 +174,8 @@ def week_tickets(
     ).df()
     frame["categories"] = category_tuples(frame["categories"])
     frame["reported_day"] = _bangkok_days(frame["reported_at"])
-    finished = frame["state"].eq(FINISHED) & frame["last_activity"].notna()
-    frame["finished_day"] = _bangkok_days(frame["last_activity"]).where(finished, None)
+    finished = frame["state"].eq(FINISHED) & frame["finish_time"].notna()
+    frame["finished_day"] = _bangkok_days(frame["finish_time"]).where(finished, None)
     organizations = frame["organization"]
     units = {value: responsible_unit(value) for value in organizations.dropna().unique()}
     frame["unit"] = [
@@ -549,7 +550,7 @@ def _register(placed: pd.DataFrame, with_times: bool) -> pd.DataFrame:
     finished = placed["state"].eq(FINISHED)
     if with_times:
         # the earliest finish of the place, before its latest report
-        done = pd.to_datetime(placed["last_activity"], utc=True).where(
+        done = pd.to_datetime(placed["finish_time"], utc=True).where(
             finished & placed["finished_day"].notna()
         )
     else:

@@ -85,3 +85,11 @@ class RolesError(KhetmapError):
 
 class WriteRefusedError(KhetmapError):
     """A signed-in user asked for a write their role does not allow (checked on the server)."""
+
+
+class RoundError(KhetmapError):
+    """A report round cannot be made, found or changed (unknown id or unit, locked)."""
+
+
+class EvidenceError(KhetmapError):
+    """A file returned as a round's evidence is not an image or a PDF, or is too large."""

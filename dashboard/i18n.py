@@ -978,6 +978,99 @@ LABELS: dict[str, tuple[str, str]] = {
     "xl_new_this": ("แจ้งใหม่ สัปดาห์นี้", "New this week"),
     "xl_new_last": ("แจ้งใหม่ สัปดาห์ก่อน", "New last week"),
     "xl_finished_this": ("เสร็จสิ้น สัปดาห์นี้", "Finished this week"),
+    "xl_note": ("หมายเหตุ", "Note"),
+    # report rounds, departments, Traffy's figures, changes since the last import (issue 34)
+    "round_label": ("รอบที่ {id} · {at}", "Round {id} · {at}"),
+    "since_import": ("ตั้งแต่นำเข้าข้อมูลครั้งล่าสุด: {parts}", "Since the last import: {parts}"),
+    "since_import_new": ("เรื่องใหม่ {n:,} เรื่อง", "{n:,} new"),
+    "since_import_finished": ("เสร็จสิ้น {n:,} เรื่อง", "{n:,} finished"),
+    "since_import_reopened": ("กลับมาเปิดใหม่ {n:,} เรื่อง", "{n:,} reopened"),
+    "since_import_passed": ("ส่งต่อให้{unit} {n:,} เรื่อง", "{n:,} passed to {unit}"),
+    "finish_standing_in": (
+        "เวลาเสร็จสิ้นของ {n:,} จาก {total:,} เรื่องที่เสร็จสิ้น คือเวลาที่เรื่องมีความเคลื่อนไหว"
+        "ครั้งล่าสุด ซึ่งอาจช้ากว่าวันที่เสร็จจริง (เช่น มีการให้คะแนนหรือแสดงความเห็นภายหลัง)",
+        "For {n:,} of {total:,} finished tickets the finish time is the time of the ticket's "
+        "last change, which can be later than when it was finished (a later rating or comment "
+        "moves it).",
+    ),
+    "dept_title": ("เรื่องค้างแยกตามฝ่าย", "Open tickets per department"),
+    "dept_caption": (
+        "กลุ่มที่ยังไม่มีผู้รับผิดชอบแสดงก่อน เรื่องที่ระบุหลายฝ่ายนับในทุกฝ่าย "
+        "เกินกำหนดคือค้างนานกว่าเวลาเป้าหมายของประเภทเรื่อง",
+        "The group no one has yet comes first. A ticket naming several departments counts in "
+        "each. Overdue: open longer than its category's target.",
+    ),
+    "dept_none_named": (
+        "ข้อมูลชุดนี้ไม่ระบุฝ่ายที่รับผิดชอบ จึงจัดเรื่องให้ฝ่ายที่ดูแลประเภทของเรื่องนั้น"
+        "ตามตารางการส่งต่อของเขต และทำเครื่องหมายว่า “ตามประเภท”",
+        "This data names no departments: each ticket goes to the department that normally "
+        "owns its category (the district's routing table), marked “routed by category”.",
+    ),
+    "col_oldest_ticket": ("เรื่องที่ค้างนานที่สุด", "Oldest open ticket"),
+    "col_oldest_days": ("ค้างมาแล้ว (วัน)", "Open for (days)"),
+    "col_on_map": ("ดูบนแผนที่", "On the map"),
+    "dept_map_only": ("แผนที่แสดงเฉพาะเรื่องของ{unit}", "The map shows only the tickets of {unit}"),
+    "dept_map_all": ("แสดงทุกเรื่องบนแผนที่", "Show every ticket on the map"),
+    "dept_unknown": (
+        "ไม่พบหน่วยงานนี้ในเขตที่เลือก แผนที่จึงแสดงทุกเรื่อง",
+        "That unit has no tickets in this district: the map shows every ticket.",
+    ),
+    "traffy_title": ("ตัวเลขของเขตแบบหน้าจอของ Traffy", "The district as Traffy's screen counts it"),
+    "traffy_total": ("ทั้งหมด", "Total"),
+    "traffy_start": ("รอรับเรื่อง", "Waiting"),
+    "traffy_in_progress": ("กำลังดำเนินการ", "In progress"),
+    "traffy_finish": ("เสร็จสิ้น", "Finished"),
+    "traffy_forward": ("ส่งต่อ", "Forwarded"),
+    "traffy_irrelevant": ("ไม่เกี่ยวข้อง", "Irrelevant"),
+    "traffy_managed": ("จัดการแล้ว", "Managed"),
+    "traffy_share": ("{share:.1%} ของทั้งหมด", "{share:.1%} of the total"),
+    "traffy_caption": (
+        "นับแบบเดียวกับหน้าจอเขตของ Traffy: ทั้งหมด = รอรับเรื่อง + กำลังดำเนินการ + เสร็จสิ้น "
+        "+ ส่งต่อ + ไม่เกี่ยวข้อง (รวมติดตามเรื่อง); จัดการแล้ว = ทั้งหมด − รอรับเรื่อง; "
+        "สัดส่วนคิดจากทั้งหมด ไม่ขึ้นกับตัวกรองวันที่และสถานะ",
+        "Counted as Traffy's district screen does: total = waiting + in progress + finished + "
+        "forwarded + irrelevant (follow-ups included); managed = total − waiting; shares of "
+        "the total; the date and state filters do not apply.",
+    ),
+    "traffy_held": (
+        "ในจำนวนที่กำลังดำเนินการ {n:,} เรื่องติดขัดตามระบบ (รองบประมาณ จัดซื้อจัดจ้าง "
+        "หรือขั้นตอนทางกฎหมาย) ซึ่งฝ่ายใดก็ปิดไม่ได้ภายในสัปดาห์นี้",
+        "Of those in progress, {n:,} are held by the system (waiting on budget, procurement or "
+        "a legal process): no department can clear them this week.",
+    ),
+    "traffy_outside": (
+        "{n:,} เรื่องมีสถานะที่ไม่อยู่ในกลุ่มใดของ Traffy จึงไม่นับรวมในทั้งหมด",
+        "{n:,} tickets have a state in none of Traffy's groups and are not in the total.",
+    ),
+    "changes_title": ("ตั้งแต่นำเข้าข้อมูลครั้งล่าสุด", "Since the last import"),
+    "changes_not_kept": (
+        "ยังไม่มีบันทึกการเปลี่ยนแปลงรายเรื่อง จะเริ่มบันทึกเมื่อนำเข้าข้อมูลครั้งถัดไป",
+        "No per-ticket changes are recorded yet: they start with the next import.",
+    ),
+    "changes_of_import": (
+        "การนำเข้าครั้งที่ {n} ในเขตนี้ เปลี่ยนสถานะ {state:,} เรื่อง ได้รับคะแนน {rated:,} เรื่อง",
+        "Import {n}, in this district: {state:,} changed state, {rated:,} rated.",
+    ),
+    "rounds_title": ("รอบรายงาน", "Report rounds"),
+    "rounds_none": ("ยังไม่มีรอบรายงานของเขตนี้", "There are no report rounds for this district yet."),
+    "rounds_readonly": (
+        "หน้านี้แสดงรอบรายงานอย่างเดียว การทำรอบใหม่ การรับหลักฐาน และการปิดรอบ ทำโดยผู้ดูแลข้อมูลของเขต",
+        "This page only shows the rounds: making a round, taking in evidence and locking a "
+        "round are done by the district's data administrator.",
+    ),
+    "round_heading": (
+        "รอบที่ {id} · ทำเมื่อ {at} · {tickets:,} เรื่อง · ส่งหลักฐานแล้ว {returned} จาก {units} หน่วยงาน",
+        "Round {id} · made {at} · {tickets:,} tickets · evidence back from {returned} of {units} units",
+    ),
+    "round_locked": ("ปิดรอบแล้วเมื่อ {at}", "Locked {at}"),
+    "round_open": ("ยังรับหลักฐานอยู่", "Still taking evidence"),
+    "col_round_tickets": ("เรื่องในรอบ", "Tickets in the round"),
+    "col_evidence": ("หลักฐาน", "Evidence"),
+    "col_returned_at": ("ส่งกลับเมื่อ", "Returned"),
+    "col_evidence_file": ("ไฟล์ที่ส่ง", "File sent"),
+    "evidence_back": ("ส่งแล้ว", "Returned"),
+    "evidence_waiting": ("ยังไม่ส่ง", "Not yet"),
+    "download_evidence": ("ดาวน์โหลดหลักฐานของ{unit}", "Download the evidence of {unit}"),
     "xl_finished_last": ("เสร็จสิ้น สัปดาห์ก่อน", "Finished last week"),
     "xl_sheet": ("เรื่องในแผ่นงาน", "On its sheet"),
     "xl_unit_meta": (

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from dashboard import queries
+from dashboard import i18n, queries
 from dashboard.director import organisations
 from dashboard.routing import named_departments
 from dashboard.store import Reader, has_table
@@ -116,3 +116,20 @@ def passed_to(organisation_changes: pd.DataFrame) -> dict[str, int]:
                 seen.setdefault(department, set()).add(str(ticket_id))
     counts = Counter({department: len(ids) for department, ids in seen.items()})
     return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+PASSED_SHOWN = 3
+"""The departments a since-the-last-import line names (most tickets passed first)."""
+
+
+def since_import_text(counted: ChangeFigures, lang: str) -> str:
+    """'Since the last import: 30 new, 12 finished, 5 passed to ฝ่ายโยธา' (the page's panel
+    and the weekly sheet's summary say the same). Department names come from the data:
+    the caller shows the line as inert text."""
+    parts = [i18n.t("since_import_new", lang, n=counted.new)]
+    parts.append(i18n.t("since_import_finished", lang, n=counted.finished))
+    if counted.reopened:
+        parts.append(i18n.t("since_import_reopened", lang, n=counted.reopened))
+    for department, n in list(counted.passed_to.items())[:PASSED_SHOWN]:
+        parts.append(i18n.t("since_import_passed", lang, n=n, unit=department))
+    return i18n.t("since_import", lang, parts=", ".join(parts))

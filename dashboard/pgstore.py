@@ -24,6 +24,7 @@ from dashboard.errors import StoreError
 from dashboard.store import (
     DERIVED_COLUMNS,
     QUARANTINE_TABLE,
+    ROUND_TABLES,
     TICKET_COLUMNS,
     add_derived,
     missing_derived,
@@ -75,6 +76,7 @@ CREATE INDEX IF NOT EXISTS tickets_subdistrict ON tickets (subdistrict_code);
 CREATE INDEX IF NOT EXISTS tickets_reported ON tickets (reported_at);
 CREATE INDEX IF NOT EXISTS tickets_content_key ON tickets (content_key);
 {QUARANTINE_TABLE}
+{ROUND_TABLES.format(blob="BYTEA")}
 CREATE INDEX IF NOT EXISTS ticket_changes_district ON ticket_changes (district_code, ingest_id);
 CREATE TABLE IF NOT EXISTS districts (
     code VARCHAR PRIMARY KEY, name_th VARCHAR NOT NULL, name_en VARCHAR NOT NULL,

@@ -658,8 +658,9 @@ def week_tickets(where: str, target: str, *, texts: bool = True) -> str:
     """
     long_texts = "".join(f"{column}, " for column in TICKET_TEXTS) if texts else ""
     return f"""
-    SELECT ticket_id, categories, state, reported_at, last_activity, organization,
-           district_code, subdistrict_code, lon, lat, location_issue, address, {long_texts}
+    SELECT ticket_id, categories, state, reported_at, last_activity, {FINISH_TIME} AS finish_time,
+           organization, district_code, subdistrict_code, lon, lat, location_issue, address,
+           {long_texts}
            {OPEN} AS is_open, {AGE_DAYS} AS age_days, {target} AS target_days,
            CASE WHEN {HAS_FINISH_TIME} THEN {FINISH_HOURS} END AS finish_hours
     FROM tickets WHERE {where}
@@ -735,3 +736,60 @@ TICKET_CHANGES = """
 """
 """What imports after one (the first parameter) changed, in a district (the second and
 third, NULL: every district)."""
+
+
+# --- report rounds (`rounds`) --------------------------------------------------------------
+
+NEXT_ROUND_ID = "SELECT coalesce(max(round_id), 0) + 1 FROM rounds"
+ROUND_TICKETS_INSERT = """
+    INSERT INTO round_tickets (round_id, unit, position, ticket_id, state, overdue, routed)
+    SELECT ?, ?, p, t, s, o, r FROM (
+        SELECT unnest(?::INTEGER[]) AS p, unnest(?::VARCHAR[]) AS t,
+               unnest(?::VARCHAR[]) AS s, unnest(?::BOOLEAN[]) AS o,
+               unnest(?::VARCHAR[]) AS r
+    ) AS listed
+"""
+"""A unit's tickets in a round, in one statement: the round, the unit, then the lists."""
+ROUNDS = """
+    SELECT r.round_id, r.district_code, r.made_at, r.as_of, r.last_import, r.lang,
+           r.tickets, r.locked_at,
+           (SELECT count(*) FROM round_workbooks w WHERE w.round_id = r.round_id) AS units,
+           (SELECT count(DISTINCT e.unit) FROM round_evidence e
+            WHERE e.round_id = r.round_id) AS returned
+    FROM rounds r WHERE ?::VARCHAR IS NULL OR r.district_code = ?
+    ORDER BY r.round_id DESC
+"""
+"""The rounds of a district (the parameter twice; NULL: every district), newest first."""
+ROUND_UNITS = """
+    WITH listed AS (
+        SELECT unit, count(*) AS tickets, count(*) FILTER (WHERE overdue) AS overdue,
+               min(routed) AS routed
+        FROM round_tickets WHERE round_id = ? GROUP BY unit
+    ), latest AS (
+        SELECT unit, returned_at, file_name, media_type, size,
+               row_number() OVER (PARTITION BY unit ORDER BY returned_at DESC) AS n,
+               count(*) OVER (PARTITION BY unit) AS returns
+        FROM round_evidence WHERE round_id = ?
+    )
+    SELECT b.unit, coalesce(l.tickets, 0) AS tickets, coalesce(l.overdue, 0) AS overdue,
+           l.routed, b.file_name, e.returned_at, e.file_name AS evidence_name,
+           e.media_type AS evidence_type, e.size AS evidence_size,
+           coalesce(e.returns, 0) AS returns
+    FROM round_workbooks b
+    LEFT JOIN listed l ON l.unit = b.unit
+    LEFT JOIN latest e ON e.unit = b.unit AND e.n = 1
+    WHERE b.round_id = ?
+    ORDER BY b.file_name
+"""
+"""Per unit of a round (its id three times): its tickets, how many were overdue, its
+workbook, and the latest evidence it returned."""
+ROUND_TICKETS = (
+    "SELECT unit, ticket_id FROM round_tickets WHERE round_id = ? ORDER BY unit, position"
+)
+ROUND_WORKBOOKS = (
+    "SELECT unit, file_name, content FROM round_workbooks WHERE round_id = ? ORDER BY file_name"
+)
+ROUND_EVIDENCE_LATEST = (
+    "SELECT media_type, content FROM round_evidence WHERE round_id = ? AND unit = ? "
+    "ORDER BY returned_at DESC LIMIT 1"
+)

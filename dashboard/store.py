@@ -169,10 +169,52 @@ in `tickets` is never overwritten. `ticket_changes` holds what each ingest (or s
 per ticket (`ingest.CHANGES_SQL`); `write_log` every write a signed-in user made from a page
 (`writes.checked_write`)."""
 
+ROUND_TABLES = """
+CREATE TABLE IF NOT EXISTS rounds (
+    round_id INTEGER NOT NULL PRIMARY KEY,
+    district_code VARCHAR NOT NULL,
+    made_at TIMESTAMPTZ NOT NULL,
+    as_of TIMESTAMPTZ NOT NULL,
+    last_import INTEGER,
+    lang VARCHAR NOT NULL,
+    tickets INTEGER NOT NULL,
+    locked_at TIMESTAMPTZ
+);
+CREATE TABLE IF NOT EXISTS round_tickets (
+    round_id INTEGER NOT NULL,
+    unit VARCHAR NOT NULL,
+    position INTEGER NOT NULL,
+    ticket_id VARCHAR NOT NULL,
+    state VARCHAR NOT NULL,
+    overdue BOOLEAN NOT NULL,
+    routed VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS round_workbooks (
+    round_id INTEGER NOT NULL,
+    unit VARCHAR NOT NULL,
+    file_name VARCHAR NOT NULL,
+    content {blob} NOT NULL
+);
+CREATE TABLE IF NOT EXISTS round_evidence (
+    round_id INTEGER NOT NULL,
+    unit VARCHAR NOT NULL,
+    returned_at TIMESTAMPTZ NOT NULL,
+    file_name VARCHAR NOT NULL,
+    media_type VARCHAR NOT NULL,
+    size BIGINT NOT NULL,
+    sha256 VARCHAR NOT NULL,
+    content {blob} NOT NULL
+);
+"""
+"""Report rounds (`rounds`): each round's snapshot of open tickets per unit and the
+workbooks it handed out, written once and never changed (a lock only sets `locked_at`),
+and the evidence each unit returned. `{blob}` is the backend's byte type."""
+
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS tickets ({TICKET_COLUMNS},
 {DERIVED_COLUMNS});
 {QUARANTINE_TABLE}
+{ROUND_TABLES.format(blob="BLOB")}
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR NOT NULL, value VARCHAR NOT NULL);
 """
 
