@@ -554,6 +554,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "กลุ่มจุด: ตัวเลขคือจำนวนเรื่อง วงแหวนแบ่งสีตามสัดส่วนสถานะ",
         "Clusters: the number of tickets, the ring split by their states",
     ),
+    "no_location_note": (
+        "{n:,} เรื่องไม่มีพิกัดที่ใช้ได้ จึงไม่อยู่บนแผนที่ (อยู่ในหน้ารายการเรื่อง)",
+        "{n:,} tickets have no usable location, so no map shows them (the tickets page lists them)",
+    ),
+    "expert_settings": ("ตั้งค่าสำหรับผู้วิเคราะห์", "Settings for analysts"),
+    "how_computed": ("วิธีคำนวณ", "How it is computed"),
     "legend_cells": ("จำนวนเรื่องต่อช่อง", "Tickets per cell"),
     "legend_points": ("เรื่องร้องเรียน (จุดละเรื่อง)", "Complaints (a point each)"),
     "legend_open": ("ยังไม่เสร็จ", "open"),

@@ -31,6 +31,11 @@ P = ParamSpec("P")
 STATE_KEY = "khetmap_view_state"
 LINK_SLOT = "khetmap_link_slot"
 """The sidebar's place for the link to the view (the page, and the `st.empty` to fill)."""
+NO_REFERRER = '<meta name="referrer" content="no-referrer">'
+"""The page's referrer policy: a photo or link a page shows tells no host which dashboard
+it was seen on. The data grid loads thumbnails with a plain `Image()` (no attribute of its
+own to set), which follows the policy of the document; the sidebar sets it before the page's
+body is drawn."""
 PRINT_HIDDEN = ", ".join(
     f'[data-testid="{name}"]'
     for name in (
@@ -57,17 +62,25 @@ PRINT_STYLE = (
 """Every page prints without sidebar or controls (Ctrl+P); a fixed string, no data in it."""
 PRINT_VIEW_STYLE = PRINT_STYLE + "<style>" + PRINT_RULES + "</style>"
 """The print view (`print=1`) looks on screen as it prints."""
+KPI_STYLE = (
+    "<style>@media (max-width: 640px) { "
+    '.st-key-kpis [data-testid="stHorizontalBlock"] { flex-flow: row wrap !important; } '
+    '.st-key-kpis [data-testid="stColumn"] { min-width: calc(50% - 0.5rem) !important; '
+    "flex: 1 1 calc(50% - 0.5rem) !important; } }</style>"
+)
+"""Headline figures sit two to a row on a phone (Streamlit would stack them one a row)."""
+PAGE_HEADS = {
+    False: NO_REFERRER + KPI_STYLE + PRINT_STYLE,
+    True: NO_REFERRER + KPI_STYLE + PRINT_VIEW_STYLE,
+}
+"""What every page adds at the end of its sidebar (no referrer, the phone and print
+styles), by whether it is the print view; constants only, no data."""
 LINK_FILLED = "khetmap_link_filled"
 """Whether this run has filled the link (a map fragment does; else the page at its end)."""
 PAGE_FILES = {page: urlstate.page_file(page) for page in urlstate.PAGES}
 VERSION_CHECK_SECONDS = 30
 SNAPSHOT_PAGES = ("city", "district")
 """Pages that can show a past date from the daily snapshots (the others need tickets)."""
-NO_REFERRER = '<meta name="referrer" content="no-referrer">'
-"""The page's referrer policy: a photo or link a page shows tells no host which dashboard
-it was seen on. The data grid loads thumbnails with a plain `Image()` (no attribute of its
-own to set), which follows the policy of the document; the sidebar sets it before the page's
-body is drawn."""
 
 
 @dataclass(frozen=True)
@@ -442,9 +455,7 @@ def _sidebar(context: Context, categories: list[str]) -> None:
             icon="🖨️",
             query_params=urlstate.to_params(state.with_(printing=True)),
         )
-        style = PRINT_VIEW_STYLE if state.printing else PRINT_STYLE
-        # constants only; last, so no gap shows
-        st.markdown(NO_REFERRER + style, unsafe_allow_html=True)
+        st.markdown(PAGE_HEADS[state.printing], unsafe_allow_html=True)  # last: no gap shows
 
 
 def show_link() -> None:

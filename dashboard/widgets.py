@@ -18,6 +18,9 @@ from dashboard.vocab import BANGKOK_TZ
 VIEW_TOLERANCE = 1e-4
 
 
+KPIS_PER_ROW = 4
+
+
 def kpi_row(
     context: Context,
     totals: Totals,
@@ -26,18 +29,16 @@ def kpi_row(
     extra: list[tuple[str, str, str | None]] | None = None,
     notes: list[str] | None = None,
 ) -> None:
-    """Show the headline figures that apply to this view, and say why any is missing.
+    """The headline figures that apply to this view, in one row (two to a row on a phone).
 
-    A figure the data cannot support shows "not available" with the reason underneath;
-    one that does not apply to the view (finished share when only open tickets are
-    selected) is left out and said so.
+    A figure the data cannot support is not a card: one quiet line names it with the reason.
+    One that does not apply to the view (finished share when only open tickets are
+    selected) is left out.
     """
     t, state = context.t, context.state
-    na = t("na_short")
     notes = list(notes or [])
-    # With a state filter, "total" would only repeat the one count that applies
     items: list[tuple[str, str, str | None]] = []
-    if state.state == "all":
+    if state.state == "all":  # with a state filter, "total" would repeat the one count
         items.append((t("total"), f"{totals.total:,}", None))
     if state.state != "finished":
         items.append((t("open"), f"{totals.open:,}", None))
@@ -51,24 +52,26 @@ def kpi_row(
         items.append((t("median_days"), t("no_data") if median is None else f"{median:,.1f}", None))
         notes.append(coverage.rests_on("finish_time", context.lang))
     elif state.state != "open":
-        items.append((t("median_days"), na, None))
-        notes.append(t("median_days") + ": " + coverage.unavailable("finish_time", context.lang))
-    items.append(
-        (
-            t("as_of"),
-            i18n.short_date(context.as_of.astimezone(BANGKOK_TZ).date(), context.lang),
-            None,
+        notes.append(
+            coverage.unavailable("finish_time", context.lang).replace(
+                ": ", f": {t('median_days')} — ", 1
+            )
         )
-    )
-    items.append((t("no_location"), f"{totals.no_location:,}", None))
     items += extra or []
-    per_row = 3
-    for start in range(0, len(items), per_row):
-        row = items[start : start + per_row]
-        for column, (label, value, delta) in zip(st.columns(per_row), row, strict=False):
-            column.metric(label, value, delta=delta, delta_color="off", border=True)
+    if totals.no_location:
+        notes.append(t("no_location_note", n=totals.no_location))
+    metric_cards(items)
     for note in filter(None, notes):
         st.caption(inert(note))
+
+
+def metric_cards(items: list[tuple[str, str, str | None]]) -> None:
+    """Figures as cards, up to four to a row."""
+    with st.container(key="kpis"):
+        for start in range(0, len(items), KPIS_PER_ROW):
+            row = items[start : start + KPIS_PER_ROW]
+            for column, (label, value, delta) in zip(st.columns(KPIS_PER_ROW), row, strict=False):
+                column.metric(label, value, delta=delta, delta_color="off", border=True)
 
 
 def predictions_shown(context: Context, frame: pd.DataFrame) -> dict[str, list[tuple[str, float]]]:

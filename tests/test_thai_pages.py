@@ -24,7 +24,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import charts
 from dashboard.ingest import ingest_files
-from dashboard.shell import NO_REFERRER, PRINT_STYLE, PRINT_VIEW_STYLE
+from dashboard.shell import PAGE_HEADS
 from tests.apptest import open_page, serving
 from tests.fixtures import ticket, write_csv
 
@@ -81,9 +81,8 @@ def visible_texts(at: AppTest) -> list[str]:
     """Every string the page shows, as far as AppTest can see it."""
     texts: list[str] = []
     for kind in ("title", "header", "subheader", "caption", "markdown"):
-        # the referrer tag and the print stylesheet show nothing
-        silent = {NO_REFERRER + PRINT_STYLE, NO_REFERRER + PRINT_VIEW_STYLE}
-        texts += [e.value for e in at.get(kind) if e.value not in silent]
+        # the referrer tag and the page's styles show nothing
+        texts += [e.value for e in at.get(kind) if e.value not in PAGE_HEADS.values()]
     for kind in ("info", "warning", "error", "success", "exception"):
         texts += [str(e.value) for e in at.get(kind)]
     for metric in at.metric:

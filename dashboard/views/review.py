@@ -35,7 +35,7 @@ def render(context: Context) -> None:
     period = review.review_period(filters, cache.newest_report(context.version) or context.as_of)
     now_filters = metrics.replace_filters(filters, since=period.since, until=period.until)
     coverage = cache.data_coverage(context.version, now_filters)
-    controls(context, settings)
+    controls(context, settings, coverage)
     st.caption(review.period_text(period, lang))
     guide = reading_guide(lang)
     st.info("\n".join(f"- {inert(line)}" for line in guide))
@@ -49,6 +49,9 @@ def render(context: Context) -> None:
     st.caption(t("league_note", n=settings.min_tickets) + " · " + t("guide_rank"))
     ranked, too_few = review.league_display(table, lang, coverage)
     show_table(context, ranked)
+    drivers = review.Drivers.of(table).text(lang)
+    if drivers:
+        st.caption(inert(drivers))
     median_note = coverage.note("finish_time", lang)
     league_notes = [f"{i18n.t('median_days', lang)}: {median_note}"] if median_note else []
     for note in league_notes:
@@ -94,29 +97,34 @@ def reading_guide(lang: str) -> list[str]:
     return [i18n.t(key, lang) for key in ("guide_rank", "guide_open_now", "guide_hotspots")]
 
 
-def controls(context: Context, settings: review.ReviewSettings) -> None:
+def controls(context: Context, settings: review.ReviewSettings, coverage: Coverage) -> None:
+    """What a reader sets (the minimum to rank a district) first; the expert settings in an
+    expander, the fast-closure hours only where the data has finish times to judge."""
     t = context.t
-    a, b, c = st.columns(3)
-    a.radio(
-        t("resolution"),
-        list(urlstate.RESOLUTIONS),
-        horizontal=True,
-        **bound("w_res", settings.resolution, lambda v: {"res": int(v)}),
-    )
-    b.number_input(
+    st.number_input(
         t("min_tickets"),
         min_value=urlstate.MIN_N_RANGE[0],
         max_value=urlstate.MIN_N_RANGE[1],
         step=5,
         **bound("w_min_n", settings.min_tickets, lambda v: {"min_n": int(v)}),
     )
-    c.number_input(
-        t("fast_hours"),
-        min_value=urlstate.FAST_H_RANGE[0],
-        max_value=urlstate.FAST_H_RANGE[1],
-        step=0.25,
-        **bound("w_fast_h", settings.fast_close_hours, lambda v: {"fast_h": float(v)}),
-    )
+    with st.expander(t("expert_settings")):
+        st.radio(
+            t("resolution"),
+            list(urlstate.RESOLUTIONS),
+            horizontal=True,
+            **bound("w_res", settings.resolution, lambda v: {"res": int(v)}),
+        )
+        if not coverage.supports("finish_time"):
+            st.caption(t("fast_hours") + ": " + coverage.unavailable("finish_time", context.lang))
+            return
+        st.number_input(
+            t("fast_hours"),
+            min_value=urlstate.FAST_H_RANGE[0],
+            max_value=urlstate.FAST_H_RANGE[1],
+            step=0.25,
+            **bound("w_fast_h", settings.fast_close_hours, lambda v: {"fast_h": float(v)}),
+        )
 
 
 def hotspot_section(
@@ -145,7 +153,8 @@ def hotspot_section(
         context.version, now_filters, state.hot, state.measure, settings.resolution
     )
     st.markdown(f"**{inert(found.meaning_text(lang))}**")
-    st.caption(inert(found.method_text(lang)))
+    with st.expander(t("how_computed")):
+        st.caption(inert(found.method_text(lang)))
     if found.analysis.unavailable:
         st.info(inert(found.unavailable_text(lang)))
         return found
