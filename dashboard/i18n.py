@@ -560,6 +560,16 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "expert_settings": ("ตั้งค่าสำหรับผู้วิเคราะห์", "Settings for analysts"),
     "how_computed": ("วิธีคำนวณ", "How it is computed"),
+    "ranking_rule": (
+        "เรียงตาม{metric} ซึ่งเทียบเขตใหญ่กับเขตเล็กได้อย่างเป็นธรรม เขตที่มีเรื่องน้อยกว่า {n:,} เรื่องไม่จัดอันดับ",
+        "Ranked by {metric}, which compares large and small districts fairly; districts with fewer than {n:,} tickets are not ranked.",
+    ),
+    "poor_denominator": (
+        "† {name}: มีเรื่องแจ้งต่อประชากรตามทะเบียนราษฎรสูงกว่าทั้งเมือง {times} เท่า "
+        "คนที่อยู่ในเขตช่วงกลางวันมากกว่าตามทะเบียนมาก ตัวเลขต่อประชากรจึงสูงเกินจริง",
+        "† {name}: {times} times the city's reports per registered resident; far more people "
+        "are there by day than on its register, so its per-resident figures overstate.",
+    ),
     "legend_cells": ("จำนวนเรื่องต่อช่อง", "Tickets per cell"),
     "legend_points": ("เรื่องร้องเรียน (จุดละเรื่อง)", "Complaints (a point each)"),
     "legend_open": ("ยังไม่เสร็จ", "open"),

@@ -337,6 +337,28 @@ def _per_10k(frame: pd.DataFrame, population: dict[str, int] | None) -> pd.Serie
     return frame["open"] / people * 10_000
 
 
+DAYTIME_FACTOR = 3.0
+"""A district with this many times the city's tickets per registered resident has far more
+people by day than on its register (a central business district)."""
+
+
+def poor_denominators(summary: pd.DataFrame, population: dict[str, int]) -> dict[str, float]:
+    """Districts whose registered population is a poor denominator for per-10k figures:
+    code → their tickets per registered resident as a multiple of the city's (flagged from
+    the data, at `DAYTIME_FACTOR` or more)."""
+    frame = summary[summary["code"].isin(list(population))]
+    people = frame["code"].map(population).astype("float64")
+    if frame.empty or people.sum() == 0 or frame["total"].sum() == 0:
+        return {}
+    city = frame["total"].sum() / people.sum()
+    ratio = (frame["total"] / people / city).to_numpy()
+    return {
+        str(code): round(float(times), 1)
+        for code, times in zip(frame["code"], ratio, strict=True)
+        if times >= DAYTIME_FACTOR
+    }
+
+
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Return rows as plain dicts with NaN turned into None (for JSON)."""
     rows = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")

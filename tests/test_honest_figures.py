@@ -398,12 +398,13 @@ def test_the_flagged_table_speaks_the_page_language_with_names_and_photo_links(
 def test_the_city_ranking_shows_each_figure_once(no_finish: Path, app_on: object) -> None:
     at = app_on(no_finish, None, lang="en", metric="open")  # type: ignore[operator]
     ranking = at.dataframe[0].value
+    # the default map metric ranks by the fair one, open per 10,000 residents, first
     assert list(ranking.columns) == [
         "#",
         "district",
-        "open",
-        "total",
         "open_per_10k",
+        "total",
+        "open",
         "open_over_30",
     ]
 

@@ -177,36 +177,49 @@ RANKING_METRICS = ("total", "open", "open_per_10k", "open_over_30")
 def ranking(
     summary: pd.DataFrame, context: Context, coverage: Coverage, metric: str
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """Districts ranked by the chosen metric (largest first), each figure once, as numbers.
-
-    A metric the data cannot support is not a column of blanks: the ranking falls back to
-    open tickets (the note above the map says why).
-    """
-    lang = context.lang
+    """Districts ranked fairly: by the chosen map metric, or, with the default one, by open
+    tickets per 10,000 residents, which compares large and small districts; a district with
+    fewer tickets than the minimum (`min_n`) is listed after the ranked ones, unranked.
+    Each figure once, as numbers; a metric the data cannot support falls back to open per
+    10,000 residents (the note above the map says why). A district whose registered
+    population is a poor denominator is marked (†, said under the table)."""
+    lang, minimum = context.lang, context.state.min_n
     needs = mapmetrics.MAP_METRICS[metric].needs
-    if needs is not None and not coverage.supports(needs):
-        metric = "open"
+    if metric == "open" or (needs is not None and not coverage.supports(needs)):
+        metric = "open_per_10k"
     frame = summary[summary["code"] != "none"].copy()
-    frame = frame.sort_values([metric, "code"], ascending=[False, True], na_position="last")
-    name = frame["name_en"] if lang == "en" else frame["name_th"]
+    frame["_ranked"] = frame["total"] >= minimum
+    frame = frame.sort_values(
+        ["_ranked", metric, "code"], ascending=[False, False, True], na_position="last"
+    )
+    flagged = metrics.poor_denominators(frame, context.geo.population)
+    name = (frame["name_en"] if lang == "en" else frame["name_th"]) + [
+        " †" if code in flagged else "" for code in frame["code"]
+    ]
+    ranks = [str(i) if ok else "" for i, ok in enumerate(frame["_ranked"], start=1)]
+    table = pd.DataFrame({"#": ranks, "district": name.to_numpy()})
+    columns: dict[str, Any] = {
+        "#": st.column_config.TextColumn("#"),
+        "district": st.column_config.TextColumn(i18n.t("district", lang)),
+    }
     shown = [metric, *(m for m in RANKING_METRICS if m != metric)]
     if context.snapshot is not None:  # a snapshot keeps counts, not finish times
         shown = [m for m in shown if m in metrics.SNAPSHOT_METRICS]
-    table = pd.DataFrame({"#": range(1, len(frame) + 1), "district": name.to_numpy()})
-    columns: dict[str, Any] = {
-        "#": st.column_config.NumberColumn("#"),
-        "district": st.column_config.TextColumn(i18n.t("district", lang)),
-    }
     for name_ in shown:
         kind = mapmetrics.MAP_METRICS[name_].kind
         values = frame[name_].astype("float64").to_numpy()
-        if kind == "share":
-            values = values * 100
-        table[name_] = values
+        table[name_] = values * 100 if kind == "share" else values
         label = i18n.metric_label(name_, lang) + (" (%)" if kind == "share" else "")
         columns[name_] = st.column_config.NumberColumn(
             label, format="%.1f" if kind in ("share", "rate", "days") else "localized"
         )
+    st.caption(
+        context.t("ranking_rule", metric=i18n.metric_label(metric, lang), n=minimum)
+        + "".join(
+            " " + context.t("poor_denominator", name=context.area_name(code), times=times)
+            for code, times in flagged.items()
+        )
+    )
     return table, columns
 
 
