@@ -27,12 +27,14 @@ from dashboard import (
     config,
     departments,
     director,
+    imports,
     lod,
     maps,
     metrics,
     privacy,
     queries,
     roles,
+    rounds,
     routing,
     targets,
 )
@@ -589,7 +591,11 @@ def _sheet_inputs(
             con, filters=filters, as_of=as_of, targets=targets_in_force()[0]
         )
         predicted = departments.predicted_categories(con, judged=judged)
+        changed = imports.changes(con, district=district)
+        basis = metrics.finish_time_basis(con, filters=filters)
     return {
+        "changes": imports.figures(changed) if changed and changed.last_import else None,
+        "finish_basis": basis,
         "judged": judged,
         "district_code": district,
         "names": area_names(lang),
@@ -599,3 +605,84 @@ def _sheet_inputs(
         "table": routing_in_force()[0],
         "predicted": predicted,
     }
+
+
+# --- a district office's own data: departments, Traffy's figures, changes, rounds ------------
+
+
+@st.cache_resource(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=64)
+def _routed_tickets(version: str, filters: metrics.Filters, as_of: datetime) -> pd.DataFrame:
+    """A district view's tickets, each with its units (`departments.routed`, as the action
+    sheet routes them), kept once per process like `week_tickets` (read-only)."""
+    judged = week_tickets(version, filters, as_of)
+    geo = geography()
+    district = filters.district or ""
+    return departments.routed(
+        judged,
+        district_name_th=geo.districts.names_th[geo.districts.index_of(district)],
+        routing=routing_in_force()[0],
+        predicted=_query(departments.predicted_categories, judged=judged),
+    )
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=64)
+def department_backlog(
+    version: str, filters: metrics.Filters, as_of: datetime
+) -> tuple[pd.DataFrame, bool]:
+    """Per unit of a district view (`departments.department_backlog`: the not-yet-routed
+    group first), and whether the data names departments itself (else routed)."""
+    routed = _routed_tickets(version, director.week_filters(filters), as_of)
+    return departments.department_backlog(routed), bool(routed["routed"].eq("named").any())
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=64)
+def unit_ticket_ids(
+    version: str, filters: metrics.Filters, as_of: datetime, unit: str
+) -> tuple[str, ...] | None:
+    """Every ticket of a district view that `unit` has ("": the not-yet-routed group);
+    None when the view has no such unit."""
+    routed = _routed_tickets(version, director.week_filters(filters), as_of)
+    held = routed["units"].map(lambda units: unit in units if unit else not units)
+    if not held.any():
+        return None
+    return tuple(str(i) for i in routed.loc[held, "ticket_id"])
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=128)
+def traffy_figures(version: str, district: str) -> metrics.TraffyFigures:
+    """A district's tickets in Traffy's own groups, as Traffy's district screen counts them
+    (all dates and states: that screen has no filters)."""
+    return _query(metrics.traffy_figures, filters=metrics.Filters(district=district))
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=128)
+def finish_time_basis(version: str, filters: metrics.Filters) -> metrics.FinishTimeBasis:
+    return _query(metrics.finish_time_basis, filters=filters)
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=128)
+def import_changes(version: str, district: str) -> tuple[imports.ChangeFigures, int] | None:
+    """What the last import changed in a district, counted, and that import's number; None
+    when the store keeps no change log yet."""
+    found = _query(imports.changes, district=district)
+    if found is None or not found.last_import:
+        return None
+    return imports.figures(found), found.last_import
+
+
+def district_rounds(district: str) -> list[rounds.Round]:
+    """The district's report rounds, newest first (`rounds.Round`), read on every run, not
+    cached: a round or its evidence is written without an import, and PostgreSQL's version
+    token is the last import, so a cached answer would miss it."""
+    listed = _query(rounds.listing, district=district)
+    return [_query(rounds.find, round_id=int(i)) for i in listed["round_id"].head(ROUNDS_SHOWN)]
+
+
+ROUNDS_SHOWN = 5
+
+
+def evidence_file(round_id: int, unit: str) -> bytes:
+    """The latest evidence a unit returned in a round (a download's callable: its own reader)."""
+    with config.store().reader() as con:
+        found = rounds.evidence_file(con, round_id=round_id, unit=unit)
+    return found[2] if found else b""

@@ -735,6 +735,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "why_not_numbers": ("ไม่ใช่ตัวเลข", "not numbers"),
     "why_not_bangkok": ("ไม่ใช่จุดในหรือใกล้กรุงเทพฯ", "not a point in or near Bangkok"),
     "why_zoom": ("ใช้ระดับซูม {low} ถึง {high}", "use a zoom from {low} to {high}"),
+    "why_dept_characters": (
+        "มีอักขระควบคุมหรืออักขระกำหนดทิศทางข้อความ",
+        "it holds control or text-direction characters",
+    ),
     "why_before_since": ("อยู่ก่อนวันเริ่มต้น {since}", "it is before since={since}"),
     "notices_more": (
         "และไม่ได้ใช้ค่าอื่นจากลิงก์อีก {n:,} ค่า",
@@ -1039,7 +1043,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "traffy_forward": ("ส่งต่อ", "Forwarded"),
     "traffy_irrelevant": ("ไม่เกี่ยวข้อง", "Irrelevant"),
     "traffy_managed": ("จัดการแล้ว", "Managed"),
-    "traffy_share": ("{share:.1%} ของทั้งหมด", "{share:.1%} of the total"),
     "traffy_caption": (
         "นับแบบเดียวกับหน้าจอเขตของ Traffy: ทั้งหมด = รอรับเรื่อง + กำลังดำเนินการ + เสร็จสิ้น "
         "+ ส่งต่อ + ไม่เกี่ยวข้อง (รวมติดตามเรื่อง); จัดการแล้ว = ทั้งหมด − รอรับเรื่อง; "
@@ -1058,7 +1061,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "{n:,} เรื่องมีสถานะที่ไม่อยู่ในกลุ่มใดของ Traffy จึงไม่นับรวมในทั้งหมด",
         "{n:,} tickets have a state in none of Traffy's groups and are not in the total.",
     ),
-    "changes_title": ("ตั้งแต่นำเข้าข้อมูลครั้งล่าสุด", "Since the last import"),
+    "changes_title": ("การเปลี่ยนแปลงจากการนำเข้าข้อมูล", "What the imports changed"),
     "changes_not_kept": (
         "ยังไม่มีบันทึกการเปลี่ยนแปลงรายเรื่อง จะเริ่มบันทึกเมื่อนำเข้าข้อมูลครั้งถัดไป",
         "No per-ticket changes are recorded yet: they start with the next import.",

@@ -73,6 +73,8 @@ class Filters:
     subdistrict: str | None = None
     include_predicted: bool = False
     """count untyped tickets in the categories the classifier predicted for them"""
+    ticket_ids: tuple[str, ...] | None = None
+    """only these tickets (a department's on the district map: `departments.routed`)"""
 
     def where(self) -> tuple[str, list[Any]]:
         """Return a SQL condition on `tickets` and its parameters."""
@@ -105,6 +107,9 @@ class Filters:
         if self.subdistrict:
             clauses.append("subdistrict_code = ?")
             params.append(self.subdistrict)
+        if self.ticket_ids is not None:
+            clauses.append(queries.AMONG_TICKETS)
+            params.append(list(self.ticket_ids))
         return " AND ".join(clauses), params
 
 

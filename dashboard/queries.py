@@ -793,3 +793,5 @@ ROUND_EVIDENCE_LATEST = (
     "SELECT media_type, content FROM round_evidence WHERE round_id = ? AND unit = ? "
     "ORDER BY returned_at DESC LIMIT 1"
 )
+AMONG_TICKETS = "ticket_id IN (SELECT unnest(?::VARCHAR[]))"
+"""A filter's condition: one of the listed tickets (the parameter: their ids)."""

@@ -112,6 +112,9 @@ class ViewState:
     """view the backlog as the daily snapshot of this Bangkok day kept it (None: now)"""
     printing: bool = False
     """the print view: no sidebar or controls, whole tables, the live link at the bottom"""
+    department: str | None = None
+    """district page: the map shows only this unit's tickets (`NO_DEPARTMENT`: the group
+    no department has yet); a unit the district does not have is said on the page"""
 
     def with_(self, **changes: object) -> ViewState:
         """Return a copy with some fields changed."""
@@ -205,6 +208,7 @@ def parse(params: Mapping[str, Sequence[str]], *, known: Known) -> tuple[ViewSta
         fast_h=float(_number(one("fast_h"), "fast_h", FAST_H_RANGE, 1.0, notices, whole=False)),
         as_of=_date(one("as_of"), "as_of", notices),
         printing=_flag(one("print"), "print", notices),
+        department=_department(one("dept"), notices),
     )
     state = _with_subdistrict(state, one("subdistrict"), known, notices)
     if state.since and state.until and state.since > state.until:
@@ -242,7 +246,25 @@ _KNOWN_NAMES = {
     "fast_h",
     "as_of",
     "print",
+    "dept",
 }
+
+
+NO_DEPARTMENT = ","
+"""`dept=` for the group of tickets no department has yet: a comma, which no unit's name
+can hold (a ticket's list of organisations is split at commas)."""
+DIRECTION_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _department(value: str | None, notices: _Notices) -> str | None:
+    """A unit's name as the data writes it (checked against the district's units on the
+    page); control and direction characters refused here."""
+    if value is None or value == "":
+        return None
+    if DIRECTION_CONTROLS.search(value) or any(ord(c) < 32 or ord(c) == 127 for c in value):
+        notices.ignore("dept", value, "dept_characters")
+        return None
+    return value
 
 
 def _district(value: str | None, known: Known, notices: _Notices) -> str | None:
@@ -389,6 +411,7 @@ _PARAMS: tuple[tuple[str, str, Callable[[Any], str | list[str]]], ...] = (
     ("fast_h", "fast_h", lambda v: f"{v:g}"),
     ("as_of", "as_of", date.isoformat),
     ("print", "printing", lambda _: "1"),
+    ("dept", "department", str),
 )
 """URL parameter, state field, and how a non-default value is written (in link order)."""
 

@@ -1,10 +1,20 @@
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import unquote_plus
 
 import pytest
 
-from dashboard.urlstate import Known, MapView, ViewState, link, notice_lines, parse, to_params
+from dashboard.urlstate import (
+    NO_DEPARTMENT,
+    Known,
+    MapView,
+    ViewState,
+    link,
+    notice_lines,
+    parse,
+    to_params,
+)
 
 KNOWN = Known(
     districts=frozenset({"1001", "1030"}),
@@ -248,3 +258,18 @@ def test_three_hundred_unknown_parameters_make_five_lines_and_a_count() -> None:
         "Ignored p004=1 from the link: unknown parameter"
     )
     assert notice_lines([], lang="en") == []
+
+
+def test_a_departments_map_filter_round_trips_through_the_link_and_refuses_control_characters() -> (
+    None
+):
+    for unit in ("ฝ่ายโยธา", NO_DEPARTMENT, "การไฟฟ้านครหลวง MEA"):
+        state = ViewState(district="1001", department=unit)
+        url = link("district", state)
+        assert url.startswith("/district?district=1001&dept=")
+        query = dict(p.split("=", 1) for p in url.split("?", 1)[1].split("&"))
+        parsed, notices = parse({k: [unquote_plus(v)] for k, v in query.items()}, known=KNOWN)
+        assert (parsed, notices) == (state, [])
+    parsed, notices = parse({"dept": ["ฝ่าย\u202eโยธา"]}, known=KNOWN)
+    assert parsed.department is None
+    assert [n.name for n in notices] == ["dept"]

@@ -1,5 +1,6 @@
 """District drill-down for a district director: subdistricts, trend, categories, backlog."""
 
+import functools
 from dataclasses import replace
 
 import altair as alt
@@ -15,10 +16,12 @@ from dashboard import (
     director,
     exports,
     i18n,
+    imports,
     lod,
     maps,
     metrics,
     privacy,
+    rounds,
     shell,
     urlstate,
     vocab,
@@ -119,6 +122,7 @@ def overview_sections(
     with right:
         weekly_chart(context, filters, coverage)
         age_chart(context)
+    traffy_panel(context)
     most_overdue_table(context, due, filters)
     categories_chart(context, filters, coverage)
 
@@ -126,7 +130,10 @@ def overview_sections(
 def week_sections(context: Context, report: director.WeekReport, filters: metrics.Filters) -> None:
     """What the weekly meeting needs: since last week, targets, changes, units, recurrences."""
     week_panel(context, report)
+    changes_panel(context)
+    department_panel(context)
     action_sheet_panel(context)
+    rounds_panel(context)
     targets_table(context, report)
     comparison_panel(context, report, filters)
     responsibility_panel(context, report)
@@ -322,6 +329,10 @@ def week_panel(context: Context, report: director.WeekReport) -> None:
         notes.append(
             t("week_finished") + ": " + t("not_available", why=t("why_missing_finish_time"))
         )
+    basis = cache.finish_time_basis(context.version, director.week_filters(context.filters()))
+    if week.finished is not None and basis.standing_in:
+        total = basis.finish_time + basis.last_activity + basis.none
+        notes.append(t("finish_standing_in", n=basis.last_activity, total=total))
     if week.unknown_overdue:
         notes.append(t("week_unknown_overdue", n=week.unknown_overdue))
     notes.append(t("compare_method"))
@@ -641,9 +652,10 @@ def district_map_fragment(
     map_key = f"district_map_{state.district}"
     view = state.view
     viewport = map_viewport(map_key, view, lod.Viewport.fitting(tuple(geo.districts.bounds[index])))
+    shown, unit = department_filters(context)
     layer = cache.ticket_layer(
         context.version,
-        context.filters(),
+        shown,
         context.as_of,
         viewport,
         state.lang,
@@ -669,14 +681,12 @@ def district_map_fragment(
         feature_group_to_add=maps.ticket_feature_group(layer, lang=state.lang),
     )
     st.caption(
-        inert(
-            ticket_layer_caption(
-                context, layer, cache.unlocated(context.version, context.filters())
-            )
-        )
+        inert(ticket_layer_caption(context, layer, cache.unlocated(context.version, shown)))
         + " · "
         + context.t("click_sub_hint")
     )
+    if unit is not None:
+        department_map_note(context, unit)
     st.toggle(
         context.t("recurrence_layer"),
         **bound("w_recur", state.recur, lambda v: {"recur": bool(v)}),
@@ -830,6 +840,170 @@ def categories_chart(context: Context, filters: metrics.Filters, coverage: Cover
         shown = [c for c in frame["category"] if c in scores]
         listed = ", ".join(f"{i18n.category_label(c, lang)} {scores[c]:.2f}" for c in shown)
         st.caption(inert(t("predicted_note", scores=listed)))
+
+
+# --- a district office's own data (issue 34) ------------------------------------------------
+
+
+def department_filters(context: Context) -> tuple[metrics.Filters, str | None]:
+    """The map's tickets: the view's, narrowed to the unit `dept=` names (all its tickets
+    the filters keep); and that unit ("" the not-yet-routed group; None: every ticket)."""
+    filters = context.filters()
+    wanted = context.state.department
+    if wanted is None:
+        return filters, None
+    unit = "" if wanted == urlstate.NO_DEPARTMENT else wanted
+    ids = cache.unit_ticket_ids(context.version, filters, context.as_of, unit)
+    if ids is None:
+        st.info(context.t("dept_unknown"))
+        return filters, None
+    return metrics.replace_filters(filters, ticket_ids=ids), unit
+
+
+def department_map_note(context: Context, unit: str) -> None:
+    """Which unit the map shows, and the link back to every ticket."""
+    st.caption(inert(context.t("dept_map_only", unit=actions.unit_label(unit, context.lang))))
+    st.page_link(
+        shell.PAGE_FILES["district"],
+        label=context.t("dept_map_all"),
+        query_params=urlstate.to_params(context.state.with_(department=None)),
+    )
+
+
+def department_panel(context: Context) -> None:
+    """Open tickets per department (the not-yet-routed group first): overdue, the oldest,
+    and a link that shows the unit's tickets on the map."""
+    t, lang = context.t, context.lang
+    st.subheader(t("dept_title"))
+    backlog, named = cache.department_backlog(context.version, context.filters(), context.as_of)
+    if not named:
+        st.info(t("dept_none_named"))
+    table = pd.DataFrame(
+        {
+            t("col_unit"): [plain(actions.unit_label(u, lang)) for u in backlog["unit"]],
+            t("xl_routed"): [t(f"route_{r}") for r in backlog["routed"]],
+            t("open"): backlog["open"],
+            t("col_overdue"): backlog["overdue"],
+            t("col_oldest_ticket"): backlog["oldest_ticket"],
+            t("col_oldest_days"): backlog["oldest_days"],
+        }
+    )
+    show_table(context, table)
+    st.caption(t("dept_caption"))
+    overview = context.state.with_(section="overview", view=None)
+    columns = st.columns(4)
+    for number, unit in enumerate(backlog["unit"].head(UNITS_LINKED)):
+        columns[number % len(columns)].page_link(
+            shell.PAGE_FILES["district"],
+            label=inert(f"{t('col_on_map')}: {plain(actions.unit_label(unit, lang))}"[:80]),
+            query_params=urlstate.to_params(
+                overview.with_(department=unit or urlstate.NO_DEPARTMENT)
+            ),
+        )
+
+
+UNITS_LINKED = 16  # the department panel links this many units to the map (a district has ~10)
+TRAFFY_SHOWN = ("total", "finish", "forward", "irrelevant", "managed")
+
+
+def traffy_panel(context: Context) -> None:
+    """The district's figures as Traffy's own district screen counts them."""
+    t = context.t
+    st.subheader(t("traffy_title"))
+    found = cache.traffy_figures(context.version, context.state.district or "")
+    for column, group in zip(st.columns(len(TRAFFY_SHOWN)), TRAFFY_SHOWN, strict=True):
+        count = found.total if group == "total" else found.managed if group == "managed" else None
+        value = int(getattr(found, group)) if count is None else count
+        share = found.share(group) if group != "total" else None
+        shown = f"{value:,}" + (f" ({share:.1%})" if share is not None else "")
+        column.metric(t(f"traffy_{group}"), shown, border=True)
+    notes = [t("traffy_caption")]
+    if found.held_by_system:
+        notes.append(t("traffy_held", n=found.held_by_system))
+    if found.outside:
+        notes.append(t("traffy_outside", n=found.outside))
+    for note in notes:
+        st.caption(note)
+
+
+def changes_panel(context: Context) -> None:
+    """What the last import changed in the district: new, finished, passed to a department."""
+    t = context.t
+    st.subheader(t("changes_title"))
+    found = cache.import_changes(context.version, context.state.district or "")
+    if found is None:
+        st.info(t("changes_not_kept"))
+        return
+    counted, last_import = found
+    st.markdown(inert(imports.since_import_text(counted, context.lang)))
+    st.caption(
+        t("changes_of_import", n=last_import, state=counted.state_changes, rated=counted.rated)
+    )
+
+
+def rounds_panel(context: Context) -> None:
+    """The district's report rounds, read only: per unit, whether its evidence is back,
+    when, and the file."""
+    t, lang = context.t, context.lang
+    st.subheader(t("rounds_title"))
+    st.caption(t("rounds_readonly"))
+    made = cache.district_rounds(context.state.district or "")
+    if not made:
+        st.info(t("rounds_none"))
+        return
+    for found in made:
+        back = int(found.units["returned_at"].notna().sum())
+        heading = t("round_heading", id=found.round_id, at=i18n.date_time(found.made_at, lang),
+                    tickets=found.tickets, returned=back, units=len(found.units))  # fmt: skip
+        state = (
+            t("round_locked", at=i18n.date_time(found.locked_at, lang))
+            if found.locked_at
+            else t("round_open")
+        )
+        st.markdown(f"**{inert(heading)}** · {inert(state)}")
+        show_table(context, _round_rows(found, lang))
+        _evidence_downloads(context, found)
+
+
+def _round_rows(found: rounds.Round, lang: str) -> pd.DataFrame:
+    def t(key: str, **values: object) -> str:
+        return i18n.t(key, lang, **values)
+
+    units = found.units
+    back = units["returned_at"].notna()
+    return pd.DataFrame(
+        {
+            t("col_unit"): [plain(actions.unit_label(str(u), lang)) for u in units["unit"]],
+            t("col_round_tickets"): units["tickets"].astype("int64"),
+            t("col_overdue"): units["overdue"].astype("int64"),
+            t("col_evidence"): [t("evidence_back") if b else t("evidence_waiting") for b in back],
+            t("col_returned_at"): [
+                i18n.date_time(v.to_pydatetime(), lang) if b else "" for v, b in
+                zip(units["returned_at"], back, strict=True)
+            ],
+            t("col_evidence_file"): [
+                plain(str(n))[:80] if b else "" for n, b in
+                zip(units["evidence_name"], back, strict=True)
+            ],
+        }
+    )  # fmt: skip
+
+
+def _evidence_downloads(context: Context, found: rounds.Round) -> None:
+    """A download per unit whose evidence is back (read from the store when clicked)."""
+    returned = found.units[found.units["returned_at"].notna()]
+    columns = st.columns(4)
+    for number, record in enumerate(returned.to_dict("records")):
+        unit, kind = str(record["unit"]), str(record["evidence_type"])
+        columns[number % len(columns)].download_button(
+            inert(
+                context.t("download_evidence", unit=plain(actions.unit_label(unit, context.lang)))
+            )[:90],
+            data=functools.partial(cache.evidence_file, found.round_id, unit),
+            file_name=f"round{found.round_id}_evidence{rounds.EXTENSIONS.get(kind, '')}",
+            mime=kind,
+            key=f"evidence_{found.round_id}_{unit}",
+        )
 
 
 run_page("district", render)
