@@ -548,7 +548,7 @@ TICKET_POINTS = """
   for (var i = 0; i < data.length; i++) {
     var r = data[i];
     var m = L.circleMarker([r[0], r[1]], {radius: 6, color: r[2], fillColor: r[2],
-      fill: true, fillOpacity: 0.9, weight: 2, stateGroup: groups[r[2]] || 2});
+      fill: true, fillOpacity: 0.9, weight: 2, stateGroup: r[2] in groups ? groups[r[2]] : 2});
     m.bindPopup(r[3], {maxWidth: 320});
     markers.push(m);
   }
@@ -595,7 +595,7 @@ TICKET_POINTS_COMPACT = """
   data.forEach(function (r) {
     var colour = legend.states[r[2]][0];
     var m = L.circleMarker([r[0], r[1]], {radius: 6, color: colour, fillColor: colour,
-      fill: true, fillOpacity: 0.9, weight: 2, stateGroup: groups[colour] || 2});
+      fill: true, fillOpacity: 0.9, weight: 2, stateGroup: colour in groups ? groups[colour] : 2});
     m.bindPopup(function () { return popup(r); }, {maxWidth: 320});
     markers.push(m);
   });
