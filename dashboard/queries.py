@@ -795,3 +795,8 @@ ROUND_EVIDENCE_LATEST = (
 )
 AMONG_TICKETS = "ticket_id IN (SELECT unnest(?::VARCHAR[]))"
 """A filter's condition: one of the listed tickets (the parameter: their ids)."""
+WRITE_LOG_ENTRIES = (
+    "SELECT written_at, who, role, action, district_code, target, detail FROM write_log "
+    "ORDER BY written_at DESC, who LIMIT ?"
+)
+"""The newest writes users made from a page (`writes.log_entries`); the parameter: how many."""

@@ -18,7 +18,7 @@ from typing import TypeVar
 
 import pandas as pd
 
-from dashboard import access, ingest
+from dashboard import access, ingest, queries
 from dashboard.access import Action, Viewer
 from dashboard.errors import WriteRefusedError
 from dashboard.store import Reader, has_table
@@ -90,8 +90,4 @@ def log_entries(con: Reader, *, limit: int = 1000) -> pd.DataFrame:
         return pd.DataFrame(
             columns=["written_at", "who", "role", "action", "district_code", "target", "detail"]
         )
-    return con.execute(
-        "SELECT written_at, who, role, action, district_code, target, detail FROM write_log "
-        "ORDER BY written_at DESC, who LIMIT ?",
-        [limit],
-    ).df()
+    return con.execute(queries.WRITE_LOG_ENTRIES, [limit]).df()

@@ -64,7 +64,9 @@ def viewer_of(found: dict[str, object] | None, *, usable: bool = True) -> Viewer
 
 def test_an_address_has_its_own_role_before_its_domains_and_case_does_not_matter() -> None:
     found = parsed()
-    assert found.role_for("DIRECTOR.bangkapi@Bangkok.go.th") == Role("director", frozenset({"1006"}))
+    assert found.role_for("DIRECTOR.bangkapi@Bangkok.go.th") == Role(
+        "director", frozenset({"1006"})
+    )
     assert found.role_for("somsri@governor.bangkok.go.th") == Role("governor")
     assert found.role_for("it@governor.bangkok.go.th") == Role("admin")
     assert found.role_for("someone@bangkok.go.th") is None
@@ -319,3 +321,32 @@ def test_a_director_of_one_district_cannot_lock_or_return_evidence_for_another_a
         }
     ]
     assert pd.Timestamp(logged["written_at"][0]) == pd.Timestamp(NOW)
+
+
+@pytest.mark.parametrize(
+    ("value", "on"),
+    [(None, True), ("1", True), ("", True), ("no", True), ("0", False), (" 0 ", False)],
+)
+def test_only_a_redact_setting_of_0_switches_redaction_off(
+    monkeypatch: pytest.MonkeyPatch, value: str | None, on: bool
+) -> None:
+    from dashboard import config
+
+    if value is None:
+        monkeypatch.delenv("KHETMAP_REDACT", raising=False)
+    else:
+        monkeypatch.setenv("KHETMAP_REDACT", value)
+    assert config.redaction_on() is on
+
+
+@pytest.mark.parametrize(
+    ("value", "hours"),
+    [("8", 8.0), ("0.5", 0.5), ("0", 12.0), ("nan", 12.0), ("721", 12.0), ("x", 12.0)],
+)
+def test_the_session_length_is_read_strictly(
+    monkeypatch: pytest.MonkeyPatch, value: str, hours: float
+) -> None:
+    from dashboard import config
+
+    monkeypatch.setenv("KHETMAP_SESSION_HOURS", value)
+    assert config.session_hours() == hours
