@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import pandas as pd
@@ -180,6 +181,17 @@ def map_picture_button(
         help=context.t("save_map_png_help"),
         icon="🖼️",
     )
+
+
+def map_key(name: str, context: Context) -> str:
+    """The key of a page's map: its name and a digest of everything but the map's position.
+
+    A change of language or filter changes the map's HTML, and the browser builds the map
+    anew; under the same key that new map would open at its fitted view and report it as a
+    move, so the link would lose the position it carries. A new key makes it a new map,
+    opened where the link says."""
+    shape = repr(context.state.with_(view=None, printing=False))
+    return f"{name}_{hashlib.sha1(shape.encode()).hexdigest()[:10]}"
 
 
 def map_viewport(map_key: str, view: MapView | None, opened: lod.Viewport) -> lod.Viewport:

@@ -66,7 +66,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     )
     port = free_port()
     process = start_background(
-        store_path=store, port=port, env={"KHETMAP_DATA_DIR": str(data), "KHETMAP_TILES": "none"}
+        store_path=store,
+        port=port,
+        env={
+            "KHETMAP_DATA_DIR": str(data),
+            "KHETMAP_TILES": "none",
+            # no reruns when files change under a running server (tests run from a work tree)
+            "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none",
+        },
     )
     base = f"http://127.0.0.1:{port}"
     yield base, store
@@ -607,4 +614,24 @@ def test_points_and_their_clusters_take_the_colours_of_their_states_and_have_a_l
     assert all("rgb(201, 42, 42) 100%" in ring for ring in rings), rings[:3]
     assert frame.locator(".leaflet-interactive[fill='#2b8a3e']").count() == 0  # type: ignore[attr-defined]
     tab.screenshot(path=str(SHOTS / "clusters_by_state.png"))  # type: ignore[attr-defined]
+    assert outside == []
+
+
+def test_switching_language_or_a_filter_keeps_the_map_where_the_link_put_it(
+    server: tuple[str, Path], page: tuple[object, list[str]]
+) -> None:
+    base, _ = server
+    tab, outside = page
+    tab.goto(f"{base}/district?district=1030&lat=13.82830&lon=100.55360&zoom=15")  # type: ignore[attr-defined]
+    map_frame(tab, shapes=1)
+    wait_idle(tab)
+    for click in ("English", "Open"):
+        tab.locator('[data-testid="stSidebar"]').get_by_text(click, exact=True).click()  # type: ignore[attr-defined]
+        wait_idle(tab)
+        lat, lon, zoom = map_view(tab, shapes=1)
+        params = parse_qs(urlsplit(tab.url).query)  # type: ignore[attr-defined]
+        assert params.get("zoom") == ["15"] and zoom == 15, (click, tab.url, zoom)  # type: ignore[attr-defined]
+        assert abs(lat - 13.8283) <= 1e-4 and abs(lon - 100.5536) <= 1e-4, (click, lat, lon)
+        assert sidebar_link(tab) == tab.url  # type: ignore[attr-defined]
+    assert "lang=en" in tab.url and "state=open" in tab.url  # type: ignore[attr-defined]
     assert outside == []

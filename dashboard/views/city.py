@@ -14,6 +14,7 @@ from dashboard.widgets import (
     backlog_history_panel,
     clicked_code,
     kpi_row,
+    map_key,
     map_picture_button,
     map_ready,
     map_viewport,
@@ -97,9 +98,8 @@ def city_map_fragment(context: Context, summary: pd.DataFrame, metric: str) -> N
         lang=state.lang,
     )
     view = state.view
-    viewport = map_viewport(
-        "city_map", view, lod.Viewport.around(*maps.BANGKOK_CENTRE, maps.CITY_ZOOM)
-    )
+    key = map_key("city_map", context)
+    viewport = map_viewport(key, view, lod.Viewport.around(*maps.BANGKOK_CENTRE, maps.CITY_ZOOM))
     tickets_shown = viewport.zoom >= TICKET_ZOOM and context.snapshot is None
     layer = (
         cache.ticket_layer(
@@ -132,7 +132,7 @@ def city_map_fragment(context: Context, summary: pd.DataFrame, metric: str) -> N
     )
     result = st_folium(
         fmap,
-        key="city_map",
+        key=key,
         height=560,
         use_container_width=True,
         returned_objects=["last_active_drawing", "center", "zoom", "bounds"],
@@ -165,7 +165,7 @@ def city_map_fragment(context: Context, summary: pd.DataFrame, metric: str) -> N
     code = clicked_code(result, memory_key="city_map_click")
     if code:
         go("district", district=code, subdistrict=None)
-    remember_view(context, result, map_key="city_map")
+    remember_view(context, result, map_key=key)
     show_link()  # after the map has put its position in the URL
 
 

@@ -36,6 +36,7 @@ from dashboard.widgets import (
     clicked_code,
     kpi_row,
     link_columns,
+    map_key,
     map_picture_button,
     map_ready,
     map_viewport,
@@ -649,9 +650,9 @@ def district_map_fragment(
         metric=metric,
         lang=state.lang,
     )
-    map_key = f"district_map_{state.district}"
+    key = map_key(f"district_map_{state.district}", context)
     view = state.view
-    viewport = map_viewport(map_key, view, lod.Viewport.fitting(tuple(geo.districts.bounds[index])))
+    viewport = map_viewport(key, view, lod.Viewport.fitting(tuple(geo.districts.bounds[index])))
     shown, unit = department_filters(context)
     layer = cache.ticket_layer(
         context.version,
@@ -672,7 +673,7 @@ def district_map_fragment(
     )
     result = st_folium(
         fmap,
-        key=map_key,
+        key=key,
         height=520,
         use_container_width=True,
         returned_objects=["last_active_drawing", "center", "zoom", "bounds"],
@@ -717,7 +718,7 @@ def district_map_fragment(
     if code and code != state.subdistrict:
         update_url(subdistrict=code)
         st.rerun()
-    remember_view(context, result, map_key=map_key)
+    remember_view(context, result, map_key=key)
     show_link()  # after the map has put its position in the URL
 
 
