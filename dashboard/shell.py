@@ -8,6 +8,7 @@ Navigation links carry the state, because Streamlit clears query params between 
 from __future__ import annotations
 
 import functools
+import html
 import logging
 import threading
 from collections.abc import Callable, Iterator
@@ -51,7 +52,13 @@ PRINT_RULES = (
     '[data-testid="stMain"] { margin-left: 0 !important; } '
     '[data-testid="stMainBlockContainer"] { max-width: 100% !important; padding: 0 1rem !important; } '
     'iframe, [data-testid="stVegaLiteChart"], [data-testid="stMetric"] { break-inside: avoid; } '
-    "thead { display: table-header-group; } tr { break-inside: avoid; }"
+    "thead { display: table-header-group; } tr { break-inside: avoid; } "
+    "table.khetmap-print { border-collapse: collapse; width: 100%; font-size: 0.8rem; } "
+    "table.khetmap-print th, table.khetmap-print td { border: 1px solid #ccc; padding: 2px 4px; "
+    "text-align: left; vertical-align: top; } "
+    "table.khetmap-print th { background: #f0f2f6; } table.khetmap-print td.nw { white-space: nowrap; } "
+    '[data-testid="stElementContainer"]:has([data-testid="stHeading"]) { break-after: avoid; } '
+    '[data-testid="stElementContainer"]:has([data-testid="stCaptionContainer"]) { break-after: avoid; }'
 )
 """What a printed page leaves out (sidebar, controls, the app's own bars) and keeps whole."""
 PRINT_STYLE = (
@@ -151,9 +158,13 @@ def run_page(page: str, render: Callable[[Context], None]) -> None:
         if not st.session_state.get(LINK_FILLED, True):
             show_link()
         if context.state.printing:
-            live = context.state.with_(printing=False)
-            st.caption(i18n.t("print_live_link", context.lang))
-            st.code(absolute(urlstate.link(page, live)), language=None)
+            live = absolute(urlstate.link(page, context.state.with_(printing=False)))
+            label = html.escape(i18n.t("print_live_link", context.lang))
+            # our own link, built from the parsed view (every value in it is checked)
+            st.markdown(
+                f'<p>{label}<br><a href="{html.escape(live)}">{html.escape(live)}</a></p>',
+                unsafe_allow_html=True,
+            )
 
 
 def page_lang() -> str:
@@ -449,12 +460,11 @@ def _sidebar(context: Context, categories: list[str]) -> None:
             st.caption(fresh)
         st.session_state[LINK_SLOT] = (context.page, st.empty())
         st.session_state[LINK_FILLED] = False
-        st.page_link(
-            PAGE_FILES[context.page],
-            label=i18n.t("print_view", lang),
-            icon="🖨️",
-            query_params=urlstate.to_params(state.with_(printing=True)),
-        )
+        # a plain link: the print view loads with print=1 in the address bar, so a reload or
+        # a copied address stays the print view (our own link from the parsed view)
+        printing = html.escape(urlstate.link(context.page, state.with_(printing=True)))
+        label = html.escape(i18n.t("print_view", lang))
+        st.markdown(f'<a href="{printing}" target="_self">{label}</a>', unsafe_allow_html=True)
         st.markdown(PAGE_HEADS[state.printing], unsafe_allow_html=True)  # last: no gap shows
 
 

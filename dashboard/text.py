@@ -41,6 +41,13 @@ def inert(text: object) -> str:
     return value.replace("\n", " ")
 
 
+def html_cell(text: object) -> str:
+    """Return `text` for a cell of an HTML table the page writes itself: escaped, without
+    direction controls, and with no bare address left to be made a link."""
+    value = AUTOLINK_STARTS.sub(ZERO_WIDTH_JOINER, plain(str(text)))
+    return html.escape(value)
+
+
 def neutralise_cell(value: object) -> object:
     """Return a spreadsheet cell value that cannot start a formula (text only; others as is)."""
     if not isinstance(value, str) or not value:

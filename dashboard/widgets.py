@@ -12,7 +12,7 @@ from dashboard import assets, cache, charts, config, i18n, lod, mapimage, maps, 
 from dashboard.coverage import Coverage
 from dashboard.metrics import Totals
 from dashboard.shell import Context, update_url
-from dashboard.text import inert, plain
+from dashboard.text import html_cell, inert, plain
 from dashboard.urlstate import MapView
 from dashboard.vocab import BANGKOK_TZ
 
@@ -95,11 +95,50 @@ def show_table(context: Context, frame: pd.DataFrame, **options: Any) -> None:
         st.caption(context.t("no_rows"))
         return
     if context.state.printing:
-        st.table(frame.head(PRINT_TABLE_ROWS).reset_index(drop=True))
+        shown = frame.head(PRINT_TABLE_ROWS)
+        st.markdown(print_table(shown, options.get("column_config")), unsafe_allow_html=True)
         if len(frame) > PRINT_TABLE_ROWS:
             st.caption(context.t("print_rows_cut", shown=PRINT_TABLE_ROWS, total=len(frame)))
         return
     st.dataframe(frame, hide_index=True, width="stretch", **options)
+
+
+def print_table(frame: pd.DataFrame, config: dict[str, Any] | None) -> str:
+    """A table as the print view writes it: an HTML table of escaped text (its header
+    repeated on every printed page), with the column labels the page gives it, figures with
+    thousands separators, and a list of ticket pages as their numbers. No Markdown is run
+    on a cell: the whole table is one HTML block."""
+    labels = {
+        str(name): str(value.get("label") or name) if isinstance(value, dict) else str(name)
+        for name, value in (config or {}).items()
+    }
+    hidden = {str(name) for name, value in (config or {}).items() if value is None}
+    columns = [c for c in frame.columns if str(c) not in hidden]
+    head = "".join(f"<th>{html_cell(labels.get(str(c), str(c)))}</th>" for c in columns)
+    rows = "".join(
+        "<tr>" + "".join(_print_cell(row[c]) for c in columns) + "</tr>"
+        for row in frame[columns].to_dict(orient="records")
+    )
+    return (
+        f'<table class="khetmap-print"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+    )
+
+
+def _print_cell(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        text = ", ".join(str(v).rstrip("/").rsplit("/", 1)[-1] for v in value)
+    elif value is None or (isinstance(value, float) and pd.isna(value)):
+        text = ""
+    elif isinstance(value, bool):
+        text = str(value)
+    elif isinstance(value, int):
+        text = f"{value:,}"
+    elif isinstance(value, float):
+        text = f"{value:,.0f}" if value.is_integer() else f"{value:,.1f}"
+    else:
+        text = str(value)
+    kind = ' class="nw"' if len(text) <= 24 else ""  # short cells (dates, states) never wrap
+    return f"<td{kind}>{html_cell(text)}</td>"
 
 
 def map_ready(context: Context) -> bool:

@@ -563,6 +563,8 @@ def test_the_print_view_prints_on_a4_landscape_without_sidebar_or_controls(
     assert live in text.replace("\n", "")  # the live view's link, printed
     for control in ("ภาษา / Language", "มุมมองสำหรับพิมพ์", "Print view"):
         assert control not in text  # the sidebar and its links are left out
+    for field in ("ticket_id", "days_overdue", "target_days", "https://share.traffy"):
+        assert field not in text  # tables print with the page's own column labels
     subprocess.run(["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "2", str(out),
                     str(SHOTS / f"print_{name}")], check=True)  # fmt: skip
 
@@ -634,4 +636,22 @@ def test_switching_language_or_a_filter_keeps_the_map_where_the_link_put_it(
         assert abs(lat - 13.8283) <= 1e-4 and abs(lon - 100.5536) <= 1e-4, (click, lat, lon)
         assert sidebar_link(tab) == tab.url  # type: ignore[attr-defined]
     assert "lang=en" in tab.url and "state=open" in tab.url  # type: ignore[attr-defined]
+    assert outside == []
+
+
+def test_the_sidebars_print_link_opens_the_print_view_and_keeps_it_in_the_address(
+    server: tuple[str, Path], page: tuple[object, list[str]]
+) -> None:
+    base, _ = server
+    tab, outside = page
+    tab.goto(f"{base}/district?district=1006&lang=en")  # type: ignore[attr-defined]
+    wait_idle(tab)
+    tab.locator('[data-testid="stSidebar"]').get_by_text("Print view").click()  # type: ignore[attr-defined]
+    url_contains(tab, "print=1")
+    # a whole page load: the print view hides the sidebar once it has drawn
+    tab.locator('[data-testid="stSidebar"]').wait_for(state="hidden", timeout=60_000)  # type: ignore[attr-defined]
+    assert "district=1006" in tab.url and "lang=en" in tab.url  # type: ignore[attr-defined]
+    tab.reload()  # type: ignore[attr-defined]
+    wait_idle(tab)
+    assert "print=1" in tab.url  # type: ignore[attr-defined]
     assert outside == []
