@@ -570,6 +570,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "† {name}: {times} times the city's reports per registered resident; far more people "
         "are there by day than on its register, so its per-resident figures overstate.",
     ),
+    "legend_tickets": ("เรื่องร้องเรียน", "Complaints"),
     "legend_cells": ("จำนวนเรื่องต่อช่อง", "Tickets per cell"),
     "legend_points": ("เรื่องร้องเรียน (จุดละเรื่อง)", "Complaints (a point each)"),
     "legend_open": ("ยังไม่เสร็จ", "open"),

@@ -194,12 +194,11 @@ def _cells(ax: Any, layer: TicketLayer, lang: str) -> list[Any]:
         {"colour": colours}, geometry=[shape(f["geometry"]) for f in features], crs=4326
     )
     frame.plot(ax=ax, color=colours, edgecolor="#08306b", linewidth=0.3)
+    _, low, _, high = maps.cells_legend(layer, lang)  # the screen's legend, with its counts
     return [
         Patch(visible=False, label=i18n.t("legend_cells", lang)),
-        Patch(facecolor=maps.CELL_PALETTE[0], edgecolor="#08306b", label=i18n.t("heat_low", lang)),
-        Patch(
-            facecolor=maps.CELL_PALETTE[-1], edgecolor="#08306b", label=i18n.t("heat_high", lang)
-        ),
+        Patch(facecolor=low[0], edgecolor="#08306b", label=low[1]),
+        Patch(facecolor=high[0], edgecolor="#08306b", label=high[1]),
     ]
 
 
@@ -214,7 +213,12 @@ def _points(ax: Any, layer: TicketLayer, lang: str) -> list[Any]:
         linewidths=0.4,
         zorder=3,
     )
-    states = list(zip(("open", "finished", "other"), maps.GROUP_COLOURS, strict=True))
+    drawn = set(colours)  # only the states the picture shows
+    states = [
+        (key, colour)
+        for key, colour in zip(("open", "finished", "other"), maps.GROUP_COLOURS, strict=True)
+        if colour in drawn
+    ]
     return [Patch(visible=False, label=i18n.t("legend_points", lang))] + [
         Line2D([], [], marker="o", linestyle="", color=colour, label=i18n.t(f"legend_{key}", lang))
         for key, colour in states

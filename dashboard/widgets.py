@@ -199,6 +199,10 @@ def map_picture_button(
 ) -> None:
     """'Save the map as a picture': the view on the screen, with its layers and legends, a
     title, the filters and the credits, as a print-resolution PNG drawn when clicked."""
+    drawn = heat is not None or (tickets is not None and tickets.in_view > 0)
+    if drawn:  # the areas are outlines: the picture shows the tickets, not the metric
+        what = context.t("heat_legend") if heat is not None else context.t("legend_tickets")
+        title = f"{title.split(':')[0]}: {what}"
     picture = mapimage.Picture(
         areas=areas,
         bins=bins,
@@ -218,7 +222,6 @@ def map_picture_button(
         file_name=f"khetmap_{name}_{context.lang}.png",
         mime="image/png",
         help=context.t("save_map_png_help"),
-        icon="🖼️",
     )
 
 
