@@ -571,6 +571,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "are there by day than on its register, so its per-resident figures overstate.",
     ),
     "legend_tickets": ("เรื่องร้องเรียน", "Complaints"),
+    "dates_help": (
+        "พิมพ์หรือเลือกจากปฏิทินเป็นปี ค.ศ. (ปี 2022 คือ พ.ศ. 2565) หน้านี้แสดงวันที่เป็น พ.ศ.",
+        "Type or pick dates in the Common Era (YYYY-MM-DD).",
+    ),
     "legend_cells": ("จำนวนเรื่องต่อช่อง", "Tickets per cell"),
     "legend_points": ("เรื่องร้องเรียน (จุดละเรื่อง)", "Complaints (a point each)"),
     "legend_open": ("ยังไม่เสร็จ", "open"),

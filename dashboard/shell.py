@@ -432,6 +432,7 @@ def _sidebar(context: Context, categories: list[str]) -> None:
         st.date_input(
             i18n.t("dates", lang),
             format="YYYY-MM-DD",
+            help=i18n.t("dates_help", lang),
             **bound("w_dates", dates, _dates_changed),
         )
         st.multiselect(
