@@ -64,3 +64,11 @@ def test_every_map_metric_is_a_summary_column_with_a_label_in_both_languages() -
 
     assert set(mapmetrics.NAMES) <= set(metrics.SUMMARY_COLUMNS)
     assert set(mapmetrics.NAMES) == set(i18n.METRIC_LABELS) == set(urlstate.METRICS)
+
+
+def test_the_readmes_layout_names_every_module_of_the_package() -> None:
+    readme = (DASHBOARD.parent / "README.md").read_text(encoding="utf-8")
+    layout = readme[readme.index("## Layout") : readme.index("## Data sources")]
+    modules = {p.stem for p in DASHBOARD.glob("*.py") if p.stem != "__init__"}
+    missing = {m for m in modules if f"`{m}`" not in layout and f"`{m}.py`" not in layout}
+    assert missing == set(), f"add these to the README's Layout section: {sorted(missing)}"
