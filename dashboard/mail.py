@@ -9,6 +9,9 @@ the same plain text and HTML.
 `KHETMAP_SMTP_URL`: `smtp://host:25` (no encryption: a relay on this machine),
 `smtp+starttls://user:password@host:587` (STARTTLS, required) or
 `smtps://user:password@host:465` (TLS from the start); user and password percent-encoded.
+The server's certificate is always verified, against the system's authorities, or only
+against those in `KHETMAP_SMTP_CA_FILE` (a PEM file: an office's own mail relay with a
+certificate from its own authority).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from jinja2 import Environment
@@ -265,6 +269,8 @@ class Smtp:
     user: str | None
     password: str | None
     sender: str
+    ca_file: Path | None = None
+    """the authorities that vouch for the server's certificate (None: the system's)"""
 
 
 def smtp_settings() -> Smtp:
@@ -287,10 +293,17 @@ def smtp_settings() -> Smtp:
             "KHETMAP_SMTP_URL is not an smtp://, smtp+starttls:// or smtps:// address with a host."
         )
     security, default_port = schemes[parts.scheme]
+    ca_file = os.environ.get("KHETMAP_SMTP_CA_FILE", "").strip()
+    if ca_file and not Path(ca_file).is_file():
+        raise MailSettingsError(
+            f"KHETMAP_SMTP_CA_FILE {ca_file!r:.200} is not a file: name a PEM file of the "
+            "authorities that vouch for the mail server's certificate, or leave it unset."
+        )
     return Smtp(
         host=parts.hostname, port=port or default_port, security=security,
         user=unquote(parts.username) if parts.username else None,
         password=unquote(parts.password) if parts.password else None, sender=sender,
+        ca_file=Path(ca_file) if ca_file else None,
     )  # fmt: skip
 
 
@@ -315,8 +328,9 @@ def build(doc: MessageDoc, *, to: str, smtp: Smtp, now: datetime) -> EmailMessag
 
 
 def send(mail: EmailMessage, *, smtp: Smtp) -> None:
-    """Hand one mail to the server (raises smtplib / OSError; the caller retries)."""
-    context = ssl.create_default_context()
+    """Hand one mail to the server (raises smtplib / OSError; the caller retries). Over
+    STARTTLS or TLS the server's certificate and name are verified (`Smtp.ca_file`)."""
+    context = ssl.create_default_context(cafile=smtp.ca_file)
     client: smtplib.SMTP
     if smtp.security == "tls":
         client = smtplib.SMTP_SSL(
