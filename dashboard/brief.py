@@ -15,10 +15,11 @@ from __future__ import annotations
 import base64
 import html
 import io
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -30,9 +31,17 @@ from dashboard.sources import SOURCES
 from dashboard.store import Reader
 from dashboard.vocab import BANGKOK_TZ
 
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
 FONT_STACK = "'Garuda', 'Loma', 'Sarabun', 'Noto Sans Thai', 'DejaVu Sans', sans-serif"
+SIDE_MARGIN_MM = 13
+MAP_SHARE = 0.9
+MAP_WIDTH_PT = (210 - 2 * SIDE_MARGIN_MM) / 25.4 * 72 * MAP_SHARE
+"""The map spans 90% of the A4 page between its side margins (page 1 keeps its legend)."""
+MAP_LABEL_PT = 5.2
 STYLE = f"""
-@page {{ size: A4; margin: 14mm 13mm 16mm;
+@page {{ size: A4; margin: 14mm {SIDE_MARGIN_MM}mm 16mm;
   @bottom-right {{ content: counter(page) " / " counter(pages); font-size: 8pt; color: #666; }} }}
 body {{ font-family: {FONT_STACK}; font-size: 9.5pt; color: #222; line-height: 1.45; }}
 h1 {{ font-size: 17pt; margin: 0 0 2pt; }}
@@ -45,10 +54,11 @@ th, td {{ border: 1px solid #ccc; padding: 2pt 4pt; text-align: left; vertical-a
 th {{ background: #f1f1f1; }}
 thead {{ display: table-header-group; break-after: avoid; }}
 tr {{ break-inside: avoid; }}
-.map {{ position: relative; width: 100%; margin: 4pt 0; }}
+.map {{ position: relative; width: {MAP_SHARE:.0%}; margin: 4pt auto; }}
 .map img {{ width: 100%; display: block; }}
-.map span {{ position: absolute; transform: translate(-50%, -50%); font-size: 5.2pt;
-  color: #333; white-space: nowrap; }}
+.map span {{ position: absolute; transform: translate(-50%, -50%); font-size: {MAP_LABEL_PT}pt;
+  color: #333; white-space: nowrap; background: rgba(255, 255, 255, 0.7); line-height: 1.1; }}
+.map + .legend {{ break-before: avoid; }}
 .legend span {{ display: inline-block; width: 10pt; height: 7pt; margin: 0 3pt 0 8pt;
   vertical-align: middle; }}
 .break {{ break-before: page; }}
@@ -141,17 +151,6 @@ def compose(
 # --- the five lines -----------------------------------------------------------------------
 
 
-def _top_area(
-    found: review.HotspotReview, names: dict[str, str]
-) -> tuple[str, dict[str, Any]] | None:
-    if found.areas.empty:
-        return None
-    first = found.areas.to_dict(orient="records")[0]
-    return hotspots.area_labels(found.areas.head(1), names=names)[0], {
-        str(k): v for k, v in first.items()
-    }
-
-
 def summary_lines(data: BriefData) -> list[str]:
     """Five lines: worse, better (both by open share against the city's own change, never
     by report volume), districts to ask about, the ranking, the closures."""
@@ -161,9 +160,14 @@ def summary_lines(data: BriefData) -> list[str]:
 
 def _moves(data: BriefData) -> tuple[str, str]:
     """'Worse' and 'better': districts whose open share moved beyond noise, against the
-    city's own move (`review.share_moves`)."""
+    city's own move (`review.share_moves`), which each line says once."""
     lang, names = data.lang, data.names
     moves = review.share_moves(data.league)
+    drivers = review.Drivers.of(data.league)
+    city = {
+        "city_before": _share(drivers.open_share_before, lang),
+        "city_now": _share(drivers.open_share, lang),
+    }
 
     def listed(frame: pd.DataFrame) -> str:
         return ", ".join(
@@ -173,20 +177,24 @@ def _moves(data: BriefData) -> tuple[str, str]:
                 name=names.get(str(r["code"]), str(r["code"])),
                 before=f"{r['share_before']:.0%}",
                 now=f"{r['share_now']:.0%}",
-                move=f"{r['move'] * 100:+.0f}",
+                move=review.share_points(r["move"]),
             )
             for r in frame.head(3).to_dict(orient="records")
         )
 
     worse, better = moves[moves["move"] > 0], moves[moves["move"] < 0].iloc[::-1]
     return (
-        i18n.t("brief_worse", lang, districts=listed(worse))
+        i18n.t("brief_worse", lang, districts=listed(worse), **city)
         if not worse.empty
-        else i18n.t("brief_no_worse", lang),
-        i18n.t("brief_better", lang, districts=listed(better))
+        else i18n.t("brief_no_worse", lang, **city),
+        i18n.t("brief_better", lang, districts=listed(better), **city)
         if not better.empty
-        else i18n.t("brief_no_better", lang),
+        else i18n.t("brief_no_better", lang, **city),
     )
+
+
+def _share(share: float | None, lang: str) -> str:
+    return i18n.t("no_data", lang) if share is None else f"{share:.0%}"
 
 
 def _ask(data: BriefData) -> str:
@@ -194,7 +202,7 @@ def _ask(data: BriefData) -> str:
     if data.rate.areas.empty:
         return i18n.t("brief_ask_none", lang)
     areas = data.rate.areas
-    labels = hotspots.area_labels(areas, names=data.names)
+    labels = hotspots.area_labels(areas, names=data.names, lang=lang)
     seen: list[str] = []
     parts = []
     for label, row in zip(labels, areas.to_dict(orient="records"), strict=True):
@@ -208,7 +216,7 @@ def _ask(data: BriefData) -> str:
                 label=label,
                 open=row["open"],
                 reports=row["reports"],
-                excess=f"{row['excess_open']:+,.0f}",
+                excess=f"{row['excess_open']:,.0f}",
             )
         )
         if len(seen) == 3:
@@ -222,6 +230,7 @@ def _ranking(data: BriefData) -> str:
     return i18n.t(
         "brief_ranking",
         data.lang,
+        period=i18n.date_range(data.period.since, data.period.until, data.lang),
         districts=", ".join(
             f"{int(r['rank'])}. {r[name_column]} {r['open_per_10k']:.1f}"
             for r in ranked.to_dict(orient="records")
@@ -237,28 +246,35 @@ def closure_totals(data: BriefData) -> tuple[int, int]:
 
 
 def _closures(data: BriefData) -> str:
-    lang, names = data.lang, data.names
+    lang = data.lang
     finished, no_photo = closure_totals(data)
     if finished == 0:
         return i18n.t("brief_closures_none", lang)
     if not data.coverage.supports("after_photo"):
         return i18n.t("brief_closures_no_photos", lang, finished=finished)
-    worst = data.audit[data.audit["finished"] >= data.settings.min_tickets].sort_values(
-        ["no_after_photo_share", "code"], ascending=[False, True]
-    )
-    worst_text = (
-        f"{names.get(worst.iloc[0]['code'], worst.iloc[0]['code'])} "
-        f"{worst.iloc[0]['no_after_photo_share']:.0%}"
-        if not worst.empty
-        else i18n.t("no_data", lang)
-    )
     return i18n.t(
         "brief_closures",
         lang,
         finished=finished,
         share=f"{no_photo / finished:.0%}",
-        worst=worst_text,
+        worst=_most_without_photo(data),
     )
+
+
+def _most_without_photo(data: BriefData) -> str:
+    """The district with the largest share of closures without an after-photo, or all of
+    those that tie with it as printed ('บางกอกใหญ่ และตลิ่งชัน เขตละ 47%')."""
+    lang, audit = data.lang, data.audit
+    counted = audit[(audit["finished"] >= data.settings.min_tickets) & (audit["finished"] > 0)]
+    if counted.empty:
+        return i18n.t("no_data", lang)
+    printed = counted["no_after_photo_share"].map(lambda v: f"{v:.0%}")
+    top = f"{float(counted['no_after_photo_share'].max()):.0%}"
+    tied = sorted(data.names.get(c, c) for c in counted.loc[printed == top, "code"])
+    if len(tied) == 1:
+        return f"{tied[0]} {top}"
+    names = i18n.t("list_and", lang, first=", ".join(tied[:-1]), last=tied[-1])
+    return i18n.t("brief_worst_each", lang, names=names, share=top)
 
 
 CARRIED_BY = {"reopened": "with_reopen_count", "low_star": "rated"}
@@ -286,32 +302,47 @@ def _judged(data: BriefData, flag: str, field: Field) -> str:
         return i18n.t("cannot_judge_why", lang, why=i18n.t(f"why_missing_{field}", lang))
     finished, _ = closure_totals(data)
     if flag in CARRIED_BY:
-        share: float | None = (
-            int(data.audit[CARRIED_BY[flag]].sum()) / finished if finished else None
-        )
+        share = int(data.audit[CARRIED_BY[flag]].sum()) / finished if finished else 0.0
     elif field == "after_photo":  # a missing after-photo is itself the finding
         share = 1.0
     else:
-        share = data.coverage.share(field)
-    return i18n.t("judged_share", lang, share=f"{share or 0:.0%}")
+        share = data.coverage.share(field) or 0.0
+    if share >= 1.0:  # never '100%', which a skimming reader takes for the finding
+        return i18n.t("judged_all", lang)
+    shown = f"{share:.0%}" if 0.005 <= share < 0.995 else f"{share:.1%}"
+    return i18n.t("judged_share", lang, share=shown)
 
 
 # --- the static map -----------------------------------------------------------------------
 
 
-def static_map(data: BriefData) -> tuple[str, list[tuple[float, float, str]]]:
-    """The map as SVG (no text inside) and the district labels as (left %, top %, name)."""
+Label = tuple[float, float, str]
+"""A district's name on the map: (left %, top %, name)."""
+
+
+Extent = tuple[float, float, float, float]
+"""A map's (west, south, east, north) in degrees."""
+
+
+def map_extent(layer: AreaLayer) -> tuple[Extent, float]:
+    """The map's extent (the districts and a 0.01° margin) and its height over its width."""
+    bounds = np.array([geometry.bounds for geometry in layer.geometries])
+    pad = 0.01
+    minx, miny = bounds[:, 0].min() - pad, bounds[:, 1].min() - pad
+    maxx, maxy = bounds[:, 2].max() + pad, bounds[:, 3].max() + pad
+    ratio = (maxy - miny) / ((maxx - minx) * np.cos(np.radians((miny + maxy) / 2)))
+    return (float(minx), float(miny), float(maxx), float(maxy)), float(ratio)
+
+
+def static_map(data: BriefData) -> tuple[str, list[Label], int]:
+    """The map as SVG (no text inside), the district labels that fit without overlapping
+    another (larger districts first) and how many were left out."""
     import geopandas as gpd
-    import h3
     from matplotlib.figure import Figure
-    from shapely.geometry import Polygon
 
     layer = data.districts
     frame = gpd.GeoDataFrame({"code": list(layer.codes)}, geometry=list(layer.geometries), crs=4326)
-    minx, miny, maxx, maxy = frame.total_bounds
-    pad = 0.01
-    minx, miny, maxx, maxy = minx - pad, miny - pad, maxx + pad, maxy + pad
-    ratio = (maxy - miny) / ((maxx - minx) * np.cos(np.radians((miny + maxy) / 2)))
+    (minx, miny, maxx, maxy), ratio = map_extent(layer)
     width = 7.0
     # a Figure of its own, not pyplot: the brief is made on a download's thread, and pyplot's
     # global state is not thread-safe
@@ -322,6 +353,26 @@ def static_map(data: BriefData) -> tuple[str, list[tuple[float, float, str]]]:
     ax.set_ylim(miny, maxy)
     ax.set_aspect("auto")
     frame.plot(ax=ax, facecolor="#fafafa", edgecolor="#9a9a9a", linewidth=0.4)
+    _draw_cells(data, ax)
+    frame.boundary.plot(ax=ax, color="#777777", linewidth=0.35)
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg")
+    labels = []
+    sizes = frame.to_crs(32647).area  # UTM 47N: Bangkok's metres
+    for code, point in zip(layer.codes, frame.geometry.representative_point(), strict=True):
+        left = (point.x - minx) / (maxx - minx) * 100
+        top = (maxy - point.y) / (maxy - miny) * 100
+        labels.append((round(left, 2), round(top, 2), data.names.get(code, code)))
+    order = sorted(range(len(labels)), key=lambda i: (-float(sizes.iloc[i]), labels[i][2]))
+    kept = fitting_labels([labels[i] for i in order], width_pt=MAP_WIDTH_PT, ratio=ratio)
+    return buffer.getvalue(), kept, len(labels) - len(kept)
+
+
+def _draw_cells(data: BriefData, ax: Axes) -> None:
+    """The rate map's hot cells filled, the getting-worse cells outlined, on `ax`."""
+    import geopandas as gpd
+    import h3
+    from shapely.geometry import Polygon
 
     def cells_frame(cells: Sequence[str], colours: Sequence[str]) -> gpd.GeoDataFrame:
         shapes = [Polygon([(lon, lat) for lat, lon in h3.cell_to_boundary(c)]) for c in cells]
@@ -340,15 +391,31 @@ def static_map(data: BriefData) -> tuple[str, list[tuple[float, float, str]]]:
             cells_frame(list(getting_worse["h3"]), [WORSENING_EDGE] * len(getting_worse)).plot(
                 ax=ax, facecolor="none", edgecolor=WORSENING_EDGE, linewidth=0.9
             )
-    frame.boundary.plot(ax=ax, color="#777777", linewidth=0.35)
-    buffer = io.StringIO()
-    fig.savefig(buffer, format="svg")
-    labels = []
-    for code, point in zip(layer.codes, frame.geometry.representative_point(), strict=True):
-        left = (point.x - minx) / (maxx - minx) * 100
-        top = (maxy - point.y) / (maxy - miny) * 100
-        labels.append((round(left, 2), round(top, 2), data.names.get(code, code)))
-    return buffer.getvalue(), labels
+
+
+def fitting_labels(labels: Sequence[Label], *, width_pt: float, ratio: float) -> list[Label]:
+    """The labels, in the order given, that do not overlap one already kept, on a map
+    `width_pt` wide and `ratio` times as high, in `MAP_LABEL_PT` type."""
+    height_pt = width_pt * ratio
+    boxes: list[tuple[float, float, float, float]] = []
+    kept = []
+    for left, top, name in labels:
+        x, y = left / 100 * width_pt, top / 100 * height_pt
+        half_w, half_h = label_width_pt(name) / 2 + 1, MAP_LABEL_PT * 0.8  # a 1 pt gap
+        box = (x - half_w, y - half_h, x + half_w, y + half_h)
+        if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes):
+            continue
+        boxes.append(box)
+        kept.append((left, top, name))
+    return kept
+
+
+def label_width_pt(name: str) -> float:
+    """A generous width of `name` in `MAP_LABEL_PT` type: 0.62 em per character that takes
+    room (Thai vowel and tone marks above or below a consonant take none); measured on the
+    district names in Garuda, the widest of the brief's fonts, at most 0.62 em."""
+    taking_room = sum(1 for c in name if unicodedata.category(c) not in ("Mn", "Me"))
+    return taking_room * 0.62 * MAP_LABEL_PT
 
 
 # --- the document -------------------------------------------------------------------------
@@ -395,7 +462,7 @@ def _front(data: BriefData) -> str:
     def t(key: str, **values: object) -> str:
         return _e(i18n.t(key, lang, **values))
 
-    svg, labels = static_map(data)
+    svg, labels, left_out = static_map(data)
     image = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
     meta = t(
         "brief_meta",
@@ -409,6 +476,8 @@ def _front(data: BriefData) -> str:
         f"<span style='border:1.5px solid {WORSENING_EDGE};background:none'></span>"
         f"{t('brief_worsening_legend')}"
     )
+    if left_out:
+        legend += f" · {t('brief_map_left_out', n=left_out)}"
     return "".join(
         [
             f"<h1>{t('brief_title')}</h1><p class='meta'>{meta}</p>",
@@ -430,8 +499,7 @@ def _tables(data: BriefData) -> str:
     def t(key: str, **values: object) -> str:
         return _e(i18n.t(key, lang, **values))
 
-    ranked, too_few = review.league_display(data.league, lang, data.coverage)
-    drivers = review.Drivers.of(data.league).text(lang)
+    ranked, too_few = review.league_display(data.league, lang, data.coverage, period=data.period)
     parts = [
         f"<section class='break'><h2>{t('areas_title')}</h2>",
         f"<p class='meta'>{_e(data.rate.meaning_text(lang))} {t('areas_rule_rate')}</p>",
@@ -440,7 +508,7 @@ def _tables(data: BriefData) -> str:
         f"<p class='meta'>{t('brief_league_unit')} · {t('guide_rank')} · "
         f"{t('league_note', n=data.settings.min_tickets)}</p>",
         table_html(ranked, lang),
-        f"<p class='meta'>{_e(drivers)}</p>" if drivers else "",
+        *(f"<p class='meta'>{_e(note)}</p>" for note in review.league_notes(data.league, lang)),
     ]
     if too_few:
         parts.append(
@@ -457,12 +525,12 @@ def _audit(data: BriefData) -> str:
         return _e(i18n.t(key, lang, **values))
 
     audit = review.audit_display(data.audit, lang, data.coverage)
+    caption = review.audit_caption(lang, data.coverage, hours=data.settings.fast_close_hours)
     finished, _ = closure_totals(data)
     return "".join(
         [
             f"<section><h2>{t('audit')}</h2>",
-            f"<p class='meta'>{t('audit_note', hours=f'{data.settings.fast_close_hours:g}')} "
-            f"{t('brief_audit_total', finished=finished)}</p>",
+            f"<p class='meta'>{_e(caption)} {t('brief_audit_total', finished=finished)}</p>",
             table_html(audit, lang),
             f"<p class='meta'><b>{t('brief_judged_title')}</b></p><ul class='meta'>",
             *(f"<li>{_e(line)}</li>" for line in judged_lines(data)),

@@ -33,7 +33,7 @@ import pandas as pd
 from libpysal.weights import W
 from scipy import sparse, stats
 
-from dashboard import queries
+from dashboard import i18n, queries
 from dashboard.boundaries import AreaLayer
 from dashboard.store import Reader
 
@@ -526,25 +526,36 @@ def actionable_areas(
     return frame
 
 
-def area_labels(areas: pd.DataFrame, *, names: Mapping[str, str]) -> list[str]:
-    """A true, distinct label per area: "district · main subdistrict · main street".
+def area_labels(areas: pd.DataFrame, *, names: Mapping[str, str], lang: str) -> list[str]:
+    """A true, distinct label per area that says which name is the district and which the
+    subdistrict: "เขตห้วยขวาง แขวงบางกะปิ ถนนเพชรบุรีตัดใหม่" / "Huai Khwang district,
+    Bang Kapi subdistrict, ถนนเพชรบุรีตัดใหม่" (a subdistrict may share a district's name).
 
     A repeated label gets the area's second street, then its rank.
     """
+    joiner = ", " if lang == "en" else " "
     labels: list[str] = []
     for row in areas.to_dict(orient="records"):
-        district = names.get(row["district_code"], row["district_code"])
-        parts = [district]
+        code = row["district_code"]
+        parts = [_named("area_label_district", names.get(code, code), lang)]
         if row["subdistrict_counts"]:
             code = row["subdistrict_counts"][0][0]
-            parts.append(names.get(code, code))
+            parts.append(_named("area_label_subdistrict", names.get(code, code), lang))
         streets = list(row["streets"])
-        if streets:
-            parts.append(streets[0])
-        label = " · ".join(parts)
+        parts.extend(streets[:1])
+        label = joiner.join(parts)
         if label in labels and len(streets) > 1:
-            label = f"{label}, {streets[1]}"
+            label = joiner.join([label, streets[1]])
         if label in labels:
-            label = f"{label} #{row['rank']}"
+            label = i18n.t("area_label_rank", lang, label=label, rank=row["rank"])
         labels.append(label)
     return labels
+
+
+def _named(kind: str, name: str, lang: str) -> str:
+    """'เขตห้วยขวาง' / 'Huai Khwang district', or the name as it is when it already says
+    what it is (a city's own boundaries may name 'เขตห้วยขวาง')."""
+    word = i18n.t(kind, lang, name="").strip()
+    if name.startswith(word) or word.casefold() in name.casefold().split():
+        return name
+    return i18n.t(kind, lang, name=name)

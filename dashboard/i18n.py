@@ -125,15 +125,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "hot_kind_emerging": ("อะไรแย่ลง (รายสัปดาห์)", "What is getting worse (weekly)"),
     "meaning_rate": (
         "แผนที่นี้ตอบว่า ที่ใดเรื่องที่แจ้งในช่วงนี้ยังค้างอยู่ในสัดส่วนสูงกว่าที่อื่น ช่องพื้นที่ที่มีเรื่องน้อยกว่า {n} เรื่องแสดงเป็น “น้อยเกินกว่าจะตัดสิน” ไม่ใช่จุดเย็น",
-        "This map answers where a larger share of the period's complaints is still unresolved than elsewhere. Cells with fewer than {n} reports are shown as “too few to judge”, not cold",
+        "This map answers where a larger share of the period's complaints is still unresolved than elsewhere. Cells with fewer than {n} reports are shown as “too few to judge”, not cold.",
     ),
     "meaning_demand": (
         "แผนที่นี้ตอบว่า เรื่องแจ้งกระจุกตัวที่ใด ซึ่งส่วนใหญ่ตามจำนวนคนที่อยู่และแจ้งเรื่อง ไม่ได้บอกว่าหน่วยงานทำงานแย่",
-        "This map answers where complaints concentrate, which mostly follows where people live and report; it does not show poor service",
+        "This map answers where complaints concentrate, which mostly follows where people live and report; it does not show poor service.",
     ),
     "meaning_emerging": (
         "แผนที่นี้ตอบว่า จุดร้อนใดเพิ่งเกิดหรือรุนแรงขึ้นในแต่ละสัปดาห์ของช่วงนี้ วัดจาก{measure}",
-        "This map answers which hot spots appeared or grew week by week over the period, measured by {measure}",
+        "This map answers which hot spots appeared or grew week by week over the period, measured by {measure}.",
     ),
     "method_rate": (
         "สัดส่วนเรื่องที่ยังค้างของแต่ละเซลล์ H3 (ความละเอียด {res}) ปรับให้เรียบแบบเบส์เชิงประจักษ์ (Marshall 1991 ตาม PySAL) แล้วหา Gi* (เซลล์และวงรอบแรก, ค่า z เชิงวิเคราะห์, ควบคุมอัตราการค้นพบเท็จแบบ Benjamini–Hochberg) สัดส่วนทั้งเมือง {share}",
@@ -156,7 +156,7 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "emerging_no_finish": (
         "ไม่มีในข้อมูลนี้: การย้อนสร้างเรื่องค้างรายสัปดาห์ต้องมีวันที่ปิดเรื่อง แต่เรื่องที่ปิดแล้ว {n} เรื่องไม่มี จึงใช้ได้เฉพาะ “จำนวนเรื่องที่แจ้ง”",
-        "Not available in this data: rebuilding the weekly backlog needs closing dates (last_activity), which {n} closed tickets lack; only “reports per week” can be shown",
+        "Not available in this data: rebuilding the weekly backlog needs closing dates, which {n} closed tickets lack; only “reports per week” can be shown",
     ),
     "emerging_counts": ("ช่องพื้นที่ตามรูปแบบ", "Cells by pattern"),
     "pattern": ("รูปแบบ", "Pattern"),
@@ -168,18 +168,21 @@ LABELS: dict[str, tuple[str, str]] = {
     "areas_title": ("พื้นที่ที่เขตลงมือได้", "Areas a district can act on"),
     "areas_rule_rate": (
         "แต่ละพื้นที่คือช่องพื้นที่ร้อนที่ติดกันภายในเขตเดียว เรียงตามจำนวนเรื่องค้างที่เกินกว่าอัตราของเมือง (มากสุดก่อน)",
-        "Each area is touching hot cells within one district, ranked by open tickets above what the city's rate would give (most first)",
+        "Each area is touching hot cells within one district, ranked by open tickets above what the city's rate would give (most first).",
     ),
     "areas_rule_demand": (
         "แต่ละพื้นที่คือช่องพื้นที่ร้อนที่ติดกันภายในเขตเดียว เรียงตามจำนวนเรื่องที่แจ้ง (มากสุดก่อน)",
-        "Each area is touching hot cells within one district, ranked by tickets reported (most first)",
+        "Each area is touching hot cells within one district, ranked by tickets reported (most first).",
     ),
     "areas_rule_emerging": (
         "แต่ละพื้นที่คือช่องพื้นที่ที่เป็นจุดร้อนใหม่ ต่อเนื่อง หรือรุนแรงขึ้น ที่ติดกันภายในเขตเดียว เรียงตามจำนวนเรื่องที่แจ้ง (มากสุดก่อน)",
-        "Each area is touching new, consecutive or intensifying hot cells within one district, ranked by tickets reported (most first)",
+        "Each area is touching new, consecutive or intensifying hot cells within one district, ranked by tickets reported (most first).",
     ),
     "reports": ("เรื่องที่แจ้ง", "Reports"),
-    "excess_open": ("ค้างเกินอัตราเมือง", "Open above city rate"),
+    "excess_open": ("ค้างเกินอัตราของเมือง (เรื่อง)", "Open above the city rate (tickets)"),
+    "area_label_district": ("เขต{name}", "{name} district"),
+    "area_label_subdistrict": ("แขวง{name}", "{name} subdistrict"),
+    "area_label_rank": ("{label} (พื้นที่อันดับ {rank})", "{label} (area {rank})"),
     "oldest_open_ids": ("เรื่องค้างนานสุด", "Oldest open"),
     "shared_with": ("เรื่องของเขตอื่นในพื้นที่", "Other districts' tickets inside"),
     "open_area": ("เปิดพื้นที่นี้", "Open this area"),
@@ -193,24 +196,33 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "too_few": ("เรื่องน้อยกว่า {n} (ไม่จัดอันดับ):", "Fewer than {n} tickets (not ranked):"),
     "change": ("เปลี่ยนจากช่วงก่อน", "Change vs previous"),
-    "change_per_10k": (
-        "เปลี่ยนจากช่วงก่อน (เรื่องค้างต่อ 10,000 คน ยิ่งน้อยยิ่งดี)",
-        "Change vs previous (open per 10,000 residents; lower is better)",
+    "share_move_column": (
+        "สัดส่วนเรื่องค้างเปลี่ยนจากช่วงก่อน เทียบกับทั้งเมือง (จุด ยิ่งน้อยยิ่งดี)",
+        "Change in open share since the previous period, against the city's (points; lower is better)",
     ),
+    "move_mark_note": (
+        "{mark} เปลี่ยนต่างจากทั้งเมืองเกินความผันผวนปกติ",
+        "{mark} Beyond noise: the change differs from the city's by more than chance.",
+    ),
+    "per_10k_of_period": ("{label} (เรื่องที่แจ้ง {period})", "{label} (reports of {period})"),
     "league_drivers": (
-        "ทั้งเมืองมีเรื่องแจ้ง {now:,} เรื่อง ช่วงก่อน {before:,} เรื่อง ({change}) "
+        "ทั้งเมืองมีเรื่องแจ้งที่ระบุเขตได้ {now:,} เรื่อง ช่วงก่อน {before:,} เรื่อง ({change}) "
         "สัดส่วนที่ยังค้าง {share} ช่วงก่อน {share_before}: เรื่องค้างต่อประชากรขึ้นลงตามจำนวนเรื่องแจ้ง "
         "ส่วนเรื่องของช่วงก่อนมีเวลาปิดนานกว่า จึงค้างน้อยกว่าโดยธรรมชาติ "
         "การบอกว่าเขตใดดีขึ้นหรือแย่ลงจึงเทียบสัดส่วนเรื่องค้างของเขตกับที่ทั้งเมืองเปลี่ยนไป",
-        "Reports across the city: {now:,} against {before:,} in the previous period ({change}); "
+        "Reports placed in a district, across the city: {now:,} against {before:,} in the previous period ({change}); "
         "share still open {share} against {share_before}. Open per 10,000 residents follows the "
         "number of reports, and the previous period's tickets have had longer to close, so "
         "'better' and 'worse' compare a district's open share with the city's own change.",
     ),
     "audit": ("ตรวจการปิดเรื่อง: ปิดแล้วไม่ได้แปลว่าแก้แล้ว", "Closure audit: closed is not fixed"),
-    "audit_note": (
-        "สัดส่วนของเรื่องที่เสร็จสิ้น: ไม่มีภาพหลัง, ปิดภายใน {hours} ชม., ถูกเปิดซ้ำ, ได้ 1–2 ดาว (ในเรื่องที่ให้ดาว)",
-        "Shares of finished tickets: no after-photo, closed within {hours} h, reopened, rated 1–2 stars (of those rated)",
+    "audit_note": ("สัดส่วนของเรื่องที่เสร็จสิ้น: {checks}", "Shares of finished tickets: {checks}."),
+    "audit_check_no_after_photo": ("ไม่มีภาพหลัง", "no after-photo"),
+    "audit_check_fast_close": ("ปิดภายใน {hours} ชม.", "closed within {hours} h"),
+    "audit_check_reopened": ("ถูกเปิดซ้ำ", "reopened"),
+    "audit_check_low_star": (
+        "ได้ 1–2 ดาว (ในเรื่องที่ให้ดาว)",
+        "rated 1–2 stars (of those rated)",
     ),
     "flagged": ("เรื่องที่ถูกตั้งข้อสังเกต", "Flagged tickets"),
     "no_after_photo": ("ไม่มีภาพหลัง", "No after-photo"),
@@ -239,32 +251,32 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "brief_ask": ("ควรถามเขต: {areas}", "Districts to ask about: {areas}"),
     "brief_ask_area": (
-        "{label} ค้าง {open:,} จาก {reports:,} เรื่อง ({excess} เกินอัตราเมือง)",
-        "{label}, {open:,} of {reports:,} still open ({excess} above the city rate)",
+        "{label} มีเรื่องค้าง {open:,} จาก {reports:,} เรื่อง (ค้างเกินอัตราของเมือง {excess} เรื่อง)",
+        "{label}: {open:,} of {reports:,} still open ({excess} tickets above the city rate)",
     ),
     "brief_ask_none": (
         "ควรถามเขต: ไม่มีพื้นที่ใดที่เรื่องค้างมากกว่าที่อื่นอย่างมีนัยสำคัญ",
         "Districts to ask about: no area stays unresolved significantly more than elsewhere",
     ),
     "brief_ranking": (
-        "อันดับแย่สุดตามเรื่องค้างต่อประชากร 10,000 คน: {districts}",
-        "Worst ranked by open tickets per 10,000 residents: {districts}",
+        "อันดับแย่สุดตามเรื่องค้างต่อประชากร 10,000 คน (เรื่องที่แจ้ง {period}): {districts}",
+        "Worst ranked by open tickets per 10,000 residents (reports of {period}): {districts}",
     ),
     "brief_worse": (
-        "แย่ลง: เขตที่สัดส่วนเรื่องค้างเพิ่มขึ้นมากกว่าที่ทั้งเมืองเปลี่ยนไปเกินความผันผวนปกติ (ช่วงก่อน → ช่วงนี้): {districts}",
-        "Worse: districts whose share of open complaints rose beyond noise, against the city's own change (previous → this period): {districts}",
+        "แย่ลง: เขตที่สัดส่วนเรื่องค้างเพิ่มขึ้นมากกว่าที่ทั้งเมืองเปลี่ยนไป (ทั้งเมือง {city_before} → {city_now}) เกินความผันผวนปกติ (ช่วงก่อน → ช่วงนี้): {districts}",
+        "Worse: districts whose share of open complaints rose beyond noise, against the city's own change (city {city_before} → {city_now}; previous → this period): {districts}",
     ),
     "brief_no_worse": (
-        "แย่ลง: ไม่มีเขตที่สัดส่วนเรื่องค้างเพิ่มขึ้นมากกว่าที่ทั้งเมืองเปลี่ยนไปเกินความผันผวนปกติ",
-        "Worse: no district's share of open complaints rose beyond noise against the city's own change",
+        "แย่ลง: ไม่มีเขตที่สัดส่วนเรื่องค้างเพิ่มขึ้นมากกว่าที่ทั้งเมืองเปลี่ยนไป (ทั้งเมือง {city_before} → {city_now}) เกินความผันผวนปกติ",
+        "Worse: no district's share of open complaints rose beyond noise against the city's own change (city {city_before} → {city_now})",
     ),
     "brief_better": (
-        "ดีขึ้น: เขตที่สัดส่วนเรื่องค้างลดลงมากกว่าที่ทั้งเมืองเปลี่ยนไปเกินความผันผวนปกติ (ช่วงก่อน → ช่วงนี้): {districts}",
-        "Better: districts whose share of open complaints fell beyond noise, against the city's own change (previous → this period): {districts}",
+        "ดีขึ้น: เขตที่สัดส่วนเรื่องค้างลดลงมากกว่าที่ทั้งเมืองเปลี่ยนไป (ทั้งเมือง {city_before} → {city_now}) เกินความผันผวนปกติ (ช่วงก่อน → ช่วงนี้): {districts}",
+        "Better: districts whose share of open complaints fell beyond noise, against the city's own change (city {city_before} → {city_now}; previous → this period): {districts}",
     ),
     "brief_no_better": (
-        "ดีขึ้น: ไม่มีเขตที่สัดส่วนเรื่องค้างลดลงมากกว่าที่ทั้งเมืองเปลี่ยนไปเกินความผันผวนปกติ",
-        "Better: no district's share of open complaints fell beyond noise against the city's own change",
+        "ดีขึ้น: ไม่มีเขตที่สัดส่วนเรื่องค้างลดลงมากกว่าที่ทั้งเมืองเปลี่ยนไป (ทั้งเมือง {city_before} → {city_now}) เกินความผันผวนปกติ",
+        "Better: no district's share of open complaints fell beyond noise against the city's own change (city {city_before} → {city_now})",
     ),
     "brief_move_item": (
         "{name} ({before} → {now}, {move} จุดเมื่อเทียบกับทั้งเมือง)",
@@ -283,12 +295,22 @@ LABELS: dict[str, tuple[str, str]] = {
         "On what share of the closures each check rests",
     ),
     "brief_judged": ("{check}: {share}", "{check}: {share}"),
-    "judged_share": ("ตรวจได้ {share} ของการปิดเรื่อง", "can judge {share} of closures"),
+    "judged_share": (
+        "ใช้ตรวจได้กับ {share} ของการปิดเรื่อง",
+        "can be applied to {share} of closures",
+    ),
+    "judged_all": ("ใช้ตรวจได้กับการปิดเรื่องทุกเรื่อง", "can be applied to every closure"),
+    "list_and": ("{first} และ{last}", "{first} and {last}"),
+    "brief_worst_each": ("{names} เขตละ {share}", "{names}, {share} each"),
+    "brief_map_left_out": (
+        "ชื่อเขตที่จะซ้อนทับกันไม่ได้แสดง ({n} เขต)",
+        "{n} district names that would overlap are left out",
+    ),
     "cannot_judge_why": ("ตรวจไม่ได้ เพราะ{why}", "cannot be judged: {why}"),
     "brief_methods": ("วิธีคำนวณ", "How it is computed"),
     "brief_audit_total": (
         "รวมเรื่องที่เสร็จสิ้นในช่วงนี้ {finished:,} เรื่อง (เฉพาะเรื่องที่ระบุเขตได้)",
-        "{finished:,} tickets finished in the period (those placed in a district)",
+        "In all, {finished:,} tickets were finished in the period (those placed in a district).",
     ),
     "method_moves": (
         "ดีขึ้นและแย่ลง: สัดส่วนเรื่องค้าง (เรื่องที่ยังไม่เสร็จ ณ วันนี้ ÷ เรื่องที่แจ้ง) ของแต่ละเขต ช่วงนี้เทียบช่วงก่อน "
@@ -300,10 +322,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "districts with enough tickets to rank. Report volume never decides better or worse.",
     ),
     "method_league": (
-        "ตารางอันดับ: เรื่องค้างต่อประชากรทะเบียนราษฎร 10,000 คน ช่วงความเชื่อมั่น 95% แบบปัวซองแม่นตรง "
-        "ค่าเปลี่ยนแปลงเทียบเรื่องค้าง ณ วันนี้ของเรื่องที่แจ้งในช่วงก่อน",
-        "League table: open tickets per 10,000 registered residents with an exact Poisson 95% "
-        "interval; the change compares with today's open tickets of the previous period's reports.",
+        "ตารางอันดับ: เรื่องค้าง ณ วันนี้ของเรื่องที่แจ้งในช่วงที่ทบทวน ต่อประชากรทะเบียนราษฎร 10,000 คน "
+        "ช่วงความเชื่อมั่น 95% แบบปัวซองแม่นตรง คอลัมน์การเปลี่ยนแปลงคือสัดส่วนเรื่องค้างเทียบกับทั้งเมือง "
+        "ตามข้อดีขึ้นและแย่ลง (* เมื่อเกินความผันผวนปกติ)",
+        "League table: today's open tickets among the review period's reports per 10,000 "
+        "registered residents, with an exact Poisson 95% interval; the change column is the open "
+        "share against the city's, as for better and worse (* when beyond noise).",
     ),
     "method_audit": (
         "ตรวจการปิดเรื่อง: ไม่มีภาพหลัง (ช่องภาพหลังว่าง photo_after), ปิดภายใน {hours} ชม. "
@@ -662,7 +686,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "not_available": ("ไม่มีในข้อมูลนี้: {why}", "Not available in this data: {why}"),
     "why_missing_finish_time": (
         "ไม่มีเรื่องที่เสร็จสิ้นเรื่องใดมีเวลาปิดเรื่อง ข้อมูลสาธารณะของ Traffy ไม่ได้ให้ค่านี้",
-        "no finished ticket has a finish time (last_activity); Traffy's public API does not return it",
+        "no finished ticket has a finish time; Traffy's public data does not give it",
     ),
     "why_missing_star": ("ไม่มีเรื่องใดได้รับการให้ดาวจากผู้แจ้ง", "no ticket has a citizen's star rating"),
     "why_missing_after_photo": (
@@ -671,7 +695,7 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "why_missing_reopen_count": (
         "ไม่มีเรื่องใดมีจำนวนครั้งที่ถูกเปิดซ้ำ",
-        "no ticket has a reopen count (count_reopen)",
+        "no ticket has a reopen count",
     ),
     "why_missing_location": ("ไม่มีเรื่องใดมีพิกัดที่ใช้ได้", "no ticket has a usable location"),
     "why_missing_category": ("ไม่มีเรื่องใดระบุประเภท", "no ticket has a category"),

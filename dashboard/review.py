@@ -13,8 +13,8 @@ from scipy import stats
 
 from dashboard import i18n, metrics, queries
 from dashboard.boundaries import AreaLayer
+from dashboard.change import Change, share_change
 from dashboard.change import Period as Period
-from dashboard.change import share_change
 from dashboard.coverage import Coverage, Field
 from dashboard.metrics import Filters
 from dashboard.store import Reader
@@ -101,7 +101,8 @@ def league_table(
     """Districts ranked by open per 10k residents (worst first), only those with enough tickets.
 
     Each figure has a 95% interval: exact Poisson for the rate, order statistics for the
-    median days to finish. `change_open_per_10k` compares with the previous period.
+    median days to finish. The previous period's reports and open tickets are kept for
+    `open_share_moves`.
     """
     now = metrics.replace_filters(
         filters, since=period.since, until=period.until, district=None, subdistrict=None
@@ -124,7 +125,6 @@ def league_table(
     frame["open_per_10k_high"] = [high for _, high in intervals] * per_10k
     frame["tickets_before"] = frame["code"].map(previous["tickets"]).fillna(0).astype("int64")
     frame["open_before"] = frame["code"].map(previous["open"]).fillna(0).astype("int64")
-    frame["change_open_per_10k"] = frame["open_per_10k"] - frame["open_before"] * per_10k
     days = _finish_days(con, now)
     grouped = {code: group["days"].to_numpy() for code, group in days.groupby("code")}
     medians = [_median_with_interval(grouped.get(code)) for code in frame["code"]]
@@ -140,26 +140,23 @@ def league_table(
     return frame.sort_values(["rank", "code"], na_position="last", ignore_index=True)
 
 
-SHARE_MOVE_COLUMNS = ("code", "share_now", "share_before", "move", "low", "high")
+SHARE_MOVE_COLUMNS = ("code", "share_now", "share_before", "move", "low", "high", "beyond_noise")
 
 
-def share_moves(league: pd.DataFrame) -> pd.DataFrame:
+def open_share_moves(league: pd.DataFrame) -> pd.DataFrame:
     """How each ranked district's open share moved from the previous period to this one,
-    beyond the city's own move, in share points (+0.05: five points more than the city).
+    beyond the city's own move, in share points (+0.05: five points more than the city);
+    every ranked district with tickets in both periods, in the league's order.
 
     Both periods are judged by their tickets' state today, so the older one has had longer
     to close and shows fewer open everywhere: subtracting the city's move takes that common
     effect out, and what is left is the district against the city. The interval is
     Newcombe's for the district's difference, shifted by the city's (whose own
-    uncertainty, over every district's tickets, is left out). Rows beyond noise only,
-    most worsened first; 'better' and 'worse' rest on this, never on report volume."""
+    uncertainty, over every district's tickets, is left out); `beyond_noise` when it leaves
+    out zero. The league's change column and 'better' and 'worse' rest on this, never on
+    report volume."""
     ranked = league[league["eligible"] & (league["tickets_before"] > 0)]
-    city = share_change(
-        int(league["open"].sum()),
-        int(league["tickets"].sum()),
-        int(league["open_before"].sum()),
-        int(league["tickets_before"].sum()),
-    )
+    city = _city_share_change(league)
     rows = []
     for record in ranked.to_dict(orient="records"):
         moved = share_change(
@@ -172,19 +169,27 @@ def share_moves(league: pd.DataFrame) -> pd.DataFrame:
             continue
         shift = float(city.change or 0.0)
         low, high = float(moved.low or 0.0) - shift, float(moved.high or 0.0) - shift
-        if low > 0 or high < 0:
-            rows.append(
-                (
-                    record["code"],
-                    moved.now,
-                    moved.before,
-                    float(moved.change or 0.0) - shift,
-                    low,
-                    high,
-                )
-            )
+        move = float(moved.change or 0.0) - shift
+        rows.append((record["code"], moved.now, moved.before, move, low, high, low > 0 or high < 0))
     frame = pd.DataFrame(rows, columns=list(SHARE_MOVE_COLUMNS))
-    return frame.sort_values(["move", "code"], ascending=[False, True], ignore_index=True)
+    return frame.astype({"beyond_noise": bool})
+
+
+def _city_share_change(league: pd.DataFrame) -> Change:
+    return share_change(
+        int(league["open"].sum()),
+        int(league["tickets"].sum()),
+        int(league["open_before"].sum()),
+        int(league["tickets_before"].sum()),
+    )
+
+
+def share_moves(league: pd.DataFrame) -> pd.DataFrame:
+    """The districts whose open share moved beyond noise against the city's own move
+    (`open_share_moves`), most worsened first: what 'better' and 'worse' name."""
+    moves = open_share_moves(league)
+    beyond = moves[moves["beyond_noise"]]
+    return beyond.sort_values(["move", "code"], ascending=[False, True], ignore_index=True)
 
 
 @dataclass(frozen=True)
@@ -407,20 +412,44 @@ AUDIT_NEEDS: dict[str, Field] = {
 }
 
 
+MOVE_MARK = "*"
+"""Marks a change in the league that is beyond noise (`open_share_moves`)."""
+
+
+def share_points(move: float) -> str:
+    """A move in share as whole points with its sign: 0.25 → '+25', -0.151 → '-15', 0.001 → '0'."""
+    points = round(move * 100)
+    return f"{points:+d}" if points else "0"
+
+
 def league_display(
-    table: pd.DataFrame, lang: str, coverage: Coverage
+    table: pd.DataFrame, lang: str, coverage: Coverage, *, period: Period
 ) -> tuple[pd.DataFrame, list[str]]:
-    def t(key: str) -> str:
-        return i18n.t(key, lang)
+    """The ranked districts as the page and the brief show them, and the unranked names.
+
+    The rate says whose reports it counts (those of `period`); the change is the open
+    share's move against the city's own (`open_share_moves`), marked where beyond noise."""
+
+    def t(key: str, **values: object) -> str:
+        return i18n.t(key, lang, **values)
 
     name = table["name_en"] if lang == "en" else table["name_th"]
     ranked = table[table["eligible"]]
+    moves = open_share_moves(table)
+    moved = dict(
+        zip(moves["code"], zip(moves["move"], moves["beyond_noise"], strict=True), strict=True)
+    )
+    per_10k = t(
+        "per_10k_of_period",
+        label=i18n.metric_label("open_per_10k", lang),
+        period=i18n.date_range(period.since, period.until, lang),
+    )
     columns: dict[str, Any] = {
         t("rank"): ranked["rank"],
         t("district"): name[table["eligible"]],
         t("tickets"): ranked["tickets"].map(lambda v: f"{int(v):,}"),
         t("open"): ranked["open"].map(lambda v: f"{int(v):,}"),
-        i18n.metric_label("open_per_10k", lang): [
+        per_10k: [
             f"{v:.1f} ({lo:.1f}–{hi:.1f})"
             for v, lo, hi in zip(
                 ranked["open_per_10k"],
@@ -429,7 +458,12 @@ def league_display(
                 strict=True,
             )
         ],
-        t("change_per_10k"): ranked["change_open_per_10k"].map(lambda v: f"{v:+.1f}"),
+        t("share_move_column"): [
+            share_points(moved[code][0]) + (MOVE_MARK if moved[code][1] else "")
+            if code in moved
+            else t("no_data")
+            for code in ranked["code"]
+        ],
     }
     if coverage.supports("finish_time"):  # otherwise the column would be all blanks
         columns[i18n.metric_label("median_days_to_finish", lang)] = [
@@ -442,6 +476,16 @@ def league_display(
             )
         ]
     return pd.DataFrame(columns), list(name[~table["eligible"]])
+
+
+def league_notes(table: pd.DataFrame, lang: str) -> list[str]:
+    """The lines under the league, page and brief alike: what the change column's mark
+    means (when a change carries it) and what drives the changes (`Drivers`)."""
+    notes = []
+    if open_share_moves(table)["beyond_noise"].any():
+        notes.append(i18n.t("move_mark_note", lang, mark=MOVE_MARK))
+    drivers = Drivers.of(table).text(lang)
+    return [*notes, drivers] if drivers else notes
 
 
 def _median_text(median: float, low: float, high: float, lang: str) -> str:
@@ -463,6 +507,17 @@ def audit_display(per_district: pd.DataFrame, lang: str, coverage: Coverage) -> 
                 lambda v: i18n.t("no_data", lang) if pd.isna(v) else f"{v:.0%}"
             )
     return pd.DataFrame(columns)
+
+
+def audit_caption(lang: str, coverage: Coverage, *, hours: float) -> str:
+    """'Shares of finished tickets: …' naming only the checks the audit's table shows
+    (those whose field the data carries), in their order."""
+    checks = [
+        i18n.t(f"audit_check_{flag}", lang, hours=f"{hours:g}")
+        for flag, needs in AUDIT_NEEDS.items()
+        if coverage.supports(needs)
+    ]
+    return i18n.t("audit_note", lang, checks=", ".join(checks))
 
 
 def audit_notes(lang: str, coverage: Coverage) -> list[str]:
@@ -489,14 +544,14 @@ def areas_display(
         return pd.DataFrame({t("hot_area"): [t("no_hot_areas")]})
     columns: dict[str, Any] = {
         t("rank"): areas["rank"],
-        t("hot_area"): hotspots.area_labels(areas, names=names),
+        t("hot_area"): hotspots.area_labels(areas, names=names, lang=lang),
         t("reports"): areas["reports"].map(lambda v: f"{int(v):,}"),
         t("open"): [
             f"{int(o):,} ({s:.0%})" for o, s in zip(areas["open"], areas["open_share"], strict=True)
         ],
     }
     if found.kind == "rate":
-        columns[t("excess_open")] = areas["excess_open"].map(lambda v: f"{v:+,.0f}")
+        columns[t("excess_open")] = areas["excess_open"].map(lambda v: f"{v:,.0f}")
     columns[t("categories")] = areas["top_categories"].map(
         lambda cs: ", ".join(i18n.category_label(c, lang) for c in cs)
     )

@@ -108,8 +108,8 @@ def test_coverage_counts_what_the_tickets_carry(no_finish: Path, with_finish: Pa
     assert none.reopen_count == 6  # F2 has an empty count_reopen
     assert not none.supports("finish_time") and some.supports("finish_time")
     assert none.note("finish_time", "en") == (
-        "Not available in this data: no finished ticket has a finish time (last_activity); "
-        "Traffy's public API does not return it"
+        "Not available in this data: no finished ticket has a finish time; "
+        "Traffy's public data does not give it"
     )
     assert none.note("star", "en") == "Based on the 1 of 7 tickets (14%) that citizens rated"
     assert some.note("finish_time", "en") == ""  # every finished ticket has one
@@ -124,14 +124,14 @@ def test_without_finish_times_the_weekly_chart_draws_no_finished_line_and_says_w
     assert "Weekly: opened" in [h.value for h in at.subheader]
     shown = texts(at)
     assert (
-        "Finished: Not available in this data: no finished ticket has a finish time "
-        "(last_activity); Traffy's public API does not return it" in shown
+        "Finished: Not available in this data: no finished ticket has a finish time; "
+        "Traffy's public data does not give it" in shown
     )
     # a figure the data cannot support is one quiet line with its reason, not a card
     assert not any(line.startswith("Median days to finish=") for line in shown)
     assert (
         "Not available in this data: Median days to finish — no finished ticket has a finish "
-        "time (last_activity); Traffy's public API does not return it" in shown
+        "time; Traffy's public data does not give it" in shown
     )
     # the note stays with state=open too, in its own words
     at = app_on(no_finish, "district", district="1006", lang="en", state="open")  # type: ignore[operator]
@@ -149,7 +149,7 @@ def test_median_days_map_metric_says_why_it_is_grey(no_finish: Path, app_on: obj
     at = app_on(no_finish, None, lang="en", metric="median_days_to_finish")  # type: ignore[operator]
     assert (
         "Median days to finish: Not available in this data: no finished ticket has a "
-        "finish time (last_activity); Traffy's public API does not return it" in texts(at)
+        "finish time; Traffy's public data does not give it" in texts(at)
     )
     ranking = at.dataframe[0].value
     assert "median_days_to_finish" not in ranking.columns  # no column of blanks
@@ -166,15 +166,23 @@ def test_the_closure_audit_leaves_out_what_it_cannot_judge(no_finish: Path, app_
     )
     assert (
         "closed implausibly fast: Not available in this data: no finished ticket has a "
-        "finish time (last_activity); Traffy's public API does not return it" in texts(at)
+        "finish time; Traffy's public data does not give it" in texts(at)
     )
     flagged = at.dataframe[-1].value
     assert "hours_to_finish" not in flagged.columns
     league = at.dataframe[-3].value
     assert "Median days to finish" not in league.columns
+    # the review page shows the brief's league: the rate says its period, the change is the
+    # open share's against the city's; the audit's caption names only the checks shown
+    assert "Open per 10k residents (reports of 1 May 2022 – 30 Jun 2022)" in league.columns
+    assert (
+        "Change in open share since the previous period, against the city's "
+        "(points; lower is better)"
+    ) in league.columns
+    assert not any("closed within" in line for line in texts(at))
     assert (
         "Median days to finish: Not available in this data: no finished ticket has a "
-        "finish time (last_activity); Traffy's public API does not return it" in texts(at)
+        "finish time; Traffy's public data does not give it" in texts(at)
     )
 
 
@@ -321,40 +329,48 @@ def test_a_state_filter_hides_figures_that_would_only_repeat_it(
 # --- defect 5: hotspot area labels --------------------------------------------------------
 
 
-def test_an_area_label_names_its_one_district_and_labels_never_repeat() -> None:
+def test_an_area_label_says_which_name_is_the_district_and_labels_never_repeat() -> None:
     # areas are split at district boundaries (tests/test_review_maps.py), so a label names
-    # one district, its main subdistrict and street; a repeat takes the second street, then
-    # the rank
+    # one district, its main subdistrict and street, each said for what it is (Huai Khwang
+    # has a subdistrict Bang Kapi, which is also a district's name); a repeat takes the
+    # second street, then the rank; a name that already says what it is is not said twice
     areas = pd.DataFrame(
         {
-            "rank": [1, 2, 3, 4],
-            "district_code": ["1033", "1006", "1006", "1006"],
+            "rank": [1, 2, 3, 4, 5],
+            "district_code": ["1017", "1006", "1006", "1006", "1099"],
             "subdistrict_counts": [
-                [("103301", 1)],
+                [("101701", 1)],
                 [("100602", 50)],
                 [("100602", 40)],
                 [("100602", 30)],
+                [("109901", 3)],
             ],
             "streets": [
-                ["ถนนสุขุมวิท"],
+                ["ถนนเพชรบุรีตัดใหม่"],
+                ["ถนนรามคำแหง"],
                 ["ถนนรามคำแหง", "ซอยลาดพร้าว 101"],
                 ["ถนนรามคำแหง"],
-                ["ถนนรามคำแหง"],
+                [],
             ],
         }
     )
-    names = {
-        "1033": "Khlong Toei",
-        "1006": "Bang Kapi",
-        "100602": "Hua Mak",
-        "103301": "Khlong Toei",
-    }
-    labels = hotspots.area_labels(areas, names=names)
-    assert labels == [
-        "Khlong Toei · Khlong Toei · ถนนสุขุมวิท",
-        "Bang Kapi · Hua Mak · ถนนรามคำแหง",
-        "Bang Kapi · Hua Mak · ถนนรามคำแหง #3",
-        "Bang Kapi · Hua Mak · ถนนรามคำแหง #4",
+    english = {"1017": "Huai Khwang", "101701": "Bang Kapi", "1006": "Bang Kapi",
+               "100602": "Hua Mak", "1099": "District 1099", "109901": "Khwaeng 1099-1"}  # fmt: skip
+    assert hotspots.area_labels(areas, names=english, lang="en") == [
+        "Huai Khwang district, Bang Kapi subdistrict, ถนนเพชรบุรีตัดใหม่",
+        "Bang Kapi district, Hua Mak subdistrict, ถนนรามคำแหง",
+        "Bang Kapi district, Hua Mak subdistrict, ถนนรามคำแหง, ซอยลาดพร้าว 101",
+        "Bang Kapi district, Hua Mak subdistrict, ถนนรามคำแหง (area 4)",
+        "District 1099, Khwaeng 1099-1 subdistrict",
+    ]
+    thai = {"1017": "ห้วยขวาง", "101701": "บางกะปิ", "1006": "บางกะปิ", "100602": "หัวหมาก",
+            "1099": "เขต1099", "109901": "แขวง10991"}  # fmt: skip
+    assert hotspots.area_labels(areas, names=thai, lang="th") == [
+        "เขตห้วยขวาง แขวงบางกะปิ ถนนเพชรบุรีตัดใหม่",
+        "เขตบางกะปิ แขวงหัวหมาก ถนนรามคำแหง",
+        "เขตบางกะปิ แขวงหัวหมาก ถนนรามคำแหง ซอยลาดพร้าว 101",
+        "เขตบางกะปิ แขวงหัวหมาก ถนนรามคำแหง (พื้นที่อันดับ 4)",
+        "เขต1099 แขวง10991",
     ]
 
 
@@ -487,11 +503,11 @@ def test_the_summary_command_says_which_columns_the_data_cannot_fill(
     err = capsys.readouterr().err.splitlines()
     assert err[1] == (
         "median_days_to_finish: Not available in this data: no finished ticket has a finish "
-        "time (last_activity); Traffy's public API does not return it"
+        "time; Traffy's public data does not give it"
     )
     assert err[2] == (
         "on_time_share: Not available in this data: no finished ticket has a finish "
-        "time (last_activity); Traffy's public API does not return it"
+        "time; Traffy's public data does not give it"
     )
     assert err[3] == "reopened: Based on the 6 of 7 tickets (86%) that have a reopen count"
 

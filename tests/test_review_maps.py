@@ -227,7 +227,7 @@ def test_hot_cells_are_split_at_district_boundaries_and_each_area_says_what_it_s
     for row in areas.to_dict("records"):
         assert row["district_code"] in ("1001", "1002")
     assert sum(areas["reports"]) + sum(n for s in areas["shared_with"] for _, n in s) == len(rows)
-    labels = hotspots.area_labels(areas, names={"1001": "เขตหนึ่ง", "1002": "เขตสอง"})
+    labels = hotspots.area_labels(areas, names={"1001": "เขตหนึ่ง", "1002": "เขตสอง"}, lang="th")
     assert len(set(labels)) == len(labels)
     assert list(areas["rank"]) == list(range(1, len(areas) + 1))
     assert areas["reports"].is_monotonic_decreasing

@@ -45,3 +45,30 @@ def test_the_drivers_say_how_reports_and_the_open_share_moved() -> None:
     league = _league([("1001", 1131, 573, 2479, 600)])
     text = review.Drivers.of(league).text("en")
     assert "1,131 against 2,479" in text and "(-54%)" in text and "51% against 24%" in text
+
+
+def test_every_ranked_district_has_its_move_and_only_those_beyond_noise_are_marked() -> None:
+    league = _league(
+        [
+            ("1001", 1000, 700, 1000, 300),  # 30% -> 70%
+            ("1002", 9000, 3600, 9000, 2700),  # 30% -> 40%: about the city's own move
+            ("1003", 1000, 200, 1000, 300),  # 30% -> 20%
+            ("1004", 20, 9, 0, 0),  # nothing before: no move
+        ]
+    )
+    league.loc[league["code"] == "1003", "eligible"] = False  # too few to rank: left out
+    moves = review.open_share_moves(league)
+    city = (700 + 3600 + 200 + 9) / 11020 - (300 + 2700 + 300) / 11000
+    assert moves["code"].tolist() == ["1001", "1002"]
+    assert moves["move"].round(4).tolist() == [round(0.4 - city, 4), round(0.1 - city, 4)]
+    assert moves["beyond_noise"].tolist() == [True, False]
+    assert review.share_moves(league)["code"].tolist() == ["1001"]
+
+
+def test_a_move_is_printed_in_whole_points_with_its_sign() -> None:
+    assert [review.share_points(m) for m in (0.25, -0.151, 0.004, -0.004)] == [
+        "+25",
+        "-15",
+        "0",
+        "0",
+    ]

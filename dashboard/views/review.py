@@ -47,11 +47,10 @@ def render(context: Context) -> None:
     st.header(t("league"))
     table = cache.league(context.version, filters, period, settings)
     st.caption(t("league_note", n=settings.min_tickets) + " · " + t("guide_rank"))
-    ranked, too_few = review.league_display(table, lang, coverage)
+    ranked, too_few = review.league_display(table, lang, coverage, period=period)
     show_table(context, ranked)
-    drivers = review.Drivers.of(table).text(lang)
-    if drivers:
-        st.caption(inert(drivers))
+    for line in review.league_notes(table, lang):
+        st.caption(inert(line))
     median_note = coverage.note("finish_time", lang)
     league_notes = [f"{i18n.t('median_days', lang)}: {median_note}"] if median_note else []
     for note in league_notes:
@@ -61,7 +60,7 @@ def render(context: Context) -> None:
 
     st.header(t("audit"))
     per_district, flagged = cache.audit(context.version, now_filters, settings)
-    st.caption(t("audit_note", hours=f"{settings.fast_close_hours:g}"))
+    st.caption(review.audit_caption(lang, coverage, hours=settings.fast_close_hours))
     audit_shown = review.audit_display(per_district, lang, coverage)
     show_table(context, audit_shown)
     notes = review.audit_notes(lang, coverage)
