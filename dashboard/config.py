@@ -38,6 +38,14 @@ def store_location() -> str:
     return explicit if explicit else str(Path("data") / STORE_FILE)
 
 
+def write_location() -> str:
+    """Where a page's writes go (a round's evidence and lock, with the write log):
+    `KHETMAP_WRITE_STORE`, a PostgreSQL URL of a role that may write the store, when the
+    dashboard reads through a role that may only read; else the store itself."""
+    explicit = os.environ.get("KHETMAP_WRITE_STORE", "").strip()
+    return explicit if explicit else store_location()
+
+
 def store() -> Store:
     """Return the configured store (`KHETMAP_STORE`, else `data/khetmap.duckdb`)."""
     return at(store_location())

@@ -91,5 +91,13 @@ class RoundError(KhetmapError):
     """A report round cannot be made, found or changed (unknown id or unit, locked)."""
 
 
+EvidenceProblem = Literal["too_large", "not_evidence", "unreadable"]
+"""Why a round's evidence was refused; a page says it in its language (i18n `round_write_*`)."""
+
+
 class EvidenceError(KhetmapError):
     """A file returned as a round's evidence is not an image or a PDF, or is too large."""
+
+    def __init__(self, message: str, *, reason: EvidenceProblem = "not_evidence") -> None:
+        super().__init__(message)
+        self.reason: EvidenceProblem = reason

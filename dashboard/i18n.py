@@ -1119,6 +1119,56 @@ LABELS: dict[str, tuple[str, str]] = {
     "evidence_back": ("ส่งแล้ว", "Returned"),
     "evidence_waiting": ("ยังไม่ส่ง", "Not yet"),
     "download_evidence": ("ดาวน์โหลดหลักฐานของ{unit}", "Download the evidence of {unit}"),
+    "rounds_may_return": (
+        "ส่งหลักฐานของแต่ละหน่วยงานในรอบที่ยังเปิดอยู่ได้ที่นี่: ภาพถ่าย (PNG, JPEG, WebP) หรือ PDF "
+        "ไม่เกิน {mb} MB ระบบตรวจชนิดไฟล์จากเนื้อไฟล์ และบันทึกว่าใครส่งเมื่อใด",
+        "You may return each unit's evidence for an open round here: a photo (PNG, JPEG, WebP) "
+        "or a PDF of at most {mb} MB. The file's type is checked from its content, and who sent "
+        "it and when is recorded.",
+    ),
+    "rounds_may_lock": (
+        "ส่งหลักฐานของแต่ละหน่วยงานในรอบที่ยังเปิดอยู่ได้ที่นี่: ภาพถ่าย (PNG, JPEG, WebP) หรือ PDF "
+        "ไม่เกิน {mb} MB และปิดรอบได้ (รอบที่ปิดแล้วไม่รับหลักฐานอีก) ระบบบันทึกว่าใครทำอะไรเมื่อใด",
+        "You may return each unit's evidence for an open round here (a photo: PNG, JPEG, WebP, "
+        "or a PDF of at most {mb} MB) and lock a round (a locked round takes no more evidence). "
+        "Who did what and when is recorded.",
+    ),
+    "evidence_upload": ("ส่งหลักฐานของ{unit}", "Return the evidence of {unit}"),
+    "round_lock_button": ("ปิดรอบที่ {id}", "Lock round {id}"),
+    "round_write_returned": (
+        "บันทึกหลักฐานของ{unit} ในรอบที่ {id} แล้ว ({name})",
+        "The evidence of {unit} is kept with round {id} ({name}).",
+    ),
+    "round_write_locked": (
+        "ปิดรอบที่ {id} แล้ว รอบนี้ไม่รับหลักฐานอีก",
+        "Round {id} is locked: it takes no more evidence.",
+    ),
+    "round_write_refused": (
+        "ไม่ได้บันทึก: บัญชีของคุณไม่มีสิทธิ์ทำรายการนี้สำหรับรอบหรือเขตนี้",
+        "Not saved: your account may not do this for this round or district.",
+    ),
+    "round_write_too_large": (
+        "ไม่ได้บันทึก: ไฟล์ใหญ่เกิน {mb} MB โปรดส่งภาพหรือไฟล์สแกนที่เล็กลง",
+        "Not saved: the file is larger than {mb} MB; send a smaller photo or scan.",
+    ),
+    "round_write_not_evidence": (
+        "ไม่ได้บันทึก: เนื้อไฟล์ไม่ใช่ภาพถ่าย (PNG, JPEG, WebP) หรือ PDF ที่สมบูรณ์ ไม่ว่าชื่อไฟล์จะเป็นอะไร",
+        "Not saved: by its content the file is not a photo (PNG, JPEG, WebP) or a whole PDF, "
+        "whatever its name says.",
+    ),
+    "round_write_unreadable": (
+        "ไม่ได้บันทึก: อ่านไฟล์นี้ไม่ได้",
+        "Not saved: the file could not be read.",
+    ),
+    "round_write_stale": (
+        "ไม่ได้บันทึก: รอบนี้ปิดแล้วหรือไม่มีหน่วยงานนี้ โปรดดูตารางอีกครั้ง",
+        "Not saved: this round is locked or has no such unit; see the table again.",
+    ),
+    "round_write_store": (
+        "ไม่ได้บันทึก: ระบบบันทึกลงฐานข้อมูลไม่ได้ในขณะนี้ ผู้ดูแลระบบดูสาเหตุได้จากบันทึกของเซิร์ฟเวอร์",
+        "Not saved: the dashboard cannot write to its database now; the administrator can see "
+        "why in the server's log.",
+    ),
     "xl_finished_last": ("เสร็จสิ้น สัปดาห์ก่อน", "Finished last week"),
     "xl_sheet": ("เรื่องในแผ่นงาน", "On its sheet"),
     "xl_unit_meta": (

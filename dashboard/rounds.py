@@ -12,16 +12,18 @@ a later import that finishes or passes on a ticket changes the tickets, not the 
 A unit returns its evidence (a photo or a PDF of the signed sheet) with `add_evidence`:
 the file's type is told from its bytes (never its name), its size is limited, and it is
 stored with the round and the time (`round_evidence`). `lock` closes a round: a locked
-round refuses evidence. The page shows all of it and changes none of it.
+round refuses evidence.
 
-Writes: the command line is the store's owner (`owner_write`). A page that writes (the
-access layer's sign-in and roles) runs the same change functions (`make`, `add_evidence`,
-`lock`, each taking the open write) inside its own checked and logged write.
+Writes: the command line is the store's owner (`owner_write`). The district page's writes
+for a signed-in viewer (`return_evidence`, `lock_as`) run the same change functions inside
+`writes.checked_write`: the viewer's role is checked for the district, the round must be
+that district's, and each write adds its row to the write log in the same transaction.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,11 +33,13 @@ from typing import TypeVar
 
 import pandas as pd
 
-from dashboard import actions, files, i18n, queries, text
-from dashboard.errors import EvidenceError, RoundError, UnreadableFileError
+from dashboard import actions, files, i18n, queries, text, writes
+from dashboard.access import Viewer
+from dashboard.errors import EvidenceError, RoundError, UnreadableFileError, WriteRefusedError
 from dashboard.ingest import writing
 from dashboard.store import Reader, has_table
 
+LOG = logging.getLogger(__name__)
 T = TypeVar("T")
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 """The largest evidence file a round keeps (a phone photo or a scanned sheet)."""
@@ -245,16 +249,31 @@ def read_evidence(path: Path, *, limit: int = EVIDENCE_MAX_BYTES) -> tuple[bytes
         if exc.reason == "too_large":
             raise EvidenceError(
                 f"{path} is larger than {limit:,} bytes, the most a round keeps: send a smaller "
-                "photo or scan; nothing was stored."
+                "photo or scan; nothing was stored.",
+                reason="too_large",
             ) from exc
-        raise EvidenceError(f"{exc}; nothing was stored.") from exc
+        raise EvidenceError(f"{exc}; nothing was stored.", reason="unreadable") from exc
+    return content, evidence_kind(content, name=str(path), limit=limit)
+
+
+def evidence_kind(content: bytes, *, name: str, limit: int = EVIDENCE_MAX_BYTES) -> str:
+    """The type of evidence `content` (sent as `name`) by its bytes; EvidenceError when it is
+    larger than `limit` or neither an image nor a PDF (its name and stated type count for
+    nothing)."""
+    if len(content) > limit:
+        raise EvidenceError(
+            f"{text.plain(name)[:NAME_CHARS]} is larger than {limit:,} bytes, the most a round "
+            "keeps: send a smaller photo or scan; nothing was stored.",
+            reason="too_large",
+        )
     kind = media_type(content)
     if kind is None:
         raise EvidenceError(
-            f"{path} is not a PDF, PNG, JPEG or WebP file by its content (whatever its name "
-            "says): nothing was stored."
+            f"{text.plain(name)[:NAME_CHARS]} is not a PDF, PNG, JPEG or WebP file by its "
+            "content (whatever its name says): nothing was stored.",
+            reason="not_evidence",
         )
-    return content, kind
+    return kind
 
 
 def unit_of(found: Round, *, department: str | None) -> str:
@@ -308,6 +327,68 @@ def lock(con: Reader, *, round_id: int, at: datetime) -> bool:
         return False
     con.execute("UPDATE rounds SET locked_at = ? WHERE round_id = ?", [at, round_id])
     return True
+
+
+# --- a page's writes, for a signed-in viewer: checked on the server and logged -------------
+
+
+def return_evidence(
+    location: Path | str,
+    *,
+    viewer: Viewer,
+    district: str,
+    round_id: int,
+    unit: str,
+    name: str,
+    content: bytes,
+    now: datetime,
+) -> str:
+    """Keep `content` as `unit`'s evidence in round `round_id` of `district`, as `viewer` asks
+    from a page; its type by its bytes (EvidenceError), the viewer's right to return evidence
+    for the district (WriteRefusedError), and the round being that district's (checked in
+    the write itself, WriteRefusedError) come first; nothing is stored or logged when any
+    fails. The file's type."""
+    kind = evidence_kind(content, name=name)
+    detail = f"{unit or '-'}: {text.plain(name)[:NAME_CHARS]} ({kind}, {len(content):,} bytes)"
+
+    def change(con: Reader) -> None:
+        _round_of(con, round_id=round_id, district=district)
+        add_evidence(con, round_id=round_id, unit=unit, name=name, content=content, kind=kind,
+                     at=now)  # fmt: skip
+
+    write = writes.Write(
+        action="return_evidence", district=district, target=str(round_id), detail=detail
+    )
+    writes.checked_write(location, viewer=viewer, write=write, change=change, now=now)
+    return kind
+
+
+def lock_as(
+    location: Path | str, *, viewer: Viewer, district: str, round_id: int, now: datetime
+) -> None:
+    """Lock round `round_id` of `district` as `viewer` asks from a page (checked and logged as
+    `return_evidence` is); RoundError, nothing logged, when it already is locked."""
+
+    def change(con: Reader) -> None:
+        _round_of(con, round_id=round_id, district=district)
+        if not lock(con, round_id=round_id, at=now):
+            raise RoundError(f"round {round_id} is already locked: nothing changed.")
+
+    write = writes.Write(action="lock_round", district=district, target=str(round_id))
+    writes.checked_write(location, viewer=viewer, write=write, change=change, now=now)
+
+
+def _round_of(con: Reader, *, round_id: int, district: str) -> Round:
+    """The round, refused (WriteRefusedError) unless it is one of `district`'s: the role was
+    checked for `district`, so a round id of another district must not slip through it."""
+    found = find(con, round_id=round_id)
+    if found.district_code != district:
+        LOG.warning("refused: round %s is of district %s, not %s", round_id,
+                    found.district_code, district[:12])  # fmt: skip
+        raise WriteRefusedError(
+            f"round {round_id} is not a round of district {district!r:.12}: nothing was stored"
+        )
+    return found
 
 
 def owner_write(location: Path | str, change: Callable[[Reader], T]) -> T:

@@ -1,7 +1,9 @@
 """District drill-down for a district director: subdistricts, trend, categories, backlog."""
 
 import functools
+import logging
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import altair as alt
 import pandas as pd
@@ -9,6 +11,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import (
+    access,
     actions,
     cache,
     charts,
@@ -28,6 +31,7 @@ from dashboard import (
 )
 from dashboard.change import Change, Period
 from dashboard.coverage import Coverage
+from dashboard.errors import EvidenceError, KhetmapError, RoundError, WriteRefusedError
 from dashboard.shell import Context, bound, run_page, safe_fragment, show_link, update_url
 from dashboard.text import inert, plain
 from dashboard.vocab import BANGKOK_TZ
@@ -48,6 +52,7 @@ from dashboard.widgets import (
     ticket_table,
 )
 
+LOG = logging.getLogger(__name__)
 RECURRENCE_ROWS = 30
 MAP_RECURRENCES = 60
 EXPORT_CAP = 5_000
@@ -943,12 +948,19 @@ def changes_panel(context: Context) -> None:
 
 
 def rounds_panel(context: Context) -> None:
-    """The district's report rounds, read only: per unit, whether its evidence is back,
-    when, and the file."""
+    """The district's report rounds: per unit, whether its evidence is back, when, and the
+    file; for a signed-in viewer whose role allows it here, an upload per unit of an open
+    round and (directors) a button that locks it. Anyone else sees them read only."""
     t, lang = context.t, context.lang
+    district = context.state.district or ""
     st.subheader(t("rounds_title"))
-    st.caption(t("rounds_readonly"))
-    made = cache.district_rounds(context.state.district or "")
+    returns, locks = _round_rights(context, district)
+    if returns or locks:
+        st.caption(t("rounds_may_lock" if locks else "rounds_may_return", mb=EVIDENCE_MB))
+    else:
+        st.caption(t("rounds_readonly"))
+    _round_write_result(lang)
+    made = cache.district_rounds(district)
     if not made:
         st.info(t("rounds_none"))
         return
@@ -964,6 +976,110 @@ def rounds_panel(context: Context) -> None:
         st.markdown(f"**{inert(heading)}** · {inert(state)}")
         show_table(context, _round_rows(found, lang))
         _evidence_downloads(context, found)
+        if not found.locked and not context.state.printing:
+            _round_writes(context, found, returns=returns, locks=locks)
+
+
+EVIDENCE_MB = rounds.EVIDENCE_MAX_BYTES // (1024 * 1024)
+EVIDENCE_TYPES = ["pdf", "png", "jpg", "jpeg", "webp"]
+"""What the upload offers; the server decides by the file's bytes (`rounds.evidence_kind`)."""
+WRITE_RESULT_KEY = "khetmap_round_write"
+UPLOADS_KEY = "khetmap_round_uploads"
+
+
+def _round_rights(context: Context, district: str) -> tuple[bool, bool]:
+    """Whether the viewer may return evidence and lock rounds here (what the page offers;
+    the server asks again on every write)."""
+    viewer = context.viewer
+    return (
+        access.may(viewer, action="return_evidence", district=district),
+        access.may(viewer, action="lock_round", district=district),
+    )
+
+
+def _round_writes(context: Context, found: rounds.Round, *, returns: bool, locks: bool) -> None:
+    """An upload per unit of an open round and a button that locks it, as the role allows."""
+    district, lang = context.state.district or "", context.lang
+    if returns:
+        uploads = st.session_state.setdefault(UPLOADS_KEY, 0)
+        columns = st.columns(2)
+        for number, unit in enumerate(str(u) for u in found.units["unit"]):
+            key = f"upload_{found.round_id}_{number}_{uploads}"
+            columns[number % len(columns)].file_uploader(
+                inert(context.t("evidence_upload", unit=plain(actions.unit_label(unit, lang))))[
+                    :90
+                ],
+                type=EVIDENCE_TYPES,
+                max_upload_size=EVIDENCE_MB,
+                key=key,
+                on_change=upload_evidence,
+                args=(key, district, found.round_id, unit, lang),
+            )
+    if locks:
+        st.button(
+            context.t("round_lock_button", id=found.round_id),
+            key=f"lock_{found.round_id}",
+            on_click=lock_round,
+            args=(district, found.round_id, lang),
+        )
+
+
+def upload_evidence(key: str, district: str, round_id: int, unit: str, lang: str) -> None:
+    """The upload's handler: keep the file as the unit's evidence through the server's
+    checked write (`rounds.return_evidence`), as the viewer signed in now."""
+    sent = st.session_state.get(key)
+    if sent is None:
+        return
+    label = plain(actions.unit_label(unit, lang))
+    try:
+        rounds.return_evidence(
+            config.write_location(), viewer=shell.current_viewer(), district=district,
+            round_id=round_id, unit=unit, name=sent.name, content=sent.getvalue(),
+            now=datetime.now(UTC),
+        )  # fmt: skip
+    except (KhetmapError, OSError) as exc:
+        _said(lang, False, _write_problem(exc), mb=EVIDENCE_MB)
+        return
+    st.session_state[UPLOADS_KEY] = st.session_state.get(UPLOADS_KEY, 0) + 1  # a fresh upload
+    _said(lang, True, "round_write_returned", unit=label, id=round_id, name=plain(sent.name)[:80])
+
+
+def lock_round(district: str, round_id: int, lang: str) -> None:
+    """The lock button's handler: lock the round through the server's checked write."""
+    try:
+        rounds.lock_as(config.write_location(), viewer=shell.current_viewer(),
+                       district=district, round_id=round_id, now=datetime.now(UTC))  # fmt: skip
+    except (KhetmapError, OSError) as exc:
+        _said(lang, False, _write_problem(exc), mb=EVIDENCE_MB)
+        return
+    _said(lang, True, "round_write_locked", id=round_id)
+
+
+def _write_problem(exc: BaseException) -> str:
+    """The i18n key of the line a refused or failed write shows (the server's log has more)."""
+    if isinstance(exc, WriteRefusedError):
+        return "round_write_refused"
+    if isinstance(exc, EvidenceError):
+        return f"round_write_{exc.reason}"
+    if isinstance(exc, RoundError):
+        return "round_write_stale"
+    LOG.warning("a round's write from the district page failed: %s", exc)
+    return "round_write_store"
+
+
+def _said(lang: str, done: bool, key: str, **values: object) -> None:
+    st.session_state[WRITE_RESULT_KEY] = (done, i18n.t(key, lang, **values))
+
+
+def _round_write_result(lang: str) -> None:
+    """The one line the last write left (shown once)."""
+    found = st.session_state.pop(WRITE_RESULT_KEY, None)
+    if found is None:
+        return
+    done, line = found
+    (st.success if done else st.error)(
+        inert(line), icon=":material/check_circle:" if done else ":material/block:"
+    )
 
 
 def _round_rows(found: rounds.Round, lang: str) -> pd.DataFrame:
