@@ -15,8 +15,9 @@ from __future__ import annotations
 import base64
 import html
 import io
+import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -62,6 +63,7 @@ tr {{ break-inside: avoid; }}
 .legend span {{ display: inline-block; width: 10pt; height: 7pt; margin: 0 3pt 0 8pt;
   vertical-align: middle; }}
 .break {{ break-before: page; }}
+.nw {{ white-space: nowrap; }}
 """
 
 RATE_HOT = dict({
@@ -455,6 +457,16 @@ def _e(text: object) -> str:
     return html.escape(str(text))
 
 
+def unbroken(text: str, names: Iterable[str]) -> str:
+    """`text` escaped, with each area name in it kept on one line: Thai line breaking
+    knows words, not place names, and would print 'บาง' and 'รัก' on two lines."""
+    escaped = sorted({_e(name) for name in names if name}, key=len, reverse=True)
+    if not escaped:
+        return _e(text)
+    pattern = re.compile("|".join(re.escape(name) for name in escaped))
+    return pattern.sub(lambda m: f"<span class='nw'>{m.group(0)}</span>", _e(text))
+
+
 def _front(data: BriefData) -> str:
     """Page 1: title, dates, the five lines, the map and its legend."""
     lang = data.lang
@@ -483,7 +495,7 @@ def _front(data: BriefData) -> str:
             f"<h1>{t('brief_title')}</h1><p class='meta'>{meta}</p>",
             "<p class='meta'>" + " · ".join(_e(x) for x in data.filters_text) + "</p>",
             f"<h2>{t('brief_summary')}</h2><ol class='summary'>",
-            *(f"<li>{_e(line)}</li>" for line in summary_lines(data)),
+            *(f"<li>{unbroken(line, data.names.values())}</li>" for line in summary_lines(data)),
             f"</ol><h2>{t('brief_map')}</h2>",
             f"<div class='map'><img src='{image}' alt='{t('brief_map')}'>",
             *(f"<span style='left:{x}%;top:{y}%'>{_e(name)}</span>" for x, y, name in labels),
