@@ -31,6 +31,7 @@ from dashboard import (
     lod,
     maps,
     metrics,
+    own_subscriptions,
     privacy,
     queries,
     roles,
@@ -682,6 +683,12 @@ def district_rounds(district: str) -> list[rounds.Round]:
 
 
 ROUNDS_SHOWN = 5
+
+
+def own_subscriptions_of(owner: str) -> list[own_subscriptions.Stored]:
+    """A signed-in user's own subscriptions, read on every run: one person's, never in a
+    shared cache (and written without an import)."""
+    return _query(own_subscriptions.listed, owner=owner)
 
 
 def evidence_file(round_id: int, unit: str) -> bytes:

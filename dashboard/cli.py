@@ -126,7 +126,10 @@ def _parser() -> argparse.ArgumentParser:
         "run", help="send what is due to every subscription (after the daily sync; safe to rerun)"
     )
     alerts_run.add_argument(
-        "--subscriptions", type=Path, help="the subscriptions file (default KHETMAP_SUBSCRIPTIONS)"
+        "--subscriptions",
+        type=Path,
+        help="the subscriptions file (default KHETMAP_SUBSCRIPTIONS; without one, only the "
+        "subscriptions users added in the app)",
     )
     alerts_run.add_argument("--store", help="a DuckDB file or a postgresql:// URL")
     alerts_run.add_argument(
@@ -458,14 +461,12 @@ def _history_remove(args: argparse.Namespace) -> int:
 
 def _alerts_run(args: argparse.Namespace) -> int:
     from dashboard import delivery
-    from dashboard.errors import SubscriptionsError
 
     path = args.subscriptions or os.environ.get("KHETMAP_SUBSCRIPTIONS")
-    if not path:
-        raise SubscriptionsError("give --subscriptions FILE or set KHETMAP_SUBSCRIPTIONS.")
-    summary = delivery.run(
-        location=_store_path(args), subscriptions_path=Path(path), dry_run=args.dry_run
-    )
+    summary = delivery.run(  # without a file: only the subscriptions users added in the app
+        location=_store_path(args), subscriptions_path=Path(path) if path else None,
+        dry_run=args.dry_run,
+    )  # fmt: skip
     for line in summary.planned:
         print(line)
     print(summary.line(dry_run=args.dry_run))

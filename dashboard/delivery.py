@@ -1,6 +1,7 @@
 """`khetmap alerts run`: work out what is due, keep it in the outbox, send it, say how it went.
 
-1. Read the subscriptions file; each refused entry is one line on stderr, the rest go on.
+1. Read the subscriptions file and the subscriptions users added in the app
+   (`own_subscriptions`); each refused entry is one line on stderr, the rest go on.
 2. Judge the city's tickets once (`alerts.Context`) and plan every subscription's messages
    (a digest whose data has not reached the end of its period is skipped, said as such).
 3. One write: record what a killed run had sent (`outbox.Journal`), add what is due.
@@ -26,10 +27,21 @@ from threading import Lock
 
 import tenacity
 
-from dashboard import alerts, boundaries, feed, mail, outbox, store, targets, webhook
-from dashboard.errors import KhetmapError, StoreError
+from dashboard import (
+    alerts,
+    boundaries,
+    feed,
+    mail,
+    outbox,
+    own_subscriptions,
+    roles,
+    store,
+    targets,
+    webhook,
+)
+from dashboard.errors import KhetmapError, RolesError, StoreError
 from dashboard.ingest import writing
-from dashboard.subscriptions import Known, Subscription, load, webhook_hosts
+from dashboard.subscriptions import Known, Loaded, Subscription, load, webhook_hosts
 from dashboard.webclient import host_of
 
 BREAKER = 5
@@ -71,7 +83,7 @@ class Summary:
 def run(
     *,
     location: str,
-    subscriptions_path: Path,
+    subscriptions_path: Path | None,
     dry_run: bool = False,
     now: datetime | None = None,
     data_dir: Path | None = None,
@@ -84,13 +96,16 @@ def run(
         districts=boundaries.load_districts(data_dir=data_dir),
         subdistricts=boundaries.load_subdistricts(data_dir=data_dir),
     )
-    loaded = load(subscriptions_path, known=known)
-    for line in loaded.refused:
-        warn(line)
-    summary = Summary(subscriptions=len(loaded.subscriptions), refused=len(loaded.refused))
+    loaded = load(subscriptions_path, known=known) if subscriptions_path else Loaded()
     target = store.at(location)
     if not target.exists():
         raise StoreError(f"no khetmap store at {target.describe()}: run `khetmap sync` first.")
+    kept = _stored(target, known=known, taken={s.name for s in loaded.subscriptions})
+    loaded.subscriptions += kept.subscriptions
+    loaded.refused += kept.refused
+    for line in loaded.refused:
+        warn(line)
+    summary = Summary(subscriptions=len(loaded.subscriptions), refused=len(loaded.refused))
     _check_settings(loaded.subscriptions)
     with outbox.run_lock(target):
         rows = _plan(target, loaded.subscriptions, known=known, now=now, summary=summary)
@@ -111,6 +126,23 @@ def run(
             outbox.record(con, journal.left())
         journal.clear()
     return summary
+
+
+def _stored(target: store.Store, *, known: Known, taken: set[str]) -> Loaded:
+    """The subscriptions users added in the app, checked again (`own_subscriptions.entries`)
+    against the roles file in force (one that cannot be used sends none of them)."""
+    with target.reader() as con:
+        found = own_subscriptions.listed(con, owner=None)
+    if not found:
+        return Loaded()
+    try:
+        in_force = roles.load(known_districts=frozenset(known.districts.codes))
+    except RolesError as exc:
+        return Loaded(
+            refused=[f"stored subscription {s.name!r:.160}: {exc}: nothing is sent for it."
+                     for s in found]
+        )  # fmt: skip
+    return own_subscriptions.entries(found, known=known, roles=in_force, taken=taken)
 
 
 def _check_settings(subs: Sequence[Subscription]) -> None:

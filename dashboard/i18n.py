@@ -1271,6 +1271,41 @@ LABELS: dict[str, tuple[str, str]] = {
         "text has been hidden.",
     ),
     "alert_no_address": ("ไม่ระบุที่อยู่", "no address"),
+    # subscriptions a signed-in user manages in the app (dashboard.own_subscriptions)
+    "own_subs_title": ("รับสรุปและแจ้งเตือนทางอีเมล", "Digests and alerts by e-mail"),
+    "own_subs_caption": (
+        "ส่งถึง {email} ซึ่งเป็นอีเมลที่ท่านใช้เข้าสู่ระบบเท่านั้น ข้อความของประชาชนในอีเมลจะถูกปิดข้อมูลส่วนบุคคล",
+        "Sent only to {email}, the address you signed in with. Personal data in citizens' "
+        "text is hidden in the mail.",
+    ),
+    "own_subs_none": ("ท่านยังไม่ได้สมัครรับสรุปของเขตใด", "You have no subscriptions yet."),
+    "own_subs_line": (
+        "{area} {every}: {rules} (สมัครเมื่อ {when})",
+        "{area}, {every}: {rules} (added {when})",
+    ),
+    "own_subs_every": ("ความถี่", "How often"),
+    "own_sub_every_day": ("รายวัน", "daily"),
+    "own_sub_every_week": ("รายสัปดาห์", "weekly"),
+    "own_sub_name": ("สรุป{every} {area} ของ {who}", "{area} {every} for {who}"),
+    "own_subs_rules": ("สิ่งที่ต้องการทราบ", "What to be told"),
+    "own_rule_digest": ("สรุปตัวเลขของช่วง", "The period's digest"),
+    "own_subs_add": ("สมัครรับของ{area}", "Subscribe for {area}"),
+    "own_subs_remove": ("ยกเลิก", "Remove"),
+    "own_subs_added": ("สมัครแล้ว: {name}", "Subscribed: {name}"),
+    "own_subs_removed": ("ยกเลิกแล้ว", "Removed."),
+    "own_subs_refused": (
+        "บันทึกไม่ได้: สิทธิ์ของท่านไม่ครอบคลุมเขตนี้ หรือที่อยู่อีเมลไม่ใช่ของท่าน",
+        "Not saved: your role does not cover this district, or the address is not yours.",
+    ),
+    "own_subs_failed": (
+        "บันทึกไม่ได้ในขณะนี้ โปรดลองอีกครั้งภายหลัง",
+        "Could not be saved just now: please try again later.",
+    ),
+    "own_subs_invalid": (
+        "บันทึกไม่ได้: ต้องเลือกอย่างน้อยหนึ่งเรื่องที่ต้องการทราบ และอีเมลที่ใช้เข้าสู่ระบบต้องเป็นที่อยู่ที่ส่งถึงได้",
+        "Not saved: choose at least one thing to be told, and the address you signed in "
+        "with must be one mail can reach.",
+    ),
     # sign-in and roles (dashboard.access; the sidebar's account control)
     "sign_in": ("เข้าสู่ระบบ", "Sign in"),
     "sign_out": ("ออกจากระบบ", "Sign out"),

@@ -800,3 +800,10 @@ WRITE_LOG_ENTRIES = (
     "ORDER BY written_at DESC, who LIMIT ?"
 )
 """The newest writes users made from a page (`writes.log_entries`); the parameter: how many."""
+STORED_SUBSCRIPTIONS = (
+    "SELECT owner, district_code, every, name, lang, rules, email, added_at FROM subscriptions "
+    "WHERE CAST(? AS VARCHAR) IS NULL OR lower(owner) = lower(CAST(? AS VARCHAR)) "
+    "ORDER BY lower(owner), district_code, every"
+)
+"""Subscriptions users added in the app (`own_subscriptions`); the parameters: an owner's
+address twice (NULL, NULL: everyone's)."""

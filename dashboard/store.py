@@ -163,11 +163,23 @@ CREATE TABLE IF NOT EXISTS write_log (
     target VARCHAR NOT NULL,
     detail VARCHAR NOT NULL
 );
+CREATE TABLE IF NOT EXISTS subscriptions (
+    owner VARCHAR NOT NULL,
+    district_code VARCHAR NOT NULL,
+    every VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    lang VARCHAR NOT NULL,
+    rules VARCHAR NOT NULL,
+    email VARCHAR NOT NULL,
+    added_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (owner, district_code, every)
+);
 """
 """Predicted categories of untyped tickets live in their own table: a citizen's own type
 in `tickets` is never overwritten. `ticket_changes` holds what each ingest (or sync) changed
 per ticket (`ingest.CHANGES_SQL`); `write_log` every write a signed-in user made from a page
-(`writes.checked_write`)."""
+(`writes.checked_write`); `subscriptions` the alerts a signed-in user asked for in the app
+(`own_subscriptions`), sent by `khetmap alerts run` with the file's."""
 
 ROUND_TABLES = """
 CREATE TABLE IF NOT EXISTS rounds (

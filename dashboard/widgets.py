@@ -3,15 +3,33 @@
 from __future__ import annotations
 
 import hashlib
+import logging
+from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import assets, cache, charts, config, i18n, lod, mapimage, maps, photos, vocab
+from dashboard import (
+    access,
+    assets,
+    cache,
+    charts,
+    config,
+    i18n,
+    lod,
+    mapimage,
+    maps,
+    own_subscriptions,
+    photos,
+    shell,
+    vocab,
+)
 from dashboard.coverage import Coverage
+from dashboard.errors import KhetmapError, SubscriptionsError, WriteRefusedError
 from dashboard.metrics import Totals
 from dashboard.shell import Context, update_url
+from dashboard.subscriptions import RULES, Known
 from dashboard.text import html_cell, inert, plain
 from dashboard.urlstate import MapView
 from dashboard.vocab import BANGKOK_TZ
@@ -390,3 +408,95 @@ def backlog_history_panel(context: Context, filters: Any) -> None:
         st.caption(t("backlog_history_backfilled", share=share))
     if len(filters.categories) > 1:
         st.caption(t("backlog_history_categories"))
+
+
+OWN_SUBS_RESULT_KEY = "khetmap_own_subs_result"
+LOG = logging.getLogger(__name__)
+
+
+def own_subscriptions_panel(context: Context) -> None:
+    """A signed-in user's own subscriptions (list, remove) and a form that adds one for the
+    district in view, by e-mail to their signed-in address. Nothing for anyone else; the
+    server checks every write again (`own_subscriptions`)."""
+    viewer, district = context.viewer, context.state.district or ""
+    if viewer.email is None or not access.may(
+        viewer, action="manage_subscriptions", district=district
+    ):
+        return
+    t, lang = context.t, context.lang
+    with st.expander(t("own_subs_title")):
+        st.caption(inert(t("own_subs_caption", email=viewer.email)))
+        found = st.session_state.pop(OWN_SUBS_RESULT_KEY, None)
+        if found is not None:
+            done, line = found
+            (st.success if done else st.error)(inert(line))
+        mine = cache.own_subscriptions_of(viewer.email)
+        if not mine:
+            st.caption(t("own_subs_none"))
+        for item in mine:
+            rules = ", ".join(_rule_label(r, lang) for r in item.rules)
+            line = t("own_subs_line", area=context.area_name(item.district), rules=rules,
+                     every=t(f"own_sub_every_{item.every}"),
+                     when=i18n.date_time(item.added_at, lang))  # fmt: skip
+            words, button = st.columns([5, 1], vertical_alignment="center")
+            words.markdown(inert(line))
+            button.button(
+                t("own_subs_remove"), key=f"w_unsub_{item.district}_{item.every}",
+                on_click=_remove_own, args=(item.district, item.every, lang),
+            )  # fmt: skip
+        st.radio(t("own_subs_every"), ["week", "day"], key="w_sub_every", horizontal=True,
+                 format_func=lambda v: t(f"own_sub_every_{v}"))  # fmt: skip
+        st.multiselect(t("own_subs_rules"), list(RULES), default=["digest"], key="w_sub_rules",
+                       format_func=lambda r: _rule_label(r, lang))  # fmt: skip
+        known = Known(districts=context.geo.districts, subdistricts=context.geo.subdistricts)
+        st.button(
+            t("own_subs_add", area=context.area_name(district)), key="w_sub_add",
+            on_click=_add_own, args=(district, lang, known),
+        )  # fmt: skip
+
+
+def _rule_label(rule: str, lang: str) -> str:
+    if rule == "digest":
+        return i18n.t("own_rule_digest", lang)
+    return i18n.t(f"alert_rule_{rule}", lang, times="2")
+
+
+def _add_own(district: str, lang: str, known: Known) -> None:
+    """The add button's handler: the server's checked write, as the viewer signed in now,
+    to their own address (never one typed on the page)."""
+    viewer = shell.current_viewer()
+    request = own_subscriptions.Request(
+        district=district, every=st.session_state.get("w_sub_every", "week"),
+        rules=tuple(st.session_state.get("w_sub_rules", ())), lang=lang,
+        email=viewer.email or "",
+    )  # fmt: skip
+    try:
+        stored = own_subscriptions.add(config.write_location(), viewer=viewer, request=request,
+                                       known=known, now=datetime.now(UTC))  # fmt: skip
+    except (KhetmapError, OSError) as exc:
+        _own_result(lang, False, _own_problem(exc))
+        return
+    _own_result(lang, True, "own_subs_added", name=stored.name)
+
+
+def _remove_own(district: str, every: str, lang: str) -> None:
+    try:
+        own_subscriptions.remove(config.write_location(), viewer=shell.current_viewer(),
+                                 district=district, every=every, now=datetime.now(UTC))  # fmt: skip
+    except (KhetmapError, OSError) as exc:
+        _own_result(lang, False, _own_problem(exc))
+        return
+    _own_result(lang, True, "own_subs_removed")
+
+
+def _own_problem(exc: BaseException) -> str:
+    if isinstance(exc, WriteRefusedError):
+        return "own_subs_refused"
+    if isinstance(exc, SubscriptionsError):
+        return "own_subs_invalid"
+    LOG.warning("a subscription's write from the district page failed: %s", exc)
+    return "own_subs_failed"
+
+
+def _own_result(lang: str, done: bool, key: str, **values: object) -> None:
+    st.session_state[OWN_SUBS_RESULT_KEY] = (done, i18n.t(key, lang, **values))

@@ -44,6 +44,7 @@ from dashboard.widgets import (
     map_picture_button,
     map_ready,
     map_viewport,
+    own_subscriptions_panel,
     predictions_shown,
     remember_view,
     show_table,
@@ -107,6 +108,7 @@ def render(context: Context) -> None:
     else:
         overview_sections(context, index, due, report, filters, coverage)
     backlog_history_panel(context, filters)
+    own_subscriptions_panel(context)
 
 
 def overview_sections(
