@@ -375,9 +375,7 @@ def since_last_week(judged: pd.DataFrame, *, as_of_day: date, days: int = WEEK_D
         finished=finished,
         still_open=int(new_this["is_open"].sum()),
         open_now=int(judged["is_open"].sum()),
-        newly_overdue=count_change(
-            newly["this"], newly["last"], now_days=days, before_days=days
-        ),
+        newly_overdue=count_change(newly["this"], newly["last"], now_days=days, before_days=days),
         unknown_overdue=unknown,
     )
 

@@ -515,10 +515,13 @@ LAYER_JS = """
 layer goes, as it is swapped on each pan), and cluster icons coloured by the tickets'
 states (a cluster of open tickets is red however many there are)."""
 
-TICKET_CELLS = """
+TICKET_CELLS = (
+    """
 {% macro script(this, kwargs) %}
 (function () {
-""" + LAYER_JS + """
+"""
+    + LAYER_JS
+    + """
   var palette = {{ this.palette|tojson }}, labels = {{ this.labels|tojson }};
   var layer = L.geoJson({{ this.data|tojson }}, {
     style: function (f) {
@@ -538,12 +541,16 @@ TICKET_CELLS = """
 })();
 {% endmacro %}
 """
+)
 """Cells of tickets: a tooltip with counts and open share; a click zooms into the cell."""
 
-TICKET_POINTS = """
+TICKET_POINTS = (
+    """
 {% macro script(this, kwargs) %}
 (function () {
-""" + LAYER_JS + """
+"""
+    + LAYER_JS
+    + """
   var data = {{ this.data|tojson }}, markers = [], groups = {{ this.groups|tojson }};
   for (var i = 0; i < data.length; i++) {
     var r = data[i];
@@ -560,14 +567,18 @@ TICKET_POINTS = """
 })();
 {% endmacro %}
 """
+)
 """Every ticket in view as a circle with its (escaped) popup; points on one spot cluster and
 spread out on a click at the deepest zoom."""
 
 
-TICKET_POINTS_COMPACT = """
+TICKET_POINTS_COMPACT = (
+    """
 {% macro script(this, kwargs) %}
 (function () {
-""" + LAYER_JS + """
+"""
+    + LAYER_JS
+    + """
   var data = {{ this.data|tojson }}, legend = {{ this.legend|tojson }}, markers = [];
   var groups = {{ this.groups|tojson }};
   function line(div, text) {
@@ -607,6 +618,7 @@ TICKET_POINTS_COMPACT = """
 })();
 {% endmacro %}
 """
+)
 """Many tickets in view: compact rows, and each popup written by the browser as text from
 the layer's shared labels when it is opened."""
 
