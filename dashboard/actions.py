@@ -4,9 +4,11 @@ the same as a PDF to print.
 The workbook: a summary sheet (this week against last, for the district and per
 department), then one sheet per department (`departments.department_rows`: the open
 tickets, most urgent first) with real date cells, a filter row, frozen headers, A4
-landscape print setup with the header repeated on every page, and empty columns for the
-action taken, by whom, when and a signature. The PDF: a cover page with the week per
-department, then each department's `print_rows` most urgent tickets. Thai (or English)
+landscape print setup with the header repeated on every page (narrow columns, long texts
+wrapped, each row as high as its text), and empty columns for the action taken, by whom,
+when (a Buddhist-era date cell) and a signature. The PDF: a cover page with the week per
+department, then each department's `print_rows` most urgent tickets, the start of each
+citizen's text under its row and the same four columns to fill in by hand. Thai (or English)
 throughout, Buddhist-era dates in Thai. Every text from the data is written as text: a
 value that starts like a formula is prefixed (OWASP), control characters Excel refuses are
 dropped, and only https links from the data become hyperlinks. Pure: no streamlit.
@@ -17,6 +19,7 @@ from __future__ import annotations
 import io
 import math
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -28,6 +31,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -35,15 +39,24 @@ from dashboard import config, departments, director, i18n, imports, metrics, pho
 from dashboard.brief import FONT_STACK, to_pdf
 from dashboard.change import Change
 from dashboard.director import Week
-from dashboard.text import neutralise_cell
+from dashboard.text import neutralise_cell, plain
 
 SHEET_NAME_CHARS = 31
 SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+SHEET_ABBREVIATIONS = {
+    "กรุงเทพมหานคร": "กทม.",
+    "การไฟฟ้านครหลวง": "กฟน.",
+    "การประปานครหลวง": "กปน.",
+}
+"""Long words of agencies' names and their usual abbreviations, used when a sheet title
+would be longer than Excel allows."""
 HEADER_FILL = PatternFill("solid", fgColor="DDE6F4")
 ACTION_FILL = PatternFill("solid", fgColor="FFF6D5")
 MAX_CELL_CHARS = 32_000
 PRINT_ROWS = 25
 """The printable sheet lists this many of each department's most urgent tickets."""
+PRINT_MARGINS = PageMargins(left=0.25, right=0.25, top=0.4, bottom=0.5, header=0.2, footer=0.2)
+"""Inches: a printed sheet gives its width to the columns (openpyxl's default is 0.75)."""
 DATE_FORMATS = {"th": "[$-107041E]d mmm yyyy", "en": "d mmm yyyy"}
 """Excel date formats: Thai with the Buddhist-era year (calendar 07, locale 041E)."""
 
@@ -115,18 +128,34 @@ def unit_label(unit: str, lang: str) -> str:
 
 
 def sheet_titles(units: list[str], lang: str) -> dict[str, str]:
-    """Unit → a sheet title Excel accepts: at most 31 characters, none of []:*?/\\, unique."""
+    """Unit → a sheet title Excel accepts: at most 31 characters, none of []:*?/\\, unique.
+    A longer name has its known long words shortened ("กรุงเทพมหานคร" → "กทม.") and is then
+    cut at its last space within the limit, not mid-word."""
     titles: dict[str, str] = {}
     taken = {i18n.t("xl_summary", lang).casefold()}
     for number, unit in enumerate(units, start=1):
         base = SHEET_FORBIDDEN.sub(" ", unit_label(unit, lang)).strip().strip("'") or "-"
-        title = base[:SHEET_NAME_CHARS]
+        title = _fit_title(base, SHEET_NAME_CHARS)
         if title.casefold() in taken:
             suffix = f" ({number})"
-            title = base[: SHEET_NAME_CHARS - len(suffix)] + suffix
+            title = _fit_title(base, SHEET_NAME_CHARS - len(suffix)) + suffix
         taken.add(title.casefold())
         titles[unit] = title
     return titles
+
+
+def _fit_title(name: str, limit: int) -> str:
+    """`name` within `limit` characters: known words shortened, then cut at a space (mid-word
+    only for a name with no space in the second half of the limit)."""
+    if len(name) <= limit:
+        return name
+    for word, short in SHEET_ABBREVIATIONS.items():
+        name = name.replace(word, short)
+    if len(name) <= limit:
+        return name
+    space = name.rfind(" ", 0, limit + 1)
+    cut = name[:space] if space >= limit // 2 else name[:limit]
+    return cut.rstrip(" ,-·").strip("'") or "-"
 
 
 def week_label(data: SheetData) -> str:
@@ -165,7 +194,7 @@ def _link(cell: Any, url: object, text: str) -> None:
     if address.startswith("https://") and not re.search(r"[\s\"<>]", address):
         cell.value = text
         cell.hyperlink = address
-        cell.font = Font(color="1F4E9E", underline="single")
+        cell.font = Font(name="Calibri", size=11, color="1F4E9E", underline="single")
     else:
         cell.value = _text(address) or None
 
@@ -192,8 +221,9 @@ def _header(
 def _print_setup(
     sheet: Worksheet, *, header_row: int, data: SheetData, label: str | None = None
 ) -> None:
-    """A4 landscape, one page wide, the header row on every page, a footer (the district
-    and `label`, default the week)."""
+    """A4 landscape, one page wide within narrow margins, the header row on every page, a
+    footer (the district and `label`, default the week)."""
+    sheet.page_margins = PRINT_MARGINS
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
@@ -259,6 +289,9 @@ WEEK_TABLE_HEADERS = {
 """The week table's figure columns → their label keys."""
 
 
+SUMMARY_WIDTHS = (40, 24, 12, 12, 14, 14, 14, 14, 12)
+
+
 def _summary_sheet(sheet: Worksheet, data: SheetData, titles: Mapping[str, str]) -> None:
     lang = data.lang
 
@@ -285,8 +318,9 @@ def _summary_sheet(sheet: Worksheet, data: SheetData, titles: Mapping[str, str])
         row += 1
         sheet.cell(row=row, column=1, value=_text(note))
     _unit_table(sheet, row + 2, data, titles)
-    for column, width in zip("ABCDEFGHI", (40, 24, 12, 12, 14, 14, 14, 14, 12), strict=True):
+    for column, width in zip("ABCDEFGHI", SUMMARY_WIDTHS, strict=True):
         sheet.column_dimensions[column].width = width
+    _fit_row_heights(sheet, first=4, last=sheet.max_row, widths=SUMMARY_WIDTHS)
     _print_setup(sheet, header_row=row + 2, data=data)
 
 
@@ -317,9 +351,22 @@ UNIT_COLUMNS = (
     "col_due", "col_days_overdue", "xl_urgency", "xl_state", "xl_comment", "xl_photo",
     "xl_action", "xl_by", "xl_date", "xl_signature",
 )  # fmt: skip
-WIDTHS = (5, 14, 16, 36, 18, 14, 13, 13, 10, 11, 13, 48, 8, 30, 18, 13, 16)
+WIDTHS = (4, 14, 9, 22, 9, 8, 12, 12, 7, 8, 14, 28, 5, 18, 11, 12, 10)
+"""Narrow enough that a department's sheet prints on A4 landscape at about 70% of its size
+(Excel's fit to one page wide; the long texts wrap); a date column holds '30 พ.ค. 2565',
+the state column 'กำลังดำเนินการ'."""
 ACTION_COLUMNS = {14, 15, 16, 17}
 DATE_COLUMNS = {7, 8}
+ACTION_DATE_COLUMN = 16
+"""Empty until staff type the date in: formatted as the other dates (Buddhist era in Thai)."""
+WRAP_COLUMNS = {3, 4, 5, 6, 12, 14, 15}
+LINE_POINTS = 15.0
+"""A wrapped line of an 11-point cell, as Excel fits it."""
+THAI_WIDTH = 1.15
+"""A Thai letter's width in characters of a column (Tahoma or Loma beside Calibri's digits)."""
+MAX_ROW_LINES = 24
+"""A row is at most this many lines high (Excel's limit is 409 points); a longer text is
+whole in its cell and cut in print."""
 HEADER_ROW = 4
 NOTE_COLUMN = ("xl_note", 28)
 """A report round's sheets end with an empty note column (`unit_workbook`)."""
@@ -370,13 +417,53 @@ def _unit_sheet(
     widths = (*WIDTHS, NOTE_COLUMN[1]) if note else WIDTHS
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
+    _fit_row_heights(sheet, first=HEADER_ROW, last=last_row, widths=widths)
     _print_setup(sheet, header_row=HEADER_ROW, data=data, label=label)
+
+
+def _fit_row_heights(sheet: Worksheet, *, first: int, last: int, widths: Sequence[float]) -> None:
+    """Give each row from `first` to `last` the height its wrapped cells need (estimated from
+    their text): LibreOffice does not fit rows to wrapped text when it opens a workbook."""
+    for row in range(first, last + 1):
+        lines = 1
+        for column, width in enumerate(widths, start=1):
+            cell = sheet.cell(row=row, column=column)
+            alignment = cell.alignment
+            if isinstance(cell.value, str) and alignment is not None and alignment.wrap_text:
+                lines = max(lines, _wrapped_lines(cell.value, width))
+        if lines > 1:
+            sheet.row_dimensions[row].height = min(lines, MAX_ROW_LINES) * LINE_POINTS
+
+
+def _wrapped_lines(text: str, width: float) -> int:
+    """About how many lines `text` takes in a column `width` characters wide, wrapped at
+    spaces (a longer run, as Thai is written, wherever it must): a Thai letter is about
+    `THAI_WIDTH` characters wide, its vowel and tone marks take no width."""
+    capacity = max(width - 1, 1)
+    lines = 0
+    for part in text.split("\n"):
+        count, used = 1, 0.0
+        for word in part.split():
+            size = sum(
+                THAI_WIDTH if "\u0e00" <= c <= "\u0e7f" else 1.0
+                for c in word
+                if unicodedata.category(c) != "Mn"
+            )
+            if used and used + 1 + size <= capacity:
+                used += 1 + size
+                continue
+            count, used = count + (1 if used else 0), size
+            while used > capacity:
+                count, used = count + 1, used - capacity
+        lines += count
+    return lines
 
 
 def _ticket_row(
     sheet: Worksheet, row: int, number: int, ticket: Mapping[str, Any], data: SheetData
 ) -> None:
     lang = data.lang
+    date_format = DATE_FORMATS.get(lang, DATE_FORMATS["th"])
     values: list[Any] = [
         number,
         _text(str(ticket["ticket_id"])),
@@ -387,15 +474,15 @@ def _ticket_row(
         _date(ticket["reported_day"]),
         _date(ticket["due_day"]),
         max(int(ticket["days_overdue"]), 0),
-        round(float(ticket["urgency"]), 1),
+        round(float(ticket["urgency"]), 1) if bool(ticket["overdue"]) else None,
         i18n.state_label(str(ticket["state"]), lang),
         _text(ticket["comment"]),
     ]
     for column, value in enumerate(values, start=1):
         cell = sheet.cell(row=row, column=column, value=value)
-        cell.alignment = Alignment(wrap_text=column in (4, 12), vertical="top")
+        cell.alignment = Alignment(wrap_text=column in WRAP_COLUMNS, vertical="top")
         if column in DATE_COLUMNS:
-            cell.number_format = DATE_FORMATS.get(lang, DATE_FORMATS["th"])
+            cell.number_format = date_format
     sheet.cell(row=row, column=10).number_format = "0.0"
     page = vocab.public_page(ticket["ticket_id"])
     if page:
@@ -404,7 +491,10 @@ def _ticket_row(
     if photo:
         _link(sheet.cell(row=row, column=13), photo, i18n.t("xl_photo", lang))
     for column in ACTION_COLUMNS:
-        sheet.cell(row=row, column=column).fill = ACTION_FILL
+        cell = sheet.cell(row=row, column=column)
+        cell.fill = ACTION_FILL
+        cell.alignment = Alignment(wrap_text=column in WRAP_COLUMNS, vertical="top")
+    sheet.cell(row=row, column=ACTION_DATE_COLUMN).number_format = date_format
 
 
 def categories_text(value: Any, lang: str) -> str:
@@ -457,17 +547,30 @@ th, td { border: 1px solid #bbb; padding: 2pt 3pt; text-align: left; vertical-al
 th { background: #dde6f4; }
 td.n, th.n { text-align: right; }
 td.nw { white-space: nowrap; }
-td.act { background: #fff6d5; min-width: 20mm; }
-tr { break-inside: avoid; }
+td.act { background: #fff6d5; }
+tr, tbody.t { break-inside: avoid; }
+table.tickets td { line-height: 1.25; padding: 1.5pt 2.5pt; }
+table.tickets th { font-size: 7.5pt; line-height: 1.2; padding: 1.5pt 2.5pt; }
+tr.main > td:not(.act) { border-bottom: none; }
+tr.said > td { border-top: none; padding-top: 0; color: #444; font-size: 7pt; }
+tr.said b { color: #222; }
 .unit { break-before: page; }
-.more { color: #444; font-style: italic; }
 """
-PRINT_WIDTHS_MM = (6, 23, 17, 22, 19, 19, 13, 15, 19, 66, 30, 18, 14)
-"""Column widths of a department's printed table (A4 landscape: 279 mm inside the margins)."""
+PRINT_WIDTHS_MM = (5, 22, 14, 24, 19, 19, 11, 12, 21, 47, 28, 18, 20, 19)
+"""Column widths of a department's printed table (A4 landscape: 279 mm inside the margins):
+a date or a state on one line, room to write the action, the date and a signature."""
 PRINT_COLUMNS = (
     "#", "ticket_id", "subdistrict", "category", "xl_reported", "col_due", "col_days_overdue",
-    "xl_urgency", "xl_state", "xl_address", "xl_action", "xl_by", "xl_date",
+    "xl_urgency", "xl_state", "xl_address", "xl_action", "xl_by", "xl_date", "xl_signature",
 )  # fmt: skip
+PRINT_ACTIONS = 4
+"""The last columns, left empty for staff to fill in by hand."""
+EXCERPT_CHARS = 120
+"""A ticket's text on paper: its first this many characters, on a line under the ticket."""
+ADDRESS_TAIL = re.compile(
+    r"[\s,]*(?:(?:กรุงเทพมหานคร|Bangkok)[\s,]*)?(?:\d{5}[\s,]*)?(?:ประเทศไทย|Thailand)?\s*$"
+)
+"""What every address of a district's sheet ends with (province, postcode, country)."""
 
 
 COLGROUP = (
@@ -558,34 +661,79 @@ def _unit_table_html(data: SheetData) -> str:
 def _unit_html(unit: str, rows: pd.DataFrame, header: str, data: SheetData) -> str:
     lang = data.lang
     shown = rows.head(data.print_rows)
-    body = []
-    for number, ticket in enumerate(shown.to_dict(orient="records"), start=1):
-        reported, due = _date(ticket["reported_day"]), _date(ticket["due_day"])
-        cells = [
-            (str(number), "n"),
-            (escape(str(ticket["ticket_id"])), "nw"),
-            (escape(data.names.get(str(ticket["subdistrict_code"] or ""), "")), ""),
-            (escape(categories_text(ticket["categories"], lang)), ""),
-            (escape(i18n.short_date(reported, lang)) if reported else "", "nw"),
-            (escape(i18n.short_date(due, lang)) if due else "", "nw"),
-            (f"{max(int(ticket['days_overdue']), 0):,}", "n"),
-            (f"{float(ticket['urgency']):.1f}", "n"),
-            (escape(i18n.state_label(str(ticket["state"]), lang)), ""),
-            (escape(str(ticket["address"] or "")[:160]), ""),
-        ]
-        body.append(
-            "<tr>" + "".join(f"<td class='{c}'>{v}</td>" for v, c in cells)
-            + "<td class='act'></td>" * 3 + "</tr>"
-        )  # fmt: skip
+    body = [
+        _ticket_html(number, {str(k): v for k, v in ticket.items()}, data)
+        for number, ticket in enumerate(shown.to_dict(orient="records"), start=1)
+    ]
     more = len(rows) - len(shown)
-    note = f"<p class='more'>{escape(i18n.t('xl_more', lang, n=more))}</p>" if more > 0 else ""
     heading = i18n.t("xl_unit_meta", lang, open=len(rows), overdue=int(rows["overdue"].sum()))
+    if more > 0:  # said above the table: a note under it can be left alone on a page
+        heading = f"{heading} · {i18n.t('xl_more', lang, n=more)}"
     return (
         f"<section class='unit'><h2>{escape(unit_label(unit, lang))}</h2>"
         f"<p class='meta'>{escape(heading)}</p>"
         f"<table class='tickets'>{COLGROUP}<thead><tr>{header}</tr></thead>{''.join(body)}</table>"
-        f"{note}</section>"
+        "</section>"
     )
+
+
+def _ticket_html(number: int, ticket: Mapping[str, Any], data: SheetData) -> str:
+    """One ticket on paper: its row, then a line with the start of the citizen's text under
+    it (none for a ticket without text); the action cells span both."""
+    lang = data.lang
+    reported, due = _date(ticket["reported_day"]), _date(ticket["due_day"])
+    urgency = f"{float(ticket['urgency']):.1f}" if bool(ticket["overdue"]) else ""
+    subdistrict = data.names.get(str(ticket["subdistrict_code"] or ""), "")
+    address = _short_address(
+        ticket["address"], subdistrict=subdistrict, district=data.district_name
+    )
+    cells = [
+        (str(number), "n"),
+        (escape(str(ticket["ticket_id"])), "nw"),
+        (escape(subdistrict), ""),
+        (escape(categories_text(ticket["categories"], lang)), ""),
+        (escape(i18n.short_date(reported, lang)) if reported else "", "nw"),
+        (escape(i18n.short_date(due, lang)) if due else "", "nw"),
+        (f"{max(int(ticket['days_overdue']), 0):,}", "n"),
+        (urgency, "n"),
+        (escape(i18n.state_label(str(ticket["state"]), lang)), "nw"),
+        (escape(address), ""),
+    ]
+    said = excerpt(ticket["comment"], EXCERPT_CHARS)
+    span = " rowspan='2'" if said else ""
+    row = "".join(f"<td class='{c}'>{v}</td>" for v, c in cells)
+    actions = f"<td class='act'{span}></td>" * PRINT_ACTIONS
+    if not said:
+        return f"<tbody class='t'><tr>{row}{actions}</tr></tbody>"
+    label = escape(i18n.t("xl_comment", lang))
+    return (
+        f"<tbody class='t'><tr class='main'>{row}{actions}</tr><tr class='said'><td></td>"
+        f"<td colspan='{len(cells) - 1}'><b>{label}:</b> {escape(said)}</td></tr></tbody>"
+    )
+
+
+def _short_address(value: Any, *, subdistrict: str, district: str) -> str:
+    """An address without what the sheet and the row already say: the province, postcode and
+    country, then the sheet's district and the ticket's own subdistrict when they end it (a
+    different one stays); at most 160 characters."""
+    address = plain(value) if isinstance(value, str) else ""
+    shorter = ADDRESS_TAIL.sub("", address)
+    for name, prefix in ((district, "เขต"), (subdistrict, "แขวง")):
+        if name:
+            shorter = re.sub(rf"[\s,]*{prefix}\s*{re.escape(name)}[\s,]*$", "", shorter)
+    return (shorter or address)[:160]
+
+
+def excerpt(value: Any, limit: int) -> str:
+    """The first `limit` characters of a text on one line (runs of white space as one
+    space), '…' where it was cut, never between a letter and its vowel or tone mark."""
+    flat = " ".join(plain(value).split()) if isinstance(value, str) else ""
+    if len(flat) <= limit:
+        return flat
+    cut = limit
+    while cut > 0 and unicodedata.category(flat[cut]) == "Mn":
+        cut -= 1
+    return flat[:cut].rstrip() + "…"
 
 
 def print_pdf(data: SheetData) -> bytes:

@@ -9,12 +9,14 @@ import io
 import re
 import shutil
 import subprocess
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
+from openpyxl.utils import get_column_letter
 
 from dashboard import actions, boundaries, cli, departments, director, metrics, store, targets
 from dashboard.ingest import ingest_files
@@ -35,6 +37,7 @@ TABLE = Routing(
     }
 )
 OFFICE = "เขตเขต1001"  # the fixture district is named เขต1001
+LONG_COMMENT = "หลุมบ่อ " * 30  # 240 characters; the 121st starts a word
 TICKETS = [
     # named department; ถนน 15 days, age 29: 14 overdue, urgency 0.93
     ticket("N1", organization=f"{OFFICE},ฝ่ายเทศกิจ {OFFICE}", timestamp="2022-06-01 12:00:00+00"),
@@ -42,12 +45,15 @@ TICKETS = [
     ticket("A1", organization=f"{OFFICE},การไฟฟ้านครหลวง MEA", type_="{แสงสว่าง}",
            timestamp="2022-06-20 12:00:00+00"),
     # by category: ถนน, age 29 (urgency 0.93); น้ำท่วม 3 days, age 10 (urgency 2.33)
-    ticket("C1", organization="กรุงเทพมหานคร", timestamp="2022-06-01 13:00:00+00"),
-    ticket("C2", organization="กรุงเทพมหานคร", type_="{น้ำท่วม}",
-           timestamp="2022-06-20 12:00:00+00"),
+    {**ticket("C1", organization="กรุงเทพมหานคร", timestamp="2022-06-01 13:00:00+00",
+              comment=LONG_COMMENT),
+     "address": "12 ซอยลาดพร้าว 101 เขตเขต1001 กรุงเทพมหานคร 10240 ประเทศไทย"},
+    {**ticket("C2", organization="กรุงเทพมหานคร", type_="{น้ำท่วม}",
+              timestamp="2022-06-20 12:00:00+00"),
+     "address": "1 ถนนพระราม 1 แขวง วังใหม่ เขตปทุมวัน กรุงเทพมหานคร 10330 ประเทศไทย"},
     # two departments named: on both sheets
     ticket("D2", organization=f"ฝ่ายโยธา {OFFICE},ฝ่ายเทศกิจ {OFFICE}",
-           timestamp="2022-06-27 12:00:00+00"),
+           timestamp="2022-06-27 12:00:00+00", comment=""),
     # untyped: one with a prediction, one without
     ticket("P1", type_="{}", organization="กรุงเทพมหานคร", timestamp="2022-06-26 12:00:00+00"),
     ticket("U1", type_="{}", organization="กรุงเทพมหานคร", timestamp="2022-06-28 12:00:00+00",
@@ -185,6 +191,123 @@ def test_the_printable_sheet_has_a_cover_and_a_page_per_department_with_thai_dat
     assert not re.search(r"\d{4}-\d{2}-\d{2}", text)  # no ISO date in a Thai document
 
 
+def _printed(html: str, unit: str) -> dict[str, tuple[list[str], list[str], str | None]]:
+    """A department's printed tickets: id → (the row's cells, their classes, the line of
+    the citizen's text under it or None)."""
+    section = html.split(f"<h2>{unit}</h2>")[1].split("</section>")[0]
+    tickets = {}
+    for body in re.findall(r"<tbody class='t'>(.*?)</tbody>", section):
+        rows = re.findall(r"<tr[^>]*>(.*?)</tr>", body)
+        cells = re.findall(r"<td class='([^']*)'[^>]*>(.*?)</td>", rows[0])
+        said = re.findall(r"<td colspan='9'>(.*?)</td>", rows[1]) if len(rows) > 1 else [None]
+        tickets[cells[1][1]] = ([c for _, c in cells], [k for k, _ in cells], said[0])
+    return tickets
+
+
+def test_the_printed_table_has_the_workbooks_four_action_columns_wide_enough_to_write_in(
+    sheet: actions.SheetData,
+) -> None:
+    table = actions.print_html(sheet).split("<table class='tickets'>")[1].split("</thead>")[0]
+    heads = re.findall(r"<th>(.*?)</th>", table)
+    widths = [int(w) for w in re.findall(r"<col style='width:(\d+)mm'>", table)]
+    assert len(heads) == len(widths) == 14
+    assert dict(zip(heads[-4:], widths[-4:], strict=True)) == {
+        "การดำเนินการ": 28, "ผู้ดำเนินการ": 18, "วันที่ดำเนินการ": 20, "ลงชื่อ": 19,
+    }  # fmt: skip
+    assert sum(widths) == 279  # A4 landscape inside the margins
+
+
+def test_a_printed_ticket_shows_the_start_of_the_citizens_text_and_urgency_only_when_overdue(
+    sheet: actions.SheetData,
+) -> None:
+    html = actions.print_html(replace(sheet, print_rows=25))
+    works = _printed(html, "ฝ่ายโยธา")
+    c2, c2_kinds, c2_said = works["C2"]
+    c1, _, c1_said = works["C1"]
+    d2, _, d2_said = works["D2"]
+    # days overdue and urgency: 7 days over a 3-day target; 14 over 15; D2 not yet due
+    assert (c2[6], c2[7]) == ("7", "2.3") and (c1[6], c1[7]) == ("14", "0.9")
+    assert (d2[6], d2[7]) == ("0", "")
+    assert c2[8] == "รอรับเรื่อง" and c2_kinds[8] == "nw"  # a state is never wrapped
+    assert c2_kinds[4:6] == ["nw", "nw"]  # nor a date
+    assert c2_said == "<b>ข้อความผู้แจ้ง:</b> หลุมบ่อ"
+    assert c1_said == "<b>ข้อความผู้แจ้ง:</b> " + ("หลุมบ่อ " * 15).rstrip() + "…"
+    assert d2_said is None  # no text: no line under the row
+    # the province, postcode and country, and the sheet's own district, are left out;
+    # another district named in the address stays
+    assert c1[9] == "12 ซอยลาดพร้าว 101"
+    assert c2[9] == "1 ถนนพระราม 1 แขวง วังใหม่ เขตปทุมวัน"
+    unrouted = _printed(html, "ยังไม่ได้ส่งต่อ")["U1"]
+    assert (
+        unrouted[2]
+        == "<b>ข้อความผู้แจ้ง:</b> =HYPERLINK(&quot;https://evil.example&quot;,&quot;x&quot;)"
+    )
+
+
+def test_an_excerpt_is_cut_on_one_line_and_never_between_a_letter_and_its_mark() -> None:
+    assert actions.excerpt("ถนน\n\nพัง   มาก", 120) == "ถนน พัง มาก"
+    assert actions.excerpt("ก" * 119 + "ก้" + "ข" * 10, 120) == "ก" * 119 + "…"
+    assert actions.excerpt("ab cd", 3) == "ab…"
+    assert actions.excerpt(None, 120) == ""
+
+
+def test_the_workbook_shows_urgency_only_for_overdue_tickets_and_dates_typed_later_in_thai(
+    sheet: actions.SheetData,
+) -> None:
+    book = openpyxl.load_workbook(io.BytesIO(actions.workbook(sheet)))
+    works = book[actions.sheet_titles(list(sheet.units), "th")["ฝ่ายโยธา"]]
+    header = [c.value for c in works[4]]
+    rows = [dict(zip(header, row, strict=True)) for row in works.iter_rows(min_row=5)]
+    urgency = "ความเร่งด่วน (เท่าของเป้าหมาย)"
+    assert [(r["เลขเรื่อง"].value, r["เกินกำหนด (วัน)"].value, r[urgency].value) for r in rows] == [
+        ("C2", 7, 2.3), ("C1", 14, 0.9), ("D2", 0, None),
+    ]  # fmt: skip
+    assert [r["วันที่ดำเนินการ"].number_format for r in rows] == ["[$-107041E]d mmm yyyy"] * 3
+
+
+def test_a_long_unit_name_becomes_a_sheet_title_cut_at_a_word_or_shortened() -> None:
+    titles = actions.sheet_titles(
+        [
+            "สำนักการจราจรและขนส่ง กรุงเทพมหานคร (สจส.)",
+            "สำนักการจราจรและขนส่ง กรุงเทพมหานคร ฝ่ายวิศวกรรมจราจร",
+            "Department of Public Works and Town and Country Planning",
+            "ก" * 40,
+        ],
+        "th",
+    )
+    assert list(titles.values()) == [
+        "สำนักการจราจรและขนส่ง กทม.",  # 33 characters shortened, then cut before "(สจส.)"
+        "สำนักการจราจรและขนส่ง กทม. (2)",  # the same cut: made unique
+        "Department of Public Works and",
+        "ก" * 31,  # no space to cut at
+    ]
+    assert all(len(title) <= 31 for title in titles.values())
+
+
+def test_a_department_sheet_prints_on_a4_landscape_at_a_legible_scale_with_wrapped_text(
+    sheet: actions.SheetData,
+) -> None:
+    book = openpyxl.load_workbook(io.BytesIO(actions.workbook(sheet)))
+    works = book[actions.sheet_titles(list(sheet.units), "th")["ฝ่ายโยธา"]]
+    margins = works.page_margins
+    # Excel's fit to one page wide: a column of width w is int(7w + 5) pixels at 96 dpi
+    pixels = sum(int(works.column_dimensions[get_column_letter(c)].width * 7 + 5)
+                 for c in range(1, 18))  # fmt: skip
+    scale = (11.69 - margins.left - margins.right) * 96 / pixels
+    assert round(scale, 2) == 0.71  # was 0.45 with 318 characters of columns
+    header = [c.value for c in works[4]]
+    wrapped = {header[c.column - 1] for c in works[5] if c.alignment.wrap_text}
+    assert wrapped == {
+        "แขวง", "ที่อยู่", "ประเภท", "ที่มาของการส่งต่อ", "ข้อความผู้แจ้ง", "การดำเนินการ",
+        "ผู้ดำเนินการ",
+    }  # fmt: skip
+    # LibreOffice keeps a row one line high unless told: each row has the height of its
+    # longest wrapped text, 15 points a line: the urgency header in 5 lines, C2's address
+    # in 4, C1's text (30 times a word 5 Thai letters wide, 4 to a line) in 8, D2's
+    # routing ("ระบุในข้อมูล") in 2
+    assert [works.row_dimensions[r].height for r in (4, 5, 6, 7)] == [75.0, 60.0, 120.0, 30.0]
+
+
 @pytest.mark.realdata
 def test_khetmap_actions_routes_the_real_bang_kapi_backlog_over_department_sheets(
     tmp_path: Path, real_store: Path, monkeypatch: pytest.MonkeyPatch
@@ -199,6 +322,7 @@ def test_khetmap_actions_routes_the_real_bang_kapi_backlog_over_department_sheet
     sizes = {name: book[name].max_row - 4 for name in book.sheetnames[1:]}
     total = sum(sizes.values())
     assert "กรุงเทพมหานคร" not in sizes  # the city is nobody's department
+    assert "สำนักการจราจรและขนส่ง กทม." in sizes  # not cut mid-word at 31 characters
     assert {"ฝ่ายโยธา", "ฝ่ายเทศกิจ", "ยังไม่ได้ส่งต่อ"} <= set(sizes)
     assert len(sizes) >= 8
     assert max(sizes.values()) < 0.7 * total
