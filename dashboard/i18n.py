@@ -570,13 +570,13 @@ LABELS: dict[str, tuple[str, str]] = {
         "District boundaries: OCHA HDX COD-AB (Royal Thai Survey Department, CC BY 3.0 IGO) · "
         "subdistricts: BangkokGIS (BMA) · complaints: Traffy Fondue (NECTEC, BMA) · made with khetmap",
     ),
-    "legend_recurrence": (
-        "จุดที่แจ้งซ้ำหลังเคยแก้เสร็จแล้ว",
-        "a place reported again after it was fixed",
-    ),
     "legend_cluster": (
         "กลุ่มจุด: ตัวเลขคือจำนวนเรื่อง วงแหวนแบ่งสีตามสัดส่วนสถานะ",
         "Clusters: the number of tickets, the ring split by their states",
+    ),
+    "legend_recurrence": (
+        "จุดที่แจ้งซ้ำหลังเคยแก้เสร็จแล้ว",
+        "a place reported again after it was fixed",
     ),
     "no_location_note": (
         "{n:,} เรื่องไม่มีพิกัดที่ใช้ได้ จึงไม่อยู่บนแผนที่ (อยู่ในหน้ารายการเรื่อง)",
@@ -1023,10 +1023,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "xl_routed": ("ที่มาของการส่งต่อ", "Routed"),
     "xl_urgency": ("ความเร่งด่วน (เท่าของเป้าหมาย)", "Urgency (× target)"),
     "xl_signature": ("ลงชื่อ", "Signature"),
-    "xl_page": ("หน้า {page} จาก {pages}", "page {page} of {pages}"),
-    "xl_new_this": ("แจ้งใหม่ สัปดาห์นี้", "New this week"),
-    "xl_new_last": ("แจ้งใหม่ สัปดาห์ก่อน", "New last week"),
-    "xl_finished_this": ("เสร็จสิ้น สัปดาห์นี้", "Finished this week"),
     "xl_note": ("หมายเหตุ", "Note"),
     # report rounds, departments, Traffy's figures, changes since the last import (issue 34)
     "round_label": ("รอบที่ {id} · {at}", "Round {id} · {at}"),
@@ -1169,6 +1165,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Not saved: the dashboard cannot write to its database now; the administrator can see "
         "why in the server's log.",
     ),
+    "xl_page": ("หน้า {page} จาก {pages}", "page {page} of {pages}"),
+    "xl_new_this": ("แจ้งใหม่ สัปดาห์นี้", "New this week"),
+    "xl_new_last": ("แจ้งใหม่ สัปดาห์ก่อน", "New last week"),
+    "xl_finished_this": ("เสร็จสิ้น สัปดาห์นี้", "Finished this week"),
     "xl_finished_last": ("เสร็จสิ้น สัปดาห์ก่อน", "Finished last week"),
     "xl_sheet": ("เรื่องในแผ่นงาน", "On its sheet"),
     "xl_unit_meta": (
@@ -1187,8 +1187,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "A ticket that names several departments counts in each.",
     ),
     "xl_note_routing": (
-        "“ตามประเภท”: ข้อมูลไม่ระบุฝ่าย จึงส่งต่อให้ฝ่ายที่มักรับผิดชอบประเภทเรื่องนั้น "
-        "ตามตารางการส่งต่อของเขต",
+        "“ตามประเภท”: ข้อมูลไม่ระบุฝ่าย จึงส่งต่อให้ฝ่ายที่มักรับผิดชอบประเภทเรื่องนั้น ตามตารางการส่งต่อของเขต",
         "“Routed by category”: the data names no department, so the ticket goes to the "
         "department that normally owns its category, from the district's routing table.",
     ),
@@ -1239,7 +1238,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "{id} · {category} · แจ้งเมื่อ {reported} · ค้าง {days} วัน (เป้าหมาย {target} วัน)",
         "{id} · {category} · reported {reported} · open {days} days (target {target})",
     ),
-    "alert_category_line": ("{category}: {now} เรื่อง (ช่วงก่อนหน้า {before})", "{category}: {now} (before: {before})"),
+    "alert_category_line": (
+        "{category}: {now} เรื่อง (ช่วงก่อนหน้า {before})",
+        "{category}: {now} (before: {before})",
+    ),
     "alert_rule_spike": ("จำนวนเรื่องแจ้งสูงผิดปกติ", "Reports beyond noise"),
     "alert_spike_line": (
         "{period}: แจ้ง {reports} เรื่อง เทียบกับ {baseline} เรื่องใน {days} วันก่อนหน้า "
@@ -1265,8 +1267,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "alert_open_view": ("เปิดดูในแดชบอร์ด", "Open in the dashboard"),
     "alert_open_ticket": ("เปิดดูเรื่องนี้", "Open this ticket"),
     "alert_footer": (
-        "ท่านได้รับข้อความนี้เพราะมีการสมัครรับแจ้งเตือน “{name}” "
-        "ข้อความของประชาชนถูกปิดข้อมูลส่วนบุคคลแล้ว",
+        "ท่านได้รับข้อความนี้เพราะมีการสมัครรับแจ้งเตือน “{name}” ข้อความของประชาชนถูกปิดข้อมูลส่วนบุคคลแล้ว",
         "You receive this because of the subscription “{name}”. Personal data in citizens' "
         "text has been hidden.",
     ),
