@@ -178,10 +178,20 @@ def test_the_same_director_sees_another_districts_rounds_read_only(
 ) -> None:
     location = str(tmp_path / "store.duckdb")
     _, chat_round = offices(tmp_path, location)
+    rounds.owner_write(  # Chatuchak's evidence is back: a signed sheet can hold names
+        location,
+        lambda con: rounds.add_evidence(
+            con, round_id=chat_round,
+            unit=str(rounds.find(con, round_id=chat_round).units["unit"].iloc[0]),
+            name="sheet.png", content=png_bytes(), kind="image/png", at=NOW,
+        ),
+    )  # fmt: skip
     with serving(Path(location), monkeypatch):
         at = district_page(CHATUCHAK)
     assert not at.exception
     assert uploaders(at, chat_round) == {}
+    # the evidence is not offered to a director of another district (nor to the public)
+    assert not [b for b in at.get("download_button") if "หลักฐาน" in b.proto.label]
     assert not [b for b in at.button if str(b.key).startswith("lock_")]
     assert "หน้านี้แสดงรอบรายงานอย่างเดียว" in " ".join(c.value for c in at.caption)
 

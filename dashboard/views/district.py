@@ -977,14 +977,16 @@ def rounds_panel(context: Context) -> None:
         )
         st.markdown(f"**{inert(heading)}** · {inert(state)}")
         show_table(context, _round_rows(found, lang))
-        _evidence_downloads(context, found)
+        if context.whole(district):  # a signed sheet or photo can hold names and faces
+            _evidence_downloads(context, found)
         if not found.locked and not context.state.printing:
             _round_writes(context, found, returns=returns, locks=locks)
 
 
 EVIDENCE_MB = rounds.EVIDENCE_MAX_BYTES // (1024 * 1024)
+# What the upload offers; the server decides by the file's bytes (`rounds.evidence_kind`).
+# (A comment, not a string: Streamlit's magic would draw a bare string on the page.)
 EVIDENCE_TYPES = ["pdf", "png", "jpg", "jpeg", "webp"]
-"""What the upload offers; the server decides by the file's bytes (`rounds.evidence_kind`)."""
 WRITE_RESULT_KEY = "khetmap_round_write"
 UPLOADS_KEY = "khetmap_round_uploads"
 
