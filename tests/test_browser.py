@@ -283,7 +283,12 @@ def test_review_page_and_brief_open_offline(
     image = reader.locator(".map img")
     assert image.count() == 1
     assert image.evaluate("i => i.naturalWidth") > 300
-    assert reader.locator(".map span").count() == 50
+    # a name that would overlap one already placed is left out, and the legend says how many
+    placed = reader.locator(".map span").count()
+    said = re.search(
+        r"(\d+) district names that would overlap", reader.locator("body").inner_text()
+    )
+    assert 30 <= placed <= 50 and placed + (int(said.group(1)) if said else 0) == 50
     assert reader.get_by_text("Summary in five lines").count() == 1
     assert reader.get_by_text("Fair district league table").count() == 1
     reader.screenshot(path=str(SHOTS / "brief.png"), full_page=True)
