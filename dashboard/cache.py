@@ -631,12 +631,9 @@ def department_backlog(
     version: str, filters: metrics.Filters, as_of: datetime
 ) -> tuple[pd.DataFrame, bool]:
     """Per unit of a district view (`departments.department_backlog`: the not-yet-routed
-    group first), and whether the data names departments itself: then only the departments
-    it names, the rest in the no-department-yet group; else routed by the routing table."""
+    group first), and whether the data names departments itself (else routed)."""
     routed = _routed_tickets(version, director.week_filters(filters), as_of)
-    named = bool(routed["routed"].eq("named").any())
-    shown = departments.as_the_data_names(routed) if named else routed
-    return departments.department_backlog(shown), named
+    return departments.department_backlog(routed), bool(routed["routed"].eq("named").any())
 
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=64)

@@ -243,21 +243,6 @@ def _routed_departments(
 BACKLOG_COLUMNS = ("unit", "routed", "open", "overdue", "oldest_ticket", "oldest_days")
 
 
-def as_the_data_names(routed_tickets: pd.DataFrame) -> pd.DataFrame:
-    """For data that names departments (a district office's own export): only the
-    departments the data names; every other open ticket is in the group no department has
-    taken yet (an agency or a category is not a department of the office)."""
-    named = routed_tickets["routed"].eq("named")
-    out = routed_tickets.copy()
-    out["units"] = pd.Series(
-        [units if keep else () for units, keep in zip(out["units"], named, strict=True)],
-        index=out.index,
-        dtype=object,
-    )
-    out["routed"] = out["routed"].where(named, "unrouted")
-    return out
-
-
 def department_backlog(routed_tickets: pd.DataFrame) -> pd.DataFrame:
     """Per unit (`routed`), in `department_rows`' order (the not-yet-routed group first):
     its open tickets, those past their target, its oldest open ticket and that ticket's age

@@ -353,12 +353,3 @@ def test_department_rows_put_a_ticket_of_no_unit_in_the_unrouted_group() -> None
     rows = departments.department_rows(frame)
     assert list(rows) == [departments.UNROUTED]
     assert rows[""]["urgency"].tolist() == [-0.2]
-
-
-def test_where_the_data_names_departments_the_backlog_shows_only_those_and_no_department_yet(
-    sheet: actions.SheetData,
-) -> None:
-    routed = pd.concat(list(sheet.units.values()), ignore_index=True).drop_duplicates("ticket_id")
-    backlog = departments.department_backlog(departments.as_the_data_names(routed))
-    assert backlog["unit"].tolist() == ["", "ฝ่ายเทศกิจ", "ฝ่ายโยธา"]  # no one's first
-    assert backlog["open"].tolist() == [5, 2, 1]  # C1, C2, A1, P1, U1; N1, D2; D2
