@@ -161,7 +161,7 @@ def test_the_district_week_shows_departments_changes_and_rounds(
     body = tab.locator("body").inner_text()  # type: ignore[attr-defined]
     panel = body[body.index(department) :]
     units = backlog_units(location, lang)
-    positions = [panel.find(f"\n{unit}\n") for unit in units]  # a cell of its own
+    positions = [panel.find(f"\n{unit}\t") for unit in units]  # a row's first cell
     assert -1 not in positions and positions == sorted(positions), (units, panel[:900])
     rounds_part = body[body.index(round_one) :]
     assert returned in rounds_part and "ใบงานลงนาม.PDF" in rounds_part
