@@ -42,6 +42,8 @@ ALLOWED = {
     "km", "yyyy", "mm", "dd", "Leaflet",
     # the language switch names both languages, so a reader of either can find it
     "English", "Language",
+    # Streamlit's expander draws its arrow as an icon font's ligature (no text shows)
+    "keyboard_arrow_right", "keyboard_arrow_down",
 }  # fmt: skip
 # No field, setting or command name is allowed in a Thai page's text (they are in the README).
 CITIZEN_TEXT = {"comment", "address", "ticket_id", "public_page", "photo", "photo_after"}
