@@ -110,10 +110,18 @@ def named_departments(organisations: Sequence[str]) -> tuple[str, ...]:
             continue
         words = tidy.split(" ")
         kept = [w for w in words[1:] if not w.startswith(OFFICE_PREFIX)]
-        name = " ".join([words[0], *kept])[:MAX_NAME_CHARS]
+        name = _canonical(" ".join([words[0], *kept]))[:MAX_NAME_CHARS]
         if name != DEPARTMENT_PREFIX and name not in found:
             found.append(name)
     return tuple(found)
+
+
+def _canonical(name: str) -> str:
+    """One of the ten departments' full names for a shortened one ("ฝ่ายรักษาความสะอาดฯ",
+    "ฝ่ายรักษาความสะอาด" → "ฝ่ายรักษาความสะอาดและสวนสาธารณะ"); any other name as written."""
+    stem = name.removeprefix(DEPARTMENT_PREFIX).rstrip("ฯ").strip()
+    matches = [d for d in DEPARTMENTS if stem and d.startswith(stem)]
+    return DEPARTMENT_PREFIX + matches[0] if len(matches) == 1 else name
 
 
 def outside_agency(organisations: Sequence[str], district_name_th: str) -> str | None:

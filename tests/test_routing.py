@@ -106,3 +106,12 @@ def test_a_device_or_a_folder_is_refused_without_reading_it(tmp_path: Path) -> N
     for path in (Path("/dev/zero"), tmp_path):
         with pytest.raises(RoutingError, match="not a regular file"):
             routing.load(path)
+
+
+def test_a_shortened_department_name_is_the_department_it_stands_for() -> None:
+    orgs = ["ฝ่ายรักษาความสะอาดฯ เขตบางกะปิ", "ฝ่ายรักษาความสะอาด เขตบางกะปิ", "ฝ่ายสิ่งแวดล้อมฯ"]
+    assert routing.named_departments(orgs) == (
+        "ฝ่ายรักษาความสะอาดและสวนสาธารณะ",
+        "ฝ่ายสิ่งแวดล้อมและสุขาภิบาล",
+    )
+    assert routing.named_departments(["ฝ่ายงานพิเศษ เขตบางกะปิ"]) == ("ฝ่ายงานพิเศษ",)
