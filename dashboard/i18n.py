@@ -1098,9 +1098,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "rounds_title": ("รอบรายงาน", "Report rounds"),
     "rounds_none": ("ยังไม่มีรอบรายงานของเขตนี้", "There are no report rounds for this district yet."),
     "rounds_readonly": (
-        "หน้านี้แสดงรอบรายงานอย่างเดียว การทำรอบใหม่ การรับหลักฐาน และการปิดรอบ ทำโดยผู้ดูแลข้อมูลของเขต",
-        "This page only shows the rounds: making a round, taking in evidence and locking a "
-        "round are done by the district's data administrator.",
+        "หน้านี้แสดงรอบรายงานอย่างเดียว: ผู้อำนวยการและเจ้าหน้าที่ของเขตส่งหลักฐานและปิดรอบได้ที่นี่เมื่อเข้าสู่ระบบ "
+        "ส่วนการทำรอบใหม่ทำโดยผู้ดูแลข้อมูลของเขต",
+        "This page only shows the rounds: the district's director and staff return evidence "
+        "and lock a round here once signed in; new rounds are made by the district's data "
+        "administrator.",
     ),
     "round_heading": (
         "รอบที่ {id} · ทำเมื่อ {at} · {tickets:,} เรื่อง · ส่งหลักฐานแล้ว {returned} จาก {units} หน่วยงาน",
