@@ -427,9 +427,9 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "as_of_needs_tickets": (
         "ส่วนนี้ต้องใช้ข้อมูลรายเรื่อง ซึ่งภาพรวมรายวันไม่ได้เก็บไว้ (เก็บเฉพาะจำนวน): "
-        "จึงดูย้อนหลังไม่ได้ ล้างวันที่ในลิงก์ (as_of) เพื่อดูข้อมูลปัจจุบัน",
+        "จึงดูย้อนหลังไม่ได้ ล้างวันที่ที่ดูย้อนหลังออกจากลิงก์เพื่อดูข้อมูลปัจจุบัน",
         "This part needs individual tickets, which a daily snapshot does not keep (only counts): "
-        "it cannot be shown as of a past date. Remove as_of from the link to see today's data.",
+        "it cannot be shown as of a past date. Remove the past date from the link to see today's data.",
     ),
     "as_of_page_live": (
         "หน้านี้ต้องใช้ข้อมูลรายเรื่อง ซึ่งภาพรวมรายวันไม่ได้เก็บไว้: จึงแสดงข้อมูลปัจจุบัน ไม่ใช่ ณ วันที่ {day}",

@@ -100,7 +100,7 @@ def test_a_date_with_no_snapshot_uses_the_nearest_earlier_and_says_so(history_st
 
 def test_a_date_before_the_history_says_so_and_shows_today(history_store: Path) -> None:
     at = open_page("city", as_of="2021-01-01", lang="en")
-    assert any("No daily snapshot on or before 2021-01-01" in str(w.value) for w in at.warning)
+    assert any("No daily snapshot on or before 1 Jan 2021" in str(w.value) for w in at.warning)
     assert "as_of" not in at.query_params
 
 
