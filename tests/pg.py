@@ -84,7 +84,12 @@ def restartable_cluster() -> Iterator[Cluster]:
         "UTF8",
         "--locale=C",
     )
-    options = f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off"
+    # one cluster serves the whole run: every test database keeps its own small pool of
+    # connections open (as an app server would), so allow more than the default 100
+    options = (
+        f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off "
+        "-c max_connections=400 -c shared_buffers=64MB"
+    )
 
     up: list[bool] = []  # one entry while the server runs
 
