@@ -71,8 +71,8 @@ PRINT_VIEW_STYLE = PRINT_STYLE + "<style>" + PRINT_RULES + "</style>"
 """The print view (`print=1`) looks on screen as it prints."""
 KPI_STYLE = (
     "<style>@media (max-width: 640px) { "
-    '.st-key-kpis [data-testid="stHorizontalBlock"] { flex-flow: row wrap !important; } '
-    '.st-key-kpis [data-testid="stColumn"] { min-width: calc(50% - 0.5rem) !important; '
+    '[class*="st-key-kpis"] [data-testid="stHorizontalBlock"] { flex-flow: row wrap !important; } '
+    '[class*="st-key-kpis"] [data-testid="stColumn"] { min-width: calc(50% - 0.5rem) !important; '
     "flex: 1 1 calc(50% - 0.5rem) !important; } }</style>"
 )
 """Headline figures sit two to a row on a phone (Streamlit would stack them one a row)."""

@@ -84,9 +84,10 @@ def kpi_row(
         st.caption(inert(note))
 
 
-def metric_cards(items: list[tuple[str, str, str | None]]) -> None:
-    """Figures as cards, up to four to a row."""
-    with st.container(key="kpis"):
+def metric_cards(items: list[tuple[str, str, str | None]], *, key: str = "kpis") -> None:
+    """Figures as cards, up to four to a row (`key` starts with "kpis": two to a row on a
+    phone, see `shell.KPI_STYLE`; one key per row of cards on a page)."""
+    with st.container(key=key):
         for start in range(0, len(items), KPIS_PER_ROW):
             row = items[start : start + KPIS_PER_ROW]
             for column, (label, value, delta) in zip(st.columns(KPIS_PER_ROW), row, strict=False):

@@ -44,6 +44,7 @@ from dashboard.widgets import (
     map_picture_button,
     map_ready,
     map_viewport,
+    metric_cards,
     own_subscriptions_panel,
     predictions_shown,
     remember_view,
@@ -97,7 +98,6 @@ def render(context: Context) -> None:
     due = cache.due_overview(
         context.version, filters, context.as_of, context.disclosure, context.lang
     )
-    due_kpis(context, due)
     report = (
         cache.week_report(context.version, filters, context.as_of, config.recurrence_meters())
         if state.section == "week" or state.recur
@@ -107,6 +107,7 @@ def render(context: Context) -> None:
         week_sections(context, report, filters)
     else:
         overview_sections(context, index, due, report, filters, coverage)
+    due_kpis(context, due)  # under the map: the first screen is the figures and the map
     backlog_history_panel(context, filters)
     own_subscriptions_panel(context)
 
@@ -247,23 +248,21 @@ def due_columns(lang: str) -> dict[str, object]:
 
 
 def due_kpis(context: Context, report: director.DueOverview) -> None:
-    """Overdue, finished within target and the ratio to target, with the rule and the source."""
+    """Overdue, finished within target and the ratio to target as cards where the data
+    supports them (else a quiet line), and the rules in "how it is computed"."""
     t, lang = context.t, context.lang
     st.subheader(t("week_section"))
     figures = report.figures
-    na = t("na_short")
     overdue = f"{figures.overdue:,}"
     if figures.overdue_share is not None:
         overdue += f" ({figures.overdue_share:.0%})"
-    on_time = f"{figures.on_time_share:.1%}" if figures.on_time_share is not None else na
-    ratio = f"{figures.ratio:.2f}" if figures.ratio is not None else na
+    cards: list[tuple[str, str, str | None]] = [(t("overdue_kpi"), overdue, None)]
+    if figures.on_time_share is not None:
+        cards.append((t("on_time_share"), f"{figures.on_time_share:.1%}", None))
+    if figures.ratio is not None:
+        cards.append((t("ratio_kpi"), f"{figures.ratio:.2f}", None))
+    metric_cards(cards, key="kpis_due")
     notes = []
-    for column, (label, value) in zip(
-        st.columns(3),
-        ((t("overdue_kpi"), overdue), (t("on_time_share"), on_time), (t("ratio_kpi"), ratio)),
-        strict=True,
-    ):
-        column.metric(label, value, border=True)
     if figures.timed == 0:
         why = t("why_missing_finish_time_target")
         notes.append(t("on_time_share") + ": " + t("not_available", why=why))
@@ -291,8 +290,10 @@ def due_kpis(context: Context, report: director.DueOverview) -> None:
             as_of=f"{i18n.short_date(as_of.date(), lang)} {as_of:%H:%M}",
         )
     )
-    for note in notes:
-        st.caption(inert(note))
+    st.caption(inert(notes[0]))  # what the on-time share rests on, or why it cannot be
+    with st.expander(t("how_computed")):
+        for note in notes[1:]:
+            st.caption(inert(note))
 
 
 def week_panel(context: Context, report: director.WeekReport) -> None:
