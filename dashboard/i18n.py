@@ -108,7 +108,7 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "no_finish_dates": (
         "ข้อมูลชุดนี้ไม่มีวันที่ปิดเรื่อง จึงแสดงเส้นเสร็จสิ้นไม่ได้",
-        "This data has no closing dates (last_activity), so the finished line cannot be drawn",
+        "This data has no closing dates, so the finished line cannot be drawn",
     ),
     "review_period": (
         "ช่วงที่ทบทวน {since} ถึง {until} · เทียบกับ {psince} ถึง {puntil}",
@@ -445,8 +445,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "backlog_history_none": (
         "ยังไม่มีประวัติงานค้าง: ภาพรวมรายวันเริ่มเก็บเมื่อดึงข้อมูลจาก Traffy ครั้งแรก "
         "และข้อมูลนี้ไม่มีเวลาเปลี่ยนสถานะล่าสุดที่จะใช้ย้อนสร้างวันก่อนหน้าได้",
-        "No backlog history yet: daily snapshots start with the first khetmap sync, and this "
-        "data has no last-change times (last_activity) to backfill earlier days from.",
+        "No backlog history yet: daily snapshots start with the first sync from Traffy, and "
+        "this data has no last-change times to backfill earlier days from.",
     ),
     "backlog_history_backfilled": (
         "จุดกลวงคือวันที่ย้อนสร้างจากเวลาแจ้งและเวลาเปลี่ยนสถานะล่าสุด ({share} ของเรื่องมีเวลานี้) "
