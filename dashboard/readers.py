@@ -507,10 +507,10 @@ def _csv_chunks(source: RawSource, *, rows: int) -> Iterator[RawTable]:
             pending.append(batch)
             pending_rows += batch.num_rows
             if pending_rows >= rows:
-                yield _chunk(source, pending, broken, numbering)
-                pending, pending_rows, broken[:] = [], 0, []
+                yield _chunk(source, pending, _take_all(broken), numbering)
+                pending, pending_rows = [], 0
         if pending or broken or numbering.next == 1:
-            yield _chunk(source, pending, broken, numbering, schema=reader.schema)
+            yield _chunk(source, pending, _take_all(broken), numbering, schema=reader.schema)
         source.replaced += stream.replaced
         # checked last: the ingest is one transaction, so raising now still stores nothing
         truncated = _truncation(source, last_broken, numbering, expected)
@@ -525,6 +525,19 @@ def _csv_chunks(source: RawSource, *, rows: int) -> Iterator[RawTable]:
             f"{source.path}: cannot be parsed as CSV ({_first_line(exc)}); check that it is a "
             "complete UTF-8 CSV file, and download the file again if it was cut short."
         ) from exc
+
+
+def _take_all(broken: list[BrokenRecord]) -> list[BrokenRecord]:
+    """Move the broken records reported so far out of `broken`, atomically.
+
+    pyarrow reads ahead and may report a broken record from its own thread while this
+    generator waits at a `yield`: clearing the list after the yield lost such a record (it
+    was neither quarantined nor seen as the file's last record cut short).
+    """
+    count = len(broken)
+    taken = broken[:count]
+    del broken[:count]
+    return taken
 
 
 def _truncation(

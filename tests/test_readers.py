@@ -3,6 +3,8 @@ from __future__ import annotations
 import gzip
 import json
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -147,3 +149,27 @@ def test_records_after_a_broken_one_keep_their_numbers_however_many_parse_blocks
     }
     assert [b.line for chunk in chunks for b in chunk.broken] == [6]
     assert sum(chunk.records_read for chunk in chunks) == 12
+
+
+def test_a_broken_record_reported_while_a_chunk_is_being_stored_is_kept_and_counted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # pyarrow reads ahead in a thread of its own, so it can report a broken record while
+    # the chunk generator waits at a `yield` (seen in CI: a file cut short went unnoticed)
+    handlers: list[Any] = []
+    open_csv = readers.pacsv.open_csv
+
+    def keep_handler(stream: Any, **kwargs: Any) -> Any:
+        handlers.append(kwargs["parse_options"].invalid_row_handler)
+        return open_csv(stream, **kwargs)
+
+    monkeypatch.setattr(readers.pacsv, "open_csv", keep_handler)
+    path = write_csv(tmp_path / "four.csv", [ticket(f"T{i}") for i in range(1, 5)])
+    chunks = open_source(path).chunks(rows=2)
+    first = next(chunks)
+    late = SimpleNamespace(text="late,row", actual_columns=2, number=9)
+    assert handlers[0](late) == "skip"  # reported while the first chunk is in use
+    rest = list(chunks)
+    assert first.broken == []
+    assert [b.line for chunk in rest for b in chunk.broken] == [8]
+    assert first.records_read + sum(chunk.records_read for chunk in rest) == 5
