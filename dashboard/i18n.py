@@ -229,7 +229,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "fast_close": ("ปิดเร็วผิดปกติ", "Closed implausibly fast"),
     "reopened": ("ถูกเปิดซ้ำ", "Reopened"),
     "low_star": ("1–2 ดาว", "1–2 stars"),
-    "resolution": ("ความละเอียด H3", "H3 resolution"),
     "min_tickets": ("จำนวนเรื่องขั้นต่ำเพื่อจัดอันดับ", "Minimum tickets to rank"),
     "fast_hours": ("ปิดเร็วกว่า (ชั่วโมง)", "Closed faster than (hours)"),
     "median_open_age": ("มัธยฐานอายุเรื่องค้าง (วัน)", "Median open age (days)"),
@@ -381,20 +380,8 @@ LABELS: dict[str, tuple[str, str]] = {
         "ยังไม่มีเรื่องในฐานข้อมูล: ผู้ดูแลระบบต้องนำเข้าข้อมูลก่อน (วิธีอยู่ในคู่มือของ khetmap)",
         "The store has no tickets yet: run khetmap ingest FILE (or khetmap run, which ingests the default data).",
     ),
-    "synced_at": (
-        "ซิงก์จาก Traffy ({source}) ล่าสุด {when} (เวลากรุงเทพฯ)",
-        "Last synced from Traffy ({source}) {when} (Bangkok time)",
-    ),
-    "sync_partial": (
-        "การซิงก์ครั้งล่าสุดอ่านไม่ครบถึงเรื่องค้างที่เก่าที่สุด (ถึงขีดจำกัดจำนวนหน้า)",
-        "The last sync did not read back to the oldest open ticket (it hit its page budget)",
-    ),
-    "never_synced": (
-        "ยังไม่เคยซิงก์: ข้อมูลมาจากไฟล์ที่นำเข้าเมื่อ {when} (เวลากรุงเทพฯ)",
-        "Never synced: the data comes from a file ingested {when} (Bangkok time)",
-    ),
     "sync_stale": (
-        "ข้อมูลซิงก์ครั้งล่าสุดเมื่อ {when} ซึ่งนานกว่า {hours} ชั่วโมงแล้ว: การซิงก์ประจำวันอาจหยุดทำงาน "
+        "ข้อมูลปรับปรุงครั้งล่าสุดเมื่อ {when} ซึ่งนานกว่า {hours} ชั่วโมงแล้ว: การดึงข้อมูลประจำวันอาจหยุดทำงาน "
         "ตัวเลขในหน้านี้อาจไม่เป็นปัจจุบัน",
         "The data was last synced {when}, more than {hours} hours ago: the daily sync may have "
         "stopped, and the figures here may be out of date.",
@@ -416,7 +403,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "There is no snapshot for {asked}: showing the nearest earlier one, {day}.",
     ),
     "as_of_none": (
-        "ไม่มีภาพรวมรายวันในหรือก่อนวันที่ {asked}: ประวัติงานค้างเริ่มจากการซิงก์ครั้งแรก จึงแสดงข้อมูลปัจจุบันแทน",
+        "ไม่มีภาพรวมรายวันในหรือก่อนวันที่ {asked}: ประวัติงานค้างเริ่มจากการดึงข้อมูลจาก Traffy ครั้งแรก จึงแสดงข้อมูลปัจจุบันแทน",
         "No daily snapshot on or before {asked}: the backlog's history starts with the first "
         "sync, so this shows today's data.",
     ),
@@ -450,7 +437,7 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "backlog_history_backfilled": (
         "จุดกลวงคือวันที่ย้อนสร้างจากเวลาแจ้งและเวลาเปลี่ยนสถานะล่าสุด ({share} ของเรื่องมีเวลานี้) "
-        "จุดทึบคือภาพรวมที่บันทึกโดยการซิงก์ในวันนั้น",
+        "จุดทึบคือภาพรวมที่บันทึกเมื่อดึงข้อมูลในวันนั้น",
         "Hollow points are backfilled from report and last-change times ({share} of tickets have "
         "one); filled points were recorded by a sync that day.",
     ),
@@ -460,7 +447,7 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "snapshot_day": ("วันที่", "Day"),
     "snapshot_kind": ("ที่มา", "Source"),
-    "kind_recorded": ("บันทึกโดยการซิงก์", "recorded by a sync"),
+    "kind_recorded": ("บันทึกเมื่อดึงข้อมูล", "recorded by a sync"),
     "kind_backfilled": ("ย้อนสร้าง", "backfilled"),
     "as_of_bangkok": ("ข้อมูล ณ {when} (เวลากรุงเทพฯ)", "Data as of {when} (Bangkok time)"),
     "choose_options": ("เลือก", "Choose"),
@@ -682,6 +669,42 @@ LABELS: dict[str, tuple[str, str]] = {
     "reason": ("เหตุผล", "Reason"),
     "no_rows": ("ไม่มีรายการ", "Nothing to list"),
     "no_quarantine": ("ไม่มีแถวที่ถูกกักไว้", "No row was quarantined"),
+    # issue 32: the shell's words (freshness line, filters, Streamlit's own texts, about)
+    "fresh_newest": ("ข้อมูลล่าสุด {day}", "Data up to {day}"),
+    "fresh_updated": ("ปรับปรุงเมื่อ {when}", "updated {when}"),
+    "updates_title": ("การปรับปรุงข้อมูล", "Data updates"),
+    "updates_from_traffy": (
+        "ปรับปรุงจาก Traffy ({source}) ครั้งล่าสุดเมื่อ {when} (เวลากรุงเทพฯ)",
+        "Last updated from Traffy ({source}) {when} (Bangkok time)",
+    ),
+    "updates_partial": (
+        "การปรับปรุงครั้งล่าสุดอ่านย้อนไม่ถึงเรื่องค้างที่เก่าที่สุด เรื่องค้างเก่าบางเรื่องอาจยังแสดงสถานะเดิม",
+        "The last update did not read back to the oldest open ticket: some old open tickets "
+        "may still show an earlier state.",
+    ),
+    "updates_from_file": (
+        "ข้อมูลมาจากไฟล์ที่นำเข้าเมื่อ {when} (เวลากรุงเทพฯ) ยังไม่เคยปรับปรุงจาก Traffy โดยตรง",
+        "The data comes from a file loaded {when} (Bangkok time); it has never been updated "
+        "from Traffy directly.",
+    ),
+    "updates_how": (
+        "ข้อมูลล่าสุด: วันที่ใหม่ที่สุดของเวลาแจ้ง (timestamp) หรือเวลาเปลี่ยนแปลงล่าสุด "
+        "(last_activity) ในฐานข้อมูล ปรับปรุงเมื่อ: เวลาที่ khetmap sync ทำงานเสร็จครั้งล่าสุด "
+        "หรือ ถ้ายังไม่เคยทำงาน เวลาที่ khetmap ingest นำเข้าไฟล์ครั้งล่าสุด ผู้ดูแลระบบตั้งให้ "
+        "khetmap sync ทำงานทุกวัน (ดู README) ทุกหน้าเตือนเมื่อการปรับปรุงครั้งล่าสุดเก่ากว่า "
+        "KHETMAP_STALE_HOURS ชั่วโมง (ค่าเริ่มต้น {hours})",
+        "Data up to: the newest report time (timestamp) or last-change time (last_activity) "
+        "in the store. Updated: when the last khetmap sync finished or, never synced, when "
+        "khetmap ingest last loaded a file. Run khetmap sync daily (see the README); every "
+        "page warns when the last sync is older than KHETMAP_STALE_HOURS hours (default {hours}).",
+    ),
+    "no_matches": ("ไม่พบ", "No results"),
+    "date_mask": ("ค.ศ.-ดด-วว", "yyyy-mm-dd"),
+    "cell_size": ("ขนาดช่องของแผนที่", "Map cell size"),
+    "cell_size_8": ("ใหญ่ (ราว 0.7 ตร.กม.)", "large (about 0.7 km²)"),
+    "cell_size_9": ("เล็ก (ราว 0.1 ตร.กม.)", "small (about 0.1 km²)"),
+    "brief_heading": ("เอกสารสรุปสำหรับการประชุม", "Meeting brief"),
+    "legend_toggle": ("คำอธิบายสัญลักษณ์", "Legend"),
     # what the data can support
     "not_available": ("ไม่มีในข้อมูลนี้: {why}", "Not available in this data: {why}"),
     "why_missing_finish_time": (

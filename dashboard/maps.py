@@ -286,24 +286,48 @@ class MetricScale(MacroElement):  # type: ignore[misc]
         self._name = "MetricScale"
 
 
-LEGEND_TEMPLATE = """
+NARROW_MAP_PX = 480
+"""A map at most this wide (a phone) opens with its legends folded to a small button."""
+LEGEND_CSS = (
+    ".khetmap-legend > summary { display: none; cursor: pointer; font-weight: bold; } "
+    f"@media (max-width: {NARROW_MAP_PX}px) {{ "
+    ".khetmap-legend { font-size: 11px !important; max-width: 60% !important; "
+    "padding: 4px 6px !important; } "
+    ".khetmap-legend > summary { display: list-item; } "
+    ".khetmap-legend[open] > summary { margin-bottom: 2px; } }"
+)
+"""Every legend on a phone: a button named `legend_toggle` that unfolds it, in smaller type
+(on a wider map the legend is open and the button not drawn)."""
+LEGEND_TEMPLATE = (
+    """
 {% macro html(this, kwargs) %}
-<div class="khetmap-legend" style="position:absolute;top:10px;right:10px;z-index:9999;
+<style>"""
+    + LEGEND_CSS
+    + """</style>
+<details class="khetmap-legend" open style="position:absolute;top:10px;right:10px;z-index:9999;
   background:rgba(255,255,255,0.92);padding:6px 8px;border-radius:4px;font:12px sans-serif;
-  box-shadow:0 1px 4px rgba(0,0,0,0.3);">{{ this.body }}</div>
+  box-shadow:0 1px 4px rgba(0,0,0,0.3);"><summary>{{ this.toggle }}</summary>{{ this.body }}</details>
+<script>(function (legend) {
+  legend.open = window.innerWidth > """
+    + str(NARROW_MAP_PX)
+    + """;
+  L.DomEvent.disableClickPropagation(legend);
+})(document.currentScript.previousElementSibling);</script>
 {% endmacro %}
 """
+)
 
 
 class Legend(MacroElement):  # type: ignore[misc]
-    """A static HTML legend (no d3, unlike branca's colormap)."""
+    """A static HTML legend (no d3, unlike branca's colormap), folded on a phone."""
 
     _template = Template(LEGEND_TEMPLATE)
 
-    def __init__(self, body_html: str) -> None:
+    def __init__(self, body_html: str, *, lang: str) -> None:
         super().__init__()
         self._name = "Legend"
         self.body = body_html
+        self.toggle = html.escape(i18n.t("legend_toggle", lang))
 
 
 def legend_html(*, title: str, bins: Bins, metric: str, lang: str = "th") -> str:
@@ -379,9 +403,11 @@ def city_map(
     fmap.add_child(ClusterAssets())
     if heat_cells is not None:
         add_heat(fmap, heat_cells, name=i18n.t("heat", lang))
-        fmap.add_child(Legend(heat_legend_html(lang=lang)))
+        fmap.add_child(Legend(heat_legend_html(lang=lang), lang=lang))
     else:
-        fmap.add_child(Legend(legend_html(title=legend_title, bins=bins, metric=metric, lang=lang)))
+        fmap.add_child(
+            Legend(legend_html(title=legend_title, bins=bins, metric=metric, lang=lang), lang=lang)
+        )
     return assets.localise(fmap)
 
 
@@ -410,7 +436,7 @@ def district_map(
     fmap.add_child(ClusterAssets())
     if recurrences is not None and len(recurrences):
         add_recurrences(fmap, recurrences, lang=lang)
-        fmap.add_child(Legend(recurrence_legend_html(lang=lang)))
+        fmap.add_child(Legend(recurrence_legend_html(lang=lang), lang=lang))
     return assets.localise(fmap)
 
 
@@ -467,13 +493,28 @@ def add_recurrences(fmap: folium.Map, register: pd.DataFrame, *, lang: str) -> N
 CELL_PALETTE = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
 """Ticket cells, fewer to more tickets (blues: apart from the areas' oranges)."""
 
-LAYER_JS = """
-  function khetmapLegend(layer, lines) {  // text nodes only; on the map with its layer
+LAYER_JS = (
+    """
+  function khetmapLegend(layer, lines, toggle) {  // text nodes only; on the map with its layer
     var control = L.control({position: "bottomleft"});
-    control.onAdd = function () {
-      var div = L.DomUtil.create("div", "khetmap-legend");
+    control.onAdd = function (map) {
+      if (!document.getElementById("khetmap-legend-css")) {
+        var css = document.createElement("style");
+        css.id = "khetmap-legend-css";
+        css.textContent = """
+    + json.dumps(LEGEND_CSS)
+    + """;
+        document.head.appendChild(css);
+      }
+      var div = L.DomUtil.create("details", "khetmap-legend"), summary = L.DomUtil.create("summary");
       div.style.cssText = "background:rgba(255,255,255,.92);padding:6px 8px;font:12px sans-serif;"
         + "border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:220px";
+      summary.textContent = toggle;
+      div.appendChild(summary);
+      div.open = map.getSize().x > """
+    + str(NARROW_MAP_PX)
+    + """;
+      L.DomEvent.disableClickPropagation(div);
       lines.forEach(function (line, i) {
         var row = document.createElement("div");
         if (line[0]) {
@@ -511,6 +552,7 @@ LAYER_JS = """
     };
   }
 """
+)
 """What every ticket layer's script shares: its legend (a map control that goes when the
 layer goes, as it is swapped on each pan), and cluster icons coloured by the tickets'
 states (a cluster of open tickets is red however many there are)."""
@@ -536,7 +578,7 @@ TICKET_CELLS = (
       l.on("click", function (e) { e.target._map.fitBounds(e.target.getBounds()); });
     }
   });
-  khetmapLegend(layer, {{ this.legend_lines|tojson }});
+  khetmapLegend(layer, {{ this.legend_lines|tojson }}, {{ this.legend_toggle|tojson }});
   layer.addTo({{ this._parent.get_name() }});
 })();
 {% endmacro %}
@@ -562,7 +604,7 @@ TICKET_POINTS = (
   var cluster = L.markerClusterGroup({maxClusterRadius: 40,
     iconCreateFunction: khetmapCluster({{ this.group_colours|tojson }})});
   cluster.addLayers(markers);
-  khetmapLegend(cluster, {{ this.legend_lines|tojson }});
+  khetmapLegend(cluster, {{ this.legend_lines|tojson }}, {{ this.legend_toggle|tojson }});
   cluster.addTo({{ this._parent.get_name() }});
 })();
 {% endmacro %}
@@ -613,7 +655,7 @@ TICKET_POINTS_COMPACT = (
   var cluster = L.markerClusterGroup({maxClusterRadius: 40, chunkedLoading: true,
     iconCreateFunction: khetmapCluster({{ this.group_colours|tojson }})});
   cluster.addLayers(markers);
-  khetmapLegend(cluster, {{ this.legend_lines|tojson }});
+  khetmapLegend(cluster, {{ this.legend_lines|tojson }}, {{ this.legend_toggle|tojson }});
   cluster.addTo({{ this._parent.get_name() }});
 })();
 {% endmacro %}
@@ -670,6 +712,7 @@ def ticket_feature_group(layer: TicketLayer, *, lang: str) -> folium.FeatureGrou
                 palette=list(CELL_PALETTE),
                 labels=labels,
                 legend_lines=cells_legend(layer, lang),
+                legend_toggle=i18n.t("legend_toggle", lang),
             )
         )
     elif layer.kind == "points" and layer.points:
@@ -682,6 +725,7 @@ def ticket_feature_group(layer: TicketLayer, *, lang: str) -> folium.FeatureGrou
                 groups=STATE_GROUP_OF_COLOUR,
                 group_colours=list(GROUP_COLOURS),
                 legend_lines=points_legend(lang),
+                legend_toggle=i18n.t("legend_toggle", lang),
                 **values,
             )
         )
@@ -841,5 +885,5 @@ def hotspot_map(
         for label, colour in colours.items()
         if label in present or (not emerging and label.startswith("hot"))
     ]
-    fmap.add_child(Legend("<br>".join(rows)))
+    fmap.add_child(Legend("<br>".join(rows), lang=lang))
     return assets.localise(fmap)

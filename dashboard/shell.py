@@ -26,6 +26,7 @@ from dashboard.errors import KhetmapError, StoreError
 from dashboard.privacy import EVERYTHING, Disclosure
 from dashboard.text import inert
 from dashboard.urlstate import ViewState
+from dashboard.vocab import BANGKOK_TZ
 
 LOG = logging.getLogger("khetmap")
 P = ParamSpec("P")
@@ -76,12 +77,45 @@ KPI_STYLE = (
     "flex: 1 1 calc(50% - 0.5rem) !important; } }</style>"
 )
 """Headline figures sit two to a row on a phone (Streamlit would stack them one a row)."""
+NBSP = "\u00a0"
+DATE_SEGMENTS = ("year", "month", "day")
+"""The date input's parts in the order of its format (YYYY-MM-DD) and of `date_mask`."""
+
+
+def widget_words(lang: str) -> str:
+    """Styles that write, on a Thai page, the Thai for what Streamlit's widgets write in
+    English and no parameter changes: the date input's empty parts (yyyy-mm-dd) and a
+    multiselect's "No results". Our own words from `i18n`, no data."""
+    if lang == "en":
+        return ""
+    masks = zip(DATE_SEGMENTS, i18n.t("date_mask", lang).split("-"), strict=True)
+    rules = [
+        f'[data-testid="stDateInputField"] [data-placeholder="true"][data-type="{part}"]'
+        f'{{ font-size: 0; }} [data-testid="stDateInputField"] '
+        f'[data-placeholder="true"][data-type="{part}"]::before {{ content: "{mask}"; '
+        "font-size: 13px; }"
+        for part, mask in masks
+    ]
+    rules.append(
+        '[data-testid="stMultiSelectDropdown"] [data-empty="true"] [role="option"] span '
+        "{ font-size: 0; } "
+        '[data-testid="stMultiSelectDropdown"] [data-empty="true"] [role="option"] span::after '
+        f'{{ content: "{i18n.t("no_matches", lang)}"; font-size: 14px; }}'
+    )
+    return "<style>" + " ".join(rules) + "</style>"
+
+
 PAGE_HEADS = {
-    False: NO_REFERRER + KPI_STYLE + PRINT_STYLE,
-    True: NO_REFERRER + KPI_STYLE + PRINT_VIEW_STYLE,
+    (printing, lang): NO_REFERRER
+    + KPI_STYLE
+    + (PRINT_VIEW_STYLE if printing else PRINT_STYLE)
+    + widget_words(lang)
+    for printing in (False, True)
+    for lang in urlstate.LANGS
 }
 """What every page adds at the end of its sidebar (no referrer, the phone and print
-styles), by whether it is the print view; constants only, no data."""
+styles, Streamlit's own words in Thai), by whether it is the print view and the page's
+language; constants only, no data."""
 LINK_FILLED = "khetmap_link_filled"
 """Whether this run has filled the link (a map fragment does; else the page at its end)."""
 PAGE_FILES = {page: urlstate.page_file(page) for page in urlstate.PAGES}
@@ -115,7 +149,8 @@ class Context:
 
     @property
     def with_predicted(self) -> bool:
-        return self.state.predicted and self.predictions > 0
+        """True when this page counts the predicted categories (asked, applied, and any)."""
+        return urlstate.filtered(self.page, self.state).predicted and self.predictions > 0
 
     @property
     def lang(self) -> str:
@@ -125,14 +160,16 @@ class Context:
         return i18n.t(key, self.state.lang, **values)
 
     def filters(self, **changes: Any) -> metrics.Filters:
-        """Return the metrics filters for this view (optionally changed)."""
+        """Return the metrics filters for this view (optionally changed): only the sidebar
+        filters this page applies (`urlstate.PAGE_FILTERS`)."""
+        state = urlstate.filtered(self.page, self.state)
         base = metrics.Filters(
-            since=self.state.since,
-            until=self.state.until,
-            categories=self.state.categories,
-            state_group=self.state.state,
-            district=self.state.district,
-            subdistrict=self.state.subdistrict,
+            since=state.since,
+            until=state.until,
+            categories=state.categories,
+            state_group=state.state,
+            district=state.district,
+            subdistrict=state.subdistrict,
             include_predicted=self.with_predicted,
         )
         return metrics.replace_filters(base, **changes) if changes else base
@@ -368,20 +405,24 @@ def _snapshot_banner(snapshot: metrics.Snapshot, state: ViewState) -> None:
     st.info("\n\n".join(lines), icon="🗓️")
 
 
-def freshness_caption(context: Context) -> str:
-    """When the data was last synced (or, never synced, ingested), in the page's language."""
-    fresh, lang = context.freshness, context.lang
+def freshness_line(context: Context) -> str:
+    """The data's freshness in one plain line: the newest day in the data and when the store
+    was last brought up to date ('ข้อมูลล่าสุด 18 ธ.ค. 2565 · ปรับปรุงเมื่อ 19 ธ.ค. 2565 06:00');
+    how it is brought up to date is said on the about page."""
+    lang = context.lang
+    newest = i18n.short_date(context.as_of.astimezone(BANGKOK_TZ).date(), lang)
+    parts = [i18n.t("fresh_newest", lang, day=newest)]
+    updated = updated_at(context.freshness)
+    if updated is not None:
+        parts.append(i18n.t("fresh_updated", lang, when=i18n.date_time(updated, lang)))
+    return " · ".join(part.replace(" ", NBSP) for part in parts)  # each part on one line
+
+
+def updated_at(fresh: metrics.Freshness | None) -> datetime | None:
+    """When the store was last brought up to date: its last sync, else its last ingest."""
     if fresh is None:
-        return ""
-    if fresh.synced_at is not None:
-        when = i18n.date_time(fresh.synced_at, lang)
-        source = i18n.t(f"source_{fresh.source}", lang)
-        text = i18n.t("synced_at", lang, source=source, when=when)
-        return text if fresh.complete else text + ". " + i18n.t("sync_partial", lang)
-    if fresh.ingested_at is not None:
-        when = i18n.date_time(fresh.ingested_at, lang)
-        return i18n.t("never_synced", lang, when=when)
-    return ""
+        return None
+    return fresh.synced_at or fresh.ingested_at
 
 
 def _write_url(state: ViewState) -> None:
@@ -427,38 +468,8 @@ def _sidebar(context: Context, categories: list[str]) -> None:
                 label=i18n.t(f"page_{page}", lang),
                 query_params=urlstate.to_params(_for_page(page, state)),
             )
-        st.subheader(i18n.t("filters", lang))
-        dates = tuple(d for d in (state.since, state.until) if d)
-        st.date_input(
-            i18n.t("dates", lang),
-            format="YYYY-MM-DD",
-            help=i18n.t("dates_help", lang),
-            **bound("w_dates", dates, _dates_changed),
-        )
-        st.multiselect(
-            i18n.t("categories", lang),
-            categories,
-            placeholder=i18n.t("all_categories", lang),
-            format_func=lambda c: i18n.category_label(c, lang),
-            **bound("w_categories", list(state.categories), lambda v: {"categories": tuple(v)}),
-        )
-        if context.predictions:
-            st.toggle(
-                i18n.t("include_predicted", lang),
-                help=i18n.t("include_predicted_help", lang),
-                **bound("w_predicted", state.predicted, lambda v: {"predicted": bool(v)}),
-            )
-        st.radio(
-            i18n.t("state_group", lang),
-            list(urlstate.STATE_GROUPS),
-            horizontal=True,
-            format_func=lambda v: i18n.t(f"state_{v}", lang),
-            **bound("w_state", state.state, lambda v: {"state": v}),
-        )
-        st.caption(i18n.t("as_of_bangkok", lang, when=i18n.date_time(context.as_of, lang)))
-        fresh = freshness_caption(context)
-        if fresh:
-            st.caption(fresh)
+        _filters(context, categories)
+        st.caption(freshness_line(context))
         st.session_state[LINK_SLOT] = (context.page, st.empty())
         st.session_state[LINK_FILLED] = False
         # a plain link: the print view loads with print=1 in the address bar, so a reload or
@@ -466,7 +477,47 @@ def _sidebar(context: Context, categories: list[str]) -> None:
         printing = html.escape(urlstate.link(context.page, state.with_(printing=True)))
         label = html.escape(i18n.t("print_view", lang))
         st.markdown(f'<a href="{printing}" target="_self">{label}</a>', unsafe_allow_html=True)
-        st.markdown(PAGE_HEADS[state.printing], unsafe_allow_html=True)  # last: no gap shows
+        st.markdown(PAGE_HEADS[state.printing, lang], unsafe_allow_html=True)  # last: no gap shows
+
+
+def _filters(context: Context, categories: list[str]) -> None:
+    """The sidebar filters this page applies (`urlstate.PAGE_FILTERS`), and only those."""
+    state, lang = context.state, context.lang
+    used = urlstate.PAGE_FILTERS[context.page]
+    if not used:
+        return
+    st.subheader(i18n.t("filters", lang))
+    if "dates" in used:
+        dates = tuple(d for d in (state.since, state.until) if d)
+        st.date_input(
+            i18n.t("dates", lang),
+            format="YYYY-MM-DD",
+            help=i18n.t("dates_help", lang),
+            **bound("w_dates", dates, _dates_changed),
+        )
+    if "categories" in used:
+        st.multiselect(
+            i18n.t("categories", lang),
+            categories,
+            placeholder=i18n.t("all_categories", lang),
+            format_func=lambda c: i18n.category_label(c, lang),
+            select_all=False,  # no category chosen is all of them; no "Select all" in English
+            **bound("w_categories", list(state.categories), lambda v: {"categories": tuple(v)}),
+        )
+    if "predicted" in used and context.predictions:
+        st.toggle(
+            i18n.t("include_predicted", lang),
+            help=i18n.t("include_predicted_help", lang),
+            **bound("w_predicted", state.predicted, lambda v: {"predicted": bool(v)}),
+        )
+    if "state" in used:
+        st.radio(
+            i18n.t("state_group", lang),
+            list(urlstate.STATE_GROUPS),
+            horizontal=True,
+            format_func=lambda v: i18n.t(f"state_{v}", lang),
+            **bound("w_state", state.state, lambda v: {"state": v}),
+        )
 
 
 def show_link() -> None:

@@ -25,6 +25,25 @@ PAGES = {
     "about": "about",
 }
 """Page name → URL path (the city overview is the root)."""
+FILTER_FIELDS = {
+    "dates": ("since", "until"),
+    "categories": ("categories",),
+    "predicted": ("predicted",),
+    "state": ("state",),
+}
+"""The sidebar's filters, in the order it draws them, and the view fields each one sets."""
+FILTERS = tuple(FILTER_FIELDS)
+PAGE_FILTERS: dict[str, tuple[str, ...]] = {
+    "city": FILTERS,
+    "district": FILTERS,
+    "tickets": FILTERS,
+    # the league, the audit and the hotspots judge tickets of every state in the period
+    "review": ("dates", "categories", "predicted"),
+    # about the whole data: its sources, coverage and last update
+    "about": (),
+}
+"""Page name → the sidebar filters it applies: the sidebar draws only these, and the page's
+figures ignore the others (a link keeps them for the pages that use them)."""
 
 
 def page_file(page: str) -> str:
@@ -119,6 +138,18 @@ class ViewState:
     def with_(self, **changes: object) -> ViewState:
         """Return a copy with some fields changed."""
         return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def filtered(page: str, state: ViewState) -> ViewState:
+    """`state` with the filters `page` does not apply set to their defaults."""
+    defaults = ViewState()
+    unused = (
+        f
+        for name, fields in FILTER_FIELDS.items()
+        if name not in PAGE_FILTERS[page]
+        for f in fields
+    )
+    return state.with_(**{field_: getattr(defaults, field_) for field_ in unused})
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -129,9 +130,17 @@ def test_a_store_never_synced_says_so_and_why_it_has_no_history(
     ingest_files(paths=[csv], store_path=path)
     with serving(path, monkeypatch):
         at = open_page("city", lang="en")
-    captions = " ".join(c.value for c in at.caption)
-    assert "Never synced" in captions
+        about = open_page("about", lang="en")
+    with duckdb.connect(str(path), read_only=True) as con:
+        loaded = con.execute("SELECT max(finished_at) FROM ingests").fetchall()[0][0]
+    line = f"Data up to 1 Jun 2022 · updated {i18n.date_time(loaded, 'en')}"
+    fresh = [c.value.replace("\u00a0", " ") for c in at.sidebar.caption]
+    assert line in fresh  # one line, the ingest's time: no word of syncing
+    assert not any("sync" in text for text in fresh)
     assert any("No backlog history yet" in str(i.value) for i in at.info)
+    updates = " ".join(m.value.replace("\\", "") for m in about.markdown)
+    assert "The data comes from a file loaded" in updates
+    assert "never been updated from Traffy directly" in updates
 
 
 def test_a_sync_older_than_a_day_is_warned_about(history_store: Path) -> None:
@@ -143,7 +152,9 @@ def test_a_sync_older_than_a_day_is_warned_about(history_store: Path) -> None:
         )
     at = open_page("city", lang="en")
     assert any("the daily sync may have stopped" in str(w.value) for w in at.warning)
-    assert "Last synced from Traffy (public API)" in " ".join(c.value for c in at.caption)
+    about = open_page("about", lang="en")
+    updates = " ".join(m.value.replace("\\", "") for m in about.markdown)
+    assert "Last updated from Traffy (public API) 10 Jun 2022 10:00 (Bangkok time)" in updates
 
 
 def test_the_district_page_as_of_a_day_is_thai_throughout(history_store: Path) -> None:

@@ -153,5 +153,5 @@ def test_the_ticket_list_links_no_foreign_photo(store: Path) -> None:
 def test_every_page_asks_the_browser_to_send_no_referrer(store: Path) -> None:
     at = open_page("about", lang="en")
     heads = [m.value for m in at.sidebar.markdown if m.value in PAGE_HEADS.values()]
-    assert heads == [PAGE_HEADS[False]]
+    assert heads == [PAGE_HEADS[False, "en"]]
     assert heads[0].startswith('<meta name="referrer" content="no-referrer">')

@@ -5,8 +5,8 @@ import json
 import pandas as pd
 import streamlit as st
 
-from dashboard import cache, coverage, i18n
-from dashboard.shell import Context, run_page
+from dashboard import cache, config, coverage, i18n
+from dashboard.shell import Context, freshness_line, run_page
 from dashboard.sources import SOURCES
 from dashboard.text import inert
 
@@ -24,7 +24,7 @@ def render(context: Context) -> None:
         hide_index=True,
         width="stretch",
     )
-    st.write(t("as_of_bangkok", when=i18n.date_time(context.as_of, lang)))
+    updates_section(context)
     coverage_table(context)
     latest, reasons = cache.last_ingest(context.version)
     if latest is None:
@@ -67,6 +67,26 @@ def render(context: Context) -> None:
     st.dataframe(
         reasons.rename(columns={"reason": t("reason"), "rows": t("rows")}), hide_index=True
     )
+
+
+def updates_section(context: Context) -> None:
+    """How fresh the data is, where it came from, and (under how it is computed) how it is
+    kept up to date; the other pages say only the sidebar's one line."""
+    t, lang, fresh = context.t, context.lang, context.freshness
+    st.subheader(t("updates_title"))
+    lines = [freshness_line(context)]
+    if fresh is not None and fresh.synced_at is not None:
+        source = t(f"source_{fresh.source}")
+        lines.append(
+            t("updates_from_traffy", source=source, when=i18n.date_time(fresh.synced_at, lang))
+        )
+        if not fresh.complete:
+            lines.append(t("updates_partial"))
+    elif fresh is not None and fresh.ingested_at is not None:
+        lines.append(t("updates_from_file", when=i18n.date_time(fresh.ingested_at, lang)))
+    st.markdown("\n\n".join(inert(line) for line in lines))
+    with st.expander(t("how_computed")):
+        st.caption(inert(t("updates_how", hours=f"{config.DEFAULT_STALE_HOURS:g}")))
 
 
 def coverage_table(context: Context) -> None:

@@ -73,7 +73,7 @@ def render(context: Context) -> None:
         column_config=flagged_columns(lang),
     )
 
-    st.subheader(t("brief_title"))
+    st.subheader(t("brief_heading"))
     st.caption(t("brief_about"))
     version, name = context.version, f"khetmap_review_{lang}_{period.since}_{period.until}"
     pdf_column, html_column = st.columns(2)
@@ -109,9 +109,10 @@ def controls(context: Context, settings: review.ReviewSettings, coverage: Covera
     )
     with st.expander(t("expert_settings")):
         st.radio(
-            t("resolution"),
+            t("cell_size"),
             list(urlstate.RESOLUTIONS),
             horizontal=True,
+            format_func=lambda r: t(f"cell_size_{r}"),
             **bound("w_res", settings.resolution, lambda v: {"res": int(v)}),
         )
         if not coverage.supports("finish_time"):
