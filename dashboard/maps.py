@@ -212,9 +212,9 @@ AREA_FADE = """
   function fade() {
     layer.setStyle(layer.options.style);
     var faded = map.getZoom() >= {{ this.zoom }};
-    document.querySelectorAll(".khetmap-legend").forEach(function (legend) {
+    document.querySelectorAll(".khetmap-areas-legend").forEach(function (legend) {
       legend.style.display = faded ? "none" : "";  // the areas' colours are not drawn
-    });
+    });  // (the ticket layer's legend stays)
   }
   map.on("zoomend", fade);
   fade();
@@ -290,6 +290,7 @@ NARROW_MAP_PX = 480
 """A map at most this wide (a phone) opens with its legends folded to a small button."""
 LEGEND_CSS = (
     ".khetmap-legend > summary { display: none; cursor: pointer; font-weight: bold; } "
+    ".khetmap-legend:not([open]) > summary { white-space: nowrap; } "
     f"@media (max-width: {NARROW_MAP_PX}px) {{ "
     ".khetmap-legend { font-size: 11px !important; max-width: 60% !important; "
     "padding: 4px 6px !important; } "
@@ -304,15 +305,19 @@ LEGEND_TEMPLATE = (
 <style>"""
     + LEGEND_CSS
     + """</style>
-<details class="khetmap-legend" open style="position:absolute;top:10px;right:10px;z-index:9999;
+<details class="khetmap-legend{{ this.kind }}" open
+  style="position:absolute;top:10px;right:10px;z-index:9999;
   background:rgba(255,255,255,0.92);padding:6px 8px;border-radius:4px;font:12px sans-serif;
   box-shadow:0 1px 4px rgba(0,0,0,0.3);"><summary>{{ this.toggle }}</summary>{{ this.body }}</details>
-<script>(function (legend) {
-  legend.open = window.innerWidth > """
+{% endmacro %}
+{% macro script(this, kwargs) %}
+document.querySelectorAll("details.khetmap-legend:not([data-set])").forEach(function (legend) {
+  legend.open = {{ this._parent.get_name() }}.getSize().x > """
     + str(NARROW_MAP_PX)
     + """;
+  legend.dataset.set = "1";  // (streamlit-folium renames ids in scripts, not in the HTML)
   L.DomEvent.disableClickPropagation(legend);
-})(document.currentScript.previousElementSibling);</script>
+});
 {% endmacro %}
 """
 )
@@ -323,11 +328,13 @@ class Legend(MacroElement):  # type: ignore[misc]
 
     _template = Template(LEGEND_TEMPLATE)
 
-    def __init__(self, body_html: str, *, lang: str) -> None:
+    def __init__(self, body_html: str, *, lang: str, areas: bool = False) -> None:
         super().__init__()
         self._name = "Legend"
         self.body = body_html
         self.toggle = html.escape(i18n.t("legend_toggle", lang))
+        self.kind = " khetmap-areas-legend" if areas else ""
+        """the areas' colours: hidden where the areas fade to outlines (`AreaFade`)"""
 
 
 def legend_html(*, title: str, bins: Bins, metric: str, lang: str = "th") -> str:
@@ -406,7 +413,11 @@ def city_map(
         fmap.add_child(Legend(heat_legend_html(lang=lang), lang=lang))
     else:
         fmap.add_child(
-            Legend(legend_html(title=legend_title, bins=bins, metric=metric, lang=lang), lang=lang)
+            Legend(
+                legend_html(title=legend_title, bins=bins, metric=metric, lang=lang),
+                lang=lang,
+                areas=True,
+            )
         )
     return assets.localise(fmap)
 
