@@ -5,6 +5,7 @@ from urllib.parse import unquote_plus
 
 import pytest
 
+from dashboard import urlstate
 from dashboard.urlstate import (
     NO_DEPARTMENT,
     Known,
@@ -273,3 +274,24 @@ def test_a_departments_map_filter_round_trips_through_the_link_and_refuses_contr
     parsed, notices = parse({"dept": ["ฝ่าย\u202eโยธา"]}, known=KNOWN)
     assert parsed.department is None
     assert [n.name for n in notices] == ["dept"]
+
+
+def test_a_page_applies_only_its_filters_and_every_page_names_its_own() -> None:
+    state = ViewState(
+        district="1001",
+        since=date(2022, 5, 1),
+        until=date(2022, 6, 30),
+        categories=("ถนน",),
+        state="open",
+        predicted=True,
+        lang="en",
+    )
+    assert set(urlstate.PAGE_FILTERS) == set(urlstate.PAGES)
+    assert urlstate.filtered("city", state) == state
+    assert urlstate.filtered("review", state) == state.with_(state="all")
+    assert urlstate.filtered("about", state) == ViewState(district="1001", lang="en")
+    # the link keeps every filter: the page only ignores it
+    assert urlstate.link("about", state) == (
+        "/about?district=1001&since=2022-05-01&until=2022-06-30&category=%E0%B8%96%E0%B8%99%E0%B8%99"
+        "&state=open&predicted=1&lang=en"
+    )
