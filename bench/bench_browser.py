@@ -167,6 +167,9 @@ def tree_at(ref: str, workdir: Path) -> Path:
         ).stdout
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
             tar.extractall(tree, filter="data")
+    vendor = tree / "dashboard" / "static" / "vendor"  # the map's libraries, as setup installs them
+    if not vendor.exists():
+        shutil.copytree(assets.VENDOR_DIR, vendor)
     return tree
 
 
