@@ -9,6 +9,12 @@ The naive build is one folium page with a HeatMap of every open point and a
 FastMarkerCluster of every ticket (folium's MarkerCluster is ~45x slower still to build).
 
 Usage: python bench/bench_browser.py [--store FILE]   (the 1M store from bench_dashboard.py)
+
+With `--against REF` it measures instead the first paint of this checkout against the
+code of an earlier commit REF, in one run on the same machine: each tree ingests the same
+1M synthetic file into a store of its own (with its own code), both servers run at once,
+and fresh browser contexts visit them in alternating order (`--repeats` each), so a slow
+minute of the machine falls on both.
 """
 
 from __future__ import annotations
@@ -16,15 +22,23 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import io
+import os
 import shutil
 import socket
+import statistics
 import subprocess
+import sys
+import tarfile
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
+from bench_ingest import synthetic
+
 from dashboard import assets
-from dashboard.launcher import start_background
+from dashboard.launcher import start_background, streamlit_command
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PAGES = {
@@ -137,6 +151,114 @@ def serve(folder: Path) -> str:
     return f"http://127.0.0.1:{server.server_port}"
 
 
+REPO = Path(__file__).resolve().parents[1]
+
+
+def tree_at(ref: str, workdir: Path) -> Path:
+    """The project's files at commit `ref`, unpacked under `workdir` (once)."""
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short=10", ref], cwd=REPO, check=True, capture_output=True,
+        text=True,
+    ).stdout.strip()  # fmt: skip
+    tree = workdir / f"tree-{commit}"
+    if not (tree / "dashboard" / "app.py").is_file():
+        archive = subprocess.run(
+            ["git", "archive", "--format=tar", commit], cwd=REPO, check=True, capture_output=True
+        ).stdout
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(tree, filter="data")
+    vendor = tree / "dashboard" / "static" / "vendor"  # the map's libraries, as setup installs them
+    if not vendor.exists():
+        shutil.copytree(assets.VENDOR_DIR, vendor)
+    return tree
+
+
+def tree_env(tree: Path, **extra: str) -> dict[str, str]:
+    return dict(os.environ, PYTHONPATH=str(tree), KHETMAP_TILES="none", **extra)
+
+
+def tree_store(tree: Path, source: Path, store: Path) -> Path:
+    """`source` ingested by the code in `tree` (each version reads a store it wrote)."""
+    if not store.is_file():
+        command = [sys.executable, "-m", "dashboard.cli", "ingest", str(source)]
+        subprocess.run([*command, "--store", str(store)], cwd=tree, env=tree_env(tree), check=True)
+    return store
+
+
+def start_tree_server(tree: Path, store: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """The dashboard of `tree` on a free port, started as `khetmap run` starts it."""
+    port = free_port()
+    command = streamlit_command(port=port, address="127.0.0.1")
+    command[command.index("run") + 1] = str(tree / "dashboard" / "app.py")
+    env = tree_env(
+        tree, KHETMAP_STORE=str(store), STREAMLIT_SERVER_FILE_WATCHER_TYPE="none",
+        MALLOC_ARENA_MAX="2",
+    )  # fmt: skip
+    process = subprocess.Popen(command, cwd=tree, env=env, stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).read()
+            return process, f"http://127.0.0.1:{port}"
+        except OSError:
+            time.sleep(0.5)
+    process.kill()
+    raise RuntimeError(f"the dashboard of {tree} did not start")
+
+
+def first_paints(
+    browser: object, bases: dict[str, str], repeats: int
+) -> dict[str, dict[str, list[float]]]:
+    """Seconds to the map drawn, per page and per tree, fresh contexts in alternating order."""
+    times: dict[str, dict[str, list[float]]] = {page: {n: [] for n in bases} for page in PAGES}
+    for page, (path, shapes) in PAGES.items():
+        for base in bases.values():  # warm the server's caches, as a running app has
+            context = browser.new_context(viewport={"width": 1400, "height": 900})  # type: ignore[attr-defined]
+            measure(context, base + path, shapes)
+            context.close()
+        for round_ in range(repeats):
+            order = list(bases.items())
+            for name, base in order if round_ % 2 == 0 else order[::-1]:
+                context = browser.new_context(viewport={"width": 1400, "height": 900})  # type: ignore[attr-defined]
+                times[page][name].append(measure(context, base + path, shapes)[0])
+                context.close()
+        print(f"  {page}: " + ", ".join(
+            f"{n} {' '.join(f'{t:.2f}' for t in ts)}" for n, ts in times[page].items()
+        ), flush=True)  # fmt: skip
+    return times
+
+
+def against(args: argparse.Namespace) -> None:
+    """First paint of this checkout against commit `args.against`, in one run."""
+    from playwright.sync_api import sync_playwright
+
+    data = Path(os.environ.get("KHETMAP_DATA_DIR", "data"))
+    source = synthetic(1_000_000, args.workdir, data / "traffy_sample.csv.gz")
+    trees = {"before": tree_at(args.against, args.workdir), "now": REPO}
+    stores = {
+        name: tree_store(tree, source, args.workdir / f"paint_{name}_1m.duckdb")
+        for name, tree in trees.items()
+    }
+    servers = {name: start_tree_server(tree, stores[name]) for name, tree in trees.items()}
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+            )
+            bases = {name: base for name, (_process, base) in servers.items()}
+            times = first_paints(browser, bases, args.repeats)
+            browser.close()
+    finally:
+        for process, _base in servers.values():
+            process.terminate()
+            process.wait(timeout=20)
+    print(f"first paint at 1M, median of {args.repeats} fresh contexts (before = {args.against})")
+    print(f"{'page':<10}{'before':>10}{'now':>10}{'now/before':>12}  target <= 0.6x and <= 3 s")
+    for page, by_tree in times.items():
+        before, now = (statistics.median(by_tree[n]) for n in ("before", "now"))
+        print(f"{page:<10}{before:>8.2f} s{now:>8.2f} s{now / before:>11.2f}x")
+
+
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
@@ -144,7 +266,13 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/khetmap-bench"))
     parser.add_argument("--store", type=Path)
     parser.add_argument("--sessions", type=int, default=10)
+    parser.add_argument("--against", metavar="REF", help="first paint of this tree vs commit REF")
+    parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    if args.against:
+        against(args)
+        return
     store = args.store or args.workdir / "dash_1m.duckdb"
     process, base = start_server(store)
     try:
