@@ -16,6 +16,7 @@ from dashboard import (
     cache,
     charts,
     config,
+    exports,
     i18n,
     lod,
     mapimage,
@@ -94,6 +95,13 @@ def metric_cards(items: list[tuple[str, str, str | None]], *, key: str = "kpis")
                 column.metric(label, value, delta=delta, delta_color="off", border=True)
 
 
+def how_computed(context: Context, notes: list[str]) -> None:
+    """A section's "how it is computed": its methods, rules and sources, out of the body."""
+    with st.expander(context.t("how_computed")):
+        for note in notes:
+            st.caption(inert(note))
+
+
 def predictions_shown(context: Context, frame: pd.DataFrame) -> dict[str, list[tuple[str, float]]]:
     """The predictions of the listed tickets, when the view includes predicted categories."""
     if not context.with_predicted or frame.empty:
@@ -119,7 +127,38 @@ def show_table(context: Context, frame: pd.DataFrame, **options: Any) -> None:
         if len(frame) > PRINT_TABLE_ROWS:
             st.caption(context.t("print_rows_cut", shown=PRINT_TABLE_ROWS, total=len(frame)))
         return
+    options["column_config"] = figure_columns(frame, options.get("column_config"))
+    options.setdefault("placeholder", "")  # a missing value is an empty cell, not "None"
     st.dataframe(frame, hide_index=True, width="stretch", **options)
+
+
+COUNT_FORMAT = "%,d"
+"""Whole numbers in a table: thousands separators, as the cards write them (6,180)."""
+DECIMAL_FORMAT = "%,.1f"
+"""Other figures in a table: one decimal, thousands separators (1,234.5)."""
+
+
+def figure_column(label: str, *, decimals: int = 0, **options: Any) -> Any:
+    """A table column of figures with thousands separators (`decimals` after the point).
+    Ids, codes and years are text columns, never figures: they get no separator."""
+    style = COUNT_FORMAT if decimals == 0 else f"%,.{decimals}f"
+    return st.column_config.NumberColumn(label, format=style, **options)
+
+
+def figure_columns(frame: pd.DataFrame, config: dict[str, Any] | None) -> dict[str, Any]:
+    """`config` with every numeric column it does not name shown as figures (whole numbers
+    `COUNT_FORMAT`, others `DECIMAL_FORMAT`): the one place every grid gets its separators."""
+    columns = dict(config or {})
+    for name in frame.columns:
+        values = frame[name]
+        if name in columns or pd.api.types.is_bool_dtype(values):
+            continue
+        if not pd.api.types.is_numeric_dtype(values):
+            continue
+        numbers = values.dropna()
+        whole = pd.api.types.is_integer_dtype(values) or bool((numbers % 1 == 0).all())
+        columns[name] = figure_column(str(name), decimals=0 if whole else 1)
+    return columns
 
 
 def print_table(frame: pd.DataFrame, config: dict[str, Any] | None) -> str:
@@ -312,10 +351,14 @@ def ticket_table(
     lang: str,
     names: dict[str, str],
     predictions: dict[str, list[tuple[str, float]]] | None = None,
+    *,
+    with_finish_times: bool = False,
 ) -> pd.DataFrame:
     """Tickets as display columns (text only; links as URL columns, empty when absent; a
     photo only from the allowed photo hosts, `photos.shown`).
 
+    An open ticket has its age; a finished one, `with_finish_times`, its days to finish
+    (`exports.open_ages`, `exports.days_to_finish`); no ticket shows an age once closed.
     With `predictions`, an untyped ticket's category reads "predicted: Roads (0.82)".
     """
     predictions = predictions or {}
@@ -330,11 +373,14 @@ def ticket_table(
         )
         return i18n.t("predicted_cell", lang, items=items)
 
+    days = {"age_days": exports.open_ages(frame)}
+    if with_finish_times:
+        days["finish_days"] = exports.days_to_finish(frame)
     return pd.DataFrame(
         {
             "ticket_id": frame["ticket_id"],
             "reported": _local_dates(frame["reported_at"], lang),
-            "age_days": frame["age_days"],
+            **days,
             "state": frame["state"].map(lambda s: i18n.state_label(s, lang)),
             "district": frame["district_code"].map(
                 lambda c: names.get(c, "") if c else i18n.t("no_location", lang)
@@ -364,7 +410,8 @@ def link_columns(lang: str) -> dict[str, Any]:
     return {
         "ticket_id": st.column_config.TextColumn(t("ticket_id")),
         "reported": st.column_config.TextColumn(t("reported")),
-        "age_days": st.column_config.NumberColumn(t("age_days"), format="localized"),
+        "age_days": figure_column(t("age_days")),
+        "finish_days": figure_column(t("col_days_to_finish"), decimals=1),
         "state": st.column_config.TextColumn(t("state")),
         "district": st.column_config.TextColumn(t("district")),
         "categories": st.column_config.TextColumn(t("categories")),

@@ -38,6 +38,8 @@ from dashboard.vocab import BANGKOK_TZ
 from dashboard.widgets import (
     backlog_history_panel,
     clicked_code,
+    figure_column,
+    how_computed,
     kpi_row,
     link_columns,
     map_key,
@@ -132,6 +134,7 @@ def overview_sections(
         weekly_chart(context, filters, coverage)
         age_chart(context)
     traffy_panel(context)
+    subdistrict_table(context, filters)
     most_overdue_table(context, due, filters)
     categories_chart(context, filters, coverage)
 
@@ -179,6 +182,33 @@ def snapshot_view(context: Context, filters: metrics.Filters) -> None:
     st.info(t("as_of_needs_tickets"))
 
 
+def subdistrict_table(context: Context, filters: metrics.Filters) -> None:
+    """One row per subdistrict of the district: open, per 10,000 residents where the
+    population is known (else left out, with one line why), overdue, the oldest open."""
+    t, lang = context.t, context.lang
+    st.subheader(t("subdistrict_table"))
+    found = cache.subdistrict_backlog(context.version, filters, context.as_of)
+    names = cache.area_names(lang)
+    per_10k = i18n.metric_label("open_per_10k", lang)
+    table = pd.DataFrame(
+        {
+            t("subdistrict"): [names.get(str(c), str(c)) for c in found["code"]],
+            t("open"): found["open"],
+            per_10k: found["open_per_10k"],
+            t("col_overdue"): found["overdue"],
+            t("col_oldest_open_days"): found["oldest_open_days"],
+        }
+    )
+    notes = [t("subdistrict_table_caption")]
+    config = {per_10k: figure_column(per_10k, decimals=1)}
+    if found["open_per_10k"].isna().all():
+        table, config = table.drop(columns=[per_10k]), {}
+        notes.append(t("per_10k_subdistrict"))
+    show_table(context, table, column_config=config)
+    for note in notes:
+        st.caption(inert(note))
+
+
 def most_overdue_table(
     context: Context, report: director.DueOverview, filters: metrics.Filters
 ) -> None:
@@ -200,20 +230,24 @@ def most_overdue_table(
         due_display(due, lang, names, predictions_shown(context, due)),
         column_config=due_columns(lang),
     )
-    oldest, _ = cache.oldest_open_counted(
+    oldest, total = cache.oldest_open_counted(
         context.version, filters, context.as_of, EXPORT_CAP, context.disclosure, lang
     )
     if len(oldest):
         with_finish_times = cache.data_coverage(context.version, filters).supports("finish_time")
+        order = f"{t('sort')}: {t('sort_oldest')}"
+        cut = exports.cut_note(shown=len(oldest), total=total, order=order, lang=lang)
+        stem = f"khetmap_open_{context.state.subdistrict or context.state.district}"
         st.download_button(
             t("download_oldest"),
             # made when clicked, not on every run (up to EXPORT_CAP rows, every cell checked)
             data=lambda: exports.tickets_csv(
                 exports.export_frame(
                     oldest, names=names, lang=lang, with_finish_times=with_finish_times
-                )
+                ),
+                notes=[cut] if cut else None,
             ),
-            file_name=f"khetmap_open_{context.state.subdistrict or context.state.district}.csv",
+            file_name=exports.file_name(stem, shown=len(oldest), total=total, suffix="csv"),
             mime="text/csv",
         )
 
@@ -240,9 +274,9 @@ def due_columns(lang: str) -> dict[str, object]:
         return i18n.t(key, lang)
 
     return link_columns(lang) | {
-        "target_days": st.column_config.NumberColumn(t("col_target_days")),
+        "target_days": figure_column(t("col_target_days")),
         "due": st.column_config.TextColumn(t("col_due")),
-        "days_overdue": st.column_config.NumberColumn(t("col_days_overdue")),
+        "days_overdue": figure_column(t("col_days_overdue")),
         "unit": st.column_config.TextColumn(t("col_unit")),
     }
 
@@ -291,9 +325,7 @@ def due_kpis(context: Context, report: director.DueOverview) -> None:
         )
     )
     st.caption(inert(notes[0]))  # what the on-time share rests on, or why it cannot be
-    with st.expander(t("how_computed")):
-        for note in notes[1:]:
-            st.caption(inert(note))
+    how_computed(context, notes[1:])
 
 
 def week_panel(context: Context, report: director.WeekReport) -> None:
@@ -344,9 +376,9 @@ def week_panel(context: Context, report: director.WeekReport) -> None:
         notes.append(t("finish_standing_in", n=basis.last_activity, total=total))
     if week.unknown_overdue:
         notes.append(t("week_unknown_overdue", n=week.unknown_overdue))
-    notes.append(t("compare_method"))
     for note in notes:
         st.caption(inert(note))
+    how_computed(context, [t("compare_method")])
 
 
 def targets_table(context: Context, report: director.WeekReport) -> None:
@@ -427,7 +459,8 @@ def comparison_panel(
             )
             continue
         show_table(context, _change_rows(comparison, lang))
-    st.caption(inert(t("compare_method") + " " + t("compare_open_caveat")))
+    st.caption(inert(t("compare_open_caveat")))
+    how_computed(context, [t("compare_method")])
     if not report.category_changes and not report.subdistrict_changes:
         return
     names = cache.area_names(lang)
@@ -515,11 +548,7 @@ def recurrence_panel(context: Context, found: director.Recurrences) -> None:
     if register.empty:
         st.info(t("recurrence_none"))
         return
-    st.caption(
-        t("recurrence_count", n=len(register))
-        + " · "
-        + t("recurrence_on_map", shown=min(MAP_RECURRENCES, len(register)))
-    )
+    st.caption(t("recurrence_count", n=len(register)))
     names = cache.area_names(lang)
     shown = register.head(RECURRENCE_ROWS)
     whole = context.whole(context.state.district)
@@ -554,6 +583,20 @@ def recurrence_panel(context: Context, found: director.Recurrences) -> None:
         column_config={
             t("col_ticket_links"): st.column_config.ListColumn(t("col_ticket_links"), width="large")
         },
+    )
+    recurrence_map_link(context, shown=min(MAP_RECURRENCES, len(register)))
+
+
+def recurrence_map_link(context: Context, *, shown: int) -> None:
+    """Where the register's map layer is: the district overview's map, linked with it on."""
+    t = context.t
+    st.caption(inert(t("recurrence_on_overview", view=t("section_overview"), shown=shown)))
+    st.page_link(
+        shell.PAGE_FILES["district"],
+        label=t("recurrence_open_map"),
+        query_params=urlstate.to_params(
+            context.state.with_(section="overview", recur=True, view=None)
+        ),
     )
 
 
