@@ -21,6 +21,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from dashboard.ingest import ingest_files
@@ -159,11 +160,23 @@ def test_tickets_downloads_open_and_count_on_the_real_file(
     assert shown.count() == 1
     with tab.expect_download() as csv_download:  # type: ignore[attr-defined]
         tab.get_by_text("Download CSV").click()  # type: ignore[attr-defined]
+    # the file says it is cut, in its name and in its first line (one spreadsheet cell)
+    assert csv_download.value.suggested_filename == "khetmap_tickets_5000_of_6244.csv"
     path = tmp_path / "t.csv"
     csv_download.value.save_as(str(path))
-    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    lines = path.read_text(encoding="utf-8-sig").split("\r\n")
+    assert lines[0] == (
+        "# This file holds only the first 5000 of the view's 6244 tickets (Sort by: Newest); "
+        "narrow the filters to get every one"
+    )
+    assert lines[1].startswith("# A finished ticket shows no age and no days to finish")
+    rows = list(csv.DictReader(io.StringIO("\r\n".join(lines[2:]))))
     assert len(rows) == 5_000
+    assert len(pd.read_csv(path, comment="#")) == 5_000
     assert "last_activity_bangkok" not in rows[0]  # no ticket in this data has one
+    assert "days_to_finish" not in rows[0]
+    finished = [r for r in rows if r["state"] == "finished"]
+    assert finished and {r["age_days"] for r in finished} == {""}  # no age once finished
     assert rows[0]["district_name"] == "Bang Kapi" and rows[0]["public_page"].startswith("https://")
     assert len(rows[0]["reported_at_bangkok"]) == 16  # YYYY-MM-DD HH:MM, Bangkok time
     with tab.expect_download() as geo_download:  # type: ignore[attr-defined]
@@ -172,7 +185,8 @@ def test_tickets_downloads_open_and_count_on_the_real_file(
     geo_download.value.save_as(str(path))
     document = json.loads(path.read_text(encoding="utf-8"))
     assert len(document["features"]) == 5_000
-    assert document["khetmap_notes"][0].startswith("Not available in this data: no finished ticket")
+    assert document["khetmap_notes"][0].startswith("This file holds only the first 5000 of")
+    assert document["khetmap_notes"][1].startswith("A finished ticket shows no age")
     located = [f for f in document["features"] if f["geometry"]]
     assert len(located) == 5_000  # every Bang Kapi ticket is placed by its point
 
