@@ -164,7 +164,7 @@ def test_tickets_downloads_open_and_count_on_the_real_file(
     assert csv_download.value.suggested_filename == "khetmap_tickets_5000_of_6244.csv"
     path = tmp_path / "t.csv"
     csv_download.value.save_as(str(path))
-    lines = path.read_text(encoding="utf-8-sig").split("\r\n")
+    lines = path.read_bytes().decode("utf-8-sig").split("\r\n")
     assert lines[0] == (
         "# This file holds only the first 5000 of the view's 6244 tickets (Sort by: Newest); "
         "narrow the filters to get every one"
