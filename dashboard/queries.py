@@ -341,7 +341,8 @@ TICKET_FIELDS = f"""
 """The columns of a ticket list; the parameter is the as-of instant (for `age_days`).
 `finish_days`: days from report to finish where the ticket has a finish time."""
 POINT_FIELDS = f"""
-    ticket_id, categories, state, reported_at, lat, lon, {AGE_DAYS}::INTEGER AS age_days
+    ticket_id, categories, state, reported_at, lat, lon, {AGE_DAYS}::INTEGER AS age_days,
+    {DAYS_TO_FINISH}
 """
 """What a compact map point carries (`lod`); the parameter is the as-of instant."""
 
