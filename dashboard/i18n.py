@@ -727,7 +727,6 @@ LABELS: dict[str, tuple[str, str]] = {
         "ระบุประเภท {n:,} จาก {total:,} เรื่อง ({share:.1%}) ที่เหลือนับเป็น “ไม่ระบุ”",
         "{n:,} of {total:,} tickets ({share:.1%}) have a category; the rest count as “unspecified”",
     ),
-    "na_short": ("ไม่มีในข้อมูลนี้", "Not in this data"),
     "weekly_opened": ("แนวโน้มรายสัปดาห์: เรื่องที่แจ้งใหม่", "Weekly: opened"),
     "include_predicted": ("รวมประเภทที่คาดจากข้อความ", "Include predicted categories"),
     "include_predicted_help": (
@@ -1388,6 +1387,23 @@ LABELS: dict[str, tuple[str, str]] = {
     "recurrence_open_map": (
         "เปิดแผนที่ปัญหาที่กลับมาซ้ำ (ภาพรวมเขต)",
         "Open the map of recurring problems (district overview)",
+    ),
+    # --- issue 32 follow-ups: Traffy's cards, columns no row can fill
+    "traffy_share": ("{share:.1%} ของทั้งหมด", "{share:.1%} of the total"),
+    # a line under a table: what it leaves out ({what}: “name”, …) and why
+    "not_shown": ("ไม่แสดง {what}: {why}", "{what} not shown: {why}"),
+    "why_no_value": ("ไม่มีแถวใดในตารางนี้มีค่า", "no row of this table has a value"),
+    "why_per_10k_subdistrict": (
+        "ไม่ใช้กับแขวง (มีจำนวนประชากรรายเขตเท่านั้น)",
+        "not applicable to a subdistrict (population is known per district only)",
+    ),
+    "why_age_open_only": (
+        "อายุแสดงเฉพาะเรื่องที่ยังไม่เสร็จ",
+        "an age is shown for open tickets only",
+    ),
+    "why_finish_days_finished": (
+        "มีเฉพาะเรื่องที่เสร็จสิ้นและมีเวลาปิดเรื่อง",
+        "known only for finished tickets with a finish time",
     ),
 }
 

@@ -268,3 +268,34 @@ def test_the_action_sheet_downloaded_from_the_district_page_matches_the_page(
     assert rows["ฝ่ายโยธา"] == int(
         re.search(r"ฝ่ายโยธา: ([\d,]+) tickets", body).group(1).replace(",", "")  # type: ignore[union-attr]
     )
+
+
+CARD_BOXES = """els => els.map(card => {
+  const value = card.querySelector("[data-testid='stMetricValue']");
+  const cut = [value, ...value.querySelectorAll("*")].some(e => e.scrollWidth > e.clientWidth + 1);
+  const box = card.getBoundingClientRect();
+  return {value: value.innerText, cut: cut, top: Math.round(box.top), width: box.width};
+})"""
+"""Each card's value, whether any part of it is cut off (an ellipsis), and where it sits."""
+
+
+def test_the_traffy_cards_show_whole_values_at_1400_px_and_sit_two_to_a_row_on_a_phone(
+    real_server: str, page: tuple[object, list[str]]
+) -> None:
+    tab, _ = page
+    cards = ".st-key-kpis_traffy [data-testid='stMetric']"
+    boxes = {}
+    for width, height in ((1400, 900), (390, 844)):
+        tab.set_viewport_size({"width": width, "height": height})  # type: ignore[attr-defined]
+        tab.goto(f"{real_server}/district?district=1006")  # type: ignore[attr-defined]
+        settle(tab, "เขต บางกะปิ")
+        tab.locator(cards).first.scroll_into_view_if_needed()  # type: ignore[attr-defined]
+        boxes[width] = tab.eval_on_selector_all(cards, CARD_BOXES)  # type: ignore[attr-defined]
+    wide, phone = boxes[1400], boxes[390]
+    # Bang Kapi in the 185k file: 6,244 tickets, 3,923 finished, 5,753 managed
+    assert [b["value"] for b in wide] == ["6,244", "3,923", "25", "4", "5,753"]
+    assert [b for b in wide + phone if b["cut"]] == []
+    assert len({b["top"] for b in wide}) == 1  # one row of five
+    assert phone[0]["top"] == phone[1]["top"] and phone[2]["top"] == phone[3]["top"]
+    assert phone[1]["top"] < phone[2]["top"] < phone[4]["top"]
+    assert all(130 < b["width"] < 195 for b in phone[:4])  # half of a 390 px page, each

@@ -17,12 +17,13 @@ from urllib.parse import parse_qs
 import duckdb
 import pandas as pd
 import pytest
+from streamlit.proto.Metric_pb2 import Metric
 from streamlit.testing.v1 import AppTest
 
 from dashboard import director, exports, metrics
 from dashboard.ingest import ingest_files
-from dashboard.widgets import figure_columns, ticket_table
-from tests.apptest import open_page, plain, serving
+from dashboard.widgets import figure_columns, supported_part, ticket_table
+from tests.apptest import grid_with, open_page, plain, serving
 from tests.fixtures import ticket, write_csv
 
 AS_OF = pd.Timestamp("2022-06-25 03:00:00+00").to_pydatetime()
@@ -267,8 +268,8 @@ def test_the_district_overview_lists_its_subdistricts_after_the_map(
     }
     captions = [plain(c.value) for c in at.caption]
     assert (
-        "Open per 10k residents: not applicable to a subdistrict (population is known per "
-        "district only)"
+        "“Open per 10k residents” not shown: not applicable to a subdistrict (population is "
+        "known per district only)"
     ) in captions
 
 
@@ -320,3 +321,132 @@ def test_the_recurrence_register_links_to_the_map_that_draws_it(
     overview = app_on(no_finish, "district", **params)  # type: ignore[operator]
     layer = [t.value for t in overview.toggle if t.label == "Recurring problems on the map"]
     assert layer == [True]  # the link opens the overview with the register's layer on
+
+
+# --- 7. a column or row no one can fill is left out, and said once -----------------------------
+
+NO_FINISH_TH = "ไม่มีเรื่องที่เสร็จสิ้นเรื่องใดมีเวลาปิดเรื่อง ข้อมูลสาธารณะของ Traffy ไม่ได้ให้ค่านี้"
+
+
+def test_a_table_leaves_out_the_columns_and_rows_no_one_can_fill_with_one_line_per_reason() -> None:
+    frame = pd.DataFrame(
+        {
+            "figure": ["New", "Finished", "Open now"],
+            "now": ["2", None, "3"],
+            "before": ["0", None, ""],  # an empty text is a cell left blank on purpose
+            "median": [None, float("nan"), None],
+            "spare": [pd.NA, pd.NA, pd.NA],
+        }
+    )
+    kept, notes = supported_part(
+        frame,
+        why={"median": "no finish times", "Finished": "no finish times"},
+        rows_named_by="figure",
+        labels={"median": "Median days"},
+        lang="en",
+    )
+    assert kept.to_dict(orient="list") == {
+        "figure": ["New", "Open now"],
+        "now": ["2", "3"],
+        "before": ["0", ""],
+    }
+    assert notes == [
+        "“Median days”, “Finished” not shown: no finish times",
+        "“spare” not shown: no row of this table has a value",
+    ]
+    whole, none = supported_part(frame.head(1), why={}, rows_named_by=None, labels={}, lang="th")
+    assert list(whole.columns) == ["figure", "now", "before"]
+    assert none == ["ไม่แสดง “median”, “spare”: ไม่มีแถวใดในตารางนี้มีค่า"]
+
+
+def _cells(at: AppTest) -> list[str]:
+    return [str(v) for grid in at.dataframe for v in grid.value.to_numpy().ravel()]
+
+
+def test_without_finish_times_the_week_tables_leave_out_what_no_row_can_fill_and_say_it_once(
+    no_finish: Path, app_on: object
+) -> None:
+    at = app_on(no_finish, "district", district="1006", section="week")  # type: ignore[operator]
+    assert not at.exception
+    assert [c for c in _cells(at) if "ไม่มีในข้อมูลนี้" in c] == []
+    week = grid_with(at, "สัปดาห์นี้")
+    assert list(week["ตัวชี้วัด"]) == [
+        "แจ้งใหม่", "เพิ่งเกินกำหนด", "เรื่องใหม่ที่ยังไม่เสร็จ", "ค้างทั้งหมดตอนนี้",
+    ]  # fmt: skip
+    targets = grid_with(at, "เป้าหมาย (วัน)")
+    assert list(targets.columns) == ["ประเภท", "เป้าหมาย (วัน)", "ยังไม่เสร็จ", "เกินกำหนด"]
+    compared = grid_with(at, "ช่วงนี้")
+    assert list(compared["ตัวชี้วัด"]) == ["เรื่องที่แจ้ง", "สัดส่วนยังไม่เสร็จของเรื่องที่แจ้ง"]
+    units = grid_with(at, "นอกสำนักงานเขต")
+    assert "มัธยฐานวันจนเสร็จ" not in units.columns
+    captions = [plain(c.value) for c in at.caption]
+    for line in (
+        f"ไม่แสดง “เสร็จสิ้น”: {NO_FINISH_TH}",
+        f"ไม่แสดง “เสร็จที่มีเวลาเสร็จ”, “สัดส่วนทันกำหนด”, “เวลาจนเสร็จ ÷ เป้าหมาย”: {NO_FINISH_TH}",
+        f"ไม่แสดง “สัดส่วนเสร็จทันกำหนด”: {NO_FINISH_TH}",
+        f"ไม่แสดง “มัธยฐานวันจนเสร็จ”: {NO_FINISH_TH}",
+    ):
+        assert captions.count(line) == 1, line
+    # said once: no second line on the week's finished figure or the units' median
+    assert [c for c in captions if c.startswith(("เสร็จสิ้น: ", "มัธยฐานวันจนเสร็จ: "))] == []
+
+
+def test_with_finish_times_the_week_tables_keep_their_finish_columns_and_rows(
+    with_finish: Path, app_on: object
+) -> None:
+    at = app_on(with_finish, "district", district="1006", section="week", lang="en")  # type: ignore[operator]
+    assert "Finished" in list(grid_with(at, "This week")["Figure"])
+    targets = grid_with(at, "Target (days)")
+    assert targets[["Finished with a finish time", "On time", "Time to finish ÷ target"]].to_dict(
+        orient="list"
+    ) == {
+        "Finished with a finish time": [1, 1],
+        "On time": ["100.0%", "0.0%"],  # F1 in 2 of 15 days; F2 in 4 of 3 (flooding)
+        "Time to finish ÷ target": ["0.13", "1.33"],
+    }
+    assert list(grid_with(at, "Outside the district office")["Median days to finish"]) == ["3.0"]
+    assert [c.value for c in at.caption if "not shown" in c.value] == []
+
+
+def test_a_list_of_finished_tickets_only_leaves_out_the_age_column_and_says_why(
+    no_finish: Path, app_on: object
+) -> None:
+    at = app_on(no_finish, "tickets", state="finished", lang="en")  # type: ignore[operator]
+    grid = at.dataframe[0].value
+    assert list(grid["ticket_id"]) == ["F2", "F1"] and "age_days" not in grid.columns
+    captions = [plain(c.value) for c in at.caption]
+    assert "“Age (days)” not shown: an age is shown for open tickets only" in captions
+
+
+# --- 8. Traffy's figures: whole values at 1400 px, two to a row on a phone ------------------
+
+
+def _keyed_metrics(node: object, key: str = "") -> list[tuple[str, Metric]]:
+    """Every metric under `node` with the key of the nearest keyed container above it."""
+    found = []
+    for child in getattr(node, "children", {}).values():
+        if getattr(child, "type", "") == "metric":
+            found.append((key, child.proto))
+        else:
+            found += _keyed_metrics(child, str(getattr(child, "key", None) or key))
+    return found
+
+
+def test_the_traffy_figures_are_cards_two_to_a_row_on_a_phone_with_the_share_under_the_count(
+    no_finish: Path, app_on: object
+) -> None:
+    at = app_on(no_finish, "district", district="1006")  # type: ignore[operator]
+    cards = [
+        (m.label, m.body, m.delta, m.direction)
+        for key, m in _keyed_metrics(at.main)
+        if key.endswith("kpis_traffy")  # `shell.KPI_STYLE`: keys starting "kpis", 2 a row
+    ]
+    none = Metric.MetricDirection.NONE  # a share is not a change: no arrow
+    # 1006: 6 tickets; 2 finished, none forwarded, 1 not relevant, 3 waiting (managed 6 - 3)
+    assert cards == [
+        ("ทั้งหมด", "6", "", none),
+        ("เสร็จสิ้น", "2", "33.3% ของทั้งหมด", none),
+        ("ส่งต่อ", "0", "0.0% ของทั้งหมด", none),
+        ("ไม่เกี่ยวข้อง", "1", "16.7% ของทั้งหมด", none),
+        ("จัดการแล้ว", "3", "50.0% ของทั้งหมด", none),
+    ]

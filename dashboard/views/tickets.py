@@ -56,19 +56,16 @@ def render(context: Context) -> None:
         return
     names = cache.area_names(state.lang)
     coverage = cache.data_coverage(context.version, filters)
-    with_finish_times = coverage.supports("finish_time")
-    show_table(
-        context,
-        ticket_table(
-            frame,
-            state.lang,
-            names,
-            predictions_shown(context, frame),
-            with_finish_times=with_finish_times,
-        ),
-        column_config=link_columns(state.lang),
-        height=560,
+    table = ticket_table(
+        frame,
+        state.lang,
+        names,
+        predictions_shown(context, frame),
+        with_finish_times=coverage.supports("finish_time"),
     )
+    # a list of closed tickets only, or of open ones only
+    why = {"age_days": t("why_age_open_only"), "finish_days": t("why_finish_days_finished")}
+    show_table(context, table, column_config=link_columns(state.lang), why=why, height=560)
     days = days_note(context, coverage) if has_closed(frame) else None
     if days:
         st.caption(inert(days))
