@@ -272,11 +272,12 @@ def test_the_action_sheet_downloaded_from_the_district_page_matches_the_page(
 
 CARD_BOXES = """els => els.map(card => {
   const value = card.querySelector("[data-testid='stMetricValue']");
-  const cut = [value, ...value.querySelectorAll("*")].some(e => e.scrollWidth > e.clientWidth + 1);
+  const cut = [...card.querySelectorAll("*")].some(e => e.scrollWidth > e.clientWidth + 1);
   const box = card.getBoundingClientRect();
   return {value: value.innerText, cut: cut, top: Math.round(box.top), width: box.width};
 })"""
-"""Each card's value, whether any part of it is cut off (an ellipsis), and where it sits."""
+"""Each card's value, whether any of its text (label, value, the line under it) is cut off
+(an ellipsis), and where it sits."""
 
 
 def test_the_traffy_cards_show_whole_values_at_1400_px_and_sit_two_to_a_row_on_a_phone(
@@ -284,14 +285,19 @@ def test_the_traffy_cards_show_whole_values_at_1400_px_and_sit_two_to_a_row_on_a
 ) -> None:
     tab, _ = page
     cards = ".st-key-kpis_traffy [data-testid='stMetric']"
-    boxes = {}
+    boxes, every = {}, {}
     for width, height in ((1400, 900), (390, 844)):
         tab.set_viewport_size({"width": width, "height": height})  # type: ignore[attr-defined]
         tab.goto(f"{real_server}/district?district=1006")  # type: ignore[attr-defined]
         settle(tab, "เขต บางกะปิ")
         tab.locator(cards).first.scroll_into_view_if_needed()  # type: ignore[attr-defined]
         boxes[width] = tab.eval_on_selector_all(cards, CARD_BOXES)  # type: ignore[attr-defined]
+        every[width] = tab.eval_on_selector_all(  # type: ignore[attr-defined]
+            "[class*='st-key-kpis'] [data-testid='stMetric']", CARD_BOXES
+        )
     wide, phone = boxes[1400], boxes[390]
+    # no card of the page cuts its text: the per-10k card's label and city median wrap
+    assert len(every[390]) == 10 and [b for b in every[1400] + every[390] if b["cut"]] == []
     # Bang Kapi in the 185k file: 6,244 tickets, 3,923 finished, 5,753 managed
     assert [b["value"] for b in wide] == ["6,244", "3,923", "25", "4", "5,753"]
     assert [b for b in wide + phone if b["cut"]] == []
