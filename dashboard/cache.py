@@ -521,6 +521,25 @@ def due_overview(
     return replace(overview, most_overdue=shown)
 
 
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=128)
+def subdistrict_backlog(version: str, filters: metrics.Filters, as_of: datetime) -> pd.DataFrame:
+    """Every subdistrict of the view's district (`director.subdistrict_backlog`), over the
+    view's tickets whatever subdistrict it has chosen."""
+    district = filters.district
+    geo = geography()
+    codes = [
+        code
+        for code, parent in zip(geo.subdistricts.codes, geo.subdistricts.parent_codes, strict=True)
+        if parent == district
+    ]
+    whole = metrics.replace_filters(filters, subdistrict=None)
+    judged = director.reported_within(
+        week_tickets(version, director.week_filters(whole), as_of), whole
+    )
+    # registered population is known per district only (`boundaries.load_population`)
+    return director.subdistrict_backlog(judged, codes=codes, population=None)
+
+
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=64)
 def week_report(
     version: str, filters: metrics.Filters, as_of: datetime, radius_m: float

@@ -64,6 +64,13 @@ class Coverage:
         """'Not available in this data: why', in `lang`."""
         return i18n.t("not_available", lang, why=i18n.t(f"why_missing_{field}", lang))
 
+    def why_none(self, field: Field, lang: str) -> str:
+        """Why a figure resting on `field` has no value anywhere in a table: the data lacks
+        the field (`unavailable`'s reason), or none of the table's rows carries it."""
+        if self.supports(field):
+            return i18n.t("why_no_value", lang)
+        return i18n.t(f"why_missing_{field}", lang)
+
     def rests_on(self, field: Field, lang: str) -> str:
         """'Based on n of N tickets (x%) that have the field', or '' when all have it."""
         if self.complete(field) or not self.supports(field):

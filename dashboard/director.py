@@ -19,6 +19,7 @@ Terms, defined once here:
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -31,7 +32,7 @@ from scipy.spatial import cKDTree
 
 from dashboard import queries
 from dashboard.change import Change, Period, count_change, share_change
-from dashboard.metrics import Filters, category_tuples, replace_filters
+from dashboard.metrics import Filters, category_tuples, per_10k, replace_filters
 from dashboard.routing import own_office
 from dashboard.store import Reader
 from dashboard.targets import Targets
@@ -155,6 +156,31 @@ def by_category(judged: pd.DataFrame, targets: Targets) -> pd.DataFrame:
     return frame.sort_values(
         ["overdue", "open", "category"], ascending=[False, False, True], ignore_index=True
     )
+
+
+SUBDISTRICT_COLUMNS = ("code", "open", "open_per_10k", "overdue", "oldest_open_days")
+
+
+def subdistrict_backlog(
+    judged: pd.DataFrame, *, codes: Sequence[str], population: Mapping[str, int] | None
+) -> pd.DataFrame:
+    """Per subdistrict of `codes` (each once, zeros included): its open tickets, those per
+    10,000 residents (NaN where `population` does not know it), those past their target,
+    and the age in whole days of its oldest open ticket (missing without one); most open
+    first. `judged`: a view's tickets (`week_tickets`, `reported_within`)."""
+    open_ = judged[judged["is_open"].astype(bool)]
+    weights = open_["tickets"].astype("int64")
+    by_code = open_.assign(
+        open=weights, overdue=weights.where(open_["overdue"].astype(bool), 0)
+    ).groupby("subdistrict_code")
+    frame = pd.DataFrame({"code": list(codes)})
+    frame["open"] = frame["code"].map(by_code["open"].sum()).fillna(0).astype("int64")
+    frame["open_per_10k"] = per_10k(frame, population)
+    frame["overdue"] = frame["code"].map(by_code["overdue"].sum()).fillna(0).astype("int64")
+    oldest = pd.to_numeric(open_["age_days"], errors="coerce").groupby(open_["subdistrict_code"])
+    frame["oldest_open_days"] = frame["code"].map(oldest.max()).astype("Int64")
+    frame = frame.sort_values(["open", "code"], ascending=[False, True], ignore_index=True)
+    return frame[list(SUBDISTRICT_COLUMNS)]
 
 
 # --- the week's tickets ------------------------------------------------------------------

@@ -1,15 +1,21 @@
 """Downloads of the shown tickets: CSV and GeoJSON. Pure: no streamlit.
 
 Times are Bangkok local time to the minute, as the pages show them; every area code comes
-with its name, every ticket with its public page. In CSV, a text cell that starts like a
-spreadsheet formula is prefixed with an apostrophe (OWASP CSV injection guidance), so
-a hostile comment opened in Excel or LibreOffice stays text.
+with its name, every ticket with its public page. An open ticket has its age in days, a
+finished one its days to finish (where the data has finish times), and no other an age.
+In CSV, a text cell that starts like a spreadsheet formula is prefixed with an apostrophe
+(OWASP CSV injection guidance), so a hostile comment opened in Excel or LibreOffice stays
+text. What a file's reader must know (the rows were cut, a field is missing) is in the
+file: in CSV as lines starting with "#" before the header (every text cell is quoted, so
+`pandas.read_csv(path, comment="#")` reads the rows), in GeoJSON as `khetmap_notes`.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -56,7 +62,11 @@ def export_frame(
         "district_name": frame["district_code"].map(lambda c: names.get(c) if c else None),
         "subdistrict_code": frame["subdistrict_code"],
         "subdistrict_name": frame["subdistrict_code"].map(lambda c: names.get(c) if c else None),
-        "age_days": frame["age_days"],
+        "age_days": open_ages(frame),
+    }
+    if with_finish_times:
+        columns["days_to_finish"] = days_to_finish(frame)
+    columns |= {
         "comment": frame["comment"],
         "address": frame["address"],
         "photo": frame["photo"],
@@ -68,19 +78,58 @@ def export_frame(
     return pd.DataFrame(columns)
 
 
+def open_ages(frame: pd.DataFrame) -> pd.Series:
+    """Whole days since the report for an open ticket; none for any other (a finished
+    ticket's age is not how long it took)."""
+    is_open = frame["state"].isin(vocab.OPEN_STATES)
+    return pd.to_numeric(frame["age_days"], errors="coerce").astype("Int64").where(is_open)
+
+
+def days_to_finish(frame: pd.DataFrame) -> pd.Series:
+    """Days from report to finish (one decimal) for a finished ticket with a finish time."""
+    finished = frame["state"].eq(vocab.FINISHED)
+    return pd.to_numeric(frame["finish_days"], errors="coerce").round(1).where(finished)
+
+
+def cut_note(*, shown: int, total: int, order: str, lang: str) -> str | None:
+    """What a download of the first `shown` of `total` rows says about it (None: all there).
+    `order` names the rows' order in `lang` ("newest first")."""
+    if shown >= total:
+        return None
+    return i18n.t("export_cut", lang, shown=shown, total=total, order=order)
+
+
+def file_name(stem: str, *, shown: int, total: int, suffix: str) -> str:
+    """A download's name; a cut one says so: 'khetmap_tickets_5000_of_15066.csv'."""
+    cut = f"_{shown}_of_{total}" if shown < total else ""
+    return f"{stem}{cut}.{suffix}"
+
+
 def _local(series: pd.Series) -> pd.Series:
     stamps = pd.to_datetime(series, utc=True).dt.tz_convert(vocab.BANGKOK_TZ)
     return stamps.dt.strftime(TIME_FORMAT).where(stamps.notna(), None)
 
 
-def tickets_csv(table: pd.DataFrame) -> bytes:
-    """UTF-8 CSV with a BOM (so spreadsheet apps read Thai), formulas neutralised."""
+def tickets_csv(table: pd.DataFrame, *, notes: list[str] | None = None) -> bytes:
+    """UTF-8 CSV with a BOM (so spreadsheet apps read Thai), formulas neutralised, each of
+    `notes` a line "# …" before the header (one cell in a spreadsheet: no comma in it).
+
+    Every text cell is quoted, so a "#" in a citizen's text never reads as a note."""
     safe = table.copy()
     for column in safe.columns:
         if column in TEXT_COLUMNS or safe[column].dtype == object:
             safe[column] = safe[column].map(neutralise_cell)
     # RFC 4180 line ends: a value holding a lone CR or LF is then quoted, never a new row
-    return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+    rows = safe.to_csv(index=False, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC)
+    head = "".join(f"# {_note_line(note)}\r\n" for note in notes or [])
+    return (head + rows).encode("utf-8-sig")
+
+
+def _note_line(note: str) -> str:
+    """A note on one line with no comma (a spreadsheet would split the line at one): a
+    thousands separator is dropped, any other comma becomes a semicolon."""
+    flat = " ".join(note.split())
+    return re.sub(r"(?<=\d),(?=\d{3})", "", flat).replace(",", ";")
 
 
 def tickets_geojson(table: pd.DataFrame, *, notes: list[str] | None = None) -> bytes:

@@ -750,7 +750,6 @@ LABELS: dict[str, tuple[str, str]] = {
         "ระบุประเภท {n:,} จาก {total:,} เรื่อง ({share:.1%}) ที่เหลือนับเป็น “ไม่ระบุ”",
         "{n:,} of {total:,} tickets ({share:.1%}) have a category; the rest count as “unspecified”",
     ),
-    "na_short": ("ไม่มีในข้อมูลนี้", "Not in this data"),
     "weekly_opened": ("แนวโน้มรายสัปดาห์: เรื่องที่แจ้งใหม่", "Weekly: opened"),
     "include_predicted": ("รวมประเภทที่คาดจากข้อความ", "Include predicted categories"),
     "include_predicted_help": (
@@ -977,11 +976,6 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "recurrence_none": ("ไม่พบปัญหาที่กลับมาซ้ำในมุมมองนี้", "No recurring problem in this view"),
     "recurrence_count": ("{n:,} จุด", "{n:,} places"),
-    "recurrence_on_map": (
-        'เปิด "ปัญหาที่กลับมาซ้ำบนแผนที่" ใต้แผนที่เพื่อแสดง {shown} จุดแรกเป็นวงสีม่วง',
-        'turn on "Recurring problems on the map" under the map to draw the first {shown} '
-        "as purple rings",
-    ),
     "recurrence_layer": ("ปัญหาที่กลับมาซ้ำบนแผนที่", "Recurring problems on the map"),
     "col_place": ("สถานที่", "Place"),
     "col_reports": ("แจ้ง (ครั้ง)", "Reports"),
@@ -1383,6 +1377,57 @@ LABELS: dict[str, tuple[str, str]] = {
     "redact_email": ("[อีเมล]", "[e-mail]"),
     "redact_name": ("[ชื่อ]", "[name]"),
     "redact_plate": ("[ทะเบียนรถ]", "[plate]"),
+    # --- the pages' smaller things (issue 32): ages, cut downloads, subdistricts, the week
+    "col_days_to_finish": ("วันจนเสร็จ", "Days to finish"),
+    "age_open_only": (
+        "อายุ (วัน) แสดงเฉพาะเรื่องที่ยังไม่เสร็จ",
+        "Age (days) is shown for open tickets only",
+    ),
+    "days_to_finish_missing": (
+        "เรื่องที่เสร็จแล้วไม่แสดงอายุ และไม่มีวันจนเสร็จ: {why}",
+        "A finished ticket shows no age and no days to finish: {why}",
+    ),
+    # a line of a CSV file: no comma (a spreadsheet would split it into cells)
+    "export_cut": (
+        "ไฟล์นี้มีเพียง {shown} เรื่องแรกจาก {total} เรื่องของมุมมองนี้ ({order}) "
+        "เลือกตัวกรองให้แคบลงเพื่อได้ครบทุกเรื่อง",
+        "This file holds only the first {shown} of the view's {total} tickets ({order}); "
+        "narrow the filters to get every one",
+    ),
+    "subdistrict_table": ("เรื่องค้างตามแขวง", "Open tickets by subdistrict"),
+    "col_oldest_open_days": ("ค้างนานที่สุด (วัน)", "Oldest open (days)"),
+    "subdistrict_table_caption": (
+        "นับตามพิกัดของเรื่อง เรียงจากแขวงที่มีเรื่องค้างมากที่สุด "
+        "เกินกำหนด = ยังไม่เสร็จและค้างนานกว่าเป้าหมายของประเภทเรื่อง",
+        "Counted by each ticket's location, most open first. Overdue: open longer than its "
+        "category's target",
+    ),
+    "recurrence_on_overview": (
+        "แผนที่ของปัญหาที่กลับมาซ้ำอยู่ในมุมมอง “{view}”: ลิงก์ด้านล่างเปิดแผนที่นั้นพร้อม {shown} จุดแรกเป็นวงสีม่วง",
+        "The map of recurring problems is on the “{view}” view: the link below opens it with "
+        "the first {shown} drawn as purple rings",
+    ),
+    "recurrence_open_map": (
+        "เปิดแผนที่ปัญหาที่กลับมาซ้ำ (ภาพรวมเขต)",
+        "Open the map of recurring problems (district overview)",
+    ),
+    # --- issue 32 follow-ups: Traffy's cards, columns no row can fill
+    "traffy_share": ("{share:.1%} ของทั้งหมด", "{share:.1%} of the total"),
+    # a line under a table: what it leaves out ({what}: “name”, …) and why
+    "not_shown": ("ไม่แสดง {what}: {why}", "{what} not shown: {why}"),
+    "why_no_value": ("ไม่มีแถวใดในตารางนี้มีค่า", "no row of this table has a value"),
+    "why_per_10k_subdistrict": (
+        "ไม่ใช้กับแขวง (มีจำนวนประชากรรายเขตเท่านั้น)",
+        "not applicable to a subdistrict (population is known per district only)",
+    ),
+    "why_age_open_only": (
+        "อายุแสดงเฉพาะเรื่องที่ยังไม่เสร็จ",
+        "an age is shown for open tickets only",
+    ),
+    "why_finish_days_finished": (
+        "มีเฉพาะเรื่องที่เสร็จสิ้นและมีเวลาปิดเรื่อง",
+        "known only for finished tickets with a finish time",
+    ),
 }
 
 METRIC_LABELS = {

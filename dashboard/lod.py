@@ -18,9 +18,10 @@ from datetime import datetime
 from typing import Any, Literal
 
 import h3
+import pandas as pd
 from jinja2.utils import htmlsafe_json_dumps
 
-from dashboard import config, i18n, maps, privacy, queries, vocab
+from dashboard import config, exports, i18n, maps, privacy, queries, vocab
 from dashboard.metrics import Filters, PointOrder
 from dashboard.privacy import PUBLIC, Disclosure
 from dashboard.store import Reader
@@ -147,8 +148,10 @@ class TicketLayer:
     """GeoJSON FeatureCollection; properties n (tickets), o (open), c (colour class)"""
     points: list[list[Any]] = field(default_factory=list)
     """per ticket, as sent: [lat, lon, colour, popup HTML]; with `short_popups`,
-    [lat, lon, state index, ticket number, [category indices], age or null, has a public
-    page] whose popup the browser builds as text from `legend`"""
+    [lat, lon, state index, ticket number, [category indices], days or null, has a public
+    page] whose popup the browser builds as text from `legend` (the days: an open ticket's
+    age, a finished one's days to finish, `shown_days`; the state's legend entry names
+    which)"""
     ids: list[str] = field(default_factory=list)
     """the ticket number of each point"""
     short_popups: bool = False
@@ -240,7 +243,7 @@ def _points(
     fields = queries.TICKET_FIELDS if full_fits else queries.POINT_FIELDS
     limit = in_view if full_fits else min(in_view, cap // COMPACT_ROW_BYTES_AT_LEAST)
     sql = queries.ticket_list(queries.in_box(where), queries.POINT_ORDERS[order], fields)
-    frame = con.execute(sql, [as_of, *params, *viewport.box(), limit]).df()
+    frame = shown_days(con.execute(sql, [as_of, *params, *viewport.box(), limit]).df())
     tickets = [{str(k): v for k, v in row.items()} for row in frame.to_dict(orient="records")]
     legend: dict[str, Any] = {}
     rows: list[list[Any]] = []
@@ -271,6 +274,15 @@ def _points(
         short_popups=short,
         legend=legend,
         bytes=total,
+    )
+
+
+def shown_days(frame: pd.DataFrame) -> pd.DataFrame:
+    """The tickets with only the days a page shows of each, by the tickets page's rule
+    (`exports.open_ages`, `exports.days_to_finish`): `age_days` while open, `finish_days`
+    once finished where it has a finish time, neither for any other ticket."""
+    return frame.assign(
+        age_days=exports.open_ages(frame), finish_days=exports.days_to_finish(frame)
     )
 
 
@@ -305,7 +317,7 @@ def _compact(tickets: list[dict[str, Any]], lang: str) -> tuple[list[list[Any]],
         state = str(ticket["state"])
         names = ticket.get("categories")
         named = [str(c) for c in ([] if names is None else list(names))] or [vocab.UNSPECIFIED]
-        age = ticket.get("age_days")
+        days = maps.popup_days(ticket)
         rows.append(
             [
                 round(float(ticket["lat"]), 6),
@@ -313,18 +325,27 @@ def _compact(tickets: list[dict[str, Any]], lang: str) -> tuple[list[list[Any]],
                 states.setdefault(state, len(states)),
                 str(ticket["ticket_id"]),
                 [categories.setdefault(c, len(categories)) for c in named],
-                int(age) if age is not None and age == age else None,
+                None if days is None else days[1],
                 1 if vocab.public_page(ticket["ticket_id"]) else 0,
             ]
         )
     legend = {
-        "states": [[maps.state_colour(s), i18n.state_label(s, lang)] for s in states],
+        "states": [
+            [maps.state_colour(s), i18n.state_label(s, lang), _days_label(s, lang)] for s in states
+        ],
         "categories": [plain(i18n.category_label(c, lang)) for c in categories],
-        "age": i18n.t("age_days", lang),
         "page": i18n.t("public_page", lang),
         "base": vocab.PUBLIC_TICKET_URL.format(ticket_id=""),
     }
     return rows, legend
+
+
+def _days_label(state: str, lang: str) -> str:
+    """What a popup calls the days of a ticket in `state` (`maps.popup_days`): an open
+    one's age, a finished one's days to finish; '' for any other (it shows none)."""
+    if state in vocab.OPEN_STATES:
+        return i18n.t("age_days", lang)
+    return i18n.t("col_days_to_finish", lang) if state == vocab.FINISHED else ""
 
 
 def _cells(

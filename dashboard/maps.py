@@ -644,7 +644,7 @@ TICKET_POINTS_COMPACT = (
     div.appendChild(b);
     line(div, r[4].map(function (i) { return legend.categories[i]; }).join(", ")
       + " · " + legend.states[r[2]][1]);
-    if (r[5] !== null) { line(div, legend.age + ": " + r[5]); }
+    if (r[5] !== null) { line(div, legend.states[r[2]][2] + ": " + r[5]); }
     if (r[6]) {
       div.appendChild(document.createElement("br"));
       var a = document.createElement("a");
@@ -778,10 +778,23 @@ def state_colour(state: str) -> str:
     return STATE_COLOURS.get(state, OPEN_COLOUR)
 
 
+def popup_days(ticket: dict[str, Any]) -> tuple[str, int | float] | None:
+    """The days a ticket's popup shows, as (label key, value): its `age_days`, else its
+    `finish_days` (one decimal), else none. `lod.shown_days` leaves each ticket only the
+    one its state allows (the tickets page's rule)."""
+    age, finish = ticket.get("age_days"), ticket.get("finish_days")
+    if age is not None and pd.notna(age):
+        return "age_days", int(age)
+    if finish is not None and pd.notna(finish):
+        return "col_days_to_finish", round(float(finish), 1)
+    return None
+
+
 def ticket_popup_html(ticket: dict[str, Any], *, lang: str, photo_hosts: Sequence[str]) -> str:
     """Return the popup HTML for one ticket; every public string is escaped (and `plain`).
 
     A photo is linked only from `photo_hosts` (`photos.shown`); one elsewhere is left out.
+    The days line is `popup_days`: an open ticket's age, a finished one's days to finish.
     """
     ticket_id = str(ticket["ticket_id"])
     names = ticket.get("categories")
@@ -795,9 +808,11 @@ def ticket_popup_html(ticket: dict[str, Any], *, lang: str, photo_hosts: Sequenc
         f"<b>{html.escape(plain(ticket_id))}</b>",
         f"{html.escape(i18n.t('category', lang))}: {html.escape(plain(categories))}",
         f"{html.escape(i18n.t('state', lang))}: {html.escape(i18n.state_label(str(ticket['state']), lang))}",
-        f"{html.escape(i18n.t('age_days', lang))}: {int(ticket['age_days']) if pd.notna(ticket.get('age_days')) else '–'}",
-        f"<div style='max-height:8em;overflow:auto'>{html.escape(comment)}</div>",
     ]
+    days = popup_days(ticket)
+    if days is not None:
+        parts.append(f"{html.escape(i18n.t(days[0], lang))}: {days[1]:,}")
+    parts.append(f"<div style='max-height:8em;overflow:auto'>{html.escape(comment)}</div>")
     links = []
     for key in ("photo", "photo_after"):
         url = photos.shown(ticket.get(key), hosts=photo_hosts)

@@ -6,7 +6,7 @@ Pure Python and SQL; never imports streamlit. Dates in filters are Bangkok local
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
@@ -257,7 +257,7 @@ def summarise(
     if judged is None:
         frame[list(JUDGED_COLUMNS)] = float("nan")
     frame["open_share"] = (frame["open"] / frame["total"]).where(frame["total"] > 0)
-    frame["open_per_10k"] = _per_10k(frame, population if by == "district" else None)
+    frame["open_per_10k"] = per_10k(frame, population if by == "district" else None)
     frame["open_over_30"] = frame["open_age_31_90"] + frame["open_age_over_90"]
     frame["on_time_share"] = (frame["on_time"] / frame["timed"]).where(frame["timed"] > 0)
     return frame[list(SUMMARY_COLUMNS)]
@@ -301,7 +301,7 @@ def open_per_10k(
     counted = con.execute(queries.open_by_district(where), params).df().set_index("code")
     frame = pd.DataFrame({"code": layer.codes})
     frame["open"] = frame["code"].map(counted["open"]).fillna(0).astype("int64")
-    frame["open_per_10k"] = _per_10k(frame, population)
+    frame["open_per_10k"] = per_10k(frame, population)
     return frame
 
 
@@ -335,7 +335,9 @@ _NOT_COUNTS = {
 }
 
 
-def _per_10k(frame: pd.DataFrame, population: dict[str, int] | None) -> pd.Series:
+def per_10k(frame: pd.DataFrame, population: Mapping[str, int] | None) -> pd.Series:
+    """Open tickets (`open`) per 10,000 residents of each area (`code`); NaN where the
+    population is not known."""
     if not population:
         return pd.Series([math.nan] * len(frame), index=frame.index, dtype="float64")
     people = frame["code"].map(population).astype("float64")
@@ -709,7 +711,7 @@ def snapshot_summary(
     elif filters.state_group == "finished":
         frame["total"] = frame["finished"]
     frame["open_share"] = (frame["open"] / frame["total"]).where(frame["total"] > 0)
-    frame["open_per_10k"] = _per_10k(frame, population if by == "district" else None)
+    frame["open_per_10k"] = per_10k(frame, population if by == "district" else None)
     frame["open_over_30"] = frame["open_age_31_90"] + frame["open_age_over_90"]
     for missing in ("median_days_to_finish", "reopened", "mean_star", "overdue", "timed"):
         frame[missing] = math.nan

@@ -336,11 +336,13 @@ def predicted_category_counts(where: str) -> str:
 TICKET_FIELDS = f"""
     ticket_id, categories, state, state_label, reported_at, last_activity, district_code,
     subdistrict_code, comment, address, photo, photo_after, lon, lat, location_issue,
-    count_reopen, star, {AGE_DAYS}::INTEGER AS age_days
+    count_reopen, star, {AGE_DAYS}::INTEGER AS age_days, {DAYS_TO_FINISH}
 """
-"""The columns of a ticket list; the parameter is the as-of instant (for `age_days`)."""
+"""The columns of a ticket list; the parameter is the as-of instant (for `age_days`).
+`finish_days`: days from report to finish where the ticket has a finish time."""
 POINT_FIELDS = f"""
-    ticket_id, categories, state, reported_at, lat, lon, {AGE_DAYS}::INTEGER AS age_days
+    ticket_id, categories, state, reported_at, lat, lon, {AGE_DAYS}::INTEGER AS age_days,
+    {DAYS_TO_FINISH}
 """
 """What a compact map point carries (`lod`); the parameter is the as-of instant."""
 

@@ -74,9 +74,14 @@ KPI_STYLE = (
     "<style>@media (max-width: 640px) { "
     '[class*="st-key-kpis"] [data-testid="stHorizontalBlock"] { flex-flow: row wrap !important; } '
     '[class*="st-key-kpis"] [data-testid="stColumn"] { min-width: calc(50% - 0.5rem) !important; '
-    "flex: 1 1 calc(50% - 0.5rem) !important; } }</style>"
+    "flex: 1 1 calc(50% - 0.5rem) !important; } "
+    # no bare "*" here: the style goes through Markdown, which would read it as emphasis
+    '[class*="st-key-kpis"] .stMarkdownEllipsis, [class*="st-key-kpis"] .stMarkdownEllipsis p '
+    "{ white-space: normal !important; "
+    "overflow: visible !important; text-overflow: clip !important; } }</style>"
 )
-"""Headline figures sit two to a row on a phone (Streamlit would stack them one a row)."""
+"""Headline figures sit two to a row on a phone (Streamlit would stack them one a row), and
+a card's label and second line wrap there rather than end in "…"."""
 NBSP = "\u00a0"
 DATE_SEGMENTS = ("year", "month", "day")
 """The date input's parts in the order of its format (YYYY-MM-DD) and of `date_mask`."""

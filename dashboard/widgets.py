@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,6 +17,7 @@ from dashboard import (
     cache,
     charts,
     config,
+    exports,
     i18n,
     lod,
     mapimage,
@@ -84,14 +86,33 @@ def kpi_row(
         st.caption(inert(note))
 
 
-def metric_cards(items: list[tuple[str, str, str | None]], *, key: str = "kpis") -> None:
-    """Figures as cards, up to four to a row (`key` starts with "kpis": two to a row on a
-    phone, see `shell.KPI_STYLE`; one key per row of cards on a page)."""
+def metric_cards(
+    items: list[tuple[str, str, str | None]], *, key: str = "kpis", per_row: int = KPIS_PER_ROW
+) -> None:
+    """Figures as cards, `per_row` to a row (`key` starts with "kpis": two to a row on a
+    phone, see `shell.KPI_STYLE`; one key per row of cards on a page). A card's third item
+    is a grey second line under its figure (a share, a comparison), with no arrow: it is
+    not a change."""
     with st.container(key=key):
-        for start in range(0, len(items), KPIS_PER_ROW):
-            row = items[start : start + KPIS_PER_ROW]
-            for column, (label, value, delta) in zip(st.columns(KPIS_PER_ROW), row, strict=False):
-                column.metric(label, value, delta=delta, delta_color="off", border=True)
+        for start in range(0, len(items), per_row):
+            row = items[start : start + per_row]
+            for column, (label, value, delta) in zip(st.columns(per_row), row, strict=False):
+                column.metric(
+                    label,
+                    value,
+                    delta=delta,
+                    delta_color="off",
+                    delta_arrow="off",
+                    border=True,
+                    height="stretch",
+                )
+
+
+def how_computed(context: Context, notes: list[str]) -> None:
+    """A section's "how it is computed": its methods, rules and sources, out of the body."""
+    with st.expander(context.t("how_computed")):
+        for note in notes:
+            st.caption(inert(note))
 
 
 def predictions_shown(context: Context, frame: pd.DataFrame) -> dict[str, list[tuple[str, float]]]:
@@ -105,21 +126,114 @@ PRINT_TABLE_ROWS = 300
 """The print view prints a table whole up to this many rows (the downloads have them all)."""
 
 
-def show_table(context: Context, frame: pd.DataFrame, **options: Any) -> None:
+def show_table(
+    context: Context,
+    frame: pd.DataFrame,
+    *,
+    why: Mapping[str, str] | None = None,
+    rows_named_by: str | None = None,
+    **options: Any,
+) -> None:
     """A table, or a line saying there is nothing (an empty grid says "empty" in English).
 
-    The print view draws it as a plain table, so it prints whole (a data grid scrolls and
-    prints only what is in view)."""
+    A column no row can fill is left out, and so, with `rows_named_by` (the column that
+    names each row), is a row no column can fill; one quiet line under the table names them
+    with the reason (`why`, by column or row name; `supported_part`). The print view draws
+    the table as a plain table, so it prints whole (a data grid scrolls and prints only what
+    is in view)."""
+    labels = column_labels(options.get("column_config"))
+    frame, notes = supported_part(
+        frame, why=why or {}, rows_named_by=rows_named_by, labels=labels, lang=context.lang
+    )
+    _draw_table(context, frame, options)
+    for note in notes:
+        st.caption(inert(note))
+
+
+def _draw_table(context: Context, frame: pd.DataFrame, options: dict[str, Any]) -> None:
     if frame.empty:
         st.caption(context.t("no_rows"))
         return
+    config = options.get("column_config")
+    if config:  # the labels of columns left out would name nothing
+        options["column_config"] = {k: v for k, v in config.items() if k in frame.columns}
     if context.state.printing:
         shown = frame.head(PRINT_TABLE_ROWS)
         st.markdown(print_table(shown, options.get("column_config")), unsafe_allow_html=True)
         if len(frame) > PRINT_TABLE_ROWS:
             st.caption(context.t("print_rows_cut", shown=PRINT_TABLE_ROWS, total=len(frame)))
         return
+    options["column_config"] = figure_columns(frame, options.get("column_config"))
+    options.setdefault("placeholder", "")  # a missing value is an empty cell, not "None"
     st.dataframe(frame, hide_index=True, width="stretch", **options)
+
+
+def supported_part(
+    frame: pd.DataFrame,
+    *,
+    why: Mapping[str, str],
+    rows_named_by: str | None,
+    labels: Mapping[str, str],
+    lang: str,
+) -> tuple[pd.DataFrame, list[str]]:
+    """`frame` without the columns that have no value in any row and (with `rows_named_by`)
+    the rows that have none in any other column, and a line per reason naming them: "Not
+    shown: “Median days to finish”: no finished ticket has a finish time…". `why` gives the
+    reason by column or row name (else: no row has a value); `labels` the columns' shown
+    names. An empty text is a value (a cell left blank on purpose); a missing one is not."""
+    missing = frame.isna()
+    empty = [c for c in frame.columns if c != rows_named_by and bool(missing[c].all())]
+    kept = frame.drop(columns=empty)
+    left_out = [(str(c), labels.get(str(c), str(c))) for c in empty]
+    figures = [c for c in kept.columns if c != rows_named_by]
+    if rows_named_by is not None and figures:
+        blank = kept[figures].isna().all(axis=1)
+        left_out += [(str(n), str(n)) for n in kept.loc[blank, rows_named_by]]
+        kept = kept.loc[~blank].reset_index(drop=True)
+    named: dict[str, list[str]] = {}
+    for key, shown in left_out:
+        reason = why.get(key) or i18n.t("why_no_value", lang)
+        named.setdefault(reason, []).append(f"“{shown}”")
+    notes = [i18n.t("not_shown", lang, what=", ".join(n), why=r) for r, n in named.items()]
+    return kept, notes
+
+
+def column_labels(config: Mapping[str, Any] | None) -> dict[str, str]:
+    """The shown name of each column `config` labels (a column config's "label")."""
+    return {
+        str(name): str(value["label"])
+        for name, value in (config or {}).items()
+        if isinstance(value, dict) and value.get("label")
+    }
+
+
+COUNT_FORMAT = "%,d"
+"""Whole numbers in a table: thousands separators, as the cards write them (6,180)."""
+DECIMAL_FORMAT = "%,.1f"
+"""Other figures in a table: one decimal, thousands separators (1,234.5)."""
+
+
+def figure_column(label: str, *, decimals: int = 0, **options: Any) -> Any:
+    """A table column of figures with thousands separators (`decimals` after the point).
+    Ids, codes and years are text columns, never figures: they get no separator."""
+    style = COUNT_FORMAT if decimals == 0 else f"%,.{decimals}f"
+    return st.column_config.NumberColumn(label, format=style, **options)
+
+
+def figure_columns(frame: pd.DataFrame, config: dict[str, Any] | None) -> dict[str, Any]:
+    """`config` with every numeric column it does not name shown as figures (whole numbers
+    `COUNT_FORMAT`, others `DECIMAL_FORMAT`): the one place every grid gets its separators."""
+    columns = dict(config or {})
+    for name in frame.columns:
+        values = frame[name]
+        if name in columns or pd.api.types.is_bool_dtype(values):
+            continue
+        if not pd.api.types.is_numeric_dtype(values):
+            continue
+        numbers = values.dropna()
+        whole = pd.api.types.is_integer_dtype(values) or bool((numbers % 1 == 0).all())
+        columns[name] = figure_column(str(name), decimals=0 if whole else 1)
+    return columns
 
 
 def print_table(frame: pd.DataFrame, config: dict[str, Any] | None) -> str:
@@ -127,10 +241,7 @@ def print_table(frame: pd.DataFrame, config: dict[str, Any] | None) -> str:
     repeated on every printed page), with the column labels the page gives it, figures with
     thousands separators, and a list of ticket pages as their numbers. No Markdown is run
     on a cell: the whole table is one HTML block."""
-    labels = {
-        str(name): str(value.get("label") or name) if isinstance(value, dict) else str(name)
-        for name, value in (config or {}).items()
-    }
+    labels = column_labels(config)
     hidden = {str(name) for name, value in (config or {}).items() if value is None}
     columns = [c for c in frame.columns if str(c) not in hidden]
     head = "".join(f"<th>{html_cell(labels.get(str(c), str(c)))}</th>" for c in columns)
@@ -312,10 +423,14 @@ def ticket_table(
     lang: str,
     names: dict[str, str],
     predictions: dict[str, list[tuple[str, float]]] | None = None,
+    *,
+    with_finish_times: bool = False,
 ) -> pd.DataFrame:
     """Tickets as display columns (text only; links as URL columns, empty when absent; a
     photo only from the allowed photo hosts, `photos.shown`).
 
+    An open ticket has its age; a finished one, `with_finish_times`, its days to finish
+    (`exports.open_ages`, `exports.days_to_finish`); no ticket shows an age once closed.
     With `predictions`, an untyped ticket's category reads "predicted: Roads (0.82)".
     """
     predictions = predictions or {}
@@ -330,11 +445,14 @@ def ticket_table(
         )
         return i18n.t("predicted_cell", lang, items=items)
 
+    days = {"age_days": exports.open_ages(frame)}
+    if with_finish_times:
+        days["finish_days"] = exports.days_to_finish(frame)
     return pd.DataFrame(
         {
             "ticket_id": frame["ticket_id"],
             "reported": _local_dates(frame["reported_at"], lang),
-            "age_days": frame["age_days"],
+            **days,
             "state": frame["state"].map(lambda s: i18n.state_label(s, lang)),
             "district": frame["district_code"].map(
                 lambda c: names.get(c, "") if c else i18n.t("no_location", lang)
@@ -364,7 +482,8 @@ def link_columns(lang: str) -> dict[str, Any]:
     return {
         "ticket_id": st.column_config.TextColumn(t("ticket_id")),
         "reported": st.column_config.TextColumn(t("reported")),
-        "age_days": st.column_config.NumberColumn(t("age_days"), format="localized"),
+        "age_days": figure_column(t("age_days")),
+        "finish_days": figure_column(t("col_days_to_finish"), decimals=1),
         "state": st.column_config.TextColumn(t("state")),
         "district": st.column_config.TextColumn(t("district")),
         "categories": st.column_config.TextColumn(t("categories")),

@@ -21,6 +21,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from dashboard.ingest import ingest_files
@@ -159,11 +160,23 @@ def test_tickets_downloads_open_and_count_on_the_real_file(
     assert shown.count() == 1
     with tab.expect_download() as csv_download:  # type: ignore[attr-defined]
         tab.get_by_text("Download CSV").click()  # type: ignore[attr-defined]
+    # the file says it is cut, in its name and in its first line (one spreadsheet cell)
+    assert csv_download.value.suggested_filename == "khetmap_tickets_5000_of_6244.csv"
     path = tmp_path / "t.csv"
     csv_download.value.save_as(str(path))
-    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    lines = path.read_bytes().decode("utf-8-sig").split("\r\n")
+    assert lines[0] == (
+        "# This file holds only the first 5000 of the view's 6244 tickets (Sort by: Newest); "
+        "narrow the filters to get every one"
+    )
+    assert lines[1].startswith("# A finished ticket shows no age and no days to finish")
+    rows = list(csv.DictReader(io.StringIO("\r\n".join(lines[2:]))))
     assert len(rows) == 5_000
+    assert len(pd.read_csv(path, comment="#")) == 5_000
     assert "last_activity_bangkok" not in rows[0]  # no ticket in this data has one
+    assert "days_to_finish" not in rows[0]
+    finished = [r for r in rows if r["state"] == "finished"]
+    assert finished and {r["age_days"] for r in finished} == {""}  # no age once finished
     assert rows[0]["district_name"] == "Bang Kapi" and rows[0]["public_page"].startswith("https://")
     assert len(rows[0]["reported_at_bangkok"]) == 16  # YYYY-MM-DD HH:MM, Bangkok time
     with tab.expect_download() as geo_download:  # type: ignore[attr-defined]
@@ -172,7 +185,8 @@ def test_tickets_downloads_open_and_count_on_the_real_file(
     geo_download.value.save_as(str(path))
     document = json.loads(path.read_text(encoding="utf-8"))
     assert len(document["features"]) == 5_000
-    assert document["khetmap_notes"][0].startswith("Not available in this data: no finished ticket")
+    assert document["khetmap_notes"][0].startswith("This file holds only the first 5000 of")
+    assert document["khetmap_notes"][1].startswith("A finished ticket shows no age")
     located = [f for f in document["features"] if f["geometry"]]
     assert len(located) == 5_000  # every Bang Kapi ticket is placed by its point
 
@@ -254,3 +268,40 @@ def test_the_action_sheet_downloaded_from_the_district_page_matches_the_page(
     assert rows["ฝ่ายโยธา"] == int(
         re.search(r"ฝ่ายโยธา: ([\d,]+) tickets", body).group(1).replace(",", "")  # type: ignore[union-attr]
     )
+
+
+CARD_BOXES = """els => els.map(card => {
+  const value = card.querySelector("[data-testid='stMetricValue']");
+  const cut = [...card.querySelectorAll("*")].some(e => e.scrollWidth > e.clientWidth + 1);
+  const box = card.getBoundingClientRect();
+  return {value: value.innerText, cut: cut, top: Math.round(box.top), width: box.width};
+})"""
+"""Each card's value, whether any of its text (label, value, the line under it) is cut off
+(an ellipsis), and where it sits."""
+
+
+def test_the_traffy_cards_show_whole_values_at_1400_px_and_sit_two_to_a_row_on_a_phone(
+    real_server: str, page: tuple[object, list[str]]
+) -> None:
+    tab, _ = page
+    cards = ".st-key-kpis_traffy [data-testid='stMetric']"
+    boxes, every = {}, {}
+    for width, height in ((1400, 900), (390, 844)):
+        tab.set_viewport_size({"width": width, "height": height})  # type: ignore[attr-defined]
+        tab.goto(f"{real_server}/district?district=1006")  # type: ignore[attr-defined]
+        settle(tab, "เขต บางกะปิ")
+        tab.locator(cards).first.scroll_into_view_if_needed()  # type: ignore[attr-defined]
+        boxes[width] = tab.eval_on_selector_all(cards, CARD_BOXES)  # type: ignore[attr-defined]
+        every[width] = tab.eval_on_selector_all(  # type: ignore[attr-defined]
+            "[class*='st-key-kpis'] [data-testid='stMetric']", CARD_BOXES
+        )
+    wide, phone = boxes[1400], boxes[390]
+    # no card of the page cuts its text: the per-10k card's label and city median wrap
+    assert len(every[390]) == 10 and [b for b in every[1400] + every[390] if b["cut"]] == []
+    # Bang Kapi in the 185k file: 6,244 tickets, 3,923 finished, 5,753 managed
+    assert [b["value"] for b in wide] == ["6,244", "3,923", "25", "4", "5,753"]
+    assert [b for b in wide + phone if b["cut"]] == []
+    assert len({b["top"] for b in wide}) == 1  # one row of five
+    assert phone[0]["top"] == phone[1]["top"] and phone[2]["top"] == phone[3]["top"]
+    assert phone[1]["top"] < phone[2]["top"] < phone[4]["top"]
+    assert all(130 < b["width"] < 195 for b in phone[:4])  # half of a 390 px page, each

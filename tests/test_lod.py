@@ -289,14 +289,71 @@ def test_many_tickets_in_view_travel_as_numbers_and_get_their_popup_written_as_t
     assert compact.short_popups and compact.drawn == compact.in_view == full.in_view
     assert compact.bytes < full.bytes / 5  # the text and labels are not repeated per point
     for row, ticket_id in zip(compact.points, compact.ids, strict=True):
-        lat, lon, state, number, categories, age, page = row
+        lat, lon, state, number, categories, days, page = row
         assert spot.contains(lat, lon)
-        assert number == ticket_id and isinstance(state, int) and isinstance(age, int)
+        assert number == ticket_id and isinstance(state, int)
+        # an open ticket's age in whole days, a finished one's days to finish (one day here)
+        opened = compact.legend["states"][state][1] == "รอรับเรื่อง"
+        assert days == 29 if opened else days == 1.0
         assert all(isinstance(c, int) for c in categories) and page == 1
     assert compact.legend["categories"] == ["ถนน"]
-    assert {label for _, label in compact.legend["states"]} == {"รอรับเรื่อง", "เสร็จสิ้น"}
+    assert sorted(compact.legend["states"]) == [
+        ["#2b8a3e", "เสร็จสิ้น", "วันจนเสร็จ"],
+        ["#c92a2a", "รอรับเรื่อง", "อายุ (วัน)"],
+    ]
     fmap = folium.Map(location=(13.6, 100.4), zoom_start=13, tiles=None)
     fmap.get_root().render()
     script = _get_feature_group_string(maps.ticket_feature_group(compact, lang="th"), fmap)
     assert "textContent" in script and "innerHTML" not in script
     assert LONG_THAI.split()[0] not in script  # no citizen's text travels
+
+
+def _one_spot(ticket_id: str, *, state: str, last_activity: str) -> dict[str, str]:
+    coords = f"{ORIGIN_LON + 0.05:.6f},{ORIGIN_LAT + 0.05:.6f}"
+    return ticket(ticket_id, coords=coords, state=state, last_activity=last_activity)
+
+
+def test_a_popup_shows_an_open_tickets_age_and_a_finished_ones_days_to_finish_never_its_age(
+    tmp_path: Path, data_dir: Path, store_location: str
+) -> None:
+    # reported 1 Jun 2022 10:00 Bangkok; the view is as of 1 Jul 00:00: 29 whole days
+    rows = [
+        _one_spot("OPEN", state="รอรับเรื่อง", last_activity="2022-06-02 03:00:00+00"),
+        _one_spot("DONE", state="เสร็จสิ้น", last_activity="2022-06-03 15:00:00+00"),
+        _one_spot("NOTIME", state="เสร็จสิ้น", last_activity=""),
+        _one_spot("IRREL", state="ไม่เกี่ยวข้อง", last_activity="2022-06-02 03:00:00+00"),
+    ]
+    ingest_files(
+        paths=[write_csv(tmp_path / "t.csv", rows)], store_path=store_location, data_dir=data_dir
+    )
+    spot = lod.Viewport.around(ORIGIN_LAT + 0.05, ORIGIN_LON + 0.05, 18)
+    with store.at(store_location).reader() as reader:
+        full = lod.ticket_layer(
+            reader, filters=metrics.Filters(), as_of=AS_OF, viewport=spot, lang="th"
+        )
+        short = lod.ticket_layer(
+            reader,
+            filters=metrics.Filters(),
+            as_of=AS_OF,
+            viewport=spot,
+            lang="en",
+            cap=lod.SCRIPT_ALLOWANCE + 1_000,
+        )
+    popups = dict(zip(full.ids, (point[3] for point in full.points), strict=True))
+    assert "อายุ (วัน): 29<br>" in popups["OPEN"] and "วันจนเสร็จ" not in popups["OPEN"]
+    assert "วันจนเสร็จ: 2.5<br>" in popups["DONE"] and "อายุ" not in popups["DONE"]
+    for quiet in ("NOTIME", "IRREL"):  # no finish time, or not finished: no days at all
+        assert "อายุ" not in popups[quiet] and "วันจนเสร็จ" not in popups[quiet]
+    # compact rows: the days travel as a number, the state's legend entry names them
+    assert short.short_popups and set(short.ids) == set(popups)
+    labels = short.legend["states"]
+    shown = {
+        number: (labels[state][2], days)
+        for _, _, state, number, _, days, _ in short.points
+        if days is not None
+    }
+    assert shown == {"OPEN": ("Age (days)", 29), "DONE": ("Days to finish", 2.5)}
+    script = _get_feature_group_string(
+        maps.ticket_feature_group(short, lang="en"), folium.Map(tiles=None)
+    )
+    assert 'legend.states[r[2]][2] + ": " + r[5]' in script and "legend.age" not in script

@@ -254,7 +254,10 @@ def test_template_syntax_in_any_text_of_any_map_is_sent_as_text_and_never_run(
             drawn=1,
             points=[[13.7, 100.5, 0, "2022-AAAA", [0], 3, True]],
             short_popups=True,
-            legend={"categories": [TEMPLATE_TEXT], "states": [["#c92a2a", TEMPLATE_TEXT]]},
+            legend={
+                "categories": [TEMPLATE_TEXT],
+                "states": [["#c92a2a", TEMPLATE_TEXT, TEMPLATE_TEXT]],
+            },
         ),
     ]
     recurrences = pd.DataFrame(

@@ -9,6 +9,7 @@ from dashboard import cache, config, coverage, i18n
 from dashboard.shell import Context, freshness_line, run_page
 from dashboard.sources import SOURCES
 from dashboard.text import inert
+from dashboard.widgets import show_table
 
 
 def render(context: Context) -> None:
@@ -16,13 +17,12 @@ def render(context: Context) -> None:
     st.title(t("page_about"))
     st.subheader(t("sources"))
     pick = (lambda pair: pair[1]) if lang == "en" else (lambda pair: pair[0])
-    st.dataframe(
+    show_table(
+        context,
         pd.DataFrame(
             [[pick(d), pick(s), pick(li)] for d, s, li in SOURCES],
             columns=[t("data"), t("source"), t("licence")],
         ),
-        hide_index=True,
-        width="stretch",
     )
     updates_section(context)
     coverage_table(context)
@@ -46,7 +46,7 @@ def render(context: Context) -> None:
         (t("quarantined_reason", reason=reason), f"{int(count):,}")
         for reason, count in json.loads(latest["quarantine_reasons"]).items()
     ]
-    st.dataframe(pd.DataFrame(rows, columns=[t("reconciliation"), t("rows")]), hide_index=True)
+    show_table(context, pd.DataFrame(rows, columns=[t("reconciliation"), t("rows")]))
     accounted = sum(
         int(latest[k])
         for k in (
@@ -64,9 +64,7 @@ def render(context: Context) -> None:
     if reasons.empty:  # an empty table would say "empty" in English
         st.caption(t("no_quarantine"))
         return
-    st.dataframe(
-        reasons.rename(columns={"reason": t("reason"), "rows": t("rows")}), hide_index=True
-    )
+    show_table(context, reasons.rename(columns={"reason": t("reason"), "rows": t("rows")}))
 
 
 def updates_section(context: Context) -> None:
@@ -108,7 +106,7 @@ def coverage_table(context: Context) -> None:
                 t("coverage_uses"): t(f"uses_{field}"),
             }
         )
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    show_table(context, pd.DataFrame(rows))
     for field in coverage.FIELDS:
         if not found.supports(field):
             st.warning(inert(t(f"uses_{field}") + ": " + found.unavailable(field, context.lang)))

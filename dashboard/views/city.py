@@ -13,6 +13,7 @@ from dashboard.text import inert
 from dashboard.widgets import (
     backlog_history_panel,
     clicked_code,
+    figure_column,
     kpi_row,
     map_key,
     map_picture_button,
@@ -210,8 +211,8 @@ def ranking(
         values = frame[name_].astype("float64").to_numpy()
         table[name_] = values * 100 if kind == "share" else values
         label = i18n.metric_label(name_, lang) + (" (%)" if kind == "share" else "")
-        columns[name_] = st.column_config.NumberColumn(
-            label, format="%.1f" if kind in ("share", "rate", "days") else "localized"
+        columns[name_] = figure_column(
+            label, decimals=1 if kind in ("share", "rate", "days") else 0
         )
     st.caption(
         context.t("ranking_rule", metric=i18n.metric_label(metric, lang), n=minimum)

@@ -38,6 +38,8 @@ from dashboard.vocab import BANGKOK_TZ
 from dashboard.widgets import (
     backlog_history_panel,
     clicked_code,
+    figure_column,
+    how_computed,
     kpi_row,
     link_columns,
     map_key,
@@ -132,6 +134,7 @@ def overview_sections(
         weekly_chart(context, filters, coverage)
         age_chart(context)
     traffy_panel(context)
+    subdistrict_table(context, filters)
     most_overdue_table(context, due, filters)
     categories_chart(context, filters, coverage)
 
@@ -179,6 +182,32 @@ def snapshot_view(context: Context, filters: metrics.Filters) -> None:
     st.info(t("as_of_needs_tickets"))
 
 
+def subdistrict_table(context: Context, filters: metrics.Filters) -> None:
+    """One row per subdistrict of the district: open, per 10,000 residents where the
+    population is known (else left out, with one line why), overdue, the oldest open."""
+    t, lang = context.t, context.lang
+    st.subheader(t("subdistrict_table"))
+    found = cache.subdistrict_backlog(context.version, filters, context.as_of)
+    names = cache.area_names(lang)
+    per_10k = i18n.metric_label("open_per_10k", lang)
+    table = pd.DataFrame(
+        {
+            t("subdistrict"): [names.get(str(c), str(c)) for c in found["code"]],
+            t("open"): found["open"],
+            per_10k: found["open_per_10k"],
+            t("col_overdue"): found["overdue"],
+            t("col_oldest_open_days"): found["oldest_open_days"],
+        }
+    )
+    show_table(
+        context,
+        table,
+        why={per_10k: t("why_per_10k_subdistrict")},  # population is known per district
+        column_config={per_10k: figure_column(per_10k, decimals=1)},
+    )
+    st.caption(inert(t("subdistrict_table_caption")))
+
+
 def most_overdue_table(
     context: Context, report: director.DueOverview, filters: metrics.Filters
 ) -> None:
@@ -200,20 +229,24 @@ def most_overdue_table(
         due_display(due, lang, names, predictions_shown(context, due)),
         column_config=due_columns(lang),
     )
-    oldest, _ = cache.oldest_open_counted(
+    oldest, total = cache.oldest_open_counted(
         context.version, filters, context.as_of, EXPORT_CAP, context.disclosure, lang
     )
     if len(oldest):
         with_finish_times = cache.data_coverage(context.version, filters).supports("finish_time")
+        order = f"{t('sort')}: {t('sort_oldest')}"
+        cut = exports.cut_note(shown=len(oldest), total=total, order=order, lang=lang)
+        stem = f"khetmap_open_{context.state.subdistrict or context.state.district}"
         st.download_button(
             t("download_oldest"),
             # made when clicked, not on every run (up to EXPORT_CAP rows, every cell checked)
             data=lambda: exports.tickets_csv(
                 exports.export_frame(
                     oldest, names=names, lang=lang, with_finish_times=with_finish_times
-                )
+                ),
+                notes=[cut] if cut else None,
             ),
-            file_name=f"khetmap_open_{context.state.subdistrict or context.state.district}.csv",
+            file_name=exports.file_name(stem, shown=len(oldest), total=total, suffix="csv"),
             mime="text/csv",
         )
 
@@ -240,9 +273,9 @@ def due_columns(lang: str) -> dict[str, object]:
         return i18n.t(key, lang)
 
     return link_columns(lang) | {
-        "target_days": st.column_config.NumberColumn(t("col_target_days")),
+        "target_days": figure_column(t("col_target_days")),
         "due": st.column_config.TextColumn(t("col_due")),
-        "days_overdue": st.column_config.NumberColumn(t("col_days_overdue")),
+        "days_overdue": figure_column(t("col_days_overdue")),
         "unit": st.column_config.TextColumn(t("col_unit")),
     }
 
@@ -291,9 +324,7 @@ def due_kpis(context: Context, report: director.DueOverview) -> None:
         )
     )
     st.caption(inert(notes[0]))  # what the on-time share rests on, or why it cannot be
-    with st.expander(t("how_computed")):
-        for note in notes[1:]:
-            st.caption(inert(note))
+    how_computed(context, notes[1:])
 
 
 def week_panel(context: Context, report: director.WeekReport) -> None:
@@ -301,11 +332,10 @@ def week_panel(context: Context, report: director.WeekReport) -> None:
     t, lang = context.t, context.lang
     st.subheader(t("week_panel"))
     week = report.week
-    na = t("na_short")
 
-    def line(label: str, change: Change | None, missing: bool = False) -> dict[str, str]:
-        if change is None or missing:
-            return {"a": label, "b": na, "c": na, "d": na, "e": na}
+    def line(label: str, change: Change | None, missing: bool = False) -> dict[str, str | None]:
+        if change is None or missing:  # left out by `show_table`, with the reason
+            return {"a": label, "b": None, "c": None, "d": None, "e": None}
         return {
             "a": label,
             "b": f"{change.now:,.0f}",
@@ -330,69 +360,77 @@ def week_panel(context: Context, report: director.WeekReport) -> None:
             "e": t("col_noise"),
         }
     )
-    show_table(context, table)
+    coverage = cache.data_coverage(context.version, context.filters())
+    show_table(
+        context,
+        table,
+        why={t("week_finished"): coverage.why_none("finish_time", lang)},
+        rows_named_by=t("col_figure"),
+    )
     this = f"{i18n.short_date(week.this.since, lang)} – {i18n.short_date(week.this.until, lang)}"
     last = f"{i18n.short_date(week.last.since, lang)} – {i18n.short_date(week.last.until, lang)}"
     notes = [t("week_dates", this=this, last=last)]
-    if week.finished is None:
-        notes.append(
-            t("week_finished") + ": " + t("not_available", why=t("why_missing_finish_time"))
-        )
     basis = cache.finish_time_basis(context.version, director.week_filters(context.filters()))
     if week.finished is not None and basis.standing_in:
         total = basis.finish_time + basis.last_activity + basis.none
         notes.append(t("finish_standing_in", n=basis.last_activity, total=total))
     if week.unknown_overdue:
         notes.append(t("week_unknown_overdue", n=week.unknown_overdue))
-    notes.append(t("compare_method"))
     for note in notes:
         st.caption(inert(note))
+    how_computed(context, [t("compare_method")])
 
 
 def targets_table(context: Context, report: director.WeekReport) -> None:
     t, lang = context.t, context.lang
     st.subheader(t("targets_table"))
     table = report.by_category
-    na = t("na_short")
+    coverage = cache.data_coverage(context.version, context.filters())
+    timed = coverage.supports("finish_time")  # else a column of zeros that mean "unknown"
     shown = pd.DataFrame(
         {
             t("category"): table["category"].map(lambda c: i18n.category_label(c, lang)),
             t("col_target_days"): table["target_days"],
             t("open"): table["open"],
             t("col_overdue"): table["overdue"],
-            t("col_timed"): table["timed"],
-            t("col_on_time"): _shown(table["on_time_share"], "{:.1%}", na),
-            t("col_ratio"): _shown(table["ratio"], "{:.2f}", na),
+            t("col_timed"): table["timed"] if timed else None,
+            t("col_on_time"): _shown(table["on_time_share"], "{:.1%}"),
+            t("col_ratio"): _shown(table["ratio"], "{:.2f}"),
         }
     )
-    show_table(context, shown)
+    why = coverage.why_none("finish_time", lang)
+    show_table(
+        context, shown, why=dict.fromkeys([t("col_timed"), t("col_on_time"), t("col_ratio")], why)
+    )
     st.caption(inert(t("by_category_note") + " · " + t("ratio_direction")))
 
 
-def _shown(values: pd.Series, pattern: str, na: str) -> pd.Series:
-    """Numbers as text in `pattern`; a missing one says "not in this data", never blank."""
-    return values.map(lambda v: na if v is None or pd.isna(v) else pattern.format(v))
+def _shown(values: pd.Series, pattern: str) -> pd.Series:
+    """Numbers as text in `pattern`; a missing one stays missing (an empty cell, and a
+    column with none is left out with its reason: `show_table`)."""
+    return values.map(lambda v: None if v is None or pd.isna(v) else pattern.format(v))
 
 
 def _change_rows(comparison: director.Comparison, lang: str) -> pd.DataFrame:
     def t(key: str, **values: object) -> str:
         return i18n.t(key, lang, **values)
 
-    def value(change: Change, which: str) -> str:
+    def value(change: Change, which: str) -> str | None:
         number = change.now if which == "now" else change.before
         if number is None:
-            return t("na_short")
+            return None
         return f"{number:,.0f}" if change.kind == "count" else f"{number:.1%}"
 
     rows = []
     for key, change in comparison.rows.items():
-        rows.append(
+        known = change.now is not None or change.before is not None
+        rows.append(  # a figure with no value in either period: left out by `show_table`
             {
                 t("col_figure"): t(f"fig_{key}"),
                 t("col_now"): value(change, "now"),
                 t("col_before"): value(change, "before"),
-                t("col_change"): actions.change_text(change, lang),
-                t("col_noise"): actions.noise_text(change, lang),
+                t("col_change"): actions.change_text(change, lang) if known else None,
+                t("col_noise"): actions.noise_text(change, lang) if known else None,
             }
         )
     return pd.DataFrame(rows)
@@ -405,6 +443,7 @@ def comparison_panel(
     t, lang = context.t, context.lang
     st.subheader(t("compare_title"))
     period, first = report.period, report.first_day
+    coverage = cache.data_coverage(context.version, filters)
     if not (filters.since and filters.until):
         st.caption(t("compare_default_period"))
 
@@ -426,8 +465,20 @@ def comparison_panel(
                 )
             )
             continue
-        show_table(context, _change_rows(comparison, lang))
-    st.caption(inert(t("compare_method") + " " + t("compare_open_caveat")))
+        show_table(
+            context,
+            _change_rows(comparison, lang),
+            why={t("fig_on_time_share"): coverage.why_none("finish_time", lang)},
+            rows_named_by=t("col_figure"),
+        )
+    st.caption(inert(t("compare_open_caveat")))
+    how_computed(context, [t("compare_method")])
+    change_breakdowns(context, report)
+
+
+def change_breakdowns(context: Context, report: director.WeekReport) -> None:
+    """The reports by category and by subdistrict against the previous period, side by side."""
+    t, lang = context.t, context.lang
     if not report.category_changes and not report.subdistrict_changes:
         return
     names = cache.area_names(lang)
@@ -463,7 +514,6 @@ def responsibility_panel(context: Context, report: director.WeekReport) -> None:
     found = report.responsibility
     if found.only_top_level:
         st.info(inert(t("only_top_level")))
-    na = t("na_short")
     units = found.units
     shown = pd.DataFrame(
         {
@@ -472,11 +522,13 @@ def responsibility_panel(context: Context, report: director.WeekReport) -> None:
             t("tickets"): units["tickets"],
             t("open"): units["open"],
             t("col_overdue"): units["overdue"],
-            t("col_median_open_age"): _shown(units["median_open_age"], "{:,.0f}", na),
-            t("col_median_finish"): _shown(units["median_days_to_finish"], "{:,.1f}", na),
+            t("col_median_open_age"): _shown(units["median_open_age"], "{:,.0f}"),
+            t("col_median_finish"): _shown(units["median_days_to_finish"], "{:,.1f}"),
         }
     )
-    show_table(context, shown)
+    coverage = cache.data_coverage(context.version, context.filters())
+    why = {t("col_median_finish"): coverage.why_none("finish_time", context.lang)}
+    show_table(context, shown, why=why)
     notes = [t("unit_rule")]
     if not found.only_top_level:
         if found.below_top < found.tickets:
@@ -497,10 +549,6 @@ def responsibility_panel(context: Context, report: director.WeekReport) -> None:
             )
         )
     notes.append(t("time_with_unit_na"))
-    if not units["timed"].any():
-        notes.append(
-            t("col_median_finish") + ": " + t("not_available", why=t("why_missing_finish_time"))
-        )
     for note in notes:
         st.caption(inert(note))
 
@@ -515,11 +563,7 @@ def recurrence_panel(context: Context, found: director.Recurrences) -> None:
     if register.empty:
         st.info(t("recurrence_none"))
         return
-    st.caption(
-        t("recurrence_count", n=len(register))
-        + " · "
-        + t("recurrence_on_map", shown=min(MAP_RECURRENCES, len(register)))
-    )
+    st.caption(t("recurrence_count", n=len(register)))
     names = cache.area_names(lang)
     shown = register.head(RECURRENCE_ROWS)
     whole = context.whole(context.state.district)
@@ -554,6 +598,20 @@ def recurrence_panel(context: Context, found: director.Recurrences) -> None:
         column_config={
             t("col_ticket_links"): st.column_config.ListColumn(t("col_ticket_links"), width="large")
         },
+    )
+    recurrence_map_link(context, shown=min(MAP_RECURRENCES, len(register)))
+
+
+def recurrence_map_link(context: Context, *, shown: int) -> None:
+    """Where the register's map layer is: the district overview's map, linked with it on."""
+    t = context.t
+    st.caption(inert(t("recurrence_on_overview", view=t("section_overview"), shown=shown)))
+    st.page_link(
+        shell.PAGE_FILES["district"],
+        label=t("recurrence_open_map"),
+        query_params=urlstate.to_params(
+            context.state.with_(section="overview", recur=True, view=None)
+        ),
     )
 
 
@@ -920,12 +978,15 @@ def traffy_panel(context: Context) -> None:
     t = context.t
     st.subheader(t("traffy_title"))
     found = cache.traffy_figures(context.version, context.state.district or "")
-    for column, group in zip(st.columns(len(TRAFFY_SHOWN)), TRAFFY_SHOWN, strict=True):
+    cards: list[tuple[str, str, str | None]] = []
+    for group in TRAFFY_SHOWN:
         count = found.total if group == "total" else found.managed if group == "managed" else None
         value = int(getattr(found, group)) if count is None else count
         share = found.share(group) if group != "total" else None
-        shown = f"{value:,}" + (f" ({share:.1%})" if share is not None else "")
-        column.metric(t(f"traffy_{group}"), shown, border=True)
+        # the share on the card's second line: the count keeps its full size and width
+        of_total = None if share is None else t("traffy_share", share=share)
+        cards.append((t(f"traffy_{group}"), f"{value:,}", of_total))
+    metric_cards(cards, key="kpis_traffy", per_row=len(TRAFFY_SHOWN))
     notes = [t("traffy_caption")]
     if found.held_by_system:
         notes.append(t("traffy_held", n=found.held_by_system))

@@ -3,7 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import cache, exports, urlstate
+from dashboard import cache, exports, i18n, urlstate, vocab
+from dashboard.coverage import Coverage
 from dashboard.shell import Context, bound, run_page
 from dashboard.text import inert
 from dashboard.widgets import link_columns, predictions_shown, show_table, ticket_table
@@ -54,15 +55,55 @@ def render(context: Context) -> None:
         st.info(t("no_tickets"))
         return
     names = cache.area_names(state.lang)
-    show_table(
-        context,
-        ticket_table(frame, state.lang, names, predictions_shown(context, frame)),
-        column_config=link_columns(state.lang),
-        height=560,
-    )
     coverage = cache.data_coverage(context.version, filters)
-    with_finish_times, lang = coverage.supports("finish_time"), state.lang
-    notes = [] if with_finish_times else [coverage.unavailable("finish_time", "en")]
+    table = ticket_table(
+        frame,
+        state.lang,
+        names,
+        predictions_shown(context, frame),
+        with_finish_times=coverage.supports("finish_time"),
+    )
+    # a list of closed tickets only, or of open ones only
+    why = {"age_days": t("why_age_open_only"), "finish_days": t("why_finish_days_finished")}
+    show_table(context, table, column_config=link_columns(state.lang), why=why, height=560)
+    days = days_note(context, coverage) if has_closed(frame) else None
+    if days:
+        st.caption(inert(days))
+    downloads(context, frame, total=total, names=names, coverage=coverage, days=days)
+
+
+def has_closed(frame: pd.DataFrame) -> bool:
+    """Whether the list holds a ticket that is not open (and so shows no age)."""
+    return not bool(frame["state"].isin(vocab.OPEN_STATES).all())
+
+
+def days_note(context: Context, coverage: Coverage) -> str:
+    """The one line under a list with closed tickets: an age is an open ticket's; a
+    finished one's days to finish, or why there are none (or on what share they rest)."""
+    t = context.t
+    if not coverage.supports("finish_time"):
+        why = i18n.t("why_missing_finish_time", context.lang)
+        return t("days_to_finish_missing", why=why)
+    rests = coverage.rests_on("finish_time", context.lang)
+    return " · ".join(filter(None, [t("age_open_only"), rests]))
+
+
+def downloads(
+    context: Context,
+    frame: pd.DataFrame,
+    *,
+    total: int,
+    names: dict[str, str],
+    coverage: Coverage,
+    days: str | None,
+) -> None:
+    """The list as CSV and GeoJSON, with the line under the table (`days`) as a note; a
+    list cut at `ROW_CAP` says so in the file and in its name."""
+    t, lang = context.t, context.lang
+    with_finish_times = coverage.supports("finish_time")
+    order = f"{t('sort')}: {t(f'sort_{context.state.sort}')}"
+    cut = exports.cut_note(shown=len(frame), total=total, order=order, lang=lang)
+    notes = [note for note in (cut, days) if note]
 
     def table() -> pd.DataFrame:  # made when a download is clicked, not on every run
         return exports.export_frame(
@@ -72,14 +113,16 @@ def render(context: Context) -> None:
     left, right = st.columns(2)
     left.download_button(
         t("download_csv"),
-        data=lambda: exports.tickets_csv(table()),
-        file_name="khetmap_tickets.csv",
+        data=lambda: exports.tickets_csv(table(), notes=notes),
+        file_name=exports.file_name("khetmap_tickets", shown=len(frame), total=total, suffix="csv"),
         mime="text/csv",
     )
     right.download_button(
         t("download_geojson"),
         data=lambda: exports.tickets_geojson(table(), notes=notes),
-        file_name="khetmap_tickets.geojson",
+        file_name=exports.file_name(
+            "khetmap_tickets", shown=len(frame), total=total, suffix="geojson"
+        ),
         mime="application/geo+json",
     )
 
