@@ -274,16 +274,7 @@ THAI_PAGES = [
     ("district_none", "/district", "stMain"),
     ("district", "/district?district=1001", "stMetric"),
     ("district_recur", "/district?district=1001&recur=1", "stMetric"),
-    pytest.param(
-        "district_week",
-        "/district?district=1001&section=week",
-        "stMetric",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="the week view's comparison names Newcombe and Wilson outside its "
-            "expander; another engineer moves them now",
-        ),
-    ),
+    ("district_week", "/district?district=1001&section=week", "stMetric"),
     ("tickets", "/tickets", "stMain"),
     ("review", "/review", "stMain"),
     ("review_demand", "/review?hot=demand", "stMain"),
