@@ -88,6 +88,20 @@ def settle(tab: object) -> None:
     tab.wait_for_timeout(3000)  # type: ignore[attr-defined]  # the map's tiles and shapes
 
 
+def whole_page(tab: object, path: Path, width: int, height: int) -> None:
+    """The whole page: Streamlit scrolls inside its main area, not the document, so the
+    window is made as tall as that area's content for the picture, then put back."""
+    tall = tab.evaluate(  # type: ignore[attr-defined]
+        "() => Math.max(document.body.scrollHeight, ...[...document.querySelectorAll("
+        "'[data-testid=stMain], [data-testid=stAppViewContainer], [data-testid=stMainBlockContainer]'"
+        ")].map(e => e.scrollHeight))"
+    )
+    tab.set_viewport_size({"width": width, "height": min(int(tall) + 40, 16_000)})  # type: ignore[attr-defined]
+    tab.wait_for_timeout(1500)  # type: ignore[attr-defined]  # the map frames lay out again
+    tab.screenshot(path=str(path))  # type: ignore[attr-defined]
+    tab.set_viewport_size({"width": width, "height": height})  # type: ignore[attr-defined]
+
+
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
@@ -111,9 +125,7 @@ def main() -> None:
                         settle(tab)
                         shot = args.out / f"{name}_{lang}_{device}.png"
                         tab.screenshot(path=str(shot))  # the first screen, as it opens
-                        tab.screenshot(
-                            path=str(shot.with_stem(shot.stem + "_full")), full_page=True
-                        )
+                        whole_page(tab, shot.with_stem(shot.stem + "_full"), width, height)
                         print(shot, flush=True)
                 context.close()
             browser.close()
