@@ -681,13 +681,14 @@ def finish_time_basis(version: str, filters: metrics.Filters) -> metrics.FinishT
 
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=128)
-def import_changes(version: str, district: str) -> tuple[imports.ChangeFigures, int] | None:
-    """What the last import changed in a district, counted, and that import's number; None
-    when the store keeps no change log yet."""
+def import_changes(version: str, district: str) -> tuple[imports.ChangeFigures | None, int] | None:
+    """What the last import changed in a district, counted (None after the store's first
+    import: nothing before it to compare with), and that import's number; None when the
+    store keeps no change log yet."""
     found = _query(imports.changes, district=district)
     if found is None or not found.last_import:
         return None
-    return imports.figures(found), found.last_import
+    return (imports.figures(found) if found.comparable else None), found.last_import
 
 
 def district_rounds(district: str) -> list[rounds.Round]:

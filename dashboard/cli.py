@@ -791,7 +791,7 @@ def _district_sheet(args: argparse.Namespace) -> tuple[SheetData, int | None]:
         lang=args.lang,
         as_of=as_of,
         predicted=predicted,
-        changes=imports.figures(changed) if changed and changed.last_import else None,
+        changes=imports.figures(changed) if changed and changed.comparable else None,
         finish_basis=basis,
     )
     return data, int(last["ingest_id"]) if last else None

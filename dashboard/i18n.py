@@ -1108,6 +1108,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "ยังไม่มีบันทึกการเปลี่ยนแปลงรายเรื่อง จะเริ่มบันทึกเมื่อนำเข้าข้อมูลครั้งถัดไป",
         "No per-ticket changes are recorded yet: they start with the next import.",
     ),
+    "changes_first_import": (
+        "ข้อมูลชุดนี้นำเข้าเป็นครั้งแรก ยังไม่มีข้อมูลครั้งก่อนให้เทียบว่ามีอะไรเปลี่ยน",
+        "This is the first import of the data: there is no earlier one to compare with yet.",
+    ),
     "changes_of_import": (
         "การนำเข้าครั้งที่ {n} ในเขตนี้ เปลี่ยนสถานะ {state:,} เรื่อง ได้รับคะแนน {rated:,} เรื่อง",
         "Import {n}, in this district: {state:,} changed state, {rated:,} rated.",

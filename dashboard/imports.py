@@ -40,6 +40,12 @@ class Changes:
     def imports(self) -> tuple[int, ...]:
         return tuple(range(self.since_import + 1, self.last_import + 1))
 
+    @property
+    def comparable(self) -> bool:
+        """Whether an import before these holds the tickets they are compared with: the
+        store's first import finds every ticket new and none finished, which says nothing."""
+        return self.since_import > 0
+
 
 @dataclass(frozen=True)
 class ChangeFigures:

@@ -16,6 +16,7 @@ import pytest
 from dashboard import imports, metrics, store
 from dashboard.cli import main
 from dashboard.ingest import ingest_files
+from tests.apptest import open_page, plain, serving
 from tests.test_citydata import CITYDATA, citydata_row, write_rows
 
 OFFICE = "เขต1001"
@@ -126,3 +127,26 @@ def test_a_store_written_before_the_change_log_is_read_and_gains_it(
         assert found is not None and imports.figures(found).new == 1
         hashtags = con.execute("SELECT count(hashtags) FROM tickets").fetchall()[0][0]
     assert hashtags == 4  # the tickets the second import wrote (new or updated)
+
+
+def test_the_week_view_says_a_first_import_has_nothing_to_compare_and_counts_from_the_second(
+    tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the store's first import finds every ticket new and none finished: not a change
+    location = tmp_path / "s.duckdb"
+    path = write_rows(tmp_path / "export1.csv", CITYDATA, FIRST)
+    ingest_files(paths=[path], store_path=location, data_dir=data_dir)
+    with store.at(str(location)).reader() as con:
+        first = imports.changes(con, district="1001")
+    assert first is not None and not first.comparable
+    with serving(location, monkeypatch):
+        at = open_page("district", district="1001", section="week", lang="en")
+        text = plain(" ".join([*(c.value for c in at.caption), *(m.value for m in at.markdown)]))
+    assert "This is the first import of the data: there is no earlier one to compare" in text
+    assert "Since the last import" not in text
+    path = write_rows(tmp_path / "export2.csv", CITYDATA, SECOND)
+    ingest_files(paths=[path], store_path=location, data_dir=data_dir)
+    with serving(location, monkeypatch):
+        at = open_page("district", district="1001", section="week", lang="en")
+        text = plain(" ".join(m.value for m in at.markdown))
+    assert "Since the last import: 1 new, 1 finished, 1 passed to ฝ่ายเทศกิจ" in text

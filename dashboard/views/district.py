@@ -1002,9 +1002,12 @@ def changes_panel(context: Context) -> None:
     st.subheader(t("changes_title"))
     found = cache.import_changes(context.version, context.state.district or "")
     if found is None:
-        st.info(t("changes_not_kept"))
+        st.caption(t("changes_not_kept"))
         return
     counted, last_import = found
+    if counted is None:
+        st.caption(t("changes_first_import"))
+        return
     st.markdown(inert(imports.since_import_text(counted, context.lang)))
     st.caption(
         t("changes_of_import", n=last_import, state=counted.state_changes, rated=counted.rated)
