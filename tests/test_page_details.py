@@ -315,7 +315,7 @@ def test_the_recurrence_register_links_to_the_map_that_draws_it(
         p.proto for p in at.get("page_link") if p.proto.label.startswith("Open the map of rec")
     )
     assert parse_qs(link.query_string) == {
-        "district": ["1006"], "lang": ["en"], "recur": ["1"],
+        "district": ["1006"], "lang": ["en"], "recur": ["1"], "section": ["overview"],
     }  # fmt: skip
     params = {key: values[0] for key, values in parse_qs(link.query_string).items()}
     overview = app_on(no_finish, "district", **params)  # type: ignore[operator]

@@ -609,9 +609,12 @@ def recurrence_map_link(context: Context, *, shown: int) -> None:
     st.page_link(
         shell.PAGE_FILES["district"],
         label=t("recurrence_open_map"),
-        query_params=urlstate.to_params(
-            context.state.with_(section="overview", recur=True, view=None)
-        ),
+        # the section named although it is the default: a link to the page already open
+        # left the address bar's "section=week" in place (reloading went back to the week)
+        query_params={
+            **urlstate.to_params(context.state.with_(recur=True, view=None)),
+            "section": "overview",
+        },
     )
 
 
