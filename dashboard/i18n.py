@@ -1435,8 +1435,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "headline_open_share": ("{share} ของเรื่องที่แจ้ง", "{share} of the reports"),
     "headline_ranked": ("เขตที่จัดอันดับ", "Districts ranked"),
     "headline_ranked_of": ("จาก {n} เขต", "of {n}"),
-    "headline_worst": ("อันดับ 1 ของตาราง", "Rank 1 in the league"),
-    "headline_worst_rate": ("{rate} ต่อประชากร 10,000 คน", "{rate} open per 10k residents"),
+    "headline_worst": ("อันดับ 1 (ค้างต่อ 10,000 คน)", "Rank 1 (open per 10k)"),
 }
 
 METRIC_LABELS = {

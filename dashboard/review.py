@@ -478,7 +478,7 @@ def league_display(
 def league_headline(table: pd.DataFrame, lang: str) -> list[tuple[str, str, str | None]]:
     """The league's top line as cards (label, figure, second line): the period's reports
     against the previous period's, how many are still open, the districts ranked and the
-    worst of them (with the † of `poor_denominators`)."""
+    worst of them: its rate (with the † of `poor_denominators`) and its name."""
 
     def t(key: str, **values: object) -> str:
         return i18n.t(key, lang, **values)
@@ -504,13 +504,7 @@ def league_headline(table: pd.DataFrame, lang: str) -> list[tuple[str, str, str 
         worst = ranked.iloc[0]
         mark = " †" if worst["code"] in poor_denominators(table) else ""
         name = str(worst["name_en"] if lang == "en" else worst["name_th"])
-        cards.append(
-            (
-                t("headline_worst"),
-                name + mark,
-                t("headline_worst_rate", rate=f"{worst['open_per_10k']:,.1f}"),
-            )
-        )
+        cards.append((t("headline_worst"), f"{worst['open_per_10k']:,.1f}{mark}", name))
     return cards
 
 

@@ -102,7 +102,7 @@ def test_the_reviews_headline_cards_are_the_leagues_top_line() -> None:
         ("เรื่องที่แจ้งในช่วงนี้", "600", "ช่วงก่อน 500"),
         ("ในจำนวนนี้ยังไม่เสร็จ", "170", "28% ของเรื่องที่แจ้ง"),
         ("เขตที่จัดอันดับ", "3", "จาก 3 เขต"),
-        ("อันดับ 1 ของตาราง", "เขตหนึ่ง †", "1,000.0 ต่อประชากร 10,000 คน"),
+        ("อันดับ 1 (ค้างต่อ 10,000 คน)", "1,000.0 †", "เขตหนึ่ง"),
     ]
 
 
@@ -160,7 +160,7 @@ def test_the_review_opens_with_its_title_period_cards_and_map_and_its_settings_f
         "Reports in the period",
         "Of these, still open",
         "Districts ranked",
-        "Rank 1 in the league",
+        "Rank 1 (open per 10k)",
     ]
     assert kinds.index("Metric") < kinds.index("Subheader") < first_input
     assert not at.info  # the reading guide is a quiet line, no blue box
