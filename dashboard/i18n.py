@@ -1432,6 +1432,14 @@ LABELS: dict[str, tuple[str, str]] = {
         "มีเฉพาะเรื่องที่เสร็จสิ้นและมีเวลาปิดเรื่อง",
         "known only for finished tickets with a finish time",
     ),
+    # --- issue 32 acceptance (p32-qa): the review's headline cards ---------------------
+    "headline_reports": ("เรื่องที่แจ้งในช่วงนี้", "Reports in the period"),
+    "headline_reports_before": ("ช่วงก่อน {n:,}", "previous period {n:,}"),
+    "headline_open": ("ในจำนวนนี้ยังไม่เสร็จ", "Of these, still open"),
+    "headline_open_share": ("{share} ของเรื่องที่แจ้ง", "{share} of the reports"),
+    "headline_ranked": ("เขตที่จัดอันดับ", "Districts ranked"),
+    "headline_ranked_of": ("จาก {n} เขต", "of {n}"),
+    "headline_worst": ("อันดับ 1 (ค้างต่อ 10,000 คน)", "Rank 1 (open per 10k)"),
 }
 
 METRIC_LABELS = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from dashboard.coverage import Field
+from dashboard.coverage import Coverage, Field
 
 Kind = Literal["count", "share", "rate", "days"]
 
@@ -47,3 +47,13 @@ def format_number(kind: Kind, value: float) -> str:
     if kind in ("rate", "days"):
         return f"{value:,.1f}"
     return f"{value:,.0f}"
+
+
+def offered(coverage: Coverage) -> list[str]:
+    """The map metrics the data can colour a map by: those resting on no optional field,
+    or on one that at least one ticket carries (`Coverage.supports`), in `NAMES` order."""
+    return [
+        name
+        for name, metric in MAP_METRICS.items()
+        if metric.needs is None or coverage.supports(metric.needs)
+    ]

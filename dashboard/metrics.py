@@ -294,13 +294,15 @@ def area_summary(
 def open_per_10k(
     con: Reader, *, layer: AreaLayer, population: dict[str, int] | None, filters: Filters
 ) -> pd.DataFrame:
-    """Every district's open tickets per 10,000 residents (code, open, open_per_10k): the
-    same figures as `area_summary`'s, from one count per district (a district page compares
-    its own with the city's median without the whole city summary)."""
+    """Every district's open tickets per 10,000 residents (code, open, total, open_per_10k):
+    the same figures as `area_summary`'s, from one count per district (a district page
+    compares its own with the city's median without the whole city summary, and asks
+    `poor_denominators` of its totals)."""
     where, params = filters.where()
     counted = con.execute(queries.open_by_district(where), params).df().set_index("code")
     frame = pd.DataFrame({"code": layer.codes})
     frame["open"] = frame["code"].map(counted["open"]).fillna(0).astype("int64")
+    frame["total"] = frame["code"].map(counted["total"]).fillna(0).astype("int64")
     frame["open_per_10k"] = per_10k(frame, population)
     return frame
 

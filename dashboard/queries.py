@@ -417,10 +417,11 @@ def open_by_cell(where: str, resolution: int, dialect: Dialect = DUCKDB) -> str:
 
 
 def open_by_district(where: str) -> str:
-    """Open tickets per district, counted as `area_summary` counts them (located tickets)."""
+    """Open and all tickets per district, counted as `area_summary` counts them (located
+    tickets)."""
     return f"""
-    SELECT district_code AS code, count(*) AS open FROM tickets
-    WHERE {where} AND {OPEN} AND district_code IS NOT NULL AND {LOCATED}
+    SELECT district_code AS code, count(*) FILTER (WHERE {OPEN}) AS open, count(*) AS total
+    FROM tickets WHERE {where} AND district_code IS NOT NULL AND {LOCATED}
     GROUP BY 1
     """
 

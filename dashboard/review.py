@@ -439,17 +439,14 @@ def league_display(
     moved = dict(
         zip(moves["code"], zip(moves["move"], moves["beyond_noise"], strict=True), strict=True)
     )
-    per_10k = t(
-        "per_10k_of_period",
-        label=i18n.metric_label("open_per_10k", lang),
-        period=i18n.date_range(period.since, period.until, lang),
-    )
+    flagged = poor_denominators(table)
+    marked = name + [" †" if code in flagged else "" for code in table["code"]]
     columns: dict[str, Any] = {
         t("rank"): ranked["rank"],
-        t("district"): name[table["eligible"]],
-        t("tickets"): ranked["tickets"].map(lambda v: f"{int(v):,}"),
-        t("open"): ranked["open"].map(lambda v: f"{int(v):,}"),
-        per_10k: [
+        t("district"): marked[table["eligible"]],
+        of_period(t("tickets"), period, lang): ranked["tickets"].map(lambda v: f"{int(v):,}"),
+        of_period(t("open"), period, lang): ranked["open"].map(lambda v: f"{int(v):,}"),
+        of_period(i18n.metric_label("open_per_10k", lang), period, lang): [
             f"{v:.1f} ({lo:.1f}–{hi:.1f})"
             for v, lo, hi in zip(
                 ranked["open_per_10k"],
@@ -466,7 +463,7 @@ def league_display(
         ],
     }
     if coverage.supports("finish_time"):  # otherwise the column would be all blanks
-        columns[i18n.metric_label("median_days_to_finish", lang)] = [
+        columns[of_period(i18n.metric_label("median_days_to_finish", lang), period, lang)] = [
             _median_text(m, lo, hi, lang)
             for m, lo, hi in zip(
                 ranked["median_days_to_finish"],
@@ -478,12 +475,66 @@ def league_display(
     return pd.DataFrame(columns), list(name[~table["eligible"]])
 
 
+def league_headline(table: pd.DataFrame, lang: str) -> list[tuple[str, str, str | None]]:
+    """The league's top line as cards (label, figure, second line): the period's reports
+    against the previous period's, how many are still open, the districts ranked and the
+    worst of them: its rate (with the † of `poor_denominators`) and its name."""
+
+    def t(key: str, **values: object) -> str:
+        return i18n.t(key, lang, **values)
+
+    drivers = Drivers.of(table)
+    opened = int(table["open"].sum())
+    share = (
+        ""
+        if drivers.open_share is None
+        else t("headline_open_share", share=f"{drivers.open_share:.0%}")
+    )
+    ranked = table[table["eligible"]].sort_values("rank")
+    cards: list[tuple[str, str, str | None]] = [
+        (
+            t("headline_reports"),
+            f"{drivers.tickets:,}",
+            t("headline_reports_before", n=drivers.tickets_before),
+        ),
+        (t("headline_open"), f"{opened:,}", share or None),
+        (t("headline_ranked"), f"{len(ranked):,}", t("headline_ranked_of", n=len(table))),
+    ]
+    if not ranked.empty:
+        worst = ranked.iloc[0]
+        mark = " †" if worst["code"] in poor_denominators(table) else ""
+        name = str(worst["name_en"] if lang == "en" else worst["name_th"])
+        cards.append((t("headline_worst"), f"{worst['open_per_10k']:,.1f}{mark}", name))
+    return cards
+
+
+def of_period(label: str, period: Period, lang: str) -> str:
+    """A league column's label with the period whose reports its figure counts:
+    'ยังไม่เสร็จ (เรื่องที่แจ้ง 20 ก.ย. – 18 ธ.ค. 2565)' (the city and district pages count
+    all reports under the bare label)."""
+    dates = i18n.date_range(period.since, period.until, lang)
+    return i18n.t("per_10k_of_period", lang, label=label, period=dates)
+
+
+def poor_denominators(table: pd.DataFrame) -> dict[str, float]:
+    """The league's districts whose registered population is a poor denominator
+    (`metrics.poor_denominators` on the period's reports): code → times the city's rate."""
+    known = table[table["population"].notna() & (table["population"] > 0)]
+    population = {str(c): int(p) for c, p in zip(known["code"], known["population"], strict=True)}
+    return metrics.poor_denominators(table.rename(columns={"tickets": "total"}), population)
+
+
 def league_notes(table: pd.DataFrame, lang: str) -> list[str]:
     """The lines under the league, page and brief alike: what the change column's mark
-    means (when a change carries it) and what drives the changes (`Drivers`)."""
+    means (when a change carries it), which ranked district's per-10k figure overstates
+    (the city ranking's † note) and what drives the changes (`Drivers`)."""
     notes = []
     if open_share_moves(table)["beyond_noise"].any():
         notes.append(i18n.t("move_mark_note", lang, mark=MOVE_MARK))
+    name = table["name_en"] if lang == "en" else table["name_th"]
+    names = dict(zip(table["code"], name, strict=True))
+    for code, times in poor_denominators(table).items():
+        notes.append(i18n.t("poor_denominator", lang, name=names[code], times=times))
     drivers = Drivers.of(table).text(lang)
     return [*notes, drivers] if drivers else notes
 

@@ -11,7 +11,7 @@ import functools
 import html
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -375,6 +375,12 @@ def _account(context: Context) -> None:
         st.caption(i18n.t("public_view", lang))
     elif not context.disclosure.everywhere:
         st.caption(i18n.t("own_districts_whole", lang))
+
+
+def link_notice(notices: Sequence[urlstate.Notice], *, lang: str) -> None:
+    """A page's own notice for a link value it cannot use (known only once the page has
+    read the data), shown as the shell shows the values it ignored."""
+    _notice(urlstate.notice_lines(notices, lang=lang))
 
 
 def _notice(lines: list[str]) -> None:

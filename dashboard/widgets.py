@@ -517,11 +517,11 @@ def snapshot_kpis(context: Context, summary: pd.DataFrame) -> None:
 def backlog_history_panel(context: Context, filters: Any) -> None:
     """Open backlog over time from the daily snapshots, a line per state, or why there is none."""
     t = context.t
-    st.subheader(t("backlog_history"))
     history = cache.backlog_history(context.version, filters)
-    if history.empty:
-        st.info(t("backlog_history_none"))
+    if history.empty:  # one quiet line with the reason, no heading over nothing
+        st.caption(t("backlog_history_none"))
         return
+    st.subheader(t("backlog_history"))
     st.altair_chart(charts.backlog_lines(history, lang=context.lang), width="stretch")
     if bool(history["backfilled"].any()) and context.freshness is not None:
         share = f"{context.freshness.last_change_share:.0%}"

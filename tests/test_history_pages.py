@@ -137,7 +137,7 @@ def test_a_store_never_synced_says_so_and_why_it_has_no_history(
     fresh = [c.value.replace("\u00a0", " ") for c in at.sidebar.caption]
     assert line in fresh  # one line, the ingest's time: no word of syncing
     assert not any("sync" in text for text in fresh)
-    assert any("No backlog history yet" in str(i.value) for i in at.info)
+    assert any("No backlog history yet" in str(c.value) for c in at.caption)  # one quiet line
     updates = " ".join(m.value.replace("\\", "") for m in about.markdown)
     assert "The data comes from a file loaded" in updates
     assert "never been updated from Traffy directly" in updates

@@ -145,12 +145,14 @@ def test_with_finish_times_the_finished_line_is_drawn(with_finish: Path, app_on:
     assert chart_series(at) == {"Opened", "Finished"}
 
 
-def test_median_days_map_metric_says_why_it_is_grey(no_finish: Path, app_on: object) -> None:
+def test_a_link_to_the_median_days_map_metric_falls_back_and_says_why(
+    no_finish: Path, app_on: object
+) -> None:
     at = app_on(no_finish, None, lang="en", metric="median_days_to_finish")  # type: ignore[operator]
     assert (
-        "Median days to finish: Not available in this data: no finished ticket has a "
+        "Ignored metric=median_days_to_finish from the link: no finished ticket has a "
         "finish time; Traffy's public data does not give it" in texts(at)
-    )
+    )  # not an all-grey map: the menu does not offer it (tests/test_review_page_design.py)
     ranking = at.dataframe[0].value
     assert "median_days_to_finish" not in ranking.columns  # no column of blanks
     assert list(ranking["open"][:2]) == [3, 1]  # ranked by open instead
@@ -381,7 +383,7 @@ def test_the_review_page_and_its_brief_say_how_to_read_them(
     no_finish: Path, app_on: object
 ) -> None:
     at = app_on(no_finish, "review", lang="en", min_n="1")  # type: ignore[operator]
-    guide = plain(at.info[0].value)
+    guide = " ".join(plain(c.value) for c in at.caption)  # quiet lines, no blue box
     assert "Rank 1 is the worst" in guide
     assert "“Open” is a ticket's state today" in guide
     briefs = [b.proto.label for b in at.get("download_button")]
@@ -400,12 +402,12 @@ def test_the_flagged_table_speaks_the_page_language_with_names_and_photo_links(
     config = json.loads(flagged.proto.columns)
     labels = {name: c.get("label") for name, c in config.items()}
     assert labels["flags"] == "ข้อสังเกต" and labels["district"] == "เขต"
-    assert labels["photo_link"] == "ภาพก่อน"
+    assert labels["photo"] == "ภาพก่อน"
     rows = flagged.value
     assert set(rows["district"]) == {"เขต1006"}  # names, not codes
     assert "1–2 ดาว" in " ".join(rows["flags"])
     assert "low_star" not in " ".join(rows["flags"])
-    assert all(link.startswith("https://example.invalid/") for link in rows["photo_link"])
+    assert all(link.startswith("https://example.invalid/") for link in rows["photo"])
 
 
 # --- defect 9: the smaller ones -----------------------------------------------------------

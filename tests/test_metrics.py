@@ -157,6 +157,7 @@ def test_open_per_10k_residents_alone_equals_the_summarys(
     assert list(alone.index) == list(layer.codes) and alone.loc["1001", "open"] > 0
     for code in layer.codes:
         assert alone.loc[code, "open"] == rows[code]["open"]
+        assert alone.loc[code, "total"] == rows[code]["total"]
         expected = rows[code]["open_per_10k"]
         assert alone.loc[code, "open_per_10k"] == pytest.approx(
             float("nan") if expected is None else expected, nan_ok=True

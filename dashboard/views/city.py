@@ -8,7 +8,15 @@ from streamlit_folium import st_folium
 
 from dashboard import cache, i18n, lod, mapmetrics, maps, metrics, urlstate
 from dashboard.coverage import Coverage
-from dashboard.shell import Context, bound, go, run_page, safe_fragment, show_link
+from dashboard.shell import (
+    Context,
+    bound,
+    go,
+    link_notice,
+    run_page,
+    safe_fragment,
+    show_link,
+)
 from dashboard.text import inert
 from dashboard.widgets import (
     backlog_history_panel,
@@ -37,7 +45,8 @@ def render(context: Context) -> None:
     city = context.filters(district=None, subdistrict=None)
     coverage = cache.data_coverage(context.version, city)
     snapshot = context.snapshot
-    metric = state.metric
+    offered = mapmetrics.offered(coverage)
+    chosen = metric = offered_metric(context, offered)
     if snapshot is not None:
         summary = cache.snapshot_summary(context.version, snapshot.day, "district", city)
         snapshot_kpis(context, summary[summary["code"] != "none"])
@@ -51,20 +60,20 @@ def render(context: Context) -> None:
     left, right = st.columns([3, 1])
     right.selectbox(
         t("metric"),
-        list(urlstate.METRICS),
+        offered,
         format_func=lambda m: i18n.metric_label(m, state.lang),
         placeholder=t("choose_options"),
-        **bound("w_metric", state.metric, lambda v: {"metric": v}),
+        **bound("w_metric", chosen, lambda v: {"metric": v}),
     )
     right.toggle(t("heat"), **bound("w_heat", state.heat, lambda v: {"heat": bool(v)}))
     right.caption(t("click_hint"))
     if snapshot is not None:
-        if metric != state.metric:
-            right.info(t("as_of_metric", metric=i18n.metric_label(state.metric, state.lang)))
+        if metric != chosen:
+            right.info(t("as_of_metric", metric=i18n.metric_label(chosen, state.lang)))
         if state.heat:
             right.info(t("heat") + ": " + t("as_of_needs_tickets"))
     else:
-        note = metric_note(state.metric, coverage, state.lang)
+        note = metric_note(chosen, coverage, state.lang)
         if note:
             right.info(inert(note))
     with left:
@@ -73,6 +82,18 @@ def render(context: Context) -> None:
     frame, columns = ranking(summary, context, coverage, metric)
     show_table(context, frame, column_config=columns)
     backlog_history_panel(context, city)
+
+
+def offered_metric(context: Context, offered: list[str]) -> str:
+    """The link's map metric, or the default one with the link's notice when the data
+    cannot support it (the menu offers only `offered`)."""
+    asked = context.state.metric
+    if asked in offered:
+        return asked
+    needs = mapmetrics.MAP_METRICS[asked].needs
+    notice = urlstate.Notice(name="metric", value=asked, why=f"missing_{needs}")
+    link_notice([notice], lang=context.lang)
+    return urlstate.ViewState.metric
 
 
 def metric_note(metric: str, coverage: Coverage, lang: str) -> str:

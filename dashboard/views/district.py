@@ -93,7 +93,8 @@ def render(context: Context) -> None:
     if state.subdistrict:  # population is known per district: no per-10k figure here
         kpi_row(context, totals, coverage, notes=[t("per_10k_subdistrict")])
     else:
-        kpi_row(context, totals, coverage, extra=[_versus_city(context)])
+        versus, footnote = _versus_city(context)
+        kpi_row(context, totals, coverage, extra=[versus], notes=[footnote])
     targets_problem = cache.targets_in_force()[1]
     if targets_problem:
         st.warning(inert(t("targets_bad", error=t(f"targets_why_{targets_problem}"))), icon="⚠️")
@@ -685,20 +686,26 @@ def choose_subdistrict(context: Context) -> None:
     )
 
 
-def _versus_city(context: Context) -> tuple[str, str, str | None]:
-    """Open per 10k residents for the district next to the median of all districts."""
+def _versus_city(context: Context) -> tuple[tuple[str, str, str | None], str]:
+    """Open per 10k residents for the district next to the median of all districts, and
+    the city ranking's † line when its registered population is a poor denominator
+    (`metrics.poor_denominators`, else '')."""
+    code = context.state.district or ""
     districts = cache.open_per_10k(
         context.version, context.filters(district=None, subdistrict=None)
     )
     median = float(districts["open_per_10k"].median())
-    own = districts.loc[districts["code"] == context.state.district, "open_per_10k"]
+    own = districts.loc[districts["code"] == code, "open_per_10k"]
     value = float(own.iloc[0]) if len(own) else float("nan")
-    label = i18n.metric_label("open_per_10k", context.lang)
-    return (
-        label,
-        maps.format_value("open_per_10k", value, lang=context.lang),
+    times = metrics.poor_denominators(districts, context.geo.population).get(code)
+    mark = "" if times is None else " †"
+    card = (
+        i18n.metric_label("open_per_10k", context.lang),
+        maps.format_value("open_per_10k", value, lang=context.lang) + mark,
         f"{context.t('city_median')} {median:,.1f}",
     )
+    name = context.area_name(code)
+    return card, "" if times is None else context.t("poor_denominator", name=name, times=times)
 
 
 @safe_fragment

@@ -11,7 +11,7 @@ from dashboard import cache, config, i18n, maps, metrics, photos, review, urlsta
 from dashboard.coverage import Coverage
 from dashboard.shell import Context, bound, run_page
 from dashboard.text import inert
-from dashboard.widgets import map_ready, show_table
+from dashboard.widgets import map_ready, metric_cards, show_table
 
 
 def settings_of(context: Context) -> review.ReviewSettings:
@@ -23,7 +23,7 @@ def settings_of(context: Context) -> review.ReviewSettings:
 
 def thumbnails_on() -> bool:
     """`KHETMAP_PHOTO_THUMBNAILS=0` (an intranet that cannot reach Traffy's photo bucket)
-    shows photo links only; the links are there either way."""
+    shows the photos as links instead of thumbnails."""
     return os.environ.get("KHETMAP_PHOTO_THUMBNAILS", "1") != "0"
 
 
@@ -35,28 +35,15 @@ def render(context: Context) -> None:
     period = review.review_period(filters, cache.newest_report(context.version) or context.as_of)
     now_filters = metrics.replace_filters(filters, since=period.since, until=period.until)
     coverage = cache.data_coverage(context.version, now_filters)
-    controls(context, settings, coverage)
     st.caption(review.period_text(period, lang))
-    guide = reading_guide(lang)
-    st.info("\n".join(f"- {inert(line)}" for line in guide))
+    table = cache.league(context.version, filters, period, settings)
+    metric_cards(review.league_headline(table, lang), key="kpis_review")
 
-    st.header(t("hotspots"))
+    st.subheader(t("hotspots"))
     found = hotspot_section(context, settings, now_filters)
     areas_table(found, context)
 
-    st.header(t("league"))
-    table = cache.league(context.version, filters, period, settings)
-    st.caption(t("league_note", n=settings.min_tickets) + " · " + t("guide_rank"))
-    ranked, too_few = review.league_display(table, lang, coverage, period=period)
-    show_table(context, ranked)
-    for line in review.league_notes(table, lang):
-        st.caption(inert(line))
-    median_note = coverage.note("finish_time", lang)
-    league_notes = [f"{i18n.t('median_days', lang)}: {median_note}"] if median_note else []
-    for note in league_notes:
-        st.caption(inert(note))
-    if too_few:
-        st.caption(inert(t("too_few", n=settings.min_tickets) + " " + ", ".join(too_few)))
+    league_section(context, table, period=period, settings=settings, coverage=coverage)
 
     st.header(t("audit"))
     per_district, flagged = cache.audit(context.version, now_filters, settings)
@@ -70,7 +57,7 @@ def render(context: Context) -> None:
     show_table(
         context,
         flagged_display(flagged, lang, cache.area_names(lang), coverage),
-        column_config=flagged_columns(lang),
+        column_config=flagged_columns(lang, thumbnails=thumbnails_on()),
     )
 
     st.subheader(t("brief_heading"))
@@ -91,9 +78,42 @@ def render(context: Context) -> None:
     )
 
 
+def league_section(
+    context: Context,
+    table: pd.DataFrame,
+    *,
+    period: review.Period,
+    settings: review.ReviewSettings,
+    coverage: Coverage,
+) -> None:
+    """The fair league with the settings it obeys (the minimum to rank, the analysts' ones
+    for the audit below) over it, and its notes under it."""
+    t, lang = context.t, context.lang
+    st.header(t("league"))
+    controls(context, settings, coverage)
+    st.caption(t("league_note", n=settings.min_tickets) + " · " + t("guide_rank"))
+    ranked, too_few = review.league_display(table, lang, coverage, period=period)
+    show_table(context, ranked)
+    for line in review.league_notes(table, lang):
+        st.caption(inert(line))
+    median_note = coverage.note("finish_time", lang)
+    if median_note:
+        st.caption(inert(f"{i18n.t('median_days', lang)}: {median_note}"))
+    if too_few:
+        st.caption(inert(t("too_few", n=settings.min_tickets) + " " + ", ".join(too_few)))
+
+
+def method_and_guide(found: review.HotspotReview, lang: str) -> None:
+    """Under the map: how to read the review (one quiet line) and the map's method."""
+    st.caption(inert(" ".join(reading_guide(lang))))
+    with st.expander(i18n.t("how_computed", lang)):
+        st.caption(inert(found.method_text(lang)))
+
+
 def reading_guide(lang: str) -> list[str]:
-    """How to read the review: ranking direction, what 'open' means over time, hotspots."""
-    return [i18n.t(key, lang) for key in ("guide_rank", "guide_open_now", "guide_hotspots")]
+    """How to read the review: what 'open' means over time, the hotspot maps' questions (the
+    ranking's direction is said over the league)."""
+    return [i18n.t(key, lang) for key in ("guide_open_now", "guide_hotspots")]
 
 
 def controls(context: Context, settings: review.ReviewSettings, coverage: Coverage) -> None:
@@ -153,10 +173,9 @@ def hotspot_section(
         context.version, now_filters, state.hot, state.measure, settings.resolution
     )
     st.markdown(f"**{inert(found.meaning_text(lang))}**")
-    with st.expander(t("how_computed")):
-        st.caption(inert(found.method_text(lang)))
     if found.analysis.unavailable:
         st.info(inert(found.unavailable_text(lang)))
+        method_and_guide(found, lang)
         return found
     cells = found.analysis.cells
     if pd.isna(found.analysis.city_open_share):  # no ticket reported in the period
@@ -169,6 +188,7 @@ def hotspot_section(
             use_container_width=True,
             returned_objects=[],
         )
+    method_and_guide(found, lang)
     if found.kind == "emerging":
         counts = cells["category"].value_counts()
         st.caption(
@@ -234,28 +254,29 @@ def flagged_display(
     }
     if coverage.supports("finish_time"):
         frame["hours_to_finish"] = flagged["hours_to_finish"].round(1)
-    photo = photos.shown_column(flagged["photo"], hosts=hosts)
-    photo_after = photos.shown_column(flagged["photo_after"], hosts=hosts)
-    if thumbnails_on():
-        frame["photo"], frame["photo_after"] = photo, photo_after
-    frame["photo_link"], frame["photo_after_link"] = photo, photo_after
+    frame["photo"] = photos.shown_column(flagged["photo"], hosts=hosts)
+    frame["photo_after"] = photos.shown_column(flagged["photo_after"], hosts=hosts)
     frame["public_page"] = flagged["ticket_id"].map(lambda i: vocab.public_page(i) or "")
     return pd.DataFrame(frame)
 
 
-def flagged_columns(lang: str) -> dict[str, Any]:
+def flagged_columns(lang: str, *, thumbnails: bool) -> dict[str, Any]:
+    """The flagged table's columns: one pair of photos, as thumbnails or as links (an
+    intranet that cannot reach the photo bucket, `thumbnails_on`)."""
     t = lambda key: i18n.t(key, lang)  # noqa: E731
+    if thumbnails:
+        photo = st.column_config.ImageColumn(t("photo"))
+        after = st.column_config.ImageColumn(t("photo_after"))
+    else:
+        photo = st.column_config.LinkColumn(t("photo"), display_text=t("photo_open"))
+        after = st.column_config.LinkColumn(t("photo_after"), display_text=t("photo_after_open"))
     return {
         "ticket_id": st.column_config.TextColumn(t("ticket_id")),
         "district": st.column_config.TextColumn(t("district")),
         "flags": st.column_config.TextColumn(t("flags")),
         "hours_to_finish": st.column_config.NumberColumn(t("hours_to_finish")),
-        "photo": st.column_config.ImageColumn(t("photo")),
-        "photo_after": st.column_config.ImageColumn(t("photo_after")),
-        "photo_link": st.column_config.LinkColumn(t("photo"), display_text=t("photo_open")),
-        "photo_after_link": st.column_config.LinkColumn(
-            t("photo_after"), display_text=t("photo_after_open")
-        ),
+        "photo": photo,
+        "photo_after": after,
         "public_page": st.column_config.LinkColumn(t("public_page"), display_text=t("open_link")),
     }
 
