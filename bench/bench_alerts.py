@@ -31,9 +31,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dashboard import alerts, boundaries, config, delivery, metrics, store, targets  # noqa: E402
-from dashboard.ingest import ingest_files  # noqa: E402
-from dashboard.subscriptions import Known, load  # noqa: E402
+from dashboard import boundaries, config, store  # noqa: E402
+from dashboard.analysis import metrics, targets  # noqa: E402
+from dashboard.ingest.load import ingest_files  # noqa: E402
+from dashboard.notify import alerts, delivery  # noqa: E402
+from dashboard.notify.subscriptions import Known, load  # noqa: E402
 from tests.alert_receivers import (  # noqa: E402
     MailBox,
     Posts,

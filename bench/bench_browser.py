@@ -37,8 +37,8 @@ from pathlib import Path
 
 from bench_ingest import synthetic
 
-from dashboard import assets
 from dashboard.launcher import start_background, streamlit_command
+from dashboard.render import assets
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PAGES = {

@@ -19,12 +19,13 @@ from pathlib import Path
 
 import numpy as np
 
-from dashboard import boundaries, config, spatial
+from dashboard import boundaries, config
+from dashboard.ingest import spatial
 
 INGEST_CHILD = """
 import json, resource, sys, time
 from pathlib import Path
-from dashboard.ingest import ingest_files
+from dashboard.ingest.load import ingest_files
 start = time.perf_counter()
 result = ingest_files(paths=[Path(sys.argv[1])], store_path=Path(sys.argv[2]))
 seconds = time.perf_counter() - start

@@ -23,7 +23,7 @@ from bench_ingest import synthetic
 INGEST = """
 import json, resource, sys, time
 from pathlib import Path
-from dashboard.ingest import ingest_files
+from dashboard.ingest.load import ingest_files
 started = time.perf_counter()
 result = ingest_files(paths=[Path(sys.argv[1])], store_path=sys.argv[2])
 print(json.dumps({"seconds": time.perf_counter() - started, "rows": result.stored_new,

@@ -52,7 +52,9 @@ def map_bytes(store: Path) -> dict[str, int]:
     import pandas as pd
     from streamlit_folium import _get_feature_group_string, _get_map_string
 
-    from dashboard import boundaries, lod, maps, metrics
+    from dashboard import boundaries
+    from dashboard.analysis import metrics
+    from dashboard.render import lod, maps
 
     districts = boundaries.load_districts()
     index = districts.index_of("1030")
@@ -123,7 +125,7 @@ def map_bytes(store: Path) -> dict[str, int]:
 
 
 def lod_cell() -> str:
-    from dashboard import queries
+    from dashboard.store import queries
 
     return queries.h3_parent(9)
 
@@ -131,7 +133,8 @@ def lod_cell() -> str:
 def search_and_hotspots(store: Path, repeats: int = 3) -> dict[str, float]:
     import duckdb
 
-    from dashboard import boundaries, metrics, review
+    from dashboard import boundaries
+    from dashboard.analysis import metrics, review
 
     figures: dict[str, float] = {}
     with duckdb.connect(str(store), read_only=True) as con:

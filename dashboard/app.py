@@ -4,8 +4,9 @@ from urllib.parse import unquote, urlsplit
 
 import streamlit as st
 
-from dashboard import i18n, urlstate
+from dashboard import i18n
 from dashboard.text import inert
+from dashboard.ui import urlstate
 
 lang = "en" if st.query_params.get("lang") == "en" else "th"
 st.set_page_config(page_title="khetmap", page_icon="🗺️", layout="wide")

@@ -11,16 +11,17 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from dashboard import boundaries, config, files, history, metrics, store
-from dashboard.coverage import Field
+from dashboard import boundaries, config, files, store
+from dashboard.analysis import metrics
+from dashboard.analysis.coverage import Field
 from dashboard.errors import FilterError, KhetmapError, OutputFileError, StoreError
-from dashboard.store import Reader
-from dashboard.urlstate import DATE_RANGE, MIN_N_RANGE
+from dashboard.store import Reader, history
+from dashboard.ui.urlstate import DATE_RANGE, MIN_N_RANGE
 
 if TYPE_CHECKING:
-    from dashboard.actions import SheetData
-    from dashboard.imports import ChangeFigures, Changes
-    from dashboard.rounds import Round
+    from dashboard.analysis.imports import ChangeFigures, Changes
+    from dashboard.render.action_sheet import SheetData
+    from dashboard.render.rounds import Round
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -234,24 +235,26 @@ def _parser() -> argparse.ArgumentParser:
     )
     classify.set_defaults(handler=_classify)
 
-    actions = commands.add_parser(
+    action_sheet = commands.add_parser(
         "actions",
         help="the weekly action sheet of a district: an Excel workbook with a sheet per "
         "responsible unit (overdue and oldest open tickets) and this week against last",
     )
-    actions.add_argument("--district", required=True, help="the district's DOPA code, e.g. 1006")
-    actions.add_argument("--lang", choices=["th", "en"], default="th")
-    actions.add_argument(
+    action_sheet.add_argument(
+        "--district", required=True, help="the district's DOPA code, e.g. 1006"
+    )
+    action_sheet.add_argument("--lang", choices=["th", "en"], default="th")
+    action_sheet.add_argument(
         "--out", type=Path, required=True, help="the workbook (.xlsx) or a PDF for printing (.pdf)"
     )
-    actions.add_argument("--store", help="a DuckDB file or a postgresql:// URL")
-    actions.add_argument(
+    action_sheet.add_argument("--store", help="a DuckDB file or a postgresql:// URL")
+    action_sheet.add_argument(
         "--redact",
         action="store_true",
         help="hide personal data in citizens' text as the public view does (for a sheet that "
         "leaves the district office); without it, staff get the full text",
     )
-    actions.set_defaults(handler=_actions)
+    action_sheet.set_defaults(handler=_actions)
     _round_parsers(commands)
 
     grant = commands.add_parser(
@@ -335,13 +338,13 @@ def _store_path(args: argparse.Namespace) -> str:
 
 
 def classifier_min_f1() -> float:
-    from dashboard import classify
+    from dashboard.analysis import classify
 
     return classify.MIN_F1
 
 
 def _classify(args: argparse.Namespace) -> int:
-    from dashboard import classify
+    from dashboard.analysis import classify
 
     target = store.at(_store_path(args))
     with target.reader() as con:
@@ -378,13 +381,13 @@ def _classify(args: argparse.Namespace) -> int:
 
 
 def _grant_reader(args: argparse.Namespace) -> int:
-    from dashboard import pgstore
+    from dashboard.store import postgres
 
     target = store.at(_store_path(args))
-    if not isinstance(target, pgstore.PostgresStore):
+    if not isinstance(target, postgres.PostgresStore):
         raise KhetmapError("grant-reader is for a PostgreSQL store: pass --store postgresql://…")
     target.create_schema()
-    pgstore.grant_reader(
+    postgres.grant_reader(
         target, args.role, password=os.environ.get("KHETMAP_READER_PASSWORD") or None
     )
     print(f"role {args.role} can read {target.describe()} and nothing else")
@@ -392,7 +395,7 @@ def _grant_reader(args: argparse.Namespace) -> int:
 
 
 def _fetch(args: argparse.Namespace) -> int:
-    from dashboard import fetch
+    from dashboard.ingest import fetch
 
     target = args.data_dir or config.data_dir()
     for line in fetch.fetch_all(data_dir=target, mirror=args.mirror, force=args.force):
@@ -401,7 +404,7 @@ def _fetch(args: argparse.Namespace) -> int:
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from dashboard.ingest import ingest_files
+    from dashboard.ingest.load import ingest_files
 
     result = ingest_files(
         paths=list(args.paths),
@@ -422,7 +425,7 @@ def _ingest(args: argparse.Namespace) -> int:
 def _sync(args: argparse.Namespace) -> int:
     import logging
 
-    from dashboard import sync
+    from dashboard.ingest import sync
 
     if args.pages is not None and args.pages < 1:
         raise FilterError(f"--pages {args.pages}: give a number of pages of at least 1.")
@@ -445,7 +448,7 @@ def _sync(args: argparse.Namespace) -> int:
 
 
 def _history_remove(args: argparse.Namespace) -> int:
-    from dashboard.ingest import writing
+    from dashboard.ingest.load import writing
 
     target = store.at(_store_path(args))
     if not target.exists():
@@ -460,7 +463,7 @@ def _history_remove(args: argparse.Namespace) -> int:
 
 
 def _alerts_run(args: argparse.Namespace) -> int:
-    from dashboard import delivery
+    from dashboard.notify import delivery
 
     path = args.subscriptions or os.environ.get("KHETMAP_SUBSCRIPTIONS")
     summary = delivery.run(  # without a file: only the subscriptions users added in the app
@@ -528,7 +531,7 @@ NO_DEPARTMENT_SHOWN = "(no department)"
 
 
 def _department_summary(args: argparse.Namespace) -> int:
-    from dashboard import departments, routing
+    from dashboard.analysis import departments, routing
 
     district = _district_code(args.district)
     districts = boundaries.load_districts()
@@ -584,7 +587,7 @@ def _cell_text(style: str) -> Callable[[object], object]:
 
 
 def _changes(args: argparse.Namespace) -> int:
-    from dashboard import imports
+    from dashboard.analysis import imports
 
     district = _district_code(args.district)
     with store.at(_store_path(args)).reader() as con:
@@ -658,7 +661,7 @@ def _format(frame: object, style: str) -> str:
 
 
 def _hotspots(args: argparse.Namespace) -> int:
-    from dashboard import review
+    from dashboard.analysis import review
 
     filters = _filters(args)
     layer = boundaries.load_districts()
@@ -682,7 +685,8 @@ def _hotspots(args: argparse.Namespace) -> int:
 
 
 def _brief(args: argparse.Namespace) -> int:
-    from dashboard import brief, review
+    from dashboard.analysis import review
+    from dashboard.render import brief
 
     if args.out.suffix.lower() not in (".pdf", ".html"):
         raise FilterError(f"--out {args.out} must end in .pdf or .html")
@@ -716,7 +720,9 @@ def _brief(args: argparse.Namespace) -> int:
 
 
 def _actions(args: argparse.Namespace) -> int:
-    from dashboard import actions, departments, director, privacy, targets
+    from dashboard.access import privacy
+    from dashboard.analysis import departments, director, targets
+    from dashboard.render import action_sheet
 
     if args.out.suffix.lower() not in (".xlsx", ".pdf"):
         raise FilterError(f"--out {args.out} must end in .xlsx (Excel) or .pdf (for printing)")
@@ -740,7 +746,7 @@ def _actions(args: argparse.Namespace) -> int:
         predicted = departments.predicted_categories(con, judged=judged)
     if args.redact:
         judged = privacy.protect_tickets(judged, disclosure=privacy.PUBLIC, lang=args.lang)
-    data = actions.sheet_data(
+    data = action_sheet.sheet_data(
         judged,
         district_code=args.district,
         names=names,
@@ -751,7 +757,7 @@ def _actions(args: argparse.Namespace) -> int:
     )
     pdf = args.out.suffix.lower() == ".pdf"
     content = files.write_rendered(
-        args.out, lambda: actions.print_pdf(data) if pdf else actions.workbook(data)
+        args.out, lambda: action_sheet.print_pdf(data) if pdf else action_sheet.workbook(data)
     )
     rows = sum(len(frame) for frame in data.units.values())
     print(
@@ -766,7 +772,8 @@ def _actions(args: argparse.Namespace) -> int:
 def _district_sheet(args: argparse.Namespace) -> tuple[SheetData, int | None]:
     """What a district's sheets show, read from the store now (its judged tickets routed to
     units, the week, what the last import changed), and the store's last import."""
-    from dashboard import actions, departments, director, imports, targets
+    from dashboard.analysis import departments, director, imports, targets
+    from dashboard.render import action_sheet
 
     districts = boundaries.load_districts()
     district = _district_code(args.district) or ""
@@ -783,7 +790,7 @@ def _district_sheet(args: argparse.Namespace) -> tuple[SheetData, int | None]:
         changed = imports.changes(con, district=district)
         basis = metrics.finish_time_basis(con, filters=filters)
         last = metrics.last_ingest(con)
-    data = actions.sheet_data(
+    data = action_sheet.sheet_data(
         judged,
         district_code=district,
         names=names,
@@ -841,7 +848,7 @@ def _out_folder(path: Path) -> Path:
 
 
 def _round_new(args: argparse.Namespace) -> int:
-    from dashboard import rounds
+    from dashboard.render import rounds
 
     out = _out_folder(args.out)
     store.at(_store_path(args)).prepare_write()
@@ -871,7 +878,7 @@ def _write_workbooks(out: Path, workbooks: dict[str, tuple[str, bytes]]) -> None
 
 
 def _round_list(args: argparse.Namespace) -> int:
-    from dashboard import rounds
+    from dashboard.render import rounds
 
     district = _district_code(args.district)
     with store.at(_store_path(args)).reader() as con:
@@ -881,7 +888,7 @@ def _round_list(args: argparse.Namespace) -> int:
 
 
 def _round_show(args: argparse.Namespace) -> int:
-    from dashboard import rounds
+    from dashboard.render import rounds
 
     out = _out_folder(args.out) if args.out else None
     with store.at(_store_path(args)).reader() as con:
@@ -914,7 +921,7 @@ def _round_head(found: Round) -> dict[str, object]:
 
 
 def _round_return(args: argparse.Namespace) -> int:
-    from dashboard import rounds
+    from dashboard.render import rounds
 
     content, kind = rounds.read_evidence(args.file)
     department = None if args.unrouted else args.department
@@ -937,7 +944,7 @@ def _round_return(args: argparse.Namespace) -> int:
 
 
 def _round_lock(args: argparse.Namespace) -> int:
-    from dashboard import rounds
+    from dashboard.render import rounds
 
     at = datetime.now(UTC)
     locked = rounds.owner_write(
@@ -960,7 +967,7 @@ def _format_records(frame: object, style: str) -> str:
 
 
 def _synth(args: argparse.Namespace) -> int:
-    from dashboard.synth import write_synth
+    from dashboard.ingest.synth import write_synth
 
     if args.rows <= 0:
         raise KhetmapError(f"--rows must be a positive number, got {args.rows}.")

@@ -78,7 +78,7 @@ def stale_hours() -> float:
 def recurrence_meters() -> float:
     """`KHETMAP_RECURRENCE_METERS`: reports of one category this close are one place (5–500,
     default 40); a value that is not a number in range is ignored."""
-    from dashboard.director import RECURRENCE_METERS, RECURRENCE_RANGE
+    from dashboard.analysis.director import RECURRENCE_METERS, RECURRENCE_RANGE
 
     text = os.environ.get("KHETMAP_RECURRENCE_METERS", "").strip()
     try:

@@ -1214,7 +1214,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "“Routed by category”: the data names no department, so the ticket goes to the "
         "department that normally owns its category, from the district's routing table.",
     ),
-    # alerts and digests by mail, webhook and feed (dashboard.alerts, dashboard.mail)
+    # alerts and digests by mail, webhook and feed (dashboard.notify.alerts, dashboard.notify.mail)
     "alert_subject_digest_day": ("สรุปประจำวัน {area} {when}", "Daily digest for {area}, {when}"),
     "alert_subject_digest_week": (
         "สรุปประจำสัปดาห์ {area} {when}",
@@ -1295,7 +1295,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "text has been hidden.",
     ),
     "alert_no_address": ("ไม่ระบุที่อยู่", "no address"),
-    # subscriptions a signed-in user manages in the app (dashboard.own_subscriptions)
+    # subscriptions a signed-in user manages in the app (dashboard.notify.own_subscriptions)
     "own_subs_title": ("รับสรุปและแจ้งเตือนทางอีเมล", "Digests and alerts by e-mail"),
     "own_subs_caption": (
         "ส่งถึง {email} ซึ่งเป็นอีเมลที่ท่านใช้เข้าสู่ระบบเท่านั้น ข้อความของประชาชนในอีเมลจะถูกปิดข้อมูลส่วนบุคคล",
@@ -1375,7 +1375,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "The list of roles cannot be read, so everyone sees the public view until the "
         "administrator fixes it.",
     ),
-    # markers that replace personal data in citizens' text (dashboard.redact)
+    # markers that replace personal data in citizens' text (dashboard.access.redact)
     "redact_phone": ("[เบอร์โทร]", "[phone]"),
     "redact_id": ("[เลขบัตรประชาชน]", "[ID number]"),
     "redact_email": ("[อีเมล]", "[e-mail]"),

@@ -7,9 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from dashboard import boundaries, config, roles, store
+from dashboard import boundaries, config, store
+from dashboard.access import roles
 from dashboard.errors import KhetmapError
-from dashboard.ingest import ingest_files
+from dashboard.ingest.load import ingest_files
 
 APP = Path(__file__).with_name("app.py")
 

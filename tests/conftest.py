@@ -37,7 +37,7 @@ def real_data_dir() -> Path:
 @pytest.fixture(scope="session")
 def real_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real 185k file ingested once per run into a DuckDB store."""
-    from dashboard.ingest import ingest_files
+    from dashboard.ingest.load import ingest_files
 
     data = real_data_dir()
     location = tmp_path_factory.mktemp("real") / "store.duckdb"

@@ -7,7 +7,7 @@ import io
 import json
 from pathlib import Path
 
-from dashboard.readers import RAW_COLUMNS
+from dashboard.ingest.sources import RAW_COLUMNS
 
 ORIGIN_LON, ORIGIN_LAT, SIZE = 100.40, 13.60, 0.05
 HEADER = list(RAW_COLUMNS)

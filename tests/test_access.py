@@ -8,12 +8,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import access, privacy, roles, store, writes
-from dashboard.access import Viewer
+from dashboard import access, store
+from dashboard.access import Viewer, privacy, roles, writes
+from dashboard.access.privacy import EVERYTHING, PUBLIC, Disclosure
+from dashboard.access.roles import Role
 from dashboard.errors import RolesError, WriteRefusedError
-from dashboard.ingest import ingest_files
-from dashboard.privacy import EVERYTHING, PUBLIC, Disclosure
-from dashboard.roles import Role
+from dashboard.ingest.load import ingest_files
 from tests.fixtures import ticket, write_csv
 
 KNOWN = frozenset({"1006", "1030", "1001"})

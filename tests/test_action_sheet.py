@@ -18,9 +18,11 @@ import pandas as pd
 import pytest
 from openpyxl.utils import get_column_letter
 
-from dashboard import actions, boundaries, cli, departments, director, metrics, store, targets
-from dashboard.ingest import ingest_files
-from dashboard.routing import Routing
+from dashboard import boundaries, cli, store
+from dashboard.analysis import departments, director, metrics, targets
+from dashboard.analysis.routing import Routing
+from dashboard.ingest.load import ingest_files
+from dashboard.render import action_sheet
 from tests.conftest import real_data_dir
 from tests.fixtures import ticket, write_csv
 
@@ -64,7 +66,7 @@ TICKETS = [
 
 
 @pytest.fixture
-def sheet(tmp_path: Path, data_dir: Path, store_location: str) -> actions.SheetData:
+def sheet(tmp_path: Path, data_dir: Path, store_location: str) -> action_sheet.SheetData:
     ingest_files(
         paths=[write_csv(tmp_path / "t.csv", TICKETS)], store_path=store_location, data_dir=data_dir
     )
@@ -75,7 +77,7 @@ def sheet(tmp_path: Path, data_dir: Path, store_location: str) -> actions.SheetD
     names = boundaries.area_names(
         (boundaries.load_districts(), boundaries.load_subdistricts()), "th"
     )
-    return actions.sheet_data(
+    return action_sheet.sheet_data(
         judged,
         district_code="1001",
         names=names,
@@ -88,12 +90,12 @@ def sheet(tmp_path: Path, data_dir: Path, store_location: str) -> actions.SheetD
     )
 
 
-def _ids(data: actions.SheetData) -> dict[str, list[str]]:
+def _ids(data: action_sheet.SheetData) -> dict[str, list[str]]:
     return {unit: rows["ticket_id"].tolist() for unit, rows in data.units.items()}
 
 
 def test_each_ticket_goes_to_the_department_its_route_names_on_both_backends(
-    sheet: actions.SheetData,
+    sheet: action_sheet.SheetData,
 ) -> None:
     assert _ids(sheet) == {
         "": ["U1"],  # not yet routed: first
@@ -116,7 +118,7 @@ def test_each_ticket_goes_to_the_department_its_route_names_on_both_backends(
 
 
 def test_the_week_table_counts_a_ticket_of_two_departments_in_each(
-    sheet: actions.SheetData,
+    sheet: action_sheet.SheetData,
 ) -> None:
     table = sheet.week_table.set_index("unit")
     assert table.loc["ฝ่ายโยธา", ["open", "overdue", "new_this", "new_last"]].tolist() == [
@@ -128,10 +130,10 @@ def test_the_week_table_counts_a_ticket_of_two_departments_in_each(
 
 
 def test_the_workbook_has_a_sheet_per_department_with_date_cells_filter_and_print_setup(
-    sheet: actions.SheetData,
+    sheet: action_sheet.SheetData,
 ) -> None:
-    book = openpyxl.load_workbook(io.BytesIO(actions.workbook(sheet)))
-    titles = actions.sheet_titles(list(sheet.units), "th")
+    book = openpyxl.load_workbook(io.BytesIO(action_sheet.workbook(sheet)))
+    titles = action_sheet.sheet_titles(list(sheet.units), "th")
     assert book.sheetnames == ["สรุป", *titles.values()]
     assert titles[""] == "ยังไม่ได้ส่งต่อ"
     works = book[titles["ฝ่ายโยธา"]]
@@ -161,9 +163,9 @@ def test_the_workbook_has_a_sheet_per_department_with_date_cells_filter_and_prin
 
 
 def test_the_summary_lists_each_department_and_text_from_the_data_stays_text(
-    sheet: actions.SheetData,
+    sheet: action_sheet.SheetData,
 ) -> None:
-    book = openpyxl.load_workbook(io.BytesIO(actions.workbook(sheet)))
+    book = openpyxl.load_workbook(io.BytesIO(action_sheet.workbook(sheet)))
     summary = [c for row in book["สรุป"].iter_rows(values_only=True) for c in row if c]
     assert "แจ้งใหม่" in summary and "ค้างทั้งหมดตอนนี้" in summary
     assert "ฝ่ายโยธา" in summary and "ยังไม่ได้ส่งต่อ" in summary
@@ -174,12 +176,12 @@ def test_the_summary_lists_each_department_and_text_from_the_data_stays_text(
 
 
 def test_the_printable_sheet_has_a_cover_and_a_page_per_department_with_thai_dates(
-    sheet: actions.SheetData, tmp_path: Path
+    sheet: action_sheet.SheetData, tmp_path: Path
 ) -> None:
     if not shutil.which("pdftotext"):
         pytest.skip("poppler-utils is not installed")
     out = tmp_path / "week.pdf"
-    out.write_bytes(actions.print_pdf(sheet))
+    out.write_bytes(action_sheet.print_pdf(sheet))
     info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True)
     assert "Pages:           6" in info.stdout  # the cover, then five departments
     assert "841.89 x 595.2" in info.stdout  # A4 landscape
@@ -205,9 +207,9 @@ def _printed(html: str, unit: str) -> dict[str, tuple[list[str], list[str], str 
 
 
 def test_the_printed_table_has_the_workbooks_four_action_columns_wide_enough_to_write_in(
-    sheet: actions.SheetData,
+    sheet: action_sheet.SheetData,
 ) -> None:
-    table = actions.print_html(sheet).split("<table class='tickets'>")[1].split("</thead>")[0]
+    table = action_sheet.print_html(sheet).split("<table class='tickets'>")[1].split("</thead>")[0]
     heads = re.findall(r"<th>(.*?)</th>", table)
     widths = [int(w) for w in re.findall(r"<col style='width:(\d+)mm'>", table)]
     assert len(heads) == len(widths) == 14
@@ -218,9 +220,9 @@ def test_the_printed_table_has_the_workbooks_four_action_columns_wide_enough_to_
 
 
 def test_a_printed_ticket_shows_the_start_of_the_citizens_text_and_urgency_only_when_overdue(
-    sheet: actions.SheetData,
+    sheet: action_sheet.SheetData,
 ) -> None:
-    html = actions.print_html(replace(sheet, print_rows=25))
+    html = action_sheet.print_html(replace(sheet, print_rows=25))
     works = _printed(html, "ฝ่ายโยธา")
     c2, c2_kinds, c2_said = works["C2"]
     c1, _, c1_said = works["C1"]
@@ -245,17 +247,17 @@ def test_a_printed_ticket_shows_the_start_of_the_citizens_text_and_urgency_only_
 
 
 def test_an_excerpt_is_cut_on_one_line_and_never_between_a_letter_and_its_mark() -> None:
-    assert actions.excerpt("ถนน\n\nพัง   มาก", 120) == "ถนน พัง มาก"
-    assert actions.excerpt("ก" * 119 + "ก้" + "ข" * 10, 120) == "ก" * 119 + "…"
-    assert actions.excerpt("ab cd", 3) == "ab…"
-    assert actions.excerpt(None, 120) == ""
+    assert action_sheet.excerpt("ถนน\n\nพัง   มาก", 120) == "ถนน พัง มาก"
+    assert action_sheet.excerpt("ก" * 119 + "ก้" + "ข" * 10, 120) == "ก" * 119 + "…"
+    assert action_sheet.excerpt("ab cd", 3) == "ab…"
+    assert action_sheet.excerpt(None, 120) == ""
 
 
 def test_the_workbook_shows_urgency_only_for_overdue_tickets_and_dates_typed_later_in_thai(
-    sheet: actions.SheetData,
+    sheet: action_sheet.SheetData,
 ) -> None:
-    book = openpyxl.load_workbook(io.BytesIO(actions.workbook(sheet)))
-    works = book[actions.sheet_titles(list(sheet.units), "th")["ฝ่ายโยธา"]]
+    book = openpyxl.load_workbook(io.BytesIO(action_sheet.workbook(sheet)))
+    works = book[action_sheet.sheet_titles(list(sheet.units), "th")["ฝ่ายโยธา"]]
     header = [c.value for c in works[4]]
     rows = [dict(zip(header, row, strict=True)) for row in works.iter_rows(min_row=5)]
     urgency = "ความเร่งด่วน (เท่าของเป้าหมาย)"
@@ -266,7 +268,7 @@ def test_the_workbook_shows_urgency_only_for_overdue_tickets_and_dates_typed_lat
 
 
 def test_a_long_unit_name_becomes_a_sheet_title_cut_at_a_word_or_shortened() -> None:
-    titles = actions.sheet_titles(
+    titles = action_sheet.sheet_titles(
         [
             "สำนักการจราจรและขนส่ง กรุงเทพมหานคร (สจส.)",
             "สำนักการจราจรและขนส่ง กรุงเทพมหานคร ฝ่ายวิศวกรรมจราจร",
@@ -285,10 +287,10 @@ def test_a_long_unit_name_becomes_a_sheet_title_cut_at_a_word_or_shortened() -> 
 
 
 def test_a_department_sheet_prints_on_a4_landscape_at_a_legible_scale_with_wrapped_text(
-    sheet: actions.SheetData,
+    sheet: action_sheet.SheetData,
 ) -> None:
-    book = openpyxl.load_workbook(io.BytesIO(actions.workbook(sheet)))
-    works = book[actions.sheet_titles(list(sheet.units), "th")["ฝ่ายโยธา"]]
+    book = openpyxl.load_workbook(io.BytesIO(action_sheet.workbook(sheet)))
+    works = book[action_sheet.sheet_titles(list(sheet.units), "th")["ฝ่ายโยธา"]]
     margins = works.page_margins
     # Excel's fit to one page wide: a column of width w is int(7w + 5) pixels at 96 dpi
     pixels = sum(int(works.column_dimensions[get_column_letter(c)].width * 7 + 5)

@@ -19,10 +19,12 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import alerts, boundaries, cli, delivery, mail, metrics, store, targets
+from dashboard import boundaries, cli, store
+from dashboard.analysis import metrics, targets
 from dashboard.errors import SubscriptionsError
-from dashboard.ingest import ingest_files
-from dashboard.subscriptions import Area, Known, district_area, load
+from dashboard.ingest.load import ingest_files
+from dashboard.notify import alerts, delivery, mail
+from dashboard.notify.subscriptions import Area, Known, district_area, load
 from dashboard.vocab import BANGKOK_TZ
 from tests.alert_receivers import (
     MailBox,

@@ -18,9 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import boundaries, brief, hotspots, metrics, review, store
+from dashboard import boundaries, store
+from dashboard.analysis import hotspots, metrics, review
 from dashboard.cli import main
-from dashboard.ingest import ingest_files
+from dashboard.ingest.load import ingest_files
+from dashboard.render import brief
 from tests.conftest import real_data_dir
 from tests.fixtures import ticket, write_csv
 from tests.test_thai_pages import english_words
@@ -340,7 +342,7 @@ def test_rate_and_emerging_results_on_the_real_data_are_byte_identical_across_ru
 def test_on_the_real_data_each_area_is_one_districts_and_no_two_share_a_label(
     real_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from dashboard import metrics, review
+    from dashboard.analysis import metrics, review
 
     data = real_data_dir()
     monkeypatch.setenv("KHETMAP_DATA_DIR", str(data))

@@ -20,7 +20,7 @@ import duckdb
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
-from dashboard.ingest import ingest_files
+from dashboard.ingest.load import ingest_files
 from dashboard.launcher import start_background
 from tests.conftest import real_data_dir
 from tests.fixtures import ticket, write_csv
@@ -375,7 +375,9 @@ def test_the_ticket_layer_draws_cells_and_writes_compact_popups_as_text(
     points whose popups the browser writes from the shared labels (nothing as HTML)."""
     import folium
 
-    from dashboard import assets, i18n, lod, maps, metrics
+    from dashboard import i18n
+    from dashboard.analysis import metrics
+    from dashboard.render import assets, lod, maps
 
     base, store = server
     tab, outside = page

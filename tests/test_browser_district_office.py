@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import metrics, store
+from dashboard import store
+from dashboard.analysis import metrics
 from dashboard.cli import main
-from dashboard.ingest import ingest_files
+from dashboard.ingest.load import ingest_files
 from dashboard.launcher import start_background
 from tests.conftest import real_data_dir
 from tests.test_browser import (  # noqa: F401
@@ -121,7 +122,8 @@ def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
 
 def backlog_units(location: Path, lang: str) -> list[str]:
     """The units of the district's backlog as the page names them, in its order."""
-    from dashboard import actions, departments, director, routing, targets
+    from dashboard.analysis import departments, director, routing, targets
+    from dashboard.render import action_sheet
 
     with store.at(location).reader() as con:
         as_of = metrics.store_as_of(con)
@@ -131,7 +133,7 @@ def backlog_units(location: Path, lang: str) -> list[str]:
         )
     routed = departments.routed(judged, district_name_th=LABEL, routing=routing.load())
     backlog = departments.department_backlog(routed)
-    return [actions.unit_label(unit, lang) for unit in backlog["unit"]]
+    return [action_sheet.unit_label(unit, lang) for unit in backlog["unit"]]
 
 
 @pytest.fixture

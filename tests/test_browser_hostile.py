@@ -16,7 +16,7 @@ from urllib.parse import quote, urlsplit
 import pytest
 from PIL import Image
 
-from dashboard.ingest import ingest_files
+from dashboard.ingest.load import ingest_files
 from dashboard.launcher import start_background
 from tests.conftest import real_data_dir
 from tests.fixtures import ticket, write_csv

@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard.ingest import ingest_files
+from dashboard.ingest.load import ingest_files
 from tests.conftest import real_data_dir
 from tests.test_browser import (  # noqa: F401
     CHROMIUM,

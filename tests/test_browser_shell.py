@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from dashboard import i18n
-from dashboard.ingest import ingest_files
+from dashboard.ingest.load import ingest_files
 from dashboard.launcher import start_background
 from tests.fixtures import ticket, write_boundaries, write_csv
 from tests.test_browser import (  # noqa: F401

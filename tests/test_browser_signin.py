@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.ingest import ingest_files
+from dashboard.ingest.load import ingest_files
 from dashboard.launcher import start_background
 from tests.conftest import real_data_dir
 from tests.fixtures import ticket, write_csv

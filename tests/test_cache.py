@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 import streamlit as st
 
-from dashboard import cache, metrics
-from dashboard.ingest import ingest_files
+from dashboard.analysis import metrics
+from dashboard.ingest.load import ingest_files
+from dashboard.ui import cache
 from tests.fixtures import ticket, write_csv
 
 AS_OF = datetime(2022, 7, 1, tzinfo=UTC)

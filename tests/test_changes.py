@@ -13,9 +13,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dashboard import imports, metrics, store
+from dashboard import store
+from dashboard.analysis import imports, metrics
 from dashboard.cli import main
-from dashboard.ingest import ingest_files
+from dashboard.ingest.load import ingest_files
 from tests.apptest import open_page, plain, serving
 from tests.test_citydata import CITYDATA, citydata_row, write_rows
 

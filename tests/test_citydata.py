@@ -19,11 +19,12 @@ import duckdb
 import openpyxl
 import pytest
 
-from dashboard import boundaries, departments, metrics, routing, store
+from dashboard import boundaries, store
+from dashboard.analysis import departments, metrics, routing
 from dashboard.cli import main
 from dashboard.errors import InputFileError
-from dashboard.ingest import ingest_files
-from dashboard.readers import open_source
+from dashboard.ingest.load import ingest_files
+from dashboard.ingest.sources import open_source
 from tests.fixtures import centre, ticket
 
 CITYDATA = [
@@ -343,7 +344,7 @@ def test_an_xlsx_without_a_known_header_says_what_it_lacks(tmp_path: Path) -> No
 def test_the_department_backlog_puts_no_department_first_with_overdue_and_oldest(
     tmp_path: Path, data_dir: Path
 ) -> None:
-    from dashboard import director, targets
+    from dashboard.analysis import director, targets
 
     waiting = citydata_row("NOBODY", OFFICE, type_="{}")  # no department, agency or category
     path = write_rows(tmp_path / "citydata.csv", CITYDATA, [*FOUR_KINDS, waiting])

@@ -9,9 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import classify, store
+from dashboard import store
+from dashboard.analysis import classify
 from dashboard.cli import main
-from dashboard.ingest import ingest_files
+from dashboard.ingest.load import ingest_files
 from tests.apptest import grid_with, open_page, plain, serving
 from tests.fixtures import ticket, write_csv
 
@@ -165,7 +166,7 @@ def test_predicted_categories_are_off_by_default_and_marked_when_on(classified: 
 
 
 def test_a_category_filter_takes_in_predicted_tickets_only_when_asked(classified: Path) -> None:
-    from dashboard import metrics
+    from dashboard.analysis import metrics
 
     with store.at(classified).reader() as reader:
         roads = metrics.Filters(categories=("ถนน",))

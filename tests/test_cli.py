@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.analysis.metrics import SUMMARY_COLUMNS
 from dashboard.cli import main
-from dashboard.metrics import SUMMARY_COLUMNS
 from tests.fixtures import ticket, write_csv
 
 
@@ -102,7 +102,7 @@ def test_synth_is_deterministic_and_inside_bangkok(
     assert main(["synth", "--rows", "500", "--out", str(b), "--seed", "7"]) == 0
     assert main(["synth", "--rows", "500", "--out", str(c), "--seed", "8"]) == 0
     assert a.read_bytes() == b.read_bytes() != c.read_bytes()
-    from dashboard.ingest import ingest_files
+    from dashboard.ingest.load import ingest_files
 
     result = ingest_files(paths=[a], store_path=store_path, data_dir=data_dir)
     assert result.stored_new == 500 and result.location_issues == {}

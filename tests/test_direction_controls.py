@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard.ingest import ingest_files
+from dashboard.ingest.load import ingest_files
 from tests.apptest import grid_with, notice_lines, open_page, serving
 from tests.fixtures import ticket, write_csv
 

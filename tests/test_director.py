@@ -14,11 +14,12 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from dashboard import boundaries, cli, director, metrics, queries, store, targets
-from dashboard.change import Period, count_change, share_change
+from dashboard import boundaries, cli, store
+from dashboard.analysis import director, metrics, targets
+from dashboard.analysis.change import Period, count_change, share_change
 from dashboard.errors import TargetsError
-from dashboard.ingest import ingest_files
-from dashboard.store import Reader
+from dashboard.ingest.load import ingest_files
+from dashboard.store import Reader, queries
 from tests.fixtures import centre, ticket, write_csv
 
 AS_OF = metrics.local_midnight(date(2022, 7, 1))  # 2022-06-30 17:00 UTC

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import fetch
 from dashboard.errors import FetchError
+from dashboard.ingest import fetch
 from tests.conftest import real_data_dir
 
 

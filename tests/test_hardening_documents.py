@@ -20,7 +20,7 @@ import pytest
 
 from dashboard import i18n
 from dashboard.cli import main
-from dashboard.ingest import ingest_files
+from dashboard.ingest.load import ingest_files
 from tests.apptest import open_page, plain, serving
 from tests.fixtures import ticket, write_csv
 

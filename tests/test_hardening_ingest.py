@@ -13,10 +13,11 @@ from typing import Any
 import duckdb
 import pytest
 
-from dashboard import ingest as ingest_module
-from dashboard import readers, store
+from dashboard import store
 from dashboard.cli import main
-from dashboard.ingest import ingest_files
+from dashboard.ingest import load as ingest_module
+from dashboard.ingest import sources
+from dashboard.ingest.load import ingest_files
 from tests.fixtures import csv_text, ticket, write_csv
 
 
@@ -127,7 +128,7 @@ def test_a_value_larger_than_a_parse_block_names_its_line(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     # the same code path as a 100 MB field against the 16 MiB block, at test size
-    monkeypatch.setattr(readers, "BLOCK_BYTES", 1 << 20)
+    monkeypatch.setattr(sources, "BLOCK_BYTES", 1 << 20)
     path = write_csv(
         tmp_path / "t.csv", [ticket("A"), ticket("B"), ticket("HUGE", comment="x" * (3 << 20))]
     )

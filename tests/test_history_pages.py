@@ -10,9 +10,9 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import history, i18n
-from dashboard.ingest import Reconciliation, ingest_files, writing
-from dashboard.store import Reader
+from dashboard import i18n
+from dashboard.ingest.load import Reconciliation, ingest_files, writing
+from dashboard.store import Reader, history
 from tests.apptest import open_page, serving
 from tests.fixtures import ticket, write_csv
 from tests.test_thai_pages import english_words, visible_texts

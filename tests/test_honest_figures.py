@@ -20,8 +20,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import assets, exports, hotspots, launcher, lod, maps, metrics
-from dashboard.ingest import ingest_files
+from dashboard import launcher
+from dashboard.analysis import hotspots, metrics
+from dashboard.ingest.load import ingest_files
+from dashboard.render import assets, exports, lod, maps
 from tests.apptest import open_page, plain, serving
 from tests.fixtures import ticket, write_csv
 
@@ -191,7 +193,8 @@ def test_the_closure_audit_leaves_out_what_it_cannot_judge(no_finish: Path, app_
 def test_the_reopened_share_is_over_the_tickets_that_have_a_reopen_count(
     no_finish: Path, data_dir: Path
 ) -> None:
-    from dashboard import boundaries, review
+    from dashboard import boundaries
+    from dashboard.analysis import review
 
     with duckdb.connect(str(no_finish), read_only=True) as con:
         audit = review.closure_audit(

@@ -4,7 +4,7 @@ import h3
 import numpy as np
 import pandas as pd
 
-from dashboard import hotspots
+from dashboard.analysis import hotspots
 
 CENTRE = h3.latlng_to_cell(13.75, 100.55, 8)
 

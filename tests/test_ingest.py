@@ -9,10 +9,10 @@ from typing import Any
 import duckdb
 import pytest
 
-from dashboard import ingest as ingest_module
-from dashboard import readers
 from dashboard.errors import InputFileError, StoreError, TruncatedFileError
-from dashboard.ingest import Reconciliation, ingest_files
+from dashboard.ingest import load as ingest_module
+from dashboard.ingest import sources
+from dashboard.ingest.load import Reconciliation, ingest_files
 from tests.fixtures import csv_text, ticket, write_csv
 
 
@@ -316,7 +316,7 @@ def test_leaving_a_stage_run_ahead_early_stops_and_closes_its_producer() -> None
 def test_a_file_cut_short_after_many_chunks_stores_nothing(
     tmp_path: Path, data_dir: Path, store_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(readers, "BLOCK_BYTES", 1 << 10)  # a few records per parse block
+    monkeypatch.setattr(sources, "BLOCK_BYTES", 1 << 10)  # a few records per parse block
     run([write_csv(tmp_path / "a.csv", [ticket("A")])], store_path, data_dir)
     before = snapshot(store_path)
     text = csv_text([ticket(f"T{i}") for i in range(7)])
@@ -343,7 +343,7 @@ def test_a_chunk_that_fails_to_store_stops_the_reading_thread_and_leaves_the_sto
         return prepare(*args, **kwargs)
 
     monkeypatch.setattr(ingest_module, "_prepare", fail_on_the_second)
-    monkeypatch.setattr(readers, "BLOCK_BYTES", 1 << 10)  # a few records per parse block
+    monkeypatch.setattr(sources, "BLOCK_BYTES", 1 << 10)  # a few records per parse block
     with pytest.raises(StoreError, match="rolled back"):
         ingest_files(paths=[path], store_path=store_path, data_dir=data_dir, chunk_rows=2)
     assert len(calls) == 2

@@ -60,7 +60,9 @@ def test_the_deploy_recipe_calls_only_real_commands_and_settings() -> None:
 
 
 def test_every_map_metric_is_a_summary_column_with_a_label_in_both_languages() -> None:
-    from dashboard import i18n, mapmetrics, metrics, urlstate
+    from dashboard import i18n
+    from dashboard.analysis import mapmetrics, metrics
+    from dashboard.ui import urlstate
 
     assert set(mapmetrics.NAMES) <= set(metrics.SUMMARY_COLUMNS)
     assert set(mapmetrics.NAMES) == set(i18n.METRIC_LABELS) == set(urlstate.METRICS)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.ingest import ingest_files
+from dashboard.ingest.load import ingest_files
 from tests.conftest import real_data_dir
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))

@@ -18,8 +18,10 @@ import pandas as pd
 import pytest
 from streamlit_folium import _get_feature_group_string
 
-from dashboard import lod, maps, metrics, store
-from dashboard.ingest import ingest_files
+from dashboard import store
+from dashboard.analysis import metrics
+from dashboard.ingest.load import ingest_files
+from dashboard.render import lod, maps
 from dashboard.store import Reader
 from tests.fixtures import ORIGIN_LAT, ORIGIN_LON, SIZE, ticket, write_csv
 

@@ -20,8 +20,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from dashboard import mail
-from dashboard.mail import MailSettingsError
+from dashboard.notify import mail
+from dashboard.notify.mail import MailSettingsError
 from tests.alert_receivers import MailBox, free_port
 
 CA_USAGE = x509.KeyUsage(

@@ -13,8 +13,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from dashboard import boundaries, i18n, lod, mapimage, maps, metrics, store
-from dashboard.ingest import ingest_files
+from dashboard import boundaries, i18n, store
+from dashboard.analysis import metrics
+from dashboard.ingest.load import ingest_files
+from dashboard.render import lod, mapimage, maps
 from dashboard.store import Reader
 from tests.fixtures import ORIGIN_LAT, ORIGIN_LON, SIZE, ticket, write_csv
 

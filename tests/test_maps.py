@@ -10,9 +10,9 @@ import folium.plugins
 import pandas as pd
 import pytest
 
-from dashboard import assets, lod, maps
 from dashboard.boundaries import load_districts, load_subdistricts
-from dashboard.urlstate import MapView
+from dashboard.render import assets, lod, maps
+from dashboard.ui.urlstate import MapView
 
 SCRIPT = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
 

@@ -7,8 +7,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dashboard import boundaries, metrics, store
-from dashboard.ingest import ingest_files
+from dashboard import boundaries, store
+from dashboard.analysis import metrics
+from dashboard.ingest.load import ingest_files
 from dashboard.store import Reader
 from tests.fixtures import ticket, write_csv
 
@@ -167,7 +168,7 @@ def test_open_per_10k_residents_alone_equals_the_summarys(
 def test_ticket_lists_carry_categories_as_tuples_which_the_cache_pickles_fast(
     con: Reader,
 ) -> None:
-    from dashboard import director, targets
+    from dashboard.analysis import director, targets
 
     frame, total = metrics.tickets_page(con, filters=metrics.Filters(), as_of=AS_OF)
     week = director.week_tickets(

@@ -3,8 +3,8 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
-from dashboard.normalise import parse_records
-from dashboard.readers import RAW_COLUMNS
+from dashboard.ingest.normalise import parse_records
+from dashboard.ingest.sources import RAW_COLUMNS
 from dashboard.vocab import CANONICAL_STATES
 
 EXPECTED = {

@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
-from dashboard import readers, store, sync
+from dashboard import store
 from dashboard.cli import main
-from dashboard.ingest import ingest_files
+from dashboard.ingest import sources, sync
+from dashboard.ingest.load import ingest_files
 from tests.fixtures import centre, csv_text, ticket
 from tests.traffy_server import FakeTraffy
 
@@ -121,7 +122,7 @@ def test_a_dump_with_odd_characters_past_the_first_block_is_read_whole(
 ) -> None:
     # the stream is cleaned block by block: a Thai character and the surrogate's three
     # bytes cut by a block's end must come out whole
-    monkeypatch.setattr(readers, "BLOCK_BYTES", 4096)
+    monkeypatch.setattr(sources, "BLOCK_BYTES", 4096)
     rows = [ticket(f"T{i:04}", comment=f"ถนน{i}{SURROGATE if i % 7 == 0 else ''}พัง{NUL}")
             for i in range(300)]  # fmt: skip
     path = tmp_path / "long.csv"
@@ -177,11 +178,11 @@ def test_a_text_file_with_a_stray_nul_is_text_and_a_binary_one_is_refused(
 ) -> None:
     lon, lat = centre("1001")
     text = csv_text([ticket("A", comment=f"a{NUL}b", coords=f"{lon},{lat}")])
-    assert readers.open_source(_write(tmp_path / "nul.csv", text.encode())).kind == "csv"
+    assert sources.open_source(_write(tmp_path / "nul.csv", text.encode())).kind == "csv"
     binary = _write(tmp_path / "utf16.csv", text.encode("utf-16-le"))
     assert main(["ingest", str(binary), "--store", str(store_path)]) == 2
     assert capsys.readouterr().err == (
-        f"khetmap: error: {binary}: this is a binary file, not text. {readers.FORMAT_HINT}.\n"
+        f"khetmap: error: {binary}: this is a binary file, not text. {sources.FORMAT_HINT}.\n"
     )
 
 

@@ -12,12 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import access, boundaries, delivery, own_subscriptions, shell, store, writes
-from dashboard.access import Viewer
+from dashboard import access, boundaries, store
+from dashboard.access import Viewer, writes
 from dashboard.errors import SubscriptionsError, WriteRefusedError
-from dashboard.ingest import ingest_files
-from dashboard.own_subscriptions import Request, Stored
-from dashboard.subscriptions import Known
+from dashboard.ingest.load import ingest_files
+from dashboard.notify import delivery, own_subscriptions
+from dashboard.notify.own_subscriptions import Request, Stored
+from dashboard.notify.subscriptions import Known
+from dashboard.ui import shell
 from tests.alert_receivers import MailBox, smtp_server
 from tests.apptest import open_page, plain, serving
 from tests.fixtures import ticket, write_csv

@@ -20,9 +20,10 @@ import pytest
 from streamlit.proto.Metric_pb2 import Metric
 from streamlit.testing.v1 import AppTest
 
-from dashboard import director, exports, metrics
-from dashboard.ingest import ingest_files
-from dashboard.widgets import figure_columns, supported_part, ticket_table
+from dashboard.analysis import director, metrics
+from dashboard.ingest.load import ingest_files
+from dashboard.render import exports
+from dashboard.ui.widgets import figure_columns, supported_part, ticket_table
 from tests.apptest import grid_with, open_page, plain, serving
 from tests.fixtures import ticket, write_csv
 

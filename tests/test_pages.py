@@ -10,8 +10,8 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import metrics
-from dashboard.ingest import ingest_files
+from dashboard.analysis import metrics
+from dashboard.ingest.load import ingest_files
 from tests.apptest import grid_with, notice_lines, open_page, plain, serving
 from tests.fixtures import ticket, write_csv
 
@@ -174,7 +174,7 @@ def test_new_ingest_shows_without_restart(store: Path, tmp_path: Path, data_dir:
 def test_district_page_draws_every_ticket_of_a_small_district_as_a_point(
     store: Path, tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from dashboard import lod, maps
+    from dashboard.render import lod, maps
 
     many = [ticket(f"P{i}", code="1001", comment="ก" * 1000) for i in range(60)]
     ingest_files(
@@ -264,7 +264,7 @@ def test_how_many_page_runs_compute_at_once_comes_from_the_environment(
 def test_a_page_run_holds_one_of_the_servers_run_slots_and_gives_it_back(
     store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from dashboard import shell
+    from dashboard.ui import shell
 
     class Slots:
         held = 0

@@ -8,9 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import config, maps, photos
-from dashboard.ingest import ingest_files
-from dashboard.shell import PAGE_HEADS
+from dashboard import config
+from dashboard.ingest.load import ingest_files
+from dashboard.render import maps, photos
+from dashboard.ui.shell import PAGE_HEADS
 from tests.apptest import grid_with, open_page, serving
 from tests.fixtures import ticket, write_csv
 

@@ -10,10 +10,12 @@ import pandas as pd
 import psycopg
 import pytest
 
-from dashboard import boundaries, hotspots, metrics, pgstore, store
+from dashboard import boundaries, store
+from dashboard.analysis import hotspots, metrics
 from dashboard.cli import main
 from dashboard.errors import StoreError
-from dashboard.ingest import ingest_files
+from dashboard.ingest.load import ingest_files
+from dashboard.store import postgres
 from tests.fixtures import ticket, write_csv
 
 
@@ -100,7 +102,7 @@ def test_values_are_parameters_never_sql(tmp_path: Path, data_dir: Path, pg_url:
 def test_a_failed_ingest_leaves_the_database_as_it_was(
     tmp_path: Path, data_dir: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from dashboard import ingest as ingest_module
+    from dashboard.ingest import load as ingest_module
 
     ingest_files(
         paths=[write_csv(tmp_path / "a.csv", _tickets(5))], store_path=pg_url, data_dir=data_dir
@@ -192,7 +194,7 @@ def test_the_command_line_works_on_a_postgresql_store(
     path = write_csv(tmp_path / "t.csv", _tickets())
     assert main(["ingest", str(path), "--store", pg_url]) == 0
     out = capsys.readouterr().out
-    assert f"store: {pgstore.PostgresStore(pg_url).describe()}" in out and "OK" in out
+    assert f"store: {postgres.PostgresStore(pg_url).describe()}" in out and "OK" in out
     assert main(["summary", "--store", pg_url, "--format", "csv"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[1].startswith("1001,") and lines[1].split(",")[3] == "4"  # 4 tickets in 1001
@@ -200,7 +202,7 @@ def test_the_command_line_works_on_a_postgresql_store(
 
 
 def test_a_password_never_shows_in_what_the_store_says() -> None:
-    assert pgstore.PostgresStore("postgresql://app:s3cret@db:5432/khetmap").describe() == (
+    assert postgres.PostgresStore("postgresql://app:s3cret@db:5432/khetmap").describe() == (
         "postgresql://app:***@db:5432/khetmap"
     )
 
@@ -208,7 +210,7 @@ def test_a_password_never_shows_in_what_the_store_says() -> None:
 def test_the_district_pages_queries_can_use_the_district_index(
     tmp_path: Path, data_dir: Path, pg_url: str
 ) -> None:
-    from dashboard import queries
+    from dashboard.store import queries
 
     ingest_files(
         paths=[write_csv(tmp_path / "t.csv", _tickets())], store_path=pg_url, data_dir=data_dir
@@ -220,7 +222,7 @@ def test_the_district_pages_queries_can_use_the_district_index(
             row[0]
             for row in con.execute(
                 "EXPLAIN "
-                + pgstore.to_pyformat(
+                + postgres.to_pyformat(
                     queries.tally(
                         code_column="subdistrict_code",
                         where=where,

@@ -15,8 +15,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from dashboard import metrics, store
-from dashboard.ingest import ingest_files
+from dashboard import store
+from dashboard.analysis import metrics
+from dashboard.ingest.load import ingest_files
 from dashboard.launcher import start_background
 from tests.conftest import real_data_dir
 from tests.test_browser import CHROMIUM, browser, free_port, local_only  # noqa: F401

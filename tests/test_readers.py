@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from dashboard import readers
 from dashboard.errors import InputFileError
-from dashboard.readers import open_source, physical_lines, read_any
+from dashboard.ingest import sources
+from dashboard.ingest.sources import open_source, physical_lines, read_any
 from tests.fixtures import csv_text, ticket, write_csv
 
 
@@ -134,7 +134,7 @@ def test_records_after_a_broken_one_keep_their_numbers_however_many_parse_blocks
 ) -> None:
     # pyarrow parses blocks ahead of the batches it hands out: with many blocks the broken
     # record is reported while an earlier chunk is numbered (every file over 16 MiB)
-    monkeypatch.setattr(readers, "BLOCK_BYTES", block)
+    monkeypatch.setattr(sources, "BLOCK_BYTES", block)
     first = csv_text([ticket(f"T{i}") for i in range(1, 6)])
     rest = csv_text([ticket(f"T{i}") for i in range(7, 13)]).split("\n", 1)[1]
     path = tmp_path / "many_blocks.csv"
@@ -157,13 +157,13 @@ def test_a_broken_record_reported_while_a_chunk_is_being_stored_is_kept_and_coun
     # pyarrow reads ahead in a thread of its own, so it can report a broken record while
     # the chunk generator waits at a `yield` (seen in CI: a file cut short went unnoticed)
     handlers: list[Any] = []
-    open_csv = readers.pacsv.open_csv
+    open_csv = sources.pacsv.open_csv
 
     def keep_handler(stream: Any, **kwargs: Any) -> Any:
         handlers.append(kwargs["parse_options"].invalid_row_handler)
         return open_csv(stream, **kwargs)
 
-    monkeypatch.setattr(readers.pacsv, "open_csv", keep_handler)
+    monkeypatch.setattr(sources.pacsv, "open_csv", keep_handler)
     path = write_csv(tmp_path / "four.csv", [ticket(f"T{i}") for i in range(1, 5)])
     chunks = open_source(path).chunks(rows=2)
     first = next(chunks)

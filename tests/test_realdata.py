@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.ingest import Reconciliation, ingest_files
+from dashboard.ingest.load import Reconciliation, ingest_files
 from dashboard.vocab import OPEN_STATES
 from tests.conftest import real_data_dir
 
@@ -109,7 +109,8 @@ def test_the_185k_file_gives_the_same_summary_on_postgresql_and_duckdb(
 ) -> None:
     import psycopg
 
-    from dashboard import boundaries, metrics, store
+    from dashboard import boundaries, store
+    from dashboard.analysis import metrics
 
     duck, _ = sample_store
     folder = real_data_dir()

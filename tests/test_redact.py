@@ -1,4 +1,4 @@
-"""dashboard.redact: each kind and format on hand-built text, the hard negatives, hostile
+"""dashboard.access.redact: each kind and format on hand-built text, the hard negatives, hostile
 input, and recall and precision per kind on 441 hand-labelled real comments."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.redact import KINDS, Span, find, redact, redact_series
+from dashboard.access.redact import KINDS, Span, find, redact, redact_series
 from tests.conftest import real_data_dir
 from tests.redaction_labels import LABELS, L, comment_sha, read_comments
 

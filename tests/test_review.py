@@ -8,8 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from dashboard import boundaries, metrics, review, store
-from dashboard.ingest import ingest_files
+from dashboard import boundaries, store
+from dashboard.analysis import metrics, review
+from dashboard.ingest.load import ingest_files
 from dashboard.store import Reader
 from tests.fixtures import ticket, write_csv
 

@@ -10,7 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import boundaries, emerging, hotspots, ingest, metrics, store
+from dashboard import boundaries, store
+from dashboard.analysis import emerging, hotspots, metrics
+from dashboard.ingest import load
 from dashboard.vocab import UNSPECIFIED
 from tests.fixtures import centre, ticket, write_csv
 
@@ -197,7 +199,7 @@ def test_hot_cells_are_split_at_district_boundaries_and_each_area_says_what_it_s
         ticket("2022-X", code="1002", coords=f"{west_lon + 0.0125},{lat}", district="เขต1002")
     )
     csv = write_csv(data_dir / "t.csv", rows)
-    ingest.ingest_files(paths=[csv], store_path=store_path, data_dir=data_dir)
+    load.ingest_files(paths=[csv], store_path=store_path, data_dir=data_dir)
     layer = boundaries.load_districts(data_dir=data_dir)
     filters = metrics.Filters(
         since=pd.Timestamp("2022-06-01").date(), until=pd.Timestamp("2022-06-30").date()
@@ -239,7 +241,7 @@ def test_on_the_dump_sample_with_finish_times_the_backlog_trend_is_drawn(tmp_pat
 
     data = real_data_dir()
     location = tmp_path / "dump.duckdb"
-    ingest.ingest_files(
+    load.ingest_files(
         paths=[data / "traffy_dump_format_sample.csv"], store_path=location, data_dir=data
     )
     layer = boundaries.load_districts(data_dir=data)
@@ -286,7 +288,7 @@ def test_hot_areas_counted_in_the_database_match_a_description_of_every_ticket(
         rows.append(row)
     path = write_csv(tmp_path / "t.csv", rows)
     store_path = tmp_path / "s.duckdb"
-    ingest.ingest_files(paths=[path], store_path=store_path, data_dir=data_dir)
+    load.ingest_files(paths=[path], store_path=store_path, data_dir=data_dir)
     layer = boundaries.load_districts(data_dir=data_dir)
     filters = metrics.Filters(
         since=pd.Timestamp("2022-06-01").date(), until=pd.Timestamp("2022-06-30").date()

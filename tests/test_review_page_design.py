@@ -14,9 +14,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import review
-from dashboard.coverage import Coverage
-from dashboard.ingest import ingest_files
+from dashboard.analysis import review
+from dashboard.analysis.coverage import Coverage
+from dashboard.ingest.load import ingest_files
 from tests.apptest import notice_lines, open_page, plain, serving
 from tests.fixtures import ticket, write_csv
 

@@ -18,11 +18,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import FileUploader
 
-from dashboard import access, config, roles, rounds, shell, store, writes
-from dashboard.access import Viewer
+from dashboard import access, config, store
+from dashboard.access import Viewer, roles, writes
 from dashboard.cli import main
 from dashboard.errors import StoreError, WriteRefusedError
-from dashboard.ingest import ingest_files
+from dashboard.ingest.load import ingest_files
+from dashboard.render import rounds
+from dashboard.ui import shell
 from tests.apptest import APP, grid_with, plain, serving
 from tests.conftest import real_data_dir
 from tests.test_browser_signin import BANG_KAPI, BANG_KAPI_AT, CHATUCHAK, CHATUCHAK_AT, DIRECTOR

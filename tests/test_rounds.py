@@ -17,9 +17,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from dashboard import rounds, store
+from dashboard import store
 from dashboard.cli import main
-from dashboard.ingest import ingest_files
+from dashboard.ingest.load import ingest_files
+from dashboard.render import rounds
 from tests.fixtures import centre
 from tests.test_citydata import CITYDATA, citydata_row, write_rows
 
@@ -252,7 +253,8 @@ def test_a_round_of_a_district_with_nothing_open_or_into_a_missing_folder_is_one
 def test_the_weeks_finished_figures_use_traffys_finish_time_and_the_sheet_says_what_stands_in(
     tmp_path: Path, data_dir: Path
 ) -> None:
-    from dashboard import actions, director, imports, metrics, targets
+    from dashboard.analysis import director, imports, metrics, targets
+    from dashboard.render import action_sheet
     from tests.test_citydata import EXPORT
 
     lon, lat = centre("1001")
@@ -278,16 +280,19 @@ def test_the_weeks_finished_figures_use_traffys_finish_time_and_the_sheet_says_w
     assert dict(zip(judged["ticket_id"], judged["finished_day"], strict=True)) == {
         "E1": dt.date(2023, 11, 25), "E2": dt.date(2023, 12, 5)
     }  # fmt: skip
-    data = actions.sheet_data(
+    data = action_sheet.sheet_data(
         judged, district_code="1001", names={"1001": "เขต1001"}, district_name_th="เขต1001",
         lang="th", as_of=as_of, changes=changed, finish_basis=basis,
     )  # fmt: skip
     assert (data.week.finished.now, data.week.finished.before) == (1, 1)  # type: ignore[union-attr]
-    assert actions.summary_notes(data) == [
+    assert action_sheet.summary_notes(data) == [
         "ตั้งแต่นำเข้าข้อมูลครั้งล่าสุด: เรื่องใหม่ 2 เรื่อง, เสร็จสิ้น 0 เรื่อง, ส่งต่อให้ฝ่ายโยธา 2 เรื่อง",
         "เวลาเสร็จสิ้นของ 1 จาก 2 เรื่องที่เสร็จสิ้น คือเวลาที่เรื่องมีความเคลื่อนไหวครั้งล่าสุด "
         "ซึ่งอาจช้ากว่าวันที่เสร็จจริง (เช่น มีการให้คะแนนหรือแสดงความเห็นภายหลัง)",
     ]
-    summary = openpyxl.load_workbook(io.BytesIO(actions.workbook(data))).worksheets[0]
+    summary = openpyxl.load_workbook(io.BytesIO(action_sheet.workbook(data))).worksheets[0]
     cells = [c.value for row in summary.iter_rows(max_col=1) for c in row]
-    assert actions.summary_notes(data)[0] in cells and actions.summary_notes(data)[1] in cells
+    assert (
+        action_sheet.summary_notes(data)[0] in cells
+        and action_sheet.summary_notes(data)[1] in cells
+    )

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import routing
+from dashboard.analysis import routing
+from dashboard.analysis.routing import Route, Routing, route
 from dashboard.errors import RoutingError
-from dashboard.routing import Route, Routing, route
 
 TABLE = Routing(by_category={"ถนน": "โยธา", "ความสะอาด": "รักษาความสะอาดและสวนสาธารณะ"})
 

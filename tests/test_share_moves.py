@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import review
+from dashboard.analysis import review
 
 
 def _league(rows: list[tuple[str, int, int, int, int]]) -> pd.DataFrame:

@@ -14,10 +14,11 @@ import psycopg
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import i18n, pgstore, store
+from dashboard import i18n, store
 from dashboard.cli import main
 from dashboard.errors import StoreError
-from dashboard.ingest import ingest_files
+from dashboard.ingest.load import ingest_files
+from dashboard.store import postgres
 from tests.apptest import open_page, serving
 from tests.fixtures import ticket, write_csv
 from tests.pg import Cluster, restartable_cluster
@@ -90,7 +91,7 @@ def test_a_read_only_role_gets_one_line_and_exit_2_and_nothing_is_written(
     assert main([command, *arguments, "--store", reader_url]) == 2
     assert capsys.readouterr().err == (
         f"khetmap: error: cannot prepare {store.at(reader_url).describe()} for writing: "
-        f"permission denied for schema public; {pgstore.OWNER_HINT}\n"
+        f"permission denied for schema public; {postgres.OWNER_HINT}\n"
     )
     assert counts(reader_url) == (25, 1, 0)
     assert list(workdir.iterdir()) == []  # no model file, no data folder
@@ -109,7 +110,7 @@ def test_grant_reader_without_createrole_gets_one_line_and_exit_2(
     assert main(["grant-reader", wanted, "--store", as_owner]) == 2
     assert capsys.readouterr().err == (
         f"khetmap: error: cannot make {wanted} a reader of {store.at(as_owner).describe()}: "
-        f"permission denied to create role; {pgstore.GRANT_HINT}\n"
+        f"permission denied to create role; {postgres.GRANT_HINT}\n"
     )
     with psycopg.connect(pg_url) as admin:
         assert admin.execute(
@@ -187,7 +188,7 @@ def test_no_store_yet_is_one_thai_line_without_a_command_or_a_path(
 def test_a_page_query_over_its_time_limit_is_a_store_error_saying_so(
     pg_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pgstore, "STATEMENT_TIMEOUT_MS", 50)  # a new database: a new pool
+    monkeypatch.setattr(postgres, "STATEMENT_TIMEOUT_MS", 50)  # a new database: a new pool
     with pytest.raises(StoreError) as raised, store.at(pg_url).reader() as con:
         con.execute("SELECT pg_sleep(2)")
     assert raised.value.reason == "slow"

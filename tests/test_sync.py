@@ -21,9 +21,9 @@ import duckdb
 import pytest
 
 from dashboard import store as stores
-from dashboard import sync
 from dashboard.errors import SyncError
-from dashboard.sync import Outcome
+from dashboard.ingest import sync
+from dashboard.ingest.sync import Outcome
 from tests.conftest import real_data_dir
 from tests.traffy_server import FakeTraffy, real_page, sample_tickets
 
@@ -426,7 +426,7 @@ def test_days_before_the_first_sync_are_backfilled_from_finish_times_and_marked(
 ) -> None:
     import pandas as pd
 
-    from dashboard.history import day_end
+    from dashboard.store.history import day_end
 
     location = tmp_path / "store.duckdb"
     fake.set_dump(dump_bytes())

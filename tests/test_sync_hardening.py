@@ -20,10 +20,11 @@ from typing import Any
 import duckdb
 import pytest
 
-from dashboard import cli, fetch, sync
+from dashboard import cli
 from dashboard import store as stores
 from dashboard.errors import FetchError, SyncError
-from dashboard.ingest import ingest_files
+from dashboard.ingest import fetch, sync
+from dashboard.ingest.load import ingest_files
 from tests.conftest import real_data_dir
 from tests.test_sync import assert_mirrors, dump_bytes, finish_one_ticket, stored
 from tests.traffy_server import FakeTraffy, sample_tickets

@@ -14,8 +14,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import boundaries, metrics, store, vocab
-from dashboard.ingest import ingest_files
+from dashboard import boundaries, store, vocab
+from dashboard.analysis import metrics
+from dashboard.ingest.load import ingest_files
 from tests.fixtures import ticket, write_csv
 
 AS_OF = datetime(2022, 9, 1, 5, 0, tzinfo=UTC)

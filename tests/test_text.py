@@ -113,7 +113,7 @@ def test_every_text_column_of_a_csv_export_is_neutralised() -> None:
 
     import pandas as pd
 
-    from dashboard import exports
+    from dashboard.render import exports
 
     n = len(PAYLOADS)
     frame = pd.DataFrame(

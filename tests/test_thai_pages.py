@@ -22,9 +22,10 @@ from altair.vegalite.v6.schema.core import load_schema
 from jsonschema import ValidationError
 from streamlit.testing.v1 import AppTest
 
-from dashboard import charts, i18n
-from dashboard.ingest import ingest_files
-from dashboard.shell import PAGE_HEADS
+from dashboard import i18n
+from dashboard.ingest.load import ingest_files
+from dashboard.render import charts
+from dashboard.ui.shell import PAGE_HEADS
 from tests.apptest import open_page, serving
 from tests.fixtures import ticket, write_csv
 

@@ -15,8 +15,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dashboard import boundaries, departments, metrics, routing, store
-from dashboard.ingest import ingest_files
+from dashboard import boundaries, store
+from dashboard.analysis import departments, metrics, routing
+from dashboard.ingest.load import ingest_files
 from tests.conftest import real_data_dir
 from tests.test_citydata import CITYDATA
 

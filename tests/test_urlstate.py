@@ -5,8 +5,8 @@ from urllib.parse import unquote_plus
 
 import pytest
 
-from dashboard import urlstate
-from dashboard.urlstate import (
+from dashboard.ui import urlstate
+from dashboard.ui.urlstate import (
     NO_DEPARTMENT,
     Known,
     MapView,

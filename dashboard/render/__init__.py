@@ -1,0 +1,1 @@
+"""What a reader takes away: maps, charts, exports, the brief, the action sheet, map pictures, rounds."""

@@ -1,0 +1,1 @@
+"""The dashboard's pages, one module each (registered once in ui.urlstate.PAGES)."""
