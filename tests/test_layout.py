@@ -5,31 +5,104 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from tests import architecture
+
 DASHBOARD = Path(__file__).resolve().parents[1] / "dashboard"
-WRITE_PATH = {"ingest.py", "normalise.py", "store.py", "pgstore.py", "history.py", "outbox.py"}
+WRITE_PATH = {
+    "ingest/load.py",
+    "ingest/normalise.py",
+    "store/__init__.py",
+    "store/duck.py",
+    "store/postgres.py",
+    "store/schema.py",
+    "store/history.py",
+    "notify/outbox.py",
+}
 """Modules that write (the ingest's staging and upsert SQL) and the stores' own plumbing."""
-SHELL = {"app.py", "shell.py", "cache.py", "widgets.py"}
+SHELL = {"app.py", "ui"}
+"""The Streamlit side: the router and the ui subpackage."""
+LAYERS = {
+    "entry": ["dashboard.app", "dashboard.cli", "dashboard.launcher"],
+    "ui": ["dashboard.ui"],
+    "notify": ["dashboard.notify"],
+    "render": ["dashboard.render"],
+    "analysis": ["dashboard.analysis"],
+    "access": ["dashboard.access"],
+    "ingest": ["dashboard.ingest"],
+    "store": ["dashboard.store"],
+    "base": ["dashboard"],
+}
+"""Top to bottom: a module imports from its own layer or the layers below it, never above."""
+
+
+def _relative(path: Path) -> str:
+    return path.relative_to(DASHBOARD).as_posix()
+
+
+def _layer(module: str) -> int:
+    """The index in LAYERS of a module: the longest prefix that names it."""
+    ranked = [
+        (len(prefix), rank)
+        for rank, prefixes in enumerate(LAYERS.values())
+        for prefix in prefixes
+        if module == prefix or module.startswith(prefix + ".")
+    ]
+    return max(ranked)[1]
 
 
 def test_every_read_query_lives_in_the_queries_module() -> None:
     spread = [
-        path.name
+        _relative(path)
         for path in DASHBOARD.rglob("*.py")
-        if path.name not in WRITE_PATH | {"queries.py"}
+        if _relative(path) not in WRITE_PATH | {"store/queries.py"}
         and re.search(r"\bSELECT\b", path.read_text(encoding="utf-8"))
     ]
     assert spread == []
 
 
 def test_the_core_never_imports_streamlit() -> None:
-    core = [p for p in DASHBOARD.glob("*.py") if p.name not in SHELL]
-    assert core, "no core modules found"
+    core = [p for p in DASHBOARD.rglob("*.py") if _relative(p).split("/")[0] not in SHELL]
+    assert len(core) > 50, "no core modules found"
     importing = [
-        p.name
+        _relative(p)
         for p in core
         if re.search(r"^\s*(import|from) streamlit", p.read_text(encoding="utf-8"), re.M)
     ]
     assert importing == []
+
+
+def test_the_package_has_no_import_cycles_counting_imports_inside_functions() -> None:
+    assert architecture.cycles(architecture.import_graph()) == []
+
+
+def test_no_function_imports_one_of_the_packages_own_modules() -> None:
+    assert architecture.imports_inside_functions() == []
+
+
+def test_imports_only_go_down_the_layers() -> None:
+    upward = sorted(
+        f"{module} -> {target}"
+        for module, targets in architecture.import_graph().items()
+        for target in targets
+        if target != "dashboard" and _layer(target) < _layer(module)
+    )
+    assert upward == []
+
+
+def test_the_layer_order_catches_an_upward_import() -> None:
+    assert _layer("dashboard.ui.pages.city") < _layer("dashboard.analysis.metrics")
+    assert _layer("dashboard.analysis.metrics") < _layer("dashboard.store.queries")
+    assert _layer("dashboard.store") < _layer("dashboard.config")
+    assert _layer("dashboard.cli") < _layer("dashboard.ui.shell")
+
+
+FUNCTION_EXCEPTIONS: set[tuple[str, str]] = set()
+"""(module, function) allowed over 60 lines; each says why in a comment above it (at most 3)."""
+
+
+def test_functions_are_at_most_60_lines_but_for_the_named_exceptions() -> None:
+    long = {(module, name) for module, name, _ in architecture.long_functions()}
+    assert long <= FUNCTION_EXCEPTIONS and len(FUNCTION_EXCEPTIONS) <= 3, sorted(long)
 
 
 def test_the_words_for_open_are_defined_once() -> None:
@@ -68,9 +141,35 @@ def test_every_map_metric_is_a_summary_column_with_a_label_in_both_languages() -
     assert set(mapmetrics.NAMES) == set(i18n.METRIC_LABELS) == set(urlstate.METRICS)
 
 
-def test_the_readmes_layout_names_every_module_of_the_package() -> None:
+def _readme_tree() -> set[str]:
+    """The module paths the README's Layout tree names (`ui/pages/city`), from its indentation."""
     readme = (DASHBOARD.parent / "README.md").read_text(encoding="utf-8")
     layout = readme[readme.index("## Layout") : readme.index("## Data sources")]
-    modules = {p.stem for p in DASHBOARD.glob("*.py") if p.stem != "__init__"}
-    missing = {m for m in modules if f"`{m}`" not in layout and f"`{m}.py`" not in layout}
-    assert missing == set(), f"add these to the README's Layout section: {sorted(missing)}"
+    block = layout.split("```")[1]
+    folders: list[str] = []
+    named = set()
+    for line in block.splitlines():
+        entry = re.match(r"^( *)([a-z0-9_]+)(\.py|/)", line)
+        if not entry:
+            continue
+        depth = len(entry.group(1)) // 2
+        folders = folders[:depth]
+        if entry.group(3) == "/":
+            folders.append(entry.group(2))
+            named.add("/".join(folders[1:]))
+        else:
+            named.add("/".join([*folders[1:], entry.group(2)]))
+    return named
+
+
+def test_the_readmes_layout_names_every_module_of_the_package() -> None:
+    modules = {
+        _relative(p).removesuffix(".py").removesuffix("/__init__").removesuffix("__init__")
+        for p in DASHBOARD.rglob("*.py")
+    }
+    named = _readme_tree()
+    assert "ui/pages/city" in named and "store" in named
+    missing = sorted(modules - named)
+    assert missing == [], f"add these to the README's Layout tree: {missing}"
+    stale = sorted(named - modules)
+    assert stale == [], f"the README's Layout tree names modules that do not exist: {stale}"
