@@ -11,10 +11,26 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from dashboard import boundaries, config, files, store
-from dashboard.analysis import metrics
+from dashboard import boundaries, config, files, store, text
+from dashboard.access import privacy
+from dashboard.analysis import (
+    classify,
+    departments,
+    director,
+    imports,
+    metrics,
+    review,
+    routing,
+    targets,
+)
 from dashboard.analysis.coverage import Field
 from dashboard.errors import FilterError, KhetmapError, OutputFileError, StoreError
+from dashboard.ingest import fetch, sync
+from dashboard.ingest.load import ingest_files
+from dashboard.ingest.synth import write_synth
+from dashboard.launcher import run
+from dashboard.notify import delivery
+from dashboard.render import action_sheet, brief, rounds
 from dashboard.store import Reader, history
 from dashboard.ui.urlstate import DATE_RANGE, MIN_N_RANGE
 
@@ -338,14 +354,10 @@ def _store_path(args: argparse.Namespace) -> str:
 
 
 def classifier_min_f1() -> float:
-    from dashboard.analysis import classify
-
     return classify.MIN_F1
 
 
 def _classify(args: argparse.Namespace) -> int:
-    from dashboard.analysis import classify
-
     target = store.at(_store_path(args))
     with target.reader() as con:
         typed = classify.typed_tickets(con)
@@ -381,22 +393,13 @@ def _classify(args: argparse.Namespace) -> int:
 
 
 def _grant_reader(args: argparse.Namespace) -> int:
-    from dashboard.store import postgres
-
     target = store.at(_store_path(args))
-    if not isinstance(target, postgres.PostgresStore):
-        raise KhetmapError("grant-reader is for a PostgreSQL store: pass --store postgresql://…")
-    target.create_schema()
-    postgres.grant_reader(
-        target, args.role, password=os.environ.get("KHETMAP_READER_PASSWORD") or None
-    )
+    target.grant_reader(args.role, password=os.environ.get("KHETMAP_READER_PASSWORD") or None)
     print(f"role {args.role} can read {target.describe()} and nothing else")
     return 0
 
 
 def _fetch(args: argparse.Namespace) -> int:
-    from dashboard.ingest import fetch
-
     target = args.data_dir or config.data_dir()
     for line in fetch.fetch_all(data_dir=target, mirror=args.mirror, force=args.force):
         print(line)
@@ -404,8 +407,6 @@ def _fetch(args: argparse.Namespace) -> int:
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from dashboard.ingest.load import ingest_files
-
     result = ingest_files(
         paths=list(args.paths),
         store_path=_store_path(args),
@@ -424,8 +425,6 @@ def _ingest(args: argparse.Namespace) -> int:
 
 def _sync(args: argparse.Namespace) -> int:
     import logging
-
-    from dashboard.ingest import sync
 
     if args.pages is not None and args.pages < 1:
         raise FilterError(f"--pages {args.pages}: give a number of pages of at least 1.")
@@ -448,12 +447,10 @@ def _sync(args: argparse.Namespace) -> int:
 
 
 def _history_remove(args: argparse.Namespace) -> int:
-    from dashboard.ingest.load import writing
-
     target = store.at(_store_path(args))
     if not target.exists():
         raise StoreError(f"no khetmap store at {target.describe()}: nothing to remove.")
-    with writing(_store_path(args)) as con:
+    with target.writing() as con:
         removed = history.remove_after(con, after=args.after)
     print(
         f"history: removed the snapshots of {removed:,} days after {args.after} "
@@ -463,8 +460,6 @@ def _history_remove(args: argparse.Namespace) -> int:
 
 
 def _alerts_run(args: argparse.Namespace) -> int:
-    from dashboard.notify import delivery
-
     path = args.subscriptions or os.environ.get("KHETMAP_SUBSCRIPTIONS")
     summary = delivery.run(  # without a file: only the subscriptions users added in the app
         location=_store_path(args), subscriptions_path=Path(path) if path else None,
@@ -531,8 +526,6 @@ NO_DEPARTMENT_SHOWN = "(no department)"
 
 
 def _department_summary(args: argparse.Namespace) -> int:
-    from dashboard.analysis import departments, routing
-
     district = _district_code(args.district)
     districts = boundaries.load_districts()
     names = dict(zip(districts.codes, districts.names_th, strict=True))
@@ -575,7 +568,6 @@ def _department_summary(args: argparse.Namespace) -> int:
 def _cell_text(style: str) -> Callable[[object], object]:
     """Text from the data as the output shows it: no direction controls; a CSV cell that
     cannot start a formula; None stays None (JSON null, an empty CSV cell)."""
-    from dashboard import text
 
     def shown(value: object) -> object:
         if value is None or (isinstance(value, float) and value != value):
@@ -587,8 +579,6 @@ def _cell_text(style: str) -> Callable[[object], object]:
 
 
 def _changes(args: argparse.Namespace) -> int:
-    from dashboard.analysis import imports
-
     district = _district_code(args.district)
     with store.at(_store_path(args)).reader() as con:
         last = metrics.last_ingest(con)
@@ -661,8 +651,6 @@ def _format(frame: object, style: str) -> str:
 
 
 def _hotspots(args: argparse.Namespace) -> int:
-    from dashboard.analysis import review
-
     filters = _filters(args)
     layer = boundaries.load_districts()
     with store.at(_store_path(args)).reader() as con:
@@ -685,9 +673,6 @@ def _hotspots(args: argparse.Namespace) -> int:
 
 
 def _brief(args: argparse.Namespace) -> int:
-    from dashboard.analysis import review
-    from dashboard.render import brief
-
     if args.out.suffix.lower() not in (".pdf", ".html"):
         raise FilterError(f"--out {args.out} must end in .pdf or .html")
     files.check_writable(args.out)
@@ -720,10 +705,6 @@ def _brief(args: argparse.Namespace) -> int:
 
 
 def _actions(args: argparse.Namespace) -> int:
-    from dashboard.access import privacy
-    from dashboard.analysis import departments, director, targets
-    from dashboard.render import action_sheet
-
     if args.out.suffix.lower() not in (".xlsx", ".pdf"):
         raise FilterError(f"--out {args.out} must end in .xlsx (Excel) or .pdf (for printing)")
     files.check_writable(args.out)
@@ -772,9 +753,6 @@ def _actions(args: argparse.Namespace) -> int:
 def _district_sheet(args: argparse.Namespace) -> tuple[SheetData, int | None]:
     """What a district's sheets show, read from the store now (its judged tickets routed to
     units, the week, what the last import changed), and the store's last import."""
-    from dashboard.analysis import departments, director, imports, targets
-    from dashboard.render import action_sheet
-
     districts = boundaries.load_districts()
     district = _district_code(args.district) or ""
     names = boundaries.area_names((districts, boundaries.load_subdistricts()), args.lang)
@@ -848,8 +826,6 @@ def _out_folder(path: Path) -> Path:
 
 
 def _round_new(args: argparse.Namespace) -> int:
-    from dashboard.render import rounds
-
     out = _out_folder(args.out)
     store.at(_store_path(args)).prepare_write()
     data, last_import = _district_sheet(args)
@@ -878,8 +854,6 @@ def _write_workbooks(out: Path, workbooks: dict[str, tuple[str, bytes]]) -> None
 
 
 def _round_list(args: argparse.Namespace) -> int:
-    from dashboard.render import rounds
-
     district = _district_code(args.district)
     with store.at(_store_path(args)).reader() as con:
         found = rounds.listing(con, district=district)
@@ -888,8 +862,6 @@ def _round_list(args: argparse.Namespace) -> int:
 
 
 def _round_show(args: argparse.Namespace) -> int:
-    from dashboard.render import rounds
-
     out = _out_folder(args.out) if args.out else None
     with store.at(_store_path(args)).reader() as con:
         found = rounds.find(con, round_id=args.round_id)
@@ -921,8 +893,6 @@ def _round_head(found: Round) -> dict[str, object]:
 
 
 def _round_return(args: argparse.Namespace) -> int:
-    from dashboard.render import rounds
-
     content, kind = rounds.read_evidence(args.file)
     department = None if args.unrouted else args.department
     at = datetime.now(UTC)
@@ -944,8 +914,6 @@ def _round_return(args: argparse.Namespace) -> int:
 
 
 def _round_lock(args: argparse.Namespace) -> int:
-    from dashboard.render import rounds
-
     at = datetime.now(UTC)
     locked = rounds.owner_write(
         _store_path(args), lambda con: rounds.lock(con, round_id=args.round_id, at=at)
@@ -967,8 +935,6 @@ def _format_records(frame: object, style: str) -> str:
 
 
 def _synth(args: argparse.Namespace) -> int:
-    from dashboard.ingest.synth import write_synth
-
     if args.rows <= 0:
         raise KhetmapError(f"--rows must be a positive number, got {args.rows}.")
     write_synth(
@@ -983,8 +949,6 @@ def _synth(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from dashboard.launcher import run
-
     return run(store_path=_store_path(args), port=args.port, address=args.address)
 
 
