@@ -49,11 +49,13 @@ def ensure_store(store: Path, workdir: Path) -> None:
 def run_page(page: str | None, params: dict[str, str]) -> float:
     from streamlit.testing.v1 import AppTest
 
+    from dashboard.ui import urlstate
+
     at = AppTest.from_file(APP, default_timeout=120)
     for name, value in params.items():
         at.query_params[name] = value
     if page:
-        at.switch_page(f"views/{page}.py")
+        at.switch_page(urlstate.PAGES[page].file)
     start = time.perf_counter()
     at.run()
     seconds = time.perf_counter() - start

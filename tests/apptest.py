@@ -11,6 +11,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from dashboard.ui import urlstate
+
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 
 
@@ -34,7 +36,7 @@ def open_page(page: str | None, **params: str | list[str]) -> AppTest:
     for name, value in params.items():
         at.query_params[name] = value
     if page and page != "city":
-        at.switch_page(f"views/{page}.py")
+        at.switch_page(urlstate.PAGES[page].file)
     return at.run()
 
 

@@ -24,7 +24,7 @@ from dashboard.cli import main
 from dashboard.errors import StoreError, WriteRefusedError
 from dashboard.ingest.load import ingest_files
 from dashboard.render import rounds
-from dashboard.ui import shell
+from dashboard.ui import shell, urlstate
 from tests.apptest import APP, grid_with, plain, serving
 from tests.conftest import real_data_dir
 from tests.test_browser_signin import BANG_KAPI, BANG_KAPI_AT, CHATUCHAK, CHATUCHAK_AT, DIRECTOR
@@ -109,7 +109,7 @@ def district_page(district: str) -> AppTest:
                "name": "Somchai", "iat": int(time.time()) - 60}  # fmt: skip
     at.query_params["district"] = district
     at.query_params["section"] = "week"
-    at.switch_page("views/district.py")
+    at.switch_page(urlstate.PAGES["district"].file)
     return at.run()
 
 
