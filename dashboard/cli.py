@@ -76,7 +76,28 @@ def _parser() -> argparse.ArgumentParser:
         prog="khetmap", description="Bangkok Traffy Fondue complaints: data and dashboard."
     )
     commands = parser.add_subparsers(dest="command", required=True)
+    for add in (
+        _fetch_parser,
+        _ingest_parser,
+        _sync_parser,
+        _history_parser,
+        _alerts_parser,
+        _summary_parser,
+        _changes_parser,
+        _synth_parser,
+        _hotspots_parser,
+        _brief_parser,
+        _classify_parser,
+        _actions_parser,
+        _round_parsers,
+        _grant_reader_parser,
+        _run_parser,
+    ):
+        add(commands)
+    return parser
 
+
+def _fetch_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     fetch = commands.add_parser("fetch", help="download the data files into the data directory")
     fetch.add_argument(
         "--data-dir", type=Path, help="target folder (default KHETMAP_DATA_DIR or data/)"
@@ -89,6 +110,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     fetch.set_defaults(handler=_fetch)
 
+
+def _ingest_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     ingest = commands.add_parser(
         "ingest", help="read Traffy CSV / Open311 JSON files into the store"
     )
@@ -105,6 +128,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     ingest.set_defaults(handler=_ingest)
 
+
+def _sync_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     sync = commands.add_parser(
         "sync",
         help="bring the store up to date from Traffy's public API (or its CSV dump) and keep "
@@ -124,6 +149,8 @@ def _parser() -> argparse.ArgumentParser:
     sync.add_argument("--store", help="a DuckDB file or a postgresql:// URL")
     sync.set_defaults(handler=_sync)
 
+
+def _history_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     snapshots = commands.add_parser("history", help="the backlog's daily snapshots")
     kept = snapshots.add_subparsers(dest="history_command", required=True)
     remove = kept.add_parser(
@@ -135,6 +162,8 @@ def _parser() -> argparse.ArgumentParser:
     remove.add_argument("--store", help="a DuckDB file or a postgresql:// URL")
     remove.set_defaults(handler=_history_remove)
 
+
+def _alerts_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     alerts = commands.add_parser(
         "alerts", help="digests and alerts per area, by mail, webhook, feed"
     )
@@ -154,6 +183,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     alerts_run.set_defaults(handler=_alerts_run)
 
+
+def _summary_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     summary = commands.add_parser(
         "summary", help="per-area (or per-department) counts, open share, ages"
     )
@@ -173,6 +204,8 @@ def _parser() -> argparse.ArgumentParser:
     summary.add_argument("--store", help="a DuckDB file or a postgresql:// URL")
     summary.set_defaults(handler=_summary)
 
+
+def _changes_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     changed = commands.add_parser(
         "changes", help="what the imports changed per ticket in a district (new, state, ...)"
     )
@@ -186,6 +219,8 @@ def _parser() -> argparse.ArgumentParser:
     changed.add_argument("--store", help="a DuckDB file or a postgresql:// URL")
     changed.set_defaults(handler=_changes)
 
+
+def _synth_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     synth = commands.add_parser("synth", help="write realistic synthetic tickets (dump layout)")
     synth.add_argument("--rows", type=int, required=True)
     synth.add_argument("--out", type=Path, required=True)
@@ -193,6 +228,8 @@ def _parser() -> argparse.ArgumentParser:
     synth.add_argument("--seed", type=int, default=0)
     synth.set_defaults(handler=_synth)
 
+
+def _hotspots_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     hot = commands.add_parser(
         "hotspots",
         help="where complaints concentrate (demand), stay unresolved (rate) or get worse "
@@ -213,6 +250,8 @@ def _parser() -> argparse.ArgumentParser:
     hot.add_argument("--store", help="a DuckDB file or a postgresql:// URL")
     hot.set_defaults(handler=_hotspots)
 
+
+def _brief_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     brief = commands.add_parser(
         "brief", help="write the meeting brief (A4 PDF, or HTML if --out ends in .html)"
     )
@@ -231,6 +270,8 @@ def _parser() -> argparse.ArgumentParser:
     brief.add_argument("--store", help="a DuckDB file or a postgresql:// URL")
     brief.set_defaults(handler=_brief)
 
+
+def _classify_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     classify = commands.add_parser(
         "classify", help="learn categories from typed tickets' comments; predict the untyped"
     )
@@ -251,6 +292,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     classify.set_defaults(handler=_classify)
 
+
+def _actions_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     action_sheet = commands.add_parser(
         "actions",
         help="the weekly action sheet of a district: an Excel workbook with a sheet per "
@@ -271,8 +314,9 @@ def _parser() -> argparse.ArgumentParser:
         "leaves the district office); without it, staff get the full text",
     )
     action_sheet.set_defaults(handler=_actions)
-    _round_parsers(commands)
 
+
+def _grant_reader_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     grant = commands.add_parser(
         "grant-reader", help="PostgreSQL: create a login role that can only read (the dashboard's)"
     )
@@ -280,6 +324,8 @@ def _parser() -> argparse.ArgumentParser:
     grant.add_argument("--store", help="the postgresql:// URL (default KHETMAP_STORE)")
     grant.set_defaults(handler=_grant_reader)
 
+
+def _run_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     run = commands.add_parser(
         "run", help="start the dashboard (ingests the default data on first run)"
     )
@@ -287,7 +333,6 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--address", default="127.0.0.1")
     run.add_argument("--store", help="a DuckDB file or a postgresql:// URL")
     run.set_defaults(handler=_run)
-    return parser
 
 
 def _date(text: str) -> date:
