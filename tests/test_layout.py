@@ -6,7 +6,15 @@ import re
 from pathlib import Path
 
 DASHBOARD = Path(__file__).resolve().parents[1] / "dashboard"
-WRITE_PATH = {"load.py", "normalise.py", "schema.py", "duck.py", "postgres.py", "history.py", "outbox.py"}
+WRITE_PATH = {
+    "load.py",
+    "normalise.py",
+    "schema.py",
+    "duck.py",
+    "postgres.py",
+    "history.py",
+    "outbox.py",
+}
 """Modules that write (the ingest's staging and upsert SQL) and the stores' own plumbing."""
 SHELL = {"app.py", "shell.py", "cache.py", "widgets.py"}
 
