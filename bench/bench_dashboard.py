@@ -55,7 +55,7 @@ def run_page(page: str | None, params: dict[str, str]) -> float:
     for name, value in params.items():
         at.query_params[name] = value
     if page:
-        at.switch_page(urlstate.page_file(page))
+        at.switch_page(urlstate.PAGES[page].file)
     start = time.perf_counter()
     at.run()
     seconds = time.perf_counter() - start

@@ -12,16 +12,16 @@ lang = "en" if st.query_params.get("lang") == "en" else "th"
 st.set_page_config(page_title="khetmap", page_icon="🗺️", layout="wide")
 pages = [
     st.Page(
-        urlstate.page_file(name),
-        title=i18n.t(f"page_{name}", lang),
-        url_path=path or None,
-        default=not path,
+        page.file,
+        title=i18n.t(page.title_key, lang),
+        url_path=page.path or None,
+        default=not page.path,
     )
-    for name, path in urlstate.PAGES.items()
+    for page in urlstate.PAGES.values()
 ]
 chosen = st.navigation(pages, position="hidden")
 # Streamlit opens the default page for an unknown path without a word: say so.
 asked = unquote(urlsplit(st.context.url or "").path).strip("/")
-if chosen.url_path == "" and asked and asked not in urlstate.PAGES.values():
+if chosen.url_path == "" and asked and asked not in {page.path for page in urlstate.PAGES.values()}:
     st.warning(inert(i18n.t("page_not_found", lang, path="/" + asked[:60])), icon="⚠️")
 chosen.run()

@@ -11,10 +11,26 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from dashboard import boundaries, config, files, store
-from dashboard.analysis import metrics
+from dashboard import boundaries, config, files, store, text
+from dashboard.access import privacy
+from dashboard.analysis import (
+    classify,
+    departments,
+    director,
+    imports,
+    metrics,
+    review,
+    routing,
+    targets,
+)
 from dashboard.analysis.coverage import Field
 from dashboard.errors import FilterError, KhetmapError, OutputFileError, StoreError
+from dashboard.ingest import fetch, sync
+from dashboard.ingest.load import ingest_files
+from dashboard.ingest.synth import write_synth
+from dashboard.launcher import run
+from dashboard.notify import delivery
+from dashboard.render import action_sheet, brief, rounds
 from dashboard.store import Reader, history
 from dashboard.ui.urlstate import DATE_RANGE, MIN_N_RANGE
 
@@ -60,7 +76,28 @@ def _parser() -> argparse.ArgumentParser:
         prog="khetmap", description="Bangkok Traffy Fondue complaints: data and dashboard."
     )
     commands = parser.add_subparsers(dest="command", required=True)
+    for add in (
+        _fetch_parser,
+        _ingest_parser,
+        _sync_parser,
+        _history_parser,
+        _alerts_parser,
+        _summary_parser,
+        _changes_parser,
+        _synth_parser,
+        _hotspots_parser,
+        _brief_parser,
+        _classify_parser,
+        _actions_parser,
+        _round_parsers,
+        _grant_reader_parser,
+        _run_parser,
+    ):
+        add(commands)
+    return parser
 
+
+def _fetch_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     fetch = commands.add_parser("fetch", help="download the data files into the data directory")
     fetch.add_argument(
         "--data-dir", type=Path, help="target folder (default KHETMAP_DATA_DIR or data/)"
@@ -73,6 +110,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     fetch.set_defaults(handler=_fetch)
 
+
+def _ingest_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     ingest = commands.add_parser(
         "ingest", help="read Traffy CSV / Open311 JSON files into the store"
     )
@@ -89,6 +128,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     ingest.set_defaults(handler=_ingest)
 
+
+def _sync_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     sync = commands.add_parser(
         "sync",
         help="bring the store up to date from Traffy's public API (or its CSV dump) and keep "
@@ -108,6 +149,8 @@ def _parser() -> argparse.ArgumentParser:
     sync.add_argument("--store", help="a DuckDB file or a postgresql:// URL")
     sync.set_defaults(handler=_sync)
 
+
+def _history_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     snapshots = commands.add_parser("history", help="the backlog's daily snapshots")
     kept = snapshots.add_subparsers(dest="history_command", required=True)
     remove = kept.add_parser(
@@ -119,6 +162,8 @@ def _parser() -> argparse.ArgumentParser:
     remove.add_argument("--store", help="a DuckDB file or a postgresql:// URL")
     remove.set_defaults(handler=_history_remove)
 
+
+def _alerts_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     alerts = commands.add_parser(
         "alerts", help="digests and alerts per area, by mail, webhook, feed"
     )
@@ -138,6 +183,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     alerts_run.set_defaults(handler=_alerts_run)
 
+
+def _summary_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     summary = commands.add_parser(
         "summary", help="per-area (or per-department) counts, open share, ages"
     )
@@ -157,6 +204,8 @@ def _parser() -> argparse.ArgumentParser:
     summary.add_argument("--store", help="a DuckDB file or a postgresql:// URL")
     summary.set_defaults(handler=_summary)
 
+
+def _changes_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     changed = commands.add_parser(
         "changes", help="what the imports changed per ticket in a district (new, state, ...)"
     )
@@ -170,6 +219,8 @@ def _parser() -> argparse.ArgumentParser:
     changed.add_argument("--store", help="a DuckDB file or a postgresql:// URL")
     changed.set_defaults(handler=_changes)
 
+
+def _synth_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     synth = commands.add_parser("synth", help="write realistic synthetic tickets (dump layout)")
     synth.add_argument("--rows", type=int, required=True)
     synth.add_argument("--out", type=Path, required=True)
@@ -177,6 +228,8 @@ def _parser() -> argparse.ArgumentParser:
     synth.add_argument("--seed", type=int, default=0)
     synth.set_defaults(handler=_synth)
 
+
+def _hotspots_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     hot = commands.add_parser(
         "hotspots",
         help="where complaints concentrate (demand), stay unresolved (rate) or get worse "
@@ -197,6 +250,8 @@ def _parser() -> argparse.ArgumentParser:
     hot.add_argument("--store", help="a DuckDB file or a postgresql:// URL")
     hot.set_defaults(handler=_hotspots)
 
+
+def _brief_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     brief = commands.add_parser(
         "brief", help="write the meeting brief (A4 PDF, or HTML if --out ends in .html)"
     )
@@ -215,6 +270,8 @@ def _parser() -> argparse.ArgumentParser:
     brief.add_argument("--store", help="a DuckDB file or a postgresql:// URL")
     brief.set_defaults(handler=_brief)
 
+
+def _classify_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     classify = commands.add_parser(
         "classify", help="learn categories from typed tickets' comments; predict the untyped"
     )
@@ -235,6 +292,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     classify.set_defaults(handler=_classify)
 
+
+def _actions_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     action_sheet = commands.add_parser(
         "actions",
         help="the weekly action sheet of a district: an Excel workbook with a sheet per "
@@ -255,8 +314,9 @@ def _parser() -> argparse.ArgumentParser:
         "leaves the district office); without it, staff get the full text",
     )
     action_sheet.set_defaults(handler=_actions)
-    _round_parsers(commands)
 
+
+def _grant_reader_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     grant = commands.add_parser(
         "grant-reader", help="PostgreSQL: create a login role that can only read (the dashboard's)"
     )
@@ -264,6 +324,8 @@ def _parser() -> argparse.ArgumentParser:
     grant.add_argument("--store", help="the postgresql:// URL (default KHETMAP_STORE)")
     grant.set_defaults(handler=_grant_reader)
 
+
+def _run_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     run = commands.add_parser(
         "run", help="start the dashboard (ingests the default data on first run)"
     )
@@ -271,7 +333,6 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--address", default="127.0.0.1")
     run.add_argument("--store", help="a DuckDB file or a postgresql:// URL")
     run.set_defaults(handler=_run)
-    return parser
 
 
 def _date(text: str) -> date:
@@ -338,14 +399,10 @@ def _store_path(args: argparse.Namespace) -> str:
 
 
 def classifier_min_f1() -> float:
-    from dashboard.analysis import classify
-
     return classify.MIN_F1
 
 
 def _classify(args: argparse.Namespace) -> int:
-    from dashboard.analysis import classify
-
     target = store.at(_store_path(args))
     with target.reader() as con:
         typed = classify.typed_tickets(con)
@@ -381,22 +438,13 @@ def _classify(args: argparse.Namespace) -> int:
 
 
 def _grant_reader(args: argparse.Namespace) -> int:
-    from dashboard.store import postgres
-
     target = store.at(_store_path(args))
-    if not isinstance(target, postgres.PostgresStore):
-        raise KhetmapError("grant-reader is for a PostgreSQL store: pass --store postgresql://…")
-    target.create_schema()
-    postgres.grant_reader(
-        target, args.role, password=os.environ.get("KHETMAP_READER_PASSWORD") or None
-    )
+    target.grant_reader(args.role, password=os.environ.get("KHETMAP_READER_PASSWORD") or None)
     print(f"role {args.role} can read {target.describe()} and nothing else")
     return 0
 
 
 def _fetch(args: argparse.Namespace) -> int:
-    from dashboard.ingest import fetch
-
     target = args.data_dir or config.data_dir()
     for line in fetch.fetch_all(data_dir=target, mirror=args.mirror, force=args.force):
         print(line)
@@ -404,8 +452,6 @@ def _fetch(args: argparse.Namespace) -> int:
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from dashboard.ingest.load import ingest_files
-
     result = ingest_files(
         paths=list(args.paths),
         store_path=_store_path(args),
@@ -424,8 +470,6 @@ def _ingest(args: argparse.Namespace) -> int:
 
 def _sync(args: argparse.Namespace) -> int:
     import logging
-
-    from dashboard.ingest import sync
 
     if args.pages is not None and args.pages < 1:
         raise FilterError(f"--pages {args.pages}: give a number of pages of at least 1.")
@@ -448,12 +492,10 @@ def _sync(args: argparse.Namespace) -> int:
 
 
 def _history_remove(args: argparse.Namespace) -> int:
-    from dashboard.ingest.load import writing
-
     target = store.at(_store_path(args))
     if not target.exists():
         raise StoreError(f"no khetmap store at {target.describe()}: nothing to remove.")
-    with writing(_store_path(args)) as con:
+    with target.writing() as con:
         removed = history.remove_after(con, after=args.after)
     print(
         f"history: removed the snapshots of {removed:,} days after {args.after} "
@@ -463,8 +505,6 @@ def _history_remove(args: argparse.Namespace) -> int:
 
 
 def _alerts_run(args: argparse.Namespace) -> int:
-    from dashboard.notify import delivery
-
     path = args.subscriptions or os.environ.get("KHETMAP_SUBSCRIPTIONS")
     summary = delivery.run(  # without a file: only the subscriptions users added in the app
         location=_store_path(args), subscriptions_path=Path(path) if path else None,
@@ -531,8 +571,6 @@ NO_DEPARTMENT_SHOWN = "(no department)"
 
 
 def _department_summary(args: argparse.Namespace) -> int:
-    from dashboard.analysis import departments, routing
-
     district = _district_code(args.district)
     districts = boundaries.load_districts()
     names = dict(zip(districts.codes, districts.names_th, strict=True))
@@ -575,7 +613,6 @@ def _department_summary(args: argparse.Namespace) -> int:
 def _cell_text(style: str) -> Callable[[object], object]:
     """Text from the data as the output shows it: no direction controls; a CSV cell that
     cannot start a formula; None stays None (JSON null, an empty CSV cell)."""
-    from dashboard import text
 
     def shown(value: object) -> object:
         if value is None or (isinstance(value, float) and value != value):
@@ -587,8 +624,6 @@ def _cell_text(style: str) -> Callable[[object], object]:
 
 
 def _changes(args: argparse.Namespace) -> int:
-    from dashboard.analysis import imports
-
     district = _district_code(args.district)
     with store.at(_store_path(args)).reader() as con:
         last = metrics.last_ingest(con)
@@ -661,8 +696,6 @@ def _format(frame: object, style: str) -> str:
 
 
 def _hotspots(args: argparse.Namespace) -> int:
-    from dashboard.analysis import review
-
     filters = _filters(args)
     layer = boundaries.load_districts()
     with store.at(_store_path(args)).reader() as con:
@@ -685,9 +718,6 @@ def _hotspots(args: argparse.Namespace) -> int:
 
 
 def _brief(args: argparse.Namespace) -> int:
-    from dashboard.analysis import review
-    from dashboard.render import brief
-
     if args.out.suffix.lower() not in (".pdf", ".html"):
         raise FilterError(f"--out {args.out} must end in .pdf or .html")
     files.check_writable(args.out)
@@ -720,10 +750,6 @@ def _brief(args: argparse.Namespace) -> int:
 
 
 def _actions(args: argparse.Namespace) -> int:
-    from dashboard.access import privacy
-    from dashboard.analysis import departments, director, targets
-    from dashboard.render import action_sheet
-
     if args.out.suffix.lower() not in (".xlsx", ".pdf"):
         raise FilterError(f"--out {args.out} must end in .xlsx (Excel) or .pdf (for printing)")
     files.check_writable(args.out)
@@ -772,9 +798,6 @@ def _actions(args: argparse.Namespace) -> int:
 def _district_sheet(args: argparse.Namespace) -> tuple[SheetData, int | None]:
     """What a district's sheets show, read from the store now (its judged tickets routed to
     units, the week, what the last import changed), and the store's last import."""
-    from dashboard.analysis import departments, director, imports, targets
-    from dashboard.render import action_sheet
-
     districts = boundaries.load_districts()
     district = _district_code(args.district) or ""
     names = boundaries.area_names((districts, boundaries.load_subdistricts()), args.lang)
@@ -848,8 +871,6 @@ def _out_folder(path: Path) -> Path:
 
 
 def _round_new(args: argparse.Namespace) -> int:
-    from dashboard.render import rounds
-
     out = _out_folder(args.out)
     store.at(_store_path(args)).prepare_write()
     data, last_import = _district_sheet(args)
@@ -878,8 +899,6 @@ def _write_workbooks(out: Path, workbooks: dict[str, tuple[str, bytes]]) -> None
 
 
 def _round_list(args: argparse.Namespace) -> int:
-    from dashboard.render import rounds
-
     district = _district_code(args.district)
     with store.at(_store_path(args)).reader() as con:
         found = rounds.listing(con, district=district)
@@ -888,8 +907,6 @@ def _round_list(args: argparse.Namespace) -> int:
 
 
 def _round_show(args: argparse.Namespace) -> int:
-    from dashboard.render import rounds
-
     out = _out_folder(args.out) if args.out else None
     with store.at(_store_path(args)).reader() as con:
         found = rounds.find(con, round_id=args.round_id)
@@ -921,8 +938,6 @@ def _round_head(found: Round) -> dict[str, object]:
 
 
 def _round_return(args: argparse.Namespace) -> int:
-    from dashboard.render import rounds
-
     content, kind = rounds.read_evidence(args.file)
     department = None if args.unrouted else args.department
     at = datetime.now(UTC)
@@ -944,8 +959,6 @@ def _round_return(args: argparse.Namespace) -> int:
 
 
 def _round_lock(args: argparse.Namespace) -> int:
-    from dashboard.render import rounds
-
     at = datetime.now(UTC)
     locked = rounds.owner_write(
         _store_path(args), lambda con: rounds.lock(con, round_id=args.round_id, at=at)
@@ -967,8 +980,6 @@ def _format_records(frame: object, style: str) -> str:
 
 
 def _synth(args: argparse.Namespace) -> int:
-    from dashboard.ingest.synth import write_synth
-
     if args.rows <= 0:
         raise KhetmapError(f"--rows must be a positive number, got {args.rows}.")
     write_synth(
@@ -983,8 +994,6 @@ def _synth(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from dashboard.launcher import run
-
     return run(store_path=_store_path(args), port=args.port, address=args.address)
 
 

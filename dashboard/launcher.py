@@ -73,11 +73,7 @@ def run(*, store_path: Path | str, port: int, address: str) -> int:
             "khetmap dashboard: KHETMAP_REDACT=0: citizens' text is shown whole to everyone",
             file=sys.stderr,
         )
-    location = store.at(store_path)
-    resolved = (
-        str(location.path.resolve()) if isinstance(location, store.DuckDBStore) else str(store_path)
-    )
-    env = server_env(resolved)
+    env = server_env(store.at(store_path).address())
     print(f"khetmap dashboard: http://{address}:{port}/", file=sys.stderr)
     return subprocess.call(streamlit_command(port=port, address=address), env=env)
 

@@ -36,7 +36,7 @@ def open_page(page: str | None, **params: str | list[str]) -> AppTest:
     for name, value in params.items():
         at.query_params[name] = value
     if page and page != "city":
-        at.switch_page(urlstate.page_file(page))
+        at.switch_page(urlstate.PAGES[page].file)
     return at.run()
 
 

@@ -377,7 +377,7 @@ def test_the_ticket_layer_draws_cells_and_writes_compact_popups_as_text(
 
     from dashboard import i18n
     from dashboard.analysis import metrics
-    from dashboard.render import assets, lod, maps
+    from dashboard.render import assets, lod, maps, style
 
     base, store = server
     tab, outside = page
@@ -408,7 +408,7 @@ def test_the_ticket_layer_draws_cells_and_writes_compact_popups_as_text(
         fmap = folium.Map(
             location=(lat, lon), zoom_start=16 if name == "points" else 11, tiles=None
         )
-        fmap.options["maxZoom"] = maps.MAX_ZOOM
+        fmap.options["maxZoom"] = style.MAX_ZOOM
         fmap.add_child(maps.ClusterAssets())
         fmap.add_child(maps.ticket_feature_group(layer, lang="th"))
         html = assets.localise(fmap).get_root().render()

@@ -13,11 +13,11 @@ from typing import Any
 import duckdb
 import pytest
 
-from dashboard import store
 from dashboard.cli import main
 from dashboard.ingest import load as ingest_module
 from dashboard.ingest import sources
 from dashboard.ingest.load import ingest_files
+from dashboard.store import duck
 from tests.fixtures import csv_text, ticket, write_csv
 
 
@@ -268,7 +268,7 @@ def test_a_full_disk_while_copying_gives_one_line_and_leaves_the_store(
         real_copy(src, dst)
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(store.shutil, "copyfile", full)
+    monkeypatch.setattr(duck.shutil, "copyfile", full)
     path = write_csv(tmp_path / "b.csv", [ticket("B")])
     assert main(["ingest", str(path), "--store", str(store_path)]) == 2
     err = capsys.readouterr().err
@@ -343,7 +343,7 @@ def test_an_ingest_never_waits_for_a_reader_and_the_reader_keeps_its_view(
         started = time.monotonic()
         more = write_csv(tmp_path / "b.csv", [ticket("B"), ticket("C")])
         result = ingest_files(paths=[more], store_path=store_path)
-        assert time.monotonic() - started < store.LOCK_WAIT_SECONDS / 3  # no lock wait
+        assert time.monotonic() - started < duck.LOCK_WAIT_SECONDS / 3  # no lock wait
         assert result.stored_new == 2
         assert rows(store_path, "SELECT count(*) FROM tickets") == [(3,)]  # a new reader
         reader.stdin.write("\n")

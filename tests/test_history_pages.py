@@ -10,8 +10,8 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import i18n
-from dashboard.ingest.load import Reconciliation, ingest_files, writing
+from dashboard import i18n, store
+from dashboard.ingest.load import Reconciliation, ingest_files
 from dashboard.store import Reader, history
 from tests.apptest import open_page, serving
 from tests.fixtures import ticket, write_csv
@@ -144,7 +144,7 @@ def test_a_store_never_synced_says_so_and_why_it_has_no_history(
 
 
 def test_a_sync_older_than_a_day_is_warned_about(history_store: Path) -> None:
-    with writing(history_store) as con:
+    with store.at(history_store).writing() as con:
         con.execute(
             "INSERT INTO syncs VALUES (1, 'api', 'http://127.0.0.1/x', ?, ?, 3, 3000, NULL, "
             "NULL, TRUE, NULL, 'sync api')",

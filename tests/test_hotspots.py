@@ -4,7 +4,7 @@ import h3
 import numpy as np
 import pandas as pd
 
-from dashboard.analysis import hotspots
+from dashboard.analysis import gistar, hotspots
 
 CENTRE = h3.latlng_to_cell(13.75, 100.55, 8)
 
@@ -23,30 +23,30 @@ def test_known_hot_and_cold_spots_are_classified() -> None:
     far = h3.grid_ring(CENTRE, 5)[0]
     cold = sorted(h3.grid_disk(far, 2))
     cells, values = grid_with(CENTRE, cold)
-    result = hotspots.gi_star(values, cells)
+    result = gistar.gi_star(values, cells)
     by_cell = dict(zip((h3.int_to_str(c) for c in cells), result.classes, strict=True))
     assert by_cell[CENTRE] == "hot 99%"
     assert all(by_cell[c].startswith("hot") for c in h3.grid_ring(CENTRE, 1))
     assert by_cell[far].startswith("cold")
     ordinary = h3.grid_ring(CENTRE, 3)
-    assert sum(by_cell[c] == hotspots.NOT_SIGNIFICANT for c in ordinary) >= len(ordinary) - 2
-    again = hotspots.gi_star(values, cells)
+    assert sum(by_cell[c] == gistar.NOT_SIGNIFICANT for c in ordinary) >= len(ordinary) - 2
+    again = gistar.gi_star(values, cells)
     assert again.classes == result.classes and np.array_equal(again.p, result.p)
 
 
 def test_uniform_counts_have_no_hotspots() -> None:
     cells = [h3.str_to_int(c) for c in sorted(h3.grid_disk(CENTRE, 5))]
-    result = hotspots.gi_star(np.full(len(cells), 5.0), cells)
-    assert set(result.classes) == {hotspots.NOT_SIGNIFICANT}
+    result = gistar.gi_star(np.full(len(cells), 5.0), cells)
+    assert set(result.classes) == {gistar.NOT_SIGNIFICANT}
 
 
 def test_fdr_is_stricter_than_raw_p_values() -> None:
     p = np.array([0.001, 0.02, 0.04, 0.045, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95])
     z = np.ones_like(p)
-    classes = hotspots.classify(z, p)
+    classes = gistar.classify(z, p)
     assert classes[0] == "hot 99%"
-    assert classes[3] == hotspots.NOT_SIGNIFICANT  # p = 0.045 < 0.05 raw, but not after BH
-    assert classes.count(hotspots.NOT_SIGNIFICANT) >= 8
+    assert classes[3] == gistar.NOT_SIGNIFICANT  # p = 0.045 < 0.05 raw, but not after BH
+    assert classes.count(gistar.NOT_SIGNIFICANT) >= 8
 
 
 def test_empty_cells_count_as_zero_and_border_cells_are_kept() -> None:

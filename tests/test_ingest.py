@@ -9,10 +9,12 @@ from typing import Any
 import duckdb
 import pytest
 
+from dashboard import store
 from dashboard.errors import InputFileError, StoreError, TruncatedFileError
 from dashboard.ingest import load as ingest_module
 from dashboard.ingest import sources
 from dashboard.ingest.load import Reconciliation, ingest_files
+from dashboard.store import duck
 from tests.fixtures import csv_text, ticket, write_csv
 
 
@@ -252,8 +254,6 @@ def rows_of(store: Path, sql: str) -> list[tuple[Any, ...]]:
 def test_readers_share_one_database_per_store_version_and_the_old_one_closes_after_its_last_reader(
     tmp_path: Path, data_dir: Path, store_path: Path
 ) -> None:
-    from dashboard import store
-
     ingest_files(
         paths=[write_csv(tmp_path / "a.csv", [ticket("A")])],
         store_path=store_path,
@@ -261,15 +261,15 @@ def test_readers_share_one_database_per_store_version_and_the_old_one_closes_aft
     )
     location = store.at(store_path)
     with location.reader() as first:
-        old = store._SHARED[store_path]
+        old = duck._SHARED[store_path]
         with location.reader() as again:  # the same database, a cursor of its own
-            assert store._SHARED[store_path] is old and old.users == 2
+            assert duck._SHARED[store_path] is old and old.users == 2
             assert again.execute("SELECT current_setting('TimeZone')").fetchall() == [("UTC",)]
         more = write_csv(tmp_path / "b.csv", [ticket("B")])
         ingest_files(paths=[more], store_path=store_path, data_dir=data_dir)
         with location.reader() as after:  # a new file: a new database, never the old one
             assert after.execute("SELECT count(*) FROM tickets").fetchall() == [(2,)]
-            assert store._SHARED[store_path] is not old
+            assert duck._SHARED[store_path] is not old
         # a run that started before the ingest keeps reading the version it started on
         assert first.execute("SELECT count(*) FROM tickets").fetchall() == [(1,)]
     with pytest.raises(duckdb.ConnectionException):  # its last reader is done: closed

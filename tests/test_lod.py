@@ -21,7 +21,7 @@ from streamlit_folium import _get_feature_group_string
 from dashboard import store
 from dashboard.analysis import metrics
 from dashboard.ingest.load import ingest_files
-from dashboard.render import lod, maps
+from dashboard.render import lod, maps, style
 from dashboard.store import Reader
 from tests.fixtures import ORIGIN_LAT, ORIGIN_LON, SIZE, ticket, write_csv
 
@@ -266,7 +266,7 @@ def test_a_reported_viewport_is_kept_and_its_zoom_bounded() -> None:
         },
         "zoom": 40,
     }
-    assert lod.Viewport.from_map(reported) == lod.Viewport(13.7, 100.5, 13.8, 100.6, maps.MAX_ZOOM)
+    assert lod.Viewport.from_map(reported) == lod.Viewport(13.7, 100.5, 13.8, 100.6, style.MAX_ZOOM)
 
 
 def test_the_resolution_follows_the_zoom_and_a_fitted_view_holds_its_box() -> None:

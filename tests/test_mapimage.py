@@ -16,7 +16,7 @@ from PIL import Image
 from dashboard import boundaries, i18n, store
 from dashboard.analysis import metrics
 from dashboard.ingest.load import ingest_files
-from dashboard.render import lod, mapimage, maps
+from dashboard.render import lod, mapimage, maps, style
 from dashboard.store import Reader
 from tests.fixtures import ORIGIN_LAT, ORIGIN_LON, SIZE, ticket, write_csv
 
@@ -94,5 +94,5 @@ def test_under_ticket_points_the_areas_are_outlines_and_points_take_their_state_
     image, fill = _picture(con, view, layer)
     assert not _has(image, fill, at_least=200)  # no shading under the points (the legend's
     # swatch is not drawn either: the picture's legend is the points')
-    assert _has(image, maps.OPEN_COLOUR, at_least=20)
-    assert _has(image, maps.state_colour("finished"), at_least=20)
+    assert _has(image, style.OPEN_COLOUR, at_least=20)
+    assert _has(image, style.state_colour("finished"), at_least=20)

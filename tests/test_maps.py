@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from dashboard.boundaries import load_districts, load_subdistricts
-from dashboard.render import assets, lod, maps
+from dashboard.render import assets, lod, maps, style
 from dashboard.ui.urlstate import MapView
 
 SCRIPT = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
@@ -102,7 +102,7 @@ def test_tooltips_escape_names_and_colour_by_quantile(data_dir: Path) -> None:
 
 
 def test_ticket_popup_escapes_text_and_keeps_only_http_links() -> None:
-    popup = maps.ticket_popup_html(
+    popup = style.ticket_popup_html(
         {
             "ticket_id": "2022-AB<CD",
             "categories": ["ถนน"],
@@ -165,8 +165,8 @@ def test_district_map_clusters_points_and_has_max_zoom(data_dir: Path) -> None:
         [
             t["lat"],
             t["lon"],
-            maps.state_colour(str(t["state"])),
-            maps.ticket_popup_html(t, lang="th", photo_hosts=()),
+            style.state_colour(str(t["state"])),
+            style.ticket_popup_html(t, lang="th", photo_hosts=()),
         ]
         for t in tickets
     ]
@@ -243,7 +243,7 @@ def test_template_syntax_in_any_text_of_any_map_is_sent_as_text_and_never_run(
         "photo": "",
         "photo_after": "",
     }
-    popup = maps.ticket_popup_html(ticket, lang="en", photo_hosts=())
+    popup = style.ticket_popup_html(ticket, lang="en", photo_hosts=())
     layers = [
         lod.TicketLayer(
             kind="points", in_view=1, drawn=1, points=[[13.7, 100.5, "#c92a2a", popup]]

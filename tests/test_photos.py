@@ -10,7 +10,7 @@ import pytest
 
 from dashboard import config
 from dashboard.ingest.load import ingest_files
-from dashboard.render import maps, photos
+from dashboard.render import photos, style
 from dashboard.ui.shell import PAGE_HEADS
 from tests.apptest import grid_with, open_page, serving
 from tests.fixtures import ticket, write_csv
@@ -82,7 +82,7 @@ def test_a_photo_column_keeps_only_the_shown_urls() -> None:
 
 
 def test_a_popup_links_traffys_photo_without_referrer_and_leaves_a_foreign_one_out() -> None:
-    popup = maps.ticket_popup_html(
+    popup = style.ticket_popup_html(
         {
             "ticket_id": "2023-ABCDEF",
             "categories": ["ถนน"],

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from dashboard import boundaries, store
-from dashboard.analysis import emerging, hotspots, metrics
+from dashboard.analysis import emerging, gistar, hotspots, metrics
 from dashboard.ingest import load
 from dashboard.vocab import UNSPECIFIED
 from tests.fixtures import centre, ticket, write_csv
@@ -87,9 +87,9 @@ def test_the_analytical_gi_star_z_equals_esda() -> None:
     cells = dense_and_sparse()
     ids = cells["cell"].tolist()
     values = cells["reports"].to_numpy(dtype=float)
-    ours = hotspots.gi_star_z(values[:, None], hotspots.binary_weights(ids))[:, 0]
+    ours = gistar.gi_star_z(values[:, None], gistar.binary_weights(ids))[:, 0]
     theirs = esda.G_Local(
-        values, hotspots.ring_weights(ids), transform="B", star=True, permutations=0
+        values, gistar.ring_weights(ids), transform="B", star=True, permutations=0
     ).Zs
     assert np.allclose(ours, theirs)
 

@@ -109,7 +109,7 @@ def district_page(district: str) -> AppTest:
                "name": "Somchai", "iat": int(time.time()) - 60}  # fmt: skip
     at.query_params["district"] = district
     at.query_params["section"] = "week"
-    at.switch_page(urlstate.page_file("district"))
+    at.switch_page(urlstate.PAGES["district"].file)
     return at.run()
 
 

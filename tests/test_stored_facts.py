@@ -19,7 +19,7 @@ import pytest
 from dashboard import boundaries, store
 from dashboard.analysis import metrics
 from dashboard.ingest.load import ingest_files
-from dashboard.store import postgres, queries
+from dashboard.store import queries
 from tests.fixtures import ticket, write_csv
 
 AS_OF = metrics.local_midnight(datetime(2022, 7, 1).date())
@@ -70,7 +70,7 @@ def _ingest(tmp_path: Path, data_dir: Path, location: str, rows: list[dict[str, 
 def _plain(location: str, *statements: str, write: bool = False) -> list[tuple[Any, ...]]:
     """Run statements on a plain connection (no view); the last one's rows."""
     rows: list[tuple[Any, ...]] = []
-    if postgres.is_url(location):
+    if store.at(location).kind == "postgresql":
         with psycopg.connect(location) as connection:
             for sql in statements:
                 cursor = connection.execute(sql)
@@ -155,7 +155,7 @@ def test_each_ticket_stores_whether_it_is_open_its_days_to_finish_and_its_after_
 def test_a_store_written_before_the_stored_facts_reads_the_same_and_gets_them_on_its_next_write(
     tmp_path: Path, data_dir: Path, store_location: str, written_without: tuple[str, ...]
 ) -> None:
-    if postgres.is_url(store_location):
+    if store.at(store_location).kind == "postgresql":
         from tests.conftest import fresh_database
 
         server = store_location.rsplit("/", 1)[0] + "/postgres"

@@ -20,10 +20,10 @@ from typing import Any
 import duckdb
 import pytest
 
-from dashboard import store as stores
 from dashboard.errors import SyncError
 from dashboard.ingest import sync
 from dashboard.ingest.sync import Outcome
+from dashboard.store import duck
 from tests.conftest import real_data_dir
 from tests.traffy_server import FakeTraffy, real_page, sample_tickets
 
@@ -197,7 +197,7 @@ def test_a_bad_answer_that_persists_fails_in_one_line_and_leaves_the_store_as_it
     location = tmp_path / "store.duckdb"
     first = sync.sync(location=location, base_url=served)
     assert_mirrors(location, fake, first)
-    version = stores.store_version(location)
+    version = duck.store_version(location)
     fake.tickets[0]["state"] = "เสร็จสิ้น"
     fake.offset_faults = {PAGE - 50: [fault] * 10}
     with pytest.raises(SyncError) as raised:
@@ -205,7 +205,7 @@ def test_a_bad_answer_that_persists_fails_in_one_line_and_leaves_the_store_as_it
     message = str(raised.value)
     assert "\n" not in message
     assert ("HTML" in message) if fault == "html" else ("10," in message or "bytes" in message)
-    assert stores.store_version(location) == version  # not even rewritten
+    assert duck.store_version(location) == version  # not even rewritten
 
 
 def test_a_result_without_ticket_id_is_kept_under_a_surrogate_id(

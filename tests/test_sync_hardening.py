@@ -21,10 +21,10 @@ import duckdb
 import pytest
 
 from dashboard import cli
-from dashboard import store as stores
 from dashboard.errors import FetchError, SyncError
 from dashboard.ingest import fetch, sync
 from dashboard.ingest.load import ingest_files
+from dashboard.store import duck
 from tests.conftest import real_data_dir
 from tests.test_sync import assert_mirrors, dump_bytes, finish_one_ticket, stored
 from tests.traffy_server import FakeTraffy, sample_tickets
@@ -247,7 +247,7 @@ def test_a_full_disk_during_the_dump_download_is_one_line_and_keeps_the_previous
     fake.set_dump(dump_bytes())
     sync.sync(location=location, source="dump", base_url=url, now=lambda: BANGKOK_MAY_13)
     kept = sync.state_dir(location) / "dump" / "bangkok_traffy.csv"
-    version = stores.store_version(location)
+    version = duck.store_version(location)
     fake.set_dump(finish_one_ticket(dump_bytes()) * 2)  # a new dump, larger than the limit
     limited = (
         "import resource, signal, sys\n"
@@ -279,7 +279,7 @@ def test_a_full_disk_during_the_dump_download_is_one_line_and_keeps_the_previous
     assert done.stderr.count("\n") == 1 and "cannot write the dump's download" in done.stderr
     assert "File too large" in done.stderr and "previous dump" in done.stderr
     assert kept.read_bytes() == dump_bytes()  # the previous dump, whole
-    assert stores.store_version(location) == version  # the store untouched
+    assert duck.store_version(location) == version  # the store untouched
 
 
 # --- a clock far ahead -----------------------------------------------------------------

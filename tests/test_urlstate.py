@@ -286,7 +286,6 @@ def test_a_page_applies_only_its_filters_and_every_page_names_its_own() -> None:
         predicted=True,
         lang="en",
     )
-    assert set(urlstate.PAGE_FILTERS) == set(urlstate.PAGES)
     assert urlstate.filtered("city", state) == state
     assert urlstate.filtered("review", state) == state.with_(state="all")
     assert urlstate.filtered("about", state) == ViewState(district="1001", lang="en")

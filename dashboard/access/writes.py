@@ -4,7 +4,7 @@ Every such write goes through `checked_write`: the server asks `access.may` firs
 a page hides is not the check), refuses with `WriteRefusedError` (and a line in the server's log,
 nothing written), else runs the write and adds a row to the store's `write_log` (who,
 their role, when, what, for which district and on what) in the same transaction, so a
-write is never without its row. Both backends (`ingest.writing`).
+write is never without its row. Both backends (`Store.writing`).
 """
 
 from __future__ import annotations
@@ -18,10 +18,9 @@ from typing import TypeVar
 
 import pandas as pd
 
-from dashboard import access
+from dashboard import access, store
 from dashboard.access import Action, Viewer
 from dashboard.errors import WriteRefusedError
-from dashboard.ingest import load
 from dashboard.store import Reader, has_table, queries
 
 LOG = logging.getLogger(__name__)
@@ -62,7 +61,7 @@ def checked_write(
             f"{viewer.who} may not {write.action.replace('_', ' ')} for district "
             f"{write.district!r:.12}: their role does not cover it"
         )
-    with load.writing(location) as con:
+    with store.at(location).writing() as con:
         result = change(con)
         record(con, viewer=viewer, write=write, at=now)
     return result

@@ -27,14 +27,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any, Literal
+from typing import Literal
 
 import esda
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from dashboard.analysis.hotspots import binary_weights, gi_star_z
+from dashboard.analysis import metrics
+from dashboard.analysis.gistar import binary_weights, gi_star_z
 from dashboard.store import Reader, queries
 from dashboard.vocab import BANGKOK_TZ
 
@@ -220,15 +221,13 @@ def analyse(
     con: Reader,
     *,
     grid: Sequence[int],
-    filters: Any,
+    filters: metrics.Filters,
     since: date,
     until: date,
     resolution: int,
     measure: Measure = "reports",
 ) -> Emerging:
     """Emerging hot spots of `measure` over the whole weeks of since…until on `grid`."""
-    from dashboard.analysis import metrics
-
     weeks = Weeks.ending(since, until)
     empty = pd.DataFrame(columns=["h3", "category"])
     if weeks.count < MIN_WEEKS:

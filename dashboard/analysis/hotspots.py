@@ -19,30 +19,24 @@ each confidence level. Pure: no streamlit.
 from __future__ import annotations
 
 import re
-import warnings
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import esda
 import h3
 import numpy as np
 import pandas as pd
-from libpysal.weights import W
-from scipy import sparse, stats
 
 from dashboard import i18n
+from dashboard.analysis import emerging, metrics
+from dashboard.analysis.emerging import WORSENING, Emerging, Measure
+from dashboard.analysis.gistar import gi_star
 from dashboard.boundaries import AreaLayer
 from dashboard.store import Reader, queries
 
-if TYPE_CHECKING:
-    from dashboard.analysis.emerging import Emerging, Measure
-
 RESOLUTIONS = (8, 9)
-CONFIDENCE_LEVELS = ((0.99, 0.01), (0.95, 0.05), (0.90, 0.10))
-NOT_SIGNIFICANT = "not significant"
 TOO_FEW = "too few"
 KINDS = ("demand", "rate", "emerging")
 MIN_CELL_TICKETS = 10
@@ -81,84 +75,6 @@ def counts_on_grid(
     for column in columns:
         grid[column] = grid[column].fillna(0).astype("int64")
     return grid.sort_values("cell", ignore_index=True)
-
-
-def ring_weights(cells: Sequence[int]) -> W:
-    """Binary weights: each cell's first-ring neighbours that are in `cells`."""
-    index = {int(cell): i for i, cell in enumerate(cells)}
-    neighbours: dict[int, list[int]] = {}
-    for cell, i in index.items():
-        ring = h3.grid_ring(h3.int_to_str(cell), 1)
-        neighbours[i] = [index[h3.str_to_int(n)] for n in ring if h3.str_to_int(n) in index]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # islands (cells with no neighbour) are allowed
-        return W(neighbours, id_order=list(range(len(cells))), silence_warnings=True)
-
-
-@dataclass(frozen=True)
-class GiStar:
-    """Per-cell Gi* results, in the order of the cells given."""
-
-    z: np.ndarray
-    p: np.ndarray
-    classes: list[str]
-
-
-def binary_weights(cells: Sequence[int]) -> sparse.csr_matrix:
-    """Each cell and its first-ring neighbours among `cells` (Gi*: self included)."""
-    w = ring_weights(cells)
-    rows, cols = [], []
-    for i, neighbours in w.neighbors.items():
-        for j in [i, *neighbours]:
-            rows.append(i)
-            cols.append(j)
-    n = len(cells)
-    return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
-
-
-def gi_star_z(values: np.ndarray, weights: sparse.csr_matrix) -> np.ndarray:
-    """Analytical Gi* z-scores (Ord & Getis 1995; binary weights, self included) for each
-    column of `values` (cells × steps). A column where every cell is equal gets z = 0.
-    The same z as esda's `G_Local(..., star=True).Zs`, for many columns at once."""
-    x = np.asarray(values, dtype=float)
-    n = x.shape[0]
-    k = np.asarray(weights.sum(axis=1)).ravel()[:, None]
-    mean = x.mean(axis=0, keepdims=True)
-    sd = x.std(axis=0, keepdims=True)
-    lag = weights @ x
-    spread = np.sqrt(np.maximum(n * k - k**2, 0) / max(n - 1, 1))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = (lag - mean * k) / (sd * spread)
-    return np.asarray(np.nan_to_num(z, nan=0.0, posinf=0.0, neginf=0.0), dtype=float)
-
-
-def gi_star(values: np.ndarray, cells: Sequence[int]) -> GiStar:
-    """Local Gi* on `cells` (first-ring binary weights, self included), two-sided normal
-    p-values, each cell classified with Benjamini–Hochberg FDR control.
-
-    Analytical, not permutation, p-values: with thousands of cells a permutation p-value
-    cannot go below 1/(permutations + 1), which FDR control over so many cells never
-    accepts unless a large share of the city is extreme. ArcGIS's Hot Spot Analysis uses
-    the same analytical z. Deterministic: the same input gives the same output.
-    """
-    y = np.asarray(values, dtype=float)
-    if len(y) < 3 or np.all(y == y[0]):
-        return GiStar(z=np.zeros(len(y)), p=np.ones(len(y)), classes=[NOT_SIGNIFICANT] * len(y))
-    z = gi_star_z(y[:, None], binary_weights(cells))[:, 0]
-    p = 2 * stats.norm.sf(np.abs(z))
-    return GiStar(z=z, p=p, classes=classify(z, p))
-
-
-def classify(z: np.ndarray, p: np.ndarray) -> list[str]:
-    """Return 'hot 99%', 'cold 95%', … or 'not significant' for each cell (BH-FDR per level)."""
-    classes = np.full(len(z), NOT_SIGNIFICANT, dtype=object)
-    for confidence, alpha in reversed(CONFIDENCE_LEVELS):  # strictest level written last wins
-        cutoff = float(esda.fdr(p, alpha))
-        significant = p <= cutoff
-        label = f"{confidence:.0%}"
-        classes[significant & (z > 0)] = f"hot {label}"
-        classes[significant & (z < 0)] = f"cold {label}"
-    return [str(c) for c in classes]
 
 
 def _centres(cells: Iterable[int]) -> tuple[list[str], list[float], list[float]]:
@@ -264,13 +180,11 @@ def analyse(
     *,
     kind: str,
     layer: AreaLayer,
-    filters: Any,
+    filters: metrics.Filters,
     resolution: int,
     measure: Measure = "reports",
 ) -> Analysis:
     """The `kind` map for the tickets reported in the filters' period (whole city)."""
-    from dashboard.analysis import metrics
-
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
     period = metrics.replace_filters(filters, state_group="all", district=None, subdistrict=None)
@@ -290,8 +204,6 @@ def analyse(
         return Analysis(kind, rate_cells(grid), city_share)
     if filters.since is None or filters.until is None:
         raise ValueError("the emerging analysis needs a period (since and until)")
-    from dashboard.analysis import emerging
-
     found = emerging.analyse(
         con,
         grid=grid["cell"].tolist(),
@@ -307,8 +219,6 @@ def analyse(
 def is_hot(kind: str, cls: str) -> bool:
     """A cell that belongs in an area to act on: hot for demand or rate; getting worse."""
     if kind == "emerging":
-        from dashboard.analysis.emerging import WORSENING
-
         return cls in WORSENING
     return cls.startswith("hot")
 
@@ -403,11 +313,15 @@ def _zoom_for(cells: int) -> int:
     return 15 if cells <= 3 else 14 if cells <= 12 else 13
 
 
+_Ranked = tuple[tuple[float, str, str], str, list[str], int, int, Counter[str]]
+"""An area as ranked: (sort key, district, cells, reports, open, other districts' reports)."""
+
+
 def actionable_areas(
     con: Reader,
     *,
     analysis: Analysis,
-    filters: Any,
+    filters: metrics.Filters,
     resolution: int,
     as_of: Any,
     districts: AreaLayer,
@@ -419,15 +333,9 @@ def actionable_areas(
     open, excess open over the city rate, top categories, oldest open tickets, the tickets
     of other districts inside its cells (`shared_with`), a map centre and zoom.
     """
-    from dashboard.analysis import metrics
-
-    cells = analysis.cells
     column = "category" if analysis.kind == "emerging" else "class"
-    hot = [
-        str(c)
-        for c, cls in zip(cells["h3"], cells[column], strict=True)
-        if is_hot(analysis.kind, str(cls))
-    ]
+    by_cell_category = dict(zip(analysis.cells["h3"], analysis.cells[column], strict=True))
+    hot = [str(c) for c, cls in by_cell_category.items() if is_hot(analysis.kind, str(cls))]
     if not hot:
         return pd.DataFrame()
     period = metrics.replace_filters(filters, state_group="all", district=None, subdistrict=None)
@@ -441,16 +349,63 @@ def actionable_areas(
     counts["h3"] = [h3.int_to_str(int(c) & 0xFFFFFFFFFFFFFFFF) for c in counts["cell"]]
     counts["district_code"] = counts["district_code"].astype(object)
     owner = _district_of_cells(hot, counts, districts)
-    by_cell_category = dict(zip(cells["h3"], cells[column], strict=True))
+    shown = _ranked_areas(analysis, split_areas(hot, owner), _per_cell(counts))[:limit]
+    if not shown:
+        return pd.DataFrame()
+    hot_lists = [
+        [h3.str_to_int(c) for _, _, area, *_ in shown for c in area],
+        [number for number, (_, _, area, *_) in enumerate(shown) for _ in area],
+        [district for _, district, area, *_ in shown for _ in area],
+    ]
+    of_area = {
+        part: _details_by_area(
+            con.execute(
+                queries.hot_area_details(part, where, resolution, dialect, addresses=STREET_SAMPLE),
+                [*hot_lists, as_of, *params],
+            ).fetchall(),
+            len(shown),
+        )
+        for part in queries.HOT_AREA_DETAILS
+    }
+    rows = [
+        _area_row(
+            analysis, item, {part: of_area[part][number] for part in of_area}, by_cell_category
+        )
+        for number, item in enumerate(shown)
+    ]
+    frame = pd.DataFrame(rows)
+    frame.insert(0, "rank", range(1, len(frame) + 1))
+    return frame
+
+
+def _details_by_area(found: list[tuple[Any, ...]], areas: int) -> dict[int, list[tuple[Any, ...]]]:
+    """One part of the areas' details (rows led by the area's number) per area."""
+    by_area: dict[int, list[tuple[Any, ...]]] = {number: [] for number in range(areas)}
+    for number, *rest in found:
+        by_area[int(number)].append(tuple(rest))
+    return by_area
+
+
+def _per_cell(counts: pd.DataFrame) -> dict[str, list[tuple[str, int, int]]]:
+    """Per hot cell: (district, reports, open) of the tickets in it, per district."""
     per_cell: dict[str, list[tuple[str, int, int]]] = {}
     for cell, district, reports, opened in zip(
         counts["h3"], counts["district_code"], counts["reports"], counts["open"], strict=True
     ):
         code = "" if district is None or district != district else str(district)
         per_cell.setdefault(str(cell), []).append((code, int(reports), int(opened)))
+    return per_cell
+
+
+def _ranked_areas(
+    analysis: Analysis,
+    areas: list[tuple[str, list[str]]],
+    per_cell: dict[str, list[tuple[str, int, int]]],
+) -> list[_Ranked]:
+    """The areas with reports of their own district, most first by the kind's `RANK_RULES`."""
     rule = RANK_RULES[analysis.kind]
-    ranked: list[tuple[tuple[float, str, str], str, list[str], int, int, Counter[str]]] = []
-    for district, area in split_areas(hot, owner):
+    ranked: list[_Ranked] = []
+    for district, area in areas:
         reports = opened = 0
         shared: Counter[str] = Counter()
         for cell in area:
@@ -468,62 +423,43 @@ def actionable_areas(
         key = (-float(measure), str(district), str(area))
         ranked.append((key, district, area, reports, opened, shared))
     ranked.sort(key=lambda item: item[0])
-    shown = ranked[:limit]
-    if not shown:
-        return pd.DataFrame()
-    hot_lists = [
-        [h3.str_to_int(c) for _, _, area, *_ in shown for c in area],
-        [number for number, (_, _, area, *_) in enumerate(shown) for _ in area],
-        [district for _, district, area, *_ in shown for _ in area],
-    ]
-    details = {
-        part: con.execute(
-            queries.hot_area_details(part, where, resolution, dialect, addresses=STREET_SAMPLE),
-            [*hot_lists, as_of, *params],
-        ).fetchall()
-        for part in queries.HOT_AREA_DETAILS
+    return ranked
+
+
+def _area_row(
+    analysis: Analysis,
+    ranked: _Ranked,
+    details: dict[str, list[tuple[Any, ...]]],
+    by_cell_category: Mapping[str, object],
+) -> dict[str, Any]:
+    """One area's row of `actionable_areas`, from its ranking and its details' rows."""
+    _, district, area, reports, opened, shared = ranked
+    subdistricts = [(str(c), int(n)) for c, n in details["subdistricts"]]
+    categories = [(str(c), int(n)) for c, n in details["categories"]]
+    median_age = details["open_age"]
+    centres = [h3.cell_to_latlng(c) for c in area]
+    patterns = pd.Series([str(by_cell_category[c]) for c in area]).value_counts()
+    return {
+        "district_code": district,
+        "subdistrict_counts": sorted(subdistricts, key=lambda kv: (-kv[1], kv[0])),
+        "streets": main_streets(a for (a,) in details["addresses"]),
+        "cells": len(area),
+        "reports": reports,
+        "open": opened,
+        "open_share": round(opened / reports, 4),
+        "excess_open": round(opened - reports * analysis.city_open_share, 1),
+        "top_categories": [c for c, _ in sorted(categories, key=lambda kv: (-kv[1], kv[0]))[:3]],
+        "median_open_age_days": (round(float(median_age[0][0]), 1) if median_age else None),
+        "oldest_open": [(str(i), int(a)) for i, a in details["oldest_open"]],
+        "shared_with": sorted(
+            ((c, int(n)) for c, n in shared.items()), key=lambda kv: (-kv[1], kv[0])
+        ),
+        "pattern": str(patterns.index[0]),
+        "lat": round(float(np.mean([c[0] for c in centres])), 5),
+        "lon": round(float(np.mean([c[1] for c in centres])), 5),
+        "zoom": _zoom_for(len(area)),
+        "h3_cells": area,
     }
-    of_area: dict[str, dict[int, list[tuple[Any, ...]]]] = {
-        part: {number: [] for number in range(len(shown))} for part in details
-    }
-    for part, found in details.items():
-        for number, *rest in found:
-            of_area[part][int(number)].append(tuple(rest))
-    rows: list[dict[str, Any]] = []
-    for number, (_, district, area, reports, opened, shared) in enumerate(shown):
-        subdistricts = [(str(c), int(n)) for c, n in of_area["subdistricts"][number]]
-        categories = [(str(c), int(n)) for c, n in of_area["categories"][number]]
-        median_age = of_area["open_age"][number]
-        centres = [h3.cell_to_latlng(c) for c in area]
-        patterns = pd.Series([str(by_cell_category[c]) for c in area]).value_counts()
-        rows.append(
-            {
-                "district_code": district,
-                "subdistrict_counts": sorted(subdistricts, key=lambda kv: (-kv[1], kv[0])),
-                "streets": main_streets(a for (a,) in of_area["addresses"][number]),
-                "cells": len(area),
-                "reports": reports,
-                "open": opened,
-                "open_share": round(opened / reports, 4),
-                "excess_open": round(opened - reports * analysis.city_open_share, 1),
-                "top_categories": [
-                    c for c, _ in sorted(categories, key=lambda kv: (-kv[1], kv[0]))[:3]
-                ],
-                "median_open_age_days": (round(float(median_age[0][0]), 1) if median_age else None),
-                "oldest_open": [(str(i), int(a)) for i, a in of_area["oldest_open"][number]],
-                "shared_with": sorted(
-                    ((c, int(n)) for c, n in shared.items()), key=lambda kv: (-kv[1], kv[0])
-                ),
-                "pattern": str(patterns.index[0]),
-                "lat": round(float(np.mean([c[0] for c in centres])), 5),
-                "lon": round(float(np.mean([c[1] for c in centres])), 5),
-                "zoom": _zoom_for(len(area)),
-                "h3_cells": area,
-            }
-        )
-    frame = pd.DataFrame(rows)
-    frame.insert(0, "rank", range(1, len(frame) + 1))
-    return frame
 
 
 def area_labels(areas: pd.DataFrame, *, names: Mapping[str, str], lang: str) -> list[str]:

@@ -12,7 +12,7 @@ import pandas as pd
 from scipy import stats
 
 from dashboard import i18n
-from dashboard.analysis import metrics
+from dashboard.analysis import emerging, hotspots, metrics
 from dashboard.analysis.change import Change, share_change
 from dashboard.analysis.change import Period as Period
 from dashboard.analysis.coverage import Coverage, Field
@@ -298,8 +298,6 @@ class HotspotReview:
     areas: pd.DataFrame
 
     def method_text(self, lang: str) -> str:
-        from dashboard import i18n
-
         if self.kind == "emerging":
             weeks = self.analysis.space_time.weeks.count if self.analysis.space_time else 0
             until = i18n.short_date(self.period.until, lang)
@@ -313,9 +311,6 @@ class HotspotReview:
         )
 
     def meaning_text(self, lang: str) -> str:
-        from dashboard import i18n
-        from dashboard.analysis import hotspots
-
         return i18n.t(
             f"meaning_{self.kind}",
             lang,
@@ -331,9 +326,6 @@ class HotspotReview:
         )
 
     def unavailable_text(self, lang: str) -> str:
-        from dashboard import i18n
-        from dashboard.analysis import emerging
-
         key = self.analysis.unavailable
         if key is None:
             return ""
@@ -342,8 +334,6 @@ class HotspotReview:
 
     def as_json(self) -> dict[str, Any]:
         """Everything computed, for `khetmap hotspots --format json` (stable across runs)."""
-        from dashboard.analysis import hotspots
-
         share = self.analysis.city_open_share
         return {
             "kind": self.kind,
@@ -380,8 +370,6 @@ def hotspot_review(
     as_of: datetime | None = None,
 ) -> HotspotReview:
     """The `kind` map over the review period of `filters` (whole city) and its areas."""
-    from dashboard.analysis import hotspots
-
     newest = metrics.newest_report(con) or datetime.now(metrics.BANGKOK)
     period = review_period(filters, newest)
     now = metrics.replace_filters(filters, since=period.since, until=period.until)
@@ -588,7 +576,6 @@ def areas_display(
     found: HotspotReview, names: dict[str, str], lang: str, *, limit: int | None = None
 ) -> pd.DataFrame:
     """The areas to act on as the page and the brief show them (most first, `limit` rows)."""
-    from dashboard.analysis import hotspots
 
     def t(key: str, **values: object) -> str:
         return i18n.t(key, lang, **values)

@@ -27,8 +27,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from dashboard import config
-from dashboard.errors import FetchError, SyncError
+from dashboard import boundaries, config
+from dashboard.errors import BoundaryFileError, FetchError, SyncError
 from dashboard.files import write_atomically
 from dashboard.ingest import boundary_build
 from dashboard.ingest.webclient import Cap, Client, Politeness, TransientError
@@ -160,9 +160,6 @@ REBUILT = ("districts", "subdistricts")
 
 
 def _valid_rebuild(item: DataFile, data_dir: Path) -> bool:
-    from dashboard import boundaries
-    from dashboard.errors import BoundaryFileError
-
     try:
         if item.build == "districts":
             boundaries.load_districts(data_dir=data_dir)

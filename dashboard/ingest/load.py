@@ -6,11 +6,10 @@ import csv
 import io
 import json
 import queue
-import tempfile
 import threading
 from collections import Counter
 from collections.abc import Callable, Generator, Iterator, Sequence
-from contextlib import closing, contextmanager
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,7 +32,9 @@ from dashboard.ingest.sources import (
     open_source,
     physical_lines,
 )
-from dashboard.store import Reader, postgres, queries
+from dashboard.store import Ingest, Reader, queries
+from dashboard.store.duck import rollback_message
+from dashboard.store.schema import STORED_COLUMNS
 
 Progress = Callable[[str, float], None]
 AfterWrite = Callable[[Reader, "Reconciliation"], None]
@@ -173,57 +174,28 @@ def ingest_files(
     sources = [open_source(path) for path in paths]
     for source in sources:
         source.allow_truncated = allow_truncated
-    store.at(store_path).prepare_write()  # a role that may only read is told before the work
+    target = store.at(store_path)
+    target.prepare_write()  # a role that may only read is told before the work
     result = Reconciliation(files=[str(path) for path in paths])
     try:
-        if postgres.is_url(store_path):
-            target = postgres.PostgresStore(str(store_path))
-            with (
-                tempfile.TemporaryDirectory() as spill,
-                duckdb.connect() as scratch,  # parse and locate here, store in PostgreSQL
-            ):
-                scratch.execute("SET TimeZone = 'UTC'")
-                scratch.execute(f"SET temp_directory = '{spill}'")
-                scratch.execute(f"SET memory_limit = '{INGEST_MEMORY_LIMIT}'")
-                scratch.execute("SET preserve_insertion_order = false")
-                scratch.execute(store.SCHEMA)
-                staged, quarantined = _stage(
-                    scratch, sources, result, districts, subdistricts, report, chunk_rows
-                )
-                report("writing the store", 0.95)
-                _write_postgres(
-                    target,
-                    scratch,
-                    staged,
-                    quarantined,
-                    result,
-                    districts,
-                    subdistricts,
-                    after,
-                    read_at_ingest=read_at_ingest,
-                )
-        else:
-            with store.replacing(Path(store_path)) as con:
-                _ingest_into(
-                    con,
-                    sources,
-                    result,
-                    districts,
-                    subdistricts,
-                    report,
-                    chunk_rows,
-                    after,
-                    read_at_ingest=read_at_ingest,
-                )
+        with target.ingesting(districts=districts, subdistricts=subdistricts) as ingest:
+            staged, quarantined = _stage_all(
+                ingest.staging, sources, result, districts, subdistricts, report, chunk_rows
+            )
+            report("writing the store", 0.95)
+            with ingest.transaction() as con:
+                _write(con, ingest, staged, quarantined, result, read_at_ingest=read_at_ingest)
+                if after is not None:
+                    after(con, result)
     except duckdb.Error as exc:
-        raise StoreError(_store_failure(exc)) from exc
+        raise StoreError(rollback_message(exc)) from exc
     for source in sources:
         result.warnings += source.warnings
     report("done", 1.0)
     return result
 
 
-def _ingest_into(
+def _stage_all(
     con: duckdb.DuckDBPyConnection,
     sources: list[RawSource],
     result: Reconciliation,
@@ -231,10 +203,8 @@ def _ingest_into(
     subdistricts: boundaries.AreaLayer,
     report: Progress,
     chunk_rows: int,
-    after: AfterWrite | None = None,
-    *,
-    read_at_ingest: int | None = None,
-) -> None:
+) -> tuple[int, pa.Table]:
+    """Stage every file (`_stage`), then drop the duplicates: `staged` holds one row per ticket."""
     # Bulk-load settings: row order in the store does not matter, and a cap makes
     # DuckDB spill to disk instead of holding the whole load in memory.
     con.execute(f"SET memory_limit = '{INGEST_MEMORY_LIMIT}'")
@@ -242,29 +212,11 @@ def _ingest_into(
     # Staging goes to a temp table (never part of the store) outside the transaction:
     # inside one, DuckDB keeps every scanned Arrow chunk alive until commit.
     staged, quarantined = _stage(con, sources, result, districts, subdistricts, report, chunk_rows)
-    report("writing the store", 0.95)
     con.execute(f"SET memory_limit = '{WRITE_MEMORY_LIMIT}'")
-    con.execute("BEGIN TRANSACTION")
-    try:
-        _write(con, staged, quarantined, result, read_at_ingest=read_at_ingest)
-        if after is not None:
-            after(con, result)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-
-
-def _store_failure(exc: duckdb.Error) -> str:
-    """One line for a database failure, saying what to do."""
-    text = str(exc)
-    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
-    if "No space left" in text or "Out of Memory" in text or "could not write" in text.lower():
-        return (
-            "the ingest was rolled back, the store is unchanged: the disk (or the memory "
-            f"DuckDB may use) ran out ({first[:160]}); free some space and try again."
-        )
-    return f"the ingest was rolled back, the store is unchanged: {first[:300]}"
+    if not _has_staging(con):
+        con.execute(f"CREATE TEMP TABLE staged AS SELECT * FROM ({STAGING_SHAPE}) WHERE FALSE")
+    run_script(con, DROP_DUPLICATES_SQL)
+    return staged, quarantined
 
 
 def _report(progress: Progress | None) -> Progress:
@@ -637,7 +589,6 @@ change time (UTC text) and the star, as they were and are."""
 CHANGE_COUNTS = "SELECT change, count(*) FROM ticket_changes WHERE ingest_id = ? GROUP BY 1"
 
 
-STORED_COLUMNS = [name for name in store.TICKET_NAMES if name != "ingest_id"]
 APPLY_SQL = f"""
 DELETE FROM tickets
 WHERE ticket_id IN (SELECT old_id FROM replaced)
@@ -669,32 +620,34 @@ def run_script(con: Reader, script: str, parameters: list[Any] | None = None) ->
 
 
 def _write(
-    con: duckdb.DuckDBPyConnection,
+    con: Reader,
+    ingest: Ingest,
     staged_rows: int,
     quarantined: pa.Table,
     result: Reconciliation,
     *,
     read_at_ingest: int | None = None,
 ) -> None:
-    """Inside the open transaction: drop duplicates, decide, apply, log."""
+    """Inside the ingest's transaction (`incoming` holds the staged rows): decide, apply, log."""
     started = datetime.now(UTC)
     ingest_id = _scalar(con, "SELECT coalesce(max(ingest_id), 0) + 1 FROM ingests")
-    if not _has_staging(con):
-        con.execute(f"CREATE TEMP TABLE staged AS SELECT * FROM ({STAGING_SHAPE}) WHERE FALSE")
-    run_script(con, DROP_DUPLICATES_SQL)
-    con.execute("ALTER TABLE staged RENAME TO incoming")  # APPLY_SQL deletes from it
     run_script(con, decide_sql(read_at_ingest))
     _count(con, result, staged_rows, quarantined)
     _record_changes(con, result, ingest_id)
     run_script(con, APPLY_SQL, [ingest_id])
-    con.register("new_quarantine", quarantined)
-    con.execute(
-        f"INSERT INTO quarantine BY NAME SELECT *, {ingest_id} AS ingest_id FROM new_quarantine"
-    )
-    con.unregister("new_quarantine")
+    ingest.append("quarantine", _with_ingest_id(quarantined, ingest_id))
     result.ingest_id = ingest_id
     _log_ingest(con, result, started)
     con.execute("DROP TABLE incoming")
+
+
+def _with_ingest_id(quarantined: pa.Table, ingest_id: int) -> pa.Table:
+    """The quarantined rows as the `quarantine` table holds them."""
+    columns = ["source_file", "source_line", "reason", "detail", "raw_text"]
+    ids = pa.array([ingest_id] * quarantined.num_rows, pa.int32())
+    return (
+        quarantined.select(columns).append_column("ingest_id", ids).select(["ingest_id", *columns])
+    )
 
 
 def _with_ticket_ids(table: pa.Table) -> pa.Table:
@@ -754,103 +707,3 @@ def _log_ingest(con: Reader, result: Reconciliation, started: datetime) -> None:
             json.dumps(result.quarantined, ensure_ascii=False, sort_keys=True),
         ],
     )
-
-
-def _write_postgres(
-    target: postgres.PostgresStore,
-    scratch: duckdb.DuckDBPyConnection,
-    staged_rows: int,
-    quarantined: pa.Table,
-    result: Reconciliation,
-    districts: boundaries.AreaLayer,
-    subdistricts: boundaries.AreaLayer,
-    after: AfterWrite | None = None,
-    *,
-    read_at_ingest: int | None = None,
-) -> None:
-    """Copy the staged rows into PostgreSQL and upsert them there, in one transaction.
-
-    Readers keep reading meanwhile (MVCC) and see the ingest whole when it commits.
-    """
-    target.create_schema()
-    if not _has_staging(scratch):
-        scratch.execute(f"CREATE TEMP TABLE staged AS SELECT * FROM ({STAGING_SHAPE}) WHERE FALSE")
-    run_script(scratch, DROP_DUPLICATES_SQL)
-    started = datetime.now(UTC)
-    connection = target.connect(read_only=False)
-    try:
-        with connection.transaction():
-            pg = postgres.PgReader(connection)
-            postgres.load_boundaries(connection, districts=districts, subdistricts=subdistricts)
-            connection.execute("LOCK TABLE ingests IN EXCLUSIVE MODE")  # writers queue here
-            ingest_id = _scalar(pg, "SELECT coalesce(max(ingest_id), 0) + 1 FROM ingests")
-            columns = ", ".join(STORED_COLUMNS)
-            connection.execute(
-                f"CREATE TEMP TABLE incoming ON COMMIT DROP AS SELECT {columns} FROM tickets WHERE FALSE"
-            )
-            with tempfile.TemporaryDirectory() as folder:  # DuckDB writes CSV fast; COPY reads it
-                exported = Path(folder) / "incoming.csv"
-                selected = ", ".join(
-                    postgres.pg_array_sql(c) if c == "categories" else c for c in STORED_COLUMNS
-                )
-                scratch.execute(
-                    f"COPY (SELECT {selected} FROM staged) TO '{exported}' (HEADER false)"
-                )
-                postgres.copy_csv(
-                    connection, table="incoming", columns=STORED_COLUMNS, path=exported
-                )
-            run_script(pg, decide_sql(read_at_ingest))
-            _count(pg, result, staged_rows, quarantined)
-            _record_changes(pg, result, ingest_id)
-            run_script(pg, APPLY_SQL, [ingest_id])
-            quarantine_columns = ["source_file", "source_line", "reason", "detail", "raw_text"]
-            postgres.copy_rows(
-                connection,
-                table="quarantine",
-                columns=["ingest_id", *quarantine_columns],
-                batches=quarantined.select(quarantine_columns)
-                .append_column(
-                    "ingest_id", pa.array([ingest_id] * quarantined.num_rows, pa.int32())
-                )
-                .select(["ingest_id", *quarantine_columns])
-                .to_batches(),
-            )
-            result.ingest_id = ingest_id
-            _log_ingest(pg, result, started)
-            if after is not None:
-                after(pg, result)
-    except Exception as exc:
-        if isinstance(exc, StoreError) or type(exc).__module__.startswith("psycopg"):
-            raise StoreError(
-                f"the ingest was rolled back, the store is unchanged: {str(exc).splitlines()[0][:300]}"
-            ) from exc
-        raise
-    finally:
-        connection.close()
-
-
-@contextmanager
-def writing(location: Path | str) -> Iterator[Reader]:
-    """One write transaction on the store without an ingest (a sync that found nothing new)."""
-    try:
-        if postgres.is_url(location):
-            target = postgres.PostgresStore(str(location))
-            target.create_schema()
-            connection = target.connect(read_only=False)
-            try:
-                with connection.transaction():
-                    connection.execute("LOCK TABLE ingests IN EXCLUSIVE MODE")
-                    yield postgres.PgReader(connection)
-            finally:
-                connection.close()
-            return
-        with store.replacing(Path(location)) as con:
-            con.execute("BEGIN TRANSACTION")
-            try:
-                yield con
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-    except duckdb.Error as exc:
-        raise StoreError(_store_failure(exc)) from exc

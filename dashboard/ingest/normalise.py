@@ -80,6 +80,31 @@ def _plausible(column: str) -> str:
     return f"(isfinite({column}) AND {column} BETWEEN $earliest AND $latest)"
 
 
+def _quarantine_reason_sql() -> str:
+    """Why a parsed record is quarantined (NULL: it is not), the first reason that applies."""
+    return f"""
+CASE
+    WHEN trim("timestamp") = '' THEN 'missing timestamp'
+    WHEN reported_at IS NULL THEN 'unparseable timestamp'
+    WHEN NOT {_plausible("reported_at")} THEN 'implausible timestamp'
+    WHEN trim(last_activity) <> '' AND last_activity_at IS NULL
+        THEN 'unparseable last_activity'
+    WHEN last_activity_at IS NOT NULL AND NOT {_plausible("last_activity_at")}
+        THEN 'implausible last_activity'
+    WHEN trim(finished_at) <> '' AND finished_at_at IS NULL
+        THEN 'unparseable timestamp_finished'
+    WHEN finished_at_at IS NOT NULL AND NOT {_plausible("finished_at_at")}
+        THEN 'implausible timestamp_finished'
+    WHEN trim(star) <> ''
+     AND (star_value IS NULL OR NOT isfinite(star_value) OR star_value NOT IN (1, 2, 3, 4, 5))
+        THEN 'invalid star'
+    WHEN trim(count_reopen) <> ''
+     AND (reopen_value IS NULL OR NOT isfinite(reopen_value) OR reopen_value < 0
+          OR reopen_value <> floor(reopen_value) OR reopen_value > 1e6)
+        THEN 'invalid count_reopen'
+END"""
+
+
 def _parse_sql(window: Window) -> str:
     return f"""
 WITH parsed AS (
@@ -94,26 +119,7 @@ WITH parsed AS (
     FROM raw
 ), checked AS (
     SELECT *,
-    CASE
-        WHEN trim("timestamp") = '' THEN 'missing timestamp'
-        WHEN reported_at IS NULL THEN 'unparseable timestamp'
-        WHEN NOT {_plausible("reported_at")} THEN 'implausible timestamp'
-        WHEN trim(last_activity) <> '' AND last_activity_at IS NULL
-            THEN 'unparseable last_activity'
-        WHEN last_activity_at IS NOT NULL AND NOT {_plausible("last_activity_at")}
-            THEN 'implausible last_activity'
-        WHEN trim(finished_at) <> '' AND finished_at_at IS NULL
-            THEN 'unparseable timestamp_finished'
-        WHEN finished_at_at IS NOT NULL AND NOT {_plausible("finished_at_at")}
-            THEN 'implausible timestamp_finished'
-        WHEN trim(star) <> ''
-         AND (star_value IS NULL OR NOT isfinite(star_value) OR star_value NOT IN (1, 2, 3, 4, 5))
-            THEN 'invalid star'
-        WHEN trim(count_reopen) <> ''
-         AND (reopen_value IS NULL OR NOT isfinite(reopen_value) OR reopen_value < 0
-              OR reopen_value <> floor(reopen_value) OR reopen_value > 1e6)
-            THEN 'invalid count_reopen'
-    END AS quarantine_reason
+    {_quarantine_reason_sql()} AS quarantine_reason
     FROM parsed
 )
 SELECT

@@ -485,21 +485,7 @@ def _csv_chunks(source: RawSource, *, rows: int) -> Iterator[RawTable]:
     names = _unique_names(source.header)
     stream = _csv_source(source.path, source.encoding)
     try:
-        reader = pacsv.open_csv(
-            stream,
-            read_options=pacsv.ReadOptions(
-                use_threads=False, column_names=names, skip_rows=1, block_size=BLOCK_BYTES
-            ),
-            parse_options=pacsv.ParseOptions(
-                newlines_in_values=True, invalid_row_handler=on_invalid
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types={name: pa.string() for name in names},
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-                check_utf8=False,  # the stream is valid UTF-8: checked block by block
-            ),
-        )
+        reader = _open_csv(stream, names, on_invalid)
         numbering = _Numbering()
         pending: list[pa.RecordBatch] = []
         pending_rows = 0
@@ -525,6 +511,25 @@ def _csv_chunks(source: RawSource, *, rows: int) -> Iterator[RawTable]:
             f"{source.path}: cannot be parsed as CSV ({_first_line(exc)}); check that it is a "
             "complete UTF-8 CSV file, and download the file again if it was cut short."
         ) from exc
+
+
+def _open_csv(
+    stream: StorableStream, names: list[str], on_invalid: Callable[[Any], str]
+) -> pacsv.CSVStreamingReader:
+    """pyarrow's streaming reader of every field as text, one thread, after the header."""
+    return pacsv.open_csv(
+        stream,
+        read_options=pacsv.ReadOptions(
+            use_threads=False, column_names=names, skip_rows=1, block_size=BLOCK_BYTES
+        ),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=on_invalid),
+        convert_options=pacsv.ConvertOptions(
+            column_types={name: pa.string() for name in names},
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+            check_utf8=False,  # the stream is valid UTF-8: checked block by block
+        ),
+    )
 
 
 def _take_all(broken: list[BrokenRecord]) -> list[BrokenRecord]:

@@ -30,7 +30,6 @@ import json
 import math
 import os
 import shutil
-import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -42,7 +41,7 @@ from dashboard import store as stores
 from dashboard.analysis import metrics
 from dashboard.errors import OutputFileError, StoreError, SyncError
 from dashboard.files import disk_error, write_atomically
-from dashboard.ingest.load import Reconciliation, ingest_files, writing
+from dashboard.ingest.load import Reconciliation, ingest_files
 from dashboard.ingest.sources import json_text
 from dashboard.ingest.webclient import (
     UNCAPPED,
@@ -53,7 +52,7 @@ from dashboard.ingest.webclient import (
     host_of,
     shown,
 )
-from dashboard.store import Reader, has_table, history, postgres, queries
+from dashboard.store import Reader, has_table, history, queries
 from dashboard.text import mask_credentials
 
 DEFAULT_API_URL = "https://publicapi.traffy.in.th/share/teamchadchart/search"
@@ -132,11 +131,12 @@ def state_dir(location: str | Path) -> Path:
     explicit = _env("KHETMAP_SYNC_DIR")
     if explicit:
         return Path(explicit).expanduser().absolute()
-    if postgres.is_url(location):
-        digest = hashlib.sha256(mask_credentials(str(location)).encode()).hexdigest()[:16]
-        return _user_state_dir() / f"sync-{digest}"
-    path = Path(location).expanduser().absolute()
-    return path.with_name(f".{path.name}.sync")
+    target = stores.at(location)
+    beside = target.beside("sync")
+    if beside is not None:
+        return beside
+    digest = hashlib.sha256(target.describe().encode()).hexdigest()[:16]
+    return _user_state_dir() / f"sync-{digest}"
 
 
 def _user_state_dir() -> Path:
@@ -973,7 +973,7 @@ def _ingest_with_log(
 def _record_only(
     location: str | Path, outcome: Outcome, settings: Settings, clock: Callable[[], datetime]
 ) -> None:
-    with writing(location) as con:
+    with stores.at(location).writing() as con:
         _log(con, outcome, settings, clock, ingest_id=None)
 
 
@@ -1086,7 +1086,3 @@ def _sha256(path: Path) -> str:
         while block := handle.read(1 << 20):
             digest.update(block)
     return digest.hexdigest()
-
-
-def is_terminal() -> bool:
-    return sys.stderr.isatty()

@@ -31,7 +31,6 @@ from dashboard import boundaries, store
 from dashboard.access import roles
 from dashboard.analysis import targets
 from dashboard.errors import KhetmapError, RolesError, StoreError
-from dashboard.ingest.load import writing
 from dashboard.ingest.webclient import host_of
 from dashboard.notify import alerts, feed, mail, outbox, own_subscriptions, webhook
 from dashboard.notify.subscriptions import Known, Loaded, Subscription, load, webhook_hosts
@@ -106,7 +105,7 @@ def run(
             summary.planned = [f"{r.subscription}\t{r.channel}\t{r.message}" for r in rows]
             return summary
         journal = outbox.Journal(target)
-        with writing(location) as con:
+        with target.writing() as con:
             outbox.record(con, journal.left())
             outbox.add(con, rows, now=now)
         journal.clear()
@@ -114,7 +113,7 @@ def run(
             _send_due(target, journal, loaded.subscriptions, now=now, summary=summary)
         finally:
             journal.close()
-        with writing(location) as con:
+        with target.writing() as con:
             outbox.record(con, journal.left())
         journal.clear()
     return summary

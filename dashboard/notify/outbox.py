@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from dashboard.errors import StoreError
-from dashboard.store import DuckDBStore, Reader, Store, has_table, postgres
+from dashboard.store import Reader, Store, has_table, postgres
+from dashboard.store.duck import DuckDBStore
 
 RECENT_DAYS = 120
 """event keys older than this are forgotten (a hot spot may be told again after it)"""

@@ -25,7 +25,7 @@ from dashboard import config, i18n, vocab
 from dashboard.access import privacy
 from dashboard.access.privacy import PUBLIC, Disclosure
 from dashboard.analysis.metrics import Filters, PointOrder
-from dashboard.render import exports, maps
+from dashboard.render import exports, style
 from dashboard.store import Reader, queries
 from dashboard.text import plain
 
@@ -89,7 +89,7 @@ class Viewport:
             return None
         if not (south >= -90 and north <= 90 and west >= -360 and east <= 360):
             return None
-        return cls(south, west, north, east, max(0, min(level, maps.MAX_ZOOM)))
+        return cls(south, west, north, east, max(0, min(level, style.MAX_ZOOM)))
 
     @classmethod
     def around(
@@ -113,7 +113,7 @@ class Viewport:
         span_lon = max(maxx - minx, 1e-6)
         span_lat = max(maxy - miny, 1e-6) / math.cos(math.radians(lat))
         zoom = math.floor(math.log2(min(width / span_lon, height / span_lat) * 360.0 / TILE))
-        return cls.around(lat, lon, max(0, min(zoom, maps.MAX_ZOOM)), pixels)
+        return cls.around(lat, lon, max(0, min(zoom, style.MAX_ZOOM)), pixels)
 
     def grown(self, degrees: float) -> Viewport:
         """The box widened by `degrees` on every side."""
@@ -305,8 +305,8 @@ def _point(
     return [
         round(float(ticket["lat"]), 6),
         round(float(ticket["lon"]), 6),
-        maps.state_colour(str(ticket["state"])),
-        maps.ticket_popup_html(ticket, lang=lang, photo_hosts=photo_hosts),
+        style.state_colour(str(ticket["state"])),
+        style.ticket_popup_html(ticket, lang=lang, photo_hosts=photo_hosts),
     ]
 
 
@@ -319,7 +319,7 @@ def _compact(tickets: list[dict[str, Any]], lang: str) -> tuple[list[list[Any]],
         state = str(ticket["state"])
         names = ticket.get("categories")
         named = [str(c) for c in ([] if names is None else list(names))] or [vocab.UNSPECIFIED]
-        days = maps.popup_days(ticket)
+        days = style.popup_days(ticket)
         rows.append(
             [
                 round(float(ticket["lat"]), 6),
@@ -333,7 +333,7 @@ def _compact(tickets: list[dict[str, Any]], lang: str) -> tuple[list[list[Any]],
         )
     legend = {
         "states": [
-            [maps.state_colour(s), i18n.state_label(s, lang), _days_label(s, lang)] for s in states
+            [style.state_colour(s), i18n.state_label(s, lang), _days_label(s, lang)] for s in states
         ],
         "categories": [plain(i18n.category_label(c, lang)) for c in categories],
         "page": i18n.t("public_page", lang),
@@ -343,7 +343,7 @@ def _compact(tickets: list[dict[str, Any]], lang: str) -> tuple[list[list[Any]],
 
 
 def _days_label(state: str, lang: str) -> str:
-    """What a popup calls the days of a ticket in `state` (`maps.popup_days`): an open
+    """What a popup calls the days of a ticket in `state` (`style.popup_days`): an open
     one's age, a finished one's days to finish; '' for any other (it shows none)."""
     if state in vocab.OPEN_STATES:
         return i18n.t("age_days", lang)

@@ -25,7 +25,7 @@ from matplotlib.patches import Patch
 from shapely.geometry import Polygon, shape
 
 from dashboard import i18n
-from dashboard.render import maps
+from dashboard.render import maps, style
 from dashboard.render.lod import TicketLayer, Viewport
 from dashboard.render.maps import Bins
 
@@ -217,7 +217,7 @@ def _points(ax: Any, layer: TicketLayer, lang: str) -> list[Any]:
     drawn = set(colours)  # only the states the picture shows
     states = [
         (key, colour)
-        for key, colour in zip(("open", "finished", "other"), maps.GROUP_COLOURS, strict=True)
+        for key, colour in zip(("open", "finished", "other"), style.GROUP_COLOURS, strict=True)
         if colour in drawn
     ]
     return [Patch(visible=False, label=i18n.t("legend_points", lang))] + [
@@ -232,4 +232,4 @@ def _point_colour(point: Sequence[Any], layer: TicketLayer) -> str:
         return str(point[2])
     states = layer.legend.get("states", [])
     index = int(point[2])
-    return str(states[index][0]) if 0 <= index < len(states) else maps.state_colour("unknown")
+    return str(states[index][0]) if 0 <= index < len(states) else style.state_colour("unknown")

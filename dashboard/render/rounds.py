@@ -33,10 +33,9 @@ from typing import TypeVar
 
 import pandas as pd
 
-from dashboard import files, i18n, text
+from dashboard import files, i18n, store, text
 from dashboard.access import Viewer, writes
 from dashboard.errors import EvidenceError, RoundError, UnreadableFileError, WriteRefusedError
-from dashboard.ingest.load import writing
 from dashboard.render import action_sheet
 from dashboard.store import Reader, has_table, queries
 
@@ -398,5 +397,5 @@ def owner_write(location: Path | str, change: Callable[[Reader], T]) -> T:
     This is where a write's permission check goes: the command line runs as whoever may
     write the store (its file, or the database role that owns it), so nothing more is
     asked here; a page's write goes through the access layer's checked, logged write."""
-    with writing(location) as con:
+    with store.at(location).writing() as con:
         return change(con)

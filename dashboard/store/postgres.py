@@ -9,7 +9,9 @@ polygons are tables, so a GIS user can open them in QGIS.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
@@ -17,19 +19,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pandas as pd
+import pyarrow as pa
+import shapely
 
 from dashboard.errors import StoreError
-from dashboard.store import (
+from dashboard.store.queries import DERIVED, POSTGRESQL, Dialect, derived_view
+from dashboard.store.reader import Reader
+from dashboard.store.schema import (
     DERIVED_COLUMNS,
     QUARANTINE_TABLE,
     ROUND_TABLES,
+    STORED_COLUMNS,
     TICKET_COLUMNS,
+    Areas,
     add_derived,
     missing_derived,
-    queries,
 )
+from dashboard.store.schema import SCHEMA as DUCKDB_SCHEMA
 from dashboard.text import mask_credentials
+
+# psycopg and its pool (~0.15 s to import) are imported where a PostgreSQL store is used:
+# every page and command imports this module, most of them for a DuckDB store.
 
 STATEMENT_TIMEOUT_MS = 60_000
 """A page query that runs longer than this is cancelled (the page says so)."""
@@ -57,8 +69,7 @@ PG_TICKET_COLUMNS = ",\n".join(
     for line in (TICKET_COLUMNS.strip().rstrip(",") + ",\n" + DERIVED_COLUMNS).split(",\n")
 )
 PG_DERIVED_TYPES = {
-    name: _pg_type(f"{name} {kind}").split(maxsplit=1)[1]
-    for name, (kind, _sql) in queries.DERIVED.items()
+    name: _pg_type(f"{name} {kind}").split(maxsplit=1)[1] for name, (kind, _sql) in DERIVED.items()
 }
 
 SCHEMA = f"""
@@ -120,10 +131,8 @@ def pg_array_sql(column: str) -> str:
     return f"CASE WHEN {column} IS NULL THEN NULL ELSE '{{' || array_to_string({quoted}, ',') || '}}' END"
 
 
-def load_boundaries(connection: Any, *, districts: Any, subdistricts: Any) -> None:
+def load_boundaries(connection: Any, *, districts: Areas, subdistricts: Areas) -> None:
     """Put the district and subdistrict polygons in their tables (once), for maps and QGIS."""
-    import shapely
-
     if connection.execute("SELECT count(*) FROM districts").fetchone()[0]:
         return
     insert = "ST_Multi(ST_GeomFromWKB(%s, 4326))"
@@ -196,8 +205,6 @@ FLOAT_TYPES = {700, 701, 1700}
 
 
 def _all_times(series: pd.Series) -> bool:
-    import datetime as dt
-
     present = series.dropna()
     return bool(len(present)) and all(isinstance(v, dt.datetime) for v in present)
 
@@ -207,7 +214,7 @@ class PgReader:
     """A PostgreSQL connection with the `Reader` interface."""
 
     connection: Any
-    dialect: queries.Dialect = field(default=queries.POSTGRESQL)
+    dialect: Dialect = field(default=POSTGRESQL)
 
     def execute(self, query: str, parameters: Sequence[Any] | None = None, /) -> PgResult:
         """Run one statement; a cancelled one (over its time limit) or a lost connection is a
@@ -322,8 +329,6 @@ class PostgresStore:
         self, predictions: pd.DataFrame, *, scores: pd.DataFrame, trained_at: Any
     ) -> None:
         """Swap in a new set of predicted categories and the model's scores in one transaction."""
-        import pyarrow as pa
-
         self.create_schema()
         connection = self.connect(read_only=False)
         try:
@@ -361,6 +366,101 @@ class PostgresStore:
         """Fail now, before minutes of work, if this role cannot write the store."""
         self.create_schema()
 
+    def address(self) -> str:
+        return self.url
+
+    def beside(self, name: str) -> Path | None:
+        """A server's store has no folder of its own to keep files next to."""
+        del name
+        return None
+
+    @contextmanager
+    def writing(self) -> Iterator[Reader]:
+        """One write transaction; writers queue on the ingest log's lock, readers go on."""
+        self.create_schema()
+        connection = self.connect(read_only=False)
+        try:
+            with connection.transaction():
+                connection.execute("LOCK TABLE ingests IN EXCLUSIVE MODE")
+                yield PgReader(connection)
+        finally:
+            connection.close()
+
+    @contextmanager
+    def ingesting(self, *, districts: Areas, subdistricts: Areas) -> Iterator[PgIngest]:
+        """An ingest stages its rows in a DuckDB of its own (parsing and locating are
+        DuckDB's work), spilling to a temporary folder, then writes them here."""
+        with (
+            tempfile.TemporaryDirectory() as spill,
+            duckdb.connect() as scratch,
+        ):
+            scratch.execute("SET TimeZone = 'UTC'")
+            scratch.execute(f"SET temp_directory = '{spill}'")
+            scratch.execute(DUCKDB_SCHEMA)
+            yield PgIngest(self, scratch, districts=districts, subdistricts=subdistricts)
+
+    def grant_reader(self, role: str, *, password: str | None = None) -> None:
+        """Create (or update) a login role that can only read khetmap's tables (`grant_reader`)."""
+        self.create_schema()
+        _grant_reader_role(self, role, password=password)
+
+
+@dataclass
+class PgIngest:
+    """An ingest into PostgreSQL: staged in DuckDB, then copied and upserted in one transaction.
+
+    Readers keep reading meanwhile (MVCC) and see the ingest whole when it commits.
+    """
+
+    store: PostgresStore
+    staging: duckdb.DuckDBPyConnection
+    districts: Areas
+    subdistricts: Areas
+    connection: Any = None
+
+    @contextmanager
+    def transaction(self) -> Iterator[Reader]:
+        """The write transaction, with the staged rows copied into a temp table `incoming`."""
+        self.store.create_schema()
+        connection = self.store.connect(read_only=False)
+        try:
+            with connection.transaction():
+                load_boundaries(
+                    connection, districts=self.districts, subdistricts=self.subdistricts
+                )
+                connection.execute("LOCK TABLE ingests IN EXCLUSIVE MODE")  # writers queue here
+                self._copy_incoming(connection)
+                self.connection = connection
+                yield PgReader(connection)
+        except Exception as exc:
+            if isinstance(exc, StoreError) or type(exc).__module__.startswith("psycopg"):
+                raise StoreError(
+                    f"the ingest was rolled back, the store is unchanged: {str(exc).splitlines()[0][:300]}"
+                ) from exc
+            raise
+        finally:
+            self.connection = None
+            connection.close()
+
+    def _copy_incoming(self, connection: Any) -> None:
+        stored = STORED_COLUMNS
+        connection.execute(
+            f"CREATE TEMP TABLE incoming ON COMMIT DROP AS SELECT {', '.join(stored)} FROM tickets WHERE FALSE"
+        )
+        with tempfile.TemporaryDirectory() as folder:  # DuckDB writes CSV fast; COPY reads it
+            exported = Path(folder) / "incoming.csv"
+            selected = ", ".join(pg_array_sql(c) if c == "categories" else c for c in stored)
+            self.staging.execute(
+                f"COPY (SELECT {selected} FROM staged) TO '{exported}' (HEADER false)"
+            )
+            copy_csv(connection, table="incoming", columns=stored, path=exported)
+
+    def append(self, table: str, rows: pa.Table) -> None:
+        """Add `rows` (columns named as `table`'s) in the open transaction."""
+        copy_rows(
+            self.connection, table=table, columns=rows.column_names, batches=rows.to_batches()
+        )
+
 
 POOL_SIZE = 8
 _POOLS: dict[str, Any] = {}
@@ -374,7 +474,7 @@ def _configure_reader(connection: Any) -> None:
     if missing:
         # written before some stored facts: this session reads `tickets` through a view
         # (pg_temp comes first by name) until a writer adds them
-        view = queries.derived_view("public.tickets", missing)
+        view = derived_view("public.tickets", missing)
         connection.execute(f"CREATE TEMP VIEW tickets AS {view}")
     connection.execute("SET default_transaction_read_only = on")
 
@@ -432,7 +532,7 @@ def _write_errors(action: str, *, hint: str = OWNER_HINT) -> Iterator[None]:
 GRANT_HINT = "run grant-reader as the store's owner with the CREATEROLE right (or a superuser)"
 
 
-def grant_reader(store: PostgresStore, role: str, *, password: str | None = None) -> None:
+def _grant_reader_role(store: PostgresStore, role: str, *, password: str | None = None) -> None:
     """Create (or update) a login role that can only read khetmap's tables: the dashboard's.
 
     `password` (from KHETMAP_READER_PASSWORD on the command line) is set when given.
@@ -471,7 +571,3 @@ def grant_reader(store: PostgresStore, role: str, *, password: str | None = None
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
-
-
-def is_url(location: object) -> bool:
-    return str(location).startswith(("postgresql://", "postgres://"))

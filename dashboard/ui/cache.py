@@ -26,14 +26,15 @@ from dashboard import boundaries, config
 from dashboard.access import privacy, roles
 from dashboard.access.privacy import Disclosure
 from dashboard.access.roles import Roles
-from dashboard.analysis import departments, director, imports, metrics, routing, targets
+from dashboard.analysis import departments, director, imports, metrics, review, routing, targets
 from dashboard.analysis.coverage import Coverage
 from dashboard.analysis.routing import Routing
 from dashboard.analysis.targets import Targets
 from dashboard.boundaries import AreaLayer
 from dashboard.errors import RolesError, RoutingError, TargetsError, TargetsProblem
 from dashboard.notify import own_subscriptions
-from dashboard.render import lod, maps, rounds
+from dashboard.render import brief, lod, maps, rounds
+from dashboard.render.action_sheet import print_pdf, sheet_data, workbook
 from dashboard.store import queries
 
 LOG = logging.getLogger(__name__)
@@ -367,8 +368,6 @@ def hotspot_review(
     version: str, filters: metrics.Filters, kind: str, measure: str, resolution: int
 ) -> Any:
     """The review period's `kind` hotspot map and its areas (a review.HotspotReview)."""
-    from dashboard.analysis import review
-
     return _query(
         review.hotspot_review,
         filters=filters,
@@ -381,8 +380,6 @@ def hotspot_review(
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=64)
 def league(version: str, filters: metrics.Filters, period: Any, settings: Any) -> pd.DataFrame:
-    from dashboard.analysis import review
-
     geo = geography()
     return _query(
         review.league_table,
@@ -398,8 +395,6 @@ def league(version: str, filters: metrics.Filters, period: Any, settings: Any) -
 def audit(
     version: str, filters: metrics.Filters, settings: Any
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    from dashboard.analysis import review
-
     def both(con: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
         per_district = review.closure_audit(
             con, filters=filters, layer=geography().districts, settings=settings
@@ -416,8 +411,6 @@ def brief_document(
 ) -> bytes:
     """The meeting brief (PDF or HTML) for the review of `filters`. Made when a user asks
     for it (a download's callable, outside the page's run), so it opens its own reader."""
-    from dashboard.render import brief
-
     geo = geography()
     with config.store().reader() as con:
         data = brief.compose(
@@ -570,13 +563,11 @@ def action_sheet(
     """The weekly action sheet of a district view, as .xlsx or a PDF for printing, with the
     citizens' text whole only when `whole` (the viewer's role covers the district). Made when
     a user asks for it (a download's callable, outside the page's run): its own reader."""
-    from dashboard.render import action_sheet
-
     inputs = _sheet_inputs(filters, as_of, district, lang)
     disclosure = Disclosure(districts=frozenset({district})) if whole else privacy.PUBLIC
     inputs["judged"] = privacy.protect_tickets(inputs["judged"], disclosure=disclosure, lang=lang)
-    data = action_sheet.sheet_data(**inputs)
-    return action_sheet.print_pdf(data) if fmt == "pdf" else action_sheet.workbook(data)
+    data = sheet_data(**inputs)
+    return print_pdf(data) if fmt == "pdf" else workbook(data)
 
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=64)
@@ -584,9 +575,7 @@ def action_sheet_sizes(
     version: str, filters: metrics.Filters, as_of: datetime, district: str
 ) -> dict[str, int]:
     """Unit → its open tickets on the action sheet (the page lists what the download holds)."""
-    from dashboard.render import action_sheet
-
-    data = action_sheet.sheet_data(**_sheet_inputs(filters, as_of, district, "th"))
+    data = sheet_data(**_sheet_inputs(filters, as_of, district, "th"))
     return {unit: len(rows) for unit, rows in data.units.items()}
 
 

@@ -125,10 +125,7 @@ styles, Streamlit's own words in Thai), by whether it is the print view and the 
 language; constants only, no data."""
 LINK_FILLED = "khetmap_link_filled"
 """Whether this run has filled the link (a map fragment does; else the page at its end)."""
-PAGE_FILES = {page: urlstate.page_file(page) for page in urlstate.PAGES}
 VERSION_CHECK_SECONDS = 30
-SNAPSHOT_PAGES = ("city", "district")
-"""Pages that can show a past date from the daily snapshots (the others need tickets)."""
 
 
 @dataclass(frozen=True)
@@ -168,7 +165,7 @@ class Context:
 
     def filters(self, **changes: Any) -> metrics.Filters:
         """Return the metrics filters for this view (optionally changed): only the sidebar
-        filters this page applies (`urlstate.PAGE_FILTERS`)."""
+        filters this page applies (`urlstate.Page.filters`)."""
         state = urlstate.filtered(self.page, self.state)
         base = metrics.Filters(
             since=state.since,
@@ -278,9 +275,10 @@ def _start(page: str) -> Context:
     _notice(urlstate.notice_lines(notices, lang=state.lang))
     freshness = cache.freshness(version)
     _freshness_warning(freshness, lang)
-    if snapshot is not None and page in SNAPSHOT_PAGES:
+    as_of_shown = urlstate.PAGES[page].as_of
+    if snapshot is not None and as_of_shown == "snapshot":
         _snapshot_banner(snapshot, state)
-    elif snapshot is not None and page != "about":
+    elif snapshot is not None and as_of_shown == "live":
         day = i18n.short_date(snapshot.day, lang)
         st.info(i18n.t("as_of_page_live", lang, day=day), icon="🗓️")
     context = Context(
@@ -345,7 +343,8 @@ def _own_district(
         return state.with_(district=own[0], subdistrict=None, view=None)
     if first_run and page == "city" and set(params) <= {"lang"}:
         st.switch_page(
-            PAGE_FILES["district"], query_params=urlstate.to_params(state.with_(district=own[0]))
+            urlstate.PAGES["district"].file,
+            query_params=urlstate.to_params(state.with_(district=own[0])),
         )
     return state
 
@@ -475,11 +474,11 @@ def _sidebar(context: Context, categories: list[str]) -> None:
             **bound("w_lang", state.lang, lambda v: {"lang": v}),
         )
         _account(context)
-        for page in PAGE_FILES:
+        for page in urlstate.PAGES.values():
             st.page_link(
-                PAGE_FILES[page],
-                label=i18n.t(f"page_{page}", lang),
-                query_params=urlstate.to_params(_for_page(page, state)),
+                page.file,
+                label=i18n.t(page.title_key, lang),
+                query_params=urlstate.to_params(_for_page(page.name, state)),
             )
         _filters(context, categories)
         st.caption(freshness_line(context))
@@ -494,9 +493,9 @@ def _sidebar(context: Context, categories: list[str]) -> None:
 
 
 def _filters(context: Context, categories: list[str]) -> None:
-    """The sidebar filters this page applies (`urlstate.PAGE_FILTERS`), and only those."""
+    """The sidebar filters this page applies (`urlstate.Page.filters`), and only those."""
     state, lang = context.state, context.lang
-    used = urlstate.PAGE_FILTERS[context.page]
+    used = urlstate.PAGES[context.page].filters
     if not used:
         return
     st.subheader(i18n.t("filters", lang))
@@ -588,5 +587,6 @@ def go(page: str, **changes: Any) -> None:
     """Switch to `page` with the current state changed, keeping everything in the URL."""
     state: ViewState = st.session_state.get(STATE_KEY, ViewState())
     st.switch_page(
-        PAGE_FILES[page], query_params=urlstate.to_params(state.with_(view=None, **changes))
+        urlstate.PAGES[page].file,
+        query_params=urlstate.to_params(state.with_(view=None, **changes)),
     )

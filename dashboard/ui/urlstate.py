@@ -18,14 +18,6 @@ from urllib.parse import urlencode
 from dashboard import i18n, vocab
 from dashboard.analysis import mapmetrics
 
-PAGES = {
-    "city": "",
-    "district": "district",
-    "tickets": "tickets",
-    "review": "review",
-    "about": "about",
-}
-"""Page name → URL path (the city overview is the root)."""
 FILTER_FIELDS = {
     "dates": ("since", "until"),
     "categories": ("categories",),
@@ -34,22 +26,46 @@ FILTER_FIELDS = {
 }
 """The sidebar's filters, in the order it draws them, and the view fields each one sets."""
 FILTERS = tuple(FILTER_FIELDS)
-PAGE_FILTERS: dict[str, tuple[str, ...]] = {
-    "city": FILTERS,
-    "district": FILTERS,
-    "tickets": FILTERS,
-    # the league, the audit and the hotspots judge tickets of every state in the period
-    "review": ("dates", "categories", "predicted"),
-    # about the whole data: its sources, coverage and last update
-    "about": (),
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the dashboard: the navigation, the sidebar's links and every link read it."""
+
+    name: str
+    path: str
+    """its URL path (the city overview is the root, "")"""
+    filters: tuple[str, ...]
+    """the sidebar filters it applies: the sidebar draws only these, and the page's figures
+    ignore the others (a link keeps them for the pages that use them)"""
+    as_of: Literal["snapshot", "live", "none"]
+    """with a past date asked: shown from the daily snapshots, shown live with a note that
+    it is, or nothing dated on it"""
+
+    @property
+    def file(self) -> str:
+        """The page's script, relative to `dashboard/app.py`."""
+        return f"ui/pages/{self.name}.py"
+
+    @property
+    def title_key(self) -> str:
+        """Its name in `i18n`."""
+        return f"page_{self.name}"
+
+
+PAGES = {
+    page.name: page
+    for page in (
+        Page("city", "", FILTERS, as_of="snapshot"),
+        Page("district", "district", FILTERS, as_of="snapshot"),
+        Page("tickets", "tickets", FILTERS, as_of="live"),
+        # the league, the audit and the hotspots judge tickets of every state in the period
+        Page("review", "review", ("dates", "categories", "predicted"), as_of="live"),
+        # about the whole data: its sources, coverage and last update
+        Page("about", "about", (), as_of="none"),
+    )
 }
-"""Page name → the sidebar filters it applies: the sidebar draws only these, and the page's
-figures ignore the others (a link keeps them for the pages that use them)."""
-
-
-def page_file(page: str) -> str:
-    """The page's script, relative to `dashboard/app.py`."""
-    return f"ui/pages/{page}.py"
+"""The dashboard's pages by name, in the order the sidebar links them: registered here only."""
 
 
 STATE_GROUPS = vocab.STATE_GROUPS
@@ -147,7 +163,7 @@ def filtered(page: str, state: ViewState) -> ViewState:
     unused = (
         f
         for name, fields in FILTER_FIELDS.items()
-        if name not in PAGE_FILTERS[page]
+        if name not in PAGES[page].filters
         for f in fields
     )
     return state.with_(**{field_: getattr(defaults, field_) for field_ in unused})
@@ -466,4 +482,4 @@ def to_params(state: ViewState) -> dict[str, str | list[str]]:
 def link(page: str, state: ViewState) -> str:
     """Return the relative URL of `page` showing `state`, e.g. '/district?district=1001'."""
     query = urlencode(to_params(state), doseq=True)
-    return "/" + PAGES[page] + (f"?{query}" if query else "")
+    return "/" + PAGES[page].path + (f"?{query}" if query else "")

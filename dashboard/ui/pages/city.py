@@ -118,25 +118,8 @@ def city_map_fragment(context: Context, summary: pd.DataFrame, metric: str) -> N
     key = map_key("city_map", context)
     viewport = map_viewport(key, view, lod.Viewport.around(*maps.BANGKOK_CENTRE, maps.CITY_ZOOM))
     tickets_shown = viewport.zoom >= TICKET_ZOOM and context.snapshot is None
-    layer = (
-        cache.ticket_layer(
-            context.version,
-            context.filters(district=None, subdistrict=None),
-            context.as_of,
-            viewport,
-            state.lang,
-            disclosure=context.disclosure,
-        )
-        if tickets_shown
-        else lod.TicketLayer(kind="cells", in_view=0, drawn=0)
-    )
-    heat = None
-    if state.heat and context.snapshot is None:
-        heat = cache.heat_cells(
-            context.version,
-            context.filters(district=None, subdistrict=None, state_group="open"),
-            HEAT_RESOLUTION,
-        )
+    layer = _city_tickets(context, viewport) if tickets_shown else None
+    heat = _city_heat(context) if state.heat and context.snapshot is None else None
     fmap = maps.city_map(
         collection=collection,
         bins=bins,
@@ -155,17 +138,11 @@ def city_map_fragment(context: Context, summary: pd.DataFrame, metric: str) -> N
         returned_objects=["last_active_drawing", "center", "zoom", "bounds"],
         center=(view.lat, view.lon) if view else None,
         zoom=view.zoom if view else None,
-        feature_group_to_add=maps.ticket_feature_group(layer, lang=state.lang),
+        feature_group_to_add=maps.ticket_feature_group(
+            layer or lod.TicketLayer(kind="cells", in_view=0, drawn=0), lang=state.lang
+        ),
     )
-    if context.snapshot is not None:
-        st.caption(context.t("lod_snapshot"))
-    elif tickets_shown:
-        city = context.filters(district=None, subdistrict=None)
-        st.caption(
-            inert(ticket_layer_caption(context, layer, cache.unlocated(context.version, city)))
-        )
-    else:
-        st.caption(context.t("lod_city_zoom", zoom=TICKET_ZOOM))
+    _city_map_caption(context, layer)
     map_picture_button(
         context,
         name="city",
@@ -176,7 +153,7 @@ def city_map_fragment(context: Context, summary: pd.DataFrame, metric: str) -> N
         bins=bins,
         metric=metric,
         view=lod.Viewport.from_map(result) or viewport,
-        tickets=layer if tickets_shown else None,
+        tickets=layer,
         heat=heat,
     )
     code = clicked_code(result, memory_key="city_map_click")
@@ -184,6 +161,40 @@ def city_map_fragment(context: Context, summary: pd.DataFrame, metric: str) -> N
         go("district", district=code, subdistrict=None)
     remember_view(context, result, map_key=key)
     show_link()  # after the map has put its position in the URL
+
+
+def _city_heat(context: Context) -> pd.DataFrame:
+    """The heat layer's cells: the open tickets of the whole city's filters."""
+    return cache.heat_cells(
+        context.version,
+        context.filters(district=None, subdistrict=None, state_group="open"),
+        HEAT_RESOLUTION,
+    )
+
+
+def _city_tickets(context: Context, viewport: lod.Viewport) -> lod.TicketLayer:
+    """The tickets of the whole city's filters in `viewport`, as points or cells."""
+    return cache.ticket_layer(
+        context.version,
+        context.filters(district=None, subdistrict=None),
+        context.as_of,
+        viewport,
+        context.state.lang,
+        disclosure=context.disclosure,
+    )
+
+
+def _city_map_caption(context: Context, layer: lod.TicketLayer | None) -> None:
+    """Under the map: what its tickets layer draws (None: no tickets at this zoom)."""
+    if context.snapshot is not None:
+        st.caption(context.t("lod_snapshot"))
+    elif layer is not None:
+        city = context.filters(district=None, subdistrict=None)
+        st.caption(
+            inert(ticket_layer_caption(context, layer, cache.unlocated(context.version, city)))
+        )
+    else:
+        st.caption(context.t("lod_city_zoom", zoom=TICKET_ZOOM))
 
 
 # Columns the ranking always shows (the chosen metric first, never twice). A comment, not a

@@ -4,6 +4,7 @@ import functools
 import logging
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -55,7 +56,7 @@ def render(context: Context) -> None:
         choose_district(context)
         st.info(t("no_district_chosen"))
         st.page_link(
-            shell.PAGE_FILES["city"],
+            urlstate.PAGES["city"].file,
             label=t("page_city"),
             query_params=urlstate.to_params(state),
         )
@@ -594,7 +595,7 @@ def recurrence_map_link(context: Context, *, shown: int) -> None:
     t = context.t
     st.caption(inert(t("recurrence_on_overview", view=t("section_overview"), shown=shown)))
     st.page_link(
-        shell.PAGE_FILES["district"],
+        urlstate.PAGES["district"].file,
         label=t("recurrence_open_map"),
         # the section named although it is the default: a link to the page already open
         # left the address bar's "section=week" in place (reloading went back to the week)
@@ -701,17 +702,8 @@ def district_map_fragment(
     state, geo = context.state, context.geo
     if not map_ready(context):
         return
-    members = [i for i, p in enumerate(geo.subdistricts.parent_codes) if p == state.district]
-    sub_layer = geo.subdistricts.subset(members)
-    summary = subdistrict_summary(context)
     metric = state.metric if state.metric != "open_per_10k" else "open"
-    collection, bins = maps.choropleth_features(
-        layer=sub_layer,
-        geometries=[geo.subdistrict_shapes[i] for i in members],
-        summary=summary,
-        metric=metric,
-        lang=state.lang,
-    )
+    collection, bins = _subdistrict_areas(context, metric)
     key = map_key(f"district_map_{state.district}", context)
     view = state.view
     viewport = map_viewport(key, view, lod.Viewport.fitting(tuple(geo.districts.bounds[index])))
@@ -725,16 +717,15 @@ def district_map_fragment(
         "newest" if state.points == "newest" else "oldest",
         context.disclosure,
     )
-    fmap = maps.district_map(
-        collection=collection,
-        bounds=tuple(geo.districts.bounds[index]),
-        view=None,
-        lang=state.lang,
-        highlight=state.subdistrict,
-        recurrences=None if recurrences is None else recurrences.head(MAP_RECURRENCES),
-    )
     result = st_folium(
-        fmap,
+        maps.district_map(
+            collection=collection,
+            bounds=tuple(geo.districts.bounds[index]),
+            view=None,
+            lang=state.lang,
+            highlight=state.subdistrict,
+            recurrences=None if recurrences is None else recurrences.head(MAP_RECURRENCES),
+        ),
         key=key,
         height=520,
         use_container_width=True,
@@ -743,25 +734,7 @@ def district_map_fragment(
         zoom=view.zoom if view else None,
         feature_group_to_add=maps.ticket_feature_group(layer, lang=state.lang),
     )
-    st.caption(
-        inert(ticket_layer_caption(context, layer, cache.unlocated(context.version, shown)))
-        + " · "
-        + context.t("click_sub_hint")
-    )
-    if unit is not None:
-        department_map_note(context, unit)
-    st.toggle(
-        context.t("recurrence_layer"),
-        **bound("w_recur", state.recur, lambda v: {"recur": bool(v)}),
-    )
-    if layer.drawn < layer.in_view and layer.kind == "points":
-        st.radio(
-            context.t("points_rule"),
-            list(urlstate.POINT_ORDERS),
-            horizontal=True,
-            format_func=lambda v: context.t(f"points_{v}"),
-            **bound("w_points", state.points, lambda v: {"points": v}),
-        )
+    _district_map_controls(context, layer, shown, unit)
     map_picture_button(
         context,
         name=f"district_{state.district}",
@@ -782,6 +755,48 @@ def district_map_fragment(
         st.rerun()
     remember_view(context, result, map_key=key)
     show_link()  # after the map has put its position in the URL
+
+
+def _subdistrict_areas(context: Context, metric: str) -> tuple[dict[str, Any], maps.Bins]:
+    """The district's subdistricts coloured by `metric` (`maps.choropleth_features`)."""
+    geo = context.geo
+    members = [
+        i for i, p in enumerate(geo.subdistricts.parent_codes) if p == context.state.district
+    ]
+    return maps.choropleth_features(
+        layer=geo.subdistricts.subset(members),
+        geometries=[geo.subdistrict_shapes[i] for i in members],
+        summary=subdistrict_summary(context),
+        metric=metric,
+        lang=context.state.lang,
+    )
+
+
+def _district_map_controls(
+    context: Context, layer: lod.TicketLayer, shown: metrics.Filters, unit: str | None
+) -> None:
+    """Under the map: what it draws, the recurrences' switch and, when not every ticket in
+    view is drawn, which ones are."""
+    state = context.state
+    st.caption(
+        inert(ticket_layer_caption(context, layer, cache.unlocated(context.version, shown)))
+        + " · "
+        + context.t("click_sub_hint")
+    )
+    if unit is not None:
+        department_map_note(context, unit)
+    st.toggle(
+        context.t("recurrence_layer"),
+        **bound("w_recur", state.recur, lambda v: {"recur": bool(v)}),
+    )
+    if layer.drawn < layer.in_view and layer.kind == "points":
+        st.radio(
+            context.t("points_rule"),
+            list(urlstate.POINT_ORDERS),
+            horizontal=True,
+            format_func=lambda v: context.t(f"points_{v}"),
+            **bound("w_points", state.points, lambda v: {"points": v}),
+        )
 
 
 def subdistrict_summary(context: Context) -> pd.DataFrame:
@@ -927,7 +942,7 @@ def department_map_note(context: Context, unit: str) -> None:
     """Which unit the map shows, and the link back to every ticket."""
     st.caption(inert(context.t("dept_map_only", unit=action_sheet.unit_label(unit, context.lang))))
     st.page_link(
-        shell.PAGE_FILES["district"],
+        urlstate.PAGES["district"].file,
         label=context.t("dept_map_all"),
         query_params=urlstate.to_params(context.state.with_(department=None)),
     )
@@ -957,7 +972,7 @@ def department_panel(context: Context) -> None:
     columns = st.columns(4)
     for number, unit in enumerate(backlog["unit"].head(UNITS_LINKED)):
         columns[number % len(columns)].page_link(
-            shell.PAGE_FILES["district"],
+            urlstate.PAGES["district"].file,
             label=inert(f"{t('col_on_map')}: {plain(action_sheet.unit_label(unit, lang))}"[:80]),
             query_params=urlstate.to_params(
                 overview.with_(department=unit or urlstate.NO_DEPARTMENT)
