@@ -17,19 +17,16 @@ server's "accepted" and that line can go twice, with the same Message-ID / idemp
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from dashboard.errors import StoreError
-from dashboard.store import Reader, Store, has_table, postgres
-from dashboard.store.duck import DuckDBStore
+from dashboard.store import Reader, Store, has_table
 
 RECENT_DAYS = 120
 """event keys older than this are forgotten (a hot spot may be told again after it)"""
@@ -181,18 +178,18 @@ def record(con: Reader, outcomes: Sequence[Outcome]) -> None:
 
 
 class Journal:
-    """Outcomes as they happen: a file next to a DuckDB store, or straight into PostgreSQL."""
+    """Outcomes as they happen: a file beside the store, or straight into a store that commits
+    statement by statement (PostgreSQL)."""
 
     def __init__(self, target: Store) -> None:
         self.target = target
         self.lock = threading.Lock()
-        self.path: Path | None = None
-        self.connection: Any = None
-        if isinstance(target, DuckDBStore):
-            self.path = target.path.with_name(f".{target.path.name}.outbox-journal")
+        self.path = target.beside("outbox-journal")
+        self.connections = contextlib.ExitStack()
+        self.connection: Reader | None = None
 
     def left(self) -> list[Outcome]:
-        """Outcomes a killed run kept and did not record (DuckDB)."""
+        """Outcomes a killed run kept in the journal file and did not record."""
         if self.path is None or not self.path.is_file():
             return []
         lines = self.path.read_text(encoding="utf-8").splitlines()
@@ -209,40 +206,24 @@ class Journal:
                 with self.path.open("a", encoding="utf-8") as handle:
                     handle.write(outcome.to_line())
                 return
-            assert isinstance(self.target, postgres.PostgresStore)
             if self.connection is None:
-                self.connection = self.target.connect(read_only=False)
-                self.connection.autocommit = True
-            record(postgres.PgReader(self.connection), [outcome])
+                self.connection = self.connections.enter_context(self.target.autocommit())
+            if self.connection is None:
+                raise StoreError(f"{self.target.describe()} keeps no journal of what was sent")
+            record(self.connection, [outcome])
 
     def close(self) -> None:
-        if self.connection is not None:
-            with contextlib.suppress(Exception):
-                self.connection.close()
-            self.connection = None
+        self.connections.close()
+        self.connection = None
 
 
 @contextmanager
 def run_lock(target: Store) -> Iterator[None]:
     """One alerts run at a time per store (a second one is refused in one line)."""
-    busy = StoreError(
-        f"another `khetmap alerts run` is working on {target.describe()}: wait for it to end."
-    )
-    if isinstance(target, DuckDBStore):
-        lock_path = target.path.with_name(f"{target.path.name}.alerts.lock")
-        with lock_path.open("a") as handle:
-            try:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise busy from None
-            yield
-        return
-    assert isinstance(target, postgres.PostgresStore)
-    connection = target.connect(read_only=True)
-    try:
-        key = "SELECT pg_try_advisory_lock(hashtext('khetmap alerts run'))"
-        if not connection.execute(key).fetchone()[0]:
-            raise busy
+    with target.exclusive("alerts") as mine:
+        if not mine:
+            raise StoreError(
+                f"another `khetmap alerts run` is working on {target.describe()}: "
+                "wait for it to end."
+            )
         yield
-    finally:
-        connection.close()

@@ -89,6 +89,17 @@ class Store(Protocol):
         """Create (or update) a login role that can only read the store."""
         ...
 
+    def exclusive(self, name: str) -> AbstractContextManager[bool]:
+        """Hold the store's `name` lock for a `with` block: True if this process got it, False
+        if another holds it (it is not waited for)."""
+        ...
+
+    def autocommit(self) -> AbstractContextManager[Reader | None]:
+        """A connection whose every statement commits at once (a journal that must outlive a
+        kill), or None where writes only go by whole transactions: keep such records `beside`
+        the store instead."""
+        ...
+
 
 def at(location: str | Path) -> Store:
     """The store at `location`: a postgresql:// URL, or a file path (DuckDB)."""

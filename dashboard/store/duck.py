@@ -120,6 +120,23 @@ class DuckDBStore:
         del role, password
         raise StoreError("grant-reader is for a PostgreSQL store: pass --store postgresql://…")
 
+    @contextmanager
+    def exclusive(self, name: str) -> Iterator[bool]:
+        """An advisory lock on `<store>.<name>.lock` next to the file."""
+        lock_path = self.path.with_name(f"{self.path.name}.{name}.lock")
+        with lock_path.open("a") as handle:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield False
+                return
+            yield True
+
+    @contextmanager
+    def autocommit(self) -> Iterator[Reader | None]:
+        """None: a DuckDB store is written by whole copies, renamed into place."""
+        yield None
+
 
 @dataclass
 class DuckIngest:

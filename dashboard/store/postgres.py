@@ -9,6 +9,7 @@ polygons are tables, so a GIS user can open them in QGIS.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import tempfile
@@ -373,6 +374,27 @@ class PostgresStore:
         """A server's store has no folder of its own to keep files next to."""
         del name
         return None
+
+    @contextmanager
+    def exclusive(self, name: str) -> Iterator[bool]:
+        """A session-level advisory lock on `khetmap <name> run`, released with the session."""
+        connection = self.connect(read_only=True)
+        try:
+            key = "SELECT pg_try_advisory_lock(hashtext(%s))"
+            yield bool(connection.execute(key, (f"khetmap {name} run",)).fetchone()[0])
+        finally:
+            connection.close()
+
+    @contextmanager
+    def autocommit(self) -> Iterator[Reader | None]:
+        """A writing connection in autocommit mode, closed at the end of the block."""
+        connection = self.connect(read_only=False)
+        connection.autocommit = True
+        try:
+            yield PgReader(connection)
+        finally:
+            with contextlib.suppress(Exception):
+                connection.close()
 
     @contextmanager
     def writing(self) -> Iterator[Reader]:
