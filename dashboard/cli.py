@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
@@ -37,7 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("khetmap: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:
-        if os.environ.get("KHETMAP_DEBUG"):
+        if config.debug():
             raise
         print(
             f"khetmap: internal error: {type(exc).__name__}: {exc} "
@@ -387,9 +386,7 @@ def _grant_reader(args: argparse.Namespace) -> int:
     if not isinstance(target, postgres.PostgresStore):
         raise KhetmapError("grant-reader is for a PostgreSQL store: pass --store postgresql://…")
     target.create_schema()
-    postgres.grant_reader(
-        target, args.role, password=os.environ.get("KHETMAP_READER_PASSWORD") or None
-    )
+    postgres.grant_reader(target, args.role, password=config.reader_password())
     print(f"role {args.role} can read {target.describe()} and nothing else")
     return 0
 
@@ -465,9 +462,9 @@ def _history_remove(args: argparse.Namespace) -> int:
 def _alerts_run(args: argparse.Namespace) -> int:
     from dashboard.notify import delivery
 
-    path = args.subscriptions or os.environ.get("KHETMAP_SUBSCRIPTIONS")
+    path = args.subscriptions or config.subscriptions_file()
     summary = delivery.run(  # without a file: only the subscriptions users added in the app
-        location=_store_path(args), subscriptions_path=Path(path) if path else None,
+        location=_store_path(args), subscriptions_path=path,
         dry_run=args.dry_run,
     )  # fmt: skip
     for line in summary.planned:

@@ -17,7 +17,6 @@ certificate from its own authority).
 from __future__ import annotations
 
 import hashlib
-import os
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ from urllib.parse import unquote, urlsplit
 
 from jinja2 import Environment
 
-from dashboard import i18n
+from dashboard import config, i18n
 from dashboard.errors import KhetmapError
 from dashboard.notify.alerts import ChangeDoc, EventDoc, MessageDoc, TicketDoc
 
@@ -275,8 +274,8 @@ class Smtp:
 
 def smtp_settings() -> Smtp:
     """The SMTP server from settings, or MailSettingsError in one line."""
-    url = os.environ.get("KHETMAP_SMTP_URL", "")
-    sender = os.environ.get("KHETMAP_MAIL_FROM", "")
+    url = config.smtp_url()
+    sender = config.mail_from()
     if not url or not sender or "@" not in sender or "\n" in sender or "\r" in sender:
         raise MailSettingsError(
             "mail needs KHETMAP_SMTP_URL (smtp://, smtp+starttls:// or smtps://) and "
@@ -293,7 +292,7 @@ def smtp_settings() -> Smtp:
             "KHETMAP_SMTP_URL is not an smtp://, smtp+starttls:// or smtps:// address with a host."
         )
     security, default_port = schemes[parts.scheme]
-    ca_file = os.environ.get("KHETMAP_SMTP_CA_FILE", "").strip()
+    ca_file = config.smtp_ca_file()
     if ca_file and not Path(ca_file).is_file():
         raise MailSettingsError(
             f"KHETMAP_SMTP_CA_FILE {ca_file!r:.200} is not a file: name a PEM file of the "

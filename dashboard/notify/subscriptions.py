@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -29,7 +28,7 @@ import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from dashboard import text
+from dashboard import config, text
 from dashboard.boundaries import AreaLayer
 from dashboard.errors import SubscriptionsError, UnreadableFileError
 from dashboard.files import read_bounded
@@ -133,9 +132,7 @@ class _RefusedError(ValueError):
 def webhook_hosts() -> tuple[str, ...]:
     """The hosts a webhook may call (`KHETMAP_WEBHOOK_HOSTS`, comma-separated `host` or
     `host:port`), LINE's API host always among them."""
-    listed = os.environ.get("KHETMAP_WEBHOOK_HOSTS", "")
-    extra = tuple(h.strip().lower() for h in listed.split(",") if h.strip())
-    return (*DEFAULT_WEBHOOK_HOSTS, *extra)
+    return (*DEFAULT_WEBHOOK_HOSTS, *config.webhook_hosts())
 
 
 def allowed(url: str, hosts: Sequence[str]) -> bool:

@@ -10,7 +10,6 @@ import functools
 import html
 import json
 import math
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -24,7 +23,7 @@ from branca.element import Element, Figure, MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
-from dashboard import i18n, vocab
+from dashboard import config, i18n, vocab
 from dashboard.analysis import mapmetrics
 from dashboard.boundaries import AreaLayer
 from dashboard.render import assets, photos
@@ -94,12 +93,12 @@ def tiles_setting() -> tuple[str, str] | None:
     KHETMAP_TILES is 'osm' (default), 'carto', 'none', or a URL template; a custom
     template takes its attribution from KHETMAP_TILES_ATTRIBUTION.
     """
-    value = os.environ.get("KHETMAP_TILES", "osm").strip()
+    value = config.tiles()
     if value.lower() == "none":
         return None
     if value.lower() in TILES:
         return TILES[value.lower()]
-    return value, os.environ.get("KHETMAP_TILES_ATTRIBUTION", "basemap")
+    return value, config.tiles_attribution()
 
 
 def base_map(*, view: MapView | None, centre: tuple[float, float], zoom: int) -> folium.Map:

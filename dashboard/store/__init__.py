@@ -23,6 +23,7 @@ from typing import Any, Protocol
 import duckdb
 import pandas as pd
 
+from dashboard import config
 from dashboard.errors import StoreError
 from dashboard.store import queries
 
@@ -345,6 +346,12 @@ def at(location: str | Path) -> Store:
     if postgres.is_url(location):
         return postgres.PostgresStore(str(location))
     return DuckDBStore(Path(location).expanduser())
+
+
+def configured() -> Store:
+    """The configured store (`config.store_location`: `KHETMAP_STORE`, else
+    `data/khetmap.duckdb`)."""
+    return at(config.store_location())
 
 
 def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:

@@ -22,7 +22,7 @@ import h3
 import pandas as pd
 import streamlit as st
 
-from dashboard import boundaries, config
+from dashboard import boundaries, config, store
 from dashboard.access import privacy, roles
 from dashboard.access.privacy import Disclosure
 from dashboard.access.roles import Roles
@@ -69,7 +69,7 @@ def geography() -> Geography:
 def version() -> str:
     """Return the data's version token: the store's (file times and sizes) and the targets
     file's, so a new ingest or a changed targets file shows on the next run. Cheap, not cached."""
-    return f"{config.store().version()}|targets={targets.stamp()}|routing={routing.stamp()}"
+    return f"{store.configured().version()}|targets={targets.stamp()}|routing={routing.stamp()}"
 
 
 @st.cache_resource(show_spinner=False)
@@ -132,7 +132,7 @@ _RUN = threading.local()
 def _query(function: Callable[..., T], **kwargs: Any) -> T:
     """Run a query on this script run's read-only connection (opened on first use)."""
     if getattr(_RUN, "opened", None) is None:
-        reader = config.store().reader()
+        reader = store.configured().reader()
         _RUN.connection = reader.__enter__()  # a store that cannot be read raises here
         _RUN.opened = reader  # only a reader that opened is closed at the end of the run
     return function(_RUN.connection, **kwargs)
@@ -419,7 +419,7 @@ def brief_document(
     from dashboard.render import brief
 
     geo = geography()
-    with config.store().reader() as con:
+    with store.configured().reader() as con:
         data = brief.compose(
             con,
             lang=lang,
@@ -595,7 +595,7 @@ def _sheet_inputs(
 ) -> dict[str, Any]:
     """The action sheet's inputs for a district view: judged tickets, predictions, routing."""
     geo = geography()
-    with config.store().reader() as con:
+    with store.configured().reader() as con:
         judged = director.week_tickets(
             con, filters=filters, as_of=as_of, targets=targets_in_force()[0]
         )
@@ -699,6 +699,6 @@ def own_subscriptions_of(owner: str) -> list[own_subscriptions.Stored]:
 
 def evidence_file(round_id: int, unit: str) -> bytes:
     """The latest evidence a unit returned in a round (a download's callable: its own reader)."""
-    with config.store().reader() as con:
+    with store.configured().reader() as con:
         found = rounds.evidence_file(con, round_id=round_id, unit=unit)
     return found[2] if found else b""

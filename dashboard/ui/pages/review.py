@@ -1,6 +1,5 @@
 """City review for the governor's office: hotspots, fair league table, closure audit, brief."""
 
-import os
 from typing import Any
 
 import pandas as pd
@@ -22,12 +21,6 @@ def settings_of(context: Context) -> review.ReviewSettings:
     return review.ReviewSettings(
         min_tickets=state.min_n, fast_close_hours=state.fast_h, resolution=state.res
     )
-
-
-def thumbnails_on() -> bool:
-    """`KHETMAP_PHOTO_THUMBNAILS=0` (an intranet that cannot reach Traffy's photo bucket)
-    shows the photos as links instead of thumbnails."""
-    return os.environ.get("KHETMAP_PHOTO_THUMBNAILS", "1") != "0"
 
 
 def render(context: Context) -> None:
@@ -60,7 +53,7 @@ def render(context: Context) -> None:
     show_table(
         context,
         flagged_display(flagged, lang, cache.area_names(lang), coverage),
-        column_config=flagged_columns(lang, thumbnails=thumbnails_on()),
+        column_config=flagged_columns(lang, thumbnails=config.photo_thumbnails()),
     )
 
     st.subheader(t("brief_heading"))
@@ -265,7 +258,7 @@ def flagged_display(
 
 def flagged_columns(lang: str, *, thumbnails: bool) -> dict[str, Any]:
     """The flagged table's columns: one pair of photos, as thumbnails or as links (an
-    intranet that cannot reach the photo bucket, `thumbnails_on`)."""
+    intranet that cannot reach the photo bucket, `config.photo_thumbnails`)."""
     t = lambda key: i18n.t(key, lang)  # noqa: E731
     if thumbnails:
         photo = st.column_config.ImageColumn(t("photo"))
