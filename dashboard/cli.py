@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from dashboard import boundaries, config, files, store
+from dashboard import boundaries, config, files, i18n, store
 from dashboard.analysis import metrics
 from dashboard.analysis.coverage import Field
 from dashboard.errors import FilterError, KhetmapError, OutputFileError, StoreError
@@ -199,7 +199,7 @@ def _parser() -> argparse.ArgumentParser:
     brief = commands.add_parser(
         "brief", help="write the meeting brief (A4 PDF, or HTML if --out ends in .html)"
     )
-    brief.add_argument("--lang", choices=["th", "en"], default="th")
+    brief.add_argument("--lang", choices=i18n.LANGS, default="th")
     brief.add_argument("--out", type=Path, required=True, help="brief.pdf or brief.html")
     brief.add_argument("--since", type=_date, help="first day, YYYY-MM-DD (Bangkok time)")
     brief.add_argument("--until", type=_date, help="last day, YYYY-MM-DD (Bangkok time)")
@@ -242,7 +242,7 @@ def _parser() -> argparse.ArgumentParser:
     action_sheet.add_argument(
         "--district", required=True, help="the district's DOPA code, e.g. 1006"
     )
-    action_sheet.add_argument("--lang", choices=["th", "en"], default="th")
+    action_sheet.add_argument("--lang", choices=i18n.LANGS, default="th")
     action_sheet.add_argument(
         "--out", type=Path, required=True, help="the workbook (.xlsx) or a PDF for printing (.pdf)"
     )
@@ -811,7 +811,7 @@ def _round_parsers(commands: argparse._SubParsersAction[_Parser]) -> None:
     made = verbs.add_parser("new", help="make a round: store it and write its workbooks")
     made.add_argument("--district", required=True, help="the district's DOPA code, e.g. 1006")
     made.add_argument("--out", type=Path, required=True, help="an existing folder")
-    made.add_argument("--lang", choices=["th", "en"], default="th")
+    made.add_argument("--lang", choices=i18n.LANGS, default="th")
     made.set_defaults(handler=_round_new)
     listed = verbs.add_parser("list", help="the rounds, newest first")
     listed.add_argument("--district", help="one district's DOPA code (default: all)")

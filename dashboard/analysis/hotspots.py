@@ -35,6 +35,7 @@ from scipy import sparse, stats
 
 from dashboard import i18n
 from dashboard.boundaries import AreaLayer
+from dashboard.i18n import Lang
 from dashboard.store import Reader, queries
 
 if TYPE_CHECKING:
@@ -526,7 +527,7 @@ def actionable_areas(
     return frame
 
 
-def area_labels(areas: pd.DataFrame, *, names: Mapping[str, str], lang: str) -> list[str]:
+def area_labels(areas: pd.DataFrame, *, names: Mapping[str, str], lang: Lang) -> list[str]:
     """A true, distinct label per area that says which name is the district and which the
     subdistrict: "เขตห้วยขวาง แขวงบางกะปิ ถนนเพชรบุรีตัดใหม่" / "Huai Khwang district,
     Bang Kapi subdistrict, ถนนเพชรบุรีตัดใหม่" (a subdistrict may share a district's name).
@@ -552,7 +553,7 @@ def area_labels(areas: pd.DataFrame, *, names: Mapping[str, str], lang: str) -> 
     return labels
 
 
-def _named(kind: str, name: str, lang: str) -> str:
+def _named(kind: str, name: str, lang: Lang) -> str:
     """'เขตห้วยขวาง' / 'Huai Khwang district', or the name as it is when it already says
     what it is (a city's own boundaries may name 'เขตห้วยขวาง')."""
     word = i18n.t(kind, lang, name="").strip()

@@ -32,6 +32,7 @@ from dashboard import config, text
 from dashboard.boundaries import AreaLayer
 from dashboard.errors import SubscriptionsError, UnreadableFileError
 from dashboard.files import read_bounded
+from dashboard.i18n import LANGS, Lang, pick_lang
 
 Rule = Literal["digest", "spike", "hotspot", "recurrence", "overdue"]
 RULES: tuple[Rule, ...] = ("digest", "spike", "hotspot", "recurrence", "overdue")
@@ -76,7 +77,7 @@ class Area:
     outline: BaseGeometry | None = None
     """the area's shape (a district's, a subdistrict's or the polygon; None for cells)"""
 
-    def name(self, lang: str) -> str:
+    def name(self, lang: Lang) -> str:
         return self.name_en if lang == "en" else self.name_th
 
 
@@ -91,7 +92,7 @@ class Webhook:
 class Subscription:
     name: str
     area: Area
-    lang: str
+    lang: Lang
     every: Every
     rules: tuple[Rule, ...]
     email: str | None = None
@@ -220,7 +221,7 @@ def _entry(
         raise _RefusedError(f"has unknown settings {', '.join(map(repr, unknown[:5]))}{hint}")
     name = _name(entry.get("name"))
     area = _area(entry, known=known, folder=folder, polygons=polygons)
-    lang = _choice(entry.get("lang", "th"), ("th", "en"), "lang")
+    lang = pick_lang(_choice(entry.get("lang", "th"), LANGS, "lang"))
     every: Every = (
         "week" if _choice(entry.get("every", "day"), ("day", "week"), "every") == "week" else "day"
     )

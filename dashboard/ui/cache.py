@@ -32,6 +32,7 @@ from dashboard.analysis.routing import Routing
 from dashboard.analysis.targets import Targets
 from dashboard.boundaries import AreaLayer
 from dashboard.errors import RolesError, RoutingError, TargetsError, TargetsProblem
+from dashboard.i18n import Lang
 from dashboard.notify import own_subscriptions
 from dashboard.render import lod, maps, rounds
 from dashboard.store import queries
@@ -262,7 +263,7 @@ def ticket_layer(
     filters: metrics.Filters,
     as_of: datetime,
     viewport: lod.Viewport,
-    lang: str,
+    lang: Lang,
     order: metrics.PointOrder = "oldest",
     disclosure: Disclosure = privacy.PUBLIC,
 ) -> lod.TicketLayer:
@@ -293,7 +294,7 @@ def tickets_page(
     limit: int,
     scope: str = "comment",
     disclosure: Disclosure = privacy.PUBLIC,
-    lang: str = "th",
+    lang: Lang = "th",
 ) -> tuple[pd.DataFrame, int]:
     """The ticket list of a search, its citizens' text as `disclosure` allows (`lang`: the
     markers' language); a redacted row that matched only inside what was redacted is left
@@ -313,7 +314,7 @@ def oldest_open_counted(
     as_of: datetime,
     limit: int,
     disclosure: Disclosure = privacy.PUBLIC,
-    lang: str = "th",
+    lang: Lang = "th",
 ) -> tuple[pd.DataFrame, int]:
     frame, total = _query(metrics.oldest_open_counted, filters=filters, as_of=as_of, limit=limit)
     return privacy.protect_tickets(frame, disclosure=disclosure, lang=lang), total
@@ -346,7 +347,7 @@ def data_coverage(version: str, filters: metrics.Filters) -> Coverage:
     return metrics.coverage_of(_plain_tally(version, filters))
 
 
-def area_names(lang: str) -> dict[str, str]:
+def area_names(lang: Lang) -> dict[str, str]:
     """Every district and subdistrict code → its name in `lang`."""
     geo = geography()
     return boundaries.area_names((geo.districts, geo.subdistricts), lang)
@@ -412,7 +413,7 @@ def audit(
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=8)
 def brief_document(
-    version: str, filters: metrics.Filters, settings: Any, lang: str, fmt: str
+    version: str, filters: metrics.Filters, settings: Any, lang: Lang, fmt: str
 ) -> bytes:
     """The meeting brief (PDF or HTML) for the review of `filters`. Made when a user asks
     for it (a download's callable, outside the page's run), so it opens its own reader."""
@@ -499,7 +500,7 @@ def due_overview(
     filters: metrics.Filters,
     as_of: datetime,
     disclosure: Disclosure = privacy.PUBLIC,
-    lang: str = "th",
+    lang: Lang = "th",
 ) -> director.DueOverview:
     """Overdue, on time and the most overdue tickets (with their texts, as `disclosure`
     allows) of a district view."""
@@ -563,7 +564,7 @@ def action_sheet(
     filters: metrics.Filters,
     as_of: datetime,
     district: str,
-    lang: str,
+    lang: Lang,
     fmt: str = "xlsx",
     whole: bool = False,
 ) -> bytes:
@@ -591,7 +592,7 @@ def action_sheet_sizes(
 
 
 def _sheet_inputs(
-    filters: metrics.Filters, as_of: datetime, district: str, lang: str
+    filters: metrics.Filters, as_of: datetime, district: str, lang: Lang
 ) -> dict[str, Any]:
     """The action sheet's inputs for a district view: judged tickets, predictions, routing."""
     geo = geography()
