@@ -8,7 +8,7 @@ from dashboard import i18n
 from dashboard.text import inert
 from dashboard.ui import urlstate
 
-lang = "en" if st.query_params.get("lang") == "en" else "th"
+lang = i18n.pick_lang(st.query_params.get("lang"))
 st.set_page_config(page_title="khetmap", page_icon="🗺️", layout="wide")
 pages = [
     st.Page(

@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 
 from dashboard import config
 from dashboard.errors import BoundaryFileError
+from dashboard.i18n import Lang
 
 FETCH_HINT = "run `khetmap fetch` to download it, or set KHETMAP_DATA_DIR to the folder that has it"
 
@@ -137,7 +138,7 @@ def load_population(*, data_dir: Path | None = None) -> dict[str, int]:
         ) from exc
 
 
-def area_names(layers: Sequence[AreaLayer], lang: str) -> dict[str, str]:
+def area_names(layers: Sequence[AreaLayer], lang: Lang) -> dict[str, str]:
     """Every area code of `layers` → its name in `lang` (Thai unless 'en')."""
     names: dict[str, str] = {}
     for layer in layers:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from dashboard import boundaries, config, files, store, text
+from dashboard import boundaries, config, files, i18n, store, text
 from dashboard.access import privacy
 from dashboard.analysis import (
     classify,
@@ -53,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("khetmap: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:
-        if os.environ.get("KHETMAP_DEBUG"):
+        if config.debug():
             raise
         print(
             f"khetmap: internal error: {type(exc).__name__}: {exc} "
@@ -255,7 +254,7 @@ def _brief_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     brief = commands.add_parser(
         "brief", help="write the meeting brief (A4 PDF, or HTML if --out ends in .html)"
     )
-    brief.add_argument("--lang", choices=["th", "en"], default="th")
+    brief.add_argument("--lang", choices=i18n.LANGS, default="th")
     brief.add_argument("--out", type=Path, required=True, help="brief.pdf or brief.html")
     brief.add_argument("--since", type=_date, help="first day, YYYY-MM-DD (Bangkok time)")
     brief.add_argument("--until", type=_date, help="last day, YYYY-MM-DD (Bangkok time)")
@@ -302,7 +301,7 @@ def _actions_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     action_sheet.add_argument(
         "--district", required=True, help="the district's DOPA code, e.g. 1006"
     )
-    action_sheet.add_argument("--lang", choices=["th", "en"], default="th")
+    action_sheet.add_argument("--lang", choices=i18n.LANGS, default="th")
     action_sheet.add_argument(
         "--out", type=Path, required=True, help="the workbook (.xlsx) or a PDF for printing (.pdf)"
     )
@@ -439,7 +438,7 @@ def _classify(args: argparse.Namespace) -> int:
 
 def _grant_reader(args: argparse.Namespace) -> int:
     target = store.at(_store_path(args))
-    target.grant_reader(args.role, password=os.environ.get("KHETMAP_READER_PASSWORD") or None)
+    target.grant_reader(args.role, password=config.reader_password())
     print(f"role {args.role} can read {target.describe()} and nothing else")
     return 0
 
@@ -505,9 +504,9 @@ def _history_remove(args: argparse.Namespace) -> int:
 
 
 def _alerts_run(args: argparse.Namespace) -> int:
-    path = args.subscriptions or os.environ.get("KHETMAP_SUBSCRIPTIONS")
+    path = args.subscriptions or config.subscriptions_file()
     summary = delivery.run(  # without a file: only the subscriptions users added in the app
-        location=_store_path(args), subscriptions_path=Path(path) if path else None,
+        location=_store_path(args), subscriptions_path=path,
         dry_run=args.dry_run,
     )  # fmt: skip
     for line in summary.planned:
@@ -837,7 +836,7 @@ def _round_parsers(commands: argparse._SubParsersAction[_Parser]) -> None:
     made = verbs.add_parser("new", help="make a round: store it and write its workbooks")
     made.add_argument("--district", required=True, help="the district's DOPA code, e.g. 1006")
     made.add_argument("--out", type=Path, required=True, help="an existing folder")
-    made.add_argument("--lang", choices=["th", "en"], default="th")
+    made.add_argument("--lang", choices=i18n.LANGS, default="th")
     made.set_defaults(handler=_round_new)
     listed = verbs.add_parser("list", help="the rounds, newest first")
     listed.add_argument("--district", help="one district's DOPA code (default: all)")

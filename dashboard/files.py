@@ -111,17 +111,10 @@ def disk_error(target: Path, exc: OSError) -> OutputFileError:
     )
 
 
-def named_file(setting: str) -> Path | None:
-    """The city's own file a setting names (`KHETMAP_TARGETS`, `KHETMAP_ROUTING`), or None
-    when the setting is unset (the shipped file is used)."""
-    named = os.environ.get(setting, "").strip()
-    return Path(named).expanduser() if named else None
-
-
-def stamp(setting: str) -> str:
-    """What the file a setting names depends on, for cache keys: the file, its time and size
-    ('shipped' when unset), so an edited file shows on the next run."""
-    path = named_file(setting)
+def stamp(path: Path | None) -> str:
+    """What the city's own file a setting names (`config.targets_file`, ...) depends on, for
+    cache keys: the file, its time and size ('shipped' when unset), so an edited file shows on
+    the next run."""
     if path is None:
         return "shipped"
     try:

@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from pythainlp.util import thai_strftime
 
 from dashboard.vocab import BANGKOK_TZ
+
+Lang = Literal["th", "en"]
+"""A page's, a document's or a message's language."""
+LANGS: tuple[Lang, ...] = ("th", "en")
+DEFAULT_LANG: Lang = "th"
+
+
+def pick_lang(value: object, *, default: Lang = DEFAULT_LANG) -> Lang:
+    """The language `value` names ('th' or 'en'), else `default`: a language from a link, a
+    file or a form becomes a `Lang` here, once."""
+    return next((lang for lang in LANGS if lang == value), default)
+
 
 CATEGORY_EN = {
     "ถนน": "Roads",
@@ -1465,31 +1478,31 @@ STATE_NAMES = {
 }
 
 
-def t(key: str, lang: str, **values: object) -> str:
+def t(key: str, lang: Lang, **values: object) -> str:
     """Return the label for `key` in `lang` ('th' or 'en'), formatted with `values`."""
     thai, english = LABELS[key]
     text = english if lang == "en" else thai
     return text.format(**values) if values else text
 
 
-def metric_label(metric: str, lang: str) -> str:
+def metric_label(metric: str, lang: Lang) -> str:
     thai, english = METRIC_LABELS[metric]
     return english if lang == "en" else thai
 
 
-def state_label(state: str, lang: str) -> str:
+def state_label(state: str, lang: Lang) -> str:
     thai, english = STATE_NAMES.get(state, (state, state))
     return english if lang == "en" else thai
 
 
-def category_label(category: str, lang: str) -> str:
+def category_label(category: str, lang: Lang) -> str:
     """Return a category's display name; Thai names are the data's own."""
     if lang == "en":
         return CATEGORY_EN.get(category, category)
     return CATEGORY_TH_EXTRA.get(category, category)
 
 
-def area_name(name_th: str, name_en: str, lang: str) -> str:
+def area_name(name_th: str, name_en: str, lang: Lang) -> str:
     return name_en if lang == "en" else name_th
 
 
@@ -1512,11 +1525,11 @@ FLAGS = {
 }
 
 
-def _pick(pair: tuple[str, str], lang: str) -> str:
+def _pick(pair: tuple[str, str], lang: Lang) -> str:
     return pair[1] if lang == "en" else pair[0]
 
 
-def hotspot_class(label: str, lang: str) -> str:
+def hotspot_class(label: str, lang: Lang) -> str:
     """'hot 99%' → 'จุดร้อน 99%' (or 'hot spot 99%'); 'intensifying hot' → 'จุดร้อนรุนแรงขึ้น'
     (or 'intensifying hot spot'); 'too few', 'no pattern' and 'not significant' translated."""
     if label == "too few":
@@ -1539,7 +1552,7 @@ def hotspot_class(label: str, lang: str) -> str:
     return f"{_pick(HOTSPOT_CLASSES[kind], lang)} {confidence}".strip()
 
 
-def flag(name: str, lang: str) -> str:
+def flag(name: str, lang: Lang) -> str:
     return _pick(FLAGS.get(name, (name, name)), lang)
 
 
@@ -1547,33 +1560,33 @@ BUDDHIST_ERA_OFFSET = 543
 """A Thai date's year is the Buddhist era's: the Common era's plus this."""
 
 
-def year_offset(lang: str) -> int:
+def year_offset(lang: Lang) -> int:
     """What to add to a Common-era year to write it in `lang` (charts' axes use it)."""
     return 0 if lang == "en" else BUDDHIST_ERA_OFFSET
 
 
-def months(lang: str) -> tuple[str, ...]:
+def months(lang: Lang) -> tuple[str, ...]:
     """The short month names ('ม.ค.' … / 'Jan' …), from PyThaiNLP in Thai."""
     return tuple(_strftime(datetime(2000, month, 1), "%b", lang) for month in range(1, 13))
 
 
-def short_date(day: date, lang: str) -> str:
+def short_date(day: date, lang: Lang) -> str:
     """'18 ธ.ค. 2565' (Buddhist-era year, as Thai offices write it) / '18 Dec 2022'."""
     return _strftime(_midnight(day), "%-d %b %Y", lang)
 
 
-def long_date(day: date, lang: str) -> str:
+def long_date(day: date, lang: Lang) -> str:
     """'18 ธันวาคม 2565' / '18 December 2022': for headings."""
     return _strftime(_midnight(day), "%-d %B %Y", lang)
 
 
-def date_time(moment: datetime, lang: str) -> str:
+def date_time(moment: datetime, lang: Lang) -> str:
     """'18 ธ.ค. 2565 14:05' / '18 Dec 2022 14:05', in Bangkok time."""
     local = moment.astimezone(BANGKOK_TZ) if moment.tzinfo else moment
     return _strftime(local, "%-d %b %Y %H:%M", lang)
 
 
-def date_range(since: date, until: date, lang: str) -> str:
+def date_range(since: date, until: date, lang: Lang) -> str:
     """A period, both ends written in full: '1 ธ.ค. 2565 – 18 ธ.ค. 2565'."""
     return f"{short_date(since, lang)} – {short_date(until, lang)}"
 
@@ -1582,7 +1595,7 @@ def _midnight(day: date) -> datetime:
     return datetime(day.year, day.month, day.day)
 
 
-def _strftime(moment: datetime, pattern: str, lang: str) -> str:
+def _strftime(moment: datetime, pattern: str, lang: Lang) -> str:
     if lang == "en":
         return moment.strftime(pattern.replace("%-d", str(moment.day)))
     return str(thai_strftime(moment, pattern))

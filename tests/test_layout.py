@@ -117,6 +117,21 @@ def test_the_words_for_open_are_defined_once() -> None:
     assert defined == ["vocab.py"]
 
 
+def test_every_setting_config_reads_is_a_row_of_the_readmes_settings_table() -> None:
+    read = set(re.findall(r'"(KHETMAP_[A-Z0-9_]+)"', (DASHBOARD / "config.py").read_text("utf-8")))
+    readme = (DASHBOARD.parent / "README.md").read_text(encoding="utf-8")
+    start = readme.index("| setting | default | meaning |")
+    table = readme[start : readme.index("\n\n", start)]
+    assert len(read) > 40
+    assert {name for name in read if f"`{name}`" not in table} == set()
+
+
+def test_no_module_but_config_reads_the_environment() -> None:
+    # the launcher builds the dashboard server's environment from its own (a child
+    # process's, not a setting read)
+    assert architecture.env_readers() == ["dashboard.config", "dashboard.launcher"]
+
+
 def test_the_deploy_recipe_calls_only_real_commands_and_settings() -> None:
     from dashboard.cli import _parser
 

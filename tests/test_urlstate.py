@@ -5,6 +5,7 @@ from urllib.parse import unquote_plus
 
 import pytest
 
+from dashboard import i18n
 from dashboard.ui import urlstate
 from dashboard.ui.urlstate import (
     NO_DEPARTMENT,
@@ -294,3 +295,14 @@ def test_a_page_applies_only_its_filters_and_every_page_names_its_own() -> None:
         "/about?district=1001&since=2022-05-01&until=2022-06-30&category=%E0%B8%96%E0%B8%99%E0%B8%99"
         "&state=open&predicted=1&lang=en"
     )
+
+
+@pytest.mark.parametrize(
+    ("given", "picked"),
+    [("en", "en"), ("th", "th"), (None, "th"), ("", "th"), ("EN", "th"), ("fr", "th"), (1, "th")],
+)
+def test_a_language_from_outside_is_th_or_en_and_anything_else_is_thai(
+    given: object, picked: str
+) -> None:
+    assert i18n.pick_lang(given) == picked
+    assert i18n.pick_lang(given, default="en") == (picked if given in ("en", "th") else "en")

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard.access.redact import redact
+from dashboard.i18n import Lang
 
 CITIZEN_COLUMNS = ("comment", "address")
 """The columns of a ticket written by the citizen who reported it."""
@@ -48,7 +49,7 @@ EVERYTHING = Disclosure(everywhere=True)
 """Every text whole (the governor's office, an admin, or redaction switched off)."""
 
 
-def citizen_text(value: object, *, lang: str, whole: bool) -> str:
+def citizen_text(value: object, *, lang: Lang, whole: bool) -> str:
     """A citizen's text as a viewer may see it: `value` itself when `whole`, else with personal
     data replaced by markers ("[เบอร์โทร]"). Anything that is not a string gives ""."""
     if not isinstance(value, str):
@@ -60,7 +61,7 @@ def protect_tickets(
     frame: pd.DataFrame,
     *,
     disclosure: Disclosure,
-    lang: str,
+    lang: Lang,
     columns: Sequence[str] = CITIZEN_COLUMNS,
     district_column: str = "district_code",
 ) -> pd.DataFrame:
@@ -112,7 +113,7 @@ def still_found(
     return whole | matches
 
 
-def _redacted(value: object, lang: str) -> object:
+def _redacted(value: object, lang: Lang) -> object:
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return value
     return redact(value if isinstance(value, str) else str(value), lang=lang)

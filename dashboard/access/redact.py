@@ -23,7 +23,7 @@ from typing import Literal
 
 import pandas as pd
 
-from dashboard.i18n import t
+from dashboard.i18n import Lang, t
 
 Kind = Literal["phone", "id", "email", "name", "plate"]
 KINDS: tuple[Kind, ...] = ("phone", "id", "email", "name", "plate")
@@ -372,7 +372,7 @@ def _rank(span: Span) -> tuple[int, int]:
     return _PRIORITY[span.kind], span.start - span.end
 
 
-def redact(text: str, *, lang: str = "th") -> str:
+def redact(text: str, *, lang: Lang = "th") -> str:
     """Return `text` with each piece of personal data replaced by a marker such as
     "[เบอร์โทร]" ("[phone]" in English). Anything that is not a string gives ""."""
     if not isinstance(text, str):
@@ -387,13 +387,13 @@ def redact(text: str, *, lang: str = "th") -> str:
     return "".join(parts)
 
 
-def redact_series(texts: pd.Series, *, lang: str = "th") -> pd.Series:
+def redact_series(texts: pd.Series, *, lang: Lang = "th") -> pd.Series:
     """Redact a column of texts (a download's comments): missing values stay missing,
     any other value that is not a string is redacted as its text."""
     return texts.map(lambda value: _redact_value(value, lang=lang))
 
 
-def _redact_value(value: object, *, lang: str) -> object:
+def _redact_value(value: object, *, lang: Lang) -> object:
     if isinstance(value, str):
         return redact(value, lang=lang)
     if value is None or value is pd.NA or value is pd.NaT:

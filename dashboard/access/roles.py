@@ -30,13 +30,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, cast
 
-from dashboard import files
+from dashboard import config, files
 from dashboard.errors import RolesError, UnreadableFileError
 
 RoleName = Literal["governor", "director", "staff", "admin"]
 ROLE_NAMES: tuple[RoleName, ...] = ("governor", "director", "staff", "admin")
 EVERY_DISTRICT: frozenset[RoleName] = frozenset({"governor", "admin"})
-SETTING = "KHETMAP_ROLES"
 MAX_FILE_BYTES = 1_000_000
 MAX_GRANTS = 10_000
 _KEYS = frozenset({"email", "domain", "role", "districts"})
@@ -76,7 +75,7 @@ class Roles:
 
 def load(*, known_districts: frozenset[str], path: Path | None = None) -> Roles | None:
     """Read `path`, else the file `KHETMAP_ROLES` names; None when no file is named."""
-    path = path or files.named_file(SETTING)
+    path = path or config.roles_file()
     if path is None:
         return None
     try:
@@ -92,7 +91,7 @@ def load(*, known_districts: frozenset[str], path: Path | None = None) -> Roles 
 
 def stamp() -> str:
     """What the roles in force depend on (for cache keys): the named file, its time and size."""
-    return files.stamp(SETTING)
+    return files.stamp(config.roles_file())
 
 
 def parse(text: str, *, known_districts: frozenset[str], source: str) -> Roles:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from dashboard import i18n
+from dashboard.i18n import Lang
 
 Field = Literal["finish_time", "star", "after_photo", "reopen_count", "location", "category"]
 FIELDS: tuple[Field, ...] = (
@@ -60,18 +61,18 @@ class Coverage:
     def complete(self, field: Field) -> bool:
         return self.count(field) == self.base(field)
 
-    def unavailable(self, field: Field, lang: str) -> str:
+    def unavailable(self, field: Field, lang: Lang) -> str:
         """'Not available in this data: why', in `lang`."""
         return i18n.t("not_available", lang, why=i18n.t(f"why_missing_{field}", lang))
 
-    def why_none(self, field: Field, lang: str) -> str:
+    def why_none(self, field: Field, lang: Lang) -> str:
         """Why a figure resting on `field` has no value anywhere in a table: the data lacks
         the field (`unavailable`'s reason), or none of the table's rows carries it."""
         if self.supports(field):
             return i18n.t("why_no_value", lang)
         return i18n.t(f"why_missing_{field}", lang)
 
-    def rests_on(self, field: Field, lang: str) -> str:
+    def rests_on(self, field: Field, lang: Lang) -> str:
         """'Based on n of N tickets (x%) that have the field', or '' when all have it."""
         if self.complete(field) or not self.supports(field):
             return ""
@@ -83,6 +84,6 @@ class Coverage:
             share=self.share(field) or 0.0,
         )
 
-    def note(self, field: Field, lang: str) -> str:
+    def note(self, field: Field, lang: Lang) -> str:
         """The one line a figure shows under it: not available, partial, or nothing."""
         return self.rests_on(field, lang) if self.supports(field) else self.unavailable(field, lang)

@@ -34,12 +34,10 @@ from dashboard.analysis.change import Change, Period, count_change, share_change
 from dashboard.analysis.metrics import Filters, category_tuples, per_10k, replace_filters
 from dashboard.analysis.routing import own_office
 from dashboard.analysis.targets import Targets
+from dashboard.config import RECURRENCE_METERS
 from dashboard.store import Reader, queries
 from dashboard.vocab import BANGKOK_TZ, FINISHED, TOP_LEVEL_ORGANISATIONS, UNSPECIFIED
 
-RECURRENCE_METERS = 40.0
-"""Default radius: reports of one category this close together are one place."""
-RECURRENCE_RANGE = (5.0, 500.0)
 WEEK_DAYS = 7
 DEFAULT_COMPARE_DAYS = 28
 

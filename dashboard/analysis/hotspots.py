@@ -34,6 +34,7 @@ from dashboard.analysis import emerging, metrics
 from dashboard.analysis.emerging import WORSENING, Emerging, Measure
 from dashboard.analysis.gistar import gi_star
 from dashboard.boundaries import AreaLayer
+from dashboard.i18n import Lang
 from dashboard.store import Reader, queries
 
 RESOLUTIONS = (8, 9)
@@ -462,7 +463,7 @@ def _area_row(
     }
 
 
-def area_labels(areas: pd.DataFrame, *, names: Mapping[str, str], lang: str) -> list[str]:
+def area_labels(areas: pd.DataFrame, *, names: Mapping[str, str], lang: Lang) -> list[str]:
     """A true, distinct label per area that says which name is the district and which the
     subdistrict: "เขตห้วยขวาง แขวงบางกะปิ ถนนเพชรบุรีตัดใหม่" / "Huai Khwang district,
     Bang Kapi subdistrict, ถนนเพชรบุรีตัดใหม่" (a subdistrict may share a district's name).
@@ -488,7 +489,7 @@ def area_labels(areas: pd.DataFrame, *, names: Mapping[str, str], lang: str) -> 
     return labels
 
 
-def _named(kind: str, name: str, lang: str) -> str:
+def _named(kind: str, name: str, lang: Lang) -> str:
     """'เขตห้วยขวาง' / 'Huai Khwang district', or the name as it is when it already says
     what it is (a city's own boundaries may name 'เขตห้วยขวาง')."""
     word = i18n.t(kind, lang, name="").strip()

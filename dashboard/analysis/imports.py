@@ -18,6 +18,7 @@ import pandas as pd
 from dashboard import i18n
 from dashboard.analysis.director import organisations
 from dashboard.analysis.routing import named_departments
+from dashboard.i18n import Lang
 from dashboard.store import Reader, has_table, queries
 from dashboard.vocab import FINISHED, OPEN_STATES
 
@@ -128,7 +129,7 @@ PASSED_SHOWN = 3
 """The departments a since-the-last-import line names (most tickets passed first)."""
 
 
-def since_import_text(counted: ChangeFigures, lang: str) -> str:
+def since_import_text(counted: ChangeFigures, lang: Lang) -> str:
     """'Since the last import: 30 new, 12 finished, 5 passed to ฝ่ายโยธา' (the page's panel
     and the weekly sheet's summary say the same). Department names come from the data:
     the caller shows the line as inert text."""

@@ -18,6 +18,7 @@ from dashboard.analysis.change import Period as Period
 from dashboard.analysis.coverage import Coverage, Field
 from dashboard.analysis.metrics import Filters
 from dashboard.boundaries import AreaLayer
+from dashboard.i18n import Lang
 from dashboard.store import Reader, queries
 
 DEFAULT_PERIOD_DAYS = 90
@@ -35,7 +36,7 @@ class ReviewSettings:
     resolution: int = 8
 
 
-def period_text(period: Period, lang: str) -> str:
+def period_text(period: Period, lang: Lang) -> str:
     """'ช่วงที่ทบทวน 20 ก.ย. 2565 ถึง 18 ธ.ค. 2565 · เทียบกับ …': the review's period and the
     one it is compared with, as the page and the brief both say it."""
     previous = period.previous()
@@ -213,7 +214,7 @@ class Drivers:
             open_share_before=opened_before / before if before else None,
         )
 
-    def text(self, lang: str) -> str:
+    def text(self, lang: Lang) -> str:
         """'Reports across the city: 24,310 against 38,411 before (−37%); share still open
         38% against 24%.' in the page's language."""
         if not self.tickets_before or self.open_share is None or self.open_share_before is None:
@@ -297,7 +298,7 @@ class HotspotReview:
     analysis: Any  # hotspots.Analysis
     areas: pd.DataFrame
 
-    def method_text(self, lang: str) -> str:
+    def method_text(self, lang: Lang) -> str:
         if self.kind == "emerging":
             weeks = self.analysis.space_time.weeks.count if self.analysis.space_time else 0
             until = i18n.short_date(self.period.until, lang)
@@ -310,7 +311,7 @@ class HotspotReview:
             share="–" if pd.isna(share) else f"{share:.1%}",
         )
 
-    def meaning_text(self, lang: str) -> str:
+    def meaning_text(self, lang: Lang) -> str:
         return i18n.t(
             f"meaning_{self.kind}",
             lang,
@@ -325,7 +326,7 @@ class HotspotReview:
             f"{len(self.analysis.cells):,} H3 cells: {self.method_text('en')}"
         )
 
-    def unavailable_text(self, lang: str) -> str:
+    def unavailable_text(self, lang: Lang) -> str:
         key = self.analysis.unavailable
         if key is None:
             return ""
@@ -414,7 +415,7 @@ def share_points(move: float) -> str:
 
 
 def league_display(
-    table: pd.DataFrame, lang: str, coverage: Coverage, *, period: Period
+    table: pd.DataFrame, lang: Lang, coverage: Coverage, *, period: Period
 ) -> tuple[pd.DataFrame, list[str]]:
     """The ranked districts as the page and the brief show them, and the unranked names.
 
@@ -466,7 +467,7 @@ def league_display(
     return pd.DataFrame(columns), list(name[~table["eligible"]])
 
 
-def league_headline(table: pd.DataFrame, lang: str) -> list[tuple[str, str, str | None]]:
+def league_headline(table: pd.DataFrame, lang: Lang) -> list[tuple[str, str, str | None]]:
     """The league's top line as cards (label, figure, second line): the period's reports
     against the previous period's, how many are still open, the districts ranked and the
     worst of them: its rate (with the † of `poor_denominators`) and its name."""
@@ -499,7 +500,7 @@ def league_headline(table: pd.DataFrame, lang: str) -> list[tuple[str, str, str 
     return cards
 
 
-def of_period(label: str, period: Period, lang: str) -> str:
+def of_period(label: str, period: Period, lang: Lang) -> str:
     """A league column's label with the period whose reports its figure counts:
     'ยังไม่เสร็จ (เรื่องที่แจ้ง 20 ก.ย. – 18 ธ.ค. 2565)' (the city and district pages count
     all reports under the bare label)."""
@@ -515,7 +516,7 @@ def poor_denominators(table: pd.DataFrame) -> dict[str, float]:
     return metrics.poor_denominators(table.rename(columns={"tickets": "total"}), population)
 
 
-def league_notes(table: pd.DataFrame, lang: str) -> list[str]:
+def league_notes(table: pd.DataFrame, lang: Lang) -> list[str]:
     """The lines under the league, page and brief alike: what the change column's mark
     means (when a change carries it), which ranked district's per-10k figure overstates
     (the city ranking's † note) and what drives the changes (`Drivers`)."""
@@ -530,13 +531,13 @@ def league_notes(table: pd.DataFrame, lang: str) -> list[str]:
     return [*notes, drivers] if drivers else notes
 
 
-def _median_text(median: float, low: float, high: float, lang: str) -> str:
+def _median_text(median: float, low: float, high: float, lang: Lang) -> str:
     if pd.isna(median):
         return i18n.t("no_data", lang)
     return f"{median:.1f}" + ("" if pd.isna(low) else f" ({low:.1f}–{high:.1f})")
 
 
-def audit_display(per_district: pd.DataFrame, lang: str, coverage: Coverage) -> pd.DataFrame:
+def audit_display(per_district: pd.DataFrame, lang: Lang, coverage: Coverage) -> pd.DataFrame:
     """Per district: finished tickets and the share with each flag the data can support."""
     name = per_district["name_en"] if lang == "en" else per_district["name_th"]
     columns: dict[str, Any] = {
@@ -551,7 +552,7 @@ def audit_display(per_district: pd.DataFrame, lang: str, coverage: Coverage) -> 
     return pd.DataFrame(columns)
 
 
-def audit_caption(lang: str, coverage: Coverage, *, hours: float) -> str:
+def audit_caption(lang: Lang, coverage: Coverage, *, hours: float) -> str:
     """'Shares of finished tickets: …' naming only the checks the audit's table shows
     (those whose field the data carries), in their order."""
     checks = [
@@ -562,7 +563,7 @@ def audit_caption(lang: str, coverage: Coverage, *, hours: float) -> str:
     return i18n.t("audit_note", lang, checks=", ".join(checks))
 
 
-def audit_notes(lang: str, coverage: Coverage) -> list[str]:
+def audit_notes(lang: Lang, coverage: Coverage) -> list[str]:
     """One line per flag that rests on part of the data or cannot be judged at all."""
     notes = []
     for flag, needs in AUDIT_NEEDS.items():
@@ -573,7 +574,7 @@ def audit_notes(lang: str, coverage: Coverage) -> list[str]:
 
 
 def areas_display(
-    found: HotspotReview, names: dict[str, str], lang: str, *, limit: int | None = None
+    found: HotspotReview, names: dict[str, str], lang: Lang, *, limit: int | None = None
 ) -> pd.DataFrame:
     """The areas to act on as the page and the brief show them (most first, `limit` rows)."""
 

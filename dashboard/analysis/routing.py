@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from dashboard import files
+from dashboard import config, files
 from dashboard.errors import RoutingError, UnreadableFileError
 from dashboard.vocab import TOP_LEVEL_ORGANISATIONS
 
@@ -150,7 +150,7 @@ def _tidy(text: str) -> str:
 
 def load(path: Path | None = None) -> Routing:
     """Read the routing table from `path`, else `KHETMAP_ROUTING`, else the shipped file."""
-    path = path or files.named_file("KHETMAP_ROUTING")
+    path = path or config.routing_file()
     if path is None:
         return shipped()
     return parse(_read(path), source=str(path))
@@ -158,7 +158,7 @@ def load(path: Path | None = None) -> Routing:
 
 def stamp() -> str:
     """What the routing table in force depends on (for cache keys): `KHETMAP_ROUTING`'s file, time and size."""
-    return files.stamp("KHETMAP_ROUTING")
+    return files.stamp(config.routing_file())
 
 
 def shipped() -> Routing:

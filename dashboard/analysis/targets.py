@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dashboard import files
+from dashboard import config, files
 from dashboard.errors import TargetsError, UnreadableFileError
 from dashboard.files import read_bounded
 from dashboard.vocab import UNSPECIFIED
@@ -70,7 +70,7 @@ class Targets:
 
 def load(path: Path | None = None) -> Targets:
     """Read targets from `path`, else `KHETMAP_TARGETS`, else the shipped file."""
-    path = path or files.named_file("KHETMAP_TARGETS")
+    path = path or config.targets_file()
     if path is None:
         return shipped()
     try:
@@ -141,4 +141,4 @@ def _days(value: Any, where: str) -> int:
 
 def stamp() -> str:
     """What the targets in force depend on (for cache keys): `KHETMAP_TARGETS`'s file, time and size."""
-    return files.stamp("KHETMAP_TARGETS")
+    return files.stamp(config.targets_file())

@@ -22,7 +22,6 @@ import csv
 import hashlib
 import io
 import json
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,10 +34,6 @@ from dashboard.ingest.webclient import Cap, Client, Politeness, TransientError
 
 TIMEOUT_SECONDS = 60.0
 """the longest wait for the next bytes of a download"""
-DEADLINE_SECONDS = 600.0
-"""KHETMAP_FETCH_DEADLINE: the most one file's download may take in all"""
-MAX_BYTES = 128 << 20
-"""KHETMAP_FETCH_MAX_BYTES: the largest download accepted (the largest file is 35 MB)"""
 CHUNK = 1 << 20
 RAW = "https://raw.githubusercontent.com"
 
@@ -105,7 +100,7 @@ def sha256_of(path: Path) -> str:
 
 def fetch_all(*, data_dir: Path, mirror: str | None = None, force: bool = False) -> Iterator[str]:
     """Fetch every file into `data_dir`, yielding one line per file. Raises FetchError."""
-    mirror = mirror or os.environ.get("KHETMAP_MIRROR") or None
+    mirror = mirror or config.mirror()
     data_dir.mkdir(parents=True, exist_ok=True)
     for item in FILES:
         target = data_dir / item.name
@@ -237,7 +232,7 @@ def _download(url: str) -> bytes:
     """The body at `url`, capped and within the deadline, or FetchError in one line."""
     client = Client(politeness=Politeness(timeout=TIMEOUT_SECONDS, attempts=1))
     cap = Cap(
-        limit=int(_setting("KHETMAP_FETCH_MAX_BYTES", MAX_BYTES)),
+        limit=config.fetch_max_bytes(),
         of="a khetmap data file",
         setting="KHETMAP_FETCH_MAX_BYTES",
     )
@@ -246,7 +241,7 @@ def _download(url: str) -> bytes:
             url,
             headers={"Accept-Encoding": "identity"},  # the checksums are of the bytes served
             cap=cap,
-            deadline=_setting("KHETMAP_FETCH_DEADLINE", DEADLINE_SECONDS),
+            deadline=config.fetch_deadline(),
         )
     except TransientError as exc:
         raise FetchError(
@@ -256,15 +251,6 @@ def _download(url: str) -> bytes:
     except SyncError as exc:
         raise FetchError(str(exc)) from exc
     return answer.body
-
-
-def _setting(name: str, default: float) -> float:
-    """A positive number from the environment (a bad one falls back to `default`)."""
-    try:
-        value = float(os.environ.get(name, default))
-    except ValueError:
-        return default
-    return value if value > 0 else default
 
 
 def _check(label: str, data: bytes, expected: str) -> None:

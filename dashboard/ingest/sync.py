@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+from dashboard import config
 from dashboard import store as stores
 from dashboard.analysis import metrics
 from dashboard.errors import OutputFileError, StoreError, SyncError
@@ -55,70 +56,46 @@ from dashboard.ingest.webclient import (
 from dashboard.store import Reader, has_table, history, queries
 from dashboard.text import mask_credentials
 
-DEFAULT_API_URL = "https://publicapi.traffy.in.th/share/teamchadchart/search"
 PAGE_OVERLAP = 50
 """Results each page should share with the one before (the API's own crawlers step 950)."""
-DEFAULT_MAX_PAGES = 2000
-DEFAULT_MAX_PAGE_BYTES = 8 << 20
-"""A real page of 1,000 results is about 2.5 MB of JSON; 8 MiB leaves room, 10 MB is refused."""
 CUTOFF_MARGIN = timedelta(hours=1)
 JOURNAL = "journal.json"
 JOURNAL_VERSION = 2
-DEFAULT_RESUME_HOURS = 12.0
-"""An unfinished crawl older than this is started afresh: its pages are stale by then."""
-DEFAULT_DUMP_DEADLINE = 3600.0
-"""Seconds one dump download request may take in all (a cut one resumes with Range)."""
 Progress = Callable[[str, float], None]
-
-
-def _env(name: str) -> str | None:
-    value = os.environ.get(name, "").strip()
-    return value or None
-
-
-def _env_number(name: str, default: float) -> float:
-    try:
-        return float(os.environ.get(name, default))
-    except ValueError:
-        return default
 
 
 @dataclass(frozen=True)
 class Settings:
     """Where to sync from and how much to read; each has a KHETMAP_* setting."""
 
-    api_url: str = DEFAULT_API_URL
+    api_url: str = config.API_URL
     """KHETMAP_API_URL: the search endpoint (or a mirror / internal proxy of it)"""
     dump_url: str | None = None
     """KHETMAP_DUMP_URL: the bangkok_traffy.csv dump (plain or .gz)"""
     dump_sha256: str | None = None
     """KHETMAP_DUMP_SHA256: the dump's expected checksum, when the publisher gives one"""
-    max_pages: int = DEFAULT_MAX_PAGES
+    max_pages: int = config.SYNC_MAX_PAGES
     """KHETMAP_SYNC_MAX_PAGES: the page budget of one sync"""
-    max_page_bytes: int = DEFAULT_MAX_PAGE_BYTES
+    max_page_bytes: int = config.SYNC_MAX_PAGE_BYTES
     """KHETMAP_SYNC_MAX_PAGE_BYTES: the largest API page accepted"""
-    backfill_days: int = history.DEFAULT_BACKFILL_DAYS
+    backfill_days: int = config.BACKFILL_DAYS
     """KHETMAP_BACKFILL_DAYS: how far back snapshots are backfilled (when the data allows)"""
-    resume_hours: float = DEFAULT_RESUME_HOURS
+    resume_hours: float = config.SYNC_RESUME_HOURS
     """KHETMAP_SYNC_RESUME_HOURS: how long an unfinished crawl may be resumed"""
-    dump_deadline: float = DEFAULT_DUMP_DEADLINE
+    dump_deadline: float = config.DUMP_DEADLINE
     """KHETMAP_DUMP_DEADLINE: seconds one dump download request may take in all"""
 
     @classmethod
     def from_env(cls) -> Settings:
         return cls(
-            api_url=_env("KHETMAP_API_URL") or DEFAULT_API_URL,
-            dump_url=_env("KHETMAP_DUMP_URL"),
-            dump_sha256=(_env("KHETMAP_DUMP_SHA256") or "").lower() or None,
-            max_pages=max(1, int(_env_number("KHETMAP_SYNC_MAX_PAGES", DEFAULT_MAX_PAGES))),
-            max_page_bytes=max(
-                1024, int(_env_number("KHETMAP_SYNC_MAX_PAGE_BYTES", DEFAULT_MAX_PAGE_BYTES))
-            ),
-            backfill_days=max(
-                0, int(_env_number("KHETMAP_BACKFILL_DAYS", history.DEFAULT_BACKFILL_DAYS))
-            ),
-            resume_hours=max(0.0, _env_number("KHETMAP_SYNC_RESUME_HOURS", DEFAULT_RESUME_HOURS)),
-            dump_deadline=max(1.0, _env_number("KHETMAP_DUMP_DEADLINE", DEFAULT_DUMP_DEADLINE)),
+            api_url=config.api_url(),
+            dump_url=config.dump_url(),
+            dump_sha256=config.dump_sha256(),
+            max_pages=config.sync_max_pages(),
+            max_page_bytes=config.sync_max_page_bytes(),
+            backfill_days=config.backfill_days(),
+            resume_hours=config.sync_resume_hours(),
+            dump_deadline=config.dump_deadline(),
         )
 
 
@@ -128,9 +105,9 @@ def state_dir(location: str | Path) -> Path:
     state directory keyed by the store's URL without its password
     (`$XDG_STATE_HOME/khetmap/sync-<hash>`, by default `~/.local/state/khetmap/`): the
     same store always gets the same folder and lock, whatever the working directory."""
-    explicit = _env("KHETMAP_SYNC_DIR")
-    if explicit:
-        return Path(explicit).expanduser().absolute()
+    explicit = config.sync_dir()
+    if explicit is not None:
+        return explicit.absolute()
     target = stores.at(location)
     beside = target.beside("sync")
     if beside is not None:
@@ -140,9 +117,9 @@ def state_dir(location: str | Path) -> Path:
 
 
 def _user_state_dir() -> Path:
-    named = _env("XDG_STATE_HOME")
-    if named and Path(named).is_absolute():
-        return Path(named) / "khetmap"
+    named = config.user_state_home()
+    if named is not None:
+        return named / "khetmap"
     try:
         return Path.home() / ".local" / "state" / "khetmap"
     except RuntimeError as exc:  # no HOME and no password entry

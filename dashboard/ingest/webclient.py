@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import socket
 import threading
 import time
@@ -27,7 +26,7 @@ import tenacity
 import urllib3
 from urllib3.util import Retry
 
-from dashboard import __version__
+from dashboard import __version__, config
 from dashboard.errors import SyncError
 from dashboard.text import mask_credentials
 
@@ -40,44 +39,30 @@ BASE_HEADERS = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip"}
 T = TypeVar("T")
 
 
-def _env_float(name: str, default: float) -> float:
-    try:
-        return float(os.environ.get(name, default))
-    except ValueError:
-        return default
-
-
-def _env_int(name: str, default: int) -> int:
-    try:
-        return int(os.environ.get(name, default))
-    except ValueError:
-        return default
-
-
 @dataclass(frozen=True)
 class Politeness:
     """How hard khetmap may lean on a server. Each field has a KHETMAP_SYNC_* setting."""
 
-    delay: float = 1.0
+    delay: float = config.SYNC_DELAY
     """seconds between two requests (KHETMAP_SYNC_DELAY)"""
-    timeout: float = 60.0
+    timeout: float = config.SYNC_TIMEOUT
     """seconds one page request may take in all, from connecting to its last byte; also
     the longest wait for the next bytes of a longer download (KHETMAP_SYNC_TIMEOUT)"""
-    attempts: int = 6
+    attempts: int = config.SYNC_ATTEMPTS
     """tries per request before the sync gives up (KHETMAP_SYNC_ATTEMPTS)"""
-    backoff: float = 2.0
+    backoff: float = config.SYNC_BACKOFF
     """first wait after a failure, doubled each time (KHETMAP_SYNC_BACKOFF)"""
-    max_wait: float = 300.0
+    max_wait: float = config.SYNC_MAX_WAIT
     """longest single wait, also for a Retry-After (KHETMAP_SYNC_MAX_WAIT)"""
 
     @classmethod
     def from_env(cls) -> Politeness:
         return cls(
-            delay=max(0.0, _env_float("KHETMAP_SYNC_DELAY", cls.delay)),
-            timeout=max(0.1, _env_float("KHETMAP_SYNC_TIMEOUT", cls.timeout)),
-            attempts=max(1, _env_int("KHETMAP_SYNC_ATTEMPTS", cls.attempts)),
-            backoff=max(0.0, _env_float("KHETMAP_SYNC_BACKOFF", cls.backoff)),
-            max_wait=max(0.0, _env_float("KHETMAP_SYNC_MAX_WAIT", cls.max_wait)),
+            delay=config.sync_delay(),
+            timeout=config.sync_timeout(),
+            attempts=config.sync_attempts(),
+            backoff=config.sync_backoff(),
+            max_wait=config.sync_max_wait(),
         )
 
 

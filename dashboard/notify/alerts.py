@@ -38,6 +38,7 @@ from dashboard.analysis import director, emerging, hotspots, metrics
 from dashboard.analysis.change import Change, Period, count_change
 from dashboard.analysis.targets import Targets
 from dashboard.boundaries import AreaLayer
+from dashboard.i18n import Lang
 from dashboard.notify.subscriptions import Area, Rule, Subscription
 from dashboard.store import Reader
 from dashboard.text import plain
@@ -125,7 +126,7 @@ class MessageDoc(TypedDict):
     subscription: str
     message: str
     kind: Literal["digest", "alerts"]
-    lang: str
+    lang: Lang
     area: AreaDoc
     as_of: str
     link: str | None
@@ -256,18 +257,18 @@ def view_link(ctx: Context, page: str, state: urlstate.ViewState) -> str | None:
     return ctx.public_url.rstrip("/") + urlstate.link(page, state)
 
 
-def _area_state(area: Area, lang: str) -> urlstate.ViewState:
+def _area_state(area: Area, lang: Lang) -> urlstate.ViewState:
     return urlstate.ViewState(district=area.district, subdistrict=area.subdistrict, lang=lang)
 
 
-def area_link(ctx: Context, area: Area, lang: str, period: Period | None) -> str | None:
+def area_link(ctx: Context, area: Area, lang: Lang, period: Period | None) -> str | None:
     state = _area_state(area, lang)
     if period is not None:
         state = state.with_(since=period.since, until=period.until)
     return view_link(ctx, "district" if area.district else "city", state)
 
 
-def _ticket_link(ctx: Context, area: Area, lang: str, ticket_id: str) -> str | None:
+def _ticket_link(ctx: Context, area: Area, lang: Lang, ticket_id: str) -> str | None:
     state = _area_state(area, lang).with_(q=ticket_id, search_in="all")
     return view_link(ctx, "tickets", state)
 
@@ -285,7 +286,7 @@ def change_doc(change: Change) -> ChangeDoc:
     )  # fmt: skip
 
 
-def ticket_doc(ctx: Context, row: pd.Series, *, area: Area, lang: str) -> TicketDoc:
+def ticket_doc(ctx: Context, row: pd.Series, *, area: Area, lang: Lang) -> TicketDoc:
     """One ticket as a message lists it; its citizen's texts redacted (the public view's
     rule: alerts go to people who are not signed in)."""
     categories = tuple(row["categories"]) or (UNSPECIFIED,)
@@ -301,14 +302,14 @@ def ticket_doc(ctx: Context, row: pd.Series, *, area: Area, lang: str) -> Ticket
     )
 
 
-def _citizen_text(value: object, lang: str) -> str:
+def _citizen_text(value: object, lang: Lang) -> str:
     if not isinstance(value, str):
         return ""
     shown = plain(redact(value, lang=lang))
     return shown if len(shown) <= TEXT_CHARS else shown[: TEXT_CHARS - 1] + "…"
 
 
-def digest(ctx: Context, *, area: Area, period: Period, every: str, lang: str) -> DigestDoc:
+def digest(ctx: Context, *, area: Area, period: Period, every: str, lang: Lang) -> DigestDoc:
     """The area's digest of `period` (computed once per area, period and language)."""
     key = ("digest", area.key, period, lang)
     if key not in ctx._memo:
@@ -335,7 +336,7 @@ def _figures(
     return found  # type: ignore[return-value]
 
 
-def _digest(ctx: Context, *, area: Area, period: Period, every: str, lang: str) -> DigestDoc:
+def _digest(ctx: Context, *, area: Area, period: Period, every: str, lang: Lang) -> DigestDoc:
     week, categories, oldest = _figures(ctx, area, period)
     earlier = period.previous()
     missing = [] if week.finished is not None else ["finish_time"]

@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -27,7 +26,7 @@ from threading import Lock
 
 import tenacity
 
-from dashboard import boundaries, store
+from dashboard import boundaries, config, store
 from dashboard.access import roles
 from dashboard.analysis import targets
 from dashboard.errors import KhetmapError, RolesError, StoreError
@@ -37,17 +36,7 @@ from dashboard.notify.subscriptions import Known, Loaded, Subscription, load, we
 
 BREAKER = 5
 """messages in a row that could not reach a server before the rest for it fail at once"""
-DEFAULT_ATTEMPTS = 4
-DEFAULT_BACKOFF = 2.0
-DEFAULT_WORKERS = 8
 MAX_WAIT = 60.0
-
-
-def _setting(name: str, default: float) -> float:
-    try:
-        return max(0.0, float(os.environ.get(name, default)))
-    except ValueError:
-        return default
 
 
 @dataclass
@@ -155,7 +144,7 @@ def _plan(
     now: datetime,
     summary: Summary,
 ) -> list[outbox.Row]:
-    public = os.environ.get("KHETMAP_PUBLIC_URL") or None
+    public = config.public_url()
     rows: list[outbox.Row] = []
     with target.reader() as con:
         ctx = alerts.context(
@@ -198,12 +187,10 @@ class _Breaker:
 
 
 def _retrying(transient: Callable[[BaseException], bool]) -> tenacity.Retrying:
-    backoff = _setting("KHETMAP_ALERTS_BACKOFF", DEFAULT_BACKOFF)
+    backoff = config.alerts_backoff()
     return tenacity.Retrying(
         retry=tenacity.retry_if_exception(transient),
-        stop=tenacity.stop_after_attempt(
-            max(1, int(_setting("KHETMAP_ALERTS_ATTEMPTS", DEFAULT_ATTEMPTS)))
-        ),
+        stop=tenacity.stop_after_attempt(config.alerts_attempts()),
         wait=tenacity.wait_exponential_jitter(multiplier=backoff, max=MAX_WAIT, jitter=backoff / 2),
         reraise=True,
     )
@@ -234,7 +221,7 @@ def _send_due(
                 summary.failed += 1
 
     breaker = _Breaker()
-    workers = max(1, int(_setting("KHETMAP_ALERTS_WORKERS", DEFAULT_WORKERS)))
+    workers = config.alerts_workers()
     with ThreadPoolExecutor(workers) as mails, ThreadPoolExecutor(workers) as hooks:
         for row in rows:
             sub = by_name[row.subscription]

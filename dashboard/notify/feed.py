@@ -10,12 +10,11 @@ escaped text inside the XML: `type="html"`). The file is replaced whole through
 from __future__ import annotations
 
 import hashlib
-import os
 import xml.etree.ElementTree as ET
 from datetime import datetime
 from pathlib import Path
 
-from dashboard import files
+from dashboard import config, files
 from dashboard.notify import mail
 from dashboard.notify.alerts import MessageDoc
 
@@ -24,8 +23,7 @@ ATOM = "http://www.w3.org/2005/Atom"
 
 
 def folder() -> Path | None:
-    value = os.environ.get("KHETMAP_FEED_DIR", "")
-    return Path(value).expanduser() if value else None
+    return config.feed_dir()
 
 
 def entry_id(doc: MessageDoc) -> str:

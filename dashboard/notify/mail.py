@@ -17,7 +17,6 @@ certificate from its own authority).
 from __future__ import annotations
 
 import hashlib
-import os
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -29,8 +28,9 @@ from urllib.parse import unquote, urlsplit
 
 from jinja2 import Environment
 
-from dashboard import i18n
+from dashboard import config, i18n
 from dashboard.errors import KhetmapError
+from dashboard.i18n import Lang
 from dashboard.notify.alerts import ChangeDoc, EventDoc, MessageDoc, TicketDoc
 
 SMTP_TIMEOUT_SECONDS = 30.0
@@ -43,7 +43,7 @@ class MailSettingsError(KhetmapError):
 # --- words ---------------------------------------------------------------------------------
 
 
-def _day(iso: str, lang: str) -> str:
+def _day(iso: str, lang: Lang) -> str:
     return i18n.short_date(date.fromisoformat(iso), lang)
 
 
@@ -55,7 +55,7 @@ def _count(value: float | None) -> str:
     return "—" if value is None else f"{int(value):,}"
 
 
-def change_words(change: ChangeDoc, lang: str) -> str:
+def change_words(change: ChangeDoc, lang: Lang) -> str:
     """'up +40%, beyond noise (95% interval …)' in the subscriber's language."""
     if change["low"] is None or change["change"] is None:
         return i18n.t("alert_no_compare", lang)
@@ -70,14 +70,14 @@ def change_words(change: ChangeDoc, lang: str) -> str:
     return i18n.t("alert_within_noise", lang, **values)
 
 
-def figure_line(label: str, change: ChangeDoc, lang: str) -> str:
+def figure_line(label: str, change: ChangeDoc, lang: Lang) -> str:
     counts = i18n.t(
         "alert_figure", lang, now=_count(change["now"]), before=_count(change["before"])
     )
     return f"{label}: {counts} · {change_words(change, lang)}"
 
 
-def ticket_line(ticket: TicketDoc, lang: str) -> str:
+def ticket_line(ticket: TicketDoc, lang: Lang) -> str:
     line = i18n.t(
         "alert_ticket_line", lang, id=ticket["id"],
         category=i18n.category_label(ticket["category"], lang),
@@ -152,13 +152,13 @@ def sections(doc: MessageDoc) -> list[Section]:
     ]
 
 
-def _range(since: str, until: str, lang: str) -> str:
+def _range(since: str, until: str, lang: Lang) -> str:
     if since == until:
         return _day(since, lang)
     return i18n.date_range(date.fromisoformat(since), date.fromisoformat(until), lang)
 
 
-def _event_sections(found: list[EventDoc], more: int, lang: str) -> list[Section]:
+def _event_sections(found: list[EventDoc], more: int, lang: Lang) -> list[Section]:
     grouped: dict[str, Section] = {}
     for event in found:
         rule = event["rule"]
@@ -172,7 +172,7 @@ def _event_sections(found: list[EventDoc], more: int, lang: str) -> list[Section
     return listed
 
 
-def event_line(event: EventDoc, lang: str) -> str:
+def event_line(event: EventDoc, lang: Lang) -> str:
     rule = event["rule"]
     if rule == "overdue":
         return ticket_line(event["ticket"], lang)
@@ -275,8 +275,8 @@ class Smtp:
 
 def smtp_settings() -> Smtp:
     """The SMTP server from settings, or MailSettingsError in one line."""
-    url = os.environ.get("KHETMAP_SMTP_URL", "")
-    sender = os.environ.get("KHETMAP_MAIL_FROM", "")
+    url = config.smtp_url()
+    sender = config.mail_from()
     if not url or not sender or "@" not in sender or "\n" in sender or "\r" in sender:
         raise MailSettingsError(
             "mail needs KHETMAP_SMTP_URL (smtp://, smtp+starttls:// or smtps://) and "
@@ -293,7 +293,7 @@ def smtp_settings() -> Smtp:
             "KHETMAP_SMTP_URL is not an smtp://, smtp+starttls:// or smtps:// address with a host."
         )
     security, default_port = schemes[parts.scheme]
-    ca_file = os.environ.get("KHETMAP_SMTP_CA_FILE", "").strip()
+    ca_file = config.smtp_ca_file()
     if ca_file and not Path(ca_file).is_file():
         raise MailSettingsError(
             f"KHETMAP_SMTP_CA_FILE {ca_file!r:.200} is not a file: name a PEM file of the "

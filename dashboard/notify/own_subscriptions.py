@@ -26,6 +26,7 @@ from dashboard import access, i18n
 from dashboard.access import Viewer, writes
 from dashboard.access.roles import Roles
 from dashboard.errors import SubscriptionsError, WriteRefusedError
+from dashboard.i18n import Lang, pick_lang
 from dashboard.notify.subscriptions import Every, Known, Loaded, Rule, parse_entries
 from dashboard.store import Reader, has_table, queries
 
@@ -41,7 +42,7 @@ class Request:
     district: str
     every: Every
     rules: tuple[Rule, ...]
-    lang: str
+    lang: Lang
     email: str
 
 
@@ -53,7 +54,7 @@ class Stored:
     district: str
     every: str
     name: str
-    lang: str
+    lang: Lang
     rules: tuple[str, ...]
     email: str
     added_at: datetime
@@ -66,7 +67,7 @@ class Stored:
         }  # fmt: skip
 
 
-def name_for(*, area_name: str, every: str, email: str, lang: str) -> str:
+def name_for(*, area_name: str, every: str, email: str, lang: Lang) -> str:
     """The subscription's name (mail footers, feeds, the outbox): the district, the period
     and the owner's address (a short digest of it when the name would be too long)."""
     label = i18n.t(f"own_sub_every_{every}", lang)
@@ -77,7 +78,7 @@ def name_for(*, area_name: str, every: str, email: str, lang: str) -> str:
     return i18n.t("own_sub_name", lang, every=label, area=area_name, who=digest)
 
 
-def _district_name(known: Known, code: str, lang: str) -> str:
+def _district_name(known: Known, code: str, lang: Lang) -> str:
     layer = known.districts
     if code not in layer.codes:
         return code  # refused by the validation below
@@ -168,7 +169,7 @@ def listed(con: Reader, *, owner: str | None) -> list[Stored]:
         return []
     rows = con.execute(queries.STORED_SUBSCRIPTIONS, [owner, owner]).fetchall()
     return [
-        Stored(owner=str(o), district=str(d), every=str(e), name=str(n), lang=str(lang),
+        Stored(owner=str(o), district=str(d), every=str(e), name=str(n), lang=pick_lang(lang),
                rules=tuple(r for r in str(rules).split(",") if r), email=str(email), added_at=at)
         for o, d, e, n, lang, rules, email, at in rows
     ]  # fmt: skip

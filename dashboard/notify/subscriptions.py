@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -29,10 +28,11 @@ import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from dashboard import text
+from dashboard import config, text
 from dashboard.boundaries import AreaLayer
 from dashboard.errors import SubscriptionsError, UnreadableFileError
 from dashboard.files import read_bounded
+from dashboard.i18n import LANGS, Lang, pick_lang
 
 Rule = Literal["digest", "spike", "hotspot", "recurrence", "overdue"]
 RULES: tuple[Rule, ...] = ("digest", "spike", "hotspot", "recurrence", "overdue")
@@ -77,7 +77,7 @@ class Area:
     outline: BaseGeometry | None = None
     """the area's shape (a district's, a subdistrict's or the polygon; None for cells)"""
 
-    def name(self, lang: str) -> str:
+    def name(self, lang: Lang) -> str:
         return self.name_en if lang == "en" else self.name_th
 
 
@@ -92,7 +92,7 @@ class Webhook:
 class Subscription:
     name: str
     area: Area
-    lang: str
+    lang: Lang
     every: Every
     rules: tuple[Rule, ...]
     email: str | None = None
@@ -133,9 +133,7 @@ class _RefusedError(ValueError):
 def webhook_hosts() -> tuple[str, ...]:
     """The hosts a webhook may call (`KHETMAP_WEBHOOK_HOSTS`, comma-separated `host` or
     `host:port`), LINE's API host always among them."""
-    listed = os.environ.get("KHETMAP_WEBHOOK_HOSTS", "")
-    extra = tuple(h.strip().lower() for h in listed.split(",") if h.strip())
-    return (*DEFAULT_WEBHOOK_HOSTS, *extra)
+    return (*DEFAULT_WEBHOOK_HOSTS, *config.webhook_hosts())
 
 
 def allowed(url: str, hosts: Sequence[str]) -> bool:
@@ -223,7 +221,7 @@ def _entry(
         raise _RefusedError(f"has unknown settings {', '.join(map(repr, unknown[:5]))}{hint}")
     name = _name(entry.get("name"))
     area = _area(entry, known=known, folder=folder, polygons=polygons)
-    lang = _choice(entry.get("lang", "th"), ("th", "en"), "lang")
+    lang = pick_lang(_choice(entry.get("lang", "th"), LANGS, "lang"))
     every: Every = (
         "week" if _choice(entry.get("every", "day"), ("day", "week"), "every") == "week" else "day"
     )

@@ -15,12 +15,12 @@ redirects are not followed. Tokens come only from settings.
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from dataclasses import dataclass
 
 import urllib3
 
+from dashboard import config
 from dashboard.ingest.webclient import USER_AGENT, host_of
 from dashboard.notify import mail
 from dashboard.notify.alerts import MessageDoc
@@ -58,11 +58,11 @@ def request(doc: MessageDoc, hook: Webhook) -> Request:
             "messages": [{"type": "text", "text": text[:LINE_TEXT_CHARS]}],
         }
         headers["X-Line-Retry-Key"] = key
-        token = os.environ.get("KHETMAP_LINE_TOKEN", "")
+        token = config.line_token()
     else:
         body = doc
         headers["Idempotency-Key"] = key
-        token = os.environ.get("KHETMAP_WEBHOOK_TOKEN", "")
+        token = config.webhook_token()
     if token:
         headers["Authorization"] = f"Bearer {token}"
     data = json.dumps(body, ensure_ascii=False).encode()

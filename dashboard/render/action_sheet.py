@@ -39,6 +39,7 @@ from dashboard import config, i18n, vocab
 from dashboard.analysis import departments, director, imports, metrics, routing
 from dashboard.analysis.change import Change
 from dashboard.analysis.director import Week
+from dashboard.i18n import Lang
 from dashboard.render import photos
 from dashboard.render.brief import FONT_STACK, to_pdf
 from dashboard.text import neutralise_cell, plain
@@ -68,7 +69,7 @@ class SheetData:
     """What the workbook and the printable sheet show, computed by `departments`."""
 
     district_name: str
-    lang: str
+    lang: Lang
     as_of: datetime
     week: Week
     units: Mapping[str, pd.DataFrame]
@@ -93,7 +94,7 @@ def sheet_data(
     district_code: str,
     names: Mapping[str, str],
     district_name_th: str,
-    lang: str,
+    lang: Lang,
     as_of: datetime,
     table: routing.Routing | None = None,
     predicted: Mapping[str, Sequence[str]] | None = None,
@@ -124,12 +125,12 @@ def sheet_data(
     )
 
 
-def unit_label(unit: str, lang: str) -> str:
+def unit_label(unit: str, lang: Lang) -> str:
     """A unit's name, or "not yet routed" for the group no one has yet."""
     return unit or i18n.t("unit_unrouted", lang)
 
 
-def sheet_titles(units: list[str], lang: str) -> dict[str, str]:
+def sheet_titles(units: list[str], lang: Lang) -> dict[str, str]:
     """Unit → a sheet title Excel accepts: at most 31 characters, none of []:*?/\\, unique.
     A longer name has its known long words shortened ("กรุงเทพมหานคร" → "กทม.") and is then
     cut at its last space within the limit, not mid-word."""
@@ -499,7 +500,7 @@ def _ticket_row(
     sheet.cell(row=row, column=ACTION_DATE_COLUMN).number_format = date_format
 
 
-def categories_text(value: Any, lang: str) -> str:
+def categories_text(value: Any, lang: Lang) -> str:
     """A ticket's categories in `lang`, or 'unspecified'."""
     listed = list(value) if value is not None and not isinstance(value, float) else []
     return ", ".join(i18n.category_label(str(c), lang) for c in listed) or i18n.category_label(
@@ -507,7 +508,7 @@ def categories_text(value: Any, lang: str) -> str:
     )
 
 
-def change_text(change: Change, lang: str) -> str:
+def change_text(change: Change, lang: Lang) -> str:
     """'+12% (−18% to +55%)' for a count, '+5.0 pts (…)' for a share; or 'cannot compare'."""
     if change.kind == "count" and change.before == 0 and change.now:
         return i18n.t("change_from_zero", lang)
@@ -527,7 +528,7 @@ def change_text(change: Change, lang: str) -> str:
     return f"{pts(change.change or 0.0)}{unit} ({pts(change.low)} … {pts(change.high)})"
 
 
-def noise_text(change: Change, lang: str) -> str:
+def noise_text(change: Change, lang: Lang) -> str:
     beyond = change.beyond_noise
     if beyond is None:
         return i18n.t("noise_na", lang)

@@ -29,6 +29,7 @@ from dashboard import i18n
 from dashboard.analysis import emerging, hotspots, metrics, review
 from dashboard.analysis.coverage import Coverage, Field
 from dashboard.boundaries import AreaLayer
+from dashboard.i18n import Lang
 from dashboard.provenance import SOURCES
 from dashboard.store import Reader
 from dashboard.vocab import BANGKOK_TZ
@@ -78,7 +79,7 @@ TOP_AREAS = 10
 class BriefData:
     """Everything the brief shows, computed once from the store."""
 
-    lang: str
+    lang: Lang
     as_of: datetime
     period: review.Period
     filters_text: list[str]
@@ -96,7 +97,7 @@ class BriefData:
 def compose(
     con: Reader,
     *,
-    lang: str,
+    lang: Lang,
     filters: metrics.Filters,
     settings: review.ReviewSettings,
     districts: AreaLayer,
@@ -196,7 +197,7 @@ def _moves(data: BriefData) -> tuple[str, str]:
     )
 
 
-def _share(share: float | None, lang: str) -> str:
+def _share(share: float | None, lang: Lang) -> str:
     return i18n.t("no_data", lang) if share is None else f"{share:.0%}"
 
 
@@ -424,7 +425,7 @@ def label_width_pt(name: str) -> float:
 # --- the document -------------------------------------------------------------------------
 
 
-def _cell(value: object, lang: str) -> str:
+def _cell(value: object, lang: Lang) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return i18n.t("no_data", lang)
     if isinstance(value, float):
@@ -432,7 +433,7 @@ def _cell(value: object, lang: str) -> str:
     return str(value)
 
 
-def table_html(frame: pd.DataFrame, lang: str) -> str:
+def table_html(frame: pd.DataFrame, lang: Lang) -> str:
     """An escaped HTML table (every value from the data is text, never markup)."""
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
     body = "".join(

@@ -12,6 +12,7 @@ import altair as alt
 import pandas as pd
 
 from dashboard import i18n
+from dashboard.i18n import Lang
 
 
 class _Unchecked:
@@ -33,7 +34,7 @@ class LayerChart(_Unchecked, alt.LayerChart):  # type: ignore[misc]
     """`alt.LayerChart`, spec'd without the schema check."""
 
 
-def date_axis(dates: pd.Series, lang: str) -> alt.Axis:
+def date_axis(dates: pd.Series, lang: Lang) -> alt.Axis:
     """A time axis in the page's language: days ("12 May") over a short span, where month
     ticks would leave the axis without a label, else months ("May 2022")."""
     months, offset = list(i18n.months(lang)), i18n.year_offset(lang)
@@ -49,7 +50,7 @@ def date_axis(dates: pd.Series, lang: str) -> alt.Axis:
     )
 
 
-def weekly_lines(weekly: pd.DataFrame, *, series: dict[str, str], lang: str) -> Chart:
+def weekly_lines(weekly: pd.DataFrame, *, series: dict[str, str], lang: Lang) -> Chart:
     """One line per column named in `series` (column → label), by week, Thai or English dates."""
     frame = weekly.copy()
     frame["week_label"] = [i18n.short_date(pd.Timestamp(w).date(), lang) for w in frame["week"]]
@@ -74,7 +75,7 @@ def weekly_lines(weekly: pd.DataFrame, *, series: dict[str, str], lang: str) -> 
     )
 
 
-def backlog_lines(history: pd.DataFrame, *, lang: str) -> LayerChart:
+def backlog_lines(history: pd.DataFrame, *, lang: Lang) -> LayerChart:
     """Open backlog per day, a line per state; backfilled days are hollow points."""
     frame = history.copy()
     frame["day_label"] = [i18n.short_date(pd.Timestamp(d).date(), lang) for d in frame["as_of"]]

@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from dashboard import i18n, vocab
+from dashboard.i18n import Lang
 from dashboard.text import neutralise_cell
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
@@ -44,7 +45,7 @@ TEXT_COLUMNS = (
 
 
 def export_frame(
-    frame: pd.DataFrame, *, names: Mapping[str, str], lang: str, with_finish_times: bool
+    frame: pd.DataFrame, *, names: Mapping[str, str], lang: Lang, with_finish_times: bool
 ) -> pd.DataFrame:
     """The tickets as export columns (`names`: area code → name in `lang`)."""
     columns: dict[str, Any] = {
@@ -91,7 +92,7 @@ def days_to_finish(frame: pd.DataFrame) -> pd.Series:
     return pd.to_numeric(frame["finish_days"], errors="coerce").round(1).where(finished)
 
 
-def cut_note(*, shown: int, total: int, order: str, lang: str) -> str | None:
+def cut_note(*, shown: int, total: int, order: str, lang: Lang) -> str | None:
     """What a download of the first `shown` of `total` rows says about it (None: all there).
     `order` names the rows' order in `lang` ("newest first")."""
     if shown >= total:

@@ -25,6 +25,7 @@ from dashboard import config, i18n, vocab
 from dashboard.access import privacy
 from dashboard.access.privacy import PUBLIC, Disclosure
 from dashboard.analysis.metrics import Filters, PointOrder
+from dashboard.i18n import Lang
 from dashboard.render import exports, style
 from dashboard.store import Reader, queries
 from dashboard.text import plain
@@ -164,7 +165,7 @@ class TicketLayer:
     top: int = 0
     """tickets in the fullest drawn cell"""
 
-    def caption(self, lang: str) -> str:
+    def caption(self, lang: Lang) -> str:
         """Say exactly what is drawn."""
         if self.in_view == 0:
             return i18n.t("lod_none", lang)
@@ -201,7 +202,7 @@ def ticket_layer(
     filters: Filters,
     as_of: datetime,
     viewport: Viewport,
-    lang: str,
+    lang: Lang,
     order: PointOrder = "oldest",
     cap: int | None = None,
     disclosure: Disclosure = PUBLIC,
@@ -234,7 +235,7 @@ def _points(
     params: list[Any],
     as_of: datetime,
     viewport: Viewport,
-    lang: str,
+    lang: Lang,
     order: PointOrder,
     cap: int,
     in_view: int,
@@ -296,7 +297,7 @@ sent: more tickets in view than the cap allows at this size go straight to compa
 
 
 def _point(
-    ticket: dict[str, Any], lang: str, photo_hosts: tuple[str, ...], disclosure: Disclosure
+    ticket: dict[str, Any], lang: Lang, photo_hosts: tuple[str, ...], disclosure: Disclosure
 ) -> list[Any]:
     whole = disclosure.whole(ticket.get("district_code"))
     ticket = ticket | {
@@ -310,7 +311,7 @@ def _point(
     ]
 
 
-def _compact(tickets: list[dict[str, Any]], lang: str) -> tuple[list[list[Any]], dict[str, Any]]:
+def _compact(tickets: list[dict[str, Any]], lang: Lang) -> tuple[list[list[Any]], dict[str, Any]]:
     """Rows of numbers and the ticket number only; labels once, in `legend`."""
     states: dict[str, int] = {}
     categories: dict[str, int] = {}
@@ -342,7 +343,7 @@ def _compact(tickets: list[dict[str, Any]], lang: str) -> tuple[list[list[Any]],
     return rows, legend
 
 
-def _days_label(state: str, lang: str) -> str:
+def _days_label(state: str, lang: Lang) -> str:
     """What a popup calls the days of a ticket in `state` (`style.popup_days`): an open
     one's age, a finished one's days to finish; '' for any other (it shows none)."""
     if state in vocab.OPEN_STATES:

@@ -25,6 +25,7 @@ from matplotlib.patches import Patch
 from shapely.geometry import Polygon, shape
 
 from dashboard import i18n
+from dashboard.i18n import Lang
 from dashboard.render import maps, style
 from dashboard.render.lod import TicketLayer, Viewport
 from dashboard.render.maps import Bins
@@ -52,7 +53,7 @@ class Picture:
     subtitle: str
     """the filters and the as-of date, in the page's language"""
     credits: str
-    lang: str
+    lang: Lang
     tickets: TicketLayer | None = None
     heat: pd.DataFrame | None = None
     """open complaints per H3 cell (`cell`, `open`: `metrics.open_by_cell`), when shown"""
@@ -155,7 +156,7 @@ def _hexagons(cells: Sequence[str]) -> list[Polygon]:
     return [Polygon([(lon, lat) for lat, lon in h3.cell_to_boundary(c)]) for c in cells]
 
 
-def _heat(ax: Any, heat: pd.DataFrame | None, lang: str) -> list[Any]:
+def _heat(ax: Any, heat: pd.DataFrame | None, lang: Lang) -> list[Any]:
     if heat is None or heat.empty:
         return []
     cells = [h3.int_to_str(int(c)) for c in heat["cell"]]
@@ -178,7 +179,7 @@ def _class(value: float, edges: Sequence[float]) -> int:
     return len(edges) - 1
 
 
-def _tickets(ax: Any, layer: TicketLayer | None, lang: str) -> list[Any]:
+def _tickets(ax: Any, layer: TicketLayer | None, lang: Lang) -> list[Any]:
     if layer is None or layer.in_view == 0:
         return []
     if layer.kind == "cells":
@@ -186,7 +187,7 @@ def _tickets(ax: Any, layer: TicketLayer | None, lang: str) -> list[Any]:
     return _points(ax, layer, lang)
 
 
-def _cells(ax: Any, layer: TicketLayer, lang: str) -> list[Any]:
+def _cells(ax: Any, layer: TicketLayer, lang: Lang) -> list[Any]:
     features = layer.cells.get("features", [])
     if not features:
         return []
@@ -203,7 +204,7 @@ def _cells(ax: Any, layer: TicketLayer, lang: str) -> list[Any]:
     ]
 
 
-def _points(ax: Any, layer: TicketLayer, lang: str) -> list[Any]:
+def _points(ax: Any, layer: TicketLayer, lang: Lang) -> list[Any]:
     colours = [_point_colour(point, layer) for point in layer.points]
     ax.scatter(
         [p[1] for p in layer.points],

@@ -10,7 +10,6 @@ import functools
 import html
 import json
 import math
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,9 +23,10 @@ from branca.element import Element, Figure, MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
-from dashboard import i18n
+from dashboard import config, i18n
 from dashboard.analysis import mapmetrics
 from dashboard.boundaries import AreaLayer
+from dashboard.i18n import Lang
 from dashboard.render import assets
 from dashboard.render.lod import TicketLayer
 from dashboard.render.style import GROUP_COLOURS, MAX_ZOOM, STATE_GROUP_OF_COLOUR
@@ -91,12 +91,12 @@ def tiles_setting() -> tuple[str, str] | None:
     KHETMAP_TILES is 'osm' (default), 'carto', 'none', or a URL template; a custom
     template takes its attribution from KHETMAP_TILES_ATTRIBUTION.
     """
-    value = os.environ.get("KHETMAP_TILES", "osm").strip()
+    value = config.tiles()
     if value.lower() == "none":
         return None
     if value.lower() in TILES:
         return TILES[value.lower()]
-    return value, os.environ.get("KHETMAP_TILES_ATTRIBUTION", "basemap")
+    return value, config.tiles_attribution()
 
 
 def base_map(*, view: MapView | None, centre: tuple[float, float], zoom: int) -> folium.Map:
@@ -151,7 +151,7 @@ def quantile_bins(values: Sequence[float | None]) -> Bins:
     return Bins(edges=tuple(float(e) for e in edges))
 
 
-def format_value(metric: str, value: float | None, *, lang: str = "th") -> str:
+def format_value(metric: str, value: float | None, *, lang: Lang = "th") -> str:
     """Return a metric value as display text ('no data' in words, never a bare dash)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return i18n.t("no_data", lang)
@@ -164,7 +164,7 @@ def choropleth_features(
     geometries: list[dict[str, Any]],
     summary: pd.DataFrame,
     metric: str,
-    lang: str,
+    lang: Lang,
 ) -> tuple[dict[str, Any], Bins]:
     """Return a FeatureCollection whose properties carry code, escaped tooltip and fill colour."""
     by_code = summary.set_index("code")
@@ -327,7 +327,7 @@ class Legend(MacroElement):  # type: ignore[misc]
 
     _template = Template(LEGEND_TEMPLATE)
 
-    def __init__(self, body_html: str, *, lang: str, areas: bool = False) -> None:
+    def __init__(self, body_html: str, *, lang: Lang, areas: bool = False) -> None:
         super().__init__()
         self._name = "Legend"
         self.body = body_html
@@ -336,7 +336,7 @@ class Legend(MacroElement):  # type: ignore[misc]
         """the areas' colours: hidden where the areas fade to outlines (`AreaFade`)"""
 
 
-def legend_html(*, title: str, bins: Bins, metric: str, lang: str = "th") -> str:
+def legend_html(*, title: str, bins: Bins, metric: str, lang: Lang = "th") -> str:
     """Return the legend's inner HTML (escaped)."""
     rows = [f"<b>{html.escape(title)}</b>"]
     low: float | None = None
@@ -360,7 +360,7 @@ HEAT_GRADIENT = "linear-gradient(to right, blue, cyan, lime, yellow, red)"
 """leaflet.heat's default gradient, low to high."""
 
 
-def heat_legend_html(*, lang: str) -> str:
+def heat_legend_html(*, lang: Lang) -> str:
     """The heat layer's own legend: what it shows and which way the colours run."""
     bar = f'<div style="width:140px;height:10px;background:{HEAT_GRADIENT};margin:3px 0"></div>'
     ends = (
@@ -395,7 +395,7 @@ def city_map(
     metric: str,
     heat_cells: pd.DataFrame | None,
     view: MapView | None,
-    lang: str,
+    lang: Lang,
     tickets_from_zoom: int | None = None,
 ) -> folium.Map:
     """Return the city map: district choropleth (outlines only under a heat layer, and from
@@ -426,7 +426,7 @@ def district_map(
     collection: dict[str, Any],
     bounds: tuple[float, float, float, float],
     view: MapView | None,
-    lang: str,
+    lang: Lang,
     highlight: str | None,
     recurrences: pd.DataFrame | None = None,
 ) -> folium.Map:
@@ -453,7 +453,7 @@ def district_map(
 RECURRENCE_COLOUR = "#7b2cbf"
 
 
-def recurrence_legend_html(*, lang: str) -> str:
+def recurrence_legend_html(*, lang: Lang) -> str:
     """The recurring problems' legend: what a purple ring is."""
     ring = (
         f'<span style="display:inline-block;width:12px;height:12px;border-radius:50%;'
@@ -462,7 +462,7 @@ def recurrence_legend_html(*, lang: str) -> str:
     return f"{ring}{html.escape(i18n.t('legend_recurrence', lang))}"
 
 
-def add_recurrences(fmap: folium.Map, register: pd.DataFrame, *, lang: str) -> None:
+def add_recurrences(fmap: folium.Map, register: pd.DataFrame, *, lang: Lang) -> None:
     """Each recurring place as a ringed purple circle sized by its reports, with a popup.
 
     One GeoJSON layer (not one folium element per place: ten times less to render); the
@@ -704,7 +704,7 @@ class _Layer(MacroElement):  # type: ignore[misc]
         self._template = _compiled(template)
 
 
-def ticket_feature_group(layer: TicketLayer, *, lang: str) -> folium.FeatureGroup:
+def ticket_feature_group(layer: TicketLayer, *, lang: Lang) -> folium.FeatureGroup:
     """The ticket layer of one view (`lod.ticket_layer`) as the feature group `st_folium`
     swaps in without rebuilding the map, with its own legend. Popups are escaped HTML
     already; the data goes in with jinja's `tojson`, which escapes <, > and &."""
@@ -742,7 +742,7 @@ def ticket_feature_group(layer: TicketLayer, *, lang: str) -> folium.FeatureGrou
     return group
 
 
-def cells_legend(layer: TicketLayer, lang: str) -> list[list[str]]:
+def cells_legend(layer: TicketLayer, lang: Lang) -> list[list[str]]:
     """The cells' legend: what a cell counts, its colours from fewest to most tickets."""
     counts = [int(f["properties"]["n"]) for f in layer.cells.get("features", [])]
     low, high = (min(counts), max(counts)) if counts else (0, 0)
@@ -754,7 +754,7 @@ def cells_legend(layer: TicketLayer, lang: str) -> list[list[str]]:
     ]
 
 
-def points_legend(lang: str) -> list[list[str]]:
+def points_legend(lang: Lang) -> list[list[str]]:
     """The points' legend: a colour per state group, and what a cluster's ring shows."""
     return [
         ["", i18n.t("legend_points", lang)],
@@ -795,7 +795,7 @@ EMERGING_COLOURS = {
 
 
 def hotspot_map(
-    *, cells: pd.DataFrame, lang: str, kind: str = "rate", view: MapView | None = None
+    *, cells: pd.DataFrame, lang: Lang, kind: str = "rate", view: MapView | None = None
 ) -> folium.Map:
     """Classified H3 cells: hot red, cold blue, "too few to judge" grey (rate), or the
     emerging patterns; cells of no significance or pattern are not drawn. The legend lists

@@ -36,6 +36,7 @@ import pandas as pd
 from dashboard import files, i18n, store, text
 from dashboard.access import Viewer, writes
 from dashboard.errors import EvidenceError, RoundError, UnreadableFileError, WriteRefusedError
+from dashboard.i18n import Lang, pick_lang
 from dashboard.render import action_sheet
 from dashboard.store import Reader, has_table, queries
 
@@ -80,7 +81,7 @@ class Round:
     made_at: datetime
     as_of: datetime
     last_import: int | None
-    lang: str
+    lang: Lang
     tickets: int
     locked_at: datetime | None
     units: pd.DataFrame
@@ -92,12 +93,12 @@ class Round:
         return self.locked_at is not None
 
 
-def label(round_id: int, made_at: datetime, lang: str) -> str:
+def label(round_id: int, made_at: datetime, lang: Lang) -> str:
     """'รอบที่ 3 · 6 ธ.ค. 2569 14:05': the round in its workbooks' titles and footers."""
     return i18n.t("round_label", lang, id=round_id, at=i18n.date_time(made_at, lang))
 
 
-def file_names(units: list[str], *, round_id: int, lang: str) -> dict[str, str]:
+def file_names(units: list[str], *, round_id: int, lang: Lang) -> dict[str, str]:
     """Unit → its workbook's file name: 'round3_01_ฝ่ายโยธา.xlsx' (no character a file
     system or a shell trips on, no direction control)."""
     names = {}
@@ -183,7 +184,7 @@ def find(con: Reader, *, round_id: int) -> Round:
         made_at=row["made_at"].to_pydatetime(),
         as_of=row["as_of"].to_pydatetime(),
         last_import=None if pd.isna(row["last_import"]) else int(row["last_import"]),
-        lang=str(row["lang"]),
+        lang=pick_lang(row["lang"]),
         tickets=int(row["tickets"]),
         locked_at=None if pd.isna(row["locked_at"]) else row["locked_at"].to_pydatetime(),
         units=_units(con, round_id),

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from dashboard import i18n, vocab
+from dashboard.i18n import Lang
 from dashboard.render import photos
 from dashboard.text import plain
 
@@ -42,7 +43,7 @@ def popup_days(ticket: dict[str, Any]) -> tuple[str, int | float] | None:
     return None
 
 
-def ticket_popup_html(ticket: dict[str, Any], *, lang: str, photo_hosts: Sequence[str]) -> str:
+def ticket_popup_html(ticket: dict[str, Any], *, lang: Lang, photo_hosts: Sequence[str]) -> str:
     """Return the popup HTML for one ticket; every public string is escaped (and `plain`).
 
     A photo is linked only from `photo_hosts` (`photos.shown`); one elsewhere is left out.

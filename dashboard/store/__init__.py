@@ -18,6 +18,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from dashboard import config
 from dashboard.store.duck import DuckDBStore
 from dashboard.store.postgres import PostgresStore
 from dashboard.store.reader import Reader, Result, has_table
@@ -106,3 +107,9 @@ def at(location: str | Path) -> Store:
     if str(location).startswith(("postgresql://", "postgres://")):
         return PostgresStore(str(location))
     return DuckDBStore(Path(location).expanduser())
+
+
+def configured() -> Store:
+    """The configured store (`config.store_location`: `KHETMAP_STORE`, else
+    `data/khetmap.duckdb`)."""
+    return at(config.store_location())

@@ -22,12 +22,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from dashboard import config
 from dashboard.store import Reader, queries
 from dashboard.vocab import BANGKOK_TZ, OPEN_UNRECORDED
 
 ALL_CATEGORIES = "*"
-DEFAULT_BACKFILL_DAYS = 400
-"""Days before the first snapshot that a sync fills in (at most), when the data allows."""
 SNAPSHOT_MARGIN = timedelta(days=7)
 """How far past the newest report's day a snapshot may be taken (a feed quiet for a few
 days); a later day means the clock is wrong."""
@@ -109,7 +108,7 @@ def day_end(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=BANGKOK_TZ)
 
 
-def record(con: Reader, *, now: datetime, backfill_days: int = DEFAULT_BACKFILL_DAYS) -> Taken:
+def record(con: Reader, *, now: datetime, backfill_days: int = config.BACKFILL_DAYS) -> Taken:
     """Take today's snapshot (if the day has none yet) and backfill earlier days the data allows.
 
     Runs inside the caller's write transaction. A day beyond the newest report's day plus

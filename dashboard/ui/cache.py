@@ -22,7 +22,7 @@ import h3
 import pandas as pd
 import streamlit as st
 
-from dashboard import boundaries, config
+from dashboard import boundaries, config, store
 from dashboard.access import privacy, roles
 from dashboard.access.privacy import Disclosure
 from dashboard.access.roles import Roles
@@ -32,6 +32,7 @@ from dashboard.analysis.routing import Routing
 from dashboard.analysis.targets import Targets
 from dashboard.boundaries import AreaLayer
 from dashboard.errors import RolesError, RoutingError, TargetsError, TargetsProblem
+from dashboard.i18n import Lang
 from dashboard.notify import own_subscriptions
 from dashboard.render import brief, lod, maps, rounds
 from dashboard.render.action_sheet import print_pdf, sheet_data, workbook
@@ -70,7 +71,7 @@ def geography() -> Geography:
 def version() -> str:
     """Return the data's version token: the store's (file times and sizes) and the targets
     file's, so a new ingest or a changed targets file shows on the next run. Cheap, not cached."""
-    return f"{config.store().version()}|targets={targets.stamp()}|routing={routing.stamp()}"
+    return f"{store.configured().version()}|targets={targets.stamp()}|routing={routing.stamp()}"
 
 
 @st.cache_resource(show_spinner=False)
@@ -133,7 +134,7 @@ _RUN = threading.local()
 def _query(function: Callable[..., T], **kwargs: Any) -> T:
     """Run a query on this script run's read-only connection (opened on first use)."""
     if getattr(_RUN, "opened", None) is None:
-        reader = config.store().reader()
+        reader = store.configured().reader()
         _RUN.connection = reader.__enter__()  # a store that cannot be read raises here
         _RUN.opened = reader  # only a reader that opened is closed at the end of the run
     return function(_RUN.connection, **kwargs)
@@ -263,7 +264,7 @@ def ticket_layer(
     filters: metrics.Filters,
     as_of: datetime,
     viewport: lod.Viewport,
-    lang: str,
+    lang: Lang,
     order: metrics.PointOrder = "oldest",
     disclosure: Disclosure = privacy.PUBLIC,
 ) -> lod.TicketLayer:
@@ -294,7 +295,7 @@ def tickets_page(
     limit: int,
     scope: str = "comment",
     disclosure: Disclosure = privacy.PUBLIC,
-    lang: str = "th",
+    lang: Lang = "th",
 ) -> tuple[pd.DataFrame, int]:
     """The ticket list of a search, its citizens' text as `disclosure` allows (`lang`: the
     markers' language); a redacted row that matched only inside what was redacted is left
@@ -314,7 +315,7 @@ def oldest_open_counted(
     as_of: datetime,
     limit: int,
     disclosure: Disclosure = privacy.PUBLIC,
-    lang: str = "th",
+    lang: Lang = "th",
 ) -> tuple[pd.DataFrame, int]:
     frame, total = _query(metrics.oldest_open_counted, filters=filters, as_of=as_of, limit=limit)
     return privacy.protect_tickets(frame, disclosure=disclosure, lang=lang), total
@@ -347,7 +348,7 @@ def data_coverage(version: str, filters: metrics.Filters) -> Coverage:
     return metrics.coverage_of(_plain_tally(version, filters))
 
 
-def area_names(lang: str) -> dict[str, str]:
+def area_names(lang: Lang) -> dict[str, str]:
     """Every district and subdistrict code → its name in `lang`."""
     geo = geography()
     return boundaries.area_names((geo.districts, geo.subdistricts), lang)
@@ -407,12 +408,12 @@ def audit(
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=8)
 def brief_document(
-    version: str, filters: metrics.Filters, settings: Any, lang: str, fmt: str
+    version: str, filters: metrics.Filters, settings: Any, lang: Lang, fmt: str
 ) -> bytes:
     """The meeting brief (PDF or HTML) for the review of `filters`. Made when a user asks
     for it (a download's callable, outside the page's run), so it opens its own reader."""
     geo = geography()
-    with config.store().reader() as con:
+    with store.configured().reader() as con:
         data = brief.compose(
             con,
             lang=lang,
@@ -492,7 +493,7 @@ def due_overview(
     filters: metrics.Filters,
     as_of: datetime,
     disclosure: Disclosure = privacy.PUBLIC,
-    lang: str = "th",
+    lang: Lang = "th",
 ) -> director.DueOverview:
     """Overdue, on time and the most overdue tickets (with their texts, as `disclosure`
     allows) of a district view."""
@@ -556,7 +557,7 @@ def action_sheet(
     filters: metrics.Filters,
     as_of: datetime,
     district: str,
-    lang: str,
+    lang: Lang,
     fmt: str = "xlsx",
     whole: bool = False,
 ) -> bytes:
@@ -580,11 +581,11 @@ def action_sheet_sizes(
 
 
 def _sheet_inputs(
-    filters: metrics.Filters, as_of: datetime, district: str, lang: str
+    filters: metrics.Filters, as_of: datetime, district: str, lang: Lang
 ) -> dict[str, Any]:
     """The action sheet's inputs for a district view: judged tickets, predictions, routing."""
     geo = geography()
-    with config.store().reader() as con:
+    with store.configured().reader() as con:
         judged = director.week_tickets(
             con, filters=filters, as_of=as_of, targets=targets_in_force()[0]
         )
@@ -688,6 +689,6 @@ def own_subscriptions_of(owner: str) -> list[own_subscriptions.Stored]:
 
 def evidence_file(round_id: int, unit: str) -> bytes:
     """The latest evidence a unit returned in a round (a download's callable: its own reader)."""
-    with config.store().reader() as con:
+    with store.configured().reader() as con:
         found = rounds.evidence_file(con, round_id=round_id, unit=unit)
     return found[2] if found else b""

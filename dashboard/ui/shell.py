@@ -25,6 +25,7 @@ from dashboard.access import Viewer
 from dashboard.access.privacy import EVERYTHING, Disclosure
 from dashboard.analysis import metrics
 from dashboard.errors import KhetmapError, StoreError
+from dashboard.i18n import Lang
 from dashboard.text import inert
 from dashboard.ui import cache, urlstate
 from dashboard.ui.urlstate import ViewState
@@ -89,7 +90,7 @@ DATE_SEGMENTS = ("year", "month", "day")
 """The date input's parts in the order of its format (YYYY-MM-DD) and of `date_mask`."""
 
 
-def widget_words(lang: str) -> str:
+def widget_words(lang: Lang) -> str:
     """Styles that write, on a Thai page, the Thai for what Streamlit's widgets write in
     English and no parameter changes: the date input's empty parts (yyyy-mm-dd) and a
     multiselect's "No results". Our own words from `i18n`, no data."""
@@ -157,7 +158,7 @@ class Context:
         return urlstate.filtered(self.page, self.state).predicted and self.predictions > 0
 
     @property
-    def lang(self) -> str:
+    def lang(self) -> Lang:
         return self.state.lang
 
     def t(self, key: str, **values: object) -> str:
@@ -208,9 +209,9 @@ def run_page(page: str, render: Callable[[Context], None]) -> None:
             )
 
 
-def page_lang() -> str:
+def page_lang() -> Lang:
     """The page's language, straight from the link (usable before the state is parsed)."""
-    return "en" if st.query_params.get("lang") == "en" else "th"
+    return i18n.pick_lang(st.query_params.get("lang"))
 
 
 @contextmanager
@@ -349,7 +350,7 @@ def _own_district(
     return state
 
 
-def _sign_in_notice(viewer: Viewer, lang: str) -> None:
+def _sign_in_notice(viewer: Viewer, lang: Lang) -> None:
     """Why a signed-in user sees the public view (no e-mail, expired, no role …)."""
     if viewer.problem is not None:
         st.warning(i18n.t(f"signin_{viewer.problem}", lang), icon="🔒")
@@ -378,7 +379,7 @@ def _account(context: Context) -> None:
         st.caption(i18n.t("own_districts_whole", lang))
 
 
-def link_notice(notices: Sequence[urlstate.Notice], *, lang: str) -> None:
+def link_notice(notices: Sequence[urlstate.Notice], *, lang: Lang) -> None:
     """A page's own notice for a link value it cannot use (known only once the page has
     read the data), shown as the shell shows the values it ignored."""
     _notice(urlstate.notice_lines(notices, lang=lang))
@@ -392,7 +393,7 @@ def _notice(lines: list[str]) -> None:
         st.warning("\n".join(f"- {inert(line)}" for line in lines), icon="⚠️")
 
 
-def _freshness_warning(freshness: metrics.Freshness, lang: str) -> None:
+def _freshness_warning(freshness: metrics.Freshness, lang: Lang) -> None:
     hours = config.stale_hours()
     if freshness.synced_at is not None and freshness.stale(datetime.now(UTC), hours):
         when = i18n.date_time(freshness.synced_at, lang)
@@ -468,7 +469,7 @@ def _sidebar(context: Context, categories: list[str]) -> None:
     with st.sidebar:
         st.radio(
             "ภาษา / Language",
-            ["th", "en"],
+            list(i18n.LANGS),
             horizontal=True,
             format_func=lambda v: "ไทย" if v == "th" else "English",
             **bound("w_lang", state.lang, lambda v: {"lang": v}),

@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 
 from dashboard import i18n, vocab
 from dashboard.analysis import mapmetrics
+from dashboard.i18n import Lang
 
 FILTER_FIELDS = {
     "dates": ("since", "until"),
@@ -70,7 +71,7 @@ PAGES = {
 
 STATE_GROUPS = vocab.STATE_GROUPS
 METRICS = mapmetrics.NAMES
-LANGS = ("th", "en")
+LANGS = i18n.LANGS
 SORTS = ("newest", "oldest", "district", "state")
 DISTRICT_SECTIONS = ("overview", "week")
 """The district page's two views: the district at a glance, and the director's week."""
@@ -128,7 +129,7 @@ class ViewState:
     """district page: draw the recurring problems as a layer of the map"""
     predicted: bool = False
     """count untyped tickets in the categories the classifier predicted (marked as such)"""
-    lang: str = "th"
+    lang: Lang = "th"
     view: MapView | None = None
     q: str = ""
     sort: str = "newest"
@@ -195,14 +196,14 @@ class Notice:
     why: str
     values: Mapping[str, object] = field(default_factory=dict)
 
-    def text(self, lang: str) -> str:
+    def text(self, lang: Lang) -> str:
         reason = i18n.t(f"why_{self.why}", lang, **self.values)
         return i18n.t(
             "ignored", lang, name=_shorten(self.name), value=_shorten(self.value), why=reason
         )
 
 
-def notice_lines(notices: Sequence[Notice], *, lang: str) -> list[str]:
+def notice_lines(notices: Sequence[Notice], *, lang: Lang) -> list[str]:
     """The texts of a link's notices for its one message: the first `NOTICES_SHOWN`, then
     how many more values were ignored."""
     lines = [notice.text(lang) for notice in notices[:NOTICES_SHOWN]]
@@ -243,7 +244,7 @@ def parse(params: Mapping[str, Sequence[str]], *, known: Known) -> tuple[ViewSta
         recur=_flag(one("recur"), "recur", notices),
         section=_choice(one("section"), "section", DISTRICT_SECTIONS, "overview", notices),
         predicted=_flag(one("predicted"), "predicted", notices),
-        lang=_choice(one("lang"), "lang", LANGS, "th", notices),
+        lang=i18n.pick_lang(_choice(one("lang"), "lang", LANGS, "th", notices)),
         view=_view(one("lat"), one("lon"), one("zoom"), notices),
         q=(one("q") or "").strip(),
         sort=_choice(one("sort"), "sort", SORTS, "newest", notices),

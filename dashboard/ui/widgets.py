@@ -15,6 +15,7 @@ from dashboard import access, config, i18n, vocab
 from dashboard.analysis.coverage import Coverage
 from dashboard.analysis.metrics import Totals
 from dashboard.errors import KhetmapError, SubscriptionsError, WriteRefusedError
+from dashboard.i18n import Lang
 from dashboard.notify import own_subscriptions
 from dashboard.notify.subscriptions import RULES, Known
 from dashboard.render import assets, charts, exports, lod, mapimage, maps, photos
@@ -162,7 +163,7 @@ def supported_part(
     why: Mapping[str, str],
     rows_named_by: str | None,
     labels: Mapping[str, str],
-    lang: str,
+    lang: Lang,
 ) -> tuple[pd.DataFrame, list[str]]:
     """`frame` without the columns that have no value in any row and (with `rows_named_by`)
     the rows that have none in any other column, and a line per reason naming them: "Not
@@ -408,7 +409,7 @@ def _moved(before: MapView, after: MapView) -> bool:
 
 def ticket_table(
     frame: pd.DataFrame,
-    lang: str,
+    lang: Lang,
     names: dict[str, str],
     predictions: dict[str, list[tuple[str, float]]] | None = None,
     *,
@@ -457,7 +458,7 @@ def ticket_table(
     )
 
 
-def _local_dates(series: pd.Series, lang: str) -> pd.Series:
+def _local_dates(series: pd.Series, lang: Lang) -> pd.Series:
     """Bangkok days as the page's language writes them (Thai: the Buddhist-era year)."""
     stamps = pd.to_datetime(series, utc=True).dt.tz_convert(BANGKOK_TZ)
     return stamps.map(
@@ -465,7 +466,7 @@ def _local_dates(series: pd.Series, lang: str) -> pd.Series:
     )
 
 
-def link_columns(lang: str) -> dict[str, Any]:
+def link_columns(lang: Lang) -> dict[str, Any]:
     t = lambda key: i18n.t(key, lang)  # noqa: E731
     return {
         "ticket_id": st.column_config.TextColumn(t("ticket_id")),
@@ -563,13 +564,13 @@ def own_subscriptions_panel(context: Context) -> None:
         )  # fmt: skip
 
 
-def _rule_label(rule: str, lang: str) -> str:
+def _rule_label(rule: str, lang: Lang) -> str:
     if rule == "digest":
         return i18n.t("own_rule_digest", lang)
     return i18n.t(f"alert_rule_{rule}", lang, times="2")
 
 
-def _add_own(district: str, lang: str, known: Known) -> None:
+def _add_own(district: str, lang: Lang, known: Known) -> None:
     """The add button's handler: the server's checked write, as the viewer signed in now,
     to their own address (never one typed on the page)."""
     viewer = shell.current_viewer()
@@ -587,7 +588,7 @@ def _add_own(district: str, lang: str, known: Known) -> None:
     _own_result(lang, True, "own_subs_added", name=stored.name)
 
 
-def _remove_own(district: str, every: str, lang: str) -> None:
+def _remove_own(district: str, every: str, lang: Lang) -> None:
     try:
         own_subscriptions.remove(config.write_location(), viewer=shell.current_viewer(),
                                  district=district, every=every, now=datetime.now(UTC))  # fmt: skip
@@ -606,5 +607,5 @@ def _own_problem(exc: BaseException) -> str:
     return "own_subs_failed"
 
 
-def _own_result(lang: str, done: bool, key: str, **values: object) -> None:
+def _own_result(lang: Lang, done: bool, key: str, **values: object) -> None:
     st.session_state[OWN_SUBS_RESULT_KEY] = (done, i18n.t(key, lang, **values))

@@ -9,6 +9,7 @@ from streamlit_folium import st_folium
 from dashboard import i18n
 from dashboard.analysis import mapmetrics, metrics
 from dashboard.analysis.coverage import Coverage
+from dashboard.i18n import Lang
 from dashboard.render import lod, maps
 from dashboard.text import inert
 from dashboard.ui import cache, urlstate
@@ -91,7 +92,7 @@ def offered_metric(context: Context, offered: list[str]) -> str:
     return urlstate.ViewState.metric
 
 
-def metric_note(metric: str, coverage: Coverage, lang: str) -> str:
+def metric_note(metric: str, coverage: Coverage, lang: Lang) -> str:
     """Why the chosen map metric cannot be drawn, or on what share of tickets it rests."""
     needs = mapmetrics.MAP_METRICS[metric].needs
     if needs is None:

@@ -17,6 +17,7 @@ from dashboard.analysis import director, imports, metrics
 from dashboard.analysis.change import Change, Period
 from dashboard.analysis.coverage import Coverage
 from dashboard.errors import EvidenceError, KhetmapError, RoundError, WriteRefusedError
+from dashboard.i18n import Lang
 from dashboard.render import action_sheet, charts, exports, lod, maps, rounds
 from dashboard.text import inert, plain
 from dashboard.ui import cache, shell, urlstate
@@ -241,7 +242,7 @@ def most_overdue_table(
 
 def due_display(
     due: pd.DataFrame,
-    lang: str,
+    lang: Lang,
     names: dict[str, str],
     predictions: dict[str, list[tuple[str, float]]] | None = None,
 ) -> pd.DataFrame:
@@ -254,7 +255,7 @@ def due_display(
     return table
 
 
-def due_columns(lang: str) -> dict[str, object]:
+def due_columns(lang: Lang) -> dict[str, object]:
     """Column labels of `due_display` in `lang`."""
 
     def t(key: str) -> str:
@@ -399,7 +400,7 @@ def _shown(values: pd.Series, pattern: str) -> pd.Series:
     return values.map(lambda v: None if v is None or pd.isna(v) else pattern.format(v))
 
 
-def _change_rows(comparison: director.Comparison, lang: str) -> pd.DataFrame:
+def _change_rows(comparison: director.Comparison, lang: Lang) -> pd.DataFrame:
     def t(key: str, **values: object) -> str:
         return i18n.t(key, lang, **values)
 
@@ -1104,7 +1105,7 @@ def _round_writes(context: Context, found: rounds.Round, *, returns: bool, locks
         )
 
 
-def upload_evidence(key: str, district: str, round_id: int, unit: str, lang: str) -> None:
+def upload_evidence(key: str, district: str, round_id: int, unit: str, lang: Lang) -> None:
     """The upload's handler: keep the file as the unit's evidence through the server's
     checked write (`rounds.return_evidence`), as the viewer signed in now."""
     sent = st.session_state.get(key)
@@ -1124,7 +1125,7 @@ def upload_evidence(key: str, district: str, round_id: int, unit: str, lang: str
     _said(lang, True, "round_write_returned", unit=label, id=round_id, name=plain(sent.name)[:80])
 
 
-def lock_round(district: str, round_id: int, lang: str) -> None:
+def lock_round(district: str, round_id: int, lang: Lang) -> None:
     """The lock button's handler: lock the round through the server's checked write."""
     try:
         rounds.lock_as(config.write_location(), viewer=shell.current_viewer(),
@@ -1147,11 +1148,11 @@ def _write_problem(exc: BaseException) -> str:
     return "round_write_store"
 
 
-def _said(lang: str, done: bool, key: str, **values: object) -> None:
+def _said(lang: Lang, done: bool, key: str, **values: object) -> None:
     st.session_state[WRITE_RESULT_KEY] = (done, i18n.t(key, lang, **values))
 
 
-def _round_write_result(lang: str) -> None:
+def _round_write_result(lang: Lang) -> None:
     """The one line the last write left (shown once)."""
     found = st.session_state.pop(WRITE_RESULT_KEY, None)
     if found is None:
@@ -1162,7 +1163,7 @@ def _round_write_result(lang: str) -> None:
     )
 
 
-def _round_rows(found: rounds.Round, lang: str) -> pd.DataFrame:
+def _round_rows(found: rounds.Round, lang: Lang) -> pd.DataFrame:
     def t(key: str, **values: object) -> str:
         return i18n.t(key, lang, **values)
 

@@ -1,6 +1,5 @@
 """City review for the governor's office: hotspots, fair league table, closure audit, brief."""
 
-import os
 from typing import Any
 
 import pandas as pd
@@ -10,6 +9,7 @@ from streamlit_folium import st_folium
 from dashboard import config, i18n, vocab
 from dashboard.analysis import metrics, review
 from dashboard.analysis.coverage import Coverage
+from dashboard.i18n import Lang
 from dashboard.render import maps, photos
 from dashboard.text import inert
 from dashboard.ui import cache, urlstate
@@ -22,12 +22,6 @@ def settings_of(context: Context) -> review.ReviewSettings:
     return review.ReviewSettings(
         min_tickets=state.min_n, fast_close_hours=state.fast_h, resolution=state.res
     )
-
-
-def thumbnails_on() -> bool:
-    """`KHETMAP_PHOTO_THUMBNAILS=0` (an intranet that cannot reach Traffy's photo bucket)
-    shows the photos as links instead of thumbnails."""
-    return os.environ.get("KHETMAP_PHOTO_THUMBNAILS", "1") != "0"
 
 
 def render(context: Context) -> None:
@@ -60,7 +54,7 @@ def render(context: Context) -> None:
     show_table(
         context,
         flagged_display(flagged, lang, cache.area_names(lang), coverage),
-        column_config=flagged_columns(lang, thumbnails=thumbnails_on()),
+        column_config=flagged_columns(lang, thumbnails=config.photo_thumbnails()),
     )
 
     st.subheader(t("brief_heading"))
@@ -106,14 +100,14 @@ def league_section(
         st.caption(inert(t("too_few", n=settings.min_tickets) + " " + ", ".join(too_few)))
 
 
-def method_and_guide(found: review.HotspotReview, lang: str) -> None:
+def method_and_guide(found: review.HotspotReview, lang: Lang) -> None:
     """Under the map: how to read the review (one quiet line) and the map's method."""
     st.caption(inert(" ".join(reading_guide(lang))))
     with st.expander(i18n.t("how_computed", lang)):
         st.caption(inert(found.method_text(lang)))
 
 
-def reading_guide(lang: str) -> list[str]:
+def reading_guide(lang: Lang) -> list[str]:
     """How to read the review: what 'open' means over time, the hotspot maps' questions (the
     ranking's direction is said over the league)."""
     return [i18n.t(key, lang) for key in ("guide_open_now", "guide_hotspots")]
@@ -241,7 +235,7 @@ def areas_table(found: review.HotspotReview, context: Context) -> None:
 
 
 def flagged_display(
-    flagged: pd.DataFrame, lang: str, names: dict[str, str], coverage: Coverage
+    flagged: pd.DataFrame, lang: Lang, names: dict[str, str], coverage: Coverage
 ) -> pd.DataFrame:
     """Flagged tickets with translated columns and flags, district names and photo links
     (photos only from the allowed photo hosts, `photos.shown`: nothing else is loaded)."""
@@ -263,9 +257,9 @@ def flagged_display(
     return pd.DataFrame(frame)
 
 
-def flagged_columns(lang: str, *, thumbnails: bool) -> dict[str, Any]:
+def flagged_columns(lang: Lang, *, thumbnails: bool) -> dict[str, Any]:
     """The flagged table's columns: one pair of photos, as thumbnails or as links (an
-    intranet that cannot reach the photo bucket, `thumbnails_on`)."""
+    intranet that cannot reach the photo bucket, `config.photo_thumbnails`)."""
     t = lambda key: i18n.t(key, lang)  # noqa: E731
     if thumbnails:
         photo = st.column_config.ImageColumn(t("photo"))
