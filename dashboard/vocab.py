@@ -99,6 +99,9 @@ SURROGATE_PREFIX = "noid-"
 PUBLIC_TICKET_URL = "https://share.traffy.in.th/teamchadchart/{ticket_id}"
 
 BANGKOK_TZ = ZoneInfo("Asia/Bangkok")
+DEPARTMENT_PREFIX = "ฝ่าย"
+"""How a district office's departments are named (ฝ่ายโยธา): the ingest counts the tickets
+that name one, the routing builds and reads the names."""
 
 
 def open_sql(column: str = "state") -> str:

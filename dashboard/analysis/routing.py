@@ -24,10 +24,9 @@ from typing import Literal
 
 from dashboard import config, files
 from dashboard.errors import RoutingError, UnreadableFileError
-from dashboard.vocab import TOP_LEVEL_ORGANISATIONS
+from dashboard.vocab import DEPARTMENT_PREFIX, TOP_LEVEL_ORGANISATIONS
 
 SHIPPED = Path(__file__).with_name("routing.toml")
-DEPARTMENT_PREFIX = "ฝ่าย"
 OFFICE_PREFIX = "เขต"
 DEPARTMENTS = (
     "โยธา",

@@ -21,7 +21,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dashboard import boundaries, store
-from dashboard.analysis.routing import DEPARTMENT_PREFIX
 from dashboard.errors import StoreError
 from dashboard.ingest.normalise import Window, buddhist_columns, locate, parse_records
 from dashboard.ingest.sources import (
@@ -35,6 +34,7 @@ from dashboard.ingest.sources import (
 from dashboard.store import Ingest, Reader, queries
 from dashboard.store.duck import rollback_message
 from dashboard.store.schema import STORED_COLUMNS
+from dashboard.vocab import DEPARTMENT_PREFIX
 
 Progress = Callable[[str, float], None]
 AfterWrite = Callable[[Reader, "Reconciliation"], None]
