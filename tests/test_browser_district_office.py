@@ -123,7 +123,6 @@ def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
 def backlog_units(location: Path, lang: str) -> list[str]:
     """The units of the district's backlog as the page names them, in its order."""
     from dashboard.analysis import departments, director, routing, targets
-    from dashboard.render import action_sheet
 
     with store.at(location).reader() as con:
         as_of = metrics.store_as_of(con)
@@ -133,7 +132,7 @@ def backlog_units(location: Path, lang: str) -> list[str]:
         )
     routed = departments.routed(judged, district_name_th=LABEL, routing=routing.load())
     backlog = departments.department_backlog(routed)
-    return [action_sheet.unit_label(unit, lang) for unit in backlog["unit"]]
+    return [departments.unit_label(unit, lang) for unit in backlog["unit"]]
 
 
 @pytest.fixture

@@ -12,11 +12,12 @@ from streamlit_folium import st_folium
 
 from dashboard import access, config, i18n, vocab
 from dashboard.access import privacy
-from dashboard.analysis import director, imports, metrics
+from dashboard.analysis import departments, director, imports, metrics
 from dashboard.analysis.change import Change, Period
 from dashboard.analysis.coverage import Coverage
+from dashboard.analysis.week import WEEK_HEADERS, WeekRow, change_text, noise_text, week_rows
 from dashboard.errors import EvidenceError, KhetmapError, RoundError, WriteRefusedError
-from dashboard.render import action_sheet, charts, exports, lod, maps, rounds
+from dashboard.render import charts, exports, lod, maps, rounds
 from dashboard.text import inert, plain
 from dashboard.ui import cache, shell, urlstate
 from dashboard.ui.shell import Context, bound, run_page, safe_fragment, show_link, update_url
@@ -320,33 +321,15 @@ def week_panel(context: Context, report: director.WeekReport) -> None:
     st.subheader(t("week_panel"))
     week = report.week
 
-    def line(label: str, change: Change | None, missing: bool = False) -> dict[str, str | None]:
-        if change is None or missing:  # left out by `show_table`, with the reason
-            return {"a": label, "b": None, "c": None, "d": None, "e": None}
-        return {
-            "a": label,
-            "b": f"{change.now:,.0f}",
-            "c": f"{change.before:,.0f}",
-            "d": action_sheet.change_text(change, lang),
-            "e": action_sheet.noise_text(change, lang),
-        }
+    def line(row: WeekRow) -> list[str | None]:
+        if row.missing:  # left out by `show_table`, with the reason
+            return [t(row.key), None, None, None, None]
+        if not row.compared:
+            return [t(row.key), f"{row.now:,.0f}", "", "", ""]
+        return [t(row.key), f"{row.now:,.0f}", f"{row.before:,.0f}", row.change, row.noise]
 
-    rows = [
-        line(t("week_new"), week.new),
-        line(t("week_finished"), week.finished, missing=week.finished is None),
-        line(t("week_newly_overdue"), week.newly_overdue),
-        {"a": t("week_still_open"), "b": f"{week.still_open:,}", "c": "", "d": "", "e": ""},
-        {"a": t("week_open_now"), "b": f"{week.open_now:,}", "c": "", "d": "", "e": ""},
-    ]
-    table = pd.DataFrame(rows).rename(
-        columns={
-            "a": t("col_figure"),
-            "b": t("xl_this_week"),
-            "c": t("xl_last_week"),
-            "d": t("col_change"),
-            "e": t("col_noise"),
-        }
-    )
+    rows = [line(row) for row in week_rows(week, lang)]
+    table = pd.DataFrame(rows, columns=[t(key) for key in WEEK_HEADERS])
     coverage = cache.data_coverage(context.version, context.filters())
     show_table(
         context,
@@ -416,8 +399,8 @@ def _change_rows(comparison: director.Comparison, lang: str) -> pd.DataFrame:
                 t("col_figure"): t(f"fig_{key}"),
                 t("col_now"): value(change, "now"),
                 t("col_before"): value(change, "before"),
-                t("col_change"): action_sheet.change_text(change, lang) if known else None,
-                t("col_noise"): action_sheet.noise_text(change, lang) if known else None,
+                t("col_change"): change_text(change, lang) if known else None,
+                t("col_noise"): noise_text(change, lang) if known else None,
             }
         )
     return pd.DataFrame(rows)
@@ -488,8 +471,8 @@ def change_breakdowns(context: Context, report: director.WeekReport) -> None:
                         t(header): [label(k) for k, _ in changes],
                         t("col_now"): [int(c.now or 0) for _, c in changes],
                         t("col_before"): [int(c.before or 0) for _, c in changes],
-                        t("col_change"): [action_sheet.change_text(c, lang) for _, c in changes],
-                        t("col_noise"): [action_sheet.noise_text(c, lang) for _, c in changes],
+                        t("col_change"): [change_text(c, lang) for _, c in changes],
+                        t("col_noise"): [noise_text(c, lang) for _, c in changes],
                     }
                 ),
             )
@@ -614,7 +597,7 @@ def action_sheet_panel(context: Context) -> None:
     units = cache.action_sheet_sizes(context.version, filters, context.as_of, district)
     st.caption(t("action_sheet_caption", rows=sum(units.values()), sheets=len(units)))
     listing = " · ".join(
-        t("action_rows_of_unit", unit=action_sheet.unit_label(unit, lang), rows=count)
+        t("action_rows_of_unit", unit=departments.unit_label(unit, lang), rows=count)
         for unit, count in units.items()
     )
     if listing:
@@ -925,7 +908,7 @@ def department_filters(context: Context) -> tuple[metrics.Filters, str | None]:
 
 def department_map_note(context: Context, unit: str) -> None:
     """Which unit the map shows, and the link back to every ticket."""
-    st.caption(inert(context.t("dept_map_only", unit=action_sheet.unit_label(unit, context.lang))))
+    st.caption(inert(context.t("dept_map_only", unit=departments.unit_label(unit, context.lang))))
     st.page_link(
         shell.PAGE_FILES["district"],
         label=context.t("dept_map_all"),
@@ -943,7 +926,7 @@ def department_panel(context: Context) -> None:
         st.info(t("dept_none_named"))
     table = pd.DataFrame(
         {
-            t("col_unit"): [plain(action_sheet.unit_label(u, lang)) for u in backlog["unit"]],
+            t("col_unit"): [plain(departments.unit_label(u, lang)) for u in backlog["unit"]],
             t("xl_routed"): [t(f"route_{r}") for r in backlog["routed"]],
             t("open"): backlog["open"],
             t("col_overdue"): backlog["overdue"],
@@ -958,7 +941,7 @@ def department_panel(context: Context) -> None:
     for number, unit in enumerate(backlog["unit"].head(UNITS_LINKED)):
         columns[number % len(columns)].page_link(
             shell.PAGE_FILES["district"],
-            label=inert(f"{t('col_on_map')}: {plain(action_sheet.unit_label(unit, lang))}"[:80]),
+            label=inert(f"{t('col_on_map')}: {plain(departments.unit_label(unit, lang))}"[:80]),
             query_params=urlstate.to_params(
                 overview.with_(department=unit or urlstate.NO_DEPARTMENT)
             ),
@@ -1070,10 +1053,9 @@ def _round_writes(context: Context, found: rounds.Round, *, returns: bool, locks
         columns = st.columns(2)
         for number, unit in enumerate(str(u) for u in found.units["unit"]):
             key = f"upload_{found.round_id}_{number}_{uploads}"
+            name = plain(departments.unit_label(unit, lang))
             columns[number % len(columns)].file_uploader(
-                inert(
-                    context.t("evidence_upload", unit=plain(action_sheet.unit_label(unit, lang)))
-                )[:90],
+                inert(context.t("evidence_upload", unit=name))[:90],
                 type=EVIDENCE_TYPES,
                 max_upload_size=EVIDENCE_MB,
                 key=key,
@@ -1095,7 +1077,7 @@ def upload_evidence(key: str, district: str, round_id: int, unit: str, lang: str
     sent = st.session_state.get(key)
     if sent is None:
         return
-    label = plain(action_sheet.unit_label(unit, lang))
+    label = plain(departments.unit_label(unit, lang))
     try:
         rounds.return_evidence(
             config.write_location(), viewer=shell.current_viewer(), district=district,
@@ -1155,7 +1137,7 @@ def _round_rows(found: rounds.Round, lang: str) -> pd.DataFrame:
     back = units["returned_at"].notna()
     return pd.DataFrame(
         {
-            t("col_unit"): [plain(action_sheet.unit_label(str(u), lang)) for u in units["unit"]],
+            t("col_unit"): [plain(departments.unit_label(str(u), lang)) for u in units["unit"]],
             t("col_round_tickets"): units["tickets"].astype("int64"),
             t("col_overdue"): units["overdue"].astype("int64"),
             t("col_evidence"): [t("evidence_back") if b else t("evidence_waiting") for b in back],
@@ -1180,7 +1162,7 @@ def _evidence_downloads(context: Context, found: rounds.Round) -> None:
         columns[number % len(columns)].download_button(
             inert(
                 context.t(
-                    "download_evidence", unit=plain(action_sheet.unit_label(unit, context.lang))
+                    "download_evidence", unit=plain(departments.unit_label(unit, context.lang))
                 )
             )[:90],
             data=functools.partial(cache.evidence_file, found.round_id, unit),
