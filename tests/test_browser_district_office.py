@@ -20,6 +20,7 @@ import pytest
 
 from dashboard import store
 from dashboard.analysis import metrics
+from dashboard.analysis.filters import Filters
 from dashboard.cli import main
 from dashboard.ingest.load import ingest_files
 from dashboard.launcher import start_background
@@ -128,7 +129,7 @@ def backlog_units(location: Path, lang: str) -> list[str]:
         as_of = metrics.store_as_of(con)
         assert as_of is not None
         judged = director.week_tickets(
-            con, filters=metrics.Filters(district=DISTRICT), as_of=as_of, targets=targets.load()
+            con, filters=Filters(district=DISTRICT), as_of=as_of, targets=targets.load()
         )
     routed = departments.routed(judged, district_name_th=LABEL, routing=routing.load())
     backlog = departments.department_backlog(routed)
@@ -177,7 +178,7 @@ def test_a_departments_tickets_on_the_map_and_traffys_district_figures(
     tab, outside = page
     *_, traffy, only = TEXTS[lang]
     with store.at(location).reader() as con:
-        figures = metrics.traffy_figures(con, filters=metrics.Filters(district=DISTRICT))
+        figures = metrics.traffy_figures(con, filters=Filters(district=DISTRICT))
     suffix = "&lang=en" if lang == "en" else ""
     tab.goto(f"{base}/district?district={DISTRICT}&dept=ฝ่ายโยธา{suffix}")  # type: ignore[attr-defined]
     settle(tab, TITLES[lang])

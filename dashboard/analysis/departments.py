@@ -25,6 +25,7 @@ from dashboard import i18n
 from dashboard.analysis import metrics
 from dashboard.analysis.change import Period
 from dashboard.analysis.director import Week, open_due, organisations
+from dashboard.analysis.filters import Filters
 from dashboard.analysis.routing import HOWS, Routing, named_departments, route
 from dashboard.analysis.week import UNIT_HEADERS
 from dashboard.store import Reader, queries
@@ -188,7 +189,7 @@ class DepartmentSummary:
 def department_summary(
     con: Reader,
     *,
-    filters: metrics.Filters,
+    filters: Filters,
     district_names_th: Mapping[str, str],
     routing: Routing,
 ) -> DepartmentSummary:

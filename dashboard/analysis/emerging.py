@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from dashboard.analysis.filters import replace_filters
 from dashboard.analysis.hotspots import binary_weights, gi_star_z
 from dashboard.store import Reader, queries
 from dashboard.vocab import BANGKOK_TZ
@@ -227,7 +228,6 @@ def analyse(
     measure: Measure = "reports",
 ) -> Emerging:
     """Emerging hot spots of `measure` over the whole weeks of since…until on `grid`."""
-    from dashboard.analysis import metrics
 
     weeks = Weeks.ending(since, until)
     empty = pd.DataFrame(columns=["h3", "category"])
@@ -235,7 +235,7 @@ def analyse(
         return Emerging(measure, weeks, empty, unavailable="emerging_too_short")
     dialect = queries.dialect_of(con)
     if measure == "reports":
-        period = metrics.replace_filters(
+        period = replace_filters(
             filters, since=weeks.start.date(), until=until, district=None, subdistrict=None
         )
         where, params = period.where()
@@ -246,9 +246,7 @@ def analyse(
         counted = counted.rename(columns={"reports": "value"})
         matrix = weekly_matrix(grid, counted, weeks)
         return Emerging(measure, weeks, emerging_cells(grid, matrix))
-    everything = metrics.replace_filters(
-        filters, since=None, until=None, district=None, subdistrict=None
-    )
+    everything = replace_filters(filters, since=None, until=None, district=None, subdistrict=None)
     where, params = everything.where()
     closed, left_out = (
         int(v or 0) for v in con.execute(queries.closed_without_time(where), params).fetchall()[0]

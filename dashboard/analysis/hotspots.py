@@ -34,6 +34,7 @@ from libpysal.weights import W
 from scipy import sparse, stats
 
 from dashboard import i18n
+from dashboard.analysis.filters import replace_filters
 from dashboard.boundaries import AreaLayer
 from dashboard.store import Reader, queries
 
@@ -269,11 +270,10 @@ def analyse(
     measure: Measure = "reports",
 ) -> Analysis:
     """The `kind` map for the tickets reported in the filters' period (whole city)."""
-    from dashboard.analysis import metrics
 
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
-    period = metrics.replace_filters(filters, state_group="all", district=None, subdistrict=None)
+    period = replace_filters(filters, state_group="all", district=None, subdistrict=None)
     where, params = period.where()
     counted = con.execute(
         queries.reports_by_cell(where, resolution, queries.dialect_of(con)), params
@@ -419,7 +419,6 @@ def actionable_areas(
     open, excess open over the city rate, top categories, oldest open tickets, the tickets
     of other districts inside its cells (`shared_with`), a map centre and zoom.
     """
-    from dashboard.analysis import metrics
 
     cells = analysis.cells
     column = "category" if analysis.kind == "emerging" else "class"
@@ -430,7 +429,7 @@ def actionable_areas(
     ]
     if not hot:
         return pd.DataFrame()
-    period = metrics.replace_filters(filters, state_group="all", district=None, subdistrict=None)
+    period = replace_filters(filters, state_group="all", district=None, subdistrict=None)
     where, params = period.where()
     dialect = queries.dialect_of(con)
     # Everything is counted in the database: at 10M tickets the hot cells hold millions.

@@ -8,22 +8,21 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from dashboard.analysis.coverage import Coverage
+from dashboard.analysis.filters import Filters, replace_filters
 from dashboard.analysis.targets import Targets
 from dashboard.analysis.targets import load as load_targets
 from dashboard.boundaries import AreaLayer
 from dashboard.store import Reader, has_table, queries
-from dashboard.vocab import BANGKOK_TZ, FINISHED, TRAFFY_GROUPS, UNSPECIFIED
+from dashboard.vocab import FINISHED, TRAFFY_GROUPS, UNSPECIFIED
 
-BANGKOK = BANGKOK_TZ
 AreaLevel = Literal["district", "subdistrict"]
-StateGroup = Literal["open", "finished", "all"]
 NO_LOCATION_CODE = "none"
 NO_LOCATION_NAME_TH = "ไม่มีตำแหน่งที่ใช้ได้"
 NO_LOCATION_NAME_EN = "No usable location"
@@ -58,63 +57,6 @@ JUDGED_COLUMNS = ("overdue", "timed", "on_time", "on_time_share")
 """The summary's columns that judge tickets against the targets (`area_summary(judged=)`)."""
 JUDGED_METRICS = ("overdue", "on_time_share")
 """Map metrics that need them."""
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Which tickets to count. Empty fields mean no restriction."""
-
-    since: date | None = None
-    until: date | None = None
-    categories: tuple[str, ...] = ()
-    state_group: StateGroup = "all"
-    district: str | None = None
-    subdistrict: str | None = None
-    include_predicted: bool = False
-    """count untyped tickets in the categories the classifier predicted for them"""
-    ticket_ids: tuple[str, ...] | None = None
-    """only these tickets (a department's on the district map: `departments.routed`)"""
-
-    def where(self) -> tuple[str, list[Any]]:
-        """Return a SQL condition on `tickets` and its parameters."""
-        clauses: list[str] = ["TRUE"]
-        params: list[Any] = []
-        if self.since:
-            clauses.append("reported_at >= ?")
-            params.append(local_midnight(self.since))
-        if self.until:
-            clauses.append("reported_at < ?")
-            params.append(local_midnight(self.until + timedelta(days=1)))
-        if self.categories:
-            named = [c for c in self.categories if c != UNSPECIFIED]
-            parts = [queries.any_category(len(named))] if named else []
-            params += named
-            if named and self.include_predicted:
-                parts.append(queries.PREDICTED_ANY_CATEGORY)
-                params.append(named)
-            if UNSPECIFIED in self.categories:
-                unplaced = f" AND {queries.NOT_PREDICTED}" if self.include_predicted else ""
-                parts.append(f"({queries.NO_CATEGORY}{unplaced})")
-            clauses.append("(" + " OR ".join(parts) + ")")
-        if self.state_group == "open":
-            clauses.append(queries.OPEN)
-        elif self.state_group == "finished":
-            clauses.append("state = 'finished'")
-        if self.district:
-            clauses.append("district_code = ?")
-            params.append(self.district)
-        if self.subdistrict:
-            clauses.append("subdistrict_code = ?")
-            params.append(self.subdistrict)
-        if self.ticket_ids is not None:
-            clauses.append(queries.AMONG_TICKETS)
-            params.append(list(self.ticket_ids))
-        return " AND ".join(clauses), params
-
-
-def local_midnight(day: date) -> datetime:
-    """Return the instant a Bangkok calendar day starts."""
-    return datetime.combine(day, time(0), tzinfo=BANGKOK)
 
 
 def store_as_of(con: Reader) -> datetime | None:
@@ -540,11 +482,6 @@ def oldest_open_counted(
         sort="oldest",
         limit=limit,
     )
-
-
-def replace_filters(filters: Filters, **changes: Any) -> Filters:
-    """Return a copy of `filters` with some fields changed."""
-    return replace(filters, **changes)
 
 
 PointOrder = Literal["oldest", "newest"]

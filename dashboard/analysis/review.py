@@ -16,9 +16,10 @@ from dashboard.analysis import metrics
 from dashboard.analysis.change import Change, share_change
 from dashboard.analysis.change import Period as Period
 from dashboard.analysis.coverage import Coverage, Field
-from dashboard.analysis.metrics import Filters
+from dashboard.analysis.filters import Filters, replace_filters
 from dashboard.boundaries import AreaLayer
 from dashboard.store import Reader, queries
+from dashboard.vocab import BANGKOK_TZ
 
 DEFAULT_PERIOD_DAYS = 90
 CONFIDENCE = 0.95
@@ -55,7 +56,7 @@ def review_period(filters: Filters, newest_report: datetime) -> Period:
     Not up to the as-of date: activity can run months past the last report, and a period
     with no reports in it reviews nothing.
     """
-    until = filters.until or newest_report.astimezone(metrics.BANGKOK).date()
+    until = filters.until or newest_report.astimezone(BANGKOK_TZ).date()
     since = filters.since or until - timedelta(days=DEFAULT_PERIOD_DAYS - 1)
     return Period(since=since, until=until)
 
@@ -105,12 +106,10 @@ def league_table(
     median days to finish. The previous period's reports and open tickets are kept for
     `open_share_moves`.
     """
-    now = metrics.replace_filters(
+    now = replace_filters(
         filters, since=period.since, until=period.until, district=None, subdistrict=None
     )
-    before = metrics.replace_filters(
-        now, since=period.previous().since, until=period.previous().until
-    )
+    before = replace_filters(now, since=period.previous().since, until=period.previous().until)
     frame = pd.DataFrame(
         {"code": layer.codes, "name_th": layer.names_th, "name_en": layer.names_en}
     )
@@ -247,7 +246,7 @@ def closure_audit(
     con: Reader, *, filters: Filters, layer: AreaLayer, settings: ReviewSettings
 ) -> pd.DataFrame:
     """Per district: finished tickets and the share of them with each warning sign."""
-    where, params = metrics.replace_filters(
+    where, params = replace_filters(
         filters, district=None, subdistrict=None, state_group="all"
     ).where()
     sql = queries.closure_audit(where, _flags_sql(settings))
@@ -273,7 +272,7 @@ def flagged_tickets(
     con: Reader, *, filters: Filters, settings: ReviewSettings, limit: int = 200
 ) -> pd.DataFrame:
     """Finished tickets with at least one warning sign, most signs first, then newest."""
-    where, params = metrics.replace_filters(filters, state_group="all").where()
+    where, params = replace_filters(filters, state_group="all").where()
     sql = queries.flagged_tickets(where, _flags_sql(settings))
     return con.execute(sql, [*params, limit]).df()
 
@@ -382,9 +381,9 @@ def hotspot_review(
     """The `kind` map over the review period of `filters` (whole city) and its areas."""
     from dashboard.analysis import hotspots
 
-    newest = metrics.newest_report(con) or datetime.now(metrics.BANGKOK)
+    newest = metrics.newest_report(con) or datetime.now(BANGKOK_TZ)
     period = review_period(filters, newest)
-    now = metrics.replace_filters(filters, since=period.since, until=period.until)
+    now = replace_filters(filters, since=period.since, until=period.until)
     analysis = hotspots.analyse(
         con,
         kind=kind,

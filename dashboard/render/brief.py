@@ -28,6 +28,7 @@ import pandas as pd
 from dashboard import i18n
 from dashboard.analysis import emerging, hotspots, metrics, review
 from dashboard.analysis.coverage import Coverage, Field
+from dashboard.analysis.filters import Filters, replace_filters
 from dashboard.boundaries import AreaLayer
 from dashboard.provenance import SOURCES
 from dashboard.store import Reader
@@ -97,18 +98,18 @@ def compose(
     con: Reader,
     *,
     lang: str,
-    filters: metrics.Filters,
+    filters: Filters,
     settings: review.ReviewSettings,
     districts: AreaLayer,
     names: dict[str, str],
     population: dict[str, int],
 ) -> BriefData:
     """Run every query and analysis the brief needs for the review period of `filters`."""
-    filters = metrics.replace_filters(filters, district=None, subdistrict=None)
+    filters = replace_filters(filters, district=None, subdistrict=None)
     newest = metrics.newest_report(con) or datetime.now(BANGKOK_TZ)
     as_of = metrics.store_as_of(con) or newest
     period = review.review_period(filters, newest)
-    now = metrics.replace_filters(filters, since=period.since, until=period.until)
+    now = replace_filters(filters, since=period.since, until=period.until)
 
     def hot(kind: str) -> review.HotspotReview:
         return review.hotspot_review(

@@ -12,11 +12,12 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import urlencode
 
-from dashboard import i18n, vocab
+from dashboard import i18n
 from dashboard.analysis import mapmetrics
+from dashboard.analysis.filters import STATE_GROUPS, StateGroup
 
 PAGES = {
     "city": "",
@@ -52,7 +53,6 @@ def page_file(page: str) -> str:
     return f"ui/pages/{page}.py"
 
 
-STATE_GROUPS = vocab.STATE_GROUPS
 METRICS = mapmetrics.NAMES
 LANGS = ("th", "en")
 SORTS = ("newest", "oldest", "district", "state")
@@ -81,8 +81,6 @@ NOTICES_SHOWN = 5
 ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 DEGREES = re.compile(r"-?[0-9]{1,3}(\.[0-9]{1,12})?")
 WHOLE = re.compile(r"[0-9]{1,3}")
-
-StateGroup = Literal["all", "open", "finished"]
 
 
 @dataclass(frozen=True)

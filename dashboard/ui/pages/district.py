@@ -15,6 +15,7 @@ from dashboard.access import privacy
 from dashboard.analysis import departments, director, imports, metrics
 from dashboard.analysis.change import Change, Period
 from dashboard.analysis.coverage import Coverage
+from dashboard.analysis.filters import Filters, replace_filters
 from dashboard.analysis.week import WEEK_HEADERS, WeekRow, change_text, noise_text, week_rows
 from dashboard.errors import EvidenceError, KhetmapError, RoundError, WriteRefusedError
 from dashboard.render import charts, exports, lod, maps, rounds
@@ -107,7 +108,7 @@ def overview_sections(
     index: int,
     due: director.DueOverview,
     report: director.WeekReport | None,
-    filters: metrics.Filters,
+    filters: Filters,
     coverage: Coverage,
 ) -> None:
     """The district at a glance: map, trend, ages, the most overdue tickets, categories."""
@@ -127,7 +128,7 @@ def overview_sections(
     categories_chart(context, filters, coverage)
 
 
-def week_sections(context: Context, report: director.WeekReport, filters: metrics.Filters) -> None:
+def week_sections(context: Context, report: director.WeekReport, filters: Filters) -> None:
     """What the weekly meeting needs: since last week, targets, changes, units, recurrences."""
     week_panel(context, report)
     changes_panel(context)
@@ -140,7 +141,7 @@ def week_sections(context: Context, report: director.WeekReport, filters: metric
     recurrence_panel(context, report.recurrences)
 
 
-def snapshot_view(context: Context, filters: metrics.Filters) -> None:
+def snapshot_view(context: Context, filters: Filters) -> None:
     """The district as its daily snapshot kept it: counts by subdistrict, state and age."""
     t, snapshot = context.t, context.snapshot
     if snapshot is None:
@@ -170,7 +171,7 @@ def snapshot_view(context: Context, filters: metrics.Filters) -> None:
     st.info(t("as_of_needs_tickets"))
 
 
-def subdistrict_table(context: Context, filters: metrics.Filters) -> None:
+def subdistrict_table(context: Context, filters: Filters) -> None:
     """One row per subdistrict of the district: open, per 10,000 residents where the
     population is known (else left out, with one line why), overdue, the oldest open."""
     t, lang = context.t, context.lang
@@ -196,9 +197,7 @@ def subdistrict_table(context: Context, filters: metrics.Filters) -> None:
     st.caption(inert(t("subdistrict_table_caption")))
 
 
-def most_overdue_table(
-    context: Context, report: director.DueOverview, filters: metrics.Filters
-) -> None:
+def most_overdue_table(context: Context, report: director.DueOverview, filters: Filters) -> None:
     """The open tickets, most overdue first (then oldest), and every open ticket as a download."""
     t, lang = context.t, context.lang
     st.subheader(t("most_overdue"))
@@ -406,9 +405,7 @@ def _change_rows(comparison: director.Comparison, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def comparison_panel(
-    context: Context, report: director.WeekReport, filters: metrics.Filters
-) -> None:
+def comparison_panel(context: Context, report: director.WeekReport, filters: Filters) -> None:
     """This period against the previous one of equal length and the same days a year earlier."""
     t, lang = context.t, context.lang
     st.subheader(t("compare_title"))
@@ -778,7 +775,7 @@ def subdistrict_summary(context: Context) -> pd.DataFrame:
     )
 
 
-def weekly_chart(context: Context, filters: metrics.Filters, coverage: Coverage) -> None:
+def weekly_chart(context: Context, filters: Filters, coverage: Coverage) -> None:
     """Opened per week, and finished per week only where the data has finish times."""
     t = context.t
     drawn = context.state.state != "open" and coverage.supports("finish_time")
@@ -832,7 +829,7 @@ def age_chart(context: Context) -> None:
     st.altair_chart(chart, width="stretch")
 
 
-def categories_chart(context: Context, filters: metrics.Filters, coverage: Coverage) -> None:
+def categories_chart(context: Context, filters: Filters, coverage: Coverage) -> None:
     """Tickets per category (total and open); predicted categories as their own, paler bar."""
     t, lang = context.t, context.lang
     st.subheader(t("categories"))
@@ -891,7 +888,7 @@ def categories_chart(context: Context, filters: metrics.Filters, coverage: Cover
 # --- a district office's own data (issue 34) ------------------------------------------------
 
 
-def department_filters(context: Context) -> tuple[metrics.Filters, str | None]:
+def department_filters(context: Context) -> tuple[Filters, str | None]:
     """The map's tickets: the view's, narrowed to the unit `dept=` names (all its tickets
     the filters keep); and that unit ("" the not-yet-routed group; None: every ticket)."""
     filters = context.filters()
@@ -903,7 +900,7 @@ def department_filters(context: Context) -> tuple[metrics.Filters, str | None]:
     if ids is None:
         st.info(context.t("dept_unknown"))
         return filters, None
-    return metrics.replace_filters(filters, ticket_ids=ids), unit
+    return replace_filters(filters, ticket_ids=ids), unit
 
 
 def department_map_note(context: Context, unit: str) -> None:

@@ -8,8 +8,9 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import config, i18n, vocab
-from dashboard.analysis import metrics, review
+from dashboard.analysis import review
 from dashboard.analysis.coverage import Coverage
+from dashboard.analysis.filters import Filters, replace_filters
 from dashboard.render import maps, photos
 from dashboard.text import inert
 from dashboard.ui import cache, urlstate
@@ -36,7 +37,7 @@ def render(context: Context) -> None:
     settings = settings_of(context)
     filters = context.filters(district=None, subdistrict=None)
     period = review.review_period(filters, cache.newest_report(context.version) or context.as_of)
-    now_filters = metrics.replace_filters(filters, since=period.since, until=period.until)
+    now_filters = replace_filters(filters, since=period.since, until=period.until)
     coverage = cache.data_coverage(context.version, now_filters)
     st.caption(review.period_text(period, lang))
     table = cache.league(context.version, filters, period, settings)
@@ -151,7 +152,7 @@ def controls(context: Context, settings: review.ReviewSettings, coverage: Covera
 
 
 def hotspot_section(
-    context: Context, settings: review.ReviewSettings, now_filters: metrics.Filters
+    context: Context, settings: review.ReviewSettings, now_filters: Filters
 ) -> review.HotspotReview:
     """The map that answers the chosen question, what it means, and the areas to act on."""
     t, lang, state = context.t, context.lang, context.state
