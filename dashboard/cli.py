@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from dashboard import boundaries, config, files, store
 from dashboard.analysis import metrics
-from dashboard.analysis.coverage import Field
+from dashboard.analysis.coverage import RESTS_ON
 from dashboard.analysis.filters import Filters, replace_filters
 from dashboard.errors import FilterError, KhetmapError, OutputFileError, StoreError
 from dashboard.store import Reader, history
@@ -511,9 +511,9 @@ def _summary(args: argparse.Namespace) -> int:
         )
         found = metrics.data_coverage(con, filters=filters)
     print(f"as of {as_of.isoformat()}", file=sys.stderr)
-    for column, field in SUMMARY_NEEDS.items():
-        note = found.note(field, "en")
-        if note:  # an empty column must not pass for a finding
+    for column, field in RESTS_ON.items():  # the summary's columns that rest on a field
+        note = found.note(field, "en") if column in metrics.SUMMARY_COLUMNS else ""
+        if note:  # an empty column must not pass for a finding: say it is missing or partial
             print(f"{column}: {note}", file=sys.stderr)
     print(_format(frame, args.format), end="")
     return 0
@@ -637,15 +637,6 @@ def _changes_line(found: Changes, counted: ChangeFigures) -> str:
         f"{counted.reopened:,} reopened, {counted.state_changes:,} changed state, "
         f"{counted.rated:,} rated" + (f", {passed}" if passed else "")
     )
-
-
-SUMMARY_NEEDS: dict[str, Field] = {
-    "median_days_to_finish": "finish_time",
-    "on_time_share": "finish_time",
-    "reopened": "reopen_count",
-    "mean_star": "star",
-}
-"""Summary columns that rest on an optional field: stderr says when it is missing or partial."""
 
 
 def _format(frame: object, style: str) -> str:

@@ -55,8 +55,6 @@ SUMMARY_COLUMNS = (
 
 JUDGED_COLUMNS = ("overdue", "timed", "on_time", "on_time_share")
 """The summary's columns that judge tickets against the targets (`area_summary(judged=)`)."""
-JUDGED_METRICS = ("overdue", "on_time_share")
-"""Map metrics that need them."""
 
 
 def store_as_of(con: Reader) -> datetime | None:
@@ -656,10 +654,6 @@ def snapshot_summary(
     for missing in ("on_time", "on_time_share"):
         frame[missing] = math.nan
     return frame[list(SUMMARY_COLUMNS)]
-
-
-SNAPSHOT_METRICS = ("open", "total", "open_share", "open_per_10k", "open_over_30")
-"""Map metrics a snapshot can draw (it keeps counts by state and open ages, not times)."""
 
 
 # --- Traffy's own district figures ------------------------------------------------------

@@ -12,7 +12,7 @@ from streamlit_folium import st_folium
 
 from dashboard import access, config, i18n, vocab
 from dashboard.access import privacy
-from dashboard.analysis import departments, director, imports, metrics
+from dashboard.analysis import departments, director, imports, mapmetrics, metrics
 from dashboard.analysis.change import Change, Period
 from dashboard.analysis.coverage import Coverage
 from dashboard.analysis.filters import Filters, replace_filters
@@ -771,7 +771,7 @@ def subdistrict_summary(context: Context) -> pd.DataFrame:
         "subdistrict",
         context.filters(subdistrict=None),
         context.as_of,
-        context.state.metric in metrics.JUDGED_METRICS,
+        context.state.metric in mapmetrics.JUDGED,
     )
 
 

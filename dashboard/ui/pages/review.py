@@ -9,6 +9,7 @@ from streamlit_folium import st_folium
 
 from dashboard import config, i18n, vocab
 from dashboard.analysis import review
+from dashboard.analysis.audit import AUDIT_FLAGS
 from dashboard.analysis.coverage import Coverage
 from dashboard.analysis.filters import Filters, replace_filters
 from dashboard.render import maps, photos
@@ -247,12 +248,12 @@ def flagged_display(
     """Flagged tickets with translated columns and flags, district names and photo links
     (photos only from the allowed photo hosts, `photos.shown`: nothing else is loaded)."""
     hosts = config.photo_hosts()
-    supported = [f for f, needs in review.AUDIT_NEEDS.items() if coverage.supports(needs)]  # type: ignore[arg-type]
+    supported = {f.name: f.label for f in AUDIT_FLAGS if coverage.supports(f.field)}
     frame: dict[str, Any] = {
         "ticket_id": flagged["ticket_id"],
         "district": flagged["district_code"].map(lambda c: names.get(c, "") if c else ""),
         "flags": [
-            ", ".join(i18n.flag(f, lang) for f in review.flag_labels(row) if f in supported)
+            ", ".join(i18n.t(supported[f], lang) for f in review.flag_labels(row) if f in supported)
             for row in flagged.to_dict(orient="records")
         ],
     }
