@@ -195,9 +195,7 @@ def summarise(
     frame[count_columns] = frame[count_columns].fillna(0).astype("int64")
     if judged is None:
         frame[list(JUDGED_COLUMNS)] = float("nan")
-    frame["open_share"] = (frame["open"] / frame["total"]).where(frame["total"] > 0)
-    frame["open_per_10k"] = per_10k(frame, population if by == "district" else None)
-    frame["open_over_30"] = frame["open_age_31_90"] + frame["open_age_over_90"]
+    _open_figures(frame, population if by == "district" else None)
     frame["on_time_share"] = (frame["on_time"] / frame["timed"]).where(frame["timed"] > 0)
     return frame[list(SUMMARY_COLUMNS)]
 
@@ -276,6 +274,14 @@ _NOT_COUNTS = {
 }
 
 
+def _open_figures(frame: pd.DataFrame, population: Mapping[str, int] | None) -> None:
+    """Add what a summary (of tickets or of a snapshot) derives from its counts: the open
+    share, open per 10,000 residents (`population` None: unknown) and open over 30 days."""
+    frame["open_share"] = (frame["open"] / frame["total"]).where(frame["total"] > 0)
+    frame["open_per_10k"] = per_10k(frame, population)
+    frame["open_over_30"] = frame["open_age_31_90"] + frame["open_age_over_90"]
+
+
 def per_10k(frame: pd.DataFrame, population: Mapping[str, int] | None) -> pd.Series:
     """Open tickets (`open`) per 10,000 residents of each area (`code`); NaN where the
     population is not known."""
@@ -310,10 +316,12 @@ def poor_denominators(summary: pd.DataFrame, population: dict[str, int]) -> dict
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Return rows as plain dicts with NaN turned into None (for JSON)."""
     rows = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
-    return [{str(k): _plain(v) for k, v in row.items()} for row in rows]
+    return [{str(k): python_value(v) for k, v in row.items()} for row in rows]
 
 
-def _plain(value: Any) -> Any:
+def python_value(value: Any) -> Any:
+    """A numpy scalar or array as the Python value or list (what JSON can write); any other
+    value as it is."""
     if isinstance(value, np.ndarray):
         return value.tolist()
     if isinstance(value, np.generic):
@@ -646,9 +654,7 @@ def snapshot_summary(
         frame["total"] = frame["open"]
     elif filters.state_group == "finished":
         frame["total"] = frame["finished"]
-    frame["open_share"] = (frame["open"] / frame["total"]).where(frame["total"] > 0)
-    frame["open_per_10k"] = per_10k(frame, population if by == "district" else None)
-    frame["open_over_30"] = frame["open_age_31_90"] + frame["open_age_over_90"]
+    _open_figures(frame, population if by == "district" else None)
     for missing in ("median_days_to_finish", "reopened", "mean_star", "overdue", "timed"):
         frame[missing] = math.nan
     for missing in ("on_time", "on_time_share"):

@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 
 from dashboard import boundaries, store
 from dashboard.analysis.routing import DEPARTMENT_PREFIX
-from dashboard.errors import StoreError
+from dashboard.errors import StoreError, first_line
 from dashboard.ingest.normalise import Window, buddhist_columns, locate, parse_records
 from dashboard.ingest.sources import (
     LAYOUT_NAMES,
@@ -257,8 +257,7 @@ def _ingest_into(
 
 def _store_failure(exc: duckdb.Error) -> str:
     """One line for a database failure, saying what to do."""
-    text = str(exc)
-    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    text, first = str(exc), first_line(exc)
     if "No space left" in text or "Out of Memory" in text or "could not write" in text.lower():
         return (
             "the ingest was rolled back, the store is unchanged: the disk (or the memory "

@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.errors import StoreError
+from dashboard.errors import StoreError, first_line
 from dashboard.store import (
     DERIVED_COLUMNS,
     QUARANTINE_TABLE,
@@ -217,12 +217,12 @@ class PgReader:
         try:
             return self._run(query, parameters)
         except psycopg.errors.QueryCanceled as exc:
-            raise StoreError(f"the query was cancelled: {_first_line(exc)}", reason="slow") from exc
+            raise StoreError(f"the query was cancelled: {first_line(exc)}", reason="slow") from exc
         except psycopg.OperationalError as exc:
             if not self.connection.broken:
                 raise
             raise StoreError(
-                f"the database stopped answering: {_first_line(exc)}", reason="unreachable"
+                f"the database stopped answering: {first_line(exc)}", reason="unreachable"
             ) from exc
 
     def _run(self, query: str, parameters: Sequence[Any] | None) -> PgResult:
@@ -249,7 +249,7 @@ class PostgresStore:
             connection = psycopg.connect(self.url, autocommit=read_only, connect_timeout=10)
         except psycopg.Error as exc:
             raise StoreError(
-                f"cannot connect to {self.describe()}: {_first_line(exc)}", reason="unreachable"
+                f"cannot connect to {self.describe()}: {first_line(exc)}", reason="unreachable"
             ) from exc
         connection.execute("SET TimeZone = 'UTC'")
         if read_only:
@@ -297,7 +297,7 @@ class PostgresStore:
         except psycopg.OperationalError as exc:
             _drop_pool(self.url, pool)
             raise StoreError(
-                f"cannot read {self.describe()}: {_first_line(exc)}", reason="unreachable"
+                f"cannot read {self.describe()}: {first_line(exc)}", reason="unreachable"
             ) from exc
 
     def reader(self) -> AbstractContextManager[PgReader]:
@@ -424,9 +424,9 @@ def _write_errors(action: str, *, hint: str = OWNER_HINT) -> Iterator[None]:
     try:
         yield
     except psycopg.errors.InsufficientPrivilege as exc:
-        raise StoreError(f"{action}: {_first_line(exc)}; {hint}") from exc
+        raise StoreError(f"{action}: {first_line(exc)}; {hint}") from exc
     except psycopg.Error as exc:
-        raise StoreError(f"{action}: {_first_line(exc)}") from exc
+        raise StoreError(f"{action}: {first_line(exc)}") from exc
 
 
 GRANT_HINT = "run grant-reader as the store's owner with the CREATEROLE right (or a superuser)"
@@ -466,11 +466,6 @@ def grant_reader(store: PostgresStore, role: str, *, password: str | None = None
             )
     finally:
         connection.close()
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def is_url(location: object) -> bool:
