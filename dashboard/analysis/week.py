@@ -1,8 +1,9 @@
 """The week table: the district's week (`director.Week`) as rows a reader sees, built once
 here; the district page, the action sheet's workbook and its printable sheet only render
 it. Each row names its label's key and carries its figures and the texts of its change
-and of whether that change is beyond noise. The week per department (`departments`
-.department_week) takes its column labels from here too. Pure: no streamlit.
+and of whether that change is beyond noise. The week per department
+(`departments.department_week`) takes its columns and their labels from here too. Pure: no
+streamlit.
 """
 
 from __future__ import annotations
