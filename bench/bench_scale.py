@@ -24,6 +24,8 @@ from typing import Any
 
 from bench_dashboard import FILTER_SETS, run_page
 
+from dashboard.analysis.filters import Filters
+
 PAGES = (
     ("city", None, {"lang": "th"}),
     ("district", "district", {"lang": "th", "district": "1030"}),
@@ -72,18 +74,18 @@ def map_bytes(store: Path) -> dict[str, int]:
         lat, lon = h3.cell_to_latlng(h3.int_to_str(int(row[0])))
         views = {
             "city zoom 10 (districts only)": None,
-            "city zoom 12 (cells)": (lod.Viewport.around(13.75, 100.55, 12), metrics.Filters()),
+            "city zoom 12 (cells)": (lod.Viewport.around(13.75, 100.55, 12), Filters()),
             "district fitted (cells)": (
                 lod.Viewport.fitting(tuple(districts.bounds[index])),
-                metrics.Filters(district="1030"),
+                Filters(district="1030"),
             ),
             "point zoom 16, densest spot": (
                 lod.Viewport.around(lat, lon, 16),
-                metrics.Filters(district="1030"),
+                Filters(district="1030"),
             ),
             "point zoom 17, densest spot": (
                 lod.Viewport.around(lat, lon, 17),
-                metrics.Filters(district="1030"),
+                Filters(district="1030"),
             ),
         }
         subdistricts = boundaries.load_subdistricts()
@@ -144,7 +146,7 @@ def search_and_hotspots(store: Path, repeats: int = 3) -> dict[str, float]:
             times = []
             for _ in range(repeats):
                 start = time.perf_counter()
-                metrics.tickets_page(con, filters=metrics.Filters(), as_of=as_of, q=q, limit=200)
+                metrics.tickets_page(con, filters=Filters(), as_of=as_of, q=q, limit=200)
                 times.append(time.perf_counter() - start)
             figures[label] = statistics.median(times)
         layer = boundaries.load_districts()
@@ -152,7 +154,7 @@ def search_and_hotspots(store: Path, repeats: int = 3) -> dict[str, float]:
             start = time.perf_counter()
             review.hotspot_review(
                 con,
-                filters=metrics.Filters(since=date(2022, 1, 1)),
+                filters=Filters(since=date(2022, 1, 1)),
                 kind=kind,
                 measure="reports",
                 resolution=8,

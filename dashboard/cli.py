@@ -22,7 +22,8 @@ from dashboard.analysis import (
     routing,
     targets,
 )
-from dashboard.analysis.coverage import Field
+from dashboard.analysis.coverage import RESTS_ON
+from dashboard.analysis.filters import Filters, replace_filters
 from dashboard.errors import FilterError, KhetmapError, OutputFileError, StoreError
 from dashboard.ingest import fetch, sync
 from dashboard.ingest.load import ingest_files
@@ -32,6 +33,7 @@ from dashboard.notify import delivery
 from dashboard.render import action_sheet, brief, rounds
 from dashboard.store import Reader, history
 from dashboard.ui.urlstate import DATE_RANGE, MIN_N_RANGE
+from dashboard.vocab import BANGKOK_TZ, local_midnight
 
 if TYPE_CHECKING:
     from dashboard.analysis.imports import ChangeFigures, Changes
@@ -363,7 +365,7 @@ def _whole_number(low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
-def _filters(args: argparse.Namespace) -> metrics.Filters:
+def _filters(args: argparse.Namespace) -> Filters:
     """The command's --since, --until and --category as filters, checked against the store:
     a period that ends before it starts or starts after the newest report, or a category
     the store does not have, is one line (`FilterError`), not an empty or absurd result."""
@@ -373,9 +375,9 @@ def _filters(args: argparse.Namespace) -> metrics.Filters:
         return _checked_filters(args, con)
 
 
-def _checked_filters(args: argparse.Namespace, con: Reader) -> metrics.Filters:
+def _checked_filters(args: argparse.Namespace, con: Reader) -> Filters:
     newest = metrics.newest_report(con)
-    newest_day = newest.astimezone(metrics.BANGKOK).date() if newest else None
+    newest_day = newest.astimezone(BANGKOK_TZ).date() if newest else None
     if args.since and newest_day and args.since > newest_day:
         raise FilterError(
             f"--since {args.since} is after the newest report in the store ({newest_day}); "
@@ -389,7 +391,7 @@ def _checked_filters(args: argparse.Namespace, con: Reader) -> metrics.Filters:
                 f"--category {category[:40]!r} is not a category in the store; it has "
                 f"{len(known):,}, e.g. {', '.join(known[:5])}."
             )
-    return metrics.Filters(since=args.since, until=args.until, categories=categories)
+    return Filters(since=args.since, until=args.until, categories=categories)
 
 
 def _store_path(args: argparse.Namespace) -> str:
@@ -538,7 +540,7 @@ def _summary(args: argparse.Namespace) -> int:
     layer = boundaries.load_districts() if args.by == "district" else boundaries.load_subdistricts()
     population = boundaries.load_population() if args.by == "district" else None
     with store.at(_store_path(args)).reader() as con:
-        as_of = metrics.local_midnight(args.as_of) if args.as_of else metrics.store_as_of(con)
+        as_of = local_midnight(args.as_of) if args.as_of else metrics.store_as_of(con)
         if as_of is None:
             raise KhetmapError(
                 f"the store {_store_path(args)} has no tickets: run `khetmap ingest FILE` first."
@@ -548,9 +550,9 @@ def _summary(args: argparse.Namespace) -> int:
         )
         found = metrics.data_coverage(con, filters=filters)
     print(f"as of {as_of.isoformat()}", file=sys.stderr)
-    for column, field in SUMMARY_NEEDS.items():
-        note = found.note(field, "en")
-        if note:  # an empty column must not pass for a finding
+    for column, field in RESTS_ON.items():  # the summary's columns that rest on a field
+        note = found.note(field, "en") if column in metrics.SUMMARY_COLUMNS else ""
+        if note:  # an empty column must not pass for a finding: say it is missing or partial
             print(f"{column}: {note}", file=sys.stderr)
     print(_format(frame, args.format), end="")
     return 0
@@ -577,7 +579,7 @@ def _department_summary(args: argparse.Namespace) -> int:
     with store.at(_store_path(args)).reader() as con:
         found = departments.department_summary(
             con,
-            filters=metrics.replace_filters(filters, district=district),
+            filters=replace_filters(filters, district=district),
             district_names_th=names,
             routing=routing.load(),
         )
@@ -671,15 +673,6 @@ def _changes_line(found: Changes, counted: ChangeFigures) -> str:
     )
 
 
-SUMMARY_NEEDS: dict[str, Field] = {
-    "median_days_to_finish": "finish_time",
-    "on_time_share": "finish_time",
-    "reopened": "reopen_count",
-    "mean_star": "star",
-}
-"""Summary columns that rest on an optional field: stderr says when it is missing or partial."""
-
-
 def _format(frame: object, style: str) -> str:
     """Summary rows as json/csv (raw numbers) or an aligned table (rounded for reading)."""
     import pandas as pd
@@ -766,7 +759,7 @@ def _actions(args: argparse.Namespace) -> int:
                 f"the store {_store_path(args)} has no tickets: run `khetmap ingest FILE` first."
             )
         judged = director.week_tickets(
-            con, filters=metrics.Filters(district=args.district), as_of=as_of, targets=in_force
+            con, filters=Filters(district=args.district), as_of=as_of, targets=in_force
         )
         predicted = departments.predicted_categories(con, judged=judged)
     if args.redact:
@@ -800,7 +793,7 @@ def _district_sheet(args: argparse.Namespace) -> tuple[SheetData, int | None]:
     districts = boundaries.load_districts()
     district = _district_code(args.district) or ""
     names = boundaries.area_names((districts, boundaries.load_subdistricts()), args.lang)
-    filters = metrics.Filters(district=district)
+    filters = Filters(district=district)
     with store.at(_store_path(args)).reader() as con:
         as_of = metrics.store_as_of(con)
         if as_of is None:

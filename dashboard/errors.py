@@ -101,3 +101,10 @@ class EvidenceError(KhetmapError):
     def __init__(self, message: str, *, reason: EvidenceProblem = "not_evidence") -> None:
         super().__init__(message)
         self.reason: EvidenceProblem = reason
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (its class name when it has none): what a
+    one-line error quotes of a library's error."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

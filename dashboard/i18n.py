@@ -238,10 +238,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "rated 1–2 stars (of those rated)",
     ),
     "flagged": ("เรื่องที่ถูกตั้งข้อสังเกต", "Flagged tickets"),
-    "no_after_photo": ("ไม่มีภาพหลัง", "No after-photo"),
-    "fast_close": ("ปิดเร็วผิดปกติ", "Closed implausibly fast"),
-    "reopened": ("ถูกเปิดซ้ำ", "Reopened"),
-    "low_star": ("1–2 ดาว", "1–2 stars"),
+    "flag_no_after_photo": ("ไม่มีภาพหลัง", "no after-photo"),
+    "flag_fast_close": ("ปิดเร็วผิดปกติ", "closed implausibly fast"),
+    "flag_reopened": ("ถูกเปิดซ้ำ", "reopened"),
+    "flag_low_star": ("1–2 ดาว", "1–2 stars"),
     "min_tickets": ("จำนวนเรื่องขั้นต่ำเพื่อจัดอันดับ", "Minimum tickets to rank"),
     "fast_hours": ("ปิดเร็วกว่า (ชั่วโมง)", "Closed faster than (hours)"),
     "median_open_age": ("มัธยฐานอายุเรื่องค้าง (วัน)", "Median open age (days)"),
@@ -1517,12 +1517,6 @@ EMERGING_PATTERNS = {
     "oscillating": ("สลับไปมา", "oscillating"),
     "historical": ("ในอดีต", "historical"),
 }
-FLAGS = {
-    "no_after_photo": ("ไม่มีภาพหลัง", "no after-photo"),
-    "fast_close": ("ปิดเร็วผิดปกติ", "closed implausibly fast"),
-    "reopened": ("ถูกเปิดซ้ำ", "reopened"),
-    "low_star": ("1–2 ดาว", "1–2 stars"),
-}
 
 
 def _pick(pair: tuple[str, str], lang: Lang) -> str:
@@ -1550,10 +1544,6 @@ def hotspot_class(label: str, lang: Lang) -> str:
     if kind not in HOTSPOT_CLASSES:
         return label
     return f"{_pick(HOTSPOT_CLASSES[kind], lang)} {confidence}".strip()
-
-
-def flag(name: str, lang: Lang) -> str:
-    return _pick(FLAGS.get(name, (name, name)), lang)
 
 
 BUDDHIST_ERA_OFFSET = 543

@@ -6,6 +6,7 @@ them for display is `i18n.STATE_NAMES`. Everything else imports the words from h
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 CANONICAL_STATES = (
@@ -87,9 +88,6 @@ def held_by_system_sql(column: str = "state_label") -> str:
     return f"{column} IN (" + ", ".join(f"'{s}'" for s in SYSTEM_HELD_LABELS) + ")"
 
 
-STATE_GROUPS = ("all", "open", "finished")
-"""What the state filter offers."""
-
 UNSPECIFIED = "unspecified"
 """The category of a ticket filed with no type ("{}")."""
 
@@ -102,6 +100,11 @@ BANGKOK_TZ = ZoneInfo("Asia/Bangkok")
 DEPARTMENT_PREFIX = "ฝ่าย"
 """How a district office's departments are named (ฝ่ายโยธา): the ingest counts the tickets
 that name one, the routing builds and reads the names."""
+
+
+def local_midnight(day: date) -> datetime:
+    """Return the instant a Bangkok calendar day starts."""
+    return datetime.combine(day, time(0), tzinfo=BANGKOK_TZ)
 
 
 def open_sql(column: str = "state") -> str:

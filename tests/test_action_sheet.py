@@ -19,14 +19,16 @@ import pytest
 from openpyxl.utils import get_column_letter
 
 from dashboard import boundaries, cli, store
-from dashboard.analysis import departments, director, metrics, targets
+from dashboard.analysis import departments, director, targets
+from dashboard.analysis.filters import Filters
 from dashboard.analysis.routing import Routing
 from dashboard.ingest.load import ingest_files
 from dashboard.render import action_sheet
+from dashboard.vocab import local_midnight
 from tests.conftest import real_data_dir
 from tests.fixtures import ticket, write_csv
 
-AS_OF = metrics.local_midnight(date(2022, 7, 1))  # the week is 25 Jun – 1 Jul 2022
+AS_OF = local_midnight(date(2022, 7, 1))  # the week is 25 Jun – 1 Jul 2022
 TARGETS = targets.parse(
     '[default]\ndays = 30\n[categories]\n"ถนน" = 15\n"น้ำท่วม" = 3\n', source="test"
 )
@@ -72,7 +74,7 @@ def sheet(tmp_path: Path, data_dir: Path, store_location: str) -> action_sheet.S
     )
     with store.at(store_location).reader() as con:
         judged = director.week_tickets(
-            con, filters=metrics.Filters(district="1001"), as_of=AS_OF, targets=TARGETS
+            con, filters=Filters(district="1001"), as_of=AS_OF, targets=TARGETS
         )
     names = boundaries.area_names(
         (boundaries.load_districts(), boundaries.load_subdistricts()), "th"

@@ -21,6 +21,7 @@ import pytest
 
 from dashboard import boundaries, cli, store
 from dashboard.analysis import metrics, targets
+from dashboard.analysis.filters import Filters
 from dashboard.errors import SubscriptionsError
 from dashboard.ingest.load import ingest_files
 from dashboard.notify import alerts, delivery, mail
@@ -107,9 +108,9 @@ def test_a_digest_on_hand_built_tickets_has_exact_numbers_equal_to_metrics(
         assert ctx is not None
         area = load_area(data_dir, "1001")
         body = alerts.digest(ctx, area=area, period=period, every="day", lang="th")
-        in_area = metrics.Filters(district="1001")
-        yesterday = metrics.Filters(district="1001", since=YESTERDAY, until=YESTERDAY)
-        day_before = metrics.Filters(
+        in_area = Filters(district="1001")
+        yesterday = Filters(district="1001", since=YESTERDAY, until=YESTERDAY)
+        day_before = Filters(
             district="1001",
             since=YESTERDAY - timedelta(days=1),
             until=YESTERDAY - timedelta(days=1),

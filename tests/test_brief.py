@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from dashboard import boundaries, store
-from dashboard.analysis import hotspots, metrics, review
+from dashboard.analysis import hotspots, review
+from dashboard.analysis.filters import Filters
 from dashboard.cli import main
 from dashboard.ingest.load import ingest_files
 from dashboard.render import brief
@@ -132,7 +133,7 @@ def composed(location: Path, lang: str, **filters: object) -> brief.BriefData:
         return brief.compose(
             con,
             lang=lang,
-            filters=metrics.Filters(**filters),  # type: ignore[arg-type]
+            filters=Filters(**filters),  # type: ignore[arg-type]
             settings=review.ReviewSettings(min_tickets=4),
             districts=districts,
             names=boundaries.area_names((districts, subdistricts), lang),
@@ -342,7 +343,7 @@ def test_rate_and_emerging_results_on_the_real_data_are_byte_identical_across_ru
 def test_on_the_real_data_each_area_is_one_districts_and_no_two_share_a_label(
     real_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from dashboard.analysis import metrics, review
+    from dashboard.analysis import review
 
     data = real_data_dir()
     monkeypatch.setenv("KHETMAP_DATA_DIR", str(data))
@@ -351,7 +352,7 @@ def test_on_the_real_data_each_area_is_one_districts_and_no_two_share_a_label(
     with store.at(str(real_store)).reader() as con:
         for kind in hotspots.KINDS:
             found = review.hotspot_review(
-                con, filters=metrics.Filters(), kind=kind, measure="reports",
+                con, filters=Filters(), kind=kind, measure="reports",
                 resolution=8, layer=districts,
             )  # fmt: skip
             areas = found.areas

@@ -20,6 +20,7 @@ import duckdb
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
+from dashboard.analysis.filters import Filters
 from dashboard.ingest.load import ingest_files
 from dashboard.launcher import start_background
 from tests.conftest import real_data_dir
@@ -388,14 +389,14 @@ def test_the_ticket_layer_draws_cells_and_writes_compact_popups_as_text(
         assert as_of is not None
         cells = lod.ticket_layer(
             con,
-            filters=metrics.Filters(),
+            filters=Filters(),
             as_of=as_of,
             viewport=lod.Viewport.around(13.76, 100.55, 11),
             lang="th",
         )
         compact = lod.ticket_layer(
             con,
-            filters=metrics.Filters(),
+            filters=Filters(),
             as_of=as_of,
             viewport=lod.Viewport.around(lat, lon, 16),
             lang="th",

@@ -20,6 +20,7 @@ import pytest
 
 from dashboard import store
 from dashboard.analysis import metrics
+from dashboard.analysis.filters import Filters
 from dashboard.cli import main
 from dashboard.ingest.load import ingest_files
 from dashboard.launcher import start_background
@@ -123,17 +124,16 @@ def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
 def backlog_units(location: Path, lang: str) -> list[str]:
     """The units of the district's backlog as the page names them, in its order."""
     from dashboard.analysis import departments, director, routing, targets
-    from dashboard.render import action_sheet
 
     with store.at(location).reader() as con:
         as_of = metrics.store_as_of(con)
         assert as_of is not None
         judged = director.week_tickets(
-            con, filters=metrics.Filters(district=DISTRICT), as_of=as_of, targets=targets.load()
+            con, filters=Filters(district=DISTRICT), as_of=as_of, targets=targets.load()
         )
     routed = departments.routed(judged, district_name_th=LABEL, routing=routing.load())
     backlog = departments.department_backlog(routed)
-    return [action_sheet.unit_label(unit, lang) for unit in backlog["unit"]]
+    return [departments.unit_label(unit, lang) for unit in backlog["unit"]]
 
 
 @pytest.fixture
@@ -178,7 +178,7 @@ def test_a_departments_tickets_on_the_map_and_traffys_district_figures(
     tab, outside = page
     *_, traffy, only = TEXTS[lang]
     with store.at(location).reader() as con:
-        figures = metrics.traffy_figures(con, filters=metrics.Filters(district=DISTRICT))
+        figures = metrics.traffy_figures(con, filters=Filters(district=DISTRICT))
     suffix = "&lang=en" if lang == "en" else ""
     tab.goto(f"{base}/district?district={DISTRICT}&dept=ฝ่ายโยธา{suffix}")  # type: ignore[attr-defined]
     settle(tab, TITLES[lang])

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 import streamlit as st
 
-from dashboard.analysis import metrics
+from dashboard.analysis.filters import Filters
 from dashboard.ingest.load import ingest_files
 from dashboard.ui import cache
 from tests.fixtures import ticket, write_csv
@@ -43,7 +43,7 @@ def served(tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> I
 def test_what_one_caller_does_to_its_judged_tickets_never_reaches_the_next_caller(
     served: str,
 ) -> None:
-    filters = metrics.Filters(district="1001")
+    filters = Filters(district="1001")
     first = cache.week_tickets(served, filters, AS_OF)
     pristine = first.copy(deep=True)
     assert sorted(first["ticket_id"]) == ["A", "B", "C"]
@@ -65,7 +65,7 @@ def test_what_one_caller_does_to_its_judged_tickets_never_reaches_the_next_calle
 def test_the_shared_judged_tickets_are_worked_out_once_per_view(
     served: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    calls: list[metrics.Filters] = []
+    calls: list[Filters] = []
     query = cache._query
 
     def counted(function: object, **kwargs: object) -> object:
@@ -73,7 +73,7 @@ def test_the_shared_judged_tickets_are_worked_out_once_per_view(
         return query(function, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(cache, "_query", counted)
-    one, other = metrics.Filters(district="1001"), metrics.Filters(district="1002")
+    one, other = Filters(district="1001"), Filters(district="1002")
     for _ in range(3):
         cache.week_tickets(served, one, AS_OF)
     assert list(cache.week_tickets(served, other, AS_OF)["ticket_id"]) == ["D"]

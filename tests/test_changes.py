@@ -15,6 +15,7 @@ import pytest
 
 from dashboard import store
 from dashboard.analysis import imports, metrics
+from dashboard.analysis.filters import Filters
 from dashboard.cli import main
 from dashboard.ingest.load import ingest_files
 from tests.apptest import open_page, plain, serving
@@ -113,8 +114,8 @@ def test_a_store_written_before_the_change_log_is_read_and_gains_it(
         con.execute("ALTER TABLE tickets DROP COLUMN finished_at")
     with store.at(location).reader() as con:
         assert imports.changes(con, district="1001") is None
-        figures = metrics.traffy_figures(con, filters=metrics.Filters(district="1001"))
-        basis = metrics.finish_time_basis(con, filters=metrics.Filters())
+        figures = metrics.traffy_figures(con, filters=Filters(district="1001"))
+        basis = metrics.finish_time_basis(con, filters=Filters())
     assert (figures.total, figures.start, figures.in_progress, figures.finish) == (4, 2, 1, 1)
     assert (basis.finish_time, basis.last_activity) == (0, 1)
     assert main(["changes", "--district", "1001", "--store", str(location)]) == 2

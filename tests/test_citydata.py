@@ -21,6 +21,7 @@ import pytest
 
 from dashboard import boundaries, store
 from dashboard.analysis import departments, metrics, routing
+from dashboard.analysis.filters import Filters
 from dashboard.cli import main
 from dashboard.errors import InputFileError
 from dashboard.ingest.load import ingest_files
@@ -87,7 +88,7 @@ def summary_of(location: str, data_dir: Path, **filters: object) -> departments.
     with store.at(location).reader() as con:
         return departments.department_summary(
             con,
-            filters=metrics.Filters(**filters),  # type: ignore[arg-type]
+            filters=Filters(**filters),  # type: ignore[arg-type]
             district_names_th=dict(zip(districts.codes, districts.names_th, strict=True)),
             routing=routing.shipped(),
         )
@@ -239,7 +240,7 @@ def test_traffy_web_export_csv_and_xlsx_read_alike_with_the_real_finish_time(
                 ).fetchall()
             )
         with store.at(location).reader() as con:
-            basis = metrics.finish_time_basis(con, filters=metrics.Filters())
+            basis = metrics.finish_time_basis(con, filters=Filters())
             assert (basis.finish_time, basis.last_activity, basis.standing_in) == (1, 0, False)
     assert stored[0] == stored[1]
     first, second = stored[0]
@@ -354,7 +355,7 @@ def test_the_department_backlog_puts_no_department_first_with_overdue_and_oldest
     in_force = targets.Targets(default_days=30)
     with store.at(location).reader() as con:
         judged = director.week_tickets(
-            con, filters=metrics.Filters(district="1001"), as_of=as_of, targets=in_force
+            con, filters=Filters(district="1001"), as_of=as_of, targets=in_force
         )
     routed = departments.routed(judged, district_name_th="1001", routing=routing.shipped())
     backlog = departments.department_backlog(routed)

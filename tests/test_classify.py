@@ -11,6 +11,7 @@ import pytest
 
 from dashboard import store
 from dashboard.analysis import classify
+from dashboard.analysis.filters import Filters
 from dashboard.cli import main
 from dashboard.ingest.load import ingest_files
 from tests.apptest import grid_with, open_page, plain, serving
@@ -169,9 +170,9 @@ def test_a_category_filter_takes_in_predicted_tickets_only_when_asked(classified
     from dashboard.analysis import metrics
 
     with store.at(classified).reader() as reader:
-        roads = metrics.Filters(categories=("ถนน",))
-        with_predicted = metrics.Filters(categories=("ถนน",), include_predicted=True)
-        unspecified = metrics.Filters(categories=("unspecified",), include_predicted=True)
+        roads = Filters(categories=("ถนน",))
+        with_predicted = Filters(categories=("ถนน",), include_predicted=True)
+        unspecified = Filters(categories=("unspecified",), include_predicted=True)
         assert metrics.totals(reader, filters=roads).total == 40
         assert metrics.totals(reader, filters=with_predicted).total == 41
         assert metrics.totals(reader, filters=unspecified).total == 1  # U2 only

@@ -17,12 +17,14 @@ from scipy import stats
 from dashboard import boundaries, cli, store
 from dashboard.analysis import director, metrics, targets
 from dashboard.analysis.change import Period, count_change, share_change
+from dashboard.analysis.filters import Filters
 from dashboard.errors import TargetsError
 from dashboard.ingest.load import ingest_files
 from dashboard.store import Reader, queries
+from dashboard.vocab import local_midnight
 from tests.fixtures import centre, ticket, write_csv
 
-AS_OF = metrics.local_midnight(date(2022, 7, 1))  # 2022-06-30 17:00 UTC
+AS_OF = local_midnight(date(2022, 7, 1))  # 2022-06-30 17:00 UTC
 TARGETS = targets.parse(
     '[default]\ndays = 30\n[categories]\n"ถนน" = 15\n"น้ำท่วม" = 3\n', source="test"
 )
@@ -76,7 +78,7 @@ def con(tmp_path: Path, data_dir: Path, store_location: str) -> Iterator[Reader]
 def week(con: Reader, district: str = "1001", **kwargs: object) -> pd.DataFrame:
     return director.week_tickets(
         con,
-        filters=metrics.Filters(district=district),
+        filters=Filters(district=district),
         as_of=kwargs.get("as_of", AS_OF),
         targets=TARGETS,  # type: ignore[arg-type]
     )
@@ -105,7 +107,7 @@ def test_the_city_metrics_overdue_and_on_time_share_come_from_the_area_summary(
         by="district",
         layer=boundaries.load_districts(),
         population=None,
-        filters=metrics.Filters(),
+        filters=Filters(),
         as_of=AS_OF,
         targets=TARGETS,
     ).set_index("code")
@@ -144,7 +146,7 @@ def test_on_time_share_is_not_available_without_finish_times(
         judged = week(con)
         frame = metrics.area_summary(
             con, by="district", layer=boundaries.load_districts(), population=None,
-            filters=metrics.Filters(), as_of=AS_OF, targets=TARGETS,
+            filters=Filters(), as_of=AS_OF, targets=TARGETS,
         ).set_index("code")  # fmt: skip
     figures = director.due_figures(judged)
     assert figures.timed == 0 and figures.on_time_share is None and figures.ratio is None
@@ -432,7 +434,7 @@ def test_the_cached_week_leaves_long_texts_out_and_listed_tickets_get_theirs_bac
     full = week(con)
     slim = director.week_tickets(
         con,
-        filters=metrics.Filters(district="1001"),
+        filters=Filters(district="1001"),
         as_of=AS_OF,
         targets=TARGETS,  # type: ignore[arg-type]
         texts=False,
@@ -442,11 +444,11 @@ def test_the_cached_week_leaves_long_texts_out_and_listed_tickets_get_theirs_bac
     pd.testing.assert_frame_equal(slim, full.drop(columns=texts))
     listed = director.open_due(slim).head(3)
     assert len(listed) == 3
-    back = director.with_texts(con, listed, filters=metrics.Filters(district="1001"))
+    back = director.with_texts(con, listed, filters=Filters(district="1001"))
     assert list(back["ticket_id"]) == list(listed["ticket_id"])  # order kept
     expected = full.set_index("ticket_id").loc[list(listed["ticket_id"]), texts]
     assert back[texts].fillna("").to_numpy().tolist() == expected.fillna("").to_numpy().tolist()
     assert all(back["comment"] == "หลุมบ่อ")
     assert all(back["photo"].str.startswith("https://example.invalid/"))
-    none = director.with_texts(con, listed.head(0), filters=metrics.Filters(district="1001"))
+    none = director.with_texts(con, listed.head(0), filters=Filters(district="1001"))
     assert len(none) == 0 and set(texts) <= set(none.columns)

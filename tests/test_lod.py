@@ -19,13 +19,14 @@ import pytest
 from streamlit_folium import _get_feature_group_string
 
 from dashboard import store
-from dashboard.analysis import metrics
+from dashboard.analysis.filters import Filters
 from dashboard.ingest.load import ingest_files
 from dashboard.render import lod, maps, style
 from dashboard.store import Reader
+from dashboard.vocab import local_midnight
 from tests.fixtures import ORIGIN_LAT, ORIGIN_LON, SIZE, ticket, write_csv
 
-AS_OF = metrics.local_midnight(date(2022, 7, 1))
+AS_OF = local_midnight(date(2022, 7, 1))
 LONG_THAI = "ถนนชำรุดเป็นหลุมลึกมาก รถจักรยานยนต์ล้มหลายคันแล้ว <b>ช่วยด้วย</b> " * 8
 
 
@@ -58,7 +59,7 @@ def con(tmp_path: Path, data_dir: Path, store_location: str) -> Iterator[Reader]
         yield reader
 
 
-def _located(con: Reader, filters: metrics.Filters) -> pd.DataFrame:
+def _located(con: Reader, filters: Filters) -> pd.DataFrame:
     where, params = filters.where()
     sql = f"SELECT ticket_id, lat, lon FROM tickets WHERE {where} AND location_issue IS NULL"
     return con.execute(sql, params).df()
@@ -75,7 +76,7 @@ def _sent_bytes(layer: lod.TicketLayer) -> int:
 def test_a_walk_over_point_zoom_viewports_reaches_every_ticket_of_a_district(
     con: Reader,
 ) -> None:
-    filters = metrics.Filters(district="1001")
+    filters = Filters(district="1001")
     expected = set(_located(con, filters)["ticket_id"])
     assert len(expected) > 1000
     # tile the district with viewports of a 1000 x 520 px map at the point zoom
@@ -95,20 +96,18 @@ def test_a_walk_over_point_zoom_viewports_reaches_every_ticket_of_a_district(
             lon += width
         lat += height
     assert seen == expected
-    assert lod.unlocated(con, filters=metrics.Filters()) == 30
+    assert lod.unlocated(con, filters=Filters()) == 30
 
 
 def test_a_viewport_returns_exactly_the_tickets_inside_its_bounds(con: Reader) -> None:
-    everything = _located(con, metrics.Filters())
+    everything = _located(con, Filters())
     rng = np.random.default_rng(7)
     for _ in range(12):
         zoom = int(rng.integers(16, 19))
         centre_lat = ORIGIN_LAT + rng.uniform(0, SIZE)
         centre_lon = ORIGIN_LON + rng.uniform(0, 2 * SIZE)
         viewport = lod.Viewport.around(centre_lat, centre_lon, zoom)
-        layer = lod.ticket_layer(
-            con, filters=metrics.Filters(), as_of=AS_OF, viewport=viewport, lang="en"
-        )
+        layer = lod.ticket_layer(con, filters=Filters(), as_of=AS_OF, viewport=viewport, lang="en")
         inside = everything[
             everything["lat"].between(viewport.south, viewport.north)
             & everything["lon"].between(viewport.west, viewport.east)
@@ -117,7 +116,7 @@ def test_a_viewport_returns_exactly_the_tickets_inside_its_bounds(con: Reader) -
         assert layer.in_view == len(inside)
     # the stack of 40 reports on one spot is all there, each with its own popup
     spot = lod.Viewport.around(ORIGIN_LAT + 0.0171, ORIGIN_LON + 0.0213, 18)
-    stack = lod.ticket_layer(con, filters=metrics.Filters(), as_of=AS_OF, viewport=spot, lang="th")
+    stack = lod.ticket_layer(con, filters=Filters(), as_of=AS_OF, viewport=spot, lang="th")
     assert sum(1 for i in stack.ids if i < "T00040") == 40
 
 
@@ -129,7 +128,7 @@ def test_cells_are_counted_whole_and_cover_the_view(con: Reader) -> None:
         lod.POINT_LIMIT = 100
         layer = lod.ticket_layer(
             con,
-            filters=metrics.Filters(state_group="open"),
+            filters=Filters(state_group="open"),
             as_of=AS_OF,
             viewport=viewport,
             lang="th",
@@ -137,7 +136,7 @@ def test_cells_are_counted_whole_and_cover_the_view(con: Reader) -> None:
     finally:
         lod.POINT_LIMIT = original
     assert layer.kind == "cells" and layer.resolution == 9
-    everything = _located(con, metrics.Filters(state_group="open"))
+    everything = _located(con, Filters(state_group="open"))
     cell_of = [
         h3.latlng_to_cell(a, b, 9)
         for a, b in zip(everything["lat"], everything["lon"], strict=True)
@@ -167,17 +166,17 @@ def test_no_view_sends_more_than_the_byte_cap(con: Reader) -> None:
     # points: 40 stacked long Thai reports + their neighbours at a tiny cap go short, then
     # are cut in the chosen order, and the caption says how many are drawn
     spot = lod.Viewport.around(ORIGIN_LAT + 0.0171, ORIGIN_LON + 0.0213, 16)
-    full = lod.ticket_layer(con, filters=metrics.Filters(), as_of=AS_OF, viewport=spot, lang="th")
+    full = lod.ticket_layer(con, filters=Filters(), as_of=AS_OF, viewport=spot, lang="th")
     assert not full.short_popups and _sent_bytes(full) <= lod.BYTE_CAP
     for cap in (60_000, 30_000, 12_000):
         layer = lod.ticket_layer(
-            con, filters=metrics.Filters(), as_of=AS_OF, viewport=spot, lang="th", cap=cap
+            con, filters=Filters(), as_of=AS_OF, viewport=spot, lang="th", cap=cap
         )
         assert _sent_bytes(layer) <= cap
         assert layer.short_popups
         assert layer.drawn <= layer.in_view == full.in_view
     cut = lod.ticket_layer(
-        con, filters=metrics.Filters(), as_of=AS_OF, viewport=spot, lang="en", cap=12_000
+        con, filters=Filters(), as_of=AS_OF, viewport=spot, lang="en", cap=12_000
     )
     assert 0 < cut.drawn < cut.in_view
     assert f"Showing {cut.drawn:,} of the {cut.in_view:,} tickets in view" in cut.caption("en")
@@ -186,12 +185,10 @@ def test_no_view_sends_more_than_the_byte_cap(con: Reader) -> None:
     try:
         lod.POINT_LIMIT = 100
         city = lod.Viewport.around(ORIGIN_LAT + SIZE / 2, ORIGIN_LON + SIZE, 13)
-        fine = lod.ticket_layer(
-            con, filters=metrics.Filters(), as_of=AS_OF, viewport=city, lang="th"
-        )
+        fine = lod.ticket_layer(con, filters=Filters(), as_of=AS_OF, viewport=city, lang="th")
         coarse = lod.ticket_layer(
             con,
-            filters=metrics.Filters(),
+            filters=Filters(),
             as_of=AS_OF,
             viewport=city,
             lang="th",
@@ -206,7 +203,7 @@ def test_no_view_sends_more_than_the_byte_cap(con: Reader) -> None:
 
 def test_popups_in_the_layer_are_escaped(con: Reader) -> None:
     spot = lod.Viewport.around(ORIGIN_LAT + 0.0171, ORIGIN_LON + 0.0213, 18)
-    layer = lod.ticket_layer(con, filters=metrics.Filters(), as_of=AS_OF, viewport=spot, lang="th")
+    layer = lod.ticket_layer(con, filters=Filters(), as_of=AS_OF, viewport=spot, lang="th")
     popup = layer.points[0][3]
     assert "&lt;b&gt;ช่วยด้วย&lt;/b&gt;" in popup and "<b>ช่วยด้วย" not in popup
     fmap = folium.Map(location=(13.6, 100.4), zoom_start=13, tiles=None)
@@ -284,9 +281,9 @@ def test_many_tickets_in_view_travel_as_numbers_and_get_their_popup_written_as_t
     con: Reader,
 ) -> None:
     spot = lod.Viewport.around(ORIGIN_LAT + 0.0171, ORIGIN_LON + 0.0213, 16)
-    full = lod.ticket_layer(con, filters=metrics.Filters(), as_of=AS_OF, viewport=spot, lang="th")
+    full = lod.ticket_layer(con, filters=Filters(), as_of=AS_OF, viewport=spot, lang="th")
     compact = lod.ticket_layer(
-        con, filters=metrics.Filters(), as_of=AS_OF, viewport=spot, lang="th", cap=60_000
+        con, filters=Filters(), as_of=AS_OF, viewport=spot, lang="th", cap=60_000
     )
     assert compact.short_popups and compact.drawn == compact.in_view == full.in_view
     assert compact.bytes < full.bytes / 5  # the text and labels are not repeated per point
@@ -330,12 +327,10 @@ def test_a_popup_shows_an_open_tickets_age_and_a_finished_ones_days_to_finish_ne
     )
     spot = lod.Viewport.around(ORIGIN_LAT + 0.05, ORIGIN_LON + 0.05, 18)
     with store.at(store_location).reader() as reader:
-        full = lod.ticket_layer(
-            reader, filters=metrics.Filters(), as_of=AS_OF, viewport=spot, lang="th"
-        )
+        full = lod.ticket_layer(reader, filters=Filters(), as_of=AS_OF, viewport=spot, lang="th")
         short = lod.ticket_layer(
             reader,
-            filters=metrics.Filters(),
+            filters=Filters(),
             as_of=AS_OF,
             viewport=spot,
             lang="en",

@@ -15,12 +15,14 @@ from PIL import Image
 
 from dashboard import boundaries, i18n, store
 from dashboard.analysis import metrics
+from dashboard.analysis.filters import Filters
 from dashboard.ingest.load import ingest_files
 from dashboard.render import lod, mapimage, maps, style
 from dashboard.store import Reader
+from dashboard.vocab import local_midnight
 from tests.fixtures import ORIGIN_LAT, ORIGIN_LON, SIZE, ticket, write_csv
 
-AS_OF = metrics.local_midnight(date(2022, 7, 1))
+AS_OF = local_midnight(date(2022, 7, 1))
 
 
 @pytest.fixture
@@ -44,7 +46,7 @@ def _picture(
     """The picture, and the fill the map gives district 1001 (every ticket is in it)."""
     layer = boundaries.load_districts()
     summary = metrics.area_summary(
-        con, by="district", layer=layer, population=None, filters=metrics.Filters(), as_of=AS_OF
+        con, by="district", layer=layer, population=None, filters=Filters(), as_of=AS_OF
     )
     areas, bins = maps.choropleth_features(
         layer=layer, geometries=maps.simplified(layer), summary=summary, metric="open", lang="th"
@@ -89,7 +91,7 @@ def test_under_ticket_points_the_areas_are_outlines_and_points_take_their_state_
     con: Reader,
 ) -> None:
     view = lod.Viewport(ORIGIN_LAT, ORIGIN_LON, ORIGIN_LAT + 0.014, ORIGIN_LON + 0.022, 16)
-    layer = lod.ticket_layer(con, filters=metrics.Filters(), as_of=AS_OF, viewport=view, lang="th")
+    layer = lod.ticket_layer(con, filters=Filters(), as_of=AS_OF, viewport=view, lang="th")
     assert layer.kind == "points" and layer.drawn == 60
     image, fill = _picture(con, view, layer)
     assert not _has(image, fill, at_least=200)  # no shading under the points (the legend's

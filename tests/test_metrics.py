@@ -9,11 +9,13 @@ import pytest
 
 from dashboard import boundaries, store
 from dashboard.analysis import metrics
+from dashboard.analysis.filters import Filters
 from dashboard.ingest.load import ingest_files
 from dashboard.store import Reader
+from dashboard.vocab import local_midnight
 from tests.fixtures import ticket, write_csv
 
-AS_OF = metrics.local_midnight(date(2022, 7, 1))
+AS_OF = local_midnight(date(2022, 7, 1))
 
 
 @pytest.fixture
@@ -69,7 +71,7 @@ def summary(con: Reader, data_dir: Path, **filters: object) -> dict[str, dict[st
         by="district",
         layer=boundaries.load_districts(data_dir=data_dir),
         population=boundaries.load_population(data_dir=data_dir),
-        filters=metrics.Filters(**filters),  # type: ignore[arg-type]
+        filters=Filters(**filters),  # type: ignore[arg-type]
         as_of=AS_OF,
     )
     return {str(row["code"]): row for row in metrics.records(frame)}
@@ -138,9 +140,7 @@ def test_a_ticket_is_in_a_category_filter_when_it_has_any_of_the_chosen_categori
             expected[code] = expected.get(code, 0) + 1
     rows = summary(con, data_dir, categories=chosen)
     assert {c: r["total"] for c, r in rows.items() if r["total"]} == expected
-    assert metrics.totals(con, filters=metrics.Filters(categories=chosen)).total == sum(
-        expected.values()
-    )
+    assert metrics.totals(con, filters=Filters(categories=chosen)).total == sum(expected.values())
 
 
 @pytest.mark.parametrize("filters", [{}, {"state_group": "open"}, {"categories": ("ถนน",)}])
@@ -152,7 +152,7 @@ def test_open_per_10k_residents_alone_equals_the_summarys(
         con,
         layer=layer,
         population=boundaries.load_population(data_dir=data_dir),
-        filters=metrics.Filters(**filters),  # type: ignore[arg-type]
+        filters=Filters(**filters),  # type: ignore[arg-type]
     ).set_index("code")
     rows = summary(con, data_dir, **filters)
     assert list(alone.index) == list(layer.codes) and alone.loc["1001", "open"] > 0
@@ -170,10 +170,8 @@ def test_ticket_lists_carry_categories_as_tuples_which_the_cache_pickles_fast(
 ) -> None:
     from dashboard.analysis import director, targets
 
-    frame, total = metrics.tickets_page(con, filters=metrics.Filters(), as_of=AS_OF)
-    week = director.week_tickets(
-        con, filters=metrics.Filters(), as_of=AS_OF, targets=targets.shipped()
-    )
+    frame, total = metrics.tickets_page(con, filters=Filters(), as_of=AS_OF)
+    week = director.week_tickets(con, filters=Filters(), as_of=AS_OF, targets=targets.shipped())
     for categories in (frame["categories"], week["categories"]):
         assert len(categories) == total == 8
         assert all(isinstance(c, tuple) and all(isinstance(n, str) for n in c) for c in categories)
@@ -182,7 +180,7 @@ def test_ticket_lists_carry_categories_as_tuples_which_the_cache_pickles_fast(
 
 
 def test_totals_and_as_of(con: Reader) -> None:
-    totals = metrics.totals(con, filters=metrics.Filters())
+    totals = metrics.totals(con, filters=Filters())
     assert (totals.total, totals.open, totals.finished, totals.no_location) == (8, 4, 2, 1)
     assert totals.median_days_to_finish == pytest.approx(3.0)
     as_of = metrics.store_as_of(con)

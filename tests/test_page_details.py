@@ -21,6 +21,7 @@ from streamlit.proto.Metric_pb2 import Metric
 from streamlit.testing.v1 import AppTest
 
 from dashboard.analysis import director, metrics
+from dashboard.analysis.filters import Filters
 from dashboard.ingest.load import ingest_files
 from dashboard.render import exports
 from dashboard.ui.widgets import figure_columns, supported_part, ticket_table
@@ -80,7 +81,7 @@ def app_on(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
 def _listed(store: Path) -> pd.DataFrame:
     with duckdb.connect(str(store), read_only=True) as con:
         frame, _ = metrics.tickets_page(
-            con, filters=metrics.Filters(district="1006"), as_of=AS_OF, sort="oldest"
+            con, filters=Filters(district="1006"), as_of=AS_OF, sort="oldest"
         )
     return frame
 
@@ -237,7 +238,7 @@ def test_the_subdistrict_backlog_counts_open_overdue_and_the_oldest_per_subdistr
     targets = metrics.load_targets()
     with duckdb.connect(str(no_finish), read_only=True) as con:
         judged = director.week_tickets(
-            con, filters=metrics.Filters(district="1006"), as_of=AS_OF, targets=targets
+            con, filters=Filters(district="1006"), as_of=AS_OF, targets=targets
         )
     found = director.subdistrict_backlog(
         judged, codes=["100601", "100602"], population={"100601": 20_000}

@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.analysis import metrics
+from dashboard.analysis.filters import Filters
 from dashboard.ingest.load import ingest_files
 from tests.apptest import grid_with, notice_lines, open_page, plain, serving
 from tests.fixtures import ticket, write_csv
@@ -54,7 +55,7 @@ def metric_values(at: AppTest) -> dict[str, str]:
 
 def expected_totals(store: Path, **filters: object) -> metrics.Totals:
     with duckdb.connect(str(store), read_only=True) as con:
-        return metrics.totals(con, filters=metrics.Filters(**filters))  # type: ignore[arg-type]
+        return metrics.totals(con, filters=Filters(**filters))  # type: ignore[arg-type]
 
 
 def test_city_page_kpis_equal_the_metrics_module(store: Path) -> None:

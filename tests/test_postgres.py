@@ -12,10 +12,12 @@ import pytest
 
 from dashboard import boundaries, store
 from dashboard.analysis import hotspots, metrics
+from dashboard.analysis.filters import Filters
 from dashboard.cli import main
 from dashboard.errors import StoreError
 from dashboard.ingest.load import ingest_files
 from dashboard.store import postgres
+from dashboard.vocab import local_midnight
 from tests.fixtures import ticket, write_csv
 
 
@@ -79,7 +81,7 @@ def test_a_reader_role_can_read_and_nothing_else(
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             con.execute("DELETE FROM tickets")
     with store.at(as_reader).reader() as reader:  # the app as that role: same numbers
-        assert metrics.totals(reader, filters=metrics.Filters()).total == 20
+        assert metrics.totals(reader, filters=Filters()).total == 20
 
 
 def test_values_are_parameters_never_sql(tmp_path: Path, data_dir: Path, pg_url: str) -> None:
@@ -90,13 +92,13 @@ def test_values_are_parameters_never_sql(tmp_path: Path, data_dir: Path, pg_url:
     with store.at(pg_url).reader() as reader:
         frame, total = metrics.tickets_page(
             reader,
-            filters=metrics.Filters(categories=(hostile,)),
-            as_of=metrics.local_midnight(metrics.date(2022, 7, 1)),
+            filters=Filters(categories=(hostile,)),
+            as_of=local_midnight(metrics.date(2022, 7, 1)),
             q=hostile + "%_?",
             scope="all",
         )
         assert (len(frame), total) == (0, 0)
-        assert metrics.totals(reader, filters=metrics.Filters()).total == 20
+        assert metrics.totals(reader, filters=Filters()).total == 20
 
 
 def test_a_failed_ingest_leaves_the_database_as_it_was(
@@ -118,7 +120,7 @@ def test_a_failed_ingest_leaves_the_database_as_it_was(
     with pytest.raises(StoreError, match="rolled back, the store is unchanged"):
         ingest_files(paths=[more], store_path=pg_url, data_dir=data_dir)
     with store.at(pg_url).reader() as reader:
-        assert metrics.totals(reader, filters=metrics.Filters()).total == 5
+        assert metrics.totals(reader, filters=Filters()).total == 5
         assert reader.execute("SELECT count(*) FROM ingests").fetchall() == [(1,)]
 
 
@@ -136,7 +138,7 @@ def test_readers_are_never_blocked_by_an_ingest_and_see_it_whole(
         while not stop.is_set():
             started = time.monotonic()
             with store.at(pg_url).reader() as reader:
-                seen.append(metrics.totals(reader, filters=metrics.Filters()).total)
+                seen.append(metrics.totals(reader, filters=Filters()).total)
             slowest[0] = max(slowest[0], time.monotonic() - started)
 
     thread = threading.Thread(target=read)
@@ -168,8 +170,8 @@ def test_hotspots_and_their_areas_are_the_same_on_both_backends(
     ingest_files(paths=[path], store_path=duck, data_dir=data_dir)
     ingest_files(paths=[path], store_path=pg_url, data_dir=data_dir)
     layer = boundaries.load_districts(data_dir=data_dir)
-    as_of = metrics.local_midnight(metrics.date(2022, 7, 1))
-    filters = metrics.Filters(since=metrics.date(2022, 4, 1), until=metrics.date(2022, 6, 30))
+    as_of = local_midnight(metrics.date(2022, 7, 1))
+    filters = Filters(since=metrics.date(2022, 4, 1), until=metrics.date(2022, 6, 30))
     for kind in hotspots.KINDS:
         results = []
         for location in (str(duck), pg_url):
@@ -215,7 +217,7 @@ def test_the_district_pages_queries_can_use_the_district_index(
     ingest_files(
         paths=[write_csv(tmp_path / "t.csv", _tickets())], store_path=pg_url, data_dir=data_dir
     )
-    where, params = metrics.Filters(district="1006").where()
+    where, params = Filters(district="1006").where()
     with psycopg.connect(pg_url, autocommit=True) as con:
         con.execute("SET enable_seqscan = off")  # 20 rows: the planner would scan anyway
         plan = "\n".join(

@@ -17,6 +17,7 @@ import pytest
 
 from dashboard import store
 from dashboard.analysis import metrics
+from dashboard.analysis.filters import Filters
 from dashboard.ingest.load import ingest_files
 from dashboard.launcher import start_background
 from tests.conftest import real_data_dir
@@ -114,7 +115,7 @@ def test_two_app_processes_serve_while_a_million_tickets_are_ingested(
             assert outcome and not isinstance(outcome[0], Exception), outcome
 
             with store.at(url).reader() as reader:
-                expected = metrics.totals(reader, filters=metrics.Filters(district="1006")).total
+                expected = metrics.totals(reader, filters=Filters(district="1006")).total
             after = [load(tab, page, deadline) for tab, page in tabs]
     finally:
         for server in servers:

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from dashboard.analysis.filters import Filters
 from dashboard.ingest.load import Reconciliation, ingest_files
 from dashboard.vocab import OPEN_STATES
 from tests.conftest import real_data_dir
@@ -134,7 +135,7 @@ def test_the_185k_file_gives_the_same_summary_on_postgresql_and_duckdb(
                         by=by,  # type: ignore[arg-type]
                         layer=layer,
                         population=boundaries.load_population(data_dir=folder),
-                        filters=metrics.Filters(),
+                        filters=Filters(),
                         as_of=as_of,
                     )
                 )

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from dashboard import boundaries, store
-from dashboard.analysis import metrics, review
+from dashboard.analysis import review
+from dashboard.analysis.filters import Filters
 from dashboard.ingest.load import ingest_files
 from dashboard.store import Reader
 from tests.fixtures import ticket, write_csv
@@ -95,7 +96,7 @@ def con(tmp_path: Path, data_dir: Path, store_location: str) -> Iterator[Reader]
 def test_league_table_ranks_only_districts_with_enough_tickets(con: Reader, data_dir: Path) -> None:
     table = review.league_table(
         con,
-        filters=metrics.Filters(),
+        filters=Filters(),
         period=PERIOD,
         layer=boundaries.load_districts(data_dir=data_dir),
         population=boundaries.load_population(data_dir=data_dir),
@@ -111,7 +112,7 @@ def test_league_table_ranks_only_districts_with_enough_tickets(con: Reader, data
     assert table.loc["1001", "median_days_to_finish"] == pytest.approx(2.0)
     loose = review.league_table(
         con,
-        filters=metrics.Filters(),
+        filters=Filters(),
         period=PERIOD,
         layer=boundaries.load_districts(data_dir=data_dir),
         population=boundaries.load_population(data_dir=data_dir),
@@ -137,7 +138,7 @@ def test_closure_audit_flags(con: Reader, data_dir: Path) -> None:
     settings = review.ReviewSettings(fast_close_hours=1.0)
     audit = review.closure_audit(
         con,
-        filters=metrics.Filters(),
+        filters=Filters(),
         layer=boundaries.load_districts(data_dir=data_dir),
         settings=settings,
     ).set_index("code")
@@ -153,9 +154,7 @@ def test_closure_audit_flags(con: Reader, data_dir: Path) -> None:
     assert row["no_after_photo_share"] == pytest.approx(0.2) and row[
         "low_star_share"
     ] == pytest.approx(0.5)
-    flagged = review.flagged_tickets(
-        con, filters=metrics.Filters(district="1004"), settings=settings
-    )
+    flagged = review.flagged_tickets(con, filters=Filters(district="1004"), settings=settings)
     flags = {r["ticket_id"]: review.flag_labels(r) for r in flagged.to_dict(orient="records")}
     assert flags == {
         "F-NOPHOTO": ["no_after_photo"],

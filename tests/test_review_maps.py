@@ -12,8 +12,9 @@ import pytest
 
 from dashboard import boundaries, store
 from dashboard.analysis import emerging, gistar, hotspots, metrics
+from dashboard.analysis.filters import Filters
 from dashboard.ingest import load
-from dashboard.vocab import UNSPECIFIED
+from dashboard.vocab import BANGKOK_TZ, UNSPECIFIED, local_midnight
 from tests.fixtures import centre, ticket, write_csv
 
 CENTRE = h3.latlng_to_cell(13.75, 100.55, 8)
@@ -201,7 +202,7 @@ def test_hot_cells_are_split_at_district_boundaries_and_each_area_says_what_it_s
     csv = write_csv(data_dir / "t.csv", rows)
     load.ingest_files(paths=[csv], store_path=store_path, data_dir=data_dir)
     layer = boundaries.load_districts(data_dir=data_dir)
-    filters = metrics.Filters(
+    filters = Filters(
         since=pd.Timestamp("2022-06-01").date(), until=pd.Timestamp("2022-06-30").date()
     )
     with store.at(str(store_path)).reader() as con:
@@ -248,8 +249,8 @@ def test_on_the_dump_sample_with_finish_times_the_backlog_trend_is_drawn(tmp_pat
     with store.at(str(location)).reader() as con:
         newest = metrics.newest_report(con)
         assert newest is not None
-        until = newest.astimezone(metrics.BANGKOK).date()
-        filters = metrics.Filters(since=until - pd.Timedelta(days=89), until=until)
+        until = newest.astimezone(BANGKOK_TZ).date()
+        filters = Filters(since=until - pd.Timedelta(days=89), until=until)
         found = hotspots.analyse(
             con, kind="emerging", layer=layer, filters=filters, resolution=8, measure="backlog"
         )
@@ -290,10 +291,10 @@ def test_hot_areas_counted_in_the_database_match_a_description_of_every_ticket(
     store_path = tmp_path / "s.duckdb"
     load.ingest_files(paths=[path], store_path=store_path, data_dir=data_dir)
     layer = boundaries.load_districts(data_dir=data_dir)
-    filters = metrics.Filters(
+    filters = Filters(
         since=pd.Timestamp("2022-06-01").date(), until=pd.Timestamp("2022-06-30").date()
     )
-    as_of = metrics.local_midnight(pd.Timestamp("2022-07-01").date())
+    as_of = local_midnight(pd.Timestamp("2022-07-01").date())
     with store.at(str(store_path)).reader() as con:
         found = hotspots.analyse(con, kind="demand", layer=layer, filters=filters, resolution=9)
         every = con.execute(

@@ -18,6 +18,7 @@ import openpyxl
 import pytest
 
 from dashboard import store
+from dashboard.analysis.filters import Filters
 from dashboard.cli import main
 from dashboard.ingest.load import ingest_files
 from dashboard.render import rounds
@@ -271,7 +272,7 @@ def test_the_weeks_finished_figures_use_traffys_finish_time_and_the_sheet_says_w
     location = str(tmp_path / "s.duckdb")
     ingest_files(paths=[write_rows(tmp_path / "e.csv", EXPORT, rows)], store_path=location,
                  data_dir=data_dir)  # fmt: skip
-    filters = metrics.Filters(district="1001")
+    filters = Filters(district="1001")
     as_of = dt.datetime(2023, 12, 5, 12, tzinfo=dt.UTC)
     with store.at(location).reader() as con:
         judged = director.week_tickets(con, filters=filters, as_of=as_of, targets=targets.shipped())

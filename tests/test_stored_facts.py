@@ -18,11 +18,13 @@ import pytest
 
 from dashboard import boundaries, store
 from dashboard.analysis import metrics
+from dashboard.analysis.filters import Filters
 from dashboard.ingest.load import ingest_files
 from dashboard.store import queries
+from dashboard.vocab import local_midnight
 from tests.fixtures import ticket, write_csv
 
-AS_OF = metrics.local_midnight(datetime(2022, 7, 1).date())
+AS_OF = local_midnight(datetime(2022, 7, 1).date())
 FINISHED_TH = "เสร็จสิ้น"
 
 ROWS = [
@@ -109,15 +111,15 @@ def _figures(location: str, data_dir: Path) -> dict[str, Any]:
             by="district",
             layer=boundaries.load_districts(data_dir=data_dir),
             population=boundaries.load_population(data_dir=data_dir),
-            filters=metrics.Filters(),
+            filters=Filters(),
             as_of=AS_OF,
         )
         return {
             "summary": summary.sort_values("code").reset_index(drop=True),
-            "totals": metrics.totals(con, filters=metrics.Filters()),
-            "coverage": metrics.data_coverage(con, filters=metrics.Filters()),
-            "open only": metrics.totals(con, filters=metrics.Filters(state_group="open")),
-            "weekly": metrics.weekly_trend(con, filters=metrics.Filters()),
+            "totals": metrics.totals(con, filters=Filters()),
+            "coverage": metrics.data_coverage(con, filters=Filters()),
+            "open only": metrics.totals(con, filters=Filters(state_group="open")),
+            "weekly": metrics.weekly_trend(con, filters=Filters()),
         }
 
 
@@ -139,8 +141,8 @@ def test_each_ticket_stores_whether_it_is_open_its_days_to_finish_and_its_after_
     assert _physical(store_location)["OPEN-BLANK-AFTER"] == (False, 4.0, True, True, True)
 
     with store.at(store_location).reader() as con:
-        figures = metrics.totals(con, filters=metrics.Filters())
-        coverage = metrics.data_coverage(con, filters=metrics.Filters())
+        figures = metrics.totals(con, filters=Filters())
+        coverage = metrics.data_coverage(con, filters=Filters())
     assert (figures.total, figures.open, figures.finished, figures.no_location) == (8, 1, 4, 2)
     assert figures.median_days_to_finish == pytest.approx(2.5)  # of 0.25, 2.5 and 4.0
     assert (coverage.finished, coverage.finish_time, coverage.after_photo) == (4, 3, 3)

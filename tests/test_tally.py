@@ -16,7 +16,9 @@ import pytest
 
 from dashboard import boundaries, store, vocab
 from dashboard.analysis import metrics
+from dashboard.analysis.filters import Filters
 from dashboard.ingest.load import ingest_files
+from dashboard.vocab import local_midnight
 from tests.fixtures import ticket, write_csv
 
 AS_OF = datetime(2022, 9, 1, 5, 0, tzinfo=UTC)
@@ -51,13 +53,13 @@ def _rows(seed: int, n: int) -> list[dict[str, str]]:
     return rows
 
 
-def _filters(seed: int) -> list[metrics.Filters]:
+def _filters(seed: int) -> list[Filters]:
     pick = random.Random(seed)
-    found = [metrics.Filters(), metrics.Filters(district="1002")]
+    found = [Filters(), Filters(district="1002")]
     for _ in range(8):
         since = date(2022, 5, 1) + timedelta(days=pick.randrange(0, 90))
         found.append(
-            metrics.Filters(
+            Filters(
                 since=pick.choice([None, since]),
                 until=pick.choice([None, since + timedelta(days=pick.randrange(5, 60))]),
                 categories=pick.choice([(), ("ถนน",), ("ทางเท้า", vocab.UNSPECIFIED)]),
@@ -68,13 +70,13 @@ def _filters(seed: int) -> list[metrics.Filters]:
     return found
 
 
-def _chosen(tickets: pd.DataFrame, filters: metrics.Filters) -> pd.DataFrame:
+def _chosen(tickets: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     """The tickets a filter keeps, chosen in pandas."""
     keep = pd.Series(True, index=tickets.index)
     if filters.since:
-        keep &= tickets["reported_at"] >= metrics.local_midnight(filters.since)
+        keep &= tickets["reported_at"] >= local_midnight(filters.since)
     if filters.until:
-        keep &= tickets["reported_at"] < metrics.local_midnight(filters.until + timedelta(1))
+        keep &= tickets["reported_at"] < local_midnight(filters.until + timedelta(1))
     if filters.categories:
         named = set(filters.categories) - {vocab.UNSPECIFIED}
         unspecified = vocab.UNSPECIFIED in filters.categories

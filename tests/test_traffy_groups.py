@@ -17,6 +17,7 @@ import pytest
 
 from dashboard import boundaries, store
 from dashboard.analysis import departments, metrics, routing
+from dashboard.analysis.filters import Filters
 from dashboard.ingest.load import ingest_files
 from tests.conftest import real_data_dir
 from tests.test_citydata import CITYDATA
@@ -44,8 +45,8 @@ GROUP_OF_LABEL = {
 def check_invariant(location: Path | str) -> dict[str, int]:
     """Traffy's invariant per district and city-wide; the groups counted from the raw labels."""
     with store.at(location).reader() as con:
-        by_district = metrics.traffy_figures_by_district(con, filters=metrics.Filters())
-        whole = metrics.traffy_figures(con, filters=metrics.Filters())
+        by_district = metrics.traffy_figures_by_district(con, filters=Filters())
+        whole = metrics.traffy_figures(con, filters=Filters())
         labels = con.execute("SELECT state_label, count(*) FROM tickets GROUP BY 1").fetchall()
         stored = con.execute("SELECT count(*) FROM tickets").fetchall()[0][0]
     for figures in by_district.values():
@@ -119,7 +120,7 @@ def test_a_citydata_export_built_from_the_real_dump_sample_counts_per_department
     with store.at(location).reader() as con:
         found = departments.department_summary(
             con,
-            filters=metrics.Filters(),
+            filters=Filters(),
             district_names_th=dict(zip(districts.codes, districts.names_th, strict=True)),
             routing=routing.shipped(),
         )

@@ -24,6 +24,24 @@ FIELDS: tuple[Field, ...] = (
     "category",
 )
 
+RESTS_ON: dict[str, Field] = {
+    "median_days_to_finish": "finish_time",
+    "on_time_share": "finish_time",
+    "fast_close": "finish_time",
+    "no_after_photo": "after_photo",
+    "reopened": "reopen_count",
+    "mean_star": "star",
+    "low_star": "star",
+}
+"""Every figure that rests on an optional field, by its name (a summary column, a map metric
+or a closure-audit flag): without the field it says 'not available', with part of it on
+what share it rests. The summary's notes follow this order."""
+
+
+def rests_on(figure: str) -> Field | None:
+    """The optional field `figure` rests on (None: it rests on none)."""
+    return RESTS_ON.get(figure)
+
 
 @dataclass(frozen=True)
 class Coverage:

@@ -21,19 +21,26 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from dashboard import i18n
 from dashboard.analysis import metrics
 from dashboard.analysis.change import Period
 from dashboard.analysis.director import Week, open_due, organisations
+from dashboard.analysis.filters import Filters
 from dashboard.analysis.routing import HOWS, Routing, named_departments, route
+from dashboard.analysis.week import UNIT_HEADERS
+from dashboard.i18n import Lang
 from dashboard.store import Reader, queries
 from dashboard.vocab import FINISHED
 
 UNROUTED = ""
 """The group of open tickets no department or agency has yet."""
-WEEK_COLUMNS = (
-    "unit", "routed", "open", "overdue", "new_this", "new_last", "finished_this",
-    "finished_last",
-)  # fmt: skip
+WEEK_COLUMNS = ("unit", "routed", *UNIT_HEADERS)
+"""The week per department's columns: the unit, how it was routed, the figures."""
+
+
+def unit_label(unit: str, lang: Lang) -> str:
+    """A unit's name, or "not yet routed" for the group no one has yet."""
+    return unit or i18n.t("unit_unrouted", lang)
 
 
 def routed(
@@ -183,7 +190,7 @@ class DepartmentSummary:
 def department_summary(
     con: Reader,
     *,
-    filters: metrics.Filters,
+    filters: Filters,
     district_names_th: Mapping[str, str],
     routing: Routing,
 ) -> DepartmentSummary:

@@ -31,7 +31,8 @@ from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
 from dashboard.analysis.change import Change, Period, count_change, share_change
-from dashboard.analysis.metrics import Filters, category_tuples, per_10k, replace_filters
+from dashboard.analysis.filters import Filters, replace_filters
+from dashboard.analysis.metrics import category_tuples, per_10k
 from dashboard.analysis.routing import own_office
 from dashboard.analysis.targets import Targets
 from dashboard.config import RECURRENCE_METERS

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from dashboard.analysis import metrics
+from dashboard.analysis.filters import Filters, replace_filters
 from dashboard.analysis.gistar import binary_weights, gi_star_z
 from dashboard.store import Reader, queries
 from dashboard.vocab import BANGKOK_TZ
@@ -221,7 +221,7 @@ def analyse(
     con: Reader,
     *,
     grid: Sequence[int],
-    filters: metrics.Filters,
+    filters: Filters,
     since: date,
     until: date,
     resolution: int,
@@ -234,7 +234,7 @@ def analyse(
         return Emerging(measure, weeks, empty, unavailable="emerging_too_short")
     dialect = queries.dialect_of(con)
     if measure == "reports":
-        period = metrics.replace_filters(
+        period = replace_filters(
             filters, since=weeks.start.date(), until=until, district=None, subdistrict=None
         )
         where, params = period.where()
@@ -245,9 +245,7 @@ def analyse(
         counted = counted.rename(columns={"reports": "value"})
         matrix = weekly_matrix(grid, counted, weeks)
         return Emerging(measure, weeks, emerging_cells(grid, matrix))
-    everything = metrics.replace_filters(
-        filters, since=None, until=None, district=None, subdistrict=None
-    )
+    everything = replace_filters(filters, since=None, until=None, district=None, subdistrict=None)
     where, params = everything.where()
     closed, left_out = (
         int(v or 0) for v in con.execute(queries.closed_without_time(where), params).fetchall()[0]

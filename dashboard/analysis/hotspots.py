@@ -30,8 +30,9 @@ import numpy as np
 import pandas as pd
 
 from dashboard import i18n
-from dashboard.analysis import emerging, metrics
+from dashboard.analysis import emerging
 from dashboard.analysis.emerging import WORSENING, Emerging, Measure
+from dashboard.analysis.filters import Filters, replace_filters
 from dashboard.analysis.gistar import gi_star
 from dashboard.boundaries import AreaLayer
 from dashboard.i18n import Lang
@@ -181,14 +182,14 @@ def analyse(
     *,
     kind: str,
     layer: AreaLayer,
-    filters: metrics.Filters,
+    filters: Filters,
     resolution: int,
     measure: Measure = "reports",
 ) -> Analysis:
     """The `kind` map for the tickets reported in the filters' period (whole city)."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
-    period = metrics.replace_filters(filters, state_group="all", district=None, subdistrict=None)
+    period = replace_filters(filters, state_group="all", district=None, subdistrict=None)
     where, params = period.where()
     counted = con.execute(
         queries.reports_by_cell(where, resolution, queries.dialect_of(con)), params
@@ -322,7 +323,7 @@ def actionable_areas(
     con: Reader,
     *,
     analysis: Analysis,
-    filters: metrics.Filters,
+    filters: Filters,
     resolution: int,
     as_of: Any,
     districts: AreaLayer,
@@ -339,7 +340,7 @@ def actionable_areas(
     hot = [str(c) for c, cls in by_cell_category.items() if is_hot(analysis.kind, str(cls))]
     if not hot:
         return pd.DataFrame()
-    period = metrics.replace_filters(filters, state_group="all", district=None, subdistrict=None)
+    period = replace_filters(filters, state_group="all", district=None, subdistrict=None)
     where, params = period.where()
     dialect = queries.dialect_of(con)
     # Everything is counted in the database: at 10M tickets the hot cells hold millions.

@@ -1,8 +1,10 @@
-"""The map metrics, one entry each: what it needs from the data and how it is written.
+"""The map metrics, one entry each: how it is written, which views can draw it, and (from
+`coverage.RESTS_ON`) the optional field it rests on.
 
-The URL parser, the maps, the ranking and the KPI notes read this one list. Each metric
-is a column of `metrics.area_summary` under the same name (that is where it is computed);
-its label lives in `i18n.METRIC_LABELS` under the same name too.
+The URL parser, the maps, the ranking, the summaries and the KPI notes read this one list.
+Each metric is a column of `metrics.area_summary` under the same name (that is where it is
+computed); its label lives in `i18n.METRIC_LABELS` under the same name too. A new metric is
+one entry here, its column and its label.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from dashboard.analysis.coverage import Coverage, Field
+from dashboard.analysis.coverage import Coverage, Field, rests_on
 
 Kind = Literal["count", "share", "rate", "days"]
 
@@ -19,26 +21,44 @@ Kind = Literal["count", "share", "rate", "days"]
 class MapMetric:
     name: str
     kind: Kind
-    needs: Field | None = None
-    """the optional field the metric rests on (it says 'not available' without it)"""
     district_only: bool = False
     """needs population, known per district only"""
+    judged: bool = False
+    """judges tickets against the targets (`metrics.area_summary(judged=True)`)"""
+    snapshot: bool = False
+    """a daily snapshot keeps it (counts by state and open ages, not times)"""
+    ranked: int | None = None
+    """its column's place in the city ranking after the chosen metric (None: only when
+    chosen)"""
+
+    @property
+    def needs(self) -> Field | None:
+        """the optional field the metric rests on (it says 'not available' without it)"""
+        return rests_on(self.name)
 
 
 MAP_METRICS: dict[str, MapMetric] = {
     m.name: m
     for m in (
-        MapMetric("open", "count"),
-        MapMetric("total", "count"),
-        MapMetric("open_share", "share"),
-        MapMetric("open_per_10k", "rate", district_only=True),
-        MapMetric("median_days_to_finish", "days", needs="finish_time"),
-        MapMetric("open_over_30", "count"),
-        MapMetric("overdue", "count"),
-        MapMetric("on_time_share", "share", needs="finish_time"),
+        MapMetric("open", "count", snapshot=True, ranked=2),
+        MapMetric("total", "count", snapshot=True, ranked=1),
+        MapMetric("open_share", "share", snapshot=True),
+        MapMetric("open_per_10k", "rate", district_only=True, snapshot=True, ranked=3),
+        MapMetric("median_days_to_finish", "days"),
+        MapMetric("open_over_30", "count", snapshot=True, ranked=4),
+        MapMetric("overdue", "count", judged=True),
+        MapMetric("on_time_share", "share", judged=True),
     )
 }
 NAMES = tuple(MAP_METRICS)
+JUDGED = tuple(name for name, metric in MAP_METRICS.items() if metric.judged)
+"""Map metrics that need the summary's judged columns."""
+SNAPSHOT = tuple(name for name, metric in MAP_METRICS.items() if metric.snapshot)
+"""Map metrics a snapshot can draw."""
+RANKED = tuple(
+    name for _, name in sorted((m.ranked, m.name) for m in MAP_METRICS.values() if m.ranked)
+)
+"""The columns the city ranking always shows, in order (the chosen metric first, never twice)."""
 
 
 def format_number(kind: Kind, value: float) -> str:

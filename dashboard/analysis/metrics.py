@@ -8,22 +8,21 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from dashboard.analysis.coverage import Coverage
+from dashboard.analysis.filters import Filters, replace_filters
 from dashboard.analysis.targets import Targets
 from dashboard.analysis.targets import load as load_targets
 from dashboard.boundaries import AreaLayer
 from dashboard.store import Reader, has_table, queries
-from dashboard.vocab import BANGKOK_TZ, FINISHED, TRAFFY_GROUPS, UNSPECIFIED
+from dashboard.vocab import FINISHED, TRAFFY_GROUPS, UNSPECIFIED
 
-BANGKOK = BANGKOK_TZ
 AreaLevel = Literal["district", "subdistrict"]
-StateGroup = Literal["open", "finished", "all"]
 NO_LOCATION_CODE = "none"
 NO_LOCATION_NAME_TH = "ไม่มีตำแหน่งที่ใช้ได้"
 NO_LOCATION_NAME_EN = "No usable location"
@@ -56,65 +55,6 @@ SUMMARY_COLUMNS = (
 
 JUDGED_COLUMNS = ("overdue", "timed", "on_time", "on_time_share")
 """The summary's columns that judge tickets against the targets (`area_summary(judged=)`)."""
-JUDGED_METRICS = ("overdue", "on_time_share")
-"""Map metrics that need them."""
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Which tickets to count. Empty fields mean no restriction."""
-
-    since: date | None = None
-    until: date | None = None
-    categories: tuple[str, ...] = ()
-    state_group: StateGroup = "all"
-    district: str | None = None
-    subdistrict: str | None = None
-    include_predicted: bool = False
-    """count untyped tickets in the categories the classifier predicted for them"""
-    ticket_ids: tuple[str, ...] | None = None
-    """only these tickets (a department's on the district map: `departments.routed`)"""
-
-    def where(self) -> tuple[str, list[Any]]:
-        """Return a SQL condition on `tickets` and its parameters."""
-        clauses: list[str] = ["TRUE"]
-        params: list[Any] = []
-        if self.since:
-            clauses.append("reported_at >= ?")
-            params.append(local_midnight(self.since))
-        if self.until:
-            clauses.append("reported_at < ?")
-            params.append(local_midnight(self.until + timedelta(days=1)))
-        if self.categories:
-            named = [c for c in self.categories if c != UNSPECIFIED]
-            parts = [queries.any_category(len(named))] if named else []
-            params += named
-            if named and self.include_predicted:
-                parts.append(queries.PREDICTED_ANY_CATEGORY)
-                params.append(named)
-            if UNSPECIFIED in self.categories:
-                unplaced = f" AND {queries.NOT_PREDICTED}" if self.include_predicted else ""
-                parts.append(f"({queries.NO_CATEGORY}{unplaced})")
-            clauses.append("(" + " OR ".join(parts) + ")")
-        if self.state_group == "open":
-            clauses.append(queries.OPEN)
-        elif self.state_group == "finished":
-            clauses.append("state = 'finished'")
-        if self.district:
-            clauses.append("district_code = ?")
-            params.append(self.district)
-        if self.subdistrict:
-            clauses.append("subdistrict_code = ?")
-            params.append(self.subdistrict)
-        if self.ticket_ids is not None:
-            clauses.append(queries.AMONG_TICKETS)
-            params.append(list(self.ticket_ids))
-        return " AND ".join(clauses), params
-
-
-def local_midnight(day: date) -> datetime:
-    """Return the instant a Bangkok calendar day starts."""
-    return datetime.combine(day, time(0), tzinfo=BANGKOK)
 
 
 def store_as_of(con: Reader) -> datetime | None:
@@ -255,9 +195,7 @@ def summarise(
     frame[count_columns] = frame[count_columns].fillna(0).astype("int64")
     if judged is None:
         frame[list(JUDGED_COLUMNS)] = float("nan")
-    frame["open_share"] = (frame["open"] / frame["total"]).where(frame["total"] > 0)
-    frame["open_per_10k"] = per_10k(frame, population if by == "district" else None)
-    frame["open_over_30"] = frame["open_age_31_90"] + frame["open_age_over_90"]
+    _open_figures(frame, population if by == "district" else None)
     frame["on_time_share"] = (frame["on_time"] / frame["timed"]).where(frame["timed"] > 0)
     return frame[list(SUMMARY_COLUMNS)]
 
@@ -336,6 +274,14 @@ _NOT_COUNTS = {
 }
 
 
+def _open_figures(frame: pd.DataFrame, population: Mapping[str, int] | None) -> None:
+    """Add what a summary (of tickets or of a snapshot) derives from its counts: the open
+    share, open per 10,000 residents (`population` None: unknown) and open over 30 days."""
+    frame["open_share"] = (frame["open"] / frame["total"]).where(frame["total"] > 0)
+    frame["open_per_10k"] = per_10k(frame, population)
+    frame["open_over_30"] = frame["open_age_31_90"] + frame["open_age_over_90"]
+
+
 def per_10k(frame: pd.DataFrame, population: Mapping[str, int] | None) -> pd.Series:
     """Open tickets (`open`) per 10,000 residents of each area (`code`); NaN where the
     population is not known."""
@@ -370,10 +316,12 @@ def poor_denominators(summary: pd.DataFrame, population: dict[str, int]) -> dict
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Return rows as plain dicts with NaN turned into None (for JSON)."""
     rows = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
-    return [{str(k): _plain(v) for k, v in row.items()} for row in rows]
+    return [{str(k): python_value(v) for k, v in row.items()} for row in rows]
 
 
-def _plain(value: Any) -> Any:
+def python_value(value: Any) -> Any:
+    """A numpy scalar or array as the Python value or list (what JSON can write); any other
+    value as it is."""
     if isinstance(value, np.ndarray):
         return value.tolist()
     if isinstance(value, np.generic):
@@ -542,11 +490,6 @@ def oldest_open_counted(
     )
 
 
-def replace_filters(filters: Filters, **changes: Any) -> Filters:
-    """Return a copy of `filters` with some fields changed."""
-    return replace(filters, **changes)
-
-
 PointOrder = Literal["oldest", "newest"]
 
 
@@ -711,18 +654,12 @@ def snapshot_summary(
         frame["total"] = frame["open"]
     elif filters.state_group == "finished":
         frame["total"] = frame["finished"]
-    frame["open_share"] = (frame["open"] / frame["total"]).where(frame["total"] > 0)
-    frame["open_per_10k"] = per_10k(frame, population if by == "district" else None)
-    frame["open_over_30"] = frame["open_age_31_90"] + frame["open_age_over_90"]
+    _open_figures(frame, population if by == "district" else None)
     for missing in ("median_days_to_finish", "reopened", "mean_star", "overdue", "timed"):
         frame[missing] = math.nan
     for missing in ("on_time", "on_time_share"):
         frame[missing] = math.nan
     return frame[list(SUMMARY_COLUMNS)]
-
-
-SNAPSHOT_METRICS = ("open", "total", "open_share", "open_per_10k", "open_over_30")
-"""Map metrics a snapshot can draw (it keeps counts by state and open ages, not times)."""
 
 
 # --- Traffy's own district figures ------------------------------------------------------

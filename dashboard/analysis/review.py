@@ -13,13 +13,15 @@ from scipy import stats
 
 from dashboard import i18n
 from dashboard.analysis import emerging, hotspots, metrics
+from dashboard.analysis.audit import AUDIT_FLAGS
 from dashboard.analysis.change import Change, share_change
 from dashboard.analysis.change import Period as Period
-from dashboard.analysis.coverage import Coverage, Field
-from dashboard.analysis.metrics import Filters
+from dashboard.analysis.coverage import Coverage
+from dashboard.analysis.filters import Filters, replace_filters
 from dashboard.boundaries import AreaLayer
 from dashboard.i18n import Lang
 from dashboard.store import Reader, queries
+from dashboard.vocab import BANGKOK_TZ
 
 DEFAULT_PERIOD_DAYS = 90
 CONFIDENCE = 0.95
@@ -56,7 +58,7 @@ def review_period(filters: Filters, newest_report: datetime) -> Period:
     Not up to the as-of date: activity can run months past the last report, and a period
     with no reports in it reviews nothing.
     """
-    until = filters.until or newest_report.astimezone(metrics.BANGKOK).date()
+    until = filters.until or newest_report.astimezone(BANGKOK_TZ).date()
     since = filters.since or until - timedelta(days=DEFAULT_PERIOD_DAYS - 1)
     return Period(since=since, until=until)
 
@@ -106,12 +108,10 @@ def league_table(
     median days to finish. The previous period's reports and open tickets are kept for
     `open_share_moves`.
     """
-    now = metrics.replace_filters(
+    now = replace_filters(
         filters, since=period.since, until=period.until, district=None, subdistrict=None
     )
-    before = metrics.replace_filters(
-        now, since=period.previous().since, until=period.previous().until
-    )
+    before = replace_filters(now, since=period.previous().since, until=period.previous().until)
     frame = pd.DataFrame(
         {"code": layer.codes, "name_th": layer.names_th, "name_en": layer.names_en}
     )
@@ -237,18 +237,17 @@ def _median_with_interval(values: np.ndarray | None) -> tuple[float, float, floa
     return float(np.median(values)), low, high
 
 
-AUDIT_FLAGS = ("no_after_photo", "fast_close", "reopened", "low_star")
-
-
 def _flags_sql(settings: ReviewSettings) -> dict[str, str]:
-    return queries.audit_flags(settings.fast_close_hours)
+    """Each flag's condition, in the registry's order."""
+    conditions = queries.audit_flags(settings.fast_close_hours)
+    return {flag.name: conditions[flag.name] for flag in AUDIT_FLAGS}
 
 
 def closure_audit(
     con: Reader, *, filters: Filters, layer: AreaLayer, settings: ReviewSettings
 ) -> pd.DataFrame:
     """Per district: finished tickets and the share of them with each warning sign."""
-    where, params = metrics.replace_filters(
+    where, params = replace_filters(
         filters, district=None, subdistrict=None, state_group="all"
     ).where()
     sql = queries.closure_audit(where, _flags_sql(settings))
@@ -256,15 +255,11 @@ def closure_audit(
     frame = pd.DataFrame(
         {"code": layer.codes, "name_th": layer.names_th, "name_en": layer.names_en}
     )
-    for column in ("finished", "rated", "with_reopen_count", *AUDIT_FLAGS):
+    for column in ("finished", "rated", "with_reopen_count", *(f.name for f in AUDIT_FLAGS)):
         frame[column] = frame["code"].map(audited[column]).fillna(0).astype("int64")
-    finished = frame["finished"].where(frame["finished"] > 0)
-    for name in ("no_after_photo", "fast_close"):
-        frame[f"{name}_share"] = frame[name] / finished
-    # shares over the tickets that carry the field, not over all finished ones
-    counted = frame["with_reopen_count"]
-    frame["reopened_share"] = frame["reopened"] / counted.where(counted > 0)
-    frame["low_star_share"] = frame["low_star"] / frame["rated"].where(frame["rated"] > 0)
+    for flag in AUDIT_FLAGS:  # a share of the finished tickets, or of those carrying its field
+        of = frame[flag.denominator]
+        frame[f"{flag.name}_share"] = frame[flag.name] / of.where(of > 0)
     return frame.sort_values(
         "no_after_photo_share", ascending=False, na_position="last", ignore_index=True
     )
@@ -274,14 +269,14 @@ def flagged_tickets(
     con: Reader, *, filters: Filters, settings: ReviewSettings, limit: int = 200
 ) -> pd.DataFrame:
     """Finished tickets with at least one warning sign, most signs first, then newest."""
-    where, params = metrics.replace_filters(filters, state_group="all").where()
+    where, params = replace_filters(filters, state_group="all").where()
     sql = queries.flagged_tickets(where, _flags_sql(settings))
     return con.execute(sql, [*params, limit]).df()
 
 
 def flag_labels(row: Mapping[Any, Any]) -> list[str]:
     """Names of the warning signs a flagged ticket has."""
-    return [name for name in AUDIT_FLAGS if bool(row.get(name))]
+    return [flag.name for flag in AUDIT_FLAGS if bool(row.get(flag.name))]
 
 
 # --- hotspots: the three maps and the areas to act on ------------------------------------
@@ -371,9 +366,9 @@ def hotspot_review(
     as_of: datetime | None = None,
 ) -> HotspotReview:
     """The `kind` map over the review period of `filters` (whole city) and its areas."""
-    newest = metrics.newest_report(con) or datetime.now(metrics.BANGKOK)
+    newest = metrics.newest_report(con) or datetime.now(BANGKOK_TZ)
     period = review_period(filters, newest)
-    now = metrics.replace_filters(filters, since=period.since, until=period.until)
+    now = replace_filters(filters, since=period.since, until=period.until)
     analysis = hotspots.analyse(
         con,
         kind=kind,
@@ -394,15 +389,6 @@ def hotspot_review(
 
 
 # --- the review's tables as shown (page and brief) ---------------------------------------
-
-# Each closure-audit flag and the optional field it rests on.
-AUDIT_NEEDS: dict[str, Field] = {
-    "no_after_photo": "after_photo",
-    "fast_close": "finish_time",
-    "reopened": "reopen_count",
-    "low_star": "star",
-}
-
 
 MOVE_MARK = "*"
 """Marks a change in the league that is beyond noise (`open_share_moves`)."""
@@ -544,9 +530,9 @@ def audit_display(per_district: pd.DataFrame, lang: Lang, coverage: Coverage) ->
         i18n.t("district", lang): name,
         i18n.t("finished", lang): per_district["finished"].map(lambda v: f"{int(v):,}"),
     }
-    for flag, needs in AUDIT_NEEDS.items():
-        if coverage.supports(needs):  # type: ignore[arg-type]
-            columns[i18n.flag(flag, lang)] = per_district[f"{flag}_share"].map(
+    for flag in AUDIT_FLAGS:
+        if coverage.supports(flag.field):
+            columns[i18n.t(flag.label, lang)] = per_district[f"{flag.name}_share"].map(
                 lambda v: i18n.t("no_data", lang) if pd.isna(v) else f"{v:.0%}"
             )
     return pd.DataFrame(columns)
@@ -556,9 +542,9 @@ def audit_caption(lang: Lang, coverage: Coverage, *, hours: float) -> str:
     """'Shares of finished tickets: …' naming only the checks the audit's table shows
     (those whose field the data carries), in their order."""
     checks = [
-        i18n.t(f"audit_check_{flag}", lang, hours=f"{hours:g}")
-        for flag, needs in AUDIT_NEEDS.items()
-        if coverage.supports(needs)
+        i18n.t(flag.check, lang, hours=f"{hours:g}")
+        for flag in AUDIT_FLAGS
+        if coverage.supports(flag.field)
     ]
     return i18n.t("audit_note", lang, checks=", ".join(checks))
 
@@ -566,10 +552,10 @@ def audit_caption(lang: Lang, coverage: Coverage, *, hours: float) -> str:
 def audit_notes(lang: Lang, coverage: Coverage) -> list[str]:
     """One line per flag that rests on part of the data or cannot be judged at all."""
     notes = []
-    for flag, needs in AUDIT_NEEDS.items():
-        note = coverage.note(needs, lang)  # type: ignore[arg-type]
+    for flag in AUDIT_FLAGS:
+        note = coverage.note(flag.field, lang)
         if note:
-            notes.append(f"{i18n.flag(flag, lang)}: {note}")
+            notes.append(f"{i18n.t(flag.label, lang)}: {note}")
     return notes
 
 

@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from numpy.typing import NDArray
 
-from dashboard.errors import InputFileError, TruncatedFileError
+from dashboard.errors import InputFileError, TruncatedFileError, first_line
 from dashboard.text import plain
 
 RAW_COLUMNS = (
@@ -508,7 +508,7 @@ def _csv_chunks(source: RawSource, *, rows: int) -> Iterator[RawTable]:
         if "straddl" in str(exc):  # one value larger than a whole parse block
             raise InputFileError(_oversized_field(source)) from exc
         raise InputFileError(
-            f"{source.path}: cannot be parsed as CSV ({_first_line(exc)}); check that it is a "
+            f"{source.path}: cannot be parsed as CSV ({first_line(exc)}); check that it is a "
             "complete UTF-8 CSV file, and download the file again if it was cut short."
         ) from exc
 
@@ -729,10 +729,6 @@ def _unique_names(header: list[str]) -> list[str]:
         seen[name] = count + 1
         names.append(name if count == 0 else f"{name}__{count}")
     return names
-
-
-def _first_line(exc: BaseException) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 def _canonical_columns(table: pa.Table) -> pa.Table:
@@ -1006,7 +1002,7 @@ def _check_unpacked(path: Path) -> None:
 
 def _not_a_workbook(path: Path, exc: BaseException) -> str:
     return (
-        f"{path}: not a readable Excel workbook ({_first_line(exc)[:160]}); open it in Excel "
+        f"{path}: not a readable Excel workbook ({first_line(exc)[:160]}); open it in Excel "
         "and save it again as .xlsx, or export CSV."
     )
 

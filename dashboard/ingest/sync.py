@@ -39,7 +39,6 @@ from urllib.parse import urlencode, urlsplit
 
 from dashboard import config
 from dashboard import store as stores
-from dashboard.analysis import metrics
 from dashboard.errors import OutputFileError, StoreError, SyncError
 from dashboard.files import disk_error, write_atomically
 from dashboard.ingest.load import Reconciliation, ingest_files
@@ -55,6 +54,7 @@ from dashboard.ingest.webclient import (
 )
 from dashboard.store import Reader, has_table, history, queries
 from dashboard.text import mask_credentials
+from dashboard.vocab import local_midnight
 
 PAGE_OVERLAP = 50
 """Results each page should share with the one before (the API's own crawlers step 950)."""
@@ -527,7 +527,7 @@ def _open_crawl(
     crawl.start(
         url=url,
         started=clock(),
-        cutoff=metrics.local_midnight(since) if since else _cutoff(location),
+        cutoff=local_midnight(since) if since else _cutoff(location),
         budget=pages or settings.max_pages,
         store_ingest=_last_ingest(location),
     )

@@ -27,7 +27,7 @@ import urllib3
 from urllib3.util import Retry
 
 from dashboard import __version__, config
-from dashboard.errors import SyncError
+from dashboard.errors import SyncError, first_line
 from dashboard.text import mask_credentials
 
 LOG = logging.getLogger("khetmap.sync")
@@ -358,5 +358,4 @@ def host_of(url: str) -> str:
 
 
 def _reason(exc: BaseException) -> str:
-    text = mask_credentials(str(exc)).strip().splitlines()
-    return (text[0] if text else type(exc).__name__)[:160]
+    return mask_credentials(first_line(exc))[:160]

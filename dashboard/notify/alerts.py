@@ -36,6 +36,7 @@ import shapely
 from dashboard.access.redact import redact
 from dashboard.analysis import director, emerging, hotspots, metrics
 from dashboard.analysis.change import Change, Period, count_change
+from dashboard.analysis.filters import Filters
 from dashboard.analysis.targets import Targets
 from dashboard.boundaries import AreaLayer
 from dashboard.i18n import Lang
@@ -43,7 +44,7 @@ from dashboard.notify.subscriptions import Area, Rule, Subscription
 from dashboard.store import Reader
 from dashboard.text import plain
 from dashboard.ui import urlstate
-from dashboard.vocab import BANGKOK_TZ, UNSPECIFIED
+from dashboard.vocab import BANGKOK_TZ, UNSPECIFIED, local_midnight
 
 SCHEMA = "khetmap.alert/1"
 BASELINE_DAYS = 28
@@ -164,7 +165,7 @@ def context(
     as_of = metrics.store_as_of(con)
     if as_of is None:
         return None
-    judged = director.week_tickets(con, filters=metrics.Filters(), as_of=as_of, targets=targets)
+    judged = director.week_tickets(con, filters=Filters(), as_of=as_of, targets=targets)
     return Context(
         now=now, as_of=as_of, judged=judged, districts=districts, public_url=public_url,
         con=con, first_day=director.first_report_day(con),
@@ -182,7 +183,7 @@ def period_for(every: str, now: datetime) -> Period:
 
 def data_reaches(ctx: Context, period: Period) -> bool:
     """True when the store has data from the period's last day on (a sync ran since)."""
-    return ctx.as_of >= metrics.local_midnight(period.until)
+    return ctx.as_of >= local_midnight(period.until)
 
 
 # --- areas -------------------------------------------------------------------------------
@@ -460,7 +461,7 @@ def _worsening_cells(ctx: Context, period: Period) -> pd.DataFrame:
         since = period.until - timedelta(days=7 * HOTSPOT_WEEKS - 1)
         grid = hotspots.bangkok_cells(ctx.districts, resolution=HOTSPOT_RESOLUTION)
         found = emerging.analyse(
-            ctx.con, grid=grid, filters=metrics.Filters(), since=since, until=period.until,
+            ctx.con, grid=grid, filters=Filters(), since=since, until=period.until,
             resolution=HOTSPOT_RESOLUTION,
         ).cells  # fmt: skip
         hot = found[found["category"].isin(emerging.WORSENING)].copy()

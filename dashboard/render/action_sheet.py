@@ -37,8 +37,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from dashboard import config, i18n, vocab
 from dashboard.analysis import departments, director, imports, metrics, routing
-from dashboard.analysis.change import Change
 from dashboard.analysis.director import Week
+from dashboard.analysis.week import UNIT_HEADERS, WEEK_HEADERS, WeekRow, unit_figures, week_rows
 from dashboard.i18n import Lang
 from dashboard.render import photos
 from dashboard.render.brief import FONT_STACK, to_pdf
@@ -125,11 +125,6 @@ def sheet_data(
     )
 
 
-def unit_label(unit: str, lang: Lang) -> str:
-    """A unit's name, or "not yet routed" for the group no one has yet."""
-    return unit or i18n.t("unit_unrouted", lang)
-
-
 def sheet_titles(units: list[str], lang: Lang) -> dict[str, str]:
     """Unit → a sheet title Excel accepts: at most 31 characters, none of []:*?/\\, unique.
     A longer name has its known long words shortened ("กรุงเทพมหานคร" → "กทม.") and is then
@@ -137,7 +132,9 @@ def sheet_titles(units: list[str], lang: Lang) -> dict[str, str]:
     titles: dict[str, str] = {}
     taken = {i18n.t("xl_summary", lang).casefold()}
     for number, unit in enumerate(units, start=1):
-        base = SHEET_FORBIDDEN.sub(" ", unit_label(unit, lang)).strip().strip("'") or "-"
+        base = (
+            SHEET_FORBIDDEN.sub(" ", departments.unit_label(unit, lang)).strip().strip("'") or "-"
+        )
         title = _fit_title(base, SHEET_NAME_CHARS)
         if title.casefold() in taken:
             suffix = f" ({number})"
@@ -241,22 +238,21 @@ def _print_setup(
     footers.right.text = i18n.t("xl_page", data.lang, page="&P", pages="&N")
 
 
-def _district_week_lines(data: SheetData) -> list[tuple[str, Change]]:
-    """The district's week: new, finished (only where the data has finish times), newly
-    overdue."""
-    week = data.week
-    lines = [("week_new", week.new), ("week_finished", week.finished)]
-    lines.append(("week_newly_overdue", week.newly_overdue))
-    return [(key, change) for key, change in lines if change is not None]
+def _sheet_rows(data: SheetData) -> list[WeekRow]:
+    """The week table's rows the sheets show: those the data supports, without how many of
+    the new ones are still open (the page's alone)."""
+    return [row for row in week_rows(data.week, data.lang) if row.on_sheet and not row.missing]
 
 
-def _week_columns(data: SheetData) -> tuple[str, ...]:
-    """The week table's figure columns the data supports (no finished counts without
-    finish times)."""
-    figures = departments.WEEK_COLUMNS[2:]
-    if data.week.finished is None:
-        return tuple(k for k in figures if not k.startswith("finished_"))
-    return figures
+def _week_headers(data: SheetData) -> list[str]:
+    """The week table's column labels, this week's and last week's with their dates."""
+    lang = data.lang
+    last = i18n.date_range(data.week.last.since, data.week.last.until, lang)
+    dates = {"xl_this_week": week_label(data), "xl_last_week": last}
+    return [
+        f"{i18n.t(key, lang)} ({dates[key]})" if key in dates else i18n.t(key, lang)
+        for key in WEEK_HEADERS
+    ]
 
 
 def missing_note(data: SheetData) -> str | None:
@@ -281,17 +277,6 @@ def summary_notes(data: SheetData) -> list[str]:
     return notes
 
 
-WEEK_TABLE_HEADERS = {
-    "open": "open",
-    "overdue": "col_overdue",
-    "new_this": "xl_new_this",
-    "new_last": "xl_new_last",
-    "finished_this": "xl_finished_this",
-    "finished_last": "xl_finished_last",
-}
-"""The week table's figure columns → their label keys."""
-
-
 SUMMARY_WIDTHS = (40, 24, 12, 12, 14, 14, 14, 14, 12)
 
 
@@ -304,19 +289,16 @@ def _summary_sheet(sheet: Worksheet, data: SheetData, titles: Mapping[str, str])
     sheet["A1"] = _text(t("xl_title", district=data.district_name, week=week_label(data)))
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A2"] = t("xl_made", as_of=i18n.date_time(data.as_of, lang))
-    last = i18n.date_range(data.week.last.since, data.week.last.until, lang)
-    _header(sheet, 4, [t("col_figure"), f"{t('xl_this_week')} ({week_label(data)})",
-                       f"{t('xl_last_week')} ({last})", t("col_change"), t("col_noise")])  # fmt: skip
-    row = 5
-    for key, change in _district_week_lines(data):
-        sheet.cell(row=row, column=1, value=t(key))
-        sheet.cell(row=row, column=2, value=change.now).number_format = "#,##0"
-        sheet.cell(row=row, column=3, value=change.before).number_format = "#,##0"
-        sheet.cell(row=row, column=4, value=change_text(change, lang))
-        sheet.cell(row=row, column=5, value=noise_text(change, lang))
+    _header(sheet, 4, _week_headers(data))
+    row = 4
+    for line in _sheet_rows(data):
         row += 1
-    sheet.cell(row=row, column=1, value=t("week_open_now"))
-    sheet.cell(row=row, column=2, value=data.week.open_now).number_format = "#,##0"
+        sheet.cell(row=row, column=1, value=t(line.key))
+        sheet.cell(row=row, column=2, value=line.now).number_format = "#,##0"
+        if line.compared:
+            sheet.cell(row=row, column=3, value=line.before).number_format = "#,##0"
+            sheet.cell(row=row, column=4, value=line.change)
+            sheet.cell(row=row, column=5, value=line.noise)
     for note in summary_notes(data):
         row += 1
         sheet.cell(row=row, column=1, value=_text(note))
@@ -330,13 +312,13 @@ def _summary_sheet(sheet: Worksheet, data: SheetData, titles: Mapping[str, str])
 def _unit_table(sheet: Worksheet, row: int, data: SheetData, titles: Mapping[str, str]) -> None:
     """The week per department, each row linking to the department's sheet."""
     lang = data.lang
-    figures = _week_columns(data)
-    labels = ["xl_unit", "xl_routed", *(WEEK_TABLE_HEADERS[k] for k in figures), "xl_sheet"]
+    figures = unit_figures(data.week)
+    labels = ["xl_unit", "xl_routed", *(UNIT_HEADERS[k] for k in figures), "xl_sheet"]
     _header(sheet, row, [i18n.t(k, lang) for k in labels])
     for record in data.week_table.to_dict(orient="records"):
         row += 1
         unit = str(record["unit"])
-        sheet.cell(row=row, column=1, value=_text(unit_label(unit, lang)))
+        sheet.cell(row=row, column=1, value=_text(departments.unit_label(unit, lang)))
         sheet.cell(row=row, column=2, value=i18n.t(f"route_{record['routed']}", lang))
         for column, key in enumerate(figures, start=3):
             sheet.cell(row=row, column=column, value=int(record[key])).number_format = "#,##0"
@@ -400,7 +382,9 @@ def _unit_sheet(
 ) -> None:
     lang = data.lang
     overdue = int(rows["overdue"].sum())
-    title = f"{unit_label(unit, lang)} · {data.district_name} · {label or week_label(data)}"
+    title = (
+        f"{departments.unit_label(unit, lang)} · {data.district_name} · {label or week_label(data)}"
+    )
     sheet["A1"] = _text(title)
     sheet["A1"].font = Font(bold=True, size=13)
     sheet["A2"] = i18n.t("xl_unit_meta", lang, open=len(rows), overdue=overdue)
@@ -508,33 +492,6 @@ def categories_text(value: Any, lang: Lang) -> str:
     )
 
 
-def change_text(change: Change, lang: Lang) -> str:
-    """'+12% (−18% to +55%)' for a count, '+5.0 pts (…)' for a share; or 'cannot compare'."""
-    if change.kind == "count" and change.before == 0 and change.now:
-        return i18n.t("change_from_zero", lang)
-    if change.change is None or change.low is None or change.high is None:
-        return i18n.t("noise_na", lang)
-    if change.kind == "count":
-
-        def pct(value: float) -> str:
-            return "∞" if math.isinf(value) else f"{value:+.0%}"
-
-        return f"{pct(change.change)} ({pct(change.low)} … {pct(change.high)})"
-
-    def pts(value: float) -> str:
-        return f"{value * 100:+.1f}"
-
-    unit = " จุด" if lang == "th" else " pts"
-    return f"{pts(change.change or 0.0)}{unit} ({pts(change.low)} … {pts(change.high)})"
-
-
-def noise_text(change: Change, lang: Lang) -> str:
-    beyond = change.beyond_noise
-    if beyond is None:
-        return i18n.t("noise_na", lang)
-    return i18n.t("noise_yes" if beyond else "noise_no", lang)
-
-
 PRINT_STYLE = """
 @page { size: A4 landscape; margin: 10mm 9mm 12mm;
   @bottom-left { content: "FOOTER"; font-size: 7pt; color: #666; }
@@ -603,20 +560,14 @@ def _cover_html(data: SheetData) -> str:
     def t(key: str, **values: object) -> str:
         return escape(i18n.t(key, lang, **values))
 
-    last = i18n.date_range(data.week.last.since, data.week.last.until, lang)
-    heads = [
-        t("col_figure"),
-        f"{t('xl_this_week')} ({escape(week_label(data))})",
-        f"{t('xl_last_week')} ({escape(last)})",
-        t("col_change"),
-        t("col_noise"),
-    ]
+    heads = [escape(head) for head in _week_headers(data)]
     rows = [
-        [t(key), f"{change.now:,.0f}", f"{change.before:,.0f}",
-         escape(change_text(change, lang)), escape(noise_text(change, lang))]
-        for key, change in _district_week_lines(data)
+        [t(line.key), f"{line.now:,.0f}", f"{line.before:,.0f}", escape(line.change),
+         escape(line.noise)]
+        if line.compared
+        else [t(line.key), f"{line.now:,.0f}", "", "", ""]
+        for line in _sheet_rows(data)
     ]  # fmt: skip
-    rows.append([t("week_open_now"), f"{data.week.open_now:,}", "", "", ""])
     notes = "".join(f"<p class='meta'>{escape(note)}</p>" for note in summary_notes(data))
     since, until = data.week.this.since, data.week.this.until
     period = f"{i18n.long_date(since, lang)} – {i18n.long_date(until, lang)}"
@@ -648,11 +599,11 @@ def _table_html(heads: Sequence[str], rows: Sequence[Sequence[str]], *, text: in
 
 def _unit_table_html(data: SheetData) -> str:
     lang = data.lang
-    figures = _week_columns(data)
-    labels = ["xl_unit", "xl_routed", *(WEEK_TABLE_HEADERS[k] for k in figures)]
+    figures = unit_figures(data.week)
+    labels = ["xl_unit", "xl_routed", *(UNIT_HEADERS[k] for k in figures)]
     rows = [
         [
-            escape(unit_label(str(record["unit"]), lang)),
+            escape(departments.unit_label(str(record["unit"]), lang)),
             escape(i18n.t(f"route_{record['routed']}", lang)),
             *(f"{int(record[k]):,}" for k in figures),
         ]
@@ -673,7 +624,7 @@ def _unit_html(unit: str, rows: pd.DataFrame, header: str, data: SheetData) -> s
     if more > 0:  # said above the table: a note under it can be left alone on a page
         heading = f"{heading} · {i18n.t('xl_more', lang, n=more)}"
     return (
-        f"<section class='unit'><h2>{escape(unit_label(unit, lang))}</h2>"
+        f"<section class='unit'><h2>{escape(departments.unit_label(unit, lang))}</h2>"
         f"<p class='meta'>{escape(heading)}</p>"
         f"<table class='tickets'>{COLGROUP}<thead><tr>{header}</tr></thead>{''.join(body)}</table>"
         "</section>"

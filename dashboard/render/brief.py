@@ -27,7 +27,9 @@ import pandas as pd
 
 from dashboard import i18n
 from dashboard.analysis import emerging, hotspots, metrics, review
-from dashboard.analysis.coverage import Coverage, Field
+from dashboard.analysis.audit import AUDIT_FLAGS, AuditFlag
+from dashboard.analysis.coverage import Coverage
+from dashboard.analysis.filters import Filters, replace_filters
 from dashboard.boundaries import AreaLayer
 from dashboard.i18n import Lang
 from dashboard.provenance import SOURCES
@@ -98,18 +100,18 @@ def compose(
     con: Reader,
     *,
     lang: Lang,
-    filters: metrics.Filters,
+    filters: Filters,
     settings: review.ReviewSettings,
     districts: AreaLayer,
     names: dict[str, str],
     population: dict[str, int],
 ) -> BriefData:
     """Run every query and analysis the brief needs for the review period of `filters`."""
-    filters = metrics.replace_filters(filters, district=None, subdistrict=None)
+    filters = replace_filters(filters, district=None, subdistrict=None)
     newest = metrics.newest_report(con) or datetime.now(BANGKOK_TZ)
     as_of = metrics.store_as_of(con) or newest
     period = review.review_period(filters, newest)
-    now = metrics.replace_filters(filters, since=period.since, until=period.until)
+    now = replace_filters(filters, since=period.since, until=period.until)
 
     def hot(kind: str) -> review.HotspotReview:
         return review.hotspot_review(
@@ -281,10 +283,6 @@ def _most_without_photo(data: BriefData) -> str:
     return i18n.t("brief_worst_each", lang, names=names, share=top)
 
 
-CARRIED_BY = {"reopened": "with_reopen_count", "low_star": "rated"}
-"""Audit columns counting the closures that carry a check's field (the rest: all or none)."""
-
-
 def judged_lines(data: BriefData) -> list[str]:
     """For each closure check, on what share of the closures it rests (or why it cannot be
     judged): said apart from the checks' findings, so no one reads it as a finding."""
@@ -292,21 +290,21 @@ def judged_lines(data: BriefData) -> list[str]:
         i18n.t(
             "brief_judged",
             data.lang,
-            check=i18n.flag(flag, data.lang),
-            share=_judged(data, flag, needs),
+            check=i18n.t(flag.label, data.lang),
+            share=_judged(data, flag),
         )
-        for flag, needs in review.AUDIT_NEEDS.items()
+        for flag in AUDIT_FLAGS
     ]
 
 
-def _judged(data: BriefData, flag: str, field: Field) -> str:
+def _judged(data: BriefData, flag: AuditFlag) -> str:
     """The share of the period's closures a check can judge, or why it cannot."""
-    lang = data.lang
+    lang, field = data.lang, flag.field
     if not data.coverage.supports(field):
         return i18n.t("cannot_judge_why", lang, why=i18n.t(f"why_missing_{field}", lang))
     finished, _ = closure_totals(data)
-    if flag in CARRIED_BY:
-        share = int(data.audit[CARRIED_BY[flag]].sum()) / finished if finished else 0.0
+    if flag.denominator != "finished":  # the closures that carry the check's field
+        share = int(data.audit[flag.denominator].sum()) / finished if finished else 0.0
     elif field == "after_photo":  # a missing after-photo is itself the finding
         share = 1.0
     else:

@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from dashboard import i18n, vocab
+from dashboard.analysis.metrics import python_value
 from dashboard.i18n import Lang
 from dashboard.text import neutralise_cell
 
@@ -140,7 +141,7 @@ def tickets_geojson(table: pd.DataFrame, *, notes: list[str] | None = None) -> b
     """
     features = []
     for row in table.to_dict(orient="records"):
-        record = {str(key): _plain(value) for key, value in row.items()}
+        record = {str(key): _json_value(value) for key, value in row.items()}
         lon, lat = record.pop("lon"), record.pop("lat")
         located = record.get("location_issue") is None and lon is not None and lat is not None
         geometry = {"type": "Point", "coordinates": [lon, lat]} if located else None
@@ -151,12 +152,11 @@ def tickets_geojson(table: pd.DataFrame, *, notes: list[str] | None = None) -> b
     return json.dumps(document, ensure_ascii=False, allow_nan=False).encode("utf-8")
 
 
-def _plain(value: Any) -> Any:
+def _json_value(value: Any) -> Any:
     """A JSON value: missing values (None, NaN, NaT) become null, numpy scalars Python ones."""
     if value is None or value is pd.NaT:
         return None
-    if hasattr(value, "item") and not isinstance(value, str):
-        value = value.item() if getattr(value, "ndim", 0) == 0 else value.tolist()
+    value = python_value(value)
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, pd.Timestamp):

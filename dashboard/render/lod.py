@@ -24,7 +24,8 @@ from jinja2.utils import htmlsafe_json_dumps
 from dashboard import config, i18n, vocab
 from dashboard.access import privacy
 from dashboard.access.privacy import PUBLIC, Disclosure
-from dashboard.analysis.metrics import Filters, PointOrder
+from dashboard.analysis.filters import Filters
+from dashboard.analysis.metrics import PointOrder
 from dashboard.i18n import Lang
 from dashboard.render import exports, style
 from dashboard.store import Reader, queries

@@ -22,7 +22,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from dashboard.errors import StoreError
+from dashboard.errors import StoreError, first_line
 from dashboard.store.queries import DERIVED, derived_view
 from dashboard.store.reader import Reader
 from dashboard.store.schema import SCHEMA, Areas, add_derived, missing_derived
@@ -191,11 +191,11 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
             break
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower() or time.monotonic() > deadline:
-                raise StoreError(f"cannot open the store {path}: {_first_line(exc)}") from exc
+                raise StoreError(f"cannot open the store {path}: {first_line(exc)}") from exc
             time.sleep(0.2)
         except duckdb.Error as exc:
             raise StoreError(
-                f"{path} is not a khetmap DuckDB store ({_first_line(exc)}): "
+                f"{path} is not a khetmap DuckDB store ({first_line(exc)}): "
                 "point KHETMAP_STORE or --store at another file."
             ) from exc
     con.execute("SET TimeZone = 'UTC'")
@@ -260,7 +260,7 @@ def _acquire(path: Path) -> _Shared:
             except duckdb.Error as exc:
                 database.close()
                 raise StoreError(
-                    f"{path} is not a khetmap DuckDB store ({_first_line(exc)}): "
+                    f"{path} is not a khetmap DuckDB store ({first_line(exc)}): "
                     "point KHETMAP_STORE or --store at another file."
                 ) from exc
             missing = _missing_derived_attached(database)
@@ -375,7 +375,3 @@ def _sync_folder(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def _first_line(exc: BaseException) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

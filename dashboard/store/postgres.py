@@ -25,7 +25,7 @@ import pandas as pd
 import pyarrow as pa
 import shapely
 
-from dashboard.errors import StoreError
+from dashboard.errors import StoreError, first_line
 from dashboard.store.queries import DERIVED, POSTGRESQL, Dialect, derived_view
 from dashboard.store.reader import Reader
 from dashboard.store.schema import (
@@ -225,12 +225,12 @@ class PgReader:
         try:
             return self._run(query, parameters)
         except psycopg.errors.QueryCanceled as exc:
-            raise StoreError(f"the query was cancelled: {_first_line(exc)}", reason="slow") from exc
+            raise StoreError(f"the query was cancelled: {first_line(exc)}", reason="slow") from exc
         except psycopg.OperationalError as exc:
             if not self.connection.broken:
                 raise
             raise StoreError(
-                f"the database stopped answering: {_first_line(exc)}", reason="unreachable"
+                f"the database stopped answering: {first_line(exc)}", reason="unreachable"
             ) from exc
 
     def _run(self, query: str, parameters: Sequence[Any] | None) -> PgResult:
@@ -257,7 +257,7 @@ class PostgresStore:
             connection = psycopg.connect(self.url, autocommit=read_only, connect_timeout=10)
         except psycopg.Error as exc:
             raise StoreError(
-                f"cannot connect to {self.describe()}: {_first_line(exc)}", reason="unreachable"
+                f"cannot connect to {self.describe()}: {first_line(exc)}", reason="unreachable"
             ) from exc
         connection.execute("SET TimeZone = 'UTC'")
         if read_only:
@@ -305,7 +305,7 @@ class PostgresStore:
         except psycopg.OperationalError as exc:
             _drop_pool(self.url, pool)
             raise StoreError(
-                f"cannot read {self.describe()}: {_first_line(exc)}", reason="unreachable"
+                f"cannot read {self.describe()}: {first_line(exc)}", reason="unreachable"
             ) from exc
 
     def reader(self) -> AbstractContextManager[PgReader]:
@@ -546,9 +546,9 @@ def _write_errors(action: str, *, hint: str = OWNER_HINT) -> Iterator[None]:
     try:
         yield
     except psycopg.errors.InsufficientPrivilege as exc:
-        raise StoreError(f"{action}: {_first_line(exc)}; {hint}") from exc
+        raise StoreError(f"{action}: {first_line(exc)}; {hint}") from exc
     except psycopg.Error as exc:
-        raise StoreError(f"{action}: {_first_line(exc)}") from exc
+        raise StoreError(f"{action}: {first_line(exc)}") from exc
 
 
 GRANT_HINT = "run grant-reader as the store's owner with the CREATEROLE right (or a superuser)"
@@ -588,8 +588,3 @@ def _grant_reader_role(store: PostgresStore, role: str, *, password: str | None 
             )
     finally:
         connection.close()
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__

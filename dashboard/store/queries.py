@@ -2,7 +2,7 @@
 
 Each function returns the SQL text of one statement; parameters are `?` placeholders
 whose values the caller passes (never interpolated), except the fixed vocabulary and
-numbers computed here. `where` is the condition `metrics.Filters.where()` builds.
+numbers computed here. `where` is the condition `filters.Filters.where()` builds.
 
 Written once, in the SQL that DuckDB and PostgreSQL share: `FILTER (WHERE …)`,
 `extract(epoch FROM …)`, `percentile_cont(0.5) WITHIN GROUP (…)`, `ARRAY[…]`, `&&`,

@@ -28,6 +28,7 @@ from dashboard.access.privacy import Disclosure
 from dashboard.access.roles import Roles
 from dashboard.analysis import departments, director, imports, metrics, review, routing, targets
 from dashboard.analysis.coverage import Coverage
+from dashboard.analysis.filters import Filters, replace_filters
 from dashboard.analysis.routing import Routing
 from dashboard.analysis.targets import Targets
 from dashboard.boundaries import AreaLayer
@@ -166,7 +167,7 @@ def categories(version: str) -> list[str]:
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=512)
 def tally(
-    version: str, by: metrics.AreaLevel, filters: metrics.Filters, as_of: datetime | None
+    version: str, by: metrics.AreaLevel, filters: Filters, as_of: datetime | None
 ) -> pd.DataFrame:
     """The count behind a view's summary, totals and coverage (`metrics.tally`)."""
     return _query(metrics.tally, by=by, filters=filters, as_of=as_of)
@@ -174,7 +175,7 @@ def tally(
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=256)
 def judged_counts(
-    version: str, by: metrics.AreaLevel, filters: metrics.Filters, as_of: datetime
+    version: str, by: metrics.AreaLevel, filters: Filters, as_of: datetime
 ) -> pd.DataFrame:
     return _query(
         metrics.judged_counts, by=by, filters=filters, as_of=as_of, targets=targets_in_force()[0]
@@ -183,12 +184,12 @@ def judged_counts(
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=512)
 def finish_medians(
-    version: str, by: metrics.AreaLevel | None, filters: metrics.Filters
+    version: str, by: metrics.AreaLevel | None, filters: Filters
 ) -> dict[str, float]:
     return _query(metrics.finish_medians, by=by, filters=filters)
 
 
-def _plain_tally(version: str, filters: metrics.Filters) -> pd.DataFrame:
+def _plain_tally(version: str, filters: Filters) -> pd.DataFrame:
     """The tally the totals and the coverage of `filters` sum: the one the same view's area
     summary reads (a district's by subdistrict, the city's by district)."""
     by: metrics.AreaLevel = "subdistrict" if filters.district else "district"
@@ -199,7 +200,7 @@ def _plain_tally(version: str, filters: metrics.Filters) -> pd.DataFrame:
 def summary(
     version: str,
     by: metrics.AreaLevel,
-    filters: metrics.Filters,
+    filters: Filters,
     as_of: datetime,
     judged: bool = False,
 ) -> pd.DataFrame:
@@ -218,7 +219,7 @@ def summary(
 
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=256)
-def open_per_10k(version: str, filters: metrics.Filters) -> pd.DataFrame:
+def open_per_10k(version: str, filters: Filters) -> pd.DataFrame:
     geo = geography()
     return _query(
         metrics.open_per_10k, layer=geo.districts, population=geo.population, filters=filters
@@ -226,14 +227,14 @@ def open_per_10k(version: str, filters: metrics.Filters) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=512)
-def totals(version: str, filters: metrics.Filters) -> metrics.Totals:
+def totals(version: str, filters: Filters) -> metrics.Totals:
     counted = _plain_tally(version, filters)
     median = finish_medians(version, None, filters) if metrics.has_finish_times(counted) else {}
     return metrics.totals_of(counted, median.get(""))
 
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=256)
-def heat_cells(version: str, filters: metrics.Filters, resolution: int) -> pd.DataFrame:
+def heat_cells(version: str, filters: Filters, resolution: int) -> pd.DataFrame:
     cells = _query(metrics.open_by_cell, filters=filters, resolution=resolution)
     centres = [h3.cell_to_latlng(h3.int_to_str(int(cell))) for cell in cells["cell"]]
     cells["lat"] = [c[0] for c in centres]
@@ -242,26 +243,24 @@ def heat_cells(version: str, filters: metrics.Filters, resolution: int) -> pd.Da
 
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=256)
-def weekly(version: str, filters: metrics.Filters) -> pd.DataFrame:
+def weekly(version: str, filters: Filters) -> pd.DataFrame:
     return _query(metrics.weekly_trend, filters=filters)
 
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=256)
-def category_counts(version: str, filters: metrics.Filters) -> pd.DataFrame:
+def category_counts(version: str, filters: Filters) -> pd.DataFrame:
     return _query(metrics.category_counts, filters=filters)
 
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=256)
-def oldest_open(
-    version: str, filters: metrics.Filters, as_of: datetime, limit: int
-) -> pd.DataFrame:
+def oldest_open(version: str, filters: Filters, as_of: datetime, limit: int) -> pd.DataFrame:
     return _query(metrics.oldest_open, filters=filters, as_of=as_of, limit=limit)
 
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=512)
 def ticket_layer(
     version: str,
-    filters: metrics.Filters,
+    filters: Filters,
     as_of: datetime,
     viewport: lod.Viewport,
     lang: Lang,
@@ -281,14 +280,14 @@ def ticket_layer(
 
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=256)
-def unlocated(version: str, filters: metrics.Filters) -> int:
+def unlocated(version: str, filters: Filters) -> int:
     return _query(lod.unlocated, filters=filters)
 
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=128)
 def tickets_page(
     version: str,
-    filters: metrics.Filters,
+    filters: Filters,
     as_of: datetime,
     q: str,
     sort: str,
@@ -311,7 +310,7 @@ def tickets_page(
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=128)
 def oldest_open_counted(
     version: str,
-    filters: metrics.Filters,
+    filters: Filters,
     as_of: datetime,
     limit: int,
     disclosure: Disclosure = privacy.PUBLIC,
@@ -332,7 +331,7 @@ def classifier_scores(version: str) -> dict[str, float]:
 
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=256)
-def predicted_category_counts(version: str, filters: metrics.Filters) -> pd.DataFrame:
+def predicted_category_counts(version: str, filters: Filters) -> pd.DataFrame:
     return _query(metrics.predicted_category_counts, filters=filters)
 
 
@@ -344,7 +343,7 @@ def predictions_for(
 
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=256)
-def data_coverage(version: str, filters: metrics.Filters) -> Coverage:
+def data_coverage(version: str, filters: Filters) -> Coverage:
     return metrics.coverage_of(_plain_tally(version, filters))
 
 
@@ -365,9 +364,7 @@ def last_ingest(version: str) -> tuple[dict[str, Any] | None, pd.DataFrame]:
 
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=64)
-def hotspot_review(
-    version: str, filters: metrics.Filters, kind: str, measure: str, resolution: int
-) -> Any:
+def hotspot_review(version: str, filters: Filters, kind: str, measure: str, resolution: int) -> Any:
     """The review period's `kind` hotspot map and its areas (a review.HotspotReview)."""
     return _query(
         review.hotspot_review,
@@ -380,7 +377,7 @@ def hotspot_review(
 
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=64)
-def league(version: str, filters: metrics.Filters, period: Any, settings: Any) -> pd.DataFrame:
+def league(version: str, filters: Filters, period: Any, settings: Any) -> pd.DataFrame:
     geo = geography()
     return _query(
         review.league_table,
@@ -393,9 +390,7 @@ def league(version: str, filters: metrics.Filters, period: Any, settings: Any) -
 
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=64)
-def audit(
-    version: str, filters: metrics.Filters, settings: Any
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+def audit(version: str, filters: Filters, settings: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
     def both(con: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
         per_district = review.closure_audit(
             con, filters=filters, layer=geography().districts, settings=settings
@@ -407,9 +402,7 @@ def audit(
 
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=8)
-def brief_document(
-    version: str, filters: metrics.Filters, settings: Any, lang: Lang, fmt: str
-) -> bytes:
+def brief_document(version: str, filters: Filters, settings: Any, lang: Lang, fmt: str) -> bytes:
     """The meeting brief (PDF or HTML) for the review of `filters`. Made when a user asks
     for it (a download's callable, outside the page's run), so it opens its own reader."""
     geo = geography()
@@ -443,13 +436,13 @@ def snapshot_for(version: str, asked: date) -> metrics.Snapshot | None:
 
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=128)
-def backlog_history(version: str, filters: metrics.Filters) -> pd.DataFrame:
+def backlog_history(version: str, filters: Filters) -> pd.DataFrame:
     return _query(metrics.backlog_history, filters=filters)
 
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=128)
 def snapshot_summary(
-    version: str, day: date, by: metrics.AreaLevel, filters: metrics.Filters
+    version: str, day: date, by: metrics.AreaLevel, filters: Filters
 ) -> pd.DataFrame:
     geo = geography()
     layer = geo.districts if by == "district" else geo.subdistricts
@@ -464,7 +457,7 @@ def snapshot_summary(
     )
 
 
-def week_tickets(version: str, filters: metrics.Filters, as_of: datetime) -> pd.DataFrame:
+def week_tickets(version: str, filters: Filters, as_of: datetime) -> pd.DataFrame:
     """Every ticket of a district view, judged against the targets in force (all dates),
     without the long texts (the page shows texts for 20 tickets only).
 
@@ -477,7 +470,7 @@ def week_tickets(version: str, filters: metrics.Filters, as_of: datetime) -> pd.
 
 
 @st.cache_resource(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=64)
-def _judged_tickets(version: str, filters: metrics.Filters, as_of: datetime) -> pd.DataFrame:
+def _judged_tickets(version: str, filters: Filters, as_of: datetime) -> pd.DataFrame:
     return _query(
         director.week_tickets,
         filters=filters,
@@ -490,7 +483,7 @@ def _judged_tickets(version: str, filters: metrics.Filters, as_of: datetime) -> 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=128)
 def due_overview(
     version: str,
-    filters: metrics.Filters,
+    filters: Filters,
     as_of: datetime,
     disclosure: Disclosure = privacy.PUBLIC,
     lang: Lang = "th",
@@ -505,7 +498,7 @@ def due_overview(
 
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=128)
-def subdistrict_backlog(version: str, filters: metrics.Filters, as_of: datetime) -> pd.DataFrame:
+def subdistrict_backlog(version: str, filters: Filters, as_of: datetime) -> pd.DataFrame:
     """Every subdistrict of the view's district (`director.subdistrict_backlog`), over the
     view's tickets whatever subdistrict it has chosen."""
     district = filters.district
@@ -515,7 +508,7 @@ def subdistrict_backlog(version: str, filters: metrics.Filters, as_of: datetime)
         for code, parent in zip(geo.subdistricts.codes, geo.subdistricts.parent_codes, strict=True)
         if parent == district
     ]
-    whole = metrics.replace_filters(filters, subdistrict=None)
+    whole = replace_filters(filters, subdistrict=None)
     judged = director.reported_within(
         week_tickets(version, director.week_filters(whole), as_of), whole
     )
@@ -525,7 +518,7 @@ def subdistrict_backlog(version: str, filters: metrics.Filters, as_of: datetime)
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=64)
 def week_report(
-    version: str, filters: metrics.Filters, as_of: datetime, radius_m: float
+    version: str, filters: Filters, as_of: datetime, radius_m: float
 ) -> director.WeekReport | None:
     """The director's week of a district view (None: the store has no report to date from)."""
     newest = newest_report(version)
@@ -554,7 +547,7 @@ def first_report_day(version: str) -> date | None:
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=16)
 def action_sheet(
     version: str,
-    filters: metrics.Filters,
+    filters: Filters,
     as_of: datetime,
     district: str,
     lang: Lang,
@@ -573,16 +566,14 @@ def action_sheet(
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=64)
 def action_sheet_sizes(
-    version: str, filters: metrics.Filters, as_of: datetime, district: str
+    version: str, filters: Filters, as_of: datetime, district: str
 ) -> dict[str, int]:
     """Unit → its open tickets on the action sheet (the page lists what the download holds)."""
     data = sheet_data(**_sheet_inputs(filters, as_of, district, "th"))
     return {unit: len(rows) for unit, rows in data.units.items()}
 
 
-def _sheet_inputs(
-    filters: metrics.Filters, as_of: datetime, district: str, lang: Lang
-) -> dict[str, Any]:
+def _sheet_inputs(filters: Filters, as_of: datetime, district: str, lang: Lang) -> dict[str, Any]:
     """The action sheet's inputs for a district view: judged tickets, predictions, routing."""
     geo = geography()
     with store.configured().reader() as con:
@@ -610,7 +601,7 @@ def _sheet_inputs(
 
 
 @st.cache_resource(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=64)
-def _routed_tickets(version: str, filters: metrics.Filters, as_of: datetime) -> pd.DataFrame:
+def _routed_tickets(version: str, filters: Filters, as_of: datetime) -> pd.DataFrame:
     """A district view's tickets, each with its units (`departments.routed`, as the action
     sheet routes them), kept once per process like `week_tickets` (read-only)."""
     judged = week_tickets(version, filters, as_of)
@@ -626,7 +617,7 @@ def _routed_tickets(version: str, filters: metrics.Filters, as_of: datetime) -> 
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=64)
 def department_backlog(
-    version: str, filters: metrics.Filters, as_of: datetime
+    version: str, filters: Filters, as_of: datetime
 ) -> tuple[pd.DataFrame, bool]:
     """Per unit of a district view (`departments.department_backlog`: the not-yet-routed
     group first), and whether the data names departments itself (else routed)."""
@@ -636,7 +627,7 @@ def department_backlog(
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=64)
 def unit_ticket_ids(
-    version: str, filters: metrics.Filters, as_of: datetime, unit: str
+    version: str, filters: Filters, as_of: datetime, unit: str
 ) -> tuple[str, ...] | None:
     """Every ticket of a district view that `unit` has ("": the not-yet-routed group);
     None when the view has no such unit."""
@@ -651,11 +642,11 @@ def unit_ticket_ids(
 def traffy_figures(version: str, district: str) -> metrics.TraffyFigures:
     """A district's tickets in Traffy's own groups, as Traffy's district screen counts them
     (all dates and states: that screen has no filters)."""
-    return _query(metrics.traffy_figures, filters=metrics.Filters(district=district))
+    return _query(metrics.traffy_figures, filters=Filters(district=district))
 
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=128)
-def finish_time_basis(version: str, filters: metrics.Filters) -> metrics.FinishTimeBasis:
+def finish_time_basis(version: str, filters: Filters) -> metrics.FinishTimeBasis:
     return _query(metrics.finish_time_basis, filters=filters)
 
 

@@ -24,6 +24,7 @@ from dashboard import access, config, i18n
 from dashboard.access import Viewer
 from dashboard.access.privacy import EVERYTHING, Disclosure
 from dashboard.analysis import metrics
+from dashboard.analysis.filters import STATE_GROUPS, Filters, replace_filters
 from dashboard.errors import KhetmapError, StoreError
 from dashboard.i18n import Lang
 from dashboard.text import inert
@@ -164,11 +165,11 @@ class Context:
     def t(self, key: str, **values: object) -> str:
         return i18n.t(key, self.state.lang, **values)
 
-    def filters(self, **changes: Any) -> metrics.Filters:
+    def filters(self, **changes: Any) -> Filters:
         """Return the metrics filters for this view (optionally changed): only the sidebar
         filters this page applies (`urlstate.Page.filters`)."""
         state = urlstate.filtered(self.page, self.state)
-        base = metrics.Filters(
+        base = Filters(
             since=state.since,
             until=state.until,
             categories=state.categories,
@@ -177,7 +178,7 @@ class Context:
             subdistrict=state.subdistrict,
             include_predicted=self.with_predicted,
         )
-        return metrics.replace_filters(base, **changes) if changes else base
+        return replace_filters(base, **changes) if changes else base
 
     def area_name(self, code: str) -> str:
         layer = self.geo.districts if len(code) == 4 else self.geo.subdistricts
@@ -526,7 +527,7 @@ def _filters(context: Context, categories: list[str]) -> None:
     if "state" in used:
         st.radio(
             i18n.t("state_group", lang),
-            list(urlstate.STATE_GROUPS),
+            list(STATE_GROUPS),
             horizontal=True,
             format_func=lambda v: i18n.t(f"state_{v}", lang),
             **bound("w_state", state.state, lambda v: {"state": v}),

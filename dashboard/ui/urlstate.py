@@ -15,8 +15,9 @@ from datetime import date
 from typing import Any, Literal
 from urllib.parse import urlencode
 
-from dashboard import i18n, vocab
+from dashboard import i18n
 from dashboard.analysis import mapmetrics
+from dashboard.analysis.filters import STATE_GROUPS, StateGroup
 from dashboard.i18n import Lang
 
 FILTER_FIELDS = {
@@ -69,7 +70,6 @@ PAGES = {
 """The dashboard's pages by name, in the order the sidebar links them: registered here only."""
 
 
-STATE_GROUPS = vocab.STATE_GROUPS
 METRICS = mapmetrics.NAMES
 LANGS = i18n.LANGS
 SORTS = ("newest", "oldest", "district", "state")
@@ -98,8 +98,6 @@ NOTICES_SHOWN = 5
 ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 DEGREES = re.compile(r"-?[0-9]{1,3}(\.[0-9]{1,12})?")
 WHOLE = re.compile(r"[0-9]{1,3}")
-
-StateGroup = Literal["all", "open", "finished"]
 
 
 @dataclass(frozen=True)

@@ -46,11 +46,11 @@ def render(context: Context) -> None:
     if snapshot is not None:
         summary = cache.snapshot_summary(context.version, snapshot.day, "district", city)
         snapshot_kpis(context, summary[summary["code"] != "none"])
-        if metric not in metrics.SNAPSHOT_METRICS:
+        if metric not in mapmetrics.SNAPSHOT:
             metric = "open"
     else:
         summary = cache.summary(
-            context.version, "district", city, context.as_of, metric in metrics.JUDGED_METRICS
+            context.version, "district", city, context.as_of, metric in mapmetrics.JUDGED
         )
         kpi_row(context, cache.totals(context.version, city), coverage)
     left, right = st.columns([3, 1])
@@ -198,11 +198,6 @@ def _city_map_caption(context: Context, layer: lod.TicketLayer | None) -> None:
         st.caption(context.t("lod_city_zoom", zoom=TICKET_ZOOM))
 
 
-# Columns the ranking always shows (the chosen metric first, never twice). A comment, not a
-# string: Streamlit's magic would draw a bare string on the page.
-RANKING_METRICS = ("total", "open", "open_per_10k", "open_over_30")
-
-
 def ranking(
     summary: pd.DataFrame, context: Context, coverage: Coverage, metric: str
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
@@ -231,9 +226,9 @@ def ranking(
         "#": st.column_config.TextColumn("#"),
         "district": st.column_config.TextColumn(i18n.t("district", lang)),
     }
-    shown = [metric, *(m for m in RANKING_METRICS if m != metric)]
+    shown = [metric, *(m for m in mapmetrics.RANKED if m != metric)]
     if context.snapshot is not None:  # a snapshot keeps counts, not finish times
-        shown = [m for m in shown if m in metrics.SNAPSHOT_METRICS]
+        shown = [m for m in shown if m in mapmetrics.SNAPSHOT]
     for name_ in shown:
         kind = mapmetrics.MAP_METRICS[name_].kind
         values = frame[name_].astype("float64").to_numpy()

@@ -13,12 +13,14 @@ from streamlit_folium import st_folium
 
 from dashboard import access, config, i18n, vocab
 from dashboard.access import privacy
-from dashboard.analysis import director, imports, metrics
+from dashboard.analysis import departments, director, imports, mapmetrics, metrics
 from dashboard.analysis.change import Change, Period
 from dashboard.analysis.coverage import Coverage
+from dashboard.analysis.filters import Filters, replace_filters
+from dashboard.analysis.week import WEEK_HEADERS, WeekRow, change_text, noise_text, week_rows
 from dashboard.errors import EvidenceError, KhetmapError, RoundError, WriteRefusedError
 from dashboard.i18n import Lang
-from dashboard.render import action_sheet, charts, exports, lod, maps, rounds
+from dashboard.render import charts, exports, lod, maps, rounds
 from dashboard.text import inert, plain
 from dashboard.ui import cache, shell, urlstate
 from dashboard.ui.shell import Context, bound, run_page, safe_fragment, show_link, update_url
@@ -108,7 +110,7 @@ def overview_sections(
     index: int,
     due: director.DueOverview,
     report: director.WeekReport | None,
-    filters: metrics.Filters,
+    filters: Filters,
     coverage: Coverage,
 ) -> None:
     """The district at a glance: map, trend, ages, the most overdue tickets, categories."""
@@ -128,7 +130,7 @@ def overview_sections(
     categories_chart(context, filters, coverage)
 
 
-def week_sections(context: Context, report: director.WeekReport, filters: metrics.Filters) -> None:
+def week_sections(context: Context, report: director.WeekReport, filters: Filters) -> None:
     """What the weekly meeting needs: since last week, targets, changes, units, recurrences."""
     week_panel(context, report)
     changes_panel(context)
@@ -141,7 +143,7 @@ def week_sections(context: Context, report: director.WeekReport, filters: metric
     recurrence_panel(context, report.recurrences)
 
 
-def snapshot_view(context: Context, filters: metrics.Filters) -> None:
+def snapshot_view(context: Context, filters: Filters) -> None:
     """The district as its daily snapshot kept it: counts by subdistrict, state and age."""
     t, snapshot = context.t, context.snapshot
     if snapshot is None:
@@ -171,7 +173,7 @@ def snapshot_view(context: Context, filters: metrics.Filters) -> None:
     st.info(t("as_of_needs_tickets"))
 
 
-def subdistrict_table(context: Context, filters: metrics.Filters) -> None:
+def subdistrict_table(context: Context, filters: Filters) -> None:
     """One row per subdistrict of the district: open, per 10,000 residents where the
     population is known (else left out, with one line why), overdue, the oldest open."""
     t, lang = context.t, context.lang
@@ -197,9 +199,7 @@ def subdistrict_table(context: Context, filters: metrics.Filters) -> None:
     st.caption(inert(t("subdistrict_table_caption")))
 
 
-def most_overdue_table(
-    context: Context, report: director.DueOverview, filters: metrics.Filters
-) -> None:
+def most_overdue_table(context: Context, report: director.DueOverview, filters: Filters) -> None:
     """The open tickets, most overdue first (then oldest), and every open ticket as a download."""
     t, lang = context.t, context.lang
     st.subheader(t("most_overdue"))
@@ -322,33 +322,15 @@ def week_panel(context: Context, report: director.WeekReport) -> None:
     st.subheader(t("week_panel"))
     week = report.week
 
-    def line(label: str, change: Change | None, missing: bool = False) -> dict[str, str | None]:
-        if change is None or missing:  # left out by `show_table`, with the reason
-            return {"a": label, "b": None, "c": None, "d": None, "e": None}
-        return {
-            "a": label,
-            "b": f"{change.now:,.0f}",
-            "c": f"{change.before:,.0f}",
-            "d": action_sheet.change_text(change, lang),
-            "e": action_sheet.noise_text(change, lang),
-        }
+    def line(row: WeekRow) -> list[str | None]:
+        if row.missing:  # left out by `show_table`, with the reason
+            return [t(row.key), None, None, None, None]
+        if not row.compared:
+            return [t(row.key), f"{row.now:,.0f}", "", "", ""]
+        return [t(row.key), f"{row.now:,.0f}", f"{row.before:,.0f}", row.change, row.noise]
 
-    rows = [
-        line(t("week_new"), week.new),
-        line(t("week_finished"), week.finished, missing=week.finished is None),
-        line(t("week_newly_overdue"), week.newly_overdue),
-        {"a": t("week_still_open"), "b": f"{week.still_open:,}", "c": "", "d": "", "e": ""},
-        {"a": t("week_open_now"), "b": f"{week.open_now:,}", "c": "", "d": "", "e": ""},
-    ]
-    table = pd.DataFrame(rows).rename(
-        columns={
-            "a": t("col_figure"),
-            "b": t("xl_this_week"),
-            "c": t("xl_last_week"),
-            "d": t("col_change"),
-            "e": t("col_noise"),
-        }
-    )
+    rows = [line(row) for row in week_rows(week, lang)]
+    table = pd.DataFrame(rows, columns=[t(key) for key in WEEK_HEADERS])
     coverage = cache.data_coverage(context.version, context.filters())
     show_table(
         context,
@@ -418,16 +400,14 @@ def _change_rows(comparison: director.Comparison, lang: Lang) -> pd.DataFrame:
                 t("col_figure"): t(f"fig_{key}"),
                 t("col_now"): value(change, "now"),
                 t("col_before"): value(change, "before"),
-                t("col_change"): action_sheet.change_text(change, lang) if known else None,
-                t("col_noise"): action_sheet.noise_text(change, lang) if known else None,
+                t("col_change"): change_text(change, lang) if known else None,
+                t("col_noise"): noise_text(change, lang) if known else None,
             }
         )
     return pd.DataFrame(rows)
 
 
-def comparison_panel(
-    context: Context, report: director.WeekReport, filters: metrics.Filters
-) -> None:
+def comparison_panel(context: Context, report: director.WeekReport, filters: Filters) -> None:
     """This period against the previous one of equal length and the same days a year earlier."""
     t, lang = context.t, context.lang
     st.subheader(t("compare_title"))
@@ -490,8 +470,8 @@ def change_breakdowns(context: Context, report: director.WeekReport) -> None:
                         t(header): [label(k) for k, _ in changes],
                         t("col_now"): [int(c.now or 0) for _, c in changes],
                         t("col_before"): [int(c.before or 0) for _, c in changes],
-                        t("col_change"): [action_sheet.change_text(c, lang) for _, c in changes],
-                        t("col_noise"): [action_sheet.noise_text(c, lang) for _, c in changes],
+                        t("col_change"): [change_text(c, lang) for _, c in changes],
+                        t("col_noise"): [noise_text(c, lang) for _, c in changes],
                     }
                 ),
             )
@@ -616,7 +596,7 @@ def action_sheet_panel(context: Context) -> None:
     units = cache.action_sheet_sizes(context.version, filters, context.as_of, district)
     st.caption(t("action_sheet_caption", rows=sum(units.values()), sheets=len(units)))
     listing = " · ".join(
-        t("action_rows_of_unit", unit=action_sheet.unit_label(unit, lang), rows=count)
+        t("action_rows_of_unit", unit=departments.unit_label(unit, lang), rows=count)
         for unit, count in units.items()
     )
     if listing:
@@ -774,7 +754,7 @@ def _subdistrict_areas(context: Context, metric: str) -> tuple[dict[str, Any], m
 
 
 def _district_map_controls(
-    context: Context, layer: lod.TicketLayer, shown: metrics.Filters, unit: str | None
+    context: Context, layer: lod.TicketLayer, shown: Filters, unit: str | None
 ) -> None:
     """Under the map: what it draws, the recurrences' switch and, when not every ticket in
     view is drawn, which ones are."""
@@ -807,11 +787,11 @@ def subdistrict_summary(context: Context) -> pd.DataFrame:
         "subdistrict",
         context.filters(subdistrict=None),
         context.as_of,
-        context.state.metric in metrics.JUDGED_METRICS,
+        context.state.metric in mapmetrics.JUDGED,
     )
 
 
-def weekly_chart(context: Context, filters: metrics.Filters, coverage: Coverage) -> None:
+def weekly_chart(context: Context, filters: Filters, coverage: Coverage) -> None:
     """Opened per week, and finished per week only where the data has finish times."""
     t = context.t
     drawn = context.state.state != "open" and coverage.supports("finish_time")
@@ -865,7 +845,7 @@ def age_chart(context: Context) -> None:
     st.altair_chart(chart, width="stretch")
 
 
-def categories_chart(context: Context, filters: metrics.Filters, coverage: Coverage) -> None:
+def categories_chart(context: Context, filters: Filters, coverage: Coverage) -> None:
     """Tickets per category (total and open); predicted categories as their own, paler bar."""
     t, lang = context.t, context.lang
     st.subheader(t("categories"))
@@ -924,7 +904,7 @@ def categories_chart(context: Context, filters: metrics.Filters, coverage: Cover
 # --- a district office's own data (issue 34) ------------------------------------------------
 
 
-def department_filters(context: Context) -> tuple[metrics.Filters, str | None]:
+def department_filters(context: Context) -> tuple[Filters, str | None]:
     """The map's tickets: the view's, narrowed to the unit `dept=` names (all its tickets
     the filters keep); and that unit ("" the not-yet-routed group; None: every ticket)."""
     filters = context.filters()
@@ -936,12 +916,12 @@ def department_filters(context: Context) -> tuple[metrics.Filters, str | None]:
     if ids is None:
         st.info(context.t("dept_unknown"))
         return filters, None
-    return metrics.replace_filters(filters, ticket_ids=ids), unit
+    return replace_filters(filters, ticket_ids=ids), unit
 
 
 def department_map_note(context: Context, unit: str) -> None:
     """Which unit the map shows, and the link back to every ticket."""
-    st.caption(inert(context.t("dept_map_only", unit=action_sheet.unit_label(unit, context.lang))))
+    st.caption(inert(context.t("dept_map_only", unit=departments.unit_label(unit, context.lang))))
     st.page_link(
         urlstate.PAGES["district"].file,
         label=context.t("dept_map_all"),
@@ -959,7 +939,7 @@ def department_panel(context: Context) -> None:
         st.info(t("dept_none_named"))
     table = pd.DataFrame(
         {
-            t("col_unit"): [plain(action_sheet.unit_label(u, lang)) for u in backlog["unit"]],
+            t("col_unit"): [plain(departments.unit_label(u, lang)) for u in backlog["unit"]],
             t("xl_routed"): [t(f"route_{r}") for r in backlog["routed"]],
             t("open"): backlog["open"],
             t("col_overdue"): backlog["overdue"],
@@ -974,7 +954,7 @@ def department_panel(context: Context) -> None:
     for number, unit in enumerate(backlog["unit"].head(UNITS_LINKED)):
         columns[number % len(columns)].page_link(
             urlstate.PAGES["district"].file,
-            label=inert(f"{t('col_on_map')}: {plain(action_sheet.unit_label(unit, lang))}"[:80]),
+            label=inert(f"{t('col_on_map')}: {plain(departments.unit_label(unit, lang))}"[:80]),
             query_params=urlstate.to_params(
                 overview.with_(department=unit or urlstate.NO_DEPARTMENT)
             ),
@@ -1086,10 +1066,9 @@ def _round_writes(context: Context, found: rounds.Round, *, returns: bool, locks
         columns = st.columns(2)
         for number, unit in enumerate(str(u) for u in found.units["unit"]):
             key = f"upload_{found.round_id}_{number}_{uploads}"
+            name = plain(departments.unit_label(unit, lang))
             columns[number % len(columns)].file_uploader(
-                inert(
-                    context.t("evidence_upload", unit=plain(action_sheet.unit_label(unit, lang)))
-                )[:90],
+                inert(context.t("evidence_upload", unit=name))[:90],
                 type=EVIDENCE_TYPES,
                 max_upload_size=EVIDENCE_MB,
                 key=key,
@@ -1111,7 +1090,7 @@ def upload_evidence(key: str, district: str, round_id: int, unit: str, lang: Lan
     sent = st.session_state.get(key)
     if sent is None:
         return
-    label = plain(action_sheet.unit_label(unit, lang))
+    label = plain(departments.unit_label(unit, lang))
     try:
         rounds.return_evidence(
             config.write_location(), viewer=shell.current_viewer(), district=district,
@@ -1171,7 +1150,7 @@ def _round_rows(found: rounds.Round, lang: Lang) -> pd.DataFrame:
     back = units["returned_at"].notna()
     return pd.DataFrame(
         {
-            t("col_unit"): [plain(action_sheet.unit_label(str(u), lang)) for u in units["unit"]],
+            t("col_unit"): [plain(departments.unit_label(str(u), lang)) for u in units["unit"]],
             t("col_round_tickets"): units["tickets"].astype("int64"),
             t("col_overdue"): units["overdue"].astype("int64"),
             t("col_evidence"): [t("evidence_back") if b else t("evidence_waiting") for b in back],
@@ -1196,7 +1175,7 @@ def _evidence_downloads(context: Context, found: rounds.Round) -> None:
         columns[number % len(columns)].download_button(
             inert(
                 context.t(
-                    "download_evidence", unit=plain(action_sheet.unit_label(unit, context.lang))
+                    "download_evidence", unit=plain(departments.unit_label(unit, context.lang))
                 )
             )[:90],
             data=functools.partial(cache.evidence_file, found.round_id, unit),

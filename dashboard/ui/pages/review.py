@@ -7,8 +7,10 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import config, i18n, vocab
-from dashboard.analysis import metrics, review
+from dashboard.analysis import review
+from dashboard.analysis.audit import AUDIT_FLAGS
 from dashboard.analysis.coverage import Coverage
+from dashboard.analysis.filters import Filters, replace_filters
 from dashboard.i18n import Lang
 from dashboard.render import maps, photos
 from dashboard.text import inert
@@ -30,7 +32,7 @@ def render(context: Context) -> None:
     settings = settings_of(context)
     filters = context.filters(district=None, subdistrict=None)
     period = review.review_period(filters, cache.newest_report(context.version) or context.as_of)
-    now_filters = metrics.replace_filters(filters, since=period.since, until=period.until)
+    now_filters = replace_filters(filters, since=period.since, until=period.until)
     coverage = cache.data_coverage(context.version, now_filters)
     st.caption(review.period_text(period, lang))
     table = cache.league(context.version, filters, period, settings)
@@ -145,7 +147,7 @@ def controls(context: Context, settings: review.ReviewSettings, coverage: Covera
 
 
 def hotspot_section(
-    context: Context, settings: review.ReviewSettings, now_filters: metrics.Filters
+    context: Context, settings: review.ReviewSettings, now_filters: Filters
 ) -> review.HotspotReview:
     """The map that answers the chosen question, what it means, and the areas to act on."""
     t, lang, state = context.t, context.lang, context.state
@@ -240,12 +242,12 @@ def flagged_display(
     """Flagged tickets with translated columns and flags, district names and photo links
     (photos only from the allowed photo hosts, `photos.shown`: nothing else is loaded)."""
     hosts = config.photo_hosts()
-    supported = [f for f, needs in review.AUDIT_NEEDS.items() if coverage.supports(needs)]  # type: ignore[arg-type]
+    supported = {f.name: f.label for f in AUDIT_FLAGS if coverage.supports(f.field)}
     frame: dict[str, Any] = {
         "ticket_id": flagged["ticket_id"],
         "district": flagged["district_code"].map(lambda c: names.get(c, "") if c else ""),
         "flags": [
-            ", ".join(i18n.flag(f, lang) for f in review.flag_labels(row) if f in supported)
+            ", ".join(i18n.t(supported[f], lang) for f in review.flag_labels(row) if f in supported)
             for row in flagged.to_dict(orient="records")
         ],
     }
