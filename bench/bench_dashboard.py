@@ -49,7 +49,7 @@ def ensure_store(store: Path, workdir: Path) -> None:
 def run_page(page: str | None, params: dict[str, str]) -> float:
     from streamlit.testing.v1 import AppTest
 
-    from dashboard.ui import urlstate
+    from dashboard.render import urlstate
 
     at = AppTest.from_file(APP, default_timeout=120)
     for name, value in params.items():

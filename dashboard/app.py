@@ -5,8 +5,8 @@ from urllib.parse import unquote, urlsplit
 import streamlit as st
 
 from dashboard import i18n
+from dashboard.render import urlstate
 from dashboard.text import inert
-from dashboard.ui import urlstate
 
 lang = i18n.pick_lang(st.query_params.get("lang"))
 st.set_page_config(page_title="khetmap", page_icon="🗺️", layout="wide")

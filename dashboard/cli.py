@@ -31,8 +31,8 @@ from dashboard.ingest.synth import write_synth
 from dashboard.launcher import run
 from dashboard.notify import delivery
 from dashboard.render import action_sheet, brief, rounds
+from dashboard.render.urlstate import DATE_RANGE, MIN_N_RANGE
 from dashboard.store import Reader, history
-from dashboard.ui.urlstate import DATE_RANGE, MIN_N_RANGE
 from dashboard.vocab import BANGKOK_TZ, local_midnight
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard.ui import urlstate
+from dashboard.render import urlstate
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 

@@ -150,7 +150,7 @@ def test_the_deploy_recipe_calls_only_real_commands_and_settings() -> None:
 def test_every_map_metric_is_a_summary_column_with_a_label_in_both_languages() -> None:
     from dashboard import i18n
     from dashboard.analysis import mapmetrics, metrics
-    from dashboard.ui import urlstate
+    from dashboard.render import urlstate
 
     assert set(mapmetrics.NAMES) <= set(metrics.SUMMARY_COLUMNS)
     assert set(mapmetrics.NAMES) == set(i18n.METRIC_LABELS) == set(urlstate.METRICS)
@@ -173,7 +173,8 @@ def _readme_tree() -> set[str]:
             folders.append(entry.group(2))
             named.add("/".join(folders[1:]))
         else:
-            named.add("/".join([*folders[1:], entry.group(2)]))
+            name = [] if entry.group(2) == "__init__" else [entry.group(2)]
+            named.add("/".join([*folders[1:], *name]))
     return named
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from dashboard.boundaries import load_districts, load_subdistricts
 from dashboard.render import assets, lod, maps, style
-from dashboard.ui.urlstate import MapView
+from dashboard.render.urlstate import MapView
 
 SCRIPT = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
 

@@ -23,8 +23,8 @@ from dashboard.access import Viewer, roles, writes
 from dashboard.cli import main
 from dashboard.errors import StoreError, WriteRefusedError
 from dashboard.ingest.load import ingest_files
-from dashboard.render import rounds
-from dashboard.ui import shell, urlstate
+from dashboard.render import rounds, urlstate
+from dashboard.ui import shell
 from tests.apptest import APP, grid_with, plain, serving
 from tests.conftest import real_data_dir
 from tests.test_browser_signin import BANG_KAPI, BANG_KAPI_AT, CHATUCHAK, CHATUCHAK_AT, DIRECTOR

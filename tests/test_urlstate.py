@@ -6,8 +6,8 @@ from urllib.parse import unquote_plus
 import pytest
 
 from dashboard import i18n
-from dashboard.ui import urlstate
-from dashboard.ui.urlstate import (
+from dashboard.render import urlstate
+from dashboard.render.urlstate import (
     NO_DEPARTMENT,
     Known,
     MapView,

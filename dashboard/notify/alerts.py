@@ -41,9 +41,9 @@ from dashboard.analysis.targets import Targets
 from dashboard.boundaries import AreaLayer
 from dashboard.i18n import Lang
 from dashboard.notify.subscriptions import Area, Rule, Subscription
+from dashboard.render import urlstate
 from dashboard.store import Reader
 from dashboard.text import plain
-from dashboard.ui import urlstate
 from dashboard.vocab import BANGKOK_TZ, UNSPECIFIED, local_midnight
 
 SCHEMA = "khetmap.alert/1"

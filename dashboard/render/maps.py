@@ -30,8 +30,8 @@ from dashboard.i18n import Lang
 from dashboard.render import assets
 from dashboard.render.lod import TicketLayer
 from dashboard.render.style import GROUP_COLOURS, MAX_ZOOM, STATE_GROUP_OF_COLOUR
+from dashboard.render.urlstate import MapView
 from dashboard.text import plain
-from dashboard.ui.urlstate import MapView
 
 
 class _Rendered(Element):  # type: ignore[misc]

@@ -27,9 +27,10 @@ from dashboard.analysis import metrics
 from dashboard.analysis.filters import STATE_GROUPS, Filters, replace_filters
 from dashboard.errors import KhetmapError, StoreError
 from dashboard.i18n import Lang
+from dashboard.render import urlstate
+from dashboard.render.urlstate import ViewState
 from dashboard.text import inert
-from dashboard.ui import cache, urlstate
-from dashboard.ui.urlstate import ViewState
+from dashboard.ui import cache
 from dashboard.vocab import BANGKOK_TZ
 
 LOG = logging.getLogger("khetmap")

@@ -19,10 +19,10 @@ from dashboard.i18n import Lang
 from dashboard.notify import own_subscriptions
 from dashboard.notify.subscriptions import RULES, Known
 from dashboard.render import assets, charts, exports, lod, mapimage, maps, photos
+from dashboard.render.urlstate import MapView
 from dashboard.text import html_cell, inert, plain
 from dashboard.ui import cache, shell
 from dashboard.ui.shell import Context, update_url
-from dashboard.ui.urlstate import MapView
 from dashboard.vocab import BANGKOK_TZ
 
 VIEW_TOLERANCE = 1e-4

@@ -1,1 +1,1 @@
-"""The dashboard's pages, one module each (registered once in ui.urlstate.PAGES)."""
+"""The dashboard's pages, one module each (registered once in render.urlstate.PAGES)."""

@@ -10,9 +10,9 @@ from dashboard import i18n
 from dashboard.analysis import mapmetrics, metrics
 from dashboard.analysis.coverage import Coverage
 from dashboard.i18n import Lang
-from dashboard.render import lod, maps
+from dashboard.render import lod, maps, urlstate
 from dashboard.text import inert
-from dashboard.ui import cache, urlstate
+from dashboard.ui import cache
 from dashboard.ui.shell import Context, bound, go, link_notice, run_page, safe_fragment, show_link
 from dashboard.ui.widgets import (
     backlog_history_panel,

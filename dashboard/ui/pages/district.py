@@ -20,9 +20,9 @@ from dashboard.analysis.filters import Filters, replace_filters
 from dashboard.analysis.week import WEEK_HEADERS, WeekRow, change_text, noise_text, week_rows
 from dashboard.errors import EvidenceError, KhetmapError, RoundError, WriteRefusedError
 from dashboard.i18n import Lang
-from dashboard.render import charts, exports, lod, maps, rounds
+from dashboard.render import charts, exports, lod, maps, rounds, urlstate
 from dashboard.text import inert, plain
-from dashboard.ui import cache, shell, urlstate
+from dashboard.ui import cache, shell
 from dashboard.ui.shell import Context, bound, run_page, safe_fragment, show_link, update_url
 from dashboard.ui.widgets import (
     backlog_history_panel,

@@ -12,9 +12,9 @@ from dashboard.analysis.audit import AUDIT_FLAGS
 from dashboard.analysis.coverage import Coverage
 from dashboard.analysis.filters import Filters, replace_filters
 from dashboard.i18n import Lang
-from dashboard.render import maps, photos
+from dashboard.render import maps, photos, urlstate
 from dashboard.text import inert
-from dashboard.ui import cache, urlstate
+from dashboard.ui import cache
 from dashboard.ui.shell import Context, bound, run_page
 from dashboard.ui.widgets import map_ready, metric_cards, show_table
 

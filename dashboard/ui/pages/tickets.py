@@ -5,9 +5,9 @@ import streamlit as st
 
 from dashboard import i18n, vocab
 from dashboard.analysis.coverage import Coverage
-from dashboard.render import exports
+from dashboard.render import exports, urlstate
 from dashboard.text import inert
-from dashboard.ui import cache, urlstate
+from dashboard.ui import cache
 from dashboard.ui.shell import Context, bound, run_page
 from dashboard.ui.widgets import link_columns, predictions_shown, show_table, ticket_table
 
