@@ -411,7 +411,7 @@ def _classify(args: argparse.Namespace) -> int:
     if args.evaluate:
         print(classify.report(classify.evaluate(typed)))
         return 0
-    path = args.model or config.model_path(_store_path(args))
+    path = args.model or config.model_file() or target.beside("classifier.pkl", visible=True)
     classify.check_learnable(typed)  # what can fail fails here, before minutes of training
     target.prepare_write()
     if path is not None:

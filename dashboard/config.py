@@ -68,10 +68,6 @@ def _listed(text: str) -> list[str]:
     return [entry.strip() for entry in text.split(",") if entry.strip()]
 
 
-def _is_postgres(location: str) -> bool:
-    return location.startswith(("postgresql://", "postgres://"))
-
-
 # --- data and store ------------------------------------------------------------------------
 
 
@@ -94,17 +90,10 @@ def write_location() -> str:
     return _text("KHETMAP_WRITE_STORE") or store_location()
 
 
-def model_path(location: str) -> Path | None:
-    """Where the category classifier is kept: `KHETMAP_MODEL`, else next to a DuckDB store
-    (`khetmap.classifier.pkl`). A PostgreSQL store has no folder of its own (its predictions
-    and scores are in the database): None, the model is kept only where it is asked for."""
-    explicit = _path(_raw("KHETMAP_MODEL"))
-    if explicit is not None:
-        return explicit
-    if _is_postgres(location):
-        return None
-    store_file = Path(location).expanduser()
-    return store_file.with_name(store_file.stem + ".classifier.pkl")
+def model_file() -> Path | None:
+    """`KHETMAP_MODEL`: where `khetmap classify` keeps the category classifier; None: beside
+    a store that has a folder (`khetmap.classifier.pkl`), else only where it is asked for."""
+    return _path(_raw("KHETMAP_MODEL"))
 
 
 def targets_file() -> Path | None:

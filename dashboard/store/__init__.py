@@ -66,8 +66,9 @@ class Store(Protocol):
         """Where another process finds this store (an absolute path, a URL)."""
         ...
 
-    def beside(self, name: str) -> Path | None:
-        """A path next to the store for its `name` files (None: the store has no folder)."""
+    def beside(self, name: str, *, visible: bool = False) -> Path | None:
+        """A path next to the store for its `name` files, hidden or (`visible`) named after
+        the store for people to find (None: the store has no folder)."""
         ...
 
     def prepare_write(self) -> None:

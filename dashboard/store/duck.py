@@ -53,8 +53,11 @@ class DuckDBStore:
         """The file's absolute path: another process finds the same store from any folder."""
         return str(self.path.resolve())
 
-    def beside(self, name: str) -> Path | None:
-        """`.<store>.<name>` next to the store's file (a sync's folder, the outbox's journal)."""
+    def beside(self, name: str, *, visible: bool = False) -> Path | None:
+        """`.<store>.<name>` next to the store's file (a sync's folder, the outbox's journal),
+        or `<store stem>.<name>` when `visible` (the classifier's model)."""
+        if visible:
+            return self.path.with_name(f"{self.path.stem}.{name}")
         path = self.path.absolute()
         return path.with_name(f".{path.name}.{name}")
 

@@ -370,9 +370,9 @@ class PostgresStore:
     def address(self) -> str:
         return self.url
 
-    def beside(self, name: str) -> Path | None:
+    def beside(self, name: str, *, visible: bool = False) -> Path | None:
         """A server's store has no folder of its own to keep files next to."""
-        del name
+        del name, visible
         return None
 
     @contextmanager
