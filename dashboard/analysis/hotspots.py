@@ -22,6 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -325,7 +326,7 @@ def actionable_areas(
     analysis: Analysis,
     filters: Filters,
     resolution: int,
-    as_of: Any,
+    as_of: datetime,
     districts: AreaLayer,
     limit: int = 20,
 ) -> pd.DataFrame:

@@ -290,7 +290,7 @@ class HotspotReview:
     kind: str
     measure: str
     resolution: int
-    analysis: Any  # hotspots.Analysis
+    analysis: hotspots.Analysis
     areas: pd.DataFrame
 
     def method_text(self, lang: Lang) -> str:

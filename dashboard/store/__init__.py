@@ -11,8 +11,9 @@ line in `at()`.
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
+from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 import duckdb
 import pandas as pd
@@ -84,7 +85,7 @@ class Store(Protocol):
         ...
 
     def replace_predictions(
-        self, predictions: pd.DataFrame, *, scores: pd.DataFrame, trained_at: Any
+        self, predictions: pd.DataFrame, *, scores: pd.DataFrame, trained_at: datetime
     ) -> None: ...
 
     def grant_reader(self, role: str, *, password: str | None = None) -> None:

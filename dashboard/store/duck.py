@@ -15,8 +15,8 @@ import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import pandas as pd
@@ -96,7 +96,7 @@ class DuckDBStore:
             yield DuckIngest(con)
 
     def replace_predictions(
-        self, predictions: pd.DataFrame, *, scores: pd.DataFrame, trained_at: Any
+        self, predictions: pd.DataFrame, *, scores: pd.DataFrame, trained_at: datetime
     ) -> None:
         """Swap in a new set of predicted categories and the model's held-out scores."""
         with replacing(self.path) as con:

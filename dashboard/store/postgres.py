@@ -17,6 +17,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -327,7 +328,7 @@ class PostgresStore:
             connection.close()
 
     def replace_predictions(
-        self, predictions: pd.DataFrame, *, scores: pd.DataFrame, trained_at: Any
+        self, predictions: pd.DataFrame, *, scores: pd.DataFrame, trained_at: datetime
     ) -> None:
         """Swap in a new set of predicted categories and the model's scores in one transaction."""
         self.create_schema()

@@ -27,6 +27,7 @@ from dashboard.access import privacy, roles
 from dashboard.access.privacy import Disclosure
 from dashboard.access.roles import Roles
 from dashboard.analysis import departments, director, imports, metrics, review, routing, targets
+from dashboard.analysis.change import Period
 from dashboard.analysis.coverage import Coverage
 from dashboard.analysis.filters import Filters, replace_filters
 from dashboard.analysis.routing import Routing
@@ -37,7 +38,7 @@ from dashboard.i18n import Lang
 from dashboard.notify import own_subscriptions
 from dashboard.render import brief, lod, maps, rounds
 from dashboard.render.action_sheet import print_pdf, sheet_data, workbook
-from dashboard.store import queries
+from dashboard.store import Reader, queries
 
 LOG = logging.getLogger(__name__)
 
@@ -364,8 +365,10 @@ def last_ingest(version: str) -> tuple[dict[str, Any] | None, pd.DataFrame]:
 
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=64)
-def hotspot_review(version: str, filters: Filters, kind: str, measure: str, resolution: int) -> Any:
-    """The review period's `kind` hotspot map and its areas (a review.HotspotReview)."""
+def hotspot_review(
+    version: str, filters: Filters, kind: str, measure: str, resolution: int
+) -> review.HotspotReview:
+    """The review period's `kind` hotspot map and its areas."""
     return _query(
         review.hotspot_review,
         filters=filters,
@@ -377,7 +380,9 @@ def hotspot_review(version: str, filters: Filters, kind: str, measure: str, reso
 
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=64)
-def league(version: str, filters: Filters, period: Any, settings: Any) -> pd.DataFrame:
+def league(
+    version: str, filters: Filters, period: Period, settings: review.ReviewSettings
+) -> pd.DataFrame:
     geo = geography()
     return _query(
         review.league_table,
@@ -390,8 +395,10 @@ def league(version: str, filters: Filters, period: Any, settings: Any) -> pd.Dat
 
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=64)
-def audit(version: str, filters: Filters, settings: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
-    def both(con: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+def audit(
+    version: str, filters: Filters, settings: review.ReviewSettings
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def both(con: Reader) -> tuple[pd.DataFrame, pd.DataFrame]:
         per_district = review.closure_audit(
             con, filters=filters, layer=geography().districts, settings=settings
         )
@@ -402,7 +409,9 @@ def audit(version: str, filters: Filters, settings: Any) -> tuple[pd.DataFrame, 
 
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=8)
-def brief_document(version: str, filters: Filters, settings: Any, lang: Lang, fmt: str) -> bytes:
+def brief_document(
+    version: str, filters: Filters, settings: review.ReviewSettings, lang: Lang, fmt: str
+) -> bytes:
     """The meeting brief (PDF or HTML) for the review of `filters`. Made when a user asks
     for it (a download's callable, outside the page's run), so it opens its own reader."""
     geo = geography()

@@ -13,6 +13,7 @@ import streamlit as st
 
 from dashboard import access, config, i18n, vocab
 from dashboard.analysis.coverage import Coverage
+from dashboard.analysis.filters import Filters
 from dashboard.analysis.metrics import Totals
 from dashboard.errors import KhetmapError, SubscriptionsError, WriteRefusedError
 from dashboard.i18n import Lang
@@ -503,7 +504,7 @@ def snapshot_kpis(context: Context, summary: pd.DataFrame) -> None:
         column.metric(label, value, border=True)
 
 
-def backlog_history_panel(context: Context, filters: Any) -> None:
+def backlog_history_panel(context: Context, filters: Filters) -> None:
     """Open backlog over time from the daily snapshots, a line per state, or why there is none."""
     t = context.t
     history = cache.backlog_history(context.version, filters)
