@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
+
+import pandas as pd
 
 from dashboard import boundaries, config, files, i18n, store, text
 from dashboard.access import privacy
@@ -470,8 +473,6 @@ def _ingest(args: argparse.Namespace) -> int:
 
 
 def _sync(args: argparse.Namespace) -> int:
-    import logging
-
     if args.pages is not None and args.pages < 1:
         raise FilterError(f"--pages {args.pages}: give a number of pages of at least 1.")
     today = history.bangkok_day(datetime.now(UTC))
@@ -675,7 +676,6 @@ def _changes_line(found: Changes, counted: ChangeFigures) -> str:
 
 def _format(frame: object, style: str) -> str:
     """Summary rows as json/csv (raw numbers) or an aligned table (rounded for reading)."""
-    import pandas as pd
 
     assert isinstance(frame, pd.DataFrame)
     if style != "table":
@@ -961,8 +961,6 @@ def _round_lock(args: argparse.Namespace) -> int:
 
 
 def _format_records(frame: object, style: str) -> str:
-    import pandas as pd
-
     assert isinstance(frame, pd.DataFrame)
     if style == "json":
         return json.dumps(metrics.records(frame), ensure_ascii=False, indent=1) + "\n"

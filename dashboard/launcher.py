@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 from dashboard import boundaries, config, store
@@ -82,8 +84,6 @@ def start_background(
     *, store_path: Path | str, port: int, env: dict[str, str] | None = None, timeout: float = 60
 ) -> subprocess.Popen[bytes]:
     """Start the dashboard on 127.0.0.1:`port` in the background and wait until it is healthy."""
-    import time
-    import urllib.request
 
     full_env = server_env(str(store_path), env)
     process = subprocess.Popen(

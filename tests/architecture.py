@@ -109,6 +109,25 @@ def imports_inside_functions(package: Path = PACKAGE) -> list[tuple[str, int]]:
     return sorted(found)
 
 
+def unexplained_lazy_imports(package: Path = PACKAGE) -> list[tuple[str, int]]:
+    """(module, line) of each group of imports inside a function without a `# lazy:` comment
+    on the line above it saying why the import waits until it is needed."""
+    found = set()
+    for name, path in modules(package).items():
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for fn in ast.walk(ast.parse("\n".join(lines))):
+            if not isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for node in ast.walk(fn):
+                if isinstance(node, ast.Import | ast.ImportFrom):
+                    above = lines[node.lineno - 2].strip()
+                    if not above.startswith("# lazy:") and not above.startswith(
+                        ("import ", "from ")
+                    ):
+                        found.add((name, node.lineno))
+    return sorted(found)
+
+
 def long_functions(package: Path = PACKAGE, limit: int = LONG) -> list[tuple[str, str, int]]:
     """(module, function, lines) for each function longer than `limit` lines."""
     found = []

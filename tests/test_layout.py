@@ -79,6 +79,10 @@ def test_no_function_imports_one_of_the_packages_own_modules() -> None:
     assert architecture.imports_inside_functions() == []
 
 
+def test_an_import_inside_a_function_says_why_it_waits() -> None:
+    assert architecture.unexplained_lazy_imports() == []
+
+
 def test_imports_only_go_down_the_layers() -> None:
     upward = sorted(
         f"{module} -> {target}"

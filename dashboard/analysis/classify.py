@@ -14,6 +14,7 @@ comment; the evaluation scores exactly that combination, and so does `predict`.
 from __future__ import annotations
 
 import pickle
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -91,6 +92,7 @@ def untyped_tickets(con: Reader) -> pd.DataFrame:
 
 
 def _vectorizer() -> Any:
+    # lazy: scikit-learn takes about a second to import and only `khetmap classify` uses it
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     return TfidfVectorizer(
@@ -104,6 +106,7 @@ def _vectorizer() -> Any:
 
 
 def _classifier(seed: int) -> Any:
+    # lazy: scikit-learn takes about a second to import and only `khetmap classify` uses it
     from sklearn.linear_model import SGDClassifier
     from sklearn.multiclass import OneVsRestClassifier
 
@@ -125,8 +128,6 @@ def _labels(categories: pd.Series, classes: Sequence[str]) -> np.ndarray:
 def _fit(
     comments: pd.Series, categories: pd.Series, classes: list[str], seed: int
 ) -> tuple[Any, Any]:
-    import warnings
-
     vectorizer = _vectorizer()
     features = vectorizer.fit_transform(comments)
     classifier = _classifier(seed)
@@ -142,6 +143,7 @@ def _probabilities(vectorizer: Any, classifier: Any, comments: Sequence[str]) ->
 
 
 def score(truth: np.ndarray, predicted: np.ndarray, classes: Sequence[str]) -> Scores:
+    # lazy: scikit-learn takes about a second to import and only `khetmap classify` uses it
     from sklearn.metrics import f1_score, precision_recall_fscore_support
 
     precision, recall, f1, support = precision_recall_fscore_support(

@@ -30,6 +30,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Literal
 
 import esda
+import h3
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -182,7 +183,6 @@ def backlog_matrix(grid: Sequence[int], spans: pd.DataFrame, weeks: Weeks) -> np
 
 def emerging_cells(grid: Sequence[int], matrix: np.ndarray) -> pd.DataFrame:
     """Per cell: category, Mann-Kendall tau, z of the last week, weeks hot, weeks cold, total."""
-    import h3
 
     weights = binary_weights(grid)
     z = gi_star_z(matrix, weights)

@@ -29,6 +29,7 @@ from typing import Any
 import h3
 import numpy as np
 import pandas as pd
+import shapely
 
 from dashboard import i18n
 from dashboard.analysis import emerging
@@ -259,7 +260,6 @@ def _district_of_cells(
 ) -> dict[str, str]:
     """Each cell's district: the one most of its tickets belong to (`counts`: h3,
     district_code, reports), else the one holding its centre (a cell with no ticket in view)."""
-    import shapely
 
     owner: dict[str, str] = {}
     counted = counts.dropna(subset=["district_code"]).sort_values(

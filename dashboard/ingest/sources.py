@@ -9,6 +9,7 @@ ingest quarantines. Nothing is dropped here.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import errno
 import gzip
 import io
@@ -16,6 +17,7 @@ import json
 import re
 import stat
 import sys
+import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -981,8 +983,6 @@ def _open_xlsx(path: Path) -> RawSource:
 
 
 def _check_unpacked(path: Path) -> None:
-    import zipfile
-
     try:
         with zipfile.ZipFile(path) as archive:
             names = archive.namelist()
@@ -1010,6 +1010,7 @@ def _not_a_workbook(path: Path, exc: BaseException) -> str:
 @contextmanager
 def _workbook(path: Path) -> Iterator[Any]:
     """The workbook opened read-only (streamed, cached values instead of formulas)."""
+    # lazy: openpyxl is imported only when an .xlsx file is read
     import openpyxl
 
     try:
@@ -1090,7 +1091,6 @@ def _xlsx_table(
 def _cell_text(value: Any) -> str:
     """An Excel cell as the text a CSV export would hold. A date and time without a zone is
     Bangkok time (an office's Excel); a whole number has no ".0"."""
-    import datetime as dt
 
     if value is None:
         return ""

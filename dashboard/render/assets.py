@@ -9,6 +9,7 @@ pinned npm packages (`package.json`) at setup; nothing is vendored into git.
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -124,7 +125,6 @@ INLINE_SKIP = ("@fortawesome/",)
 
 def inline(page: str) -> str:
     """Return `page` with every local script and stylesheet inlined, so it works as a lone file."""
-    import re
 
     def script(match: re.Match[str]) -> str:
         path = match.group(1)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import logging
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -22,8 +23,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+import h3
 import numpy as np
 import pandas as pd
+from shapely.geometry import Polygon
 
 from dashboard import i18n
 from dashboard.analysis import emerging, hotspots, metrics, review
@@ -37,6 +40,7 @@ from dashboard.store import Reader
 from dashboard.vocab import BANGKOK_TZ
 
 if TYPE_CHECKING:
+    # lazy: matplotlib is imported only when a brief draws its map
     from matplotlib.axes import Axes
 
 FONT_STACK = "'Garuda', 'Loma', 'Sarabun', 'Noto Sans Thai', 'DejaVu Sans', sans-serif"
@@ -339,6 +343,7 @@ def map_extent(layer: AreaLayer) -> tuple[Extent, float]:
 def static_map(data: BriefData) -> tuple[str, list[Label], int]:
     """The map as SVG (no text inside), the district labels that fit without overlapping
     another (larger districts first) and how many were left out."""
+    # lazy: geopandas (and its GDAL stack) is imported only when a brief draws its map
     import geopandas as gpd
     from matplotlib.figure import Figure
 
@@ -372,9 +377,8 @@ def static_map(data: BriefData) -> tuple[str, list[Label], int]:
 
 def _draw_cells(data: BriefData, ax: Axes) -> None:
     """The rate map's hot cells filled, the getting-worse cells outlined, on `ax`."""
+    # lazy: geopandas (and its GDAL stack) is imported only when a brief draws its map
     import geopandas as gpd
-    import h3
-    from shapely.geometry import Polygon
 
     def cells_frame(cells: Sequence[str], colours: Sequence[str]) -> gpd.GeoDataFrame:
         shapes = [Polygon([(lon, lat) for lat, lon in h3.cell_to_boundary(c)]) for c in cells]
@@ -605,8 +609,8 @@ def _methods(data: BriefData) -> str:
 
 def to_pdf(document: str) -> bytes:
     """Lay the HTML brief out as an A4 PDF with WeasyPrint (Pango shapes the Thai text)."""
-    import logging
 
+    # lazy: WeasyPrint loads Pango and is imported only when a PDF brief is made
     from weasyprint import HTML
 
     logging.getLogger("fontTools").setLevel(logging.WARNING)

@@ -16,6 +16,7 @@ from typing import Any
 
 import folium
 import folium.plugins
+import h3
 import numpy as np
 import pandas as pd
 import shapely
@@ -800,7 +801,6 @@ def hotspot_map(
     """Classified H3 cells: hot red, cold blue, "too few to judge" grey (rate), or the
     emerging patterns; cells of no significance or pattern are not drawn. The legend lists
     only the classes on the map."""
-    import h3
 
     emerging = kind == "emerging"
     colours = EMERGING_COLOURS if emerging else HOTSPOT_COLOURS

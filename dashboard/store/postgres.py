@@ -221,6 +221,7 @@ class PgReader:
     def execute(self, query: str, parameters: Sequence[Any] | None = None, /) -> PgResult:
         """Run one statement; a cancelled one (over its time limit) or a lost connection is a
         StoreError saying so."""
+        # lazy: psycopg (libpq) is imported only when a PostgreSQL store is used
         import psycopg
 
         try:
@@ -252,6 +253,7 @@ class PostgresStore:
     kind: str = "postgresql"
 
     def connect(self, *, read_only: bool) -> Any:
+        # lazy: psycopg (libpq) is imported only when a PostgreSQL store is used
         import psycopg
 
         try:
@@ -296,6 +298,7 @@ class PostgresStore:
         next run builds a new one, which says at once if the database is still down and
         connects as soon as it is back.
         """
+        # lazy: psycopg (libpq) is imported only when a PostgreSQL store is used
         import psycopg
 
         pool = None
@@ -510,6 +513,7 @@ def _pool(url: str) -> Any:
     once. Each connection is checked as it is handed out, so one the server closed (it
     restarted) is replaced, never given to a page.
     """
+    # lazy: psycopg (libpq) is imported only when a PostgreSQL store is used
     import psycopg
     from psycopg_pool import ConnectionPool
 
@@ -542,6 +546,7 @@ def _drop_pool(url: str, pool: Any) -> None:
 def _write_errors(action: str, *, hint: str = OWNER_HINT) -> Iterator[None]:
     """A write's database error as one line, `action: the server's words`; a role without
     the privilege is told what to do (`hint`)."""
+    # lazy: psycopg (libpq) is imported only when a PostgreSQL store is used
     import psycopg
 
     try:
@@ -560,6 +565,7 @@ def _grant_reader_role(store: PostgresStore, role: str, *, password: str | None 
 
     `password` (from KHETMAP_READER_PASSWORD on the command line) is set when given.
     """
+    # lazy: psycopg (libpq) is imported only when a PostgreSQL store is used
     from psycopg import sql
 
     if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", role):

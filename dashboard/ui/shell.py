@@ -19,6 +19,7 @@ from typing import Any, ParamSpec
 from urllib.parse import urlsplit
 
 import streamlit as st
+from streamlit.runtime.secrets import secrets_singleton
 
 from dashboard import access, config, i18n
 from dashboard.access import Viewer
@@ -308,7 +309,6 @@ OPENED_KEY = "khetmap_opened"
 
 def signin_configured() -> bool:
     """True when the server's secrets hold an `[auth]` section: sign-in is set up."""
-    from streamlit.runtime.secrets import secrets_singleton
 
     try:
         return bool(secrets_singleton.load_if_toml_exists() and secrets_singleton.get("auth"))
