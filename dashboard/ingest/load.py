@@ -74,7 +74,7 @@ class Reconciliation:
     changes: dict[str, int] = field(default_factory=dict)
     """per `CHANGE_KINDS`, the tickets this ingest changed so (`ticket_changes`)"""
     layouts: dict[str, str] = field(default_factory=dict)
-    """file: which layout it was read as (`readers.LAYOUT_NAMES`)"""
+    """file: which layout it was read as (`sources.LAYOUT_NAMES`)"""
 
     @property
     def quarantined_total(self) -> int:
