@@ -24,7 +24,7 @@ if [ -f package.json ]; then
     echo "setup: npm is needed for the map assets: sudo apt-get install -y npm" >&2; exit 2
   fi
   npm ci --silent --no-audit --no-fund
-  .venv/bin/python -m dashboard.assets --install node_modules
+  .venv/bin/python -m dashboard.render.assets --install node_modules
 fi
 
 as_root=""

@@ -193,3 +193,28 @@ def test_the_readmes_layout_names_every_module_of_the_package() -> None:
     assert missing == [], f"add these to the README's Layout tree: {missing}"
     stale = sorted(named - modules)
     assert stale == [], f"the README's Layout tree names modules that do not exist: {stale}"
+
+
+def test_every_module_the_scripts_and_deploy_files_run_exists() -> None:
+    """`python -m dashboard.x` in setup, deploy and CI files names a module that is there.
+
+    The package's move once left `scripts/setup.sh` running a module by its old path, and only
+    a clean checkout (CI) found it: the suite runs from an already set-up tree.
+    """
+    root = DASHBOARD.parent
+    files = [*root.joinpath("scripts").iterdir(), *root.joinpath("deploy").iterdir()]
+    files += [root / ".ci" / "run", root / "README.md", root / "CONTRIBUTING.md"]
+    named = {
+        (path.name, module)
+        for path in files
+        if path.is_file()
+        for module in re.findall(r"-m (dashboard(?:\.\w+)+)", path.read_text(encoding="utf-8"))
+    }
+    assert named, "the scripts run no module of the package: the pattern is stale"
+    missing = sorted(
+        (name, module)
+        for name, module in named
+        if not root.joinpath(*module.split(".")).with_suffix(".py").is_file()
+        and not root.joinpath(*module.split("."), "__main__.py").is_file()
+    )
+    assert missing == [], f"these files run modules that do not exist: {missing}"

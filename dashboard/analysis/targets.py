@@ -1,6 +1,6 @@
 """Targets: how many days a ticket of each category should take to finish.
 
-The shipped defaults live in `dashboard/targets.toml` (placeholders, said so there); a city
+The shipped defaults live in `dashboard/analysis/targets.toml` (placeholders, said so there); a city
 overrides them with a file of its own named by `KHETMAP_TARGETS`. A file is read in full
 and checked before anything uses it: a bad one raises `TargetsError` with one line that
 names the file, the key and the value, and says why in a word a page can translate
